@@ -1,0 +1,62 @@
+"""Actor mentions: which sentences mention which study actor."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from analysis import tables
+from analysis.study import Actor
+
+
+def _alias_pattern(alias: str) -> str:
+    # Whole-word match that also works for aliases ending in punctuation ("U.S.").
+    return rf"(?<!\w){re.escape(alias)}(?!\w)"
+
+
+class ActorMatcher(BaseEstimator):
+    """Finds actor mentions from aliases (whole words, any case) and regex patterns (as written).
+
+    Parameters
+    ----------
+    actors : sequence of :class:`analysis.study.Actor`
+    """
+
+    def __init__(self, *, actors: tuple[Actor, ...] = ()):
+        self.actors = actors
+
+    def fit(self, X=None, y=None) -> ActorMatcher:
+        compiled = []
+        for actor in self.actors:
+            parts = [re.compile(_alias_pattern(a), re.IGNORECASE) for a in actor.aliases]
+            parts += [re.compile(p) for p in actor.patterns]
+            compiled.append((actor, parts))
+        self.patterns_ = compiled
+        return self
+
+    def find(self, text: str) -> list[tuple[str, str, int, str]]:
+        """(actor, actor_type, n_matches, first surface form) for each actor found."""
+        check_is_fitted(self, "patterns_")
+        found = []
+        for actor, parts in self.patterns_:
+            hits = sorted((m.start(), m.group()) for p in parts for m in p.finditer(text))
+            if hits:
+                found.append((actor.name, actor.type, len(hits), hits[0][1]))
+        return found
+
+
+def find_mentions(sentences: pd.DataFrame, *, matcher: ActorMatcher) -> pd.DataFrame:
+    """The ``actor_mentions`` table: one row per (sentence, actor) with at least one match."""
+    rows = [
+        (doc, sent, outlet, *hit)
+        for doc, sent, outlet, text in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
+                                           sentences["text"])
+        for hit in matcher.find(text)
+    ]
+    if not rows:
+        return tables.empty("actor_mentions")
+    df = pd.DataFrame(rows, columns=["doc_id", "sent_id", "outlet", "actor", "actor_type", "n_matches", "matched"])
+    return tables.validate(df.astype({"sent_id": "int64", "n_matches": "int64"}), "actor_mentions")

@@ -1,0 +1,133 @@
+"""``python -m analysis``: one subcommand per stage, plus ``run``, ``init`` and ``datasets``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from analysis import __version__, config, datasets, io, pipeline
+from analysis.errors import AnalysisError, StudyConfigError
+from analysis.study import check_study_id, load_study, skeleton
+
+log = logging.getLogger("analysis")
+
+
+def _study_arg(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
+    if optional:
+        p.add_argument("study", nargs="?", default=config.DEFAULT_STUDY,
+                       help=f"study id, a folder in data/studies/ (default: {config.DEFAULT_STUDY})")
+    else:
+        p.add_argument("study", help="study id, a folder in data/studies/")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Media-bias and framing comparison studies: ingest -> prepare -> measure -> compare -> report.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run every stage of a study (skipping stages that are up to date)",
+                       description="Run ingest, prepare, measure, compare and report for a study. "
+                                   "Stages whose inputs and settings did not change are skipped.")
+    _study_arg(p, optional=True)
+    p.add_argument("--force", action="store_true", help="re-run every stage even if it is up to date")
+    p.add_argument("--until", choices=list(pipeline.STAGES), help="stop after this stage")
+
+    p = sub.add_parser("init", help="write a commented study.toml skeleton",
+                       description="Create data/studies/STUDY/study.toml with every key documented.")
+    _study_arg(p)
+    p.add_argument("--force", action="store_true", help="overwrite an existing study.toml")
+
+    p = sub.add_parser("ingest", help="import article files and build the articles table",
+                       description="Copy JSONL/CSV article exports (columns outlet, title, text, optional url, "
+                                   "published, author, id) into data/raw/STUDY/imports, report unusable rows "
+                                   "as FILE:LINE: reason, then rebuild the articles table from every source.")
+    _study_arg(p)
+    p.add_argument("files", nargs="*", metavar="FILE", help="JSONL or CSV files to import")
+    p.add_argument("--force", action="store_true", help="rebuild the articles table even if up to date")
+
+    for name, stage in pipeline.STAGES.items():
+        if name == "ingest":
+            continue
+        p = sub.add_parser(name, help=stage.help, description=f"Stage '{name}': {stage.help}.")
+        _study_arg(p)
+        p.add_argument("--force", action="store_true", help="re-run even if up to date")
+
+    sub.add_parser("datasets", help="list known datasets and where each file was found",
+                   description="Show every dataset loader, its licence, and the path each file resolves to "
+                               "(data home, then mirrors).")
+    return parser
+
+
+def _cmd_init(args) -> int:
+    paths = config.study_paths(check_study_id(args.study))
+    if paths.study_file.exists() and not args.force:
+        raise StudyConfigError(f"{paths.study_file} already exists; use --force to overwrite")
+    io.write_text(paths.study_file, skeleton(args.study))
+    print(f"wrote {paths.study_file}")
+    print(f"next: python -m analysis ingest {args.study} FILE.jsonl && python -m analysis run {args.study}")
+    return 0
+
+
+def _cmd_ingest(args) -> int:
+    from analysis import ingest
+
+    paths = config.study_paths(args.study)
+    study = load_study(paths)
+    for file in args.files:
+        stored, n_rows, problems, is_new = ingest.import_file(file, paths)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        state = "imported" if is_new else "already imported"
+        log.info("%s %s: %d usable rows, %d problems -> %s", state, file, n_rows, len(problems), stored)
+    if args.files and not any(s.kind == "imports" for s in study.sources):
+        print(f"warning: {paths.study_file} has no [[sources]] kind = \"imports\"; imported files are not used",
+              file=sys.stderr)
+    pipeline.run_stage("ingest", study, paths, force=args.force)
+    return 0
+
+
+def _cmd_stage(args) -> int:
+    paths = config.study_paths(args.study)
+    pipeline.run_stage(args.command, load_study(paths), paths, force=args.force)
+    return 0
+
+
+def _cmd_run(args) -> int:
+    paths = config.study_paths(args.study)
+    results = pipeline.run_all(load_study(paths), paths, force=args.force, until=args.until)
+    log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
+    if "report" in results:
+        log.info("report: %s", paths.reports / "index.html")
+    return 0
+
+
+def _cmd_datasets(args) -> int:
+    for ds in datasets.DATASETS.values():
+        print(f"{ds.name}: {ds.citation}; licence: {ds.licence}")
+        for key in ds.files:
+            try:
+                where = datasets.locate(ds.name, key, download=False)
+            except AnalysisError:
+                where = "not found" + (" (downloadable)" if key in ds.downloadable else "")
+            print(f"  {key}: {where}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="analysis: %(message)s",
+                        force=True)
+    handlers = {"init": _cmd_init, "ingest": _cmd_ingest, "run": _cmd_run, "datasets": _cmd_datasets}
+    try:
+        return handlers.get(args.command, _cmd_stage)(args)
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; completed stages and written files are kept", file=sys.stderr)
+        return 130

@@ -1,0 +1,173 @@
+"""Compare: group summaries and contrasts with article-level uncertainty.
+
+The article is the resampling unit everywhere: sentences of one article are
+not independent, so bootstrapping sentences (or tokens) would give intervals
+that are far too narrow. Each group draws its resamples from its own seeded
+stream (study seed + group name), so adding an outlet to a study does not
+move the intervals of the others.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+import zlib
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis import tables
+
+CI_METHOD = "percentile bootstrap over articles"
+OTHERS = "all others"
+
+
+def group_rng(seed: int, *labels: str) -> np.random.Generator:
+    """A generator seeded by the study seed and the group's labels (stable across runs)."""
+    return np.random.default_rng([seed, *(zlib.crc32(str(label).encode()) for label in labels)])
+
+
+def bootstrap_mean_ci(values: np.ndarray, *, n_boot: int, confidence: float,
+                      rng: np.random.Generator) -> tuple[float, float]:
+    """Percentile bootstrap CI of the mean of ``values`` (one value per article)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2 or np.all(values == values[0]):
+        return (float(values[0]), float(values[0])) if len(values) >= 2 else (np.nan, np.nan)
+    res = stats.bootstrap((values,), np.mean, n_resamples=n_boot, confidence_level=confidence,
+                          method="percentile", vectorized=True, rng=rng)
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
+    """Standardised mean difference with the small-sample correction (Hedges 1981)."""
+    na, nb = len(a), len(b)
+    if na < 2 or nb < 2:
+        return np.nan
+    pooled = np.sqrt(((na - 1) * np.var(a, ddof=1) + (nb - 1) * np.var(b, ddof=1)) / (na + nb - 2))
+    if pooled == 0:
+        return np.nan
+    correction = 1 - 3 / (4 * (na + nb) - 9)
+    return float((np.mean(a) - np.mean(b)) / pooled * correction)
+
+
+def summarize_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", n_boot: int = 2000,
+                     confidence: float = 0.95, min_articles: int = 3, seed: int = 0,
+                     weight: str = "n_sentences") -> pd.DataFrame:
+    """One row per group of ``by``: n articles, n sentences, mean, sd and bootstrap CI.
+
+    ``scores`` has one row per article (and ``instrument``). Groups with fewer
+    than ``min_articles`` articles get a mean but no interval.
+    """
+    rows = []
+    for (instrument, group), g in scores.groupby(["instrument", by], sort=True):
+        vals = g[value].to_numpy(dtype=float)
+        if len(vals) >= min_articles:
+            low, high = bootstrap_mean_ci(vals, n_boot=n_boot, confidence=confidence,
+                                          rng=group_rng(seed, by, group, instrument))
+        else:
+            low, high = np.nan, np.nan
+        rows.append(dict(group_var=by, group=str(group), instrument=instrument, n_articles=len(vals),
+                         n_sentences=int(g[weight].sum()), mean=float(vals.mean()),
+                         sd=float(vals.std(ddof=1)) if len(vals) > 1 else np.nan,
+                         ci_low=low, ci_high=high,
+                         ci_method=f"{confidence:.0%} {CI_METHOD}, {n_boot} resamples"
+                         if len(vals) >= min_articles else f"no interval (fewer than {min_articles} articles)"))
+    if not rows:
+        return tables.empty("sentiment_by_group")
+    return tables.validate(pd.DataFrame(rows).astype({"n_articles": "int64", "n_sentences": "int64"}),
+                           "sentiment_by_group")
+
+
+def _contrast(a: np.ndarray, b: np.ndarray, *, n_boot: int, n_perm: int, confidence: float,
+              rng: np.random.Generator) -> dict:
+    def diff(x, y, axis=-1):
+        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+    with warnings.catch_warnings():
+        # Degenerate resamples (all values equal) are possible in tiny groups;
+        # scipy warns and we report the interval it returns.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        boot = stats.bootstrap((a, b), diff, n_resamples=n_boot, confidence_level=confidence,
+                               method="percentile", vectorized=True, rng=rng)
+        perm = stats.permutation_test((a, b), diff, permutation_type="independent", n_resamples=n_perm,
+                                      vectorized=True, alternative="two-sided", rng=rng)
+    return dict(diff=float(diff(a, b)), ci_low=float(boot.confidence_interval.low),
+                ci_high=float(boot.confidence_interval.high), effect_size=hedges_g(a, b),
+                p_perm=float(perm.pvalue))
+
+
+def contrast_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mode: str = "pairs",
+                    n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 3,
+                    seed: int = 0) -> pd.DataFrame:
+    """Contrasts of article-level ``value`` between groups of ``by``.
+
+    ``mode="pairs"`` compares every pair of groups; ``mode="vs_rest"``
+    compares each group with all other articles (used for outlets, where
+    all pairs would be hundreds of tests). Groups with fewer than
+    ``min_articles`` are left out. ``p_fdr`` is filled by :func:`adjust_fdr`.
+    """
+    if mode not in ("pairs", "vs_rest"):
+        raise ValueError(f"mode={mode!r}; allowed: 'pairs', 'vs_rest'")
+    rows = []
+    for instrument, sc in scores.groupby("instrument", sort=True):
+        sizes = sc.groupby(by).size()
+        groups = sorted(str(g) for g in sizes[sizes >= min_articles].index)
+        values = {g: sc.loc[sc[by].astype(str) == g, value].to_numpy(dtype=float) for g in groups}
+        if mode == "pairs":
+            pairs = [(a, b, values[a], values[b]) for a, b in itertools.combinations(groups, 2)]
+        else:
+            pairs = [(g, OTHERS, values[g], sc.loc[sc[by].astype(str) != g, value].to_numpy(dtype=float))
+                     for g in groups]
+        for ga, gb, a, b in pairs:
+            if len(b) < min_articles:
+                continue
+            stats_ = _contrast(a, b, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
+                               rng=group_rng(seed, by, ga, gb, instrument))
+            rows.append(dict(group_var=by, group_a=ga, group_b=gb, instrument=instrument, n_a=len(a), n_b=len(b),
+                             **stats_))
+    if not rows:
+        return tables.empty("sentiment_contrasts")
+    return pd.DataFrame(rows).assign(p_fdr=np.nan)
+
+
+def adjust_fdr(contrasts: pd.DataFrame) -> pd.DataFrame:
+    """Benjamini-Hochberg across every row of the table (all variables, all instruments)."""
+    out = contrasts.copy()
+    if len(out):
+        out["p_fdr"] = stats.false_discovery_control(out["p_perm"].to_numpy(), method="bh")
+    return tables.validate(out.astype({"n_a": "int64", "n_b": "int64"}), "sentiment_contrasts")
+
+
+def actor_coverage(articles: pd.DataFrame, mentions: pd.DataFrame, *, actors: list[tuple[str, str]],
+                   confidence: float = 0.95) -> pd.DataFrame:
+    """Share of each outlet's articles that mention each actor, with a Wilson interval.
+
+    The article is the unit: an article mentioning an actor ten times counts
+    once, so the share is a binomial proportion over articles and the Wilson
+    score interval is the exact-coverage choice (no resampling needed).
+    """
+    per_doc = mentions.groupby(["doc_id", "actor"]).size().rename("n_mentions").reset_index()
+    rows = []
+    for outlet, docs in articles.groupby("outlet", sort=True)["doc_id"]:
+        doc_set = set(docs)
+        hits = per_doc.loc[per_doc["doc_id"].isin(doc_set)]
+        for actor, actor_type in actors:
+            h = hits.loc[hits["actor"] == actor]
+            k, n = len(h), len(doc_set)
+            ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
+            rows.append(dict(outlet=outlet, actor=actor, actor_type=actor_type, n_articles=n, n_mentioning=k,
+                             n_mentions=int(h["n_mentions"].sum()), share=k / n, ci_low=ci.low, ci_high=ci.high))
+    if not rows:
+        return tables.empty("actor_coverage")
+    df = pd.DataFrame(rows).astype({"n_articles": "int64", "n_mentioning": "int64", "n_mentions": "int64"})
+    return tables.validate(df, "actor_coverage")
+
+
+def articles_by_period(articles: pd.DataFrame, *, freq: str = "Q") -> pd.DataFrame:
+    """Article counts per outlet and calendar quarter; undated articles get ``period='undated'``."""
+    published = articles["published"]
+    period = published.dt.tz_localize(None).dt.to_period(freq).astype(str).where(published.notna(), "undated")
+    df = articles.assign(period=period).groupby(["period", "outlet", "outlet_type", "leaning"], sort=True).size()
+    df = df.rename("n_articles").reset_index().astype({"n_articles": "int64"})
+    return tables.validate(df, "articles_by_period")

@@ -1,0 +1,116 @@
+"""Where things live. The one module that spells out project paths.
+
+Every other module asks this one for a path; only :mod:`analysis.io` reads
+or writes files. Three environment variables move things around:
+
+``ANALYSIS_PROJECT_ROOT``
+    Folder holding ``data/``, ``notebooks/`` and ``reports/`` (default: the
+    checkout this package was installed from).
+``ANALYSIS_DATA_HOME``
+    First place dataset loaders look (default: a per-user cache folder).
+``ANALYSIS_DATA_MIRRORS``
+    ``os.pathsep``-separated folders searched next (default:
+    ``../shared/data`` beside the project root).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_STUDY = "entity-list"
+APP_NAME = "media-framing-analysis"
+
+
+def project_root() -> Path:
+    env = os.environ.get("ANALYSIS_PROJECT_ROOT")
+    return Path(env).resolve() if env else PACKAGE_DIR.parent
+
+
+def data_home() -> Path:
+    env = os.environ.get("ANALYSIS_DATA_HOME")
+    return Path(env) if env else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def data_mirrors() -> list[Path]:
+    env = os.environ.get("ANALYSIS_DATA_MIRRORS")
+    if env is not None:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    return [project_root().parent / "shared" / "data"]
+
+
+@dataclass(frozen=True)
+class StudyPaths:
+    """All folders and files that belong to one study."""
+
+    study: str
+    root: Path
+
+    @property
+    def study_dir(self) -> Path:
+        return self.root / "data" / "studies" / self.study
+
+    @property
+    def study_file(self) -> Path:
+        return self.study_dir / "study.toml"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw" / self.study
+
+    @property
+    def imports(self) -> Path:
+        return self.raw / "imports"
+
+    @property
+    def interim(self) -> Path:
+        return self.root / "data" / "interim" / self.study
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed" / self.study
+
+    @property
+    def stage_records(self) -> Path:
+        return self.interim / "_stages"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports" / self.study
+
+    @property
+    def figures(self) -> Path:
+        return self.reports / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.reports / "tables"
+
+    @property
+    def executed_notebooks(self) -> Path:
+        return self.reports / "notebooks"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def table(self, name: str) -> Path:
+        """Parquet file of a pipeline table (see :mod:`analysis.tables`)."""
+        from analysis.tables import SCHEMAS
+
+        layer = SCHEMAS[name].layer
+        folder = self.interim if layer == "interim" else self.processed
+        return folder / f"{name}.parquet"
+
+    def resolve(self, relative: str | Path) -> Path:
+        """A path written in study.toml, relative to the project root."""
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else self.root / p
+
+
+def study_paths(study: str, root: Path | None = None) -> StudyPaths:
+    return StudyPaths(study=study, root=root or project_root())

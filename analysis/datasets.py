@@ -1,0 +1,164 @@
+"""Dataset loaders: find a public dataset, fetch it if needed, return a tidy table.
+
+Resolution order for every file: the data home (``ANALYSIS_DATA_HOME``,
+default a per-user cache folder), then each mirror folder (default
+``../shared/data`` beside the checkout), then the dataset's public source,
+downloaded into the data home. Nothing is ever copied into the repository:
+several of these datasets carry publisher text that the project must not
+redistribute.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import collect, config
+from analysis.errors import DataNotFoundError, DownloadError
+from analysis.io import atomic_path, ensure_dir
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    folder: str
+    files: dict[str, str]
+    licence: str
+    citation: str
+    homepage: str
+    # Builds the named files inside a folder from the public source; None when
+    # the dataset has no public download (publisher text shared by hand).
+    build: Callable[[Path], None] | None = None
+    downloadable: tuple[str, ...] = field(default_factory=tuple)
+
+
+ALLSIDES_COMMIT = "ced8111a720948e6a410e52031ace99c4e53f096"
+ALLSIDES_ARCHIVE = f"https://github.com/ramybaly/Article-Bias-Prediction/archive/{ALLSIDES_COMMIT}.zip"
+
+
+def _normalise_allsides_date(raw: str) -> str | None:
+    """The repository mixes YYYY-MM-DD, M/D/YY and empty dates; return ISO or None."""
+    raw = (raw or "").strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        iso = raw
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", raw):
+        month, day, year = (int(g) for g in m.groups())
+        year = year + 2000 if year < 100 else year
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+    else:
+        return None
+    ts = pd.to_datetime(iso, errors="coerce")
+    return iso if ts is not pd.NaT and 1990 <= ts.year <= 2030 else None
+
+
+def build_allsides(folder: Path, *, archive_url: str = ALLSIDES_ARCHIVE) -> None:
+    """Download the repository archive and write ``articles.jsonl.gz`` as the mirror has it."""
+    ensure_dir(folder)
+    archive = folder / "archive.zip"
+    collect.download_file(archive_url, archive)
+    try:
+        with zipfile.ZipFile(archive) as zf, atomic_path(folder / "articles.jsonl.gz") as tmp:
+            members = sorted(n for n in zf.namelist() if re.search(r"/data/jsons/[^/]+\.json$", n))
+            if not members:
+                raise DownloadError(f"{archive_url}: archive has no data/jsons/*.json files")
+            with gzip.open(tmp, "wt", encoding="utf-8") as out:
+                for name in members:
+                    rec = json.loads(zf.read(name).decode("utf-8"))
+                    rec.pop("content", None)  # tokenized copy of content_original
+                    rec["date_iso"] = _normalise_allsides_date(rec.get("date", ""))
+                    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    except zipfile.BadZipFile:
+        raise DownloadError(f"{archive_url}: not a zip archive") from None
+    finally:
+        archive.unlink(missing_ok=True)
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        Dataset(
+            "allsides", "allsides",
+            {"articles": "articles.jsonl.gz", "china_subset": "china_related_subset.jsonl.gz"},
+            licence="Apache-2.0 (repository); article text is the publishers'",
+            citation="Baly et al. (2020), We Can Detect Your Bias, EMNLP",
+            homepage="https://github.com/ramybaly/Article-Bias-Prediction",
+            build=build_allsides, downloadable=("articles",),
+        ),
+        Dataset(
+            "seed", "seed", {"reclaimthenet": "reclaimthenet_2019-10_entity-list.txt"},
+            licence="publisher's text (Reclaim The Net); shared for research, not redistributed",
+            citation="Reclaim The Net, October 2019",
+            homepage="https://reclaimthenet.org/",
+        ),
+    ]
+}
+
+
+def get_dataset(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise DataNotFoundError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}") from None
+
+
+def locate(name: str, file: str | None = None, *, download: bool = True) -> Path:
+    """Path of one dataset file, searching data home, mirrors, then the public source."""
+    ds = get_dataset(name)
+    file = file or next(iter(ds.files))
+    if file not in ds.files:
+        raise DataNotFoundError(f"dataset {name!r} has no file {file!r}; files: {', '.join(ds.files)}")
+    relative = Path(ds.folder) / ds.files[file]
+    home = config.data_home()
+    searched = [home, *config.data_mirrors()]
+    for base in searched:
+        candidate = base / relative
+        if candidate.is_file():
+            return candidate
+    where = ", ".join(str(b) for b in searched)
+    if download and ds.build is not None and file in ds.downloadable:
+        try:
+            ds.build(home / ds.folder)
+        except (DownloadError, OSError) as exc:
+            raise DataNotFoundError(
+                f"dataset {name!r} file {relative} is not in {where}, and downloading it failed: {exc}"
+            ) from None
+        if (home / relative).is_file():
+            return home / relative
+    raise DataNotFoundError(
+        f"dataset {name!r} file {relative} is not in {where}; set ANALYSIS_DATA_HOME or ANALYSIS_DATA_MIRRORS"
+        + ("" if ds.build else " (no public download: place the file there by hand)")
+    )
+
+
+def iter_jsonl(path: Path) -> Iterator[dict]:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def load_allsides(file: str = "articles", *, download: bool = True) -> pd.DataFrame:
+    """AllSides articles as a tidy table.
+
+    Columns: ``source_id`` (AllSides ID), ``source_outlet``, ``url``, ``title``,
+    ``published`` (UTC, missing for 12% of records), ``text``,
+    ``dataset_label`` (AllSides left/center/right), ``topic``, ``author``.
+    """
+    path = locate("allsides", file, download=download)
+    records = [
+        (r["ID"], r.get("source") or "", r.get("url") or None, r.get("title") or "", r.get("date_iso"),
+         r.get("content_original") or "", r.get("bias_text"), r.get("topic") or "", r.get("authors") or "")
+        for r in iter_jsonl(path)
+    ]
+    df = pd.DataFrame(records, columns=["source_id", "source_outlet", "url", "title", "published", "text",
+                                        "dataset_label", "topic", "author"])
+    df["published"] = pd.to_datetime(df["published"], errors="coerce", utc=True)
+    return df

@@ -1,0 +1,266 @@
+"""Ingest: every source of a study into one ``articles`` table.
+
+Sources are datasets filtered by keyword clauses, local text files, and
+article files the user imported with ``python -m analysis ingest STUDY FILE``.
+Imported files are copied byte-for-byte into ``data/raw/<study>/imports/``
+(named by content hash, so importing the same file twice is a no-op and
+nothing imported earlier is ever overwritten); the ingest stage re-reads
+them all on every run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io as _io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis import datasets, io, tables
+from analysis.config import StudyPaths
+from analysis.errors import InputFileError, StudyConfigError
+from analysis.outlets import load_registry, resolve_outlets
+from analysis.study import MatchClause, Source, Study
+
+ROW_COLUMNS = ["source", "source_id", "source_outlet", "url", "title", "published", "text", "dataset_label"]
+IMPORT_REQUIRED = ("outlet", "text")
+IMPORT_OPTIONAL = ("title", "url", "published", "author", "id")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A row that could not be used, reported as ``file:line: reason``."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+def normalise_text(text: str) -> str:
+    """NFC, Unix newlines, no trailing spaces; offsets in later tables point into this."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def doc_id(source_key: str, source_id: str) -> str:
+    return hashlib.sha256(f"{source_key}\x1f{source_id}".encode()).hexdigest()[:16]
+
+
+def count_matches(texts: pd.Series, pattern: str) -> np.ndarray:
+    """Case-insensitive match counts of ``pattern`` in each text.
+
+    Arrow's RE2 engine is linear-time and about 80x faster than Python's
+    ``re`` on the AllSides corpus (0.3 s against 26 s for the default study's
+    query, with identical counts); patterns RE2 cannot compile (look-arounds,
+    back-references) fall back to ``re``. RE2's ``\\b`` is ASCII-only, which
+    only matters for non-Latin scripts.
+    """
+    try:
+        counts = pc.count_substring_regex(pa.array(texts.fillna(""), type=pa.large_string()), pattern=pattern,
+                                          ignore_case=True)
+        return counts.to_numpy(zero_copy_only=False).astype(np.int64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return texts.fillna("").str.count(re.compile(pattern, re.IGNORECASE)).to_numpy(dtype=np.int64)
+
+
+def match_articles(df: pd.DataFrame, clauses: tuple[MatchClause, ...]) -> pd.DataFrame:
+    """Keep rows where every clause's patterns hit at least ``min_hits`` times in title + text."""
+    if not clauses:
+        return df
+    haystack = df["title"].fillna("") + "\n" + df["text"].fillna("")
+    keep = np.ones(len(df), dtype=bool)
+    for clause in clauses:
+        pattern = "|".join(f"(?:{p})" for p in clause.patterns)
+        keep &= count_matches(haystack, pattern) >= clause.min_hits
+    return df.loc[keep]
+
+
+def in_window(df: pd.DataFrame, study: Study) -> pd.DataFrame:
+    published = df["published"]
+    keep = published.notna() if not study.keep_undated else pd.Series(True, index=df.index)
+    if study.start is not None:
+        keep &= published.isna() | (published >= pd.Timestamp(study.start, tz="UTC"))
+    if study.end is not None:
+        keep &= published.isna() | (published < pd.Timestamp(study.end, tz="UTC") + pd.Timedelta(days=1))
+    return df.loc[keep]
+
+
+# --- sources ---------------------------------------------------------------
+
+def _dataset_rows(source: Source) -> pd.DataFrame:
+    if source.dataset != "allsides":
+        raise StudyConfigError(f"sources: dataset {source.dataset!r} has no article loader; available: allsides")
+    df = match_articles(datasets.load_allsides(source.file or "articles"), source.match)
+    return df.assign(source=f"dataset:{source.dataset}")[ROW_COLUMNS]
+
+
+def _text_file_row(path: Path, source: Source, key: str) -> dict:
+    lines = io.read_text_file(path).split("\n")[source.skip_lines:]
+    body = normalise_text("\n".join(lines))
+    title = source.title
+    if title is None:
+        first, _, rest = body.partition("\n")
+        title, body = first.strip(), rest.strip()
+    return dict(source=key, source_id=path.name, source_outlet=source.outlet, url=source.url, title=title,
+                published=source.published, text=body, dataset_label=None)
+
+
+def source_files(source: Source, paths: StudyPaths) -> list[Path]:
+    """The files a source reads (used for stage fingerprints too)."""
+    if source.kind == "dataset":
+        return [datasets.locate(source.dataset, source.file)]
+    if source.kind == "imports":
+        return io.list_files(paths.imports)
+    if source.dataset is not None:
+        return [datasets.locate(source.dataset, source.file, download=False)]
+    target = paths.resolve(source.path)
+    return [target] if target.is_file() else io.list_files(target, source.pattern)
+
+
+def _files_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
+    key = f"dataset:{source.dataset}" if source.dataset else f"file:{source.path}"
+    rows = [_text_file_row(p, source, key) for p in source_files(source, paths)]
+    df = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    df["published"] = pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True)
+    return df
+
+
+def read_article_file(path: Path, *, name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse a JSONL or CSV article export.
+
+    Returns the usable rows (columns ``outlet``, ``text`` and the optional
+    ``title``, ``url``, ``published``, ``author``, ``id`` plus ``line``) and
+    the rows that were left out with the reason. A line that is not valid
+    JSON, or a file that is not UTF-8, raises :class:`InputFileError`: a
+    broken export should be fixed, not half-imported.
+    """
+    path = Path(path)
+    name = name or path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{name}: not UTF-8 text (byte {exc.start}); re-save the export as UTF-8") from None
+    suffix = path.suffix.lower() if not name.endswith(".gz") else ""
+    records: list[tuple[int, dict]] = []
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputFileError(f"{name}:{lineno}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(rec, dict):
+                raise InputFileError(f"{name}:{lineno}: expected a JSON object, got {type(rec).__name__}")
+            records.append((lineno, rec))
+    elif suffix == ".csv":
+        reader = csv.DictReader(_io.StringIO(text, newline=""))
+        if reader.fieldnames is None:
+            raise InputFileError(f"{name}: empty CSV file")
+        start = 2
+        try:
+            for rec in reader:
+                records.append((start, rec))
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise InputFileError(f"{name}:{reader.line_num}: malformed CSV ({exc})") from None
+    else:
+        raise InputFileError(f"{name}: unsupported file type {path.suffix!r}; use .jsonl or .csv")
+    if not records:
+        raise InputFileError(f"{name}: no articles in file")
+
+    rows, problems = [], []
+    for lineno, rec in records:
+        missing = [k for k in IMPORT_REQUIRED if not str(rec.get(k) or "").strip()]
+        if missing:
+            problems.append(Problem(name, lineno, f"missing {' and '.join(missing)}; row skipped"))
+            continue
+        row = {k: (str(rec[k]) if rec.get(k) not in (None, "") else None) for k in (*IMPORT_REQUIRED, *IMPORT_OPTIONAL)}
+        row["line"] = lineno
+        if row["published"] is not None and pd.isna(pd.to_datetime(row["published"], errors="coerce", utc=True)):
+            problems.append(Problem(name, lineno, f"unreadable date {row['published']!r}; kept as undated"))
+            row["published"] = None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*IMPORT_REQUIRED, *IMPORT_OPTIONAL, "line"]), problems
+
+
+def _import_rows(paths: StudyPaths) -> pd.DataFrame:
+    frames = []
+    for path in io.list_files(paths.imports):
+        df, _ = read_article_file(path)
+        # Without an explicit id, an article is identified by its content, so
+        # the same article in two exports is kept once.
+        content_id = [
+            hashlib.sha256(f"{o}\x1f{u}\x1f{t}\x1f{x}".encode()).hexdigest()[:16]
+            for o, u, t, x in zip(df["outlet"], df["url"], df["title"], df["text"])
+        ]
+        frames.append(pd.DataFrame({
+            "source": "import", "source_id": df["id"].fillna(pd.Series(content_id, index=df.index)),
+            "source_outlet": df["outlet"], "url": df["url"], "title": df["title"].fillna(""),
+            "published": pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True),
+            "text": df["text"], "dataset_label": None,
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
+
+
+def import_file(path: Path, paths: StudyPaths) -> tuple[Path, int, list[Problem], bool]:
+    """Validate an export and copy it into ``data/raw/<study>/imports``.
+
+    Returns (stored path, usable rows, problems, whether it was new).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    df, problems = read_article_file(path)
+    if df.empty:
+        raise InputFileError(f"{path}: none of {len(problems)} rows is usable; first problem: {problems[0]}")
+    digest = io.sha256_file(path)[:16]
+    stored = paths.imports / f"{digest}-{path.name}"
+    is_new = not stored.exists()
+    if is_new:
+        io.copy_into(path, stored)
+    return stored, len(df), problems, is_new
+
+
+# --- the stage -------------------------------------------------------------
+
+def collect_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
+    frames = []
+    for source in study.sources:
+        if source.kind == "dataset":
+            frames.append(_dataset_rows(source))
+        elif source.kind == "files":
+            frames.append(_files_rows(source, paths))
+        else:
+            frames.append(_import_rows(paths))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
+
+
+def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
+    """The ``articles`` table: every source, window-filtered, outlet-resolved, de-duplicated."""
+    rows = collect_rows(study, paths)
+    rows["published"] = pd.to_datetime(rows["published"], utc=True)
+    rows = in_window(rows, study)
+    for col in ("url", "dataset_label"):
+        rows[col] = rows[col].astype("str").where(rows[col].notna(), None)
+    rows["text"] = rows["text"].map(normalise_text)
+    rows["title"] = rows["title"].fillna("").map(normalise_text)
+    rows = rows.loc[rows["text"].str.len() > 0]
+    rows["doc_id"] = [doc_id(s, i) for s, i in zip(rows["source"], rows["source_id"])]
+    rows = rows.drop_duplicates("doc_id", keep="first")
+    registry = load_registry(paths.resolve(study.outlets))
+    articles = resolve_outlets(rows, registry=registry)
+    articles = articles.sort_values(["outlet", "published", "doc_id"], na_position="last")
+    return tables.validate(articles.astype({"source_id": "str", "source_outlet": "str"}), "articles")

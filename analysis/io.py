@@ -1,0 +1,136 @@
+"""Reading and writing files: atomic, deterministic, and the only place that does.
+
+Every write goes to a temporary file in the target folder and is moved into
+place with :func:`os.replace`, so a crash leaves either the old file or the
+new one, never half of one. Writers produce the same bytes for the same
+table, which is what lets a re-run leave ``data/processed`` and ``reports/``
+untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from io import BytesIO
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.errors import StageInputError
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; move it into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ, so unchanged files keep their mtime."""
+    path = Path(path)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    write_bytes(path, data)
+    return True
+
+
+def write_table(df: pd.DataFrame, path: Path) -> bool:
+    """Write a pipeline table as Parquet (no index, deterministic bytes).
+
+    Returns False, leaving the file untouched, when the bytes are unchanged.
+    """
+    buffer = BytesIO()
+    df.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd")
+    return write_if_changed(path, buffer.getvalue())
+
+
+def read_table(path: Path, *, columns: list[str] | None = None, hint: str = "") -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise StageInputError(f"missing table {path}" + (f"; {hint}" if hint else ""))
+    return pd.read_parquet(path, columns=columns, engine="pyarrow")
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> bool:
+    """CSV for readers of the report: fixed float format and line endings."""
+    return write_if_changed(path, df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode())
+
+
+def read_text_file(path: Path) -> str:
+    """A local text file, UTF-8 (with or without BOM), else cp1252 as a last resort."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Saved-from-browser text on Windows is overwhelmingly cp1252; latin-1
+        # would also "succeed" but maps smart quotes to control characters.
+        return raw.decode("cp1252", errors="replace")
+
+
+def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def list_files(folder: Path, pattern: str = "*") -> list[Path]:
+    """Files under ``folder`` matching ``pattern``, sorted, hidden temp files excluded."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
+
+
+def copy_into(src: Path, dest: Path) -> None:
+    """Copy a file atomically (never leaves a partial ``dest``)."""
+    with atomic_path(dest) as tmp, open(src, "rb") as fin, open(tmp, "wb") as fout:
+        while block := fin.read(1 << 20):
+            fout.write(block)
+
+
+def ensure_dir(path: Path) -> Path:
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
+def remove_file(path: Path) -> None:
+    Path(path).unlink(missing_ok=True)

@@ -1,0 +1,102 @@
+"""The outlet registry (``data/outlets.csv``) and resolving articles to outlets.
+
+Columns: ``outlet`` (canonical name), ``aliases`` and ``domains``
+(semicolon-separated), ``outlet_type``, ``country``, ``leaning`` and
+``leaning_source`` (who rated it). A source name is matched against the
+aliases first, because aggregators such as AllSides file several outlets
+under one domain (its "Guest Writer - Right" pieces live on nationalreview.com);
+the URL's domain is the fallback.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from analysis.errors import StudyConfigError
+
+REGISTRY_COLUMNS = ["outlet", "aliases", "domains", "outlet_type", "country", "leaning", "leaning_source"]
+LEANINGS = {"left", "lean left", "center", "lean right", "right", "unrated"}
+
+
+def load_registry(path) -> pd.DataFrame:
+    """Read and check the registry; one row per outlet."""
+    try:
+        reg = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise StudyConfigError(f"{path}: cannot read outlet registry ({exc})") from None
+    missing = [c for c in REGISTRY_COLUMNS if c not in reg.columns]
+    if missing:
+        raise StudyConfigError(f"{path}: outlet registry lacks columns {missing}")
+    bad = reg.loc[~reg["leaning"].isin(LEANINGS)]
+    if len(bad):
+        row = bad.index[0] + 2  # header is line 1
+        raise StudyConfigError(
+            f"{path}: line {row}: leaning {bad['leaning'].iloc[0]!r}; allowed: {', '.join(sorted(LEANINGS))}"
+        )
+    if reg["outlet"].duplicated().any():
+        raise StudyConfigError(f"{path}: outlet names repeat: {sorted(reg.loc[reg['outlet'].duplicated(), 'outlet'])}")
+    return reg
+
+
+def domain_of(url: str | None) -> str:
+    if not url:
+        return ""
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.").lower()
+
+
+def _lookup_tables(registry: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    by_alias: dict[str, int] = {}
+    by_domain: dict[str, int] = {}
+    for i, row in registry.iterrows():
+        for alias in [row["outlet"], *row["aliases"].split(";")]:
+            if alias.strip():
+                by_alias.setdefault(alias.strip().casefold(), i)
+        for dom in row["domains"].split(";"):
+            if dom.strip():
+                by_domain.setdefault(dom.strip().lower().removeprefix("www."), i)
+    return by_alias, by_domain
+
+
+def _match_domain(domain: str, by_domain: dict[str, int]) -> int | None:
+    # Walk up sub-domains: edition.cnn.com -> cnn.com.
+    parts = domain.split(".")
+    for k in range(len(parts) - 1):
+        hit = by_domain.get(".".join(parts[k:]))
+        if hit is not None:
+            return hit
+    return None
+
+
+def resolve_outlets(articles: pd.DataFrame, *, registry: pd.DataFrame) -> pd.DataFrame:
+    """Add ``outlet``, ``outlet_type``, ``country``, ``leaning``, ``leaning_source``.
+
+    ``articles`` needs ``source_outlet`` and ``url``; an optional
+    ``dataset_label`` holding left/center/right is used as the leaning of
+    outlets the registry does not know (marked as such in ``leaning_source``).
+    """
+    by_alias, by_domain = _lookup_tables(registry)
+    rows = []
+    for name, url, label in zip(
+        articles["source_outlet"], articles["url"], articles.get("dataset_label", pd.Series([None] * len(articles)))
+    ):
+        hit = by_alias.get(str(name).strip().casefold())
+        if hit is None:
+            hit = _match_domain(domain_of(url), by_domain)
+        if hit is not None:
+            r = registry.loc[hit]
+            rows.append((r["outlet"], r["outlet_type"], r["country"], r["leaning"], r["leaning_source"]))
+        elif isinstance(label, str) and label in LEANINGS:
+            rows.append((str(name), "unclassified", "unknown", label, "source dataset label"))
+        else:
+            rows.append((str(name), "unclassified", "unknown", "unrated", "none"))
+    resolved = pd.DataFrame(rows, columns=["outlet", "outlet_type", "country", "leaning", "leaning_source"],
+                            index=articles.index)
+    return articles.drop(columns=[c for c in resolved.columns if c in articles.columns]).join(resolved)
+
+
+def unresolved(articles: pd.DataFrame) -> list[str]:
+    """Outlet names that the registry did not know (for the ingest log)."""
+    return sorted(articles.loc[articles["outlet_type"] == "unclassified", "outlet"].unique())

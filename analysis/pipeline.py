@@ -1,0 +1,200 @@
+"""The stage DAG: ingest -> prepare -> measure -> compare -> report.
+
+Each stage declares its input files and output files. Before running, a
+stage's fingerprint is computed from the package source, the study
+settings and the content hashes of its inputs; if it matches the record
+left by the last successful run and every recorded output is still there
+unchanged, the stage is skipped. The record is written last, so a run that
+crashed half-way re-runs that stage next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis import actors, compare, config, datasets, ingest, io, prepare, sentiment
+from analysis.config import StudyPaths
+from analysis.study import Study
+
+log = logging.getLogger("analysis")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    help: str
+    inputs: Callable[[Study, StudyPaths], list[Path]]
+    outputs: Callable[[Study, StudyPaths], list[Path]]
+    run: Callable[[Study, StudyPaths], list[Path] | None]
+
+
+def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
+    return lambda study, paths: [paths.table(n) for n in names]
+
+
+def code_hash() -> str:
+    h = hashlib.sha256()
+    for path in sorted(config.PACKAGE_DIR.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# --- stage bodies ----------------------------------------------------------
+
+def _ingest_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    files = [paths.resolve(study.outlets)]
+    for src in study.sources:
+        files += ingest.source_files(src, paths)
+    return files
+
+
+def _run_ingest(study: Study, paths: StudyPaths) -> None:
+    articles = ingest.build_articles(study, paths)
+    io.write_table(articles, paths.table("articles"))
+    log.info("ingest: %d articles from %d outlets", len(articles), articles["outlet"].nunique())
+
+
+def _run_prepare(study: Study, paths: StudyPaths) -> None:
+    articles = io.read_table(paths.table("articles"))
+    sentences = prepare.split_sentences(articles, progress=True)
+    io.write_table(sentences, paths.table("sentences"))
+    log.info("prepare: %d sentences", len(sentences))
+
+
+def _run_measure(study: Study, paths: StudyPaths) -> None:
+    articles = io.read_table(paths.table("articles"))
+    sentences = io.read_table(paths.table("sentences"))
+    scores = sentiment.score_sentences(sentences)
+    io.write_table(scores, paths.table("sentence_sentiment"))
+    io.write_table(sentiment.aggregate_articles(scores, articles=articles), paths.table("article_sentiment"))
+    matcher = actors.ActorMatcher(actors=study.actors).fit()
+    mentions = actors.find_mentions(sentences, matcher=matcher)
+    io.write_table(mentions, paths.table("actor_mentions"))
+    log.info("measure: %d sentences scored, %d actor mentions", len(scores), len(mentions))
+
+
+def _run_compare(study: Study, paths: StudyPaths) -> None:
+    import pandas as pd
+
+    from analysis import tables
+
+    c = study.compare
+    scores = io.read_table(paths.table("article_sentiment"))
+    articles = io.read_table(paths.table("articles"))
+    opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
+    summaries = [compare.summarize_groups(scores, by=g, **opts) for g in study.groups if g in scores.columns]
+    if "country" in study.groups:
+        with_country = scores.merge(articles[["doc_id", "country"]], on="doc_id")
+        summaries.append(compare.summarize_groups(with_country, by="country", **opts))
+    by_group = pd.concat(summaries, ignore_index=True) if summaries else tables.empty("sentiment_by_group")
+    io.write_table(tables.validate(by_group, "sentiment_by_group"), paths.table("sentiment_by_group"))
+
+    contrasts = [
+        compare.contrast_groups(scores, by=g, mode="vs_rest" if g == "outlet" else "pairs", n_perm=c.n_perm, **opts)
+        for g in study.groups if g in scores.columns
+    ]
+    contrasts = [x for x in contrasts if len(x)]
+    table = pd.concat(contrasts, ignore_index=True) if contrasts else tables.empty("sentiment_contrasts")
+    io.write_table(compare.adjust_fdr(table), paths.table("sentiment_contrasts"))
+
+    mentions = io.read_table(paths.table("actor_mentions"))
+    coverage = compare.actor_coverage(articles, mentions, actors=[(a.name, a.type) for a in study.actors],
+                                      confidence=c.confidence)
+    io.write_table(coverage, paths.table("actor_coverage"))
+    io.write_table(compare.articles_by_period(articles), paths.table("articles_by_period"))
+
+
+def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    from analysis import report
+
+    return [paths.table(n) for n in report.REPORT_TABLES] + report.notebook_files(paths)
+
+
+def _report_outputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [paths.reports / "index.html"]
+
+
+def _run_report(study: Study, paths: StudyPaths) -> list[Path]:
+    from analysis import report
+
+    return report.build_report(study, paths)
+
+
+STAGES: dict[str, Stage] = {
+    s.name: s
+    for s in [
+        Stage("ingest", "read every source of the study into the articles table",
+              _ingest_inputs, _tables("articles"), _run_ingest),
+        Stage("prepare", "split articles into sentences with character offsets",
+              _tables("articles"), _tables("sentences"), _run_prepare),
+        Stage("measure", "score sentence sentiment (VADER) and find actor mentions",
+              _tables("articles", "sentences"),
+              _tables("sentence_sentiment", "article_sentiment", "actor_mentions"), _run_measure),
+        Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
+              _tables("articles", "article_sentiment", "actor_mentions"),
+              _tables("sentiment_by_group", "sentiment_contrasts", "actor_coverage", "articles_by_period"),
+              _run_compare),
+        Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
+              _report_inputs, _report_outputs, _run_report),
+    ]
+}
+
+
+def fingerprint(stage: Stage, study: Study, paths: StudyPaths) -> str:
+    h = hashlib.sha256()
+    h.update(stage.name.encode())
+    h.update(code_hash().encode())
+    h.update(study.settings_hash().encode())
+    for path in stage.inputs(study, paths):
+        h.update(str(path.name).encode())
+        h.update(io.sha256_file(path).encode() if path.exists() else b"missing")
+    return h.hexdigest()
+
+
+def _record_path(stage: Stage, paths: StudyPaths) -> Path:
+    return paths.stage_records / f"{stage.name}.json"
+
+
+def is_current(stage: Stage, study: Study, paths: StudyPaths, fp: str) -> bool:
+    record = _record_path(stage, paths)
+    if not record.exists():
+        return False
+    saved = io.read_json(record)
+    if saved.get("fingerprint") != fp:
+        return False
+    for rel, digest in saved.get("outputs", {}).items():
+        out = paths.root / rel
+        if not out.exists() or io.sha256_file(out) != digest:
+            return False
+    return True
+
+
+def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False) -> str:
+    """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``."""
+    stage = STAGES[name]
+    fp = fingerprint(stage, study, paths)
+    if not force and is_current(stage, study, paths, fp):
+        log.info("%s: up to date, skipped", name)
+        return "skipped"
+    produced = stage.run(study, paths) or stage.outputs(study, paths)
+    outputs = {str(p.relative_to(paths.root)): io.sha256_file(p) for p in sorted(set(produced)) if p.exists()}
+    io.write_json(_record_path(stage, paths), {"stage": name, "fingerprint": fp, "outputs": outputs})
+    return "ran"
+
+
+def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None) -> dict[str, str]:
+    results = {}
+    for name in STAGES:
+        results[name] = run_stage(name, study, paths, force=force)
+        if name == until:
+            break
+    return results
+
+
+def describe_datasets() -> list[tuple[str, str]]:
+    return [(d.name, d.citation) for d in datasets.DATASETS.values()]

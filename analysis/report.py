@@ -1,0 +1,194 @@
+"""Report: execute the notebooks headless, export tables, write ``index.html``.
+
+Notebooks are the single source of each figure: they call
+:func:`publish`, which writes the figure files and a caption sidecar. The
+report stage runs them with nbclient (not papermill, which stamps start and
+end times into every cell and so breaks byte-identical re-runs), then
+builds the index from the sidecars.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import logging
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pandas as pd
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from analysis import config, figures, io
+from analysis.config import StudyPaths
+from analysis.errors import AnalysisError
+from analysis.study import Study, load_study
+
+log = logging.getLogger("analysis")
+logging.getLogger("nbclient").setLevel(logging.WARNING)
+
+REPORT_TABLES = ["articles", "article_sentiment", "sentiment_by_group", "sentiment_contrasts",
+                 "actor_coverage", "articles_by_period"]
+NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
+RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
+_published: list[str] = []
+
+
+def notebook_files(paths: StudyPaths) -> list[Path]:
+    return io.list_files(paths.notebooks, "[0-9][0-9]_*.ipynb")
+
+
+def load_tables(study: str) -> SimpleNamespace:
+    """Everything a notebook plots, as DataFrames, plus the parsed study."""
+    paths = config.study_paths(study)
+    loaded = {name: io.read_table(paths.table(name), hint=f"run `python -m analysis run {study}` first")
+              for name in REPORT_TABLES}
+    return SimpleNamespace(study=load_study(paths), **loaded)
+
+
+def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
+    """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``."""
+    paths = config.study_paths(study)
+    figures.save(plot, paths.figures)
+    _published.append(plot.name)
+    sidecar = {"name": plot.name, "caption": plot.caption,
+               "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
+    io.write_if_changed(paths.figures / f"{plot.name}.json",
+                        (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
+    if log := os.environ.get(RUN_LOG_ENV):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(plot.name + "\n")
+    return plot
+
+
+def _inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(f"# Parameters injected by `python -m analysis report`\nstudy = {study!r}")
+    cell.id = "injected-parameters"  # fixed id: new cells otherwise get a random one
+    cell.metadata["tags"] = ["injected-parameters"]
+    where = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
+    nb.cells.insert(where + 1, cell)
+    return nb
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    """Set environment variables for the kernel nbclient starts (it inherits ours)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600,
+                     env: dict[str, str] | None = None, kernel_log: Path | None = None) -> None:
+    """Execute ``source`` with ``study`` injected and write the executed copy to ``dest``."""
+    nb = _inject_parameters(nbformat.read(source, as_version=4), study)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(source.parent)}})
+    io.ensure_dir(dest.parent)
+    kernel_log = kernel_log or dest.with_suffix(".kernel.log")
+    log.info("report: executing %s", source.name)
+    try:
+        # The kernel's own log lines (start-up notices) go to a file, not the user's terminal.
+        with _environ(**{NOTEBOOK_ENV: source.stem, **(env or {})}), open(kernel_log, "w") as log_fh:
+            client.execute(stderr=log_fh)
+    except CellExecutionError as exc:
+        io.write_text(dest, nbformat.writes(nb))
+        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise AnalysisError(f"notebook {source.name} failed: {last} (partial output in {dest})") from None
+    except (RuntimeError, TimeoutError) as exc:
+        raise AnalysisError(f"notebook {source.name}: the Jupyter kernel did not run ({exc}); see {kernel_log}") from None
+    finally:
+        if kernel_log.exists() and kernel_log.stat().st_size == 0:
+            kernel_log.unlink()
+    io.write_if_changed(dest, nbformat.writes(nb).encode())
+
+
+def export_tables(paths: StudyPaths) -> list[Path]:
+    """CSV copies of the report tables (article text left out: it is the publishers')."""
+    written = []
+    for name in REPORT_TABLES:
+        df = io.read_table(paths.table(name))
+        if name == "articles":
+            df = df[["doc_id", "outlet", "outlet_type", "leaning", "leaning_source", "published", "url", "source",
+                     "source_id"]]
+        if name == "sentiment_by_group":
+            outlet = df["group_var"] == "outlet"
+            for subset, stem in ((df[outlet], "sentiment_by_outlet"), (df[~outlet], "sentiment_by_group")):
+                io.write_csv(subset, paths.tables / f"{stem}.csv")
+                written.append(paths.tables / f"{stem}.csv")
+            continue
+        io.write_csv(df, paths.tables / f"{name}.csv")
+        written.append(paths.tables / f"{name}.csv")
+    return written
+
+
+def build_index(study: Study, paths: StudyPaths) -> Path:
+    articles = io.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published"])
+    sentences = io.read_table(paths.table("article_sentiment"), columns=["n_sentences"])
+    order = {p.stem: i for i, p in enumerate(notebook_files(paths))}
+    sidecars = sorted((io.read_json(p) for p in io.list_files(paths.figures, "*.json")),
+                      key=lambda s: (order.get(s["notebook"], len(order)), s["position"], s["name"]))
+    dated = articles["published"].dropna()
+    span = f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dated articles"
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(study.title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:58rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
+        "figure{margin:2rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#333}</style>",
+        "</head><body>",
+        f"<h1>{e(study.title)}</h1>",
+        f"<p><strong>Question.</strong> {e(study.question)}</p>" if study.question else "",
+        f"<p>{len(articles):,} articles from {articles['outlet'].nunique():,} outlets ({span}; "
+        f"{int(articles['published'].isna().sum()):,} undated), {int(sentences['n_sentences'].sum()):,} sentences. "
+        f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
+        f"<code>{study.settings_hash()[:12]}</code>.</p>",
+        "<h2>Figures</h2>",
+    ]
+    for i, s in enumerate(sidecars, start=1):
+        name = e(s["name"])
+        parts.append(
+            f'<figure id="{name}"><img src="figures/{name}.png" alt="{name}">'
+            f"<figcaption><strong>Figure {i}.</strong> {e(s['caption'])} "
+            f'[<a href="figures/{name}.svg">SVG</a> · <a href="figures/{name}.pdf">PDF</a> · '
+            f'notebook <a href="notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]</figcaption></figure>'
+        )
+    parts.append("<h2>Tables</h2><ul>")
+    for p in io.list_files(paths.tables, "*.csv"):
+        parts.append(f'<li><a href="tables/{e(p.name)}">{e(p.name)}</a></li>')
+    parts.append("</ul></body></html>")
+    index = paths.reports / "index.html"
+    io.write_if_changed(index, ("\n".join(x for x in parts if x) + "\n").encode())
+    return index
+
+
+def build_report(study: Study, paths: StudyPaths) -> list[Path]:
+    """Run every notebook, export tables, remove stale figures, write the index."""
+    notebooks = notebook_files(paths)
+    if not notebooks:
+        raise AnalysisError(f"no notebooks found in {paths.notebooks} (expected files like 01_corpus.ipynb)")
+    run_log = io.ensure_dir(paths.interim) / "_report_run.log"
+    io.remove_file(run_log)
+    executed = []
+    for nb in notebooks:
+        dest = paths.executed_notebooks / nb.name
+        execute_notebook(nb, study.id, dest, env={RUN_LOG_ENV: str(run_log)},
+                         kernel_log=paths.interim / f"_kernel_{nb.stem}.log")
+        executed.append(dest)
+    published = set(run_log.read_text(encoding="utf-8").split()) if run_log.exists() else set()
+    for stale in io.list_files(paths.figures):
+        if stale.stem not in published:
+            io.remove_file(stale)
+    tables_written = export_tables(paths)
+    index = build_index(study, paths)
+    return [index, *executed, *tables_written, *io.list_files(paths.figures)]

@@ -1,0 +1,341 @@
+"""Study definitions: ``data/studies/<study>/study.toml`` parsed into frozen dataclasses.
+
+Every key is checked: an unknown key, a wrong type, a bad date or regex, or a
+missing file is a :class:`StudyConfigError` that names the file, the key and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from analysis.config import StudyPaths
+from analysis.errors import StudyConfigError
+
+SourceKind = Literal["dataset", "files", "imports"]
+ActorType = Literal["company", "government", "person", "group", "organization", "place", "other"]
+GroupVar = Literal["outlet", "leaning", "outlet_type", "country"]
+STUDY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class MatchClause:
+    """An article passes when the patterns match at least ``min_hits`` times in title + text."""
+
+    patterns: tuple[str, ...]
+    min_hits: int = 1
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SourceKind
+    dataset: str | None = None
+    file: str | None = None
+    path: str | None = None
+    pattern: str = "*.txt"
+    match: tuple[MatchClause, ...] = ()
+    outlet: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    skip_lines: int = 0
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    type: ActorType
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    n_boot: int = 2000
+    n_perm: int = 5000
+    confidence: float = 0.95
+    min_articles: int = 3
+
+
+@dataclass(frozen=True)
+class Study:
+    id: str
+    title: str
+    question: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    keep_undated: bool = False
+    seed: int = 12345
+    outlets: str = "data/outlets.csv"
+    groups: tuple[GroupVar, ...] = ("outlet", "leaning", "outlet_type")
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    compare: CompareSettings = field(default_factory=CompareSettings)
+
+    def settings_hash(self) -> str:
+        """Hash of every setting, used to decide whether a stage must re-run."""
+        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+class _Reader:
+    """Pops keys from a TOML table and reports problems with file and key path."""
+
+    def __init__(self, path: Path, where: str, table: Any):
+        self.path, self.where = path, where
+        if not isinstance(table, dict):
+            self.fail(f"expected a table, got {type(table).__name__}")
+        self.table = dict(table)
+
+    def fail(self, msg: str) -> None:
+        raise StudyConfigError(f"{self.path}: {self.where}: {msg}")
+
+    def get(self, key: str, types: type | tuple[type, ...], default: Any = ..., *, allowed: tuple | None = None) -> Any:
+        if key not in self.table:
+            if default is ...:
+                self.fail(f"missing required key {key!r}")
+            return default
+        value = self.table.pop(key)
+        if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+            self.fail(f"key {key!r} must be {_type_names(types)}, got a boolean")
+        if not isinstance(value, types):
+            self.fail(f"key {key!r} must be {_type_names(types)}, got {type(value).__name__} {value!r}")
+        if allowed is not None and value not in allowed:
+            self.fail(f"key {key!r} is {value!r}; allowed: {', '.join(map(str, allowed))}")
+        return value
+
+    def strings(self, key: str, default: tuple = ()) -> tuple[str, ...]:
+        value = self.get(key, list, list(default))
+        if not all(isinstance(v, str) for v in value):
+            self.fail(f"key {key!r} must be a list of strings")
+        return tuple(value)
+
+    def finish(self, allowed: list[str]) -> None:
+        if self.table:
+            unknown = sorted(self.table)
+            self.fail(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}")
+
+
+def _type_names(types: type | tuple[type, ...]) -> str:
+    types = types if isinstance(types, tuple) else (types,)
+    return " or ".join({str: "a string", int: "an integer", float: "a number", bool: "true/false",
+                        list: "a list", dict: "a table", dt.date: "a date"}.get(t, t.__name__) for t in types)
+
+
+def _date(reader: _Reader, key: str) -> dt.date | None:
+    value = reader.get(key, (str, dt.date), None)
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        reader.fail(f"key {key!r} is {value!r}, not a date in YYYY-MM-DD form")
+
+
+def _regexes(reader: _Reader, key: str) -> tuple[str, ...]:
+    patterns = reader.strings(key)
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            reader.fail(f"key {key!r}: pattern {p!r} is not a valid regular expression ({exc})")
+    return patterns
+
+
+def _parse_source(path: Path, i: int, table: Any) -> Source:
+    r = _Reader(path, f"sources[{i}]", table)
+    kind = r.get("kind", str, allowed=get_args(SourceKind))
+    common = ["kind"]
+    if kind == "dataset":
+        dataset = r.get("dataset", str)
+        file = r.get("file", str, None)
+        clauses = []
+        for j, raw in enumerate(r.get("match", list, [])):
+            m = _Reader(path, f"sources[{i}].match[{j}]", raw)
+            patterns = _regexes(m, "patterns")
+            if not patterns:
+                m.fail("key 'patterns' must list at least one pattern")
+            min_hits = m.get("min_hits", int, 1)
+            if min_hits < 1:
+                m.fail(f"key 'min_hits' must be >= 1, got {min_hits}")
+            m.finish(["patterns", "min_hits"])
+            clauses.append(MatchClause(patterns, min_hits))
+        r.finish(common + ["dataset", "file", "match"])
+        return Source(kind, dataset=dataset, file=file, match=tuple(clauses))
+    if kind == "files":
+        src = dict(
+            dataset=r.get("dataset", str, None),
+            file=r.get("file", str, None),
+            path=r.get("path", str, None),
+            pattern=r.get("pattern", str, "*.txt"),
+            outlet=r.get("outlet", str),
+            title=r.get("title", str, None),
+            url=r.get("url", str, None),
+            published=r.get("published", str, None),
+            skip_lines=r.get("skip_lines", int, 0),
+        )
+        if (src["path"] is None) == (src["dataset"] is None):
+            r.fail("give exactly one of 'path' (a file or folder) or 'dataset' (with 'file')")
+        if src["published"] is not None and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", src["published"]):
+            r.fail(f"key 'published' is {src['published']!r}; use YYYY-MM-DD or YYYY-MM")
+        r.finish(common + ["dataset", "file", "path", "pattern", "outlet", "title", "url", "published", "skip_lines"])
+        return Source(kind, **src)
+    r.finish(common)
+    return Source(kind)
+
+
+def _parse_actor(path: Path, i: int, table: Any) -> Actor:
+    r = _Reader(path, f"actors[{i}]", table)
+    actor = Actor(
+        name=r.get("name", str),
+        type=r.get("type", str, "other", allowed=get_args(ActorType)),
+        aliases=r.strings("aliases"),
+        patterns=_regexes(r, "patterns"),
+    )
+    if not actor.aliases and not actor.patterns:
+        r.fail(f"actor {actor.name!r} needs at least one alias or pattern")
+    r.finish(["name", "type", "aliases", "patterns"])
+    return actor
+
+
+def parse_study(text: str, *, study_id: str, path: Path) -> Study:
+    """Parse the text of a study.toml; ``path`` is only used in error messages."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyConfigError(f"{path}: not valid TOML ({exc})") from None
+    top = _Reader(path, "top level", doc)
+    s = _Reader(path, "[study]", top.get("study", dict))
+    groups = s.strings("groups", ("outlet", "leaning", "outlet_type"))
+    for g in groups:
+        if g not in get_args(GroupVar):
+            s.fail(f"key 'groups' contains {g!r}; allowed: {', '.join(get_args(GroupVar))}")
+    settings = dict(
+        id=study_id,
+        title=s.get("title", str),
+        question=s.get("question", str, ""),
+        start=_date(s, "start"),
+        end=_date(s, "end"),
+        keep_undated=s.get("keep_undated", bool, False),
+        seed=s.get("seed", int, 12345),
+        outlets=s.get("outlets", str, "data/outlets.csv"),
+        groups=groups,
+    )
+    s.finish(["title", "question", "start", "end", "keep_undated", "seed", "outlets", "groups"])
+    if settings["start"] and settings["end"] and settings["start"] > settings["end"]:
+        raise StudyConfigError(f"{path}: [study]: start {settings['start']} is after end {settings['end']}")
+
+    c = _Reader(path, "[compare]", top.get("compare", dict, {}))
+    compare = CompareSettings(
+        n_boot=c.get("n_boot", int, 2000),
+        n_perm=c.get("n_perm", int, 5000),
+        confidence=c.get("confidence", float, 0.95),
+        min_articles=c.get("min_articles", int, 3),
+    )
+    c.finish(["n_boot", "n_perm", "confidence", "min_articles"])
+    if not 0.5 <= compare.confidence < 1:
+        c.fail(f"key 'confidence' is {compare.confidence}; use a value in [0.5, 1)")
+    if compare.n_boot < 100 or compare.n_perm < 100:
+        c.fail("keys 'n_boot' and 'n_perm' must be at least 100")
+    if compare.min_articles < 2:
+        c.fail("key 'min_articles' must be at least 2 (a CI needs two articles)")
+
+    sources = tuple(_parse_source(path, i, t) for i, t in enumerate(top.get("sources", list, [])))
+    if not sources:
+        top.fail("a study needs at least one [[sources]] table")
+    actors = tuple(_parse_actor(path, i, t) for i, t in enumerate(top.get("actors", list, [])))
+    names = [a.name for a in actors]
+    if len(set(names)) != len(names):
+        top.fail(f"actor names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}")
+    top.finish(["study", "compare", "sources", "actors"])
+    return Study(**settings, sources=sources, actors=actors, compare=compare)
+
+
+def check_study_id(study_id: str) -> str:
+    if not STUDY_ID.match(study_id):
+        raise StudyConfigError(
+            f"study id {study_id!r} is not allowed; use lower-case letters, digits, '-' and '_' (max 64)"
+        )
+    return study_id
+
+
+def load_study(paths: StudyPaths) -> Study:
+    check_study_id(paths.study)
+    if not paths.study_file.exists():
+        raise StudyConfigError(
+            f"{paths.study_file}: no such study file; create one with `python -m analysis init {paths.study}`"
+        )
+    study = parse_study(paths.study_file.read_text(encoding="utf-8"), study_id=paths.study, path=paths.study_file)
+    registry = paths.resolve(study.outlets)
+    if not registry.exists():
+        raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")
+    for i, src in enumerate(study.sources):
+        if src.kind == "files" and src.path and not paths.resolve(src.path).exists():
+            raise StudyConfigError(f"{paths.study_file}: sources[{i}]: key 'path' points to {paths.resolve(src.path)}, which does not exist")
+    return study
+
+
+SKELETON = '''\
+# Study definition for `{study}`. Every key is documented in the README
+# ("Starting your own study"); unknown keys are an error, not ignored.
+
+[study]
+title = "{study}"
+# The research question this study answers, shown at the top of the report.
+question = "How do outlets differ in how they cover this event?"
+# Date window (YYYY-MM-DD). Articles outside it are dropped at ingest.
+# start = 2019-01-01
+# end = 2019-12-31
+# Keep articles whose source gives no date (they are flagged, not dated).
+keep_undated = true
+# Seed for every resampling step, so re-runs give identical numbers.
+seed = 12345
+# Outlet registry: names, domains, type, country, leaning.
+outlets = "data/outlets.csv"
+# Grouping variables compared in the report: outlet, leaning, outlet_type, country.
+groups = ["outlet", "leaning", "outlet_type"]
+
+[compare]
+n_boot = 2000        # bootstrap resamples of articles
+n_perm = 5000        # permutations for contrast p-values
+confidence = 0.95
+min_articles = 3     # groups with fewer articles get no interval
+
+# Articles you import with `python -m analysis ingest {study} FILE.jsonl|FILE.csv`.
+[[sources]]
+kind = "imports"
+
+# A public dataset filtered by keyword clauses (all clauses must hold):
+# [[sources]]
+# kind = "dataset"
+# dataset = "allsides"
+# [[sources.match]]
+# patterns = ["huawei", "\\\\bzte\\\\b"]
+# min_hits = 2
+
+# A folder of saved text files from one outlet:
+# [[sources]]
+# kind = "files"
+# path = "data/external/my-outlet"
+# pattern = "*.txt"
+# outlet = "My Outlet"
+
+# Actors whose mentions (and later, sentiment toward them) are tracked.
+# Aliases are matched as whole words, case-insensitively; patterns are regexes.
+# [[actors]]
+# name = "US government"
+# type = "government"
+# aliases = ["Commerce Department", "White House"]
+# patterns = ["\\\\bU\\\\.?S\\\\.? officials\\\\b"]
+'''
+
+
+def skeleton(study: str) -> str:
+    return SKELETON.format(study=study)

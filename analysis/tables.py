@@ -1,0 +1,219 @@
+"""The documented tidy tables every stage reads and writes.
+
+Each schema lists its columns with a dtype *kind* (pandas 3 infers a
+``str`` dtype and microsecond datetimes, so exact dtype names are not a
+stable contract) and the columns that form a unique key. ``validate`` is
+called before every write, and the tests call it on every table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from analysis.errors import SchemaError
+
+Kind = Literal["str", "int", "float", "datetime", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    doc: str
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    layer: Literal["interim", "processed"]
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    doc: str
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+_OUTLET_ATTRS = (
+    Column("outlet_type", "str", "wire, mainstream, tech press, advocacy, ... (data/outlets.csv)"),
+    Column("leaning", "str", "left, lean left, center, lean right, right, or unrated"),
+)
+
+_GROUP_STATS = (
+    Column("n_articles", "int", "articles in the group (the resampling unit)"),
+    Column("n_sentences", "int", "sentences behind those articles"),
+    Column("mean", "float", "mean of article-level scores"),
+    Column("sd", "float", "standard deviation of article-level scores", nullable=True),
+    Column("ci_low", "float", "lower bound of the 95% article-level bootstrap CI", nullable=True),
+    Column("ci_high", "float", "upper bound of the 95% article-level bootstrap CI", nullable=True),
+    Column("ci_method", "str", "how the interval was computed"),
+)
+
+SCHEMAS: dict[str, Schema] = {
+    s.name: s
+    for s in [
+        Schema(
+            "articles", "interim", ("doc_id",),
+            (
+                Column("doc_id", "str", "stable id: hash of source and source_id"),
+                Column("outlet", "str", "canonical outlet name from the registry"),
+                Column("url", "str", "article URL", nullable=True),
+                Column("title", "str", "headline"),
+                Column("published", "datetime", "publication date (UTC)", nullable=True),
+                Column("text", "str", "article body"),
+                Column("source", "str", "where the row came from: dataset:<name>, file:<path>, import:<file>"),
+                Column("source_id", "str", "id inside that source"),
+                Column("source_outlet", "str", "outlet name as the source spelled it"),
+                *_OUTLET_ATTRS,
+                Column("leaning_source", "str", "who rated the leaning"),
+                Column("country", "str", "outlet country (ISO 3166 alpha-2) or unknown"),
+                Column("dataset_label", "str", "label the source dataset attached, if any", nullable=True),
+            ),
+            "One row per article in the study after ingest.",
+        ),
+        Schema(
+            "sentences", "interim", ("doc_id", "sent_id"),
+            (
+                Column("doc_id", "str", "article id"),
+                Column("sent_id", "int", "0-based position of the sentence in the article"),
+                Column("outlet", "str", "outlet of the article"),
+                Column("start", "int", "character offset of the sentence start in articles.text"),
+                Column("end", "int", "character offset one past the sentence end"),
+                Column("text", "str", "sentence text (articles.text[start:end])"),
+            ),
+            "One row per sentence; offsets point into the article text.",
+        ),
+        Schema(
+            "sentence_sentiment", "interim", ("doc_id", "sent_id", "instrument"),
+            (
+                Column("doc_id", "str", "article id"),
+                Column("sent_id", "int", "sentence id"),
+                Column("outlet", "str", "outlet"),
+                Column("instrument", "str", "scorer name"),
+                Column("instrument_version", "str", "scorer and lexicon version"),
+                Column("compound", "float", "VADER compound score in [-1, 1]"),
+                Column("pos", "float", "share of positive valence"),
+                Column("neu", "float", "share of neutral valence"),
+                Column("neg", "float", "share of negative valence"),
+            ),
+            "Sentence-level sentiment, one row per sentence and instrument.",
+        ),
+        Schema(
+            "actor_mentions", "interim", ("doc_id", "sent_id", "actor"),
+            (
+                Column("doc_id", "str", "article id"),
+                Column("sent_id", "int", "sentence id"),
+                Column("outlet", "str", "outlet"),
+                Column("actor", "str", "actor name from study.toml"),
+                Column("actor_type", "str", "actor type from study.toml"),
+                Column("n_matches", "int", "alias or pattern matches in the sentence"),
+                Column("matched", "str", "first matched surface form"),
+            ),
+            "One row per sentence that mentions an actor.",
+        ),
+        Schema(
+            "article_sentiment", "processed", ("doc_id", "instrument"),
+            (
+                Column("doc_id", "str", "article id"),
+                Column("outlet", "str", "outlet"),
+                *_OUTLET_ATTRS,
+                Column("instrument", "str", "scorer name"),
+                Column("n_sentences", "int", "sentences scored"),
+                Column("sentiment", "float", "mean sentence compound score"),
+                Column("share_negative", "float", "share of sentences with compound <= -0.05"),
+            ),
+            "Article-level sentiment aggregated from sentences.",
+        ),
+        Schema(
+            "sentiment_by_group", "processed", ("group_var", "group", "instrument"),
+            (
+                Column("group_var", "str", "grouping variable: outlet, leaning or outlet_type"),
+                Column("group", "str", "value of the grouping variable"),
+                Column("instrument", "str", "scorer name"),
+                *_GROUP_STATS,
+            ),
+            "Article-level sentiment summarised per group with bootstrap CIs.",
+        ),
+        Schema(
+            "sentiment_contrasts", "processed", ("group_var", "group_a", "group_b", "instrument"),
+            (
+                Column("group_var", "str", "grouping variable"),
+                Column("group_a", "str", "first group"),
+                Column("group_b", "str", "second group (or 'all others')"),
+                Column("instrument", "str", "scorer name"),
+                Column("n_a", "int", "articles in group a"),
+                Column("n_b", "int", "articles in group b"),
+                Column("diff", "float", "mean(a) - mean(b)"),
+                Column("ci_low", "float", "95% bootstrap CI of the difference, low", nullable=True),
+                Column("ci_high", "float", "95% bootstrap CI of the difference, high", nullable=True),
+                Column("effect_size", "float", "Hedges' g", nullable=True),
+                Column("p_perm", "float", "two-sided permutation p-value (articles permuted)"),
+                Column("p_fdr", "float", "Benjamini-Hochberg adjusted p across the whole table"),
+            ),
+            "Pairwise group contrasts of article-level sentiment.",
+        ),
+        Schema(
+            "actor_coverage", "processed", ("outlet", "actor"),
+            (
+                Column("outlet", "str", "outlet"),
+                Column("actor", "str", "actor"),
+                Column("actor_type", "str", "actor type"),
+                Column("n_articles", "int", "articles from the outlet"),
+                Column("n_mentioning", "int", "articles mentioning the actor at least once"),
+                Column("n_mentions", "int", "sentences mentioning the actor"),
+                Column("share", "float", "n_mentioning / n_articles"),
+                Column("ci_low", "float", "95% article-level bootstrap CI of share, low", nullable=True),
+                Column("ci_high", "float", "95% article-level bootstrap CI of share, high", nullable=True),
+            ),
+            "How often each outlet's articles mention each actor.",
+        ),
+        Schema(
+            "articles_by_period", "processed", ("period", "outlet"),
+            (
+                Column("period", "str", "calendar quarter, e.g. 2019Q4, or 'undated'"),
+                Column("outlet", "str", "outlet"),
+                *_OUTLET_ATTRS,
+                Column("n_articles", "int", "articles"),
+            ),
+            "Article counts per outlet and quarter.",
+        ),
+    ]
+}
+
+_KIND_CHECKS = {
+    "str": lambda s: pd.api.types.is_string_dtype(s) or pd.api.types.is_object_dtype(s),
+    "int": pd.api.types.is_integer_dtype,
+    "float": pd.api.types.is_float_dtype,
+    "datetime": pd.api.types.is_datetime64_any_dtype,
+    "bool": pd.api.types.is_bool_dtype,
+}
+
+
+def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Check ``df`` against its schema; return it with columns in schema order."""
+    schema = SCHEMAS[name]
+    missing = [c for c in schema.names if c not in df.columns]
+    if missing:
+        raise SchemaError(f"table {name!r} lacks columns {missing}")
+    for col in schema.columns:
+        series = df[col.name]
+        if not _KIND_CHECKS[col.kind](series.dtype):
+            raise SchemaError(f"table {name!r} column {col.name!r} has dtype {series.dtype}, expected {col.kind}")
+        if not col.nullable and series.isna().any():
+            raise SchemaError(f"table {name!r} column {col.name!r} has {int(series.isna().sum())} missing values")
+    dupes = df.duplicated(list(schema.key)).sum()
+    if dupes:
+        raise SchemaError(f"table {name!r} has {dupes} duplicate keys {schema.key}")
+    return df[schema.names].reset_index(drop=True)
+
+
+def empty(name: str) -> pd.DataFrame:
+    """An empty table with the schema's columns and dtype kinds."""
+    dtypes = {"str": "str", "int": "int64", "float": "float64", "datetime": "datetime64[ns, UTC]", "bool": "bool"}
+    schema = SCHEMAS[name]
+    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.kind]) for c in schema.columns})
