@@ -8,6 +8,7 @@ atomic temporary file).
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -29,9 +30,13 @@ def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response, atomic_path(dest) as tmp:
-            declared = response.headers.get("Content-Length")
-            if declared and int(declared) > max_bytes:
-                raise DownloadError(f"{url}: {int(declared):,} bytes exceeds the limit of {max_bytes:,}")
+            declared_raw = response.headers.get("Content-Length")
+            try:
+                declared = int(declared_raw) if declared_raw else None
+            except ValueError:
+                raise DownloadError(f"{url}: malformed Content-Length header {declared_raw!r}") from None
+            if declared is not None and declared > max_bytes:
+                raise DownloadError(f"{url}: {declared:,} bytes exceeds the limit of {max_bytes:,}")
             size = 0
             with open(tmp, "wb") as out:
                 while block := response.read(CHUNK):
@@ -39,10 +44,16 @@ def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int
                     if size > max_bytes:
                         raise DownloadError(f"{url}: more than {max_bytes:,} bytes; stopped")
                     out.write(block)
+            # http.client returns b"" at an early close instead of raising, so a
+            # cut-off body would otherwise be saved as if complete.
+            if declared is not None and size != declared:
+                raise DownloadError(f"{url}: connection closed after {size:,} of {declared:,} bytes")
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise DownloadError(f"{url}: {exc.reason}") from None
     except TimeoutError:
         raise DownloadError(f"{url}: timed out after {timeout:g} s") from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise DownloadError(f"{url}: connection failed ({type(exc).__name__}: {exc})") from None
     return Path(dest)

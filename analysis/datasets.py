@@ -92,6 +92,13 @@ DATASETS: dict[str, Dataset] = {
             build=build_allsides, downloadable=("articles",),
         ),
         Dataset(
+            "vader_nyt", "vader_nyt",
+            {"ground_truth": "nytEditorialSnippets_GroundTruth.txt", "ratings": "nytEditorialSnippets_anonDataRatings.txt"},
+            licence="MIT (vaderSentiment repository); snippets are NYT text",
+            citation="Hutto & Gilbert (2014), VADER, ICWSM",
+            homepage="https://github.com/cjhutto/vaderSentiment",
+        ),
+        Dataset(
             "seed", "seed", {"reclaimthenet": "reclaimthenet_2019-10_entity-list.txt"},
             licence="publisher's text (Reclaim The Net); shared for research, not redistributed",
             citation="Reclaim The Net, October 2019",
@@ -162,3 +169,20 @@ def load_allsides(file: str = "articles", *, download: bool = True) -> pd.DataFr
                                         "dataset_label", "topic", "author"])
     df["published"] = pd.to_datetime(df["published"], errors="coerce", utc=True)
     return df
+
+
+def load_vader_nyt(*, download: bool = True) -> pd.DataFrame:
+    """VADER's NYT ground truth: one row per snippet.
+
+    Columns: ``snippet_id``, ``article_id`` (the part before ``_``),
+    ``human_mean`` (mean of at least 20 ratings on -4..+4), ``text`` and
+    ``ratings`` (each rater's rating, as a list).
+    """
+    truth = pd.read_csv(locate("vader_nyt", "ground_truth", download=download), sep="\t", header=None,
+                        names=["snippet_id", "human_mean", "text"], dtype={"snippet_id": str}, quoting=3)
+    raw = pd.read_csv(locate("vader_nyt", "ratings", download=download), sep="\t", header=None,
+                      names=["snippet_id", "human_mean", "sd", "ratings"], dtype={"snippet_id": str}, quoting=3)
+    raw["ratings"] = raw["ratings"].map(json.loads)
+    out = truth.merge(raw[["snippet_id", "ratings"]], on="snippet_id", how="left", validate="one_to_one")
+    out["article_id"] = out["snippet_id"].str.split("_").str[0]
+    return out[["snippet_id", "article_id", "human_mean", "text", "ratings"]]

@@ -205,3 +205,23 @@ def _leaning_legend(ax, leanings: pd.Series) -> None:
     present = [l for l in LEANING_ORDER if l in set(leanings)]
     ax.legend(handles=[Patch(color=LEANING_COLOURS[l], label=l) for l in present], title="Leaning",
               frameon=False, loc="lower right")
+
+
+def sentiment_validity(scores: pd.DataFrame, validity: pd.DataFrame, *, instrument: str = "vader") -> Plot:
+    """Instrument score against the human mean on the gold standard, with r and the human ceiling."""
+    sc = scores.loc[scores["instrument"] == instrument]
+    v = validity.set_index(["instrument", "level"])
+    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, SINGLE_COLUMN_IN))
+    ax.hexbin(sc["human_mean"], sc["score"], gridsize=30, cmap="Greys", mincnt=1, linewidths=0, bins="log")
+    ax.set_xlabel("Mean human rating (-4 to +4)")
+    ax.set_ylabel(f"{instrument} compound score")
+    sent, art = v.loc[(instrument, "sentence")], v.loc[(instrument, "article")]
+    ceiling = validity.loc[validity["instrument"] == "one human rater"].iloc[0]
+    fmt = "r = {0.pearson_r:.2f} [{0.ci_low:.2f}, {0.ci_high:.2f}]".format
+    ax.set_title(f"sentences: {fmt(sent)}", fontsize=8)
+    caption = (f"Validity of sentence sentiment: {instrument} compound score against the mean of 20 human ratings "
+               f"for {sent['n_units']:,} New York Times sentences from {sent['n_articles']:,} articles "
+               f"(Hutto & Gilbert 2014). Pearson {fmt(sent)} at sentence level and {fmt(art)} for "
+               f"{art['n_units']:,} article means; a single human rater against the mean of the other raters "
+               f"reaches {fmt(ceiling)}. Intervals: {sent['ci_method']}.")
+    return Plot("sentiment_validity", fig, caption)

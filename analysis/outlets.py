@@ -41,7 +41,7 @@ def load_registry(path) -> pd.DataFrame:
 
 
 def domain_of(url: str | None) -> str:
-    if not url:
+    if not isinstance(url, str) or not url:
         return ""
     host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
     return host.removeprefix("www.").lower()

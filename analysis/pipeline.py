@@ -11,9 +11,10 @@ crashed half-way re-runs that stage next time.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from analysis import actors, compare, config, datasets, ingest, io, prepare, sentiment
@@ -30,6 +31,8 @@ class Stage:
     inputs: Callable[[Study, StudyPaths], list[Path]]
     outputs: Callable[[Study, StudyPaths], list[Path]]
     run: Callable[[Study, StudyPaths], list[Path] | None]
+    # The study settings this stage reads; changing any other setting leaves it current.
+    settings: Callable[[Study], object] = lambda study: asdict(study)
 
 
 def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
@@ -61,7 +64,7 @@ def _run_ingest(study: Study, paths: StudyPaths) -> None:
 
 def _run_prepare(study: Study, paths: StudyPaths) -> None:
     articles = io.read_table(paths.table("articles"))
-    sentences = prepare.split_sentences(articles, progress=True)
+    sentences = prepare.split_sentences(articles, progress=log.isEnabledFor(logging.INFO))
     io.write_table(sentences, paths.table("sentences"))
     log.info("prepare: %d sentences", len(sentences))
 
@@ -109,6 +112,24 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     io.write_table(compare.articles_by_period(articles), paths.table("articles_by_period"))
 
 
+def _validate_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
+
+
+def _run_validate(study: Study, paths: StudyPaths) -> None:
+    from analysis import validation
+
+    gold = datasets.load_vader_nyt(download=False)
+    scores = validation.score_gold(gold)
+    io.write_table(scores, paths.table("validation_scores"))
+    table = validation.sentiment_validity(gold, scores, n_boot=study.compare.n_boot,
+                                          confidence=study.compare.confidence, seed=study.seed)
+    io.write_table(table, paths.table("sentiment_validation"))
+    first = table.iloc[0]
+    log.info("validate: %s vs human mean r = %.3f on %d NYT sentences", first["instrument"], first["pearson_r"],
+             first["n_units"])
+
+
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     from analysis import report
 
@@ -129,16 +150,21 @@ STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
         Stage("ingest", "read every source of the study into the articles table",
-              _ingest_inputs, _tables("articles"), _run_ingest),
+              _ingest_inputs, _tables("articles"), _run_ingest,
+              lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets)),
         Stage("prepare", "split articles into sentences with character offsets",
-              _tables("articles"), _tables("sentences"), _run_prepare),
+              _tables("articles"), _tables("sentences"), _run_prepare, lambda s: None),
         Stage("measure", "score sentence sentiment (VADER) and find actor mentions",
               _tables("articles", "sentences"),
-              _tables("sentence_sentiment", "article_sentiment", "actor_mentions"), _run_measure),
+              _tables("sentence_sentiment", "article_sentiment", "actor_mentions"), _run_measure,
+              lambda s: s.actors),
         Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
               _tables("articles", "article_sentiment", "actor_mentions"),
               _tables("sentiment_by_group", "sentiment_contrasts", "actor_coverage", "articles_by_period"),
-              _run_compare),
+              _run_compare, lambda s: (s.groups, s.compare, s.seed, s.actors)),
+        Stage("validate", "check sentence sentiment against human ratings (VADER NYT ground truth)",
+              _validate_inputs, _tables("validation_scores", "sentiment_validation"), _run_validate,
+              lambda s: (s.compare, s.seed)),
         Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
               _report_inputs, _report_outputs, _run_report),
     ]
@@ -149,7 +175,7 @@ def fingerprint(stage: Stage, study: Study, paths: StudyPaths) -> str:
     h = hashlib.sha256()
     h.update(stage.name.encode())
     h.update(code_hash().encode())
-    h.update(study.settings_hash().encode())
+    h.update(json.dumps(stage.settings(study), sort_keys=True, default=str).encode())
     for path in stage.inputs(study, paths):
         h.update(str(path.name).encode())
         h.update(io.sha256_file(path).encode() if path.exists() else b"missing")

@@ -14,6 +14,7 @@ import html
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,10 +29,11 @@ from analysis.errors import AnalysisError
 from analysis.study import Study, load_study
 
 log = logging.getLogger("analysis")
-logging.getLogger("nbclient").setLevel(logging.WARNING)
+_nbclient_log = logging.getLogger("analysis.nbclient")
+_nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines duplicate ours
 
 REPORT_TABLES = ["articles", "article_sentiment", "sentiment_by_group", "sentiment_contrasts",
-                 "actor_coverage", "articles_by_period"]
+                 "actor_coverage", "articles_by_period", "sentiment_validation", "validation_scores"]
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
 _published: list[str] = []
@@ -92,7 +94,7 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
                      env: dict[str, str] | None = None, kernel_log: Path | None = None) -> None:
     """Execute ``source`` with ``study`` injected and write the executed copy to ``dest``."""
     nb = _inject_parameters(nbformat.read(source, as_version=4), study)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, log=_nbclient_log,
                             resources={"metadata": {"path": str(source.parent)}})
     io.ensure_dir(dest.parent)
     kernel_log = kernel_log or dest.with_suffix(".kernel.log")
@@ -103,7 +105,8 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
             client.execute(stderr=log_fh)
     except CellExecutionError as exc:
         io.write_text(dest, nbformat.writes(nb))
-        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # tracebacks arrive colourised
+        last = message.splitlines()[-1] if message else type(exc).__name__
         raise AnalysisError(f"notebook {source.name} failed: {last} (partial output in {dest})") from None
     except (RuntimeError, TimeoutError) as exc:
         raise AnalysisError(f"notebook {source.name}: the Jupyter kernel did not run ({exc}); see {kernel_log}") from None

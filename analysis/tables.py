@@ -182,6 +182,33 @@ SCHEMAS: dict[str, Schema] = {
             ),
             "Article counts per outlet and quarter.",
         ),
+        Schema(
+            "validation_scores", "processed", ("snippet_id", "instrument"),
+            (
+                Column("snippet_id", "str", "gold-standard unit id (VADER NYT: <article>_<sentence>)"),
+                Column("article_id", "str", "article the snippet comes from (the resampling cluster)"),
+                Column("human_mean", "float", "mean human rating (-4..+4)"),
+                Column("instrument", "str", "scorer name"),
+                Column("score", "float", "instrument score (VADER compound)"),
+            ),
+            "Instrument scores on the human-labelled gold standard (no gold text kept).",
+        ),
+        Schema(
+            "sentiment_validation", "processed", ("instrument", "level", "comparison"),
+            (
+                Column("instrument", "str", "scorer name, or 'one human rater' for the ceiling"),
+                Column("level", "str", "sentence or article"),
+                Column("comparison", "str", "what is correlated with what"),
+                Column("n_units", "int", "sentences or articles (rating pairs for the ceiling)"),
+                Column("n_articles", "int", "articles (bootstrap clusters)"),
+                Column("pearson_r", "float", "Pearson correlation"),
+                Column("ci_low", "float", "95% cluster-bootstrap CI, low"),
+                Column("ci_high", "float", "95% cluster-bootstrap CI, high"),
+                Column("spearman_rho", "float", "Spearman rank correlation"),
+                Column("ci_method", "str", "how the interval was computed"),
+            ),
+            "Validity of sentence sentiment against VADER's NYT human ratings.",
+        ),
     ]
 }
 

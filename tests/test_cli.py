@@ -1,0 +1,132 @@
+"""The CLI end to end on a tiny in-code corpus, and its one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+from analysis import config, pipeline
+from analysis.cli import main
+from conftest import REPO, TINY_ARTICLES, write_jsonl
+
+
+def tree_hashes(*folders) -> dict[str, str]:
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_init_ingest_run_on_own_jsonl(project, tiny_jsonl, capsys):
+    assert main(["init", "demo"]) == 0
+    assert main(["ingest", "demo", str(tiny_jsonl)]) == 0
+    assert main(["run", "demo"]) == 0
+    paths = config.study_paths("demo")
+    index = (paths.reports / "index.html").read_text()
+    assert index.count("<figure") >= 3
+    for name in ("articles_by_outlet", "sentiment_by_outlet", "actor_coverage"):
+        assert (paths.figures / f"{name}.png").stat().st_size > 1000
+        assert (paths.figures / f"{name}.svg").exists()
+    assert "5 articles from 3 outlets" in index
+    assert (paths.tables / "sentiment_by_outlet.csv").exists()
+    assert not any(p.suffix == ".log" for p in paths.executed_notebooks.iterdir())
+
+    before = tree_hashes(paths.processed, paths.reports)
+    capsys.readouterr()
+    assert main(["run", "demo"]) == 0
+    assert "done: ingest skipped, prepare skipped, measure skipped, compare skipped, validate skipped, report skipped" in \
+        capsys.readouterr().err
+    assert tree_hashes(paths.processed, paths.reports) == before
+
+    assert main(["run", "demo", "--force"]) == 0  # recomputing gives the same bytes
+    assert tree_hashes(paths.processed, paths.reports) == before
+
+
+def test_init_refuses_to_overwrite(project, capsys):
+    assert main(["init", "demo"]) == 0
+    assert main(["init", "demo"]) == 2
+    assert "already exists; use --force to overwrite" in capsys.readouterr().err
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: "), err
+    return err[0]
+
+
+def test_bad_study_toml_is_one_line_error(project, capsys):
+    paths = config.study_paths("bad")
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text('[study]\ntitle = "x"\nseeed = 3\n[[sources]]\nkind = "imports"\n')
+    assert main(["run", "bad"]) == 2
+    line = _one_line_error(capsys)
+    assert "study.toml: [study]: unknown key 'seeed'" in line
+
+
+def test_broken_jsonl_is_one_line_error_and_loses_nothing(project, tiny_jsonl, tmp_path, capsys):
+    main(["init", "demo"])
+    assert main(["ingest", "demo", str(tiny_jsonl)]) == 0
+    paths = config.study_paths("demo")
+    articles_before = paths.table("articles").read_bytes()
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"outlet": "Vox", "text": "fine"}\n{"outlet": "Vox", "text": "oops"\n')
+    capsys.readouterr()
+    assert main(["ingest", "demo", str(broken)]) == 2
+    assert _one_line_error(capsys) == "error: broken.jsonl:2: invalid JSON (Expecting ',' delimiter at column 33)"
+    assert paths.table("articles").read_bytes() == articles_before
+    assert len(list(paths.imports.iterdir())) == 1
+
+
+def test_rows_missing_fields_are_warned_not_dropped_silently(project, tmp_path, capsys):
+    main(["init", "demo"])
+    f = write_jsonl(tmp_path / "some.jsonl", [TINY_ARTICLES[0], {"outlet": "Vox", "title": "no text"}])
+    assert main(["ingest", "demo", str(f)]) == 0
+    assert "warning: some.jsonl:2: missing text; row skipped" in capsys.readouterr().err
+
+
+def test_missing_data_is_one_line_error(project, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(tmp_path / "empty"))
+    paths = config.study_paths("seedonly")
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text('[study]\ntitle = "x"\n[[sources]]\nkind = "files"\ndataset = "seed"\n'
+                                'outlet = "Reclaim The Net"\n')
+    assert main(["run", "seedonly"]) == 2
+    line = _one_line_error(capsys)
+    assert "dataset 'seed' file seed/reclaimthenet_2019-10_entity-list.txt is not in" in line
+    assert "ANALYSIS_DATA_HOME" in line
+
+
+def test_failed_stage_keeps_earlier_results_and_resumes(tiny_study, capsys):
+    broken = tiny_study.notebooks / "99_broken.ipynb"
+    broken.write_text('{"cells": [{"cell_type": "code", "execution_count": null, "id": "x", "metadata": {}, '
+                      '"outputs": [], "source": "raise ValueError(\'boom\')"}], "metadata": {}, '
+                      '"nbformat": 4, "nbformat_minor": 5}')
+    assert main(["run", "tiny"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("error: notebook 99_broken.ipynb failed: ValueError: boom (partial output in ")
+    assert tiny_study.table("sentiment_by_group").exists()
+    broken.unlink()
+    assert main(["run", "tiny"]) == 0
+    assert "ingest skipped, prepare skipped, measure skipped, compare skipped, validate skipped, report ran" in capsys.readouterr().err
+
+
+def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys):
+    assert main(["run", "tiny", "--until", "compare"]) == 0
+    text = tiny_study.study_file.read_text().replace("seed = 7", "seed = 8")
+    tiny_study.study_file.write_text(text)
+    capsys.readouterr()
+    assert main(["run", "tiny", "--until", "compare"]) == 0
+    assert "ingest skipped, prepare skipped, measure skipped, compare ran" in capsys.readouterr().err
+
+
+def test_every_subcommand_has_help():
+    for cmd in ["run", "init", "ingest", *pipeline.STAGES, "datasets"]:
+        out = subprocess.run([sys.executable, "-m", "analysis", cmd, "--help"], capture_output=True, text=True,
+                             cwd=REPO, check=True).stdout
+        assert out.startswith("usage: python -m analysis " + cmd)
+
+
+def test_unknown_study_is_one_line_error(project, capsys):
+    assert main(["measure", "ghost"]) == 2
+    assert "no such study file; create one with `python -m analysis init ghost`" in _one_line_error(capsys)

@@ -1,0 +1,123 @@
+"""Statistics: known values against scipy, hand computation and exact enumeration."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import compare, tables
+
+
+def test_bootstrap_ci_is_scipys_percentile_bootstrap():
+    x = np.random.default_rng(1).normal(size=40)
+    ours = compare.bootstrap_mean_ci(x, n_boot=999, confidence=0.9, rng=np.random.default_rng(5))
+    ref = stats.bootstrap((x,), np.mean, n_resamples=999, confidence_level=0.9, method="percentile",
+                          rng=np.random.default_rng(5)).confidence_interval
+    assert ours == pytest.approx((ref.low, ref.high))
+
+
+def test_bootstrap_ci_agrees_with_normal_theory_for_large_n():
+    x = np.random.default_rng(2).normal(loc=0.3, scale=1.0, size=400)
+    low, high = compare.bootstrap_mean_ci(x, n_boot=4000, confidence=0.95, rng=np.random.default_rng(0))
+    se = x.std(ddof=1) / np.sqrt(len(x))
+    assert low == pytest.approx(x.mean() - 1.96 * se, abs=0.15 * se * 1.96)
+    assert high == pytest.approx(x.mean() + 1.96 * se, abs=0.15 * se * 1.96)
+
+
+def test_bootstrap_ci_coverage_is_near_nominal():
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(200):
+        low, high = compare.bootstrap_mean_ci(rng.normal(size=30), n_boot=500, confidence=0.95, rng=rng)
+        hits += low <= 0 <= high
+    assert 0.88 <= hits / 200 <= 0.99
+
+
+def test_bootstrap_degenerate_inputs():
+    assert np.isnan(compare.bootstrap_mean_ci(np.array([0.5]), n_boot=100, confidence=0.95,
+                                              rng=np.random.default_rng(0))).all()
+    assert compare.bootstrap_mean_ci(np.array([0.2, 0.2, 0.2]), n_boot=100, confidence=0.95,
+                                     rng=np.random.default_rng(0)) == (0.2, 0.2)
+
+
+def test_hedges_g_known_value():
+    # means 2.5 and 5, pooled sd sqrt(25/6), correction 1 - 3/23
+    assert compare.hedges_g(np.array([1, 2, 3, 4.0]), np.array([2, 4, 6, 8.0])) == pytest.approx(-1.06499, abs=1e-4)
+
+
+def _scores(values: dict[str, list[float]]) -> pd.DataFrame:
+    rows = [(f"{g}{i}", g, v) for g, vs in values.items() for i, v in enumerate(vs)]
+    df = pd.DataFrame(rows, columns=["doc_id", "leaning", "sentiment"])
+    return df.assign(instrument="vader", n_sentences=3, outlet=df["leaning"])
+
+
+def test_permutation_p_matches_exact_enumeration():
+    a, b = [0.1, 0.2, 0.35], [0.4, 0.5, 0.62, 0.7]
+    out = compare.contrast_groups(_scores({"left": a, "right": b}), by="leaning", n_perm=5000, n_boot=200)
+    pooled = np.array(a + b)
+    observed = abs(np.mean(a) - np.mean(b))
+    diffs = []
+    for idx in itertools.combinations(range(7), 3):
+        mask = np.zeros(7, bool)
+        mask[list(idx)] = True
+        diffs.append(abs(pooled[mask].mean() - pooled[~mask].mean()))
+    exact = np.mean(np.array(diffs) >= observed - 1e-12)
+    assert out["p_perm"].iloc[0] == pytest.approx(exact)
+    assert out["diff"].iloc[0] == pytest.approx(np.mean(a) - np.mean(b))
+
+
+def test_fdr_is_benjamini_hochberg():
+    table = pd.DataFrame({"group_var": "g", "group_a": list("abcd"), "group_b": "z", "instrument": "v",
+                          "n_a": 5, "n_b": 5, "diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "effect_size": 0.0,
+                          "p_perm": [0.01, 0.04, 0.03, 0.005], "p_fdr": np.nan})
+    assert compare.adjust_fdr(table)["p_fdr"].tolist() == pytest.approx([0.02, 0.04, 0.04, 0.02])
+
+
+def test_summaries_resample_articles_not_sentences():
+    scores = _scores({"left": [0.1, 0.3, 0.2, 0.4], "right": [0.0, -0.1]})
+    heavy = scores.assign(n_sentences=np.where(scores["doc_id"] == "left0", 500, 3))
+    a = compare.summarize_groups(scores, by="leaning", n_boot=500, seed=1, min_articles=3)
+    b = compare.summarize_groups(heavy, by="leaning", n_boot=500, seed=1, min_articles=3)
+    tables.validate(a, "sentiment_by_group")
+    cols = ["n_articles", "mean", "ci_low", "ci_high"]
+    pd.testing.assert_frame_equal(a[cols], b[cols])  # sentence counts do not weight the interval
+    right = a.set_index("group").loc["right"]
+    assert right["n_articles"] == 2 and np.isnan(right["ci_low"]) and "fewer than 3" in right["ci_method"]
+
+
+def test_group_intervals_do_not_depend_on_other_groups():
+    base = _scores({"left": [0.1, 0.3, 0.2, 0.4], "right": [0.0, -0.1, 0.2]})
+    more = _scores({"left": [0.1, 0.3, 0.2, 0.4], "right": [0.0, -0.1, 0.2], "center": [0.5, 0.1, 0.3]})
+    a = compare.summarize_groups(base, by="leaning", n_boot=300, seed=9).set_index("group")
+    b = compare.summarize_groups(more, by="leaning", n_boot=300, seed=9).set_index("group")
+    assert a.loc["left", "ci_low"] == b.loc["left", "ci_low"]
+
+
+def test_vs_rest_contrasts_and_min_articles():
+    scores = _scores({"A": [0.5, 0.6, 0.7], "B": [0.0, 0.1, -0.1], "C": [0.2]})
+    out = compare.contrast_groups(scores, by="outlet", mode="vs_rest", n_perm=500, n_boot=200)
+    assert out["group_a"].tolist() == ["A", "B"] and set(out["group_b"]) == {"all others"}
+    assert out.set_index("group_a").loc["A", "n_b"] == 4
+    with pytest.raises(ValueError, match="mode='all'"):
+        compare.contrast_groups(scores, by="outlet", mode="all")
+
+
+def test_actor_coverage_wilson_interval():
+    articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(10)], "outlet": "X"})
+    mentions = pd.DataFrame({"doc_id": ["d0", "d0", "d1", "d2"], "actor": "Huawei"})
+    out = compare.actor_coverage(articles, mentions, actors=[("Huawei", "company"), ("ZTE", "company")])
+    hw = out.set_index("actor").loc["Huawei"]
+    assert (hw["n_mentioning"], hw["n_mentions"], hw["share"]) == (3, 4, 0.3)
+    assert (hw["ci_low"], hw["ci_high"]) == pytest.approx((0.10779, 0.60322), abs=1e-4)
+    assert out.set_index("actor").loc["ZTE", "n_mentioning"] == 0
+
+
+def test_articles_by_period_counts_quarters_and_undated():
+    arts = pd.DataFrame({"outlet": ["A", "A", "B"], "outlet_type": "wire", "leaning": "center",
+                         "published": pd.to_datetime(["2019-10-08", "2019-11-30", None], utc=True)})
+    out = compare.articles_by_period(arts)
+    assert out[["period", "outlet", "n_articles"]].values.tolist() == [["2019Q4", "A", 2], ["undated", "B", 1]]

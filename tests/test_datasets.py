@@ -1,0 +1,233 @@
+"""``analysis.datasets``: where files are found, the AllSides download and the loader."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gzip
+import io
+import json
+import os
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config, datasets
+from analysis.errors import DataNotFoundError
+
+MIRROR_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
+needs_mirror = pytest.mark.skipif(not MIRROR_ARTICLES.is_file(), reason="shared AllSides mirror not present")
+COLUMNS = ["source_id", "source_outlet", "url", "title", "published", "text", "dataset_label", "topic", "author"]
+PREFIX = f"Article-Bias-Prediction-{datasets.ALLSIDES_COMMIT}"
+
+
+def article(id_: str, date: str, bias_text: str) -> dict:
+    bias = {"left": 0, "center": 1, "right": 2}[bias_text]
+    return {"ID": id_, "topic": "china", "source": f"Outlet {id_}", "source_url": "www.example.com",
+            "url": f"https://www.example.com/{id_}", "date": date, "authors": f"Author {id_}",
+            "title": f"Title {id_}", "content": f"tokenized text of {id_}",
+            "content_original": f"Original text of {id_}.", "bias": bias, "bias_text": bias_text}
+
+
+ARTICLES = [article("ID1", "2019-10-08", "left"), article("ID2", "10/9/19", "center"), article("ID3", "", "right")]
+
+
+def allsides_zip(records: list[dict]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(f"{PREFIX}/README.md", "not an article")
+        zf.writestr(f"{PREFIX}/data/splits/random/train.tsv", "ID\tbias\n")
+        for rec in reversed(records):  # the loader must sort members, not trust archive order
+            zf.writestr(f"{PREFIX}/data/jsons/{rec['ID']}.json", json.dumps(rec))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def archive_server():
+    """Serves ``routes[path] = (status, body)`` on 127.0.0.1 and counts requests."""
+    routes: dict[str, tuple[int, bytes]] = {}
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            status, body = routes.get(self.path, (404, b"not found"))
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", routes, hits
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def empty_mirror(project, tmp_path, monkeypatch) -> Path:
+    mirror = tmp_path / "empty_mirror"
+    mirror.mkdir()
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(mirror))
+    return mirror
+
+
+def serve_allsides(monkeypatch, url: str) -> None:
+    build = functools.partial(datasets.build_allsides, archive_url=url)
+    monkeypatch.setitem(datasets.DATASETS, "allsides", dataclasses.replace(datasets.DATASETS["allsides"], build=build))
+
+
+@needs_mirror
+def test_locate_finds_real_mirror(project):
+    assert config.data_mirrors() == [MIRROR_ARTICLES.parents[1]]
+    assert datasets.locate("allsides", "articles") == MIRROR_ARTICLES
+    assert datasets.locate("allsides") == MIRROR_ARTICLES  # the first file is the default
+
+
+@needs_mirror
+def test_later_mirror_is_searched(project, tmp_path, monkeypatch):
+    mirrors = [str(tmp_path / "nothing"), str(MIRROR_ARTICLES.parents[1])]
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", os.pathsep.join(mirrors))
+    assert datasets.locate("allsides", "articles") == MIRROR_ARTICLES
+
+
+def test_data_home_wins_over_mirror(project):
+    home_file = config.data_home() / "allsides" / "articles.jsonl.gz"
+    home_file.parent.mkdir(parents=True)
+    records = [dict(article("H1", "2019-10-08", "left"), date_iso="2019-10-08")]
+    with gzip.open(home_file, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in records)
+
+    assert datasets.locate("allsides", "articles") == home_file
+    df = datasets.load_allsides()
+    assert df["source_id"].tolist() == ["H1"]
+    assert df.loc[0, "published"] == pd.Timestamp("2019-10-08", tz="UTC")
+
+
+def test_seed_missing_everywhere_names_what_was_searched(empty_mirror):
+    with pytest.raises(DataNotFoundError) as info:
+        datasets.locate("seed")
+    message = str(info.value)
+    assert "\n" not in message
+    assert "'seed'" in message
+    assert str(Path("seed") / "reclaimthenet_2019-10_entity-list.txt") in message
+    assert str(config.data_home()) in message and str(empty_mirror) in message
+    assert "no public download" in message
+
+
+@pytest.mark.parametrize("file, download", [("articles", False), ("china_subset", True)])
+def test_no_download_attempted_when_not_allowed(empty_mirror, archive_server, monkeypatch, file, download):
+    base, _, hits = archive_server
+    serve_allsides(monkeypatch, base + "/archive.zip")
+    with pytest.raises(DataNotFoundError, match="ANALYSIS_DATA_MIRRORS") as info:
+        datasets.locate("allsides", file, download=download)
+    assert datasets.DATASETS["allsides"].files[file] in str(info.value)
+    assert hits == []
+
+
+@pytest.mark.parametrize("name, file, expected", [("nope", None, "known: allsides, seed"),
+                                                  ("allsides", "nope", "files: articles, china_subset")])
+def test_unknown_dataset_or_file(project, name, file, expected):
+    with pytest.raises(DataNotFoundError, match=expected):
+        datasets.locate(name, file)
+
+
+def test_download_builds_articles_from_archive(empty_mirror, archive_server, monkeypatch):
+    base, routes, hits = archive_server
+    routes["/archive.zip"] = (200, allsides_zip(ARTICLES))
+    serve_allsides(monkeypatch, base + "/archive.zip")
+
+    df = datasets.load_allsides()
+
+    folder = config.data_home() / "allsides"
+    assert sorted(p.name for p in folder.iterdir()) == ["articles.jsonl.gz"]  # archive.zip deleted, no temp files
+    assert list(df.columns) == COLUMNS
+    assert df["source_id"].tolist() == ["ID1", "ID2", "ID3"]
+    assert df["dataset_label"].tolist() == ["left", "center", "right"]
+    assert df["text"].tolist() == ["Original text of ID1.", "Original text of ID2.", "Original text of ID3."]
+    assert df["source_outlet"].tolist() == ["Outlet ID1", "Outlet ID2", "Outlet ID3"]
+    assert df["author"].tolist() == ["Author ID1", "Author ID2", "Author ID3"]
+    assert df["published"].dt.tz is not None
+    assert df["published"].tolist()[:2] == [pd.Timestamp("2019-10-08", tz="UTC"), pd.Timestamp("2019-10-09", tz="UTC")]
+    assert pd.isna(df.loc[2, "published"])
+
+    written = list(datasets.iter_jsonl(folder / "articles.jsonl.gz"))
+    assert all("content" not in r for r in written)
+    assert [r["date_iso"] for r in written] == ["2019-10-08", "2019-10-09", None]
+    assert [r["date"] for r in written] == ["2019-10-08", "10/9/19", ""]  # the original is kept
+
+    assert datasets.load_allsides()["source_id"].tolist() == ["ID1", "ID2", "ID3"]
+    assert hits == ["/archive.zip"]  # the second load reads the data home, no second download
+
+
+@pytest.mark.parametrize("body, expected", [
+    (None, "HTTP 404"),
+    (b"this is not a zip file", "not a zip archive"),
+    (allsides_zip(ARTICLES)[:200], "not a zip archive"),  # cut-off archive
+])
+def test_download_failure_is_data_not_found(empty_mirror, archive_server, monkeypatch, body, expected):
+    base, routes, _ = archive_server
+    if body is not None:
+        routes["/archive.zip"] = (200, body)
+    url = base + "/archive.zip"
+    serve_allsides(monkeypatch, url)
+
+    with pytest.raises(DataNotFoundError) as info:
+        datasets.load_allsides()
+    message = str(info.value)
+    assert "downloading it failed" in message
+    assert url in message and expected in message
+    assert "\n" not in message
+    folder = config.data_home() / "allsides"
+    assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_archive_without_articles_is_data_not_found(empty_mirror, archive_server, monkeypatch):
+    base, routes, _ = archive_server
+    routes["/archive.zip"] = (200, allsides_zip([]))
+    serve_allsides(monkeypatch, base + "/archive.zip")
+    with pytest.raises(DataNotFoundError, match=r"no data/jsons/\*\.json files"):
+        datasets.locate("allsides", "articles")
+    assert list((config.data_home() / "allsides").iterdir()) == []
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("2019-10-08", "2019-10-08"),
+    ("10/9/19", "2019-10-09"),
+    ("7/23/17", "2017-07-23"),
+    ("1/2/2019", "2019-01-02"),
+    ("  2019-10-08 ", "2019-10-08"),
+    ("", None),
+    (None, None),
+    ("1/1/1800", None),  # bogus year
+    ("0001-11-30", None),  # bogus year present in the real data
+    ("2019-02-30", None),  # no such day
+    ("13/1/19", None),  # no such month
+    ("2019-1-8", None),  # unpadded ISO is not a format the repository uses
+    ("October 8, 2019", None),
+])
+def test_normalise_allsides_date(raw, expected):
+    assert datasets._normalise_allsides_date(raw) == expected
+
+
+@needs_mirror
+def test_load_allsides_real_mirror(project):
+    df = datasets.load_allsides()
+    assert len(df) == 37_554
+    assert list(df.columns) == COLUMNS
+    assert df["source_id"].is_unique
+    assert df["published"].dtype.kind == "M" and df["published"].dt.tz is not None
+    assert df["published"].isna().sum() == 37_554 - 33_144  # README: 33,144 records have date_iso
+    assert df["published"].min() == pd.Timestamp("2001-10-23", tz="UTC")
+    assert df["published"].max() == pd.Timestamp("2020-07-21", tz="UTC")
+    assert df["dataset_label"].value_counts().to_dict() == {"right": 13_734, "left": 13_005, "center": 10_815}
+    assert (df["text"].str.len() > 0).mean() > 0.99

@@ -1,0 +1,68 @@
+"""The default study on real data: every table meets its contract; a re-run changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis import config, tables
+from analysis.cli import main
+from conftest import REPO, SHARED_DATA
+
+pytestmark = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").exists(),
+                                reason="needs ../shared/data")
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("default") / "project"
+    shutil.copytree(REPO / "data" / "studies" / "entity-list", root / "data" / "studies" / "entity-list")
+    shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
+    (root / "notebooks").mkdir()
+    for nb in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        shutil.copy(nb, root / "notebooks" / nb.name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+        mp.setenv("ANALYSIS_DATA_HOME", str(root / "home"))
+        mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+        assert main(["-q", "run"]) == 0
+        paths = config.study_paths("entity-list")
+        snapshot = {p: p.read_bytes() for d in (paths.processed, paths.reports) for p in d.rglob("*") if p.is_file()}
+        assert main(["-q", "run"]) == 0
+        yield paths, snapshot
+
+
+@pytest.mark.parametrize("name", list(tables.SCHEMAS))
+def test_table_contract(default_run, name):
+    paths, _ = default_run
+    df = pd.read_parquet(paths.table(name))
+    assert len(df) > 0
+    pd.testing.assert_frame_equal(tables.validate(df, name), df)
+
+
+def test_corpus_size_and_outlets(default_run):
+    paths, _ = default_run
+    articles = pd.read_parquet(paths.table("articles"))
+    assert 60 <= len(articles) <= 150 and articles["outlet"].nunique() >= 25
+    sents = pd.read_parquet(paths.table("sentences")).merge(articles[["doc_id", "text"]], on="doc_id")
+    assert all(t[s:e] == x for t, s, e, x in zip(sents["text_y"], sents["start"], sents["end"], sents["text_x"]))
+
+
+def test_report_has_figures_with_n_and_method(default_run):
+    paths, _ = default_run
+    index = (paths.reports / "index.html").read_text()
+    assert index.count("<figure") >= 3
+    assert "percentile bootstrap over articles" in index and "Benjamini-Hochberg" in index
+    for name in ("sentiment_by_outlet.csv", "sentiment_by_group.csv", "sentiment_contrasts.csv",
+                 "actor_coverage.csv", "articles_by_period.csv"):
+        assert (paths.tables / name).exists()
+    assert "text" not in pd.read_csv(paths.tables / "articles.csv").columns  # publisher text stays out
+
+
+def test_second_run_changes_no_file(default_run):
+    paths, snapshot = default_run
+    now = {p: p.read_bytes() for d in (paths.processed, paths.reports) for p in d.rglob("*") if p.is_file()}
+    assert now.keys() == snapshot.keys()
+    assert [p for p in now if now[p] != snapshot[p]] == []

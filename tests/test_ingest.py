@@ -1,0 +1,139 @@
+"""Ingest: imports, problems reported by file and line, sources, outlet resolution."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import config, ingest, io, tables
+from analysis.errors import InputFileError
+from analysis.outlets import load_registry, resolve_outlets
+from analysis.study import load_study
+from conftest import REPO, TINY_ARTICLES, write_jsonl
+
+
+def test_rows_missing_text_or_outlet_are_reported_with_line(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [
+        TINY_ARTICLES[0], {"outlet": "Reuters", "title": "no body"}, {"text": "body only"}, TINY_ARTICLES[1],
+    ])
+    rows, problems = ingest.read_article_file(path)
+    assert list(rows["line"]) == [1, 4]
+    assert [str(p) for p in problems] == ["a.jsonl:2: missing text; row skipped",
+                                          "a.jsonl:3: missing outlet; row skipped"]
+
+
+def test_broken_json_line_is_an_error_naming_file_and_line(tmp_path):
+    path = tmp_path / "b.jsonl"
+    path.write_text('{"outlet": "X", "text": "ok"}\n{"outlet": "X", "text": \n', encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"^b.jsonl:2: invalid JSON"):
+        ingest.read_article_file(path)
+
+
+@pytest.mark.parametrize("content, match", [
+    (b"", "no articles in file"),
+    (b"\xff\xfe\x00bad", "not UTF-8 text"),
+    (b"[1, 2]\n", "expected a JSON object, got list"),
+])
+def test_other_bad_files(tmp_path, content, match):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=match):
+        ingest.read_article_file(path)
+
+
+def test_csv_import_keeps_multiline_text_and_reports_physical_lines(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text('outlet,title,text,published\nReuters,T1,"line one\nline two",2019-10-08\n'
+                    'Fox News,T2,,2019-10-09\nVox,T3,body,not a date\n', encoding="utf-8")
+    rows, problems = ingest.read_article_file(path)
+    assert rows["text"].tolist() == ["line one\nline two", "body"]
+    assert [str(p) for p in problems] == ["d.csv:4: missing text; row skipped",
+                                          "d.csv:5: unreadable date 'not a date'; kept as undated"]
+
+
+def test_unsupported_extension(tmp_path):
+    path = tmp_path / "e.xml"
+    path.write_text("<a/>")
+    with pytest.raises(InputFileError, match=r"unsupported file type '.xml'; use .jsonl or .csv"):
+        ingest.read_article_file(path)
+
+
+def test_import_is_idempotent_and_never_overwrites(project, tiny_jsonl):
+    paths = config.study_paths("t")
+    stored, n, problems, new = ingest.import_file(tiny_jsonl, paths)
+    assert (n, problems, new) == (5, [], True)
+    before = stored.read_bytes()
+    again = ingest.import_file(tiny_jsonl, paths)
+    assert again[3] is False and stored.read_bytes() == before
+    assert len(io.list_files(paths.imports)) == 1
+
+
+def test_build_articles_from_imports(tiny_study):
+    study = load_study(tiny_study)
+    articles = ingest.build_articles(study, tiny_study)
+    tables.validate(articles, "articles")
+    assert len(articles) == 5
+    by_outlet = articles.groupby("outlet")["leaning"].first().to_dict()
+    assert by_outlet == {"Fox News": "right", "Reuters": "center", "The Guardian": "left"}
+    assert set(articles["leaning_source"]) == {"AllSides via Baly et al. 2020"}
+
+
+def test_same_article_in_two_exports_is_kept_once(tiny_study, tmp_path):
+    copy = write_jsonl(tmp_path / "copy.jsonl", TINY_ARTICLES[:2] + [{**TINY_ARTICLES[2], "id": None}])
+    ingest.import_file(copy, tiny_study)
+    articles = ingest.build_articles(load_study(tiny_study), tiny_study)
+    assert len(articles) == 6  # a3 without its id is a different key; a1, a2 are duplicates
+
+
+def test_date_window_and_undated(tiny_study, tmp_path):
+    extra = write_jsonl(tmp_path / "x.jsonl", [
+        {"outlet": "Vox", "title": "old", "text": "From 2015.", "published": "2015-01-01"},
+        {"outlet": "Vox", "title": "undated", "text": "No date."},
+    ])
+    ingest.import_file(extra, tiny_study)
+    articles = ingest.build_articles(load_study(tiny_study), tiny_study)
+    assert "old" not in set(articles["title"])
+    assert articles.loc[articles["title"] == "undated", "published"].isna().all()
+
+
+def test_match_clauses_all_must_hold():
+    df = pd.DataFrame({"title": ["Huawei ban", "Huawei", "ban"], "text": ["Huawei again", "Huawei x2 huawei", ""]})
+    from analysis.study import MatchClause
+
+    kept = ingest.match_articles(df, (MatchClause(("huawei",), 2), MatchClause((r"\bban\b",), 1)))
+    assert kept.index.tolist() == [0]
+
+
+def test_count_matches_falls_back_to_python_re_for_lookarounds():
+    texts = pd.Series(["ZTE and zte", "ZTEX", None])
+    assert ingest.count_matches(texts, r"(?<!\w)zte(?!\w)").tolist() == [2, 0, 0]
+    assert ingest.count_matches(texts, r"\bzte\b").tolist() == [2, 0, 0]
+
+
+def test_outlet_resolution_prefers_alias_then_domain():
+    registry = load_registry(REPO / "data" / "outlets.csv")
+    df = pd.DataFrame({
+        "source_outlet": ["Guest Writer - Right", "Some Blog", "CNN (Web News)", "Mystery"],
+        "url": ["https://www.nationalreview.com/x", "https://edition.cnn.com/y", None, None],
+        "dataset_label": [None, None, None, "left"],
+    })
+    out = resolve_outlets(df, registry=registry)
+    assert out["outlet"].tolist() == ["Guest Writer - Right", "CNN", "CNN", "Mystery"]
+    assert out["leaning_source"].iloc[3] == "source dataset label"
+    assert out["outlet_type"].iloc[3] == "unclassified"
+
+
+def test_default_study_ingests_real_allsides_and_seed(project):
+    import shutil
+
+    paths = config.study_paths("entity-list")
+    paths.study_dir.mkdir(parents=True)
+    shutil.copy(REPO / "data" / "studies" / "entity-list" / "study.toml", paths.study_file)
+    articles = ingest.build_articles(load_study(paths), paths)
+    assert 60 <= len(articles) <= 150
+    assert articles["outlet"].nunique() >= 25
+    seed = articles.loc[articles["outlet"] == "Reclaim The Net"]
+    assert len(seed) == 1 and seed["outlet_type"].iloc[0] == "advocacy"
+    assert seed["title"].iloc[0].startswith("Chinese companies added to US blacklist")
+    assert not seed["text"].iloc[0].startswith("Clicky")
+    assert set(articles["leaning"]) >= {"left", "center", "right"}

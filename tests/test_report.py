@@ -1,0 +1,76 @@
+"""Notebooks stay thin and clean; figure files are reproducible; atomic writes."""
+
+from __future__ import annotations
+
+import ast
+
+import jupytext
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import figures, io
+from conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_notebooks_are_thin_and_have_no_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+    for cell in code:
+        tree = ast.parse(cell.source)
+        assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Lambda))]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_paired_percent_script_matches_notebook(path):
+    paired = jupytext.read(path.with_suffix(".py"))
+    nb = nbformat.read(path, as_version=4)
+    assert [c.source for c in paired.cells] == [c.source for c in nb.cells]
+
+
+def test_figure_files_are_byte_identical_across_saves(tmp_path):
+    by_period = pd.DataFrame({"period": ["2019Q4", "2019Q4", "undated"], "outlet": ["A", "B", "B"],
+                              "outlet_type": "wire", "leaning": ["left", "right", "right"], "n_articles": [3, 1, 2]})
+    first = figures.save(figures.articles_by_outlet(by_period), tmp_path / "a")
+    second = figures.save(figures.articles_by_outlet(by_period), tmp_path / "b")
+    for p, q in zip(first, second):
+        assert p.read_bytes() == q.read_bytes(), p.name
+    svg = first[1].read_text()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in first[0].read_bytes().decode("latin-1")
+
+
+def test_captions_state_n_and_method():
+    table = pd.DataFrame({"group_var": "outlet", "group": ["A", "B"], "instrument": "vader", "n_articles": [4, 1],
+                          "n_sentences": [40, 9], "mean": [0.1, -0.2], "sd": [0.1, None], "ci_low": [0.0, None],
+                          "ci_high": [0.2, None],
+                          "ci_method": ["95% percentile bootstrap over articles, 2000 resamples", "no interval"]})
+    cap = figures.sentiment_by_outlet(table, seed=11).caption
+    assert "5 articles, 49 sentences" in cap and "percentile bootstrap over articles" in cap and "seed 11" in cap
+
+
+def test_atomic_write_keeps_old_file_when_writer_crashes(tmp_path):
+    target = tmp_path / "t.bin"
+    io.write_bytes(target, b"old")
+    with pytest.raises(RuntimeError):
+        with io.atomic_path(target) as tmp:
+            tmp.write_bytes(b"half-writ")
+            raise RuntimeError("crash")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.bin"]
+
+
+def test_write_table_leaves_unchanged_file_untouched(tmp_path):
+    df = pd.DataFrame({"a": [1, 2]})
+    path = tmp_path / "x.parquet"
+    assert io.write_table(df, path) is True
+    mtime = path.stat().st_mtime_ns
+    assert io.write_table(df, path) is False and path.stat().st_mtime_ns == mtime

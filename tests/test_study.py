@@ -1,0 +1,93 @@
+"""study.toml parsing: defaults, and one clear error per kind of mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.errors import StudyConfigError
+from analysis.study import load_study, parse_study, skeleton
+
+MINIMAL = '[study]\ntitle = "t"\n[[sources]]\nkind = "imports"\n'
+P = Path("data/studies/x/study.toml")
+
+
+def test_minimal_study_gets_defaults():
+    s = parse_study(MINIMAL, study_id="x", path=P)
+    assert s.groups == ("outlet", "leaning", "outlet_type")
+    assert s.compare.n_boot == 2000 and s.compare.confidence == 0.95
+    assert s.start is None and s.keep_undated is False
+
+
+def test_dates_accept_toml_dates_and_strings():
+    s = parse_study('[study]\ntitle = "t"\nstart = 2019-01-01\nend = "2019-12-31"\n[[sources]]\nkind = "imports"\n',
+                    study_id="x", path=P)
+    assert s.start == dt.date(2019, 1, 1) and s.end == dt.date(2019, 12, 31)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[study]\ntitel = "t"\n[[sources]]\nkind = "imports"\n', "missing required key 'title'"),
+    ('[study]\ntitle = "t"\ntitel = "x"\n[[sources]]\nkind = "imports"\n', "[study]: unknown key 'titel'; allowed keys: title"),
+    ('[study]\ntitle = "t"\nseed = "one"\n[[sources]]\nkind = "imports"\n', "key 'seed' must be an integer"),
+    ('[study]\ntitle = "t"\nseed = true\n[[sources]]\nkind = "imports"\n', "key 'seed' must be an integer, got a boolean"),
+    ('[study]\ntitle = "t"\nstart = "2019-13-01"\n[[sources]]\nkind = "imports"\n', "not a date in YYYY-MM-DD form"),
+    ('[study]\ntitle = "t"\nstart = 2020-01-01\nend = 2019-01-01\n[[sources]]\nkind = "imports"\n', "is after end"),
+    ('[study]\ntitle = "t"\ngroups = ["outlet", "mood"]\n[[sources]]\nkind = "imports"\n', "contains 'mood'; allowed: outlet"),
+    ('[study]\ntitle = "t"\n', "at least one [[sources]]"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "rss"\n', "sources[0]: key 'kind' is 'rss'; allowed: dataset, files, imports"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\n[[sources.match]]\npatterns = ["(unclosed"]\n',
+     "sources[0].match[0]: key 'patterns': pattern '(unclosed' is not a valid regular expression"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "files"\noutlet = "X"\n', "give exactly one of 'path'"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "imports"\n[[actors]]\nname = "A"\ntype = "company"\n',
+     "actors[0]: actor 'A' needs at least one alias or pattern"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "imports"\n[[actors]]\nname = "A"\ntype = "robot"\naliases = ["a"]\n',
+     "actors[0]: key 'type' is 'robot'; allowed: company"),
+    ('[study]\ntitle = "t"\n[compare]\nconfidence = 1.5\n[[sources]]\nkind = "imports"\n', "key 'confidence' is 1.5"),
+    ('[study]\ntitle = "t"\n[compare]\nn_boot = 10\n[[sources]]\nkind = "imports"\n', "at least 100"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "imports"\n[extra]\nx = 1\n', "top level: unknown key 'extra'"),
+    ('[study\ntitle = "t"\n', "not valid TOML"),
+])
+def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
+    with pytest.raises(StudyConfigError) as err:
+        parse_study(text, study_id="x", path=P)
+    message = str(err.value)
+    assert str(P) in message
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_skeleton_parses_and_uses_imports():
+    s = parse_study(skeleton("demo"), study_id="demo", path=P)
+    assert [src.kind for src in s.sources] == ["imports"]
+    assert s.keep_undated is True
+
+
+def test_load_study_reports_missing_files(project):
+    paths = config.study_paths("nope")
+    with pytest.raises(StudyConfigError, match="no such study file; create one with `python -m analysis init nope`"):
+        load_study(paths)
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text('[study]\ntitle = "t"\noutlets = "data/missing.csv"\n[[sources]]\nkind = "imports"\n')
+    with pytest.raises(StudyConfigError, match=r"key 'outlets' points to .*missing.csv, which does not exist"):
+        load_study(paths)
+
+
+def test_bad_study_id_is_rejected(project):
+    with pytest.raises(StudyConfigError, match="study id '../evil' is not allowed"):
+        load_study(config.study_paths("../evil"))
+
+
+def test_settings_hash_changes_with_any_setting():
+    a = parse_study(MINIMAL, study_id="x", path=P)
+    b = parse_study(MINIMAL.replace('title = "t"', 'title = "t"\nseed = 2'), study_id="x", path=P)
+    assert a.settings_hash() != b.settings_hash()
+    assert a.settings_hash() == parse_study(MINIMAL, study_id="x", path=P).settings_hash()
+
+
+def test_default_study_parses():
+    s = load_study(config.study_paths("entity-list", config.PACKAGE_DIR.parent))
+    assert {a.name for a in s.actors} >= {"Huawei", "Uighurs", "US government", "Chinese government"}
+    assert [src.kind for src in s.sources] == ["dataset", "files", "imports"]

@@ -1,0 +1,51 @@
+"""Validity figures: the cluster bootstrap, and VADER against the NYT human ratings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import datasets, tables, validation
+from conftest import SHARED_DATA
+
+
+def test_cluster_bootstrap_matches_scipy_when_clusters_are_singletons():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=300)
+    y = 0.5 * x + rng.normal(size=300)
+    ours = validation.cluster_bootstrap_pearson(x, y, np.arange(300), n_boot=4000, confidence=0.95,
+                                                rng=np.random.default_rng(1))
+    ref = stats.bootstrap((x, y), lambda a, b: stats.pearsonr(a, b).statistic, paired=True, vectorized=False,
+                          n_resamples=2000, method="percentile", rng=np.random.default_rng(2)).confidence_interval
+    assert ours == pytest.approx((ref.low, ref.high), abs=0.02)
+
+
+def test_cluster_bootstrap_is_wider_when_units_are_clustered():
+    rng = np.random.default_rng(3)
+    shared = np.repeat(rng.normal(size=30), 10)  # 30 articles x 10 sentences, strongly clustered
+    x = shared + 0.3 * rng.normal(size=300)
+    y = shared + 0.3 * rng.normal(size=300)
+    clustered = validation.cluster_bootstrap_pearson(x, y, np.repeat(np.arange(30), 10), n_boot=2000,
+                                                     confidence=0.95, rng=np.random.default_rng(4))
+    naive = validation.cluster_bootstrap_pearson(x, y, np.arange(300), n_boot=2000, confidence=0.95,
+                                                 rng=np.random.default_rng(4))
+    assert clustered[1] - clustered[0] > 1.5 * (naive[1] - naive[0])
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "vader_nyt").exists(), reason="needs ../shared/data")
+def test_vader_on_nyt_ground_truth(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    gold = datasets.load_vader_nyt()
+    assert len(gold) == 5190 and gold["article_id"].nunique() == 498
+    scores = validation.score_gold(gold)
+    table = validation.sentiment_validity(gold, scores, n_boot=500, seed=1).set_index(["instrument", "level"])
+    tables.validate(table.reset_index(), "sentiment_validation")
+    sent = table.loc[("vader", "sentence")]
+    assert sent["pearson_r"] == pytest.approx(stats.pearsonr(scores["score"], gold["human_mean"]).statistic)
+    assert 0.45 < sent["pearson_r"] < 0.55  # Hutto & Gilbert report r = 0.492 on these snippets
+    assert sent["ci_low"] < sent["pearson_r"] < sent["ci_high"]
+    ceiling = table.loc[("one human rater", "sentence")]
+    assert ceiling["n_units"] == 5190 * 20 and ceiling["pearson_r"] > sent["pearson_r"]
+    assert isinstance(gold["ratings"].iloc[0], list) and pd.notna(gold["human_mean"]).all()
