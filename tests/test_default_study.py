@@ -66,3 +66,22 @@ def test_second_run_changes_no_file(default_run):
     now = {p: p.read_bytes() for d in (paths.processed, paths.reports) for p in d.rglob("*") if p.is_file()}
     assert now.keys() == snapshot.keys()
     assert [p for p in now if now[p] != snapshot[p]] == []
+
+
+def test_readme_numbers_match_a_fresh_run(default_run):
+    paths, _ = default_run
+    readme = (REPO / "README.md").read_text()
+    articles = pd.read_parquet(paths.table("articles"))
+    assert f"**{len(articles)} articles from {articles['outlet'].nunique()} outlets**" in readme
+    contrasts = pd.read_parquet(paths.table("sentiment_contrasts"))
+    assert f"none of the {len(contrasts)} outlet" in readme and (contrasts["p_fdr"] >= 0.05).all()
+    assert f"smallest adjusted p = {contrasts['p_fdr'].min():.2f}" in readme
+    v = pd.read_parquet(paths.table("sentiment_validation")).set_index(["instrument", "level"])
+    for key in [("vader", "sentence"), ("vader", "article"), ("one human rater", "sentence")]:
+        r = v.loc[key]
+        assert f"r = {r['pearson_r']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]" in readme, key
+
+
+def test_ci_runs_the_readme_test_command():
+    command = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert f"```bash\n{command}\n```" in (REPO / "README.md").read_text()
