@@ -19,7 +19,7 @@ from scipy import stats
 
 from analysis import tables
 
-CI_METHOD = "percentile bootstrap over articles"
+CI_METHOD = "expanded percentile bootstrap over articles (Hesterberg 2015)"
 OTHERS = "all others"
 
 
@@ -28,13 +28,27 @@ def group_rng(seed: int, *labels: str) -> np.random.Generator:
     return np.random.default_rng([seed, *(zlib.crc32(str(label).encode()) for label in labels)])
 
 
+def expanded_confidence(confidence: float, n: int) -> float:
+    """Nominal level to ask of a percentile bootstrap so that it covers ``confidence`` at size ``n``.
+
+    The plain percentile interval is too narrow in small samples (it uses
+    the plug-in sd and normal quantiles): simulated coverage of a "95%"
+    interval is 0.85 at n = 5 and 0.91 at n = 10. Hesterberg's (2015)
+    expansion widens it to the t-interval's width; simulated coverage with
+    normal data is then 0.93 at n = 5 and 0.95 from n = 8.
+    """
+    t = stats.t.ppf(1 - (1 - confidence) / 2, n - 1)
+    return float(1 - 2 * stats.norm.cdf(-np.sqrt(n / (n - 1)) * t))
+
+
 def bootstrap_mean_ci(values: np.ndarray, *, n_boot: int, confidence: float,
                       rng: np.random.Generator) -> tuple[float, float]:
-    """Percentile bootstrap CI of the mean of ``values`` (one value per article)."""
+    """Expanded percentile bootstrap CI of the mean of ``values`` (one value per article)."""
     values = np.asarray(values, dtype=float)
     if len(values) < 2 or np.all(values == values[0]):
         return (float(values[0]), float(values[0])) if len(values) >= 2 else (np.nan, np.nan)
-    res = stats.bootstrap((values,), np.mean, n_resamples=n_boot, confidence_level=confidence,
+    res = stats.bootstrap((values,), np.mean, n_resamples=n_boot,
+                          confidence_level=expanded_confidence(confidence, len(values)),
                           method="percentile", vectorized=True, rng=rng)
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
@@ -52,7 +66,7 @@ def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def summarize_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", n_boot: int = 2000,
-                     confidence: float = 0.95, min_articles: int = 3, seed: int = 0,
+                     confidence: float = 0.95, min_articles: int = 5, seed: int = 0,
                      weight: str = "n_sentences") -> pd.DataFrame:
     """One row per group of ``by``: n articles, n sentences, mean, sd and bootstrap CI.
 
@@ -88,7 +102,9 @@ def _contrast(a: np.ndarray, b: np.ndarray, *, n_boot: int, n_perm: int, confide
         # Degenerate resamples (all values equal) are possible in tiny groups;
         # scipy warns and we report the interval it returns.
         warnings.simplefilter("ignore", RuntimeWarning)
-        boot = stats.bootstrap((a, b), diff, n_resamples=n_boot, confidence_level=confidence,
+        # Expanded for the smaller group: conservative for the difference.
+        level = expanded_confidence(confidence, min(len(a), len(b)))
+        boot = stats.bootstrap((a, b), diff, n_resamples=n_boot, confidence_level=level,
                                method="percentile", vectorized=True, rng=rng)
         perm = stats.permutation_test((a, b), diff, permutation_type="independent", n_resamples=n_perm,
                                       vectorized=True, alternative="two-sided", rng=rng)
@@ -98,7 +114,7 @@ def _contrast(a: np.ndarray, b: np.ndarray, *, n_boot: int, n_perm: int, confide
 
 
 def contrast_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mode: str = "pairs",
-                    n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 3,
+                    n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 5,
                     seed: int = 0) -> pd.DataFrame:
     """Contrasts of article-level ``value`` between groups of ``by``.
 

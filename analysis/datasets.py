@@ -108,6 +108,10 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+# Datasets that hold news articles and have a loader for `kind = "dataset"` sources.
+ARTICLE_DATASETS = {"allsides"}
+
+
 def get_dataset(name: str) -> Dataset:
     try:
         return DATASETS[name]

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io as _io
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,10 +27,11 @@ import pyarrow.compute as pc
 
 from analysis import datasets, io, tables
 from analysis.config import StudyPaths
-from analysis.errors import InputFileError, StudyConfigError
+from analysis.errors import InputFileError, StageInputError, StudyConfigError
 from analysis.outlets import load_registry, resolve_outlets
 from analysis.study import MatchClause, Source, Study
 
+log = logging.getLogger("analysis")
 ROW_COLUMNS = ["source", "source_id", "source_outlet", "url", "title", "published", "text", "dataset_label"]
 IMPORT_REQUIRED = ("outlet", "text")
 IMPORT_OPTIONAL = ("title", "url", "published", "author", "id")
@@ -154,7 +156,9 @@ def read_article_file(path: Path, *, name: str | None = None) -> tuple[pd.DataFr
     suffix = path.suffix.lower() if not name.endswith(".gz") else ""
     records: list[tuple[int, dict]] = []
     if suffix in (".jsonl", ".ndjson", ".json"):
-        for lineno, line in enumerate(text.splitlines(), start=1):
+        # split("\n"), not splitlines(): JSON strings may hold raw U+2028/U+0085.
+        for lineno, line in enumerate(text.split("\n"), start=1):
+            line = line.rstrip("\r")
             if not line.strip():
                 continue
             try:
@@ -205,8 +209,12 @@ def _import_rows(paths: StudyPaths) -> pd.DataFrame:
             hashlib.sha256(f"{o}\x1f{u}\x1f{t}\x1f{x}".encode()).hexdigest()[:16]
             for o, u, t, x in zip(df["outlet"], df["url"], df["title"], df["text"])
         ]
+        # Explicit ids are scoped to their file (exports often number rows 0, 1, ...);
+        # content ids are global so the same article in two exports is kept once.
+        has_id = df["id"].notna()
         frames.append(pd.DataFrame({
-            "source": "import", "source_id": df["id"].fillna(pd.Series(content_id, index=df.index)),
+            "source": np.where(has_id, f"import:{path.name}", "import"),
+            "source_id": df["id"].where(has_id, pd.Series(content_id, index=df.index)),
             "source_outlet": df["outlet"], "url": df["url"], "title": df["title"].fillna(""),
             "published": pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True),
             "text": df["text"], "dataset_label": None,
@@ -249,17 +257,35 @@ def collect_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
 
 
 def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
-    """The ``articles`` table: every source, window-filtered, outlet-resolved, de-duplicated."""
+    """The ``articles`` table: every source, window-filtered, outlet-resolved, de-duplicated.
+
+    Every row left out is counted by reason in the log; a study with no
+    articles left is an error that says why.
+    """
     rows = collect_rows(study, paths)
+    n_read = len(rows)
     rows["published"] = pd.to_datetime(rows["published"], utc=True)
+    n_undated = int(rows["published"].isna().sum())
     rows = in_window(rows, study)
+    n_window = n_read - len(rows)
     for col in ("url", "dataset_label"):
         rows[col] = rows[col].astype("str").where(rows[col].notna(), None)
     rows["text"] = rows["text"].map(normalise_text)
     rows["title"] = rows["title"].fillna("").map(normalise_text)
+    n_before = len(rows)
     rows = rows.loc[rows["text"].str.len() > 0]
+    n_empty = n_before - len(rows)
     rows["doc_id"] = [doc_id(s, i) for s, i in zip(rows["source"], rows["source_id"])]
+    n_before = len(rows)
     rows = rows.drop_duplicates("doc_id", keep="first")
+    n_dupes = n_before - len(rows)
+    log.info("ingest: %d rows read; left out: %d outside the date window%s, %d empty, %d duplicates",
+             n_read, n_window, "" if study.keep_undated else f" or undated ({n_undated} undated)", n_empty, n_dupes)
+    if rows.empty:
+        raise StageInputError(
+            f"study {study.id!r}: no articles after ingest ({n_read} read, {n_window} outside the date window"
+            f"{'' if study.keep_undated else ' or undated'}); import some with "
+            f"`python -m analysis ingest {study.id} FILE`")
     registry = load_registry(paths.resolve(study.outlets))
     articles = resolve_outlets(rows, registry=registry)
     articles = articles.sort_values(["outlet", "published", "doc_id"], na_position="last")

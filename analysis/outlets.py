@@ -43,7 +43,10 @@ def load_registry(path) -> pd.DataFrame:
 def domain_of(url: str | None) -> str:
     if not isinstance(url, str) or not url:
         return ""
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:  # e.g. "http://[bad": an unusable URL just has no domain
+        return ""
     return host.removeprefix("www.").lower()
 
 

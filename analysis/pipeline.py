@@ -39,8 +39,17 @@ def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
     return lambda study, paths: [paths.table(n) for n in names]
 
 
+# Packages whose upgrade can change a stage's output (lexicon, splitter, bytes).
+VERSIONED_DEPENDENCIES = ("vaderSentiment", "nltk", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "seaborn",
+                          "nbclient", "nbformat")
+
+
 def code_hash() -> str:
+    from importlib import metadata
+
     h = hashlib.sha256()
+    for dist in VERSIONED_DEPENDENCIES:
+        h.update(f"{dist}=={metadata.version(dist)}".encode())
     for path in sorted(config.PACKAGE_DIR.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -87,19 +96,16 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     from analysis import tables
 
     c = study.compare
-    scores = io.read_table(paths.table("article_sentiment"))
     articles = io.read_table(paths.table("articles"))
+    scores = io.read_table(paths.table("article_sentiment")).merge(articles[["doc_id", "country"]], on="doc_id")
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
-    summaries = [compare.summarize_groups(scores, by=g, **opts) for g in study.groups if g in scores.columns]
-    if "country" in study.groups:
-        with_country = scores.merge(articles[["doc_id", "country"]], on="doc_id")
-        summaries.append(compare.summarize_groups(with_country, by="country", **opts))
+    summaries = [compare.summarize_groups(scores, by=g, **opts) for g in study.groups]
     by_group = pd.concat(summaries, ignore_index=True) if summaries else tables.empty("sentiment_by_group")
     io.write_table(tables.validate(by_group, "sentiment_by_group"), paths.table("sentiment_by_group"))
 
     contrasts = [
         compare.contrast_groups(scores, by=g, mode="vs_rest" if g == "outlet" else "pairs", n_perm=c.n_perm, **opts)
-        for g in study.groups if g in scores.columns
+        for g in study.groups
     ]
     contrasts = [x for x in contrasts if len(x)]
     table = pd.concat(contrasts, ignore_index=True) if contrasts else tables.empty("sentiment_contrasts")

@@ -61,7 +61,7 @@ class CompareSettings:
     n_boot: int = 2000
     n_perm: int = 5000
     confidence: float = 0.95
-    min_articles: int = 3
+    min_articles: int = 5
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,8 @@ def _type_names(types: type | tuple[type, ...]) -> str:
 
 def _date(reader: _Reader, key: str) -> dt.date | None:
     value = reader.get(key, (str, dt.date), None)
+    if isinstance(value, dt.datetime):
+        reader.fail(f"key {key!r} is a date-time ({value}); give a date, YYYY-MM-DD")
     if value is None or isinstance(value, dt.date):
         return value
     try:
@@ -153,9 +155,11 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
     r = _Reader(path, f"sources[{i}]", table)
     kind = r.get("kind", str, allowed=get_args(SourceKind))
     common = ["kind"]
+    from analysis.datasets import ARTICLE_DATASETS, DATASETS
+
     if kind == "dataset":
-        dataset = r.get("dataset", str)
-        file = r.get("file", str, None)
+        dataset = r.get("dataset", str, allowed=tuple(ARTICLE_DATASETS))
+        file = r.get("file", str, None, allowed=tuple(DATASETS[dataset].files))
         clauses = []
         for j, raw in enumerate(r.get("match", list, [])):
             m = _Reader(path, f"sources[{i}].match[{j}]", raw)
@@ -183,6 +187,12 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
         )
         if (src["path"] is None) == (src["dataset"] is None):
             r.fail("give exactly one of 'path' (a file or folder) or 'dataset' (with 'file')")
+        if src["dataset"] is not None:
+            if src["dataset"] not in DATASETS:
+                r.fail(f"key 'dataset' is {src['dataset']!r}; allowed: {', '.join(sorted(DATASETS))}")
+            files = DATASETS[src["dataset"]].files
+            if src["file"] is not None and src["file"] not in files:
+                r.fail(f"key 'file' is {src['file']!r}; allowed: {', '.join(files)}")
         if src["published"] is not None and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", src["published"]):
             r.fail(f"key 'published' is {src['published']!r}; use YYYY-MM-DD or YYYY-MM")
         r.finish(common + ["dataset", "file", "path", "pattern", "outlet", "title", "url", "published", "skip_lines"])
@@ -229,6 +239,8 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
         groups=groups,
     )
     s.finish(["title", "question", "start", "end", "keep_undated", "seed", "outlets", "groups"])
+    if settings["seed"] < 0:
+        s.fail(f"key 'seed' is {settings['seed']}; use a non-negative integer")
     if settings["start"] and settings["end"] and settings["start"] > settings["end"]:
         raise StudyConfigError(f"{path}: [study]: start {settings['start']} is after end {settings['end']}")
 
@@ -237,7 +249,7 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
         n_boot=c.get("n_boot", int, 2000),
         n_perm=c.get("n_perm", int, 5000),
         confidence=c.get("confidence", float, 0.95),
-        min_articles=c.get("min_articles", int, 3),
+        min_articles=c.get("min_articles", int, 5),
     )
     c.finish(["n_boot", "n_perm", "confidence", "min_articles"])
     if not 0.5 <= compare.confidence < 1:
@@ -259,7 +271,7 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
 
 
 def check_study_id(study_id: str) -> str:
-    if not STUDY_ID.match(study_id):
+    if not STUDY_ID.fullmatch(study_id):
         raise StudyConfigError(
             f"study id {study_id!r} is not allowed; use lower-case letters, digits, '-' and '_' (max 64)"
         )
@@ -306,7 +318,7 @@ groups = ["outlet", "leaning", "outlet_type"]
 n_boot = 2000        # bootstrap resamples of articles
 n_perm = 5000        # permutations for contrast p-values
 confidence = 0.95
-min_articles = 3     # groups with fewer articles get no interval
+min_articles = 5     # groups with fewer articles get no interval or contrast
 
 # Articles you import with `python -m analysis ingest {study} FILE.jsonl|FILE.csv`.
 [[sources]]

@@ -49,8 +49,8 @@ _GROUP_STATS = (
     Column("n_sentences", "int", "sentences behind those articles"),
     Column("mean", "float", "mean of article-level scores"),
     Column("sd", "float", "standard deviation of article-level scores", nullable=True),
-    Column("ci_low", "float", "lower bound of the 95% article-level bootstrap CI", nullable=True),
-    Column("ci_high", "float", "upper bound of the 95% article-level bootstrap CI", nullable=True),
+    Column("ci_low", "float", "lower bound of the article-level bootstrap CI (level in ci_method)", nullable=True),
+    Column("ci_high", "float", "upper bound of the article-level bootstrap CI (level in ci_method)", nullable=True),
     Column("ci_method", "str", "how the interval was computed"),
 )
 
@@ -167,8 +167,8 @@ SCHEMAS: dict[str, Schema] = {
                 Column("n_mentioning", "int", "articles mentioning the actor at least once"),
                 Column("n_mentions", "int", "sentences mentioning the actor"),
                 Column("share", "float", "n_mentioning / n_articles"),
-                Column("ci_low", "float", "95% article-level bootstrap CI of share, low", nullable=True),
-                Column("ci_high", "float", "95% article-level bootstrap CI of share, high", nullable=True),
+                Column("ci_low", "float", "Wilson score interval of share (articles), low", nullable=True),
+                Column("ci_high", "float", "Wilson score interval of share (articles), high", nullable=True),
             ),
             "How often each outlet's articles mention each actor.",
         ),

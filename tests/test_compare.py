@@ -12,10 +12,17 @@ from scipy import stats
 from analysis import compare, tables
 
 
-def test_bootstrap_ci_is_scipys_percentile_bootstrap():
+def test_expanded_level_known_values():
+    # Hesterberg (2015): alpha' = 2 * Phi(-sqrt(n/(n-1)) * t_{alpha/2, n-1})
+    assert compare.expanded_confidence(0.95, 5) == pytest.approx(1 - 2 * stats.norm.cdf(-np.sqrt(5 / 4) * 2.776445))
+    assert compare.expanded_confidence(0.95, 10_000) == pytest.approx(0.95, abs=1e-3)
+
+
+def test_bootstrap_ci_is_scipys_percentile_bootstrap_at_the_expanded_level():
     x = np.random.default_rng(1).normal(size=40)
     ours = compare.bootstrap_mean_ci(x, n_boot=999, confidence=0.9, rng=np.random.default_rng(5))
-    ref = stats.bootstrap((x,), np.mean, n_resamples=999, confidence_level=0.9, method="percentile",
+    level = 1 - 2 * stats.norm.cdf(-np.sqrt(40 / 39) * stats.t.ppf(0.95, 39))
+    ref = stats.bootstrap((x,), np.mean, n_resamples=999, confidence_level=level, method="percentile",
                           rng=np.random.default_rng(5)).confidence_interval
     assert ours == pytest.approx((ref.low, ref.high))
 
@@ -28,13 +35,14 @@ def test_bootstrap_ci_agrees_with_normal_theory_for_large_n():
     assert high == pytest.approx(x.mean() + 1.96 * se, abs=0.15 * se * 1.96)
 
 
-def test_bootstrap_ci_coverage_is_near_nominal():
+@pytest.mark.parametrize("n", [8, 30])
+def test_bootstrap_ci_coverage_is_near_nominal(n):
     rng = np.random.default_rng(3)
     hits = 0
-    for _ in range(200):
-        low, high = compare.bootstrap_mean_ci(rng.normal(size=30), n_boot=500, confidence=0.95, rng=rng)
+    for _ in range(300):
+        low, high = compare.bootstrap_mean_ci(rng.normal(size=n), n_boot=1000, confidence=0.95, rng=rng)
         hits += low <= 0 <= high
-    assert 0.88 <= hits / 200 <= 0.99
+    assert 0.91 <= hits / 300 <= 0.985
 
 
 def test_bootstrap_degenerate_inputs():
@@ -57,7 +65,8 @@ def _scores(values: dict[str, list[float]]) -> pd.DataFrame:
 
 def test_permutation_p_matches_exact_enumeration():
     a, b = [0.1, 0.2, 0.35], [0.4, 0.5, 0.62, 0.7]
-    out = compare.contrast_groups(_scores({"left": a, "right": b}), by="leaning", n_perm=5000, n_boot=200)
+    out = compare.contrast_groups(_scores({"left": a, "right": b}), by="leaning", n_perm=5000, n_boot=200,
+                                  min_articles=3)
     pooled = np.array(a + b)
     observed = abs(np.mean(a) - np.mean(b))
     diffs = []
@@ -87,19 +96,20 @@ def test_summaries_resample_articles_not_sentences():
     pd.testing.assert_frame_equal(a[cols], b[cols])  # sentence counts do not weight the interval
     right = a.set_index("group").loc["right"]
     assert right["n_articles"] == 2 and np.isnan(right["ci_low"]) and "fewer than 3" in right["ci_method"]
+    assert "expanded percentile bootstrap over articles" in a.set_index("group").loc["left", "ci_method"]
 
 
 def test_group_intervals_do_not_depend_on_other_groups():
     base = _scores({"left": [0.1, 0.3, 0.2, 0.4], "right": [0.0, -0.1, 0.2]})
     more = _scores({"left": [0.1, 0.3, 0.2, 0.4], "right": [0.0, -0.1, 0.2], "center": [0.5, 0.1, 0.3]})
-    a = compare.summarize_groups(base, by="leaning", n_boot=300, seed=9).set_index("group")
-    b = compare.summarize_groups(more, by="leaning", n_boot=300, seed=9).set_index("group")
+    a = compare.summarize_groups(base, by="leaning", n_boot=300, seed=9, min_articles=3).set_index("group")
+    b = compare.summarize_groups(more, by="leaning", n_boot=300, seed=9, min_articles=3).set_index("group")
     assert a.loc["left", "ci_low"] == b.loc["left", "ci_low"]
 
 
 def test_vs_rest_contrasts_and_min_articles():
     scores = _scores({"A": [0.5, 0.6, 0.7], "B": [0.0, 0.1, -0.1], "C": [0.2]})
-    out = compare.contrast_groups(scores, by="outlet", mode="vs_rest", n_perm=500, n_boot=200)
+    out = compare.contrast_groups(scores, by="outlet", mode="vs_rest", n_perm=500, n_boot=200, min_articles=3)
     assert out["group_a"].tolist() == ["A", "B"] and set(out["group_b"]) == {"all others"}
     assert out.set_index("group_a").loc["A", "n_b"] == 4
     with pytest.raises(ValueError, match="mode='all'"):

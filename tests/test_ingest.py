@@ -78,11 +78,16 @@ def test_build_articles_from_imports(tiny_study):
     assert set(articles["leaning_source"]) == {"AllSides via Baly et al. 2020"}
 
 
-def test_same_article_in_two_exports_is_kept_once(tiny_study, tmp_path):
-    copy = write_jsonl(tmp_path / "copy.jsonl", TINY_ARTICLES[:2] + [{**TINY_ARTICLES[2], "id": None}])
-    ingest.import_file(copy, tiny_study)
+def test_ids_are_scoped_per_file_and_id_less_copies_are_kept_once(tiny_study, tmp_path):
+    no_ids = [{k: v for k, v in a.items() if k != "id"} for a in TINY_ARTICLES[:2]]
+    ingest.import_file(write_jsonl(tmp_path / "n1.jsonl", no_ids), tiny_study)
+    ingest.import_file(write_jsonl(tmp_path / "n2.jsonl", no_ids + [{"outlet": "Vox", "text": "x"}]), tiny_study)
+    # a second export that numbers its rows like the first: different articles, same ids
+    other = [{**TINY_ARTICLES[3], "outlet": "Vox", "text": "Another story entirely."}]
+    ingest.import_file(write_jsonl(tmp_path / "o.jsonl", [{**other[0], "id": "a1"}]), tiny_study)
     articles = ingest.build_articles(load_study(tiny_study), tiny_study)
-    assert len(articles) == 6  # a3 without its id is a different key; a1, a2 are duplicates
+    assert len(articles) == 5 + 2 + 1 + 1
+    assert (articles["outlet"] == "Vox").sum() == 2
 
 
 def test_date_window_and_undated(tiny_study, tmp_path):
@@ -137,3 +142,31 @@ def test_default_study_ingests_real_allsides_and_seed(project):
     assert seed["title"].iloc[0].startswith("Chinese companies added to US blacklist")
     assert not seed["text"].iloc[0].startswith("Clicky")
     assert set(articles["leaning"]) >= {"left", "center", "right"}
+
+
+def test_jsonl_with_raw_line_separators_inside_strings(tmp_path):
+    import json
+
+    path = tmp_path / "u.jsonl"
+    path.write_text(json.dumps({"outlet": "X", "text": "First.\u2028Second\u0085third."}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    rows, problems = ingest.read_article_file(path)
+    assert len(rows) == 1 and problems == []
+
+
+def test_unusable_url_does_not_break_ingest(tiny_study, tmp_path):
+    ingest.import_file(write_jsonl(tmp_path / "b.jsonl", [{"outlet": "Some Blog", "text": "t", "url": "http://[bad"}]),
+                       tiny_study)
+    articles = ingest.build_articles(load_study(tiny_study), tiny_study)
+    assert "Some Blog" in set(articles["outlet"])
+
+
+def test_empty_study_says_why(project):
+    from analysis.errors import StageInputError
+    from analysis.study import skeleton
+
+    paths = config.study_paths("empty")
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text(skeleton("empty"))
+    with pytest.raises(StageInputError, match=r"study 'empty': no articles after ingest \(0 read.*ingest empty FILE"):
+        ingest.build_articles(load_study(paths), paths)

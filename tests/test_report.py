@@ -74,3 +74,14 @@ def test_write_table_leaves_unchanged_file_untouched(tmp_path):
     assert io.write_table(df, path) is True
     mtime = path.stat().st_mtime_ns
     assert io.write_table(df, path) is False and path.stat().st_mtime_ns == mtime
+
+
+def test_written_files_get_umask_mode_not_0600(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "r.html"
+    io.write_text(path, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask

@@ -49,6 +49,11 @@ def test_dates_accept_toml_dates_and_strings():
     ('[study]\ntitle = "t"\n[compare]\nn_boot = 10\n[[sources]]\nkind = "imports"\n', "at least 100"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "imports"\n[extra]\nx = 1\n', "top level: unknown key 'extra'"),
     ('[study\ntitle = "t"\n', "not valid TOML"),
+    ('[study]\ntitle = "t"\nseed = -1\n[[sources]]\nkind = "imports"\n', "key 'seed' is -1; use a non-negative"),
+    ('[study]\ntitle = "t"\nstart = 2019-01-01T00:00:00Z\n[[sources]]\nkind = "imports"\n', "key 'start' is a date-time"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allside"\n', "sources[0]: key 'dataset' is 'allside'; allowed: allsides"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nfile = "article"\n', "key 'file' is 'article'; allowed: articles, china_subset"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "files"\ndataset = "nope"\noutlet = "X"\n', "key 'dataset' is 'nope'; allowed: allsides, seed"),
 ])
 def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     with pytest.raises(StudyConfigError) as err:
@@ -75,9 +80,10 @@ def test_load_study_reports_missing_files(project):
         load_study(paths)
 
 
-def test_bad_study_id_is_rejected(project):
-    with pytest.raises(StudyConfigError, match="study id '../evil' is not allowed"):
-        load_study(config.study_paths("../evil"))
+@pytest.mark.parametrize("bad", ["../evil", "demo\n", "Demo"])
+def test_bad_study_id_is_rejected(project, bad):
+    with pytest.raises(StudyConfigError, match="is not allowed"):
+        load_study(config.study_paths(bad))
 
 
 def test_settings_hash_changes_with_any_setting():
