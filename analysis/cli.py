@@ -51,11 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild the articles table even if up to date")
 
     for name, stage in pipeline.STAGES.items():
-        if name == "ingest":
+        if name in ("ingest", "validate"):
             continue
         p = sub.add_parser(name, help=stage.help, description=f"Stage '{name}': {stage.help}.")
         _study_arg(p)
         p.add_argument("--force", action="store_true", help="re-run even if up to date")
+        if name == "collect":
+            p.add_argument("--refresh", action="store_true",
+                           help="fetch already-collected URLs again, keeping the old snapshots")
+
+    p = sub.add_parser("validate", help="validate measures against human-labelled data",
+                       description="`validate STUDY` checks the study's sentence sentiment against VADER's NYT "
+                                   "ground truth (a stage of `run`). `validate extraction` measures token "
+                                   "precision/recall/F1 of extraction and cleaning on the article-extraction "
+                                   "benchmark and writes reports/validation/extraction.csv.")
+    p.add_argument("study", metavar="STUDY|extraction", help="a study id, or 'extraction'")
+    p.add_argument("--force", action="store_true", help="re-run even if up to date")
 
     sub.add_parser("datasets", help="list known datasets and where each file was found",
                    description="Show every dataset loader, its licence, and the path each file resolves to "
@@ -92,8 +103,26 @@ def _cmd_ingest(args) -> int:
 
 
 def _cmd_stage(args) -> int:
+    if args.command == "validate" and args.study == "extraction":
+        return _cmd_validate_extraction()
     paths = config.study_paths(args.study)
-    pipeline.run_stage(args.command, load_study(paths), paths, force=args.force)
+    study = load_study(paths)
+    if args.command == "collect":
+        pipeline.collect(study, paths, refresh=args.refresh)
+        return 0
+    pipeline.run_stage(args.command, study, paths, force=args.force)
+    return 0
+
+
+def _cmd_validate_extraction() -> int:
+    from analysis import extraction_validation
+
+    table = extraction_validation.validate_extraction(datasets.load_extraction_benchmark())
+    out = config.validation_reports() / "extraction.csv"
+    io.write_csv(table, out)
+    wide = table.pivot_table(index=["split", "instrument"], columns="metric", values="value", sort=False)
+    print(wide.round(4).to_string())
+    log.info("wrote %s", out)
     return 0
 
 

@@ -43,6 +43,11 @@ def data_mirrors() -> list[Path]:
     return [project_root().parent / "shared" / "data"]
 
 
+def validation_reports() -> Path:
+    """Study-independent validation results (extraction quality, ...)."""
+    return project_root() / "reports" / "validation"
+
+
 @dataclass(frozen=True)
 class StudyPaths:
     """All folders and files that belong to one study."""
@@ -65,6 +70,16 @@ class StudyPaths:
     @property
     def imports(self) -> Path:
         return self.raw / "imports"
+
+    @property
+    def web(self) -> Path:
+        """Raw evidence of web collection: pages/ and collection_log.jsonl."""
+        return self.raw / "web"
+
+    @property
+    def feeds(self) -> Path:
+        """Raw snapshots of fetched RSS/Atom feeds."""
+        return self.raw / "feeds"
 
     @property
     def interim(self) -> Path:

@@ -110,6 +110,8 @@ DATASETS: dict[str, Dataset] = {
 
 # Datasets that hold news articles and have a loader for `kind = "dataset"` sources.
 ARTICLE_DATASETS = {"allsides"}
+# Datasets whose files are plain article text, usable in `kind = "files"` sources.
+TEXT_DATASETS = {"seed"}
 
 
 def get_dataset(name: str) -> Dataset:
@@ -190,3 +192,37 @@ def load_vader_nyt(*, download: bool = True) -> pd.DataFrame:
     out = truth.merge(raw[["snippet_id", "ratings"]], on="snippet_id", how="left", validate="one_to_one")
     out["article_id"] = out["snippet_id"].str.split("_").str[0]
     return out[["snippet_id", "article_id", "human_mean", "text", "ratings"]]
+
+
+DATASETS["extraction_benchmark"] = Dataset(
+    "extraction_benchmark", "extraction_benchmark",
+    # Only the index is listed: ``locate`` resolves files, and the pages live in
+    # ``html/<page_id>.html.gz`` beside it in whichever folder held the index.
+    {"ground_truth": "ground-truth.json"},
+    licence="MIT (Scrapinghub article-extraction-benchmark); pages are third-party web content",
+    citation="Scrapinghub/Zyte (2020), Article Extraction Benchmark, commit 4a3bc979",
+    homepage="https://github.com/scrapinghub/article-extraction-benchmark",
+)
+
+
+def load_extraction_benchmark(*, download: bool = False) -> pd.DataFrame:
+    """The 181 pages of the Zyte article-extraction benchmark, one row per page.
+
+    Columns: ``page_id`` (the benchmark's sha256 key), ``url`` (where the page
+    was fetched in 2019), ``html`` (the raw page as bytes, gunzipped, not
+    decoded, so that decoding is part of what is measured) and ``gold_text``
+    (the human-annotated article body). Rows are sorted by ``page_id``.
+    ``download`` exists for symmetry with the other loaders: the benchmark has
+    no build step, so it is only found in the data home or a mirror.
+    """
+    truth_path = locate("extraction_benchmark", "ground_truth", download=download)
+    html_dir = truth_path.parent / "html"
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    rows = []
+    for page_id in sorted(truth):
+        page = html_dir / f"{page_id}.html.gz"
+        if not page.is_file():
+            raise DataNotFoundError(f"dataset 'extraction_benchmark': {page} is listed in ground-truth.json but missing")
+        rows.append((page_id, truth[page_id].get("url") or None, gzip.decompress(page.read_bytes()),
+                     truth[page_id].get("articleBody") or ""))
+    return pd.DataFrame(rows, columns=["page_id", "url", "html", "gold_text"])

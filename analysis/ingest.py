@@ -28,11 +28,13 @@ import pyarrow.compute as pc
 from analysis import datasets, io, tables
 from analysis.config import StudyPaths
 from analysis.errors import InputFileError, StageInputError, StudyConfigError
-from analysis.outlets import load_registry, resolve_outlets
+from analysis.extract import detect_language
+from analysis.outlets import load_registry, original_outlet, resolve_outlets
 from analysis.study import MatchClause, Source, Study
 
 log = logging.getLogger("analysis")
-ROW_COLUMNS = ["source", "source_id", "source_outlet", "url", "title", "published", "text", "dataset_label"]
+ROW_COLUMNS = ["source", "source_id", "source_outlet", "url", "title", "published", "text", "dataset_label",
+               "extractor", "canonical_url"]
 IMPORT_REQUIRED = ("outlet", "text")
 IMPORT_OPTIONAL = ("title", "url", "published", "author", "id")
 
@@ -104,7 +106,8 @@ def _dataset_rows(source: Source) -> pd.DataFrame:
     if source.dataset != "allsides":
         raise StudyConfigError(f"sources: dataset {source.dataset!r} has no article loader; available: allsides")
     df = match_articles(datasets.load_allsides(source.file or "articles"), source.match)
-    return df.assign(source=f"dataset:{source.dataset}")[ROW_COLUMNS]
+    return df.assign(source=f"dataset:{source.dataset}", extractor=f"dataset:{source.dataset}",
+                     canonical_url=None)[ROW_COLUMNS]
 
 
 def _text_file_row(path: Path, source: Source, key: str) -> dict:
@@ -115,7 +118,8 @@ def _text_file_row(path: Path, source: Source, key: str) -> dict:
         first, _, rest = body.partition("\n")
         title, body = first.strip(), rest.strip()
     return dict(source=key, source_id=path.name, source_outlet=source.outlet, url=source.url, title=title,
-                published=source.published, text=body, dataset_label=None)
+                published=source.published, text=body, dataset_label=None, extractor="text file",
+                canonical_url=None)
 
 
 def source_files(source: Source, paths: StudyPaths) -> list[Path]:
@@ -124,6 +128,14 @@ def source_files(source: Source, paths: StudyPaths) -> list[Path]:
         return [datasets.locate(source.dataset, source.file)]
     if source.kind == "imports":
         return io.list_files(paths.imports)
+    if source.kind in ("urls", "feed"):
+        from analysis import rawstore
+
+        listed = [paths.resolve(source.path)] if source.path else io.list_files(paths.feeds, "*/*.xml")
+        log_file = rawstore.log_path(paths.web)
+        return listed + ([log_file] if log_file.exists() else [])
+    if source.kind == "html":
+        return io.list_files(paths.resolve(source.path), source.pattern)
     if source.dataset is not None:
         return [datasets.locate(source.dataset, source.file, download=False)]
     target = paths.resolve(source.path)
@@ -217,7 +229,7 @@ def _import_rows(paths: StudyPaths) -> pd.DataFrame:
             "source_id": df["id"].where(has_id, pd.Series(content_id, index=df.index)),
             "source_outlet": df["outlet"], "url": df["url"], "title": df["title"].fillna(""),
             "published": pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True),
-            "text": df["text"], "dataset_label": None,
+            "text": df["text"], "dataset_label": None, "extractor": "import", "canonical_url": None,
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
 
@@ -244,12 +256,18 @@ def import_file(path: Path, paths: StudyPaths) -> tuple[Path, int, list[Problem]
 # --- the stage -------------------------------------------------------------
 
 def collect_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
+    from analysis import pages
+
     frames = []
     for source in study.sources:
         if source.kind == "dataset":
             frames.append(_dataset_rows(source))
         elif source.kind == "files":
             frames.append(_files_rows(source, paths))
+        elif source.kind in ("urls", "feed"):
+            frames.append(pages.collected_rows(source, paths))
+        elif source.kind == "html":
+            frames.append(pages.saved_page_rows(source, paths))
         else:
             frames.append(_import_rows(paths))
     frames = [f for f in frames if len(f)]
@@ -287,6 +305,15 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
             f"{'' if study.keep_undated else ' or undated'}); import some with "
             f"`python -m analysis ingest {study.id} FILE`")
     registry = load_registry(paths.resolve(study.outlets))
-    articles = resolve_outlets(rows, registry=registry)
+    articles = resolve_outlets(rows.fillna({"source_outlet": ""}), registry=registry)
+    articles["language"] = [detect_language(f"{t}\n{x}")[0] for t, x in zip(articles["title"], articles["text"])]
+    non_english = articles.loc[articles["language"] != "en", ["outlet", "language"]]
+    if len(non_english):
+        log.warning("ingest: %d articles are not in English (flagged, kept): %s", len(non_english),
+                    ", ".join(f"{o} ({lang})" for o, lang in non_english.itertuples(index=False)))
+    articles["original_outlet"] = [
+        original_outlet(publisher=o, text=x, canonical_url=c, registry=registry)
+        for o, x, c in zip(articles["outlet"], articles["text"], articles["canonical_url"])
+    ]
     articles = articles.sort_values(["outlet", "published", "doc_id"], na_position="last")
-    return tables.validate(articles.astype({"source_id": "str", "source_outlet": "str"}), "articles")
+    return tables.validate(articles.astype({"source_id": "str", "source_outlet": "str"}), "articles_raw")

@@ -10,6 +10,7 @@ the URL's domain is the fallback.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -103,3 +104,36 @@ def resolve_outlets(articles: pd.DataFrame, *, registry: pd.DataFrame) -> pd.Dat
 def unresolved(articles: pd.DataFrame) -> list[str]:
     """Outlet names that the registry did not know (for the ingest log)."""
     return sorted(articles.loc[articles["outlet_type"] == "unclassified", "outlet"].unique())
+
+
+_REPOST_CUES = re.compile(
+    r"(?i:originally|first)\s+(?i:appeared|published|ran)\s+(?i:in|on|by|at)\s+(?:[Tt]he\s+)?"
+    r"(?P<name>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,5})"
+    r"|(?i:republished|reprinted)\s+(?i:with\s+permission\s+)?(?i:from)\s+(?:[Tt]he\s+)?(?P<name2>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,5})"
+)
+
+
+def original_outlet(*, publisher: str, text: str, canonical_url: str | None, registry: pd.DataFrame) -> str | None:
+    """The outlet a repost comes from, or None for original reporting.
+
+    Two signals, both common on republished articles: a canonical link
+    pointing to another outlet's domain, and a credit line such as "This
+    article originally appeared in The New York Times". A name is accepted
+    only when the registry knows it, so free text never invents an outlet.
+    """
+    by_alias, by_domain = _lookup_tables(registry)
+    hit = _match_domain(domain_of(canonical_url), by_domain) if canonical_url else None
+    if hit is None:
+        for m in _REPOST_CUES.finditer(text or ""):
+            words = (m.group("name") or m.group("name2") or "").split()
+            # Longest registry name at the start of the captured words ("The New York Times on Monday").
+            for k in range(len(words), 0, -1):
+                hit = by_alias.get(" ".join(words[:k]).strip(".,").casefold())
+                if hit is not None:
+                    break
+            if hit is not None:
+                break
+    if hit is None:
+        return None
+    name = registry.loc[hit, "outlet"]
+    return None if name == publisher else name

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis import actors, compare, config, datasets, ingest, io, prepare, sentiment
+from analysis import actors, compare, config, datasets, ingest, io, prepare, sentiment, tables
 from analysis.config import StudyPaths
 from analysis.study import Study
 
@@ -33,6 +33,10 @@ class Stage:
     run: Callable[[Study, StudyPaths], list[Path] | None]
     # The study settings this stage reads; changing any other setting leaves it current.
     settings: Callable[[Study], object] = lambda study: asdict(study)
+    # Runs every time (collection is incremental inside; the web changes without our inputs changing).
+    always: bool = False
+    # Whether the stage has anything to do for this study.
+    applies: Callable[[Study], bool] = lambda study: True
 
 
 def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
@@ -65,10 +69,33 @@ def _ingest_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     return files
 
 
+def _run_collect(study: Study, paths: StudyPaths, *, refresh: bool = False) -> list[Path]:
+    from analysis import pages
+
+    if not any(s.kind in pages.URL_KINDS for s in study.sources):
+        return []
+    pages.collect_study(study, paths, refresh=refresh, progress=log.isEnabledFor(logging.INFO))
+    status = pages.collection_status(study, paths)
+    io.write_csv(status, paths.interim / "collection_status.csv")
+    return [paths.interim / "collection_status.csv"]
+
+
 def _run_ingest(study: Study, paths: StudyPaths) -> None:
     articles = ingest.build_articles(study, paths)
-    io.write_table(articles, paths.table("articles"))
+    io.write_table(articles, paths.table("articles_raw"))
     log.info("ingest: %d articles from %d outlets", len(articles), articles["outlet"].nunique())
+
+
+def _run_clean(study: Study, paths: StudyPaths) -> None:
+    from analysis import clean
+
+    raw = io.read_table(paths.table("articles_raw"))
+    cleaned, cleaning_log = clean.clean_articles(raw)
+    io.write_table(tables.validate(cleaned, "articles"), paths.table("articles"))
+    io.write_table(tables.validate(cleaning_log, "cleaning_log"), paths.table("cleaning_log"))
+    removed = int((cleaning_log["step"] == "boilerplate").sum())
+    log.info("clean: %d boilerplate paragraphs removed, %d duplicates marked, %d articles flagged", removed,
+             int(cleaned["is_duplicate"].sum()), int((cleaned["quality_flags"] != "").sum()))
 
 
 def _run_prepare(study: Study, paths: StudyPaths) -> None:
@@ -92,8 +119,6 @@ def _run_measure(study: Study, paths: StudyPaths) -> None:
 
 def _run_compare(study: Study, paths: StudyPaths) -> None:
     import pandas as pd
-
-    from analysis import tables
 
     c = study.compare
     articles = io.read_table(paths.table("articles"))
@@ -155,9 +180,14 @@ def _run_report(study: Study, paths: StudyPaths) -> list[Path]:
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
-        Stage("ingest", "read every source of the study into the articles table",
-              _ingest_inputs, _tables("articles"), _run_ingest,
+        Stage("collect", "fetch the study's URL lists and feeds politely into data/raw/<study>/web (incremental)",
+              lambda s, p: [], lambda s, p: [], _run_collect, always=True,
+              applies=lambda s: any(src.kind in ("urls", "feed") for src in s.sources)),
+        Stage("ingest", "read every source of the study into the articles_raw table",
+              _ingest_inputs, _tables("articles_raw"), _run_ingest,
               lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets)),
+        Stage("clean", "remove boilerplate, mark duplicates and flag quality problems, logging every action",
+              _tables("articles_raw"), _tables("articles", "cleaning_log"), _run_clean, lambda s: None),
         Stage("prepare", "split articles into sentences with character offsets",
               _tables("articles"), _tables("sentences"), _run_prepare, lambda s: None),
         Stage("measure", "score sentence sentiment (VADER) and find actor mentions",
@@ -209,8 +239,11 @@ def is_current(stage: Stage, study: Study, paths: StudyPaths, fp: str) -> bool:
 def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False) -> str:
     """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``."""
     stage = STAGES[name]
+    if not stage.applies(study):
+        log.info("%s: nothing to do for this study, skipped", name)
+        return "skipped"
     fp = fingerprint(stage, study, paths)
-    if not force and is_current(stage, study, paths, fp):
+    if not force and not stage.always and is_current(stage, study, paths, fp):
         log.info("%s: up to date, skipped", name)
         return "skipped"
     produced = stage.run(study, paths) or stage.outputs(study, paths)
@@ -230,3 +263,8 @@ def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str 
 
 def describe_datasets() -> list[tuple[str, str]]:
     return [(d.name, d.citation) for d in datasets.DATASETS.values()]
+
+
+def collect(study: Study, paths: StudyPaths, *, refresh: bool = False) -> None:
+    """The collect stage on its own, optionally re-fetching collected URLs (``--refresh``)."""
+    _run_collect(study, paths, refresh=refresh)

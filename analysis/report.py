@@ -32,7 +32,7 @@ log = logging.getLogger("analysis")
 _nbclient_log = logging.getLogger("analysis.nbclient")
 _nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines duplicate ours
 
-REPORT_TABLES = ["articles", "article_sentiment", "sentiment_by_group", "sentiment_contrasts",
+REPORT_TABLES = ["articles", "cleaning_log", "article_sentiment", "sentiment_by_group", "sentiment_contrasts",
                  "actor_coverage", "articles_by_period", "sentiment_validation", "validation_scores"]
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
@@ -123,7 +123,8 @@ def export_tables(paths: StudyPaths) -> list[Path]:
         df = io.read_table(paths.table(name))
         if name == "articles":
             df = df[["doc_id", "outlet", "outlet_type", "leaning", "leaning_source", "published", "url", "source",
-                     "source_id"]]
+                     "source_id", "language", "original_outlet", "extractor", "n_chars_removed", "canonical_doc_id",
+                     "is_duplicate", "quality_flags"]]
         if name == "sentiment_by_group":
             outlet = df["group_var"] == "outlet"
             for subset, stem in ((df[outlet], "sentiment_by_outlet"), (df[~outlet], "sentiment_by_group")):
@@ -132,6 +133,10 @@ def export_tables(paths: StudyPaths) -> list[Path]:
             continue
         io.write_csv(df, paths.tables / f"{name}.csv")
         written.append(paths.tables / f"{name}.csv")
+    status = paths.interim / "collection_status.csv"
+    if status.exists():
+        io.write_if_changed(paths.tables / status.name, status.read_bytes())
+        written.append(paths.tables / status.name)
     return written
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal, get_args
 from analysis.config import StudyPaths
 from analysis.errors import StudyConfigError
 
-SourceKind = Literal["dataset", "files", "imports"]
+SourceKind = Literal["dataset", "files", "imports", "urls", "feed", "html"]
 ActorType = Literal["company", "government", "person", "group", "organization", "place", "other"]
 GroupVar = Literal["outlet", "leaning", "outlet_type", "country"]
 STUDY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -155,7 +155,7 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
     r = _Reader(path, f"sources[{i}]", table)
     kind = r.get("kind", str, allowed=get_args(SourceKind))
     common = ["kind"]
-    from analysis.datasets import ARTICLE_DATASETS, DATASETS
+    from analysis.datasets import ARTICLE_DATASETS, DATASETS, TEXT_DATASETS
 
     if kind == "dataset":
         dataset = r.get("dataset", str, allowed=tuple(ARTICLE_DATASETS))
@@ -188,14 +188,30 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
         if (src["path"] is None) == (src["dataset"] is None):
             r.fail("give exactly one of 'path' (a file or folder) or 'dataset' (with 'file')")
         if src["dataset"] is not None:
-            if src["dataset"] not in DATASETS:
-                r.fail(f"key 'dataset' is {src['dataset']!r}; allowed: {', '.join(sorted(DATASETS))}")
+            if src["dataset"] not in TEXT_DATASETS:
+                r.fail(f"key 'dataset' is {src['dataset']!r}; allowed: {', '.join(sorted(TEXT_DATASETS))}")
             files = DATASETS[src["dataset"]].files
             if src["file"] is not None and src["file"] not in files:
                 r.fail(f"key 'file' is {src['file']!r}; allowed: {', '.join(files)}")
         if src["published"] is not None and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", src["published"]):
             r.fail(f"key 'published' is {src['published']!r}; use YYYY-MM-DD or YYYY-MM")
         r.finish(common + ["dataset", "file", "path", "pattern", "outlet", "title", "url", "published", "skip_lines"])
+        return Source(kind, **src)
+    if kind == "urls":
+        src = dict(path=r.get("path", str), outlet=r.get("outlet", str, None))
+        r.finish(common + ["path", "outlet"])
+        return Source(kind, **src)
+    if kind == "feed":
+        src = dict(url=r.get("url", str, None), path=r.get("path", str, None), outlet=r.get("outlet", str, None))
+        if (src["url"] is None) == (src["path"] is None):
+            r.fail("give exactly one of 'url' (a feed address) or 'path' (a saved feed file)")
+        if src["url"] is not None and not re.match(r"https?://", src["url"]):
+            r.fail(f"key 'url' is {src['url']!r}; only http and https feeds are fetched")
+        r.finish(common + ["url", "path", "outlet"])
+        return Source(kind, **src)
+    if kind == "html":
+        src = dict(path=r.get("path", str), pattern=r.get("pattern", str, "*.htm*"), outlet=r.get("outlet", str, None))
+        r.finish(common + ["path", "pattern", "outlet"])
         return Source(kind, **src)
     r.finish(common)
     return Source(kind)
@@ -289,7 +305,7 @@ def load_study(paths: StudyPaths) -> Study:
     if not registry.exists():
         raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")
     for i, src in enumerate(study.sources):
-        if src.kind == "files" and src.path and not paths.resolve(src.path).exists():
+        if src.kind in ("files", "urls", "html", "feed") and src.path and not paths.resolve(src.path).exists():
             raise StudyConfigError(f"{paths.study_file}: sources[{i}]: key 'path' points to {paths.resolve(src.path)}, which does not exist")
     return study
 
@@ -331,6 +347,23 @@ kind = "imports"
 # [[sources.match]]
 # patterns = ["huawei", "\\\\bzte\\\\b"]
 # min_hits = 2
+
+# A list of article URLs (one per line, or a CSV with a `url` column and
+# optional `outlet`, `title`, `published`), e.g. a Media Cloud or GDELT export;
+# fetched politely by `python -m analysis collect {study}`:
+# [[sources]]
+# kind = "urls"
+# path = "data/studies/{study}/urls.csv"
+
+# An RSS/Atom feed (its entries' links are collected like a URL list):
+# [[sources]]
+# kind = "feed"
+# url = "https://example.org/feed.xml"
+
+# A folder of saved web pages (HTML); text is extracted with trafilatura:
+# [[sources]]
+# kind = "html"
+# path = "data/external/saved-pages"
 
 # A folder of saved text files from one outlet:
 # [[sources]]

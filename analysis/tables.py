@@ -44,6 +44,25 @@ _OUTLET_ATTRS = (
     Column("leaning", "str", "left, lean left, center, lean right, right, or unrated"),
 )
 
+_ARTICLE_COLUMNS = (
+    Column("doc_id", "str", "stable id: hash of source and source_id"),
+    Column("outlet", "str", "canonical outlet name from the registry"),
+    Column("url", "str", "article URL", nullable=True),
+    Column("title", "str", "headline"),
+    Column("published", "datetime", "publication date (UTC)", nullable=True),
+    Column("text", "str", "article body"),
+    Column("source", "str", "where the row came from: dataset:<name>, file:<path>, import:<file>"),
+    Column("source_id", "str", "id inside that source"),
+    Column("source_outlet", "str", "outlet name as the source spelled it"),
+    *_OUTLET_ATTRS,
+    Column("leaning_source", "str", "who rated the leaning"),
+    Column("country", "str", "outlet country (ISO 3166 alpha-2) or unknown"),
+    Column("dataset_label", "str", "label the source dataset attached, if any", nullable=True),
+    Column("language", "str", "ISO 639-1 code from py3langid ('und' if too short); non-English is flagged, not dropped"),
+    Column("original_outlet", "str", "for reposts, the outlet that first published the article", nullable=True),
+    Column("extractor", "str", "how the text was obtained: dataset, text file, or trafilatura <version>"),
+)
+
 _GROUP_STATS = (
     Column("n_articles", "int", "articles in the group (the resampling unit)"),
     Column("n_sentences", "int", "sentences behind those articles"),
@@ -57,24 +76,30 @@ _GROUP_STATS = (
 SCHEMAS: dict[str, Schema] = {
     s.name: s
     for s in [
+        Schema("articles_raw", "interim", ("doc_id",), _ARTICLE_COLUMNS,
+               "One row per article as ingested, before cleaning."),
         Schema(
             "articles", "interim", ("doc_id",),
             (
-                Column("doc_id", "str", "stable id: hash of source and source_id"),
-                Column("outlet", "str", "canonical outlet name from the registry"),
-                Column("url", "str", "article URL", nullable=True),
-                Column("title", "str", "headline"),
-                Column("published", "datetime", "publication date (UTC)", nullable=True),
-                Column("text", "str", "article body"),
-                Column("source", "str", "where the row came from: dataset:<name>, file:<path>, import:<file>"),
-                Column("source_id", "str", "id inside that source"),
-                Column("source_outlet", "str", "outlet name as the source spelled it"),
-                *_OUTLET_ATTRS,
-                Column("leaning_source", "str", "who rated the leaning"),
-                Column("country", "str", "outlet country (ISO 3166 alpha-2) or unknown"),
-                Column("dataset_label", "str", "label the source dataset attached, if any", nullable=True),
+                *_ARTICLE_COLUMNS,
+                Column("n_chars_removed", "int", "characters removed by cleaning (boilerplate, invisible chars)"),
+                Column("canonical_doc_id", "str", "the cluster's canonical article (itself if not a duplicate)"),
+                Column("is_duplicate", "bool", "an exact or near duplicate of canonical_doc_id"),
+                Column("quality_flags", "str", "';'-joined flags: empty, too_short, cookie_or_paywall, ..."),
             ),
-            "One row per article in the study after ingest.",
+            "One row per article after cleaning; nothing is dropped, duplicates and flags are marked.",
+        ),
+        Schema(
+            "cleaning_log", "processed", ("doc_id", "seq"),
+            (
+                Column("doc_id", "str", "article id"),
+                Column("seq", "int", "order of the action within the article"),
+                Column("step", "str", "characters, boilerplate, quality or duplicates"),
+                Column("action", "str", "what was done"),
+                Column("reason", "str", "why"),
+                Column("detail", "str", "the text removed (first 80 characters) or the canonical id"),
+            ),
+            "Every cleaning action, per article, with its reason.",
         ),
         Schema(
             "sentences", "interim", ("doc_id", "sent_id"),

@@ -35,8 +35,9 @@ def test_init_ingest_run_on_own_jsonl(project, tiny_jsonl, capsys):
     before = tree_hashes(paths.processed, paths.reports)
     capsys.readouterr()
     assert main(["run", "demo"]) == 0
-    assert "done: ingest skipped, prepare skipped, measure skipped, compare skipped, validate skipped, report skipped" in \
-        capsys.readouterr().err
+    expected = ("done: collect skipped, ingest skipped, clean skipped, prepare skipped, measure skipped, "
+                "compare skipped, validate skipped, report skipped")
+    assert expected in capsys.readouterr().err
     assert tree_hashes(paths.processed, paths.reports) == before
 
     assert main(["run", "demo", "--force"]) == 0  # recomputing gives the same bytes
@@ -68,13 +69,13 @@ def test_broken_jsonl_is_one_line_error_and_loses_nothing(project, tiny_jsonl, t
     main(["init", "demo"])
     assert main(["ingest", "demo", str(tiny_jsonl)]) == 0
     paths = config.study_paths("demo")
-    articles_before = paths.table("articles").read_bytes()
+    articles_before = paths.table("articles_raw").read_bytes()
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"outlet": "Vox", "text": "fine"}\n{"outlet": "Vox", "text": "oops"\n')
     capsys.readouterr()
     assert main(["ingest", "demo", str(broken)]) == 2
     assert _one_line_error(capsys) == "error: broken.jsonl:2: invalid JSON (Expecting ',' delimiter at column 33)"
-    assert paths.table("articles").read_bytes() == articles_before
+    assert paths.table("articles_raw").read_bytes() == articles_before
     assert len(list(paths.imports.iterdir())) == 1
 
 
@@ -91,7 +92,7 @@ def test_missing_data_is_one_line_error(project, tmp_path, monkeypatch, capsys):
     paths.study_dir.mkdir(parents=True)
     paths.study_file.write_text('[study]\ntitle = "x"\n[[sources]]\nkind = "files"\ndataset = "seed"\n'
                                 'outlet = "Reclaim The Net"\n')
-    assert main(["run", "seedonly"]) == 2
+    assert main(["-q", "run", "seedonly"]) == 2
     line = _one_line_error(capsys)
     assert "dataset 'seed' file seed/reclaimthenet_2019-10_entity-list.txt is not in" in line
     assert "ANALYSIS_DATA_HOME" in line
@@ -108,7 +109,7 @@ def test_failed_stage_keeps_earlier_results_and_resumes(tiny_study, capsys):
     assert tiny_study.table("sentiment_by_group").exists()
     broken.unlink()
     assert main(["run", "tiny"]) == 0
-    assert "ingest skipped, prepare skipped, measure skipped, compare skipped, validate skipped, report ran" in capsys.readouterr().err
+    assert "ingest skipped, clean skipped, prepare skipped, measure skipped, compare skipped, validate skipped, report ran" in capsys.readouterr().err
 
 
 def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys):
@@ -117,7 +118,7 @@ def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys)
     tiny_study.study_file.write_text(text)
     capsys.readouterr()
     assert main(["run", "tiny", "--until", "compare"]) == 0
-    assert "ingest skipped, prepare skipped, measure skipped, compare ran" in capsys.readouterr().err
+    assert "ingest skipped, clean skipped, prepare skipped, measure skipped, compare ran" in capsys.readouterr().err
 
 
 def test_every_subcommand_has_help():

@@ -134,7 +134,7 @@ def test_no_download_attempted_when_not_allowed(empty_mirror, archive_server, mo
     assert hits == []
 
 
-@pytest.mark.parametrize("name, file, expected", [("nope", None, "known: allsides, seed"),
+@pytest.mark.parametrize("name, file, expected", [("nope", None, "unknown dataset 'nope'; known: allsides"),
                                                   ("allsides", "nope", "files: articles, china_subset")])
 def test_unknown_dataset_or_file(project, name, file, expected):
     with pytest.raises(DataNotFoundError, match=expected):

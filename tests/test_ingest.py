@@ -71,7 +71,8 @@ def test_import_is_idempotent_and_never_overwrites(project, tiny_jsonl):
 def test_build_articles_from_imports(tiny_study):
     study = load_study(tiny_study)
     articles = ingest.build_articles(study, tiny_study)
-    tables.validate(articles, "articles")
+    tables.validate(articles, "articles_raw")
+    assert set(articles["language"]) == {"en"} and set(articles["extractor"]) == {"import"}
     assert len(articles) == 5
     by_outlet = articles.groupby("outlet")["leaning"].first().to_dict()
     assert by_outlet == {"Fox News": "right", "Reuters": "center", "The Guardian": "left"}
@@ -170,3 +171,19 @@ def test_empty_study_says_why(project):
     paths.study_file.write_text(skeleton("empty"))
     with pytest.raises(StageInputError, match=r"study 'empty': no articles after ingest \(0 read.*ingest empty FILE"):
         ingest.build_articles(load_study(paths), paths)
+
+
+@pytest.mark.parametrize("text, canonical, expected", [
+    ("Report text.\n\nThis article originally appeared in The New York Times.", None, "New York Times"),
+    ("Republished with permission from Reuters.", None, "Reuters"),
+    ("Own reporting, no credit line.", None, None),
+    ("Body.", "https://www.nytimes.com/2019/10/07/us/x.html", "New York Times"),
+    ("Body.", "https://www.hrw.org/news/x", None),  # canonical is the publisher itself
+    ("This story first appeared in Some Unknown Blog.", None, None),
+])
+def test_original_outlet_of_reposts(text, canonical, expected):
+    from analysis.outlets import original_outlet
+
+    registry = load_registry(REPO / "data" / "outlets.csv")
+    assert original_outlet(publisher="Human Rights Watch", text=text, canonical_url=canonical,
+                           registry=registry) == expected

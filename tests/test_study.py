@@ -53,7 +53,7 @@ def test_dates_accept_toml_dates_and_strings():
     ('[study]\ntitle = "t"\nstart = 2019-01-01T00:00:00Z\n[[sources]]\nkind = "imports"\n', "key 'start' is a date-time"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allside"\n', "sources[0]: key 'dataset' is 'allside'; allowed: allsides"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nfile = "article"\n', "key 'file' is 'article'; allowed: articles, china_subset"),
-    ('[study]\ntitle = "t"\n[[sources]]\nkind = "files"\ndataset = "nope"\noutlet = "X"\n', "key 'dataset' is 'nope'; allowed: allsides, seed"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "files"\ndataset = "nope"\noutlet = "X"\n', "key 'dataset' is 'nope'; allowed: seed"),
 ])
 def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     with pytest.raises(StudyConfigError) as err:

@@ -1,0 +1,139 @@
+"""Web pages into article rows: collecting a study's URL lists and feeds, and
+extracting text from collected or saved pages.
+
+Collection goes through :class:`analysis.collect.Fetcher` (the only code that
+opens connections) into the raw-evidence store of :mod:`analysis.rawstore`;
+ingest later reads that store offline, so an article collected once is
+never lost, whatever happens to the site afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import io, rawstore
+from analysis.collect import Fetcher
+from analysis.config import StudyPaths
+from analysis.extract import decode_html, extract_article
+from analysis.sources import parse_feed, read_url_list
+from analysis.study import Source, Study
+
+log = logging.getLogger("analysis")
+URL_KINDS = ("urls", "feed")
+
+
+def _feed_folder(source: Source, paths: StudyPaths) -> Path:
+    return paths.feeds / hashlib.sha256(source.url.encode()).hexdigest()[:16]
+
+
+def source_urls(source: Source, paths: StudyPaths) -> pd.DataFrame:
+    """The URLs a ``urls`` or ``feed`` source names (feeds: every saved snapshot's entries)."""
+    if source.kind == "urls":
+        rows, problems = read_url_list(paths.resolve(source.path), outlet=source.outlet)
+        for problem in problems:
+            log.warning("urls: %s", problem)
+        return rows
+    snapshots = [paths.resolve(source.path)] if source.path else io.list_files(_feed_folder(source, paths), "*.xml")
+    frames = [parse_feed(p.read_bytes(), feed_url=source.url or str(p), outlet=source.outlet) for p in snapshots]
+    return pd.concat(frames, ignore_index=True).drop_duplicates("url") if frames else pd.DataFrame(
+        columns=["url", "outlet", "title", "published", "line"])
+
+
+def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = None, refresh: bool = False,
+                  progress: bool = False) -> pd.DataFrame:
+    """Fetch every URL of the study's ``urls`` and ``feed`` sources; return this run's log rows.
+
+    Failures never stop the run: each URL ends with a log row saying what
+    happened (ok, http_error, timeout, unreachable, ...).
+    """
+    sources = [s for s in study.sources if s.kind in URL_KINDS]
+    if not sources:
+        return rawstore.read_collection_log(paths.web).iloc[0:0]
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        for source in sources:
+            if source.kind == "feed" and source.url:
+                result = fetcher.fetch(source.url)
+                if result.body:
+                    digest = hashlib.sha256(result.body).hexdigest()
+                    target = _feed_folder(source, paths) / f"{digest}.xml"
+                    if not target.exists():
+                        io.write_bytes(target, result.body)
+                else:
+                    log.warning("feed %s: %s %s", source.url, result.status, result.error)
+        urls = pd.concat([source_urls(s, paths) for s in sources], ignore_index=True).drop_duplicates("url")
+        run_log = rawstore.collect_urls(urls, raw_dir=paths.web, fetcher=fetcher, refresh=refresh, progress=progress)
+    finally:
+        if own:
+            fetcher.close()
+    counts = run_log["status"].value_counts().to_dict()
+    log.info("collect: %d URLs fetched this run (%s); already collected URLs skipped", len(run_log),
+             ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+    return run_log
+
+
+def _page_row(html_bytes: bytes, *, content_type: str | None, url: str | None, key: str, source_id: str,
+              outlet: str | None, fallback_title: str | None, fallback_published: str | None) -> dict | None:
+    html, _encoding = decode_html(html_bytes, content_type=content_type)
+    art = extract_article(html, url=url)
+    if not art["text"].strip():
+        return None
+    return dict(source=key, source_id=source_id, source_outlet=outlet or "", url=url or art["canonical_url"],
+                title=art["title"] or fallback_title or "", published=art["published"] or fallback_published,
+                text=art["text"], dataset_label=None, extractor=f"trafilatura {art['extractor_version']}",
+                canonical_url=art["canonical_url"])
+
+
+def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
+    """Article rows from the pages collected for a ``urls``/``feed`` source (latest ok snapshot per URL)."""
+    from analysis.ingest import ROW_COLUMNS
+
+    wanted = source_urls(source, paths)
+    collected = rawstore.read_collection_log(paths.web)
+    ok = collected.loc[collected["status"] == "ok"].drop_duplicates("url", keep="last").set_index("url")
+    rows, empty = [], []
+    for url, outlet, title, published in wanted[["url", "outlet", "title", "published"]].itertuples(index=False):
+        if url not in ok.index:
+            continue
+        entry = ok.loc[url]
+        row = _page_row((paths.web / entry["page_path"]).read_bytes(), content_type=entry["content_type"],
+                        url=entry["final_url"] or url, key="web", source_id=url, outlet=outlet,
+                        fallback_title=title, fallback_published=published)
+        (rows.append(row) if row else empty.append(url))
+    missing = len(wanted) - len(rows) - len(empty)
+    if empty or missing:
+        log.warning("ingest: %d of %d URLs have no article yet (%d not collected, %d extraction empty)",
+                    missing + len(empty), len(wanted), missing, len(empty))
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def saved_page_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
+    """Article rows from a folder of saved HTML pages."""
+    from analysis.ingest import ROW_COLUMNS
+
+    rows = []
+    for path in io.list_files(paths.resolve(source.path), source.pattern):
+        row = _page_row(path.read_bytes(), content_type=None, url=None, key=f"file:{source.path}",
+                        source_id=path.name, outlet=source.outlet, fallback_title=None, fallback_published=None)
+        if row is None:
+            log.warning("ingest: %s: extraction empty; skipped", path)
+        else:
+            rows.append(row)
+    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+
+
+def collection_status(study: Study, paths: StudyPaths) -> pd.DataFrame:
+    """One row per URL of the study: its latest collection status (for the report)."""
+    sources = [s for s in study.sources if s.kind in URL_KINDS]
+    if not sources:
+        return pd.DataFrame(columns=["url", "outlet", "status", "http_status", "error", "retrieved_at"])
+    urls = pd.concat([source_urls(s, paths) for s in sources], ignore_index=True).drop_duplicates("url")
+    log_ = rawstore.read_collection_log(paths.web).drop_duplicates("url", keep="last")
+    out = urls[["url", "outlet"]].merge(log_[["url", "status", "http_status", "error", "retrieved_at"]], on="url",
+                                        how="left")
+    return out.fillna({"status": "not collected", "error": ""})

@@ -1,0 +1,274 @@
+"""Cleaning: character normalisation, boilerplate, quality flags, near duplicates, the whole step."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import clean, datasets
+from tests.conftest import SHARED_DATA
+
+SEED = SHARED_DATA / "seed" / "reclaimthenet_2019-10_entity-list.txt"
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    """(doc_id, outlet, text[, published]) tuples as an articles table."""
+    records = [dict(doc_id=r[0], outlet=r[1], title="", text=r[2], published=r[3] if len(r) > 3 else None)
+               for r in rows]
+    df = pd.DataFrame(records)
+    df["published"] = pd.to_datetime(df["published"], utc=True)
+    return df
+
+
+# --- characters ------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("a\u00a0b", "a b"),                                   # non-breaking space
+    ("a\u202f\u2009b", "a b"),                             # narrow and thin spaces, collapsed
+    ("zero\u200bwidth", "zerowidth"),                      # zero-width space
+    ("co\u00adoperate", "cooperate"),                      # soft hyphen
+    ("\ufeffBOM", "BOM"),
+    ("e\u0301t\u00e9", "\u00e9t\u00e9"),                   # NFC
+    ("\u201cquoted\u201d \u2014 it\u2019s", "\u201cquoted\u201d \u2014 it\u2019s"),  # typography kept
+    ("line1\r\nline2  \n\n", "line1\nline2"),
+    ("a\u2028b\u2029c", "a\nb\n\nc"),
+    ("tab\there", "tab here"),
+    ("bell\x07", "bell"),
+    ("\U0001f469\u200d\U0001f4bb", "\U0001f469\u200d\U0001f4bb"),  # ZWJ sequence kept
+])
+def test_normalise_characters(raw, expected):
+    assert clean.normalise_characters(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("\u201cHello\u201d \u2014 World\u2019s", "\"hello\" - world's"),
+    ("\ufb01ne  \n print", "fine print"),
+    ("\uff21\uff22\uff23", "abc"),
+    ("\u00ab\u00a0Non\u00a0\u00bb", "\" non \""),
+    ("STRASSE stra\u00dfe", "strasse strasse"),
+])
+def test_fold_for_matching(raw, expected):
+    assert clean.fold_for_matching(raw) == expected
+
+
+# --- boilerplate -----------------------------------------------------------
+
+FOOTER = "This story was produced by the Example desk in Washington."
+QUOTE = "\u201cWe firmly oppose the decision,\u201d a ministry spokesman said."
+BODY = {k: f"Body paragraph {k} about the entity list and the companies named in it." for k in "abcdefgh"}
+
+
+@pytest.mark.parametrize("rows, expected, reasons", [
+    pytest.param(
+        [("1", "X", f"{BODY['a']}\n\n{FOOTER}"), ("2", "X", f"{BODY['b']}\n\n{FOOTER}"),
+         ("3", "Y", f"{BODY['c']}\n\n{FOOTER}")],
+        [BODY["a"], BODY["b"], f"{BODY['c']}\n\n{FOOTER}"],
+        [("1", "repeated in 2 articles of X"), ("2", "repeated in 2 articles of X")],
+        id="outlet-footer-removed-other-outlet-kept"),
+    pytest.param(
+        [("1", "X", f"{BODY['a']}\n\n{QUOTE}"), ("2", "X", f"{QUOTE}\n\n{BODY['b']}")],
+        [f"{BODY['a']}\n\n{QUOTE}", f"{QUOTE}\n\n{BODY['b']}"],
+        [],
+        id="shared-quotation-kept"),
+    pytest.param(
+        [("1", "X", f"Washington\n{BODY['a']}"), ("2", "X", f"Washington\n{BODY['b']}")],
+        [f"Washington\n{BODY['a']}", f"Washington\n{BODY['b']}"],
+        [],
+        id="short-repeat-below-min-chars-kept"),
+    pytest.param(
+        [("1", "X", f"{BODY['a']}\n\n{BODY['b']}\n\n{BODY['a']}\n\n{BODY['c']}")],
+        [f"{BODY['a']}\n\n{BODY['b']}\n\n{BODY['c']}"],
+        [("1", "repeated 2 times within the article; first occurrence kept")],
+        id="in-article-repeat-first-kept"),
+    pytest.param(
+        [("1", "X", f"{BODY['a']}\nLike our work?\nSupport independent journalism: donate today.\n{BODY['b']}\n"
+                    f"Like our work?\nSupport independent journalism: donate today.\nRead more")],
+        [f"{BODY['a']}\n{BODY['b']}"],
+        [("1", "repeated 2 times within the article, in a call-to-action block")] * 4
+        + [("1", "call to action next to removed boilerplate")],
+        id="in-article-cta-block-all-removed"),
+    pytest.param(
+        [("1", "X", f"{BODY['a']}\n{FOOTER}\nShare this article\n{BODY['b']}"), ("2", "X", f"{BODY['c']}\n{FOOTER}")],
+        [f"{BODY['a']}\n{BODY['b']}", BODY["c"]],
+        [("1", "repeated in 2 articles of X"), ("1", "call to action next to removed boilerplate"),
+         ("2", "repeated in 2 articles of X")],
+        id="single-newlines-and-cta-neighbour"),
+    pytest.param(
+        [("1", "X", "\n\n".join(BODY[k] for k in "abcdefgh")), ("2", "X", "\n\n".join(BODY[k] for k in "abcdefgh"))],
+        ["\n\n".join(BODY[k] for k in "abcdefgh")] * 2,
+        [],
+        id="same-story-twice-keeps-its-content"),
+    pytest.param(
+        [("1", "X", "\n\n".join(BODY[k] for k in "abcd")), ("2", "X", "\n\n".join(BODY[k] for k in "bcdefgh"))],
+        ["\n\n".join(BODY[k] for k in "abcd"), "\n\n".join(BODY[k] for k in "bcdefgh")],
+        [],
+        id="updated-story-shares-three-paragraphs"),
+])
+def test_remove_boilerplate(rows, expected, reasons):
+    out, log = clean.remove_boilerplate(frame(rows))
+    assert out["text"].tolist() == expected
+    assert list(zip(log["doc_id"], log["reason"])) == reasons
+    assert (log["step"] == "boilerplate").all() and (log["action"] == "removed paragraph").all()
+    before = frame(rows)["text"].str.len()
+    assert out["n_chars_removed"].tolist() == (before - out["text"].str.len()).tolist()
+    assert list(log.columns) == list(clean.LOG_COLUMNS)
+
+
+def test_boilerplate_min_articles_and_story_counting():
+    rows = [("1", "X", f"{BODY['a']}\n{FOOTER}"), ("2", "X", f"{BODY['b']}\n{FOOTER}")]
+    out, _ = clean.remove_boilerplate(frame(rows), min_articles=3)
+    assert out["text"].str.contains("Example desk").all()
+    same = [("1", "X", "\n\n".join(BODY.values())), ("2", "X", "\n\n".join(BODY.values()))]
+    out, log = clean.remove_boilerplate(frame(same), same_story_threshold=None)
+    assert (out["text"] == "").all() and len(log) == 16  # what story counting protects against
+    with pytest.raises(ValueError, match="min_articles"):
+        clean.remove_boilerplate(frame(rows), min_articles=1)
+
+
+# --- near duplicates -------------------------------------------------------
+
+WORDS = [f"w{i}" for i in range(200)]  # distinct words: every 5-gram is unique
+STORY = " ".join(WORDS)
+EDITED = " ".join("changed" if i in (50, 120) else w for i, w in enumerate(WORDS))
+OTHER = " ".join(f"v{i}" for i in range(200))
+
+
+@pytest.mark.parametrize("rows, expected", [
+    pytest.param([("a", "X", STORY, "2019-10-08"), ("b", "Y", STORY.upper(), "2019-10-09")],
+                 [("b", "a", "exact", 1.0)], id="identical-after-folding"),
+    pytest.param([("a", "X", STORY, "2019-10-09"), ("b", "Y", EDITED, "2019-10-08")],
+                 # 196 shingles each, two far-apart edits replace 5 each: 186 / 206
+                 [("a", "b", "near", 186 / 206)], id="near-earliest-is-canonical"),
+    pytest.param([("a", "X", STORY, None), ("b", "Y", EDITED + " w200", None)],
+                 [("a", "b", "near", 186 / 207)], id="undated-longest-is-canonical"),
+    pytest.param([("b", "X", STORY, "2019-10-08"), ("a", "Y", STORY, "2019-10-08")],
+                 [("b", "a", "exact", 1.0)], id="tie-smallest-doc-id"),
+    pytest.param([("a", "X", STORY, "2019-10-08"), ("b", "Y", OTHER, "2019-10-08")], [], id="unrelated"),
+    pytest.param([("a", "X", "", "2019-10-08"), ("b", "Y", "", "2019-10-08")], [], id="empty-not-clustered"),
+])
+def test_find_near_duplicates(rows, expected):
+    dupes = clean.find_near_duplicates(frame(rows))
+    assert list(dupes.columns) == list(clean.DUPLICATE_COLUMNS)
+    assert list(zip(dupes["doc_id"], dupes["canonical_doc_id"], dupes["kind"])) == [e[:3] for e in expected]
+    assert dupes["jaccard"].tolist() == pytest.approx([e[3] for e in expected])
+    assert (abs(dupes["similarity"] - dupes["jaccard"]) < 0.15).all()
+    assert dupes["similarity"].dtype.kind == "f"
+
+
+def test_near_duplicates_star_clusters_and_determinism():
+    third = " ".join("again" if i in (20, 90, 170) else w for i, w in enumerate(EDITED.split()))
+    df = frame([("a", "X", STORY, "2019-10-08"), ("b", "Y", EDITED, "2019-10-09"), ("c", "Z", third, "2019-10-10"),
+                ("d", "Z", OTHER, "2019-10-10")])
+    first = clean.find_near_duplicates(df)
+    # c is near b (181/211) but b already belongs to a, and c is not near a (171/221): no chaining.
+    assert list(zip(first["doc_id"], first["canonical_doc_id"])) == [("b", "a")]
+    sets = [clean.shingles(t) for t in (STORY, EDITED, third)]
+    assert len(sets[2] & sets[1]) / len(sets[2] | sets[1]) == pytest.approx(181 / 211)
+    assert len(sets[2] & sets[0]) / len(sets[2] | sets[0]) == pytest.approx(171 / 221)
+    pd.testing.assert_frame_equal(first, clean.find_near_duplicates(df))
+
+
+# --- quality flags ---------------------------------------------------------
+
+LONG = " ".join(["word"] * 60)
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("T", "", [("empty", "no text")]),
+    ("T", "Too short to be an article.", [("too_short", "6 words (< 50)")]),
+    ("T", f"We use cookies to improve your experience. {LONG}", [("cookie_or_paywall", "matched 'we use cookies'")]),
+    ("T", f"{LONG} You have reached your free article limit.",
+     [("cookie_or_paywall", "matched 'you have reached your free article limit'")]),
+    ("T", f"{LONG} Subscribe to continue reading.", [("cookie_or_paywall", "matched 'subscribe to continue reading'")]),
+    ("Big \u201cNews\u201d", f"BIG \"news\"\n{LONG}", [("title_repeated_in_body", "big \"news\"")]),
+    ("Words", LONG, []),
+])
+def test_quality_flags(title, text, expected):
+    df = pd.DataFrame({"doc_id": ["d"], "title": [title], "text": [text]})
+    flags = clean.quality_flags(df)
+    assert list(flags.columns) == ["doc_id", "flag", "detail"]
+    assert list(zip(flags["flag"], flags["detail"])) == expected
+
+
+def test_quality_flags_min_words():
+    df = pd.DataFrame({"doc_id": ["d"], "title": [""], "text": ["one two three"]})
+    assert clean.quality_flags(df, min_words=3).empty
+
+
+# --- the whole step --------------------------------------------------------
+
+def _corpus() -> pd.DataFrame:
+    df = frame([
+        ("1", "X", f"{BODY['a']}\n\n{QUOTE}\n\n{FOOTER}\u200b", "2019-10-08"),
+        ("2", "X", f"{QUOTE}\n\n{BODY['b']}\n\n{FOOTER}", "2019-10-09"),
+        ("3", "Y", STORY, "2019-10-08"),
+        ("4", "Z", EDITED, "2019-10-10"),
+        ("5", "Z", "", "2019-10-10"),
+    ])
+    df["title"] = ["A", "B", "w0 w1", "D", "E"]
+    return df
+
+
+def test_clean_articles_marks_and_logs_everything():
+    df = _corpus()
+    out, log = clean.clean_articles(df)
+    assert out["doc_id"].tolist() == df["doc_id"].tolist()  # nothing dropped
+    assert set(clean.CLEAN_COLUMNS) <= set(out.columns) and set(df.columns) <= set(out.columns)
+    assert out["text"].tolist()[:2] == [f"{BODY['a']}\n\n{QUOTE}", f"{QUOTE}\n\n{BODY['b']}"]
+    assert out["canonical_doc_id"].tolist() == ["1", "2", "3", "3", "5"]
+    assert out["is_duplicate"].tolist() == [False, False, False, True, False]
+    assert out["quality_flags"].tolist() == ["too_short", "too_short", "title_repeated_in_body", "", "empty"]
+    assert out["n_chars_removed"].tolist() == [len(FOOTER) + 3, len(FOOTER) + 2, 0, 0, 0]
+    assert pd.api.types.is_string_dtype(out["canonical_doc_id"]) and pd.api.types.is_string_dtype(out["quality_flags"])
+    assert out["n_chars_removed"].dtype.kind == "i" and out["is_duplicate"].dtype.kind == "b"
+    assert list(log.columns) == list(clean.LOG_COLUMNS)
+    assert set(log["step"]) == {"characters", "boilerplate", "quality", "duplicates"}
+    assert not log.duplicated(["doc_id", "seq"]).any()
+    assert log.loc[log["step"] == "duplicates", "reason"].str.startswith("near duplicate of 3").all()
+
+
+def test_clean_articles_is_deterministic():
+    first = clean.clean_articles(_corpus())
+    second = clean.clean_articles(_corpus())
+    for a, b in zip(first, second):
+        pd.testing.assert_frame_equal(a, b)
+
+
+# --- the seed article ------------------------------------------------------
+
+def _seed_text() -> str:
+    path = SEED if SEED.exists() else datasets.locate("seed", "reclaimthenet", download=False)
+    return path.read_text(encoding="utf-8")
+
+
+def _is_subscription_line(paragraph: str) -> bool:
+    folded = clean.fold_for_matching(paragraph)
+    return "subscribe to reclaim the net" in folded or folded == "tired of censorship and surveillance?"
+
+
+def test_seed_subscription_blocks_removed_content_intact():
+    text = _seed_text()
+    original = [p for p in text.split("\n\n") if p.strip()]
+    counts = pd.Series(original).value_counts()
+    df = frame([("seed", "Reclaim The Net", text, "2019-10-09")])
+    out, log = clean.clean_articles(df)
+    cleaned = out["text"].iloc[0].split("\n\n")
+
+    assert not any(_is_subscription_line(p) for p in cleaned)
+    # Page furniture beside the block goes too; every other paragraph that occurs once stays verbatim.
+    furniture = {"Read more", "Share"}
+    expected = [p for p in original if counts[p] == 1 and not _is_subscription_line(p) and p not in furniture]
+    assert len(expected) >= 15
+    assert [p for p in cleaned if p in expected] == expected
+    assert set(cleaned) - set(expected) == {p for p in original if counts[p] > 1 and not _is_subscription_line(p)}
+    # The lede repeated as a teaser is kept once.
+    teaser = sorted({p for p in original if counts[p] > 1 and not _is_subscription_line(p)})
+    assert len(teaser) == 1 and cleaned.count(teaser[0]) == 1
+
+    removed = log[log["step"] == "boilerplate"]
+    removed_paragraphs = [p for p in original if _is_subscription_line(p) or p in furniture] + teaser  # 2nd copy
+    assert len(removed) == len(removed_paragraphs) == 8
+    assert sorted(removed["detail"]) == sorted(clean.normalise_characters(p)[:80] for p in removed_paragraphs)
+    assert removed["reason"].str.contains("within the article|call to action").all()
+    assert (removed["reason"] != "").all()
+    assert out["n_chars_removed"].iloc[0] == len(text) - len(out["text"].iloc[0])
