@@ -140,3 +140,65 @@ def ensure_dir(path: Path) -> Path:
 
 def remove_file(path: Path) -> None:
     Path(path).unlink(missing_ok=True)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (POSIX; NTFS journals renames)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line with a single write and fsync, so a returned call survives a crash.
+
+    A kill mid-call leaves either nothing or a prefix without its newline,
+    which :func:`read_committed_lines` ignores and :func:`cut_partial_line`
+    removes before the next append.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    with open(path, "ab") as fh:
+        fh.write(line.encode("utf-8") + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    if created:
+        fsync_dir(path.parent)
+
+
+def read_committed_lines(path: Path) -> list[str]:
+    """Lines of an append-only file, without an unterminated last line.
+
+    Split on "\\n" only: JSON written with ensure_ascii=False may hold raw
+    U+2028 or U+0085 inside strings, which ``str.splitlines`` would break.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    committed = data[: data.rfind(b"\n") + 1].decode("utf-8", errors="replace")
+    return committed.split("\n")[:-1] if committed else []
+
+
+def cut_partial_line(path: Path) -> None:
+    """Truncate an append-only file after its last complete line."""
+    path = Path(path)
+    if path.exists():
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "rb+") as fh:
+                fh.truncate(data.rfind(b"\n") + 1)
+                os.fsync(fh.fileno())
+
+
+def remove_temp_files(folder: Path) -> None:
+    """Delete the hidden temporaries :func:`atomic_path` leaves when a process dies mid-write."""
+    folder = Path(folder)
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import io, rawstore
-from analysis.collect import Fetcher
+from analysis.collect import Fetcher, FetchPolicy
 from analysis.config import StudyPaths
 from analysis.extract import decode_html, extract_article
 from analysis.sources import parse_feed, read_url_list
@@ -54,7 +54,12 @@ def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = 
     if not sources:
         return rawstore.read_collection_log(paths.web).iloc[0:0]
     own = fetcher is None
-    fetcher = fetcher or Fetcher()
+    if fetcher is None:
+        c = study.collect
+        policy = FetchPolicy(per_host_delay=c.per_host_delay, timeout=c.timeout, max_bytes=c.max_bytes,
+                             retries=c.retries, respect_robots=c.respect_robots,
+                             **({"user_agent": c.user_agent} if c.user_agent else {}))
+        fetcher = Fetcher(policy)
     try:
         for source in sources:
             if source.kind == "feed" and source.url:
@@ -107,8 +112,8 @@ def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
         (rows.append(row) if row else empty.append(url))
     missing = len(wanted) - len(rows) - len(empty)
     if empty or missing:
-        log.warning("ingest: %d of %d URLs have no article yet (%d not collected, %d extraction empty)",
-                    missing + len(empty), len(wanted), missing, len(empty))
+        log.warning("ingest: %d of %d URLs have no article (%d not collected, see collection_status.csv; "
+                    "%d extraction empty)", missing + len(empty), len(wanted), missing, len(empty))
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 

@@ -24,7 +24,6 @@ stale temporary files assume no other run is writing there.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,7 +31,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.errors import InputFileError
-from analysis.io import remove_file, sha256_bytes, write_bytes
+from analysis import io
+from analysis.io import sha256_bytes, write_bytes
 
 if TYPE_CHECKING:
     from analysis.collect import Fetcher
@@ -71,23 +71,14 @@ def store_page(raw_dir: Path, body: bytes, *, kind: Literal["html", "bin"]) -> t
     if not target.exists():
         write_bytes(target, body)
         # The rename must be durable before a log row can point at it.
-        _fsync_dir(target.parent)
+        io.fsync_dir(target.parent)
     return digest, relative
 
 
 def append_log_row(raw_dir: Path, row: dict[str, Any]) -> None:
     """Append one row as a JSON line and fsync, so a returned call survives a crash."""
-    path = log_path(raw_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps({col: row.get(col) for col in LOG_COLUMNS}, ensure_ascii=False, sort_keys=False)
-    created = not path.exists()
-    # One write of a whole line: a kill leaves either nothing or a prefix of it.
-    with open(path, "ab") as fh:
-        fh.write(line.encode("utf-8") + b"\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    if created:
-        _fsync_dir(path.parent)
+    io.append_line(log_path(raw_dir), line)
 
 
 def prepare_for_append(raw_dir: Path) -> None:
@@ -97,17 +88,8 @@ def prepare_for_append(raw_dir: Path) -> None:
     would be lost; temporary files are what :func:`analysis.io.atomic_path`
     leaves when the process dies mid-write.
     """
-    path = log_path(raw_dir)
-    if path.exists():
-        data = path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            with open(path, "rb+") as fh:
-                fh.truncate(data.rfind(b"\n") + 1)
-                os.fsync(fh.fileno())
-    pages = Path(raw_dir) / PAGES_DIR
-    if pages.is_dir():
-        for tmp in pages.glob(".*.tmp"):
-            remove_file(tmp)
+    io.cut_partial_line(log_path(raw_dir))
+    io.remove_temp_files(Path(raw_dir) / PAGES_DIR)
 
 
 def read_collection_log(raw_dir: Path) -> pd.DataFrame:
@@ -130,16 +112,13 @@ def read_collection_log(raw_dir: Path) -> pd.DataFrame:
     """
     path = log_path(raw_dir)
     records: list[dict[str, Any]] = []
-    if path.exists():
-        data = path.read_bytes()
-        committed = data[: data.rfind(b"\n") + 1]
-        for number, line in enumerate(committed.decode("utf-8", errors="replace").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputFileError(f"{path}:{number}: malformed collection log line ({exc.msg})") from None
+    for number, line in enumerate(io.read_committed_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{path}:{number}: malformed collection log line ({exc.msg})") from None
     df = pd.DataFrame.from_records(records, columns=LOG_COLUMNS)
     df["http_status"] = df["http_status"].astype("Int64")
     df["bytes"] = df["bytes"].astype("Int64")
@@ -204,13 +183,3 @@ def collect_urls(
         rows.append(row)
     run_log = pd.DataFrame.from_records(rows, columns=LOG_COLUMNS)
     return run_log.astype({"http_status": "Int64", "bytes": "Int64", "attempts": "int64"})
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; NTFS renames are journaled
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -65,6 +65,18 @@ class CompareSettings:
 
 
 @dataclass(frozen=True)
+class CollectSettings:
+    """Politeness settings for web collection (see :class:`analysis.collect.FetchPolicy`)."""
+
+    user_agent: str | None = None
+    per_host_delay: float = 1.0
+    timeout: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    retries: int = 3
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True)
 class Study:
     id: str
     title: str
@@ -78,6 +90,7 @@ class Study:
     sources: tuple[Source, ...] = ()
     actors: tuple[Actor, ...] = ()
     compare: CompareSettings = field(default_factory=CompareSettings)
+    collect: CollectSettings = field(default_factory=CollectSettings)
 
     def settings_hash(self) -> str:
         """Hash of every setting, used to decide whether a stage must re-run."""
@@ -275,6 +288,19 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
     if compare.min_articles < 2:
         c.fail("key 'min_articles' must be at least 2 (a CI needs two articles)")
 
+    k = _Reader(path, "[collect]", top.get("collect", dict, {}))
+    collect = CollectSettings(
+        user_agent=k.get("user_agent", str, None),
+        per_host_delay=float(k.get("per_host_delay", (int, float), 1.0)),
+        timeout=float(k.get("timeout", (int, float), 20.0)),
+        max_bytes=k.get("max_bytes", int, 5 * 1024 * 1024),
+        retries=k.get("retries", int, 3),
+        respect_robots=k.get("respect_robots", bool, True),
+    )
+    k.finish(["user_agent", "per_host_delay", "timeout", "max_bytes", "retries", "respect_robots"])
+    if collect.per_host_delay < 0 or collect.timeout <= 0 or collect.max_bytes <= 0 or collect.retries < 0:
+        k.fail("per_host_delay and retries must be >= 0; timeout and max_bytes must be > 0")
+
     sources = tuple(_parse_source(path, i, t) for i, t in enumerate(top.get("sources", list, [])))
     if not sources:
         top.fail("a study needs at least one [[sources]] table")
@@ -282,8 +308,8 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
     names = [a.name for a in actors]
     if len(set(names)) != len(names):
         top.fail(f"actor names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}")
-    top.finish(["study", "compare", "sources", "actors"])
-    return Study(**settings, sources=sources, actors=actors, compare=compare)
+    top.finish(["study", "compare", "collect", "sources", "actors"])
+    return Study(**settings, sources=sources, actors=actors, compare=compare, collect=collect)
 
 
 def check_study_id(study_id: str) -> str:
@@ -335,6 +361,15 @@ n_boot = 2000        # bootstrap resamples of articles
 n_perm = 5000        # permutations for contrast p-values
 confidence = 0.95
 min_articles = 5     # groups with fewer articles get no interval or contrast
+
+# Web collection politeness (used by `kind = "urls"` and `kind = "feed"` sources).
+# [collect]
+# user_agent = "my-project/1.0 (+mailto:me@example.org)"   # say who you are
+# per_host_delay = 1.0   # seconds between requests to one host
+# timeout = 20.0
+# max_bytes = 5242880
+# retries = 3
+# respect_robots = true
 
 # Articles you import with `python -m analysis ingest {study} FILE.jsonl|FILE.csv`.
 [[sources]]

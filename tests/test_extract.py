@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import math
 import random
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -284,3 +285,21 @@ def test_validate_extraction_scores_failures_as_zero():
     assert table.loc[table["split"] == "all", "value"].eq(0.0).all()
     assert table.loc[table["split"] == "boilerplate", "n"].eq(0).all()
     assert table.loc[table["split"] == "boilerplate", "value"].map(math.isnan).all()
+
+
+@needs_benchmark
+def test_readme_extraction_numbers_match_a_fresh_measurement(project):
+    """The README quotes the full benchmark run; re-measure it and compare (3 decimals)."""
+    from analysis import datasets
+
+    table = validate_extraction(datasets.load_extraction_benchmark())
+    value = table.set_index(["split", "instrument", "metric"])["value"]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for label, name in [("trafilatura 2.3.1, defaults", "trafilatura default"),
+                        ("toolkit extraction (main text only)", "toolkit extract"),
+                        ("toolkit extraction + cleaning", "toolkit extract + clean")]:
+        row = (f"| {label} | {value['all', name, 'precision']:.3f} | {value['all', name, 'recall']:.3f} | "
+               f"{value['all', name, 'f1']:.3f} | {value['boilerplate', name, 'f1']:.3f} |")
+        assert row in readme
+    assert value["all", "toolkit extract + clean", "f1"] >= value["all", "trafilatura default", "f1"]
+    assert value["boilerplate", "toolkit extract + clean", "f1"] > value["boilerplate", "trafilatura default", "f1"]

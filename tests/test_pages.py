@@ -1,0 +1,128 @@
+"""Collection end to end: a study whose URL list and feed point at a real local server."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pandas as pd
+import pytest
+
+from analysis import config, datasets, rawstore
+from analysis.cli import main
+from conftest import REPO, SHARED_DATA
+
+pytestmark = pytest.mark.skipif(not (SHARED_DATA / "extraction_benchmark").exists(), reason="needs ../shared/data")
+
+
+@pytest.fixture
+def site(project):
+    pages = datasets.load_extraction_benchmark().head(3)
+    routes: dict[str, tuple[int, str, bytes]] = {
+        f"/p{i}.html": (200, "text/html; charset=utf-8", html) for i, html in enumerate(pages["html"])}
+    routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nDisallow: /private\n")
+    routes["/private/x.html"] = (200, "text/html", b"<html><body>secret</body></html>")
+    routes["/statement.pdf"] = (200, "application/pdf", b"%PDF-1.4 not html")
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            status, ctype, body = routes.get(self.path, (404, "text/plain", b"missing"))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
+            f"<item><title>One</title><link>{base}/p2.html</link></item></channel></rss>").encode()
+    routes["/feed.xml"] = (200, "application/rss+xml", feed)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield base, pages, hits
+    httpd.shutdown()
+
+
+def _study(project, base: str) -> config.StudyPaths:
+    paths = config.study_paths("web")
+    paths.study_dir.mkdir(parents=True)
+    (paths.study_dir / "urls.csv").write_text(
+        "url,outlet\n" + "".join(f"{base}/{p},Local News\n" for p in
+                                 ["p0.html", "p1.html", "missing.html", "private/x.html", "statement.pdf"]))
+    paths.study_file.write_text(
+        '[study]\ntitle = "web"\nkeep_undated = true\n[compare]\nmin_articles = 2\n'
+        '[collect]\nper_host_delay = 0\nuser_agent = "test-suite/1.0"\n'
+        '[[sources]]\nkind = "urls"\npath = "data/studies/web/urls.csv"\n'
+        f'[[sources]]\nkind = "feed"\nurl = "{base}/feed.xml"\noutlet = "Local Wire"\n')
+    return paths
+
+
+def test_collect_ingest_and_resume(site, project, monkeypatch):
+    base, pages, hits = site
+    paths = _study(project, base)
+    assert main(["-q", "run", "web", "--until", "clean"]) == 0
+    status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")
+    assert status.loc[f"{base}/p0.html", "status"] == "ok"
+    assert status.loc[f"{base}/missing.html", "status"] == "http_error"
+    assert status.loc[f"{base}/missing.html", "http_status"] == 404
+    assert status.loc[f"{base}/private/x.html", "status"] == "robots_disallowed"
+    assert status.loc[f"{base}/statement.pdf", "status"] == "not_html"
+    assert status.loc[f"{base}/p2.html", "status"] == "ok"  # from the feed
+    assert "/private/x.html" not in hits
+
+    articles = pd.read_parquet(paths.table("articles"))
+    assert len(articles) == 3
+    assert set(articles["extractor"]) == {f"trafilatura {__import__('trafilatura').__version__}"}
+    assert set(articles["outlet"]) == {"Local News", "Local Wire"}
+    gold_words = pages["gold_text"].iloc[0].split()[:8]
+    body = articles.loc[articles["source_id"] == f"{base}/p0.html", "text"].item()
+    assert " ".join(gold_words[:4]) in body
+
+    # a second run fetches nothing already collected; only the 404 is tried again
+    n_hits = len(hits)
+    assert main(["-q", "collect", "web"]) == 0
+    assert set(hits[n_hits:]) == {"/robots.txt", "/feed.xml", "/missing.html"}
+    ok_rows = rawstore.read_collection_log(paths.web).query("status == 'ok'")
+    assert ok_rows["url"].is_unique
+
+
+def test_saved_html_folder_source(project):
+    pages = datasets.load_extraction_benchmark().head(2)
+    folder = project / "data" / "external" / "saved"
+    folder.mkdir(parents=True)
+    for i, html in enumerate(pages["html"]):
+        (folder / f"page{i}.html").write_bytes(html)
+    (folder / "broken.html").write_bytes(b"<html><body><div>")
+    paths = config.study_paths("saved")
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text('[study]\ntitle = "saved"\nkeep_undated = true\n'
+                                '[[sources]]\nkind = "html"\npath = "data/external/saved"\noutlet = "Saved Outlet"\n')
+    assert main(["-q", "run", "saved", "--until", "clean"]) == 0
+    articles = pd.read_parquet(paths.table("articles"))
+    assert sorted(articles["source_id"]) == ["page0.html", "page1.html"]  # the broken page is logged, not fatal
+
+
+def test_founding_study_builds_offline(project):
+    """Every URL unreachable: collection logs each one and the study builds from the seed article."""
+    paths = config.study_paths("entity-list-2019")
+    shutil.copytree(REPO / "data" / "studies" / "entity-list-2019", paths.study_dir)
+    urls = pd.read_csv(paths.study_dir / "urls.csv")
+    # .invalid never resolves (RFC 2606), so this test behaves the same with or without a network.
+    urls["url"] = urls["url"].str.replace(r"^(https?://)([^/]+)", r"\1\2.invalid", regex=True)
+    urls.to_csv(paths.study_dir / "urls.csv", index=False)
+    assert main(["-q", "run", "entity-list-2019", "--until", "compare"]) == 0
+    status = pd.read_csv(paths.interim / "collection_status.csv")
+    assert len(status) == len(urls) and set(status["status"]) == {"unreachable"}
+    assert status["error"].str.contains(".invalid").all()
+    articles = pd.read_parquet(paths.table("articles"))
+    assert articles["outlet"].tolist() == ["Reclaim The Net"]
+    log = pd.read_parquet(paths.table("cleaning_log"))
+    assert (log["step"] == "boilerplate").sum() >= 4
+    assert "Subscribe to Reclaim The Net" not in articles["text"].item()
