@@ -155,6 +155,7 @@ CALL_TO_ACTION = re.compile(
     r"|^read more\b|^share(?: this(?: article| story| post)?| on \w+)?[\s\d:]*$|^advertisement$"
 )
 CTA_MAX_CHARS = 200
+LEAD_PARAGRAPHS = 3  # a repeat whose first copy is this early is a teaser of the body copy
 
 # A quotation: a quoted span of three or more words plus an attribution verb.
 # Two articles of one outlet quoting the same statement is shared content, not boilerplate.
@@ -198,11 +199,15 @@ def _within_article(keys: list[str], folded: list[str], *, min_chars: int) -> di
     """Paragraph index -> reason, for paragraphs repeated inside one article.
 
     A repeated call to action goes in every occurrence, and so does a
-    repeated paragraph of any length whose every occurrence sits next to
-    one (the "Tired of censorship and surveillance?" line of a subscription
-    block): the repeated neighbourhood is the evidence, not the length. Any
-    other repeat of at least ``min_chars`` (a pull quote, a lede repeated as
-    a teaser) keeps its first occurrence, so no content is lost.
+    short repeated paragraph (at most ``CTA_MAX_CHARS``) whose every
+    occurrence sits next to one (the "Tired of censorship and surveillance?"
+    line of a subscription block): the repeated neighbourhood is the
+    evidence. Longer repeats are never absorbed into a block, so a news item
+    that happens to sit beside a "subscribe" line twice is not lost. Any
+    other repeat of at least ``min_chars`` keeps one occurrence: the first,
+    unless the first sits in the lead (the first three paragraphs) as a teaser
+    of a paragraph repeated in the body, where the body copy is the one in
+    context and is kept instead.
     """
     where: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
@@ -213,7 +218,7 @@ def _within_article(keys: list[str], folded: list[str], *, min_chars: int) -> di
     while grew:
         grew = False
         for k, pos in repeated.items():
-            if k not in block and all(
+            if k not in block and len(folded[pos[0]]) <= CTA_MAX_CHARS and all(
                     any(0 <= j < len(keys) and keys[j] in block for j in (i - 1, i + 1)) for i in pos):
                 block.add(k)
                 grew = True
@@ -223,8 +228,12 @@ def _within_article(keys: list[str], folded: list[str], *, min_chars: int) -> di
             for i in pos:
                 out[i] = f"repeated {len(pos)} times within the article, in a call-to-action block"
         elif len(folded[pos[0]]) >= min_chars:
-            for i in pos[1:]:
-                out[i] = f"repeated {len(pos)} times within the article; first occurrence kept"
+            teaser = pos[0] < LEAD_PARAGRAPHS
+            keep = pos[-1] if teaser else pos[0]
+            which = "body occurrence kept (the first was a teaser in the lead)" if teaser else "first occurrence kept"
+            for i in pos:
+                if i != keep:
+                    out[i] = f"repeated {len(pos)} times within the article; {which}"
     return out
 
 

@@ -28,6 +28,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 import urllib3.exceptions
 
 from analysis import __version__
@@ -73,6 +74,8 @@ class FetchPolicy:
     max_retry_after: float = 120.0
     per_host_delay: float = 1.0
     respect_robots: bool = True
+    # Whole-transfer limit: ``timeout`` bounds each read, so a server trickling bytes needs this too.
+    max_time: float = 120.0
 
     def __post_init__(self) -> None:
         for name in ("timeout", "max_bytes"):
@@ -158,7 +161,12 @@ class Fetcher:
         attempts = 0
         while True:
             attempts += 1
-            outcome = self._attempt(url)
+            try:
+                outcome = self._attempt(url)
+            except (ValueError, UnicodeError, urllib3.exceptions.HTTPError) as exc:
+                # urllib3 rejects some host names and redirect targets with its own errors.
+                return self._finish(FetchResult(url, url, "bad_url", attempts=attempts,
+                                                error=f"{url}: cannot be fetched ({type(exc).__name__}: {exc})"))
             result = outcome.result
             result.attempts = attempts
             result.note = "; ".join(n for n in (note, result.note) if n)
@@ -233,8 +241,11 @@ class Fetcher:
         if declared is not None and declared > limit:
             return _Outcome(result("too_large", error=f"Content-Length {declared:,} bytes exceeds the limit of {limit:,}"))
         chunks, size = [], 0
+        deadline = self._clock() + self.policy.max_time
         try:
             for block in response.iter_content(CHUNK):
+                if self._clock() > deadline:
+                    return _Outcome(result("timeout", error=f"transfer took longer than {self.policy.max_time:g} s"))
                 size += len(block)
                 if size > limit:
                     return _Outcome(result("too_large", error=f"more than {limit:,} bytes; stopped reading"))
@@ -281,7 +292,7 @@ class Fetcher:
                     raw += block
                     if len(raw) >= ROBOTS_MAX_BYTES:
                         break
-        except requests.RequestException as exc:
+        except (requests.RequestException, ValueError, UnicodeError, urllib3.exceptions.HTTPError) as exc:
             return None, f"robots.txt unreachable ({_describe(exc)}); treated as allowing all"
         finally:
             self._mark_host(robots_url)
@@ -385,6 +396,12 @@ def _url_problem(url: object) -> str:
         return f"{url}: only http and https URLs are fetched, not {parts.scheme or 'a bare path'!r}"
     if not parts.hostname:
         return f"{url}: no host name"
+    try:
+        labels = parts.hostname.rstrip(".").encode("idna").split(b".")
+    except UnicodeError as exc:
+        return f"{url}: host name is not valid ({exc})"
+    if any(not label or len(label) > 63 for label in labels):
+        return f"{url}: host name {parts.hostname!r} has an empty or over-long label"
     return ""
 
 

@@ -129,11 +129,9 @@ def source_files(source: Source, paths: StudyPaths) -> list[Path]:
     if source.kind == "imports":
         return io.list_files(paths.imports)
     if source.kind in ("urls", "feed"):
-        from analysis import rawstore
-
         listed = [paths.resolve(source.path)] if source.path else io.list_files(paths.feeds, "*/*.xml")
-        log_file = rawstore.log_path(paths.web)
-        return listed + ([log_file] if log_file.exists() else [])
+        digest = paths.interim / "collected_pages.csv"  # written by the collect stage
+        return listed + ([digest] if digest.exists() else [])
     if source.kind == "html":
         return io.list_files(paths.resolve(source.path), source.pattern)
     if source.dataset is not None:
@@ -282,7 +280,12 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
     """
     rows = collect_rows(study, paths)
     n_read = len(rows)
-    rows["published"] = pd.to_datetime(rows["published"], utc=True)
+    parsed = pd.to_datetime(rows["published"], format="mixed", errors="coerce", utc=True)
+    unreadable = rows["published"].notna() & parsed.isna()
+    if unreadable.any():
+        log.warning("ingest: %d publication dates could not be read and count as undated, e.g. %r",
+                    int(unreadable.sum()), rows.loc[unreadable, "published"].iloc[0])
+    rows["published"] = parsed
     n_undated = int(rows["published"].isna().sum())
     rows = in_window(rows, study)
     n_window = n_read - len(rows)

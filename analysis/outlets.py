@@ -123,6 +123,8 @@ def original_outlet(*, publisher: str, text: str, canonical_url: str | None, reg
     """
     by_alias, by_domain = _lookup_tables(registry)
     hit = _match_domain(domain_of(canonical_url), by_domain) if canonical_url else None
+    if hit is not None and registry.loc[hit, "outlet"] == publisher:
+        hit = None  # a self-canonical page says nothing; look for a credit line
     if hit is None:
         for m in _REPOST_CUES.finditer(text or ""):
             words = (m.group("name") or m.group("name2") or "").split()

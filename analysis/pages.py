@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import io, rawstore
 from analysis.collect import Fetcher, FetchPolicy
 from analysis.config import StudyPaths
+from analysis.errors import InputFileError, StageInputError
 from analysis.extract import decode_html, extract_article
 from analysis.sources import parse_feed, read_url_list
 from analysis.study import Source, Study
@@ -38,7 +39,12 @@ def source_urls(source: Source, paths: StudyPaths) -> pd.DataFrame:
             log.warning("urls: %s", problem)
         return rows
     snapshots = [paths.resolve(source.path)] if source.path else io.list_files(_feed_folder(source, paths), "*.xml")
-    frames = [parse_feed(p.read_bytes(), feed_url=source.url or str(p), outlet=source.outlet) for p in snapshots]
+    frames = []
+    for snapshot in snapshots:
+        try:
+            frames.append(parse_feed(snapshot.read_bytes(), feed_url=source.url or str(snapshot), outlet=source.outlet))
+        except InputFileError as exc:
+            log.warning("feed snapshot %s skipped: %s", snapshot.name, exc)
     return pd.concat(frames, ignore_index=True).drop_duplicates("url") if frames else pd.DataFrame(
         columns=["url", "outlet", "title", "published", "line"])
 
@@ -64,13 +70,15 @@ def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = 
         for source in sources:
             if source.kind == "feed" and source.url:
                 result = fetcher.fetch(source.url)
-                if result.body:
+                try:  # keep only snapshots that are feeds with entries
+                    parse_feed(result.body or b"", feed_url=source.url)
+                except InputFileError as exc:
+                    log.warning("feed %s: %s %s; no snapshot kept", source.url, result.status, result.error or exc)
+                else:
                     digest = hashlib.sha256(result.body).hexdigest()
                     target = _feed_folder(source, paths) / f"{digest}.xml"
                     if not target.exists():
                         io.write_bytes(target, result.body)
-                else:
-                    log.warning("feed %s: %s %s", source.url, result.status, result.error)
         urls = pd.concat([source_urls(s, paths) for s in sources], ignore_index=True).drop_duplicates("url")
         run_log = rawstore.collect_urls(urls, raw_dir=paths.web, fetcher=fetcher, refresh=refresh, progress=progress)
     finally:
@@ -106,7 +114,11 @@ def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
         if url not in ok.index:
             continue
         entry = ok.loc[url]
-        row = _page_row((paths.web / entry["page_path"]).read_bytes(), content_type=entry["content_type"],
+        page = paths.web / entry["page_path"]
+        if not page.exists():
+            raise StageInputError(f"{page}: raw page of {url} is missing from the evidence store; "
+                                  f"restore it or run `python -m analysis collect {paths.study} --refresh`")
+        row = _page_row(page.read_bytes(), content_type=entry["content_type"],
                         url=entry["final_url"] or url, key="web", source_id=url, outlet=outlet,
                         fallback_title=title, fallback_published=published)
         (rows.append(row) if row else empty.append(url))
@@ -132,13 +144,25 @@ def saved_page_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ROW_COLUMNS)
 
 
-def collection_status(study: Study, paths: StudyPaths) -> pd.DataFrame:
-    """One row per URL of the study: its latest collection status (for the report)."""
+def collection_status(study: Study, paths: StudyPaths, *, extracted: set[str] | None = None) -> pd.DataFrame:
+    """One row per URL of the study: its latest collection status (for the report).
+
+    No retrieval time here (the raw log has it), so an unchanged outcome
+    gives an unchanged file and re-runs stay byte-identical.
+    """
     sources = [s for s in study.sources if s.kind in URL_KINDS]
     if not sources:
-        return pd.DataFrame(columns=["url", "outlet", "status", "http_status", "error", "retrieved_at"])
+        return pd.DataFrame(columns=["url", "outlet", "status", "http_status", "error"])
     urls = pd.concat([source_urls(s, paths) for s in sources], ignore_index=True).drop_duplicates("url")
     log_ = rawstore.read_collection_log(paths.web).drop_duplicates("url", keep="last")
-    out = urls[["url", "outlet"]].merge(log_[["url", "status", "http_status", "error", "retrieved_at"]], on="url",
-                                        how="left")
+    out = urls[["url", "outlet"]].merge(log_[["url", "status", "http_status", "error"]], on="url", how="left")
+    if extracted is not None:  # fetched fine but trafilatura found no article text
+        empty = (out["status"] == "ok") & ~out["url"].isin(extracted)
+        out.loc[empty, "status"] = "extraction_empty"
     return out.fillna({"status": "not collected", "error": ""})
+
+
+def collected_pages(paths: StudyPaths) -> pd.DataFrame:
+    """Latest outcome per URL in the evidence store: url, status, content_sha256 (no times, stable bytes)."""
+    log_ = rawstore.read_collection_log(paths.web).drop_duplicates("url", keep="last")
+    return log_[["url", "status", "content_sha256"]].sort_values("url").reset_index(drop=True)

@@ -45,7 +45,8 @@ def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
 
 # Packages whose upgrade can change a stage's output (lexicon, splitter, bytes).
 VERSIONED_DEPENDENCIES = ("vaderSentiment", "nltk", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "seaborn",
-                          "nbclient", "nbformat")
+                          "nbclient", "nbformat", "trafilatura", "charset-normalizer", "py3langid", "datasketch",
+                          "feedparser")
 
 
 def code_hash() -> str:
@@ -75,13 +76,20 @@ def _run_collect(study: Study, paths: StudyPaths, *, refresh: bool = False) -> l
     if not any(s.kind in pages.URL_KINDS for s in study.sources):
         return []
     pages.collect_study(study, paths, refresh=refresh, progress=log.isEnabledFor(logging.INFO))
-    status = pages.collection_status(study, paths)
-    io.write_csv(status, paths.interim / "collection_status.csv")
-    return [paths.interim / "collection_status.csv"]
+    # A stable digest of what has been collected (latest outcome and content hash per URL, no times):
+    # ingest depends on this, not on the append-only log, so a re-run that fetched nothing new skips it.
+    collected = pages.collected_pages(paths)
+    io.write_csv(collected, paths.interim / "collected_pages.csv")
+    return [paths.interim / "collected_pages.csv"]
 
 
 def _run_ingest(study: Study, paths: StudyPaths) -> None:
+    from analysis import pages
+
     articles = ingest.build_articles(study, paths)
+    if any(s.kind in pages.URL_KINDS for s in study.sources):
+        extracted = set(articles.loc[articles["source"] == "web", "source_id"])
+        io.write_csv(pages.collection_status(study, paths, extracted=extracted), paths.interim / "collection_status.csv")
     io.write_table(articles, paths.table("articles_raw"))
     log.info("ingest: %d articles from %d outlets", len(articles), articles["outlet"].nunique())
 
@@ -91,6 +99,11 @@ def _run_clean(study: Study, paths: StudyPaths) -> None:
 
     raw = io.read_table(paths.table("articles_raw"))
     cleaned, cleaning_log = clean.clean_articles(raw)
+    # Non-English text is kept and flagged, never dropped silently.
+    other = cleaned["language"] != "en"
+    flag = cleaned["language"].map(lambda lang: "language_unknown" if lang == "und" else f"non_english:{lang}")
+    cleaned.loc[other, "quality_flags"] = [";".join(x for x in (q, f) if x) for q, f in
+                                           zip(cleaned.loc[other, "quality_flags"], flag[other])]
     io.write_table(tables.validate(cleaned, "articles"), paths.table("articles"))
     io.write_table(tables.validate(cleaning_log, "cleaning_log"), paths.table("cleaning_log"))
     removed = int((cleaning_log["step"] == "boilerplate").sum())
@@ -164,7 +177,9 @@ def _run_validate(study: Study, paths: StudyPaths) -> None:
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     from analysis import report
 
-    return [paths.table(n) for n in report.REPORT_TABLES] + report.notebook_files(paths)
+    status = paths.interim / "collection_status.csv"
+    return ([paths.table(n) for n in report.REPORT_TABLES] + report.notebook_files(paths)
+            + ([status] if status.exists() else []))
 
 
 def _report_outputs(study: Study, paths: StudyPaths) -> list[Path]:

@@ -140,8 +140,20 @@ def export_tables(paths: StudyPaths) -> list[Path]:
     return written
 
 
+def _collection_line(paths: StudyPaths) -> str:
+    status_file = paths.tables / "collection_status.csv"
+    if not status_file.exists():
+        return ""
+    counts = pd.read_csv(status_file)["status"].value_counts().sort_index()
+    parts = ", ".join(f"{n:,} {html.escape(str(k))}" for k, n in counts.items())
+    return (f"<p>Web collection: {int(counts.sum()):,} URLs ({parts}); see "
+            f'<a href="tables/collection_status.csv">collection_status.csv</a>.</p>')
+
+
 def build_index(study: Study, paths: StudyPaths) -> Path:
-    articles = io.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published"])
+    articles = io.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "language",
+                                                               "is_duplicate", "quality_flags", "original_outlet"])
+    cleaning = io.read_table(paths.table("cleaning_log"), columns=["doc_id", "step"])
     sentences = io.read_table(paths.table("article_sentiment"), columns=["n_sentences"])
     order = {p.stem: i for i, p in enumerate(notebook_files(paths))}
     sidecars = sorted((io.read_json(p) for p in io.list_files(paths.figures, "*.json")),
@@ -161,6 +173,14 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
         f"{int(articles['published'].isna().sum()):,} undated), {int(sentences['n_sentences'].sum()):,} sentences. "
         f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
         f"<code>{study.settings_hash()[:12]}</code>.</p>",
+        f"<p>Cleaning: {int((cleaning['step'] == 'boilerplate').sum()):,} boilerplate paragraphs removed from "
+        f"{cleaning.loc[cleaning['step'] == 'boilerplate', 'doc_id'].nunique():,} articles; "
+        f"{int(articles['is_duplicate'].sum()):,} exact or near duplicates marked; "
+        f"{int((articles['quality_flags'] != '').sum()):,} articles with quality flags; "
+        f"{int((articles['language'] != 'en').sum()):,} not in English; "
+        f"{int(articles['original_outlet'].notna().sum()):,} reposts (every action is in "
+        f'<a href="tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
+        _collection_line(paths),
         "<h2>Figures</h2>",
     ]
     for i, s in enumerate(sidecars, start=1):

@@ -26,7 +26,10 @@ URL_COLUMNS = ["url", "outlet", "title", "published", "line"]
 
 
 def _usable_url(url: str) -> str | None:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "not a valid URL"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return "not an http(s) URL"
     return None

@@ -76,10 +76,15 @@ BODY = {k: f"Body paragraph {k} about the entity list and the companies named in
         [],
         id="short-repeat-below-min-chars-kept"),
     pytest.param(
-        [("1", "X", f"{BODY['a']}\n\n{BODY['b']}\n\n{BODY['a']}\n\n{BODY['c']}")],
-        [f"{BODY['a']}\n\n{BODY['b']}\n\n{BODY['c']}"],
+        [("1", "X", f"{BODY['c']}\n\n{BODY['b']}\n\n{BODY['d']}\n\n{BODY['a']}\n\n{BODY['e']}\n\n{BODY['a']}")],
+        [f"{BODY['c']}\n\n{BODY['b']}\n\n{BODY['d']}\n\n{BODY['a']}\n\n{BODY['e']}"],
         [("1", "repeated 2 times within the article; first occurrence kept")],
         id="in-article-repeat-first-kept"),
+    pytest.param(
+        [("1", "X", f"{BODY['a']}\n\n{BODY['b']}\n\n{BODY['a']}\n\n{BODY['c']}")],
+        [f"{BODY['b']}\n\n{BODY['a']}\n\n{BODY['c']}"],
+        [("1", "repeated 2 times within the article; body occurrence kept (the first was a teaser in the lead)")],
+        id="lead-teaser-body-copy-kept"),
     pytest.param(
         [("1", "X", f"{BODY['a']}\nLike our work?\nSupport independent journalism: donate today.\n{BODY['b']}\n"
                     f"Like our work?\nSupport independent journalism: donate today.\nRead more")],
@@ -261,9 +266,12 @@ def test_seed_subscription_blocks_removed_content_intact():
     assert len(expected) >= 15
     assert [p for p in cleaned if p in expected] == expected
     assert set(cleaned) - set(expected) == {p for p in original if counts[p] > 1 and not _is_subscription_line(p)}
-    # The lede repeated as a teaser is kept once.
+    # The lede repeated as a teaser is kept once, at its place in the body, where the next paragraph
+    # ("The former is ...") refers back to it.
     teaser = sorted({p for p in original if counts[p] > 1 and not _is_subscription_line(p)})
     assert len(teaser) == 1 and cleaned.count(teaser[0]) == 1
+    kept_at = cleaned.index(teaser[0])
+    assert kept_at >= 2 and cleaned[kept_at + 1].startswith("The former")
 
     removed = log[log["step"] == "boilerplate"]
     removed_paragraphs = [p for p in original if _is_subscription_line(p) or p in furniture] + teaser  # 2nd copy

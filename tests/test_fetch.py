@@ -363,7 +363,8 @@ def test_crawl_delay_in_robots_txt_slows_us_further(server, fake_time):
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/file.zip", "file:///etc/hostname", "mailto:press@example.org",
-                                 "http://", "not a url", "javascript:alert(1)"])
+                                 "http://", "not a url", "javascript:alert(1)", "http://a..b/x",
+                                 f"http://{'x' * 64}.example/", "http://[::1/x"])
 def test_non_http_url_is_a_bad_url(server, tmp_path, fake_time, url):
     row = collect_one(url, tmp_path, make_fetcher(fake_time))
 
@@ -521,3 +522,13 @@ def test_killed_run_resumes_with_every_url_exactly_once(server, tmp_path):
     assert [p.name for p in pages.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".")] == []
     unreferenced = {p.name for p in pages.iterdir()} - {Path(p).name for p in log["page_path"]}
     assert len(unreferenced) <= 1, unreferenced  # only a page written between its file and its row
+
+
+def test_slow_trickle_is_stopped_by_max_time(server, tmp_path):
+    """``timeout`` bounds each read; ``max_time`` bounds the whole transfer (clock jumps 50 s per call)."""
+    url = server.add("/trickle", Reply(body=b"<html>" + b"x" * 200_000 + b"</html>"))
+    ticks = iter(range(0, 10_000_000, 50))
+    fetcher = Fetcher(FetchPolicy(per_host_delay=0.0, max_time=120.0), sleep=lambda s: None,
+                      clock=lambda: float(next(ticks)))
+    result = fetcher.fetch(url)
+    assert result.status == "timeout" and "longer than 120 s" in result.error

@@ -179,6 +179,8 @@ def test_empty_study_says_why(project):
     ("Own reporting, no credit line.", None, None),
     ("Body.", "https://www.nytimes.com/2019/10/07/us/x.html", "New York Times"),
     ("Body.", "https://www.hrw.org/news/x", None),  # canonical is the publisher itself
+    ("Body.\nThis article originally appeared in The New York Times.", "https://www.hrw.org/news/x",
+     "New York Times"),  # a self-canonical repost still credits its source
     ("This story first appeared in Some Unknown Blog.", None, None),
 ])
 def test_original_outlet_of_reposts(text, canonical, expected):
@@ -187,3 +189,14 @@ def test_original_outlet_of_reposts(text, canonical, expected):
     registry = load_registry(REPO / "data" / "outlets.csv")
     assert original_outlet(publisher="Human Rights Watch", text=text, canonical_url=canonical,
                            registry=registry) == expected
+
+
+def test_mixed_date_formats_do_not_break_ingest(tiny_study, tmp_path):
+    ingest.import_file(write_jsonl(tmp_path / "dates.jsonl", [
+        {"outlet": "Vox", "text": "a", "published": "2019-10-08 14:03:00+00:00"},
+        {"outlet": "Vox", "text": "b", "published": "2019-10-09"},
+        {"outlet": "Vox", "text": "c", "published": "Oct 10, 2019"},
+    ]), tiny_study)
+    articles = ingest.build_articles(load_study(tiny_study), tiny_study)
+    vox = articles.loc[articles["outlet"] == "Vox"].sort_values("published")
+    assert vox["published"].dt.strftime("%Y-%m-%d").tolist() == ["2019-10-08", "2019-10-09", "2019-10-10"]

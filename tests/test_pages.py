@@ -126,3 +126,40 @@ def test_founding_study_builds_offline(project):
     log = pd.read_parquet(paths.table("cleaning_log"))
     assert (log["step"] == "boilerplate").sum() >= 4
     assert "Subscribe to Reclaim The Net" not in articles["text"].item()
+
+
+def test_empty_extraction_and_non_english_are_reported(project):
+    routes = {"/empty.html": b"<html><head><title>x</title></head><body><script>var a;</script></body></html>",
+              "/fr.html": ("<html><head><title>Sanctions</title></head><body><article><p>"
+                           + "Les entreprises chinoises ont été ajoutées à la liste noire américaine. " * 8
+                           + "</p></article></body></html>").encode()}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = routes.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    paths = config.study_paths("mixed")
+    paths.study_dir.mkdir(parents=True)
+    (paths.study_dir / "urls.txt").write_text(f"{base}/empty.html\n{base}/fr.html\n")
+    paths.study_file.write_text('[study]\ntitle = "m"\nkeep_undated = true\n[collect]\nper_host_delay = 0\n'
+                                '[[sources]]\nkind = "urls"\npath = "data/studies/mixed/urls.txt"\noutlet = "X"\n')
+    try:
+        for _ in range(2):  # the status must survive a second run (collect runs every time)
+            assert main(["-q", "run", "mixed", "--until", "clean"]) == 0
+            status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")["status"]
+            assert status[f"{base}/empty.html"] == "extraction_empty" and status[f"{base}/fr.html"] == "ok"
+    finally:
+        httpd.shutdown()
+    articles = pd.read_parquet(paths.table("articles"))
+    assert articles["language"].tolist() == ["fr"]
+    assert "non_english:fr" in articles["quality_flags"].item()

@@ -11,12 +11,13 @@ from analysis.sources import parse_feed, read_url_list
 def test_text_url_list_with_comments_duplicates_and_bad_lines(tmp_path):
     path = tmp_path / "urls.txt"
     path.write_text("# October 2019 coverage\nhttps://a.example/1\n\nftp://b.example/2\nhttps://a.example/1\n"
-                    "https://c.example/3  # wire copy\n")
+                    "https://c.example/3  # wire copy\nhttp://[::1\n")
     rows, problems = read_url_list(path, outlet="X")
     assert rows["url"].tolist() == ["https://a.example/1", "https://c.example/3"]
     assert set(rows["outlet"]) == {"X"}
     assert [str(p) for p in problems] == ["urls.txt:4: not an http(s) URL: 'ftp://b.example/2'; skipped",
-                                          "urls.txt:5: duplicate URL https://a.example/1; kept the first"]
+                                          "urls.txt:5: duplicate URL https://a.example/1; kept the first",
+                                          "urls.txt:7: not a valid URL: 'http://[::1'; skipped"]
 
 
 def test_csv_url_list_like_a_media_cloud_export(tmp_path):
