@@ -25,6 +25,7 @@ from analysis.study import Source, Study
 
 log = logging.getLogger("analysis")
 URL_KINDS = ("urls", "feed")
+EXTRACTION_LOG = "extractions.tsv"  # content_sha256, extractor and version, url
 
 
 def _feed_folder(source: Source, paths: StudyPaths) -> Path:
@@ -108,6 +109,7 @@ def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
 
     wanted = source_urls(source, paths)
     collected = rawstore.read_collection_log(paths.web)
+    recorded = {tuple(line.split("\t")[:2]) for line in io.read_committed_lines(paths.web / EXTRACTION_LOG)}
     ok = collected.loc[collected["status"] == "ok"].drop_duplicates("url", keep="last").set_index("url")
     rows, empty = [], []
     for url, outlet, title, published in wanted[["url", "outlet", "title", "published"]].itertuples(index=False):
@@ -122,6 +124,11 @@ def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
                         url=entry["final_url"] or url, key="web", source_id=url, outlet=outlet,
                         fallback_title=title, fallback_published=published)
         (rows.append(row) if row else empty.append(url))
+        # Raw evidence says which extractor read each stored page (append-only, one line per page and version).
+        extractor = row["extractor"] if row else "trafilatura (empty)"
+        if (entry["content_sha256"], extractor) not in recorded:
+            io.append_line(paths.web / EXTRACTION_LOG, f"{entry['content_sha256']}\t{extractor}\t{url}")
+            recorded.add((entry["content_sha256"], extractor))
     missing = len(wanted) - len(rows) - len(empty)
     if empty or missing:
         log.warning("ingest: %d of %d URLs have no article (%d not collected, see collection_status.csv; "

@@ -79,6 +79,8 @@ def test_collect_ingest_and_resume(site, project, monkeypatch):
 
     articles = pd.read_parquet(paths.table("articles"))
     assert len(articles) == 3
+    extractions = (paths.web / "extractions.tsv").read_text().splitlines()
+    assert len(extractions) == 3 and all(line.split("\t")[1].startswith("trafilatura 2.") for line in extractions)
     assert set(articles["extractor"]) == {f"trafilatura {__import__('trafilatura').__version__}"}
     assert set(articles["outlet"]) == {"Local News", "Local Wire"}
     gold_words = pages["gold_text"].iloc[0].split()[:8]
