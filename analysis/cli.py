@@ -24,7 +24,8 @@ def _study_arg(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
-        description="Media-bias and framing comparison studies: ingest -> prepare -> measure -> compare -> report.",
+        description="Media-bias and framing comparison studies: collect -> ingest -> clean -> prepare -> measure -> "
+                    "compare -> validate -> report.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and errors")

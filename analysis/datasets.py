@@ -226,3 +226,41 @@ def load_extraction_benchmark(*, download: bool = False) -> pd.DataFrame:
         rows.append((page_id, truth[page_id].get("url") or None, gzip.decompress(page.read_bytes()),
                      truth[page_id].get("articleBody") or ""))
     return pd.DataFrame(rows, columns=["page_id", "url", "html", "gold_text"])
+
+
+DATASETS["newsmtsc"] = Dataset(
+    "newsmtsc", "newsmtsc",
+    {"train": "train.jsonl", "devtest_rw": "devtest_rw.jsonl"},
+    licence="CC BY 4.0 (NewsMTSC); sentences are publishers' text",
+    citation="Hamborg & Donnay (2021), NewsMTSC: (Multi-)Target-dependent Sentiment Classification "
+             "in News Articles, EACL",
+    homepage="https://github.com/fhamborg/NewsMTSC",
+)
+
+# NewsMTSC's readme: polarity 2.0 = negative, 4.0 = neutral, 6.0 = positive.
+NEWSMTSC_POLARITY = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+
+def load_newsmtsc(split: Literal["train", "devtest_rw"], *, download: bool = False) -> pd.DataFrame:
+    """NewsMTSC target-dependent sentiment: one row per (sentence, target).
+
+    Columns: ``sentence_id`` (the record's ``primary_gid``; several targets
+    share it), ``target_id`` (the target's ``Input.gid``, unique), ``text``
+    (``sentence_normalized``), ``target`` (the mention as written), ``start``
+    and ``end`` (0-based character offsets, end exclusive, so
+    ``text[start:end] == target``) and ``label`` (negative, neutral or
+    positive). Rows keep file order. ``download`` exists for symmetry: the
+    dataset has no build step and is only found in the data home or a mirror.
+    """
+    if split not in ("train", "devtest_rw"):
+        raise ValueError(f"split must be 'train' or 'devtest_rw', got {split!r}")
+    path = locate("newsmtsc", split, download=download)
+    rows = []
+    for line_no, rec in enumerate(iter_jsonl(path), start=1):
+        text = rec["sentence_normalized"]
+        for t in rec["targets"]:
+            label = NEWSMTSC_POLARITY.get(float(t["polarity"]))
+            if label is None:
+                raise DataNotFoundError(f"{path}:{line_no}: polarity {t['polarity']!r} is not one of 2.0, 4.0, 6.0")
+            rows.append((rec["primary_gid"], t["Input.gid"], text, t["mention"], int(t["from"]), int(t["to"]), label))
+    return pd.DataFrame(rows, columns=["sentence_id", "target_id", "text", "target", "start", "end", "label"])
