@@ -228,10 +228,12 @@ def load_extraction_benchmark(*, download: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["page_id", "url", "html", "gold_text"])
 
 
+from typing import Literal  # noqa: E402  (kept beside the NewsMTSC block it serves)
+
 DATASETS["newsmtsc"] = Dataset(
     "newsmtsc", "newsmtsc",
     {"train": "train.jsonl", "devtest_rw": "devtest_rw.jsonl"},
-    licence="CC BY 4.0 (NewsMTSC); sentences are publishers' text",
+    licence="MIT (NewsMTSC repository); sentences are publishers' text",
     citation="Hamborg & Donnay (2021), NewsMTSC: (Multi-)Target-dependent Sentiment Classification "
              "in News Articles, EACL",
     homepage="https://github.com/fhamborg/NewsMTSC",
@@ -261,6 +263,6 @@ def load_newsmtsc(split: Literal["train", "devtest_rw"], *, download: bool = Fal
         for t in rec["targets"]:
             label = NEWSMTSC_POLARITY.get(float(t["polarity"]))
             if label is None:
-                raise DataNotFoundError(f"{path}:{line_no}: polarity {t['polarity']!r} is not one of 2.0, 4.0, 6.0")
+                raise ValueError(f"{path}:{line_no}: polarity {t['polarity']!r} is not one of 2.0, 4.0, 6.0")
             rows.append((rec["primary_gid"], t["Input.gid"], text, t["mention"], int(t["from"]), int(t["to"]), label))
     return pd.DataFrame(rows, columns=["sentence_id", "target_id", "text", "target", "start", "end", "label"])
