@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import re
 import time
-from typing import Literal
 
 import numpy as np
 import pandas as pd

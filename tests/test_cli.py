@@ -6,7 +6,6 @@ import hashlib
 import subprocess
 import sys
 
-import pytest
 
 from analysis import config, pipeline
 from analysis.cli import main

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ import pytest
 
 from analysis.collect import download_file
 from analysis.errors import DownloadError
+from conftest import serve
 
 
 @dataclass
@@ -72,16 +72,9 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     state = Server(base="")
-    handler = type("BoundHandler", (Handler,), {"server_state": state})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve(type("BoundHandler", (Handler,), {"server_state": state})) as base:
+        state.base = base
+        yield state
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -8,9 +8,8 @@ import gzip
 import io
 import json
 import os
-import threading
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +17,7 @@ import pytest
 
 from analysis import config, datasets
 from analysis.errors import DataNotFoundError
+from conftest import serve
 
 MIRROR_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 needs_mirror = pytest.mark.skipif(not MIRROR_ARTICLES.is_file(), reason="shared AllSides mirror not present")
@@ -64,13 +64,8 @@ def archive_server():
         def log_message(self, format, *args) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", routes, hits
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve(Handler) as base:
+        yield base, routes, hits
 
 
 @pytest.fixture

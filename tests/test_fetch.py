@@ -29,6 +29,7 @@ from analysis.collect import FetchPolicy, Fetcher, collect_urls, parse_retry_aft
 from analysis.errors import InputFileError
 from analysis.io import sha256_file
 from analysis.rawstore import LOG_NAME
+from conftest import serve
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARK_HTML = REPO.parent / "shared" / "data" / "extraction_benchmark" / "html"
@@ -114,15 +115,9 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     state = Server()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("BoundHandler", (Handler,), {"state": state}))
-    httpd.daemon_threads = True
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve(type("BoundHandler", (Handler,), {"state": state})) as base:
+        state.base = base
+        yield state
 
 
 @dataclass

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pandas as pd
 import pytest
 
 from analysis import config, datasets, rawstore
 from analysis.cli import main
-from conftest import REPO, SHARED_DATA
+from conftest import REPO, SHARED_DATA, serve
 
 pytestmark = pytest.mark.skipif(not (SHARED_DATA / "extraction_benchmark").exists(), reason="needs ../shared/data")
 
@@ -39,15 +38,11 @@ def site(project):
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
-            f"<item><title>One</title><link>{base}/p2.html</link></item></channel></rss>").encode()
-    routes["/feed.xml"] = (200, "application/rss+xml", feed)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield base, pages, hits
-    httpd.shutdown()
+    with serve(Handler) as base:
+        feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
+                f"<item><title>One</title><link>{base}/p2.html</link></item></channel></rss>").encode()
+        routes["/feed.xml"] = (200, "application/rss+xml", feed)
+        yield base, pages, hits
 
 
 def _study(project, base: str) -> config.StudyPaths:
@@ -147,21 +142,16 @@ def test_empty_extraction_and_non_english_are_reported(project):
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     paths = config.study_paths("mixed")
     paths.study_dir.mkdir(parents=True)
-    (paths.study_dir / "urls.txt").write_text(f"{base}/empty.html\n{base}/fr.html\n")
     paths.study_file.write_text('[study]\ntitle = "m"\nkeep_undated = true\n[collect]\nper_host_delay = 0\n'
                                 '[[sources]]\nkind = "urls"\npath = "data/studies/mixed/urls.txt"\noutlet = "X"\n')
-    try:
+    with serve(Handler) as base:
+        (paths.study_dir / "urls.txt").write_text(f"{base}/empty.html\n{base}/fr.html\n")
         for _ in range(2):  # the status must survive a second run (collect runs every time)
             assert main(["-q", "run", "mixed", "--until", "clean"]) == 0
             status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")["status"]
             assert status[f"{base}/empty.html"] == "extraction_empty" and status[f"{base}/fr.html"] == "ok"
-    finally:
-        httpd.shutdown()
     articles = pd.read_parquet(paths.table("articles"))
     assert articles["language"].tolist() == ["fr"]
     assert "non_english:fr" in articles["quality_flags"].item()
