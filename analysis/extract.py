@@ -137,6 +137,20 @@ def decode_html(body: bytes, *, content_type: str | None = None) -> tuple[str, s
             return body.decode(declared, errors="replace"), declared
         except (LookupError, UnicodeError):  # a codec without error handlers (rare); fall through
             pass
+    return decode_text(body)
+
+
+def decode_text(body: bytes) -> tuple[str, str]:
+    """Decode bytes with no declared encoding (a saved text file); return ``(text, encoding_used)``.
+
+    BOM, then UTF-8 if valid, then charset_normalizer's guess (so a GBK text
+    file from a Chinese outlet is not misread as cp1252), then UTF-8 with
+    replacement characters. Never raises.
+    """
+    body = bytes(body or b"")
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, errors="replace"), encoding
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from analysis import datasets, io, tables
 from analysis.config import StudyPaths
 from analysis.errors import InputFileError, StageInputError, StudyConfigError
-from analysis.extract import detect_language
+from analysis.extract import decode_text, detect_language
 from analysis.outlets import load_registry, original_outlet, resolve_outlets
 from analysis.study import MatchClause, Source, Study
 
@@ -111,7 +111,8 @@ def _dataset_rows(source: Source) -> pd.DataFrame:
 
 
 def _text_file_row(path: Path, source: Source, key: str) -> dict:
-    lines = io.read_text_file(path).split("\n")[source.skip_lines:]
+    text, _encoding = decode_text(path.read_bytes())
+    lines = text.split("\n")[source.skip_lines:]
     body = normalise_text("\n".join(lines))
     title = source.title
     if title is None:

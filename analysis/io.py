@@ -95,17 +95,6 @@ def write_csv(df: pd.DataFrame, path: Path) -> bool:
     return write_if_changed(path, df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode())
 
 
-def read_text_file(path: Path) -> str:
-    """A local text file, UTF-8 (with or without BOM), else cp1252 as a last resort."""
-    raw = Path(path).read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Saved-from-browser text on Windows is overwhelmingly cp1252; latin-1
-        # would also "succeed" but maps smart quotes to control characters.
-        return raw.decode("cp1252", errors="replace")
-
-
 def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:

@@ -200,3 +200,19 @@ def test_mixed_date_formats_do_not_break_ingest(tiny_study, tmp_path):
     articles = ingest.build_articles(load_study(tiny_study), tiny_study)
     vox = articles.loc[articles["outlet"] == "Vox"].sort_values("published")
     assert vox["published"].dt.strftime("%Y-%m-%d").tolist() == ["2019-10-08", "2019-10-09", "2019-10-10"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "cp1252"])
+def test_text_file_sources_decode_common_encodings(project, encoding):
+    text = ("美国商务部将28个中国实体列入实体清单。北京表示坚决反对，并将采取必要措施维护中国企业的合法权益。" * 3
+            if encoding == "gb18030" else "Commerce’s “Entity List” adds 28 entities — café owners react. " * 3)
+    folder = project / "data" / "external" / "txt"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_bytes(f"Headline\n{text}".encode(encoding))
+    paths = config.study_paths("enc")
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text('[study]\ntitle = "e"\nkeep_undated = true\n'
+                                '[[sources]]\nkind = "files"\npath = "data/external/txt"\noutlet = "X"\n')
+    articles = ingest.build_articles(load_study(paths), paths)
+    assert articles["text"].item() == text.strip()
+    assert articles["language"].item() == ("zh" if encoding == "gb18030" else "en")
