@@ -266,3 +266,16 @@ def load_newsmtsc(split: Literal["train", "devtest_rw"], *, download: bool = Fal
                 raise ValueError(f"{path}:{line_no}: polarity {t['polarity']!r} is not one of 2.0, 4.0, 6.0")
             rows.append((rec["primary_gid"], t["Input.gid"], text, t["mention"], int(t["from"]), int(t["to"]), label))
     return pd.DataFrame(rows, columns=["sentence_id", "target_id", "text", "target", "start", "end", "label"])
+
+
+DATASETS["emfd"] = Dataset(
+    "emfd", "lexicons/emfd",
+    # Word lists for ``analysis.lexicon``; read them with ``load_lexicon(locate("emfd", "mfd2"))``.
+    {"emfd_scoring": "emfd_scoring.csv", "mfd2": "mfd2.0.dic", "mfd_original": "mft_original.dic"},
+    licence="GPL-3.0 (emfdscore repository, data); commercial use needs the authors' permission",
+    citation="Hopp et al. (2021), The extended Moral Foundations Dictionary (eMFD), Behavior Research Methods; "
+             "Frimer et al. (2019), Moral Foundations Dictionary 2.0; Graham, Haidt & Nosek (2009), "
+             "Liberals and conservatives rely on different sets of moral foundations, JPSP; "
+             "files from emfdscore commit 5523d76c",
+    homepage="https://github.com/medianeuroscience/emfdscore",
+)
