@@ -37,14 +37,17 @@ class ActorMatcher(BaseEstimator):
         self.patterns_ = compiled
         return self
 
-    def find(self, text: str) -> list[tuple[str, str, int, str]]:
-        """(actor, actor_type, n_matches, first surface form) for each actor found."""
+    def find(self, text: str) -> list[tuple[str, str, int, str, int, int]]:
+        """(actor, actor_type, n_matches, first surface form, its start, its end) for each actor found."""
         check_is_fitted(self, "patterns_")
         found = []
         for actor, parts in self.patterns_:
-            hits = sorted((m.start(), m.group()) for p in parts for m in p.finditer(text))
+            # Earliest, then longest match first; zero-width pattern matches are not mentions.
+            hits = sorted((m.start(), -m.end(), m.group()) for p in parts for m in p.finditer(text)
+                          if m.end() > m.start())
             if hits:
-                found.append((actor.name, actor.type, len(hits), hits[0][1]))
+                start, neg_end, surface = hits[0]
+                found.append((actor.name, actor.type, len(hits), surface, start, -neg_end))
         return found
 
 
@@ -58,5 +61,7 @@ def find_mentions(sentences: pd.DataFrame, *, matcher: ActorMatcher) -> pd.DataF
     ]
     if not rows:
         return tables.empty("actor_mentions")
-    df = pd.DataFrame(rows, columns=["doc_id", "sent_id", "outlet", "actor", "actor_type", "n_matches", "matched"])
-    return tables.validate(df.astype({"sent_id": "int64", "n_matches": "int64"}), "actor_mentions")
+    df = pd.DataFrame(rows, columns=["doc_id", "sent_id", "outlet", "actor", "actor_type", "n_matches", "matched",
+                                     "start", "end"])
+    df = df.astype({"sent_id": "int64", "n_matches": "int64", "start": "int64", "end": "int64"})
+    return tables.validate(df, "actor_mentions")

@@ -62,11 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
                            help="fetch already-collected URLs again, keeping the old snapshots")
 
     p = sub.add_parser("validate", help="validate measures against human-labelled data",
-                       description="`validate STUDY` checks the study's sentence sentiment against VADER's NYT "
-                                   "ground truth (a stage of `run`). `validate extraction` measures token "
-                                   "precision/recall/F1 of extraction and cleaning on the article-extraction "
-                                   "benchmark and writes reports/validation/extraction.csv.")
-    p.add_argument("study", metavar="STUDY|extraction", help="a study id, or 'extraction'")
+                       description="`validate STUDY` checks each of the study's sentiment instruments against "
+                                   "human labels (a stage of `run`). `validate sentiment` does the same for the "
+                                   "instruments of --study (default: the default study) and writes "
+                                   "reports/validation/sentiment.csv and sentiment.md. `validate extraction` "
+                                   "measures token precision/recall/F1 of extraction and cleaning on the "
+                                   "article-extraction benchmark and writes reports/validation/extraction.csv.")
+    p.add_argument("study", metavar="STUDY|sentiment|extraction", help="a study id, 'sentiment' or 'extraction'")
+    p.add_argument("--study", dest="instruments_of", default=config.DEFAULT_STUDY, metavar="STUDY",
+                   help="with 'sentiment': whose instruments to validate (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="re-run even if up to date")
 
     sub.add_parser("datasets", help="list known datasets and where each file was found",
@@ -106,6 +110,8 @@ def _cmd_ingest(args) -> int:
 def _cmd_stage(args) -> int:
     if args.command == "validate" and args.study == "extraction":
         return _cmd_validate_extraction()
+    if args.command == "validate" and args.study == "sentiment":
+        return _cmd_validate_sentiment(args.instruments_of)
     paths = config.study_paths(args.study)
     study = load_study(paths)
     if args.command == "collect":
@@ -124,6 +130,21 @@ def _cmd_validate_extraction() -> int:
     wide = table.pivot_table(index=["split", "instrument"], columns="metric", values="value", sort=False)
     print(wide.round(4).to_string())
     log.info("wrote %s", out)
+    return 0
+
+
+def _cmd_validate_sentiment(study_id: str) -> int:
+    from analysis import validation
+
+    paths = config.study_paths(study_id)
+    _, nyt, news = pipeline.validate_sentiment(load_study(paths), paths)
+    table = validation.long_table(nyt, news)
+    out = config.validation_reports() / "sentiment.csv"
+    io.write_csv(table, out)
+    summary = validation.summary_markdown(table)
+    io.write_text(out.with_suffix(".md"), summary)
+    print(summary)
+    log.info("wrote %s and %s", out, out.with_suffix(".md"))
     return 0
 
 

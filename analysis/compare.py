@@ -67,21 +67,24 @@ def hedges_g(a: np.ndarray, b: np.ndarray) -> float:
 
 def summarize_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", n_boot: int = 2000,
                      confidence: float = 0.95, min_articles: int = 5, seed: int = 0,
-                     weight: str = "n_sentences") -> pd.DataFrame:
+                     weight: str = "n_sentences", target: str = "article") -> pd.DataFrame:
     """One row per group of ``by``: n articles, n sentences, mean, sd and bootstrap CI.
 
     ``scores`` has one row per article (and ``instrument``). Groups with fewer
-    than ``min_articles`` articles get a mean but no interval.
+    than ``min_articles`` articles get a mean but no interval. ``target``
+    names what the scores are about (an actor), and seeds its own streams.
     """
+    stream = () if target == "article" else (target,)
     rows = []
     for (instrument, group), g in scores.groupby(["instrument", by], sort=True):
         vals = g[value].to_numpy(dtype=float)
         if len(vals) >= min_articles:
             low, high = bootstrap_mean_ci(vals, n_boot=n_boot, confidence=confidence,
-                                          rng=group_rng(seed, by, group, instrument))
+                                          rng=group_rng(seed, by, group, instrument, *stream))
         else:
             low, high = np.nan, np.nan
-        rows.append(dict(group_var=by, group=str(group), instrument=instrument, n_articles=len(vals),
+        rows.append(dict(group_var=by, group=str(group), instrument=instrument,
+                         instrument_version=str(g["instrument_version"].iloc[0]), n_articles=len(vals),
                          n_sentences=int(g[weight].sum()), mean=float(vals.mean()),
                          sd=float(vals.std(ddof=1)) if len(vals) > 1 else np.nan,
                          ci_low=low, ci_high=high,
@@ -115,14 +118,16 @@ def _contrast(a: np.ndarray, b: np.ndarray, *, n_boot: int, n_perm: int, confide
 
 def contrast_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mode: str = "pairs",
                     n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 5,
-                    seed: int = 0) -> pd.DataFrame:
+                    seed: int = 0, target: str = "article") -> pd.DataFrame:
     """Contrasts of article-level ``value`` between groups of ``by``.
 
     ``mode="pairs"`` compares every pair of groups; ``mode="vs_rest"``
     compares each group with all other articles (used for outlets, where
     all pairs would be hundreds of tests). Groups with fewer than
     ``min_articles`` are left out. ``p_fdr`` is filled by :func:`adjust_fdr`.
+    ``target`` is ``'article'`` for overall tone or the actor the scores are about.
     """
+    stream = () if target == "article" else (target,)
     if mode not in ("pairs", "vs_rest"):
         raise ValueError(f"mode={mode!r}; allowed: 'pairs', 'vs_rest'")
     rows = []
@@ -139,8 +144,9 @@ def contrast_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", 
             if len(b) < min_articles:
                 continue
             stats_ = _contrast(a, b, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
-                               rng=group_rng(seed, by, ga, gb, instrument))
-            rows.append(dict(group_var=by, group_a=ga, group_b=gb, instrument=instrument, n_a=len(a), n_b=len(b),
+                               rng=group_rng(seed, by, ga, gb, instrument, *stream))
+            rows.append(dict(target=target, group_var=by, group_a=ga, group_b=gb, instrument=instrument,
+                             instrument_version=str(sc["instrument_version"].iloc[0]), n_a=len(a), n_b=len(b),
                              **stats_))
     if not rows:
         return tables.empty("sentiment_contrasts")

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis import actors, compare, config, datasets, ingest, io, prepare, sentiment, tables
+from analysis import (actor_sentiment, actors, compare, config, datasets, ingest, instruments, io, prepare,
+                      sentiment, tables)
 from analysis.config import StudyPaths
 from analysis.study import Study
 
@@ -118,16 +119,26 @@ def _run_prepare(study: Study, paths: StudyPaths) -> None:
     log.info("prepare: %d sentences", len(sentences))
 
 
+def _measure_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [paths.table("articles"), paths.table("sentences"), *instruments.training_files(study, paths)]
+
+
 def _run_measure(study: Study, paths: StudyPaths) -> None:
     articles = io.read_table(paths.table("articles"))
     sentences = io.read_table(paths.table("sentences"))
-    scores = sentiment.score_sentences(sentences)
+    scores = sentiment.score_sentences(sentences, scorers=instruments.sentence_instruments(study, paths))
     io.write_table(scores, paths.table("sentence_sentiment"))
     io.write_table(sentiment.aggregate_articles(scores, articles=articles), paths.table("article_sentiment"))
     matcher = actors.ActorMatcher(actors=study.actors).fit()
     mentions = actors.find_mentions(sentences, matcher=matcher)
     io.write_table(mentions, paths.table("actor_mentions"))
-    log.info("measure: %d sentences scored, %d actor mentions", len(scores), len(mentions))
+    fitted = instruments.actor_instruments(study) if len(mentions) else []
+    actor_scores = actor_sentiment.score_mentions(mentions, sentences, instruments=fitted)
+    io.write_table(actor_scores, paths.table("actor_sentiment"))
+    io.write_table(actor_sentiment.aggregate_articles(actor_scores, articles=articles),
+                   paths.table("article_actor_sentiment"))
+    log.info("measure: %d sentences scored by %s; %d actor mentions scored by %s", len(sentences),
+             ", ".join(study.sentiment.instruments), len(mentions), ", ".join(i.name for i in fitted) or "none")
 
 
 def _run_compare(study: Study, paths: StudyPaths) -> None:
@@ -141,13 +152,27 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     by_group = pd.concat(summaries, ignore_index=True) if summaries else tables.empty("sentiment_by_group")
     io.write_table(tables.validate(by_group, "sentiment_by_group"), paths.table("sentiment_by_group"))
 
-    contrasts = [
-        compare.contrast_groups(scores, by=g, mode="vs_rest" if g == "outlet" else "pairs", n_perm=c.n_perm, **opts)
-        for g in study.groups
-    ]
+    def contrasts_of(table, target):
+        return [compare.contrast_groups(table, by=g, mode="vs_rest" if g == "outlet" else "pairs", n_perm=c.n_perm,
+                                        target=target, **opts) for g in study.groups]
+
+    contrasts = contrasts_of(scores, "article")
+    actor_scores = io.read_table(paths.table("article_actor_sentiment")).merge(articles[["doc_id", "country"]],
+                                                                               on="doc_id")
+    actor_summaries = []
+    for actor, sub in actor_scores.groupby("actor", sort=True):
+        for g in study.groups:
+            actor_summaries.append(compare.summarize_groups(sub, by=g, target=actor, **opts).assign(actor=actor))
+        contrasts += contrasts_of(sub, actor)
+    by_actor = pd.concat(actor_summaries, ignore_index=True) if actor_summaries else \
+        tables.empty("actor_sentiment_by_group")
+    io.write_table(tables.validate(by_actor, "actor_sentiment_by_group"), paths.table("actor_sentiment_by_group"))
     contrasts = [x for x in contrasts if len(x)]
     table = pd.concat(contrasts, ignore_index=True) if contrasts else tables.empty("sentiment_contrasts")
     io.write_table(compare.adjust_fdr(table), paths.table("sentiment_contrasts"))
+    evidence = sentiment.sentiment_evidence(io.read_table(paths.table("sentence_sentiment")),
+                                            io.read_table(paths.table("sentences")))
+    io.write_table(evidence, paths.table("sentiment_evidence"))
 
     mentions = io.read_table(paths.table("actor_mentions"))
     coverage = compare.actor_coverage(articles, mentions, actors=[(a.name, a.type) for a in study.actors],
@@ -157,21 +182,36 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
 
 
 def _validate_inputs(study: Study, paths: StudyPaths) -> list[Path]:
-    return [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
+    files = [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
+    if study.actors and study.sentiment.actor_instruments:
+        files += [datasets.locate("newsmtsc", f, download=False) for f in ("train", "devtest_rw")]
+    return files + instruments.training_files(study, paths)
+
+
+def validate_sentiment(study: Study, paths: StudyPaths) -> tuple:
+    """Each of the study's instruments against human labels: (scores, NYT validity, NewsMTSC metrics)."""
+    import pandas as pd
+
+    from analysis import target_sentiment, validation
+
+    gold = datasets.load_vader_nyt(download=False)
+    scores = pd.concat([validation.score_gold(gold, scorer=s) for s in instruments.sentence_instruments(study, paths)],
+                       ignore_index=True)
+    nyt = validation.sentiment_validity(gold, scores, n_boot=study.compare.n_boot,
+                                        confidence=study.compare.confidence, seed=study.seed)
+    news = tables.empty("target_sentiment_validation")
+    if study.actors and study.sentiment.actor_instruments:
+        news = target_sentiment.evaluate_on_newsmtsc(instruments=study.sentiment.actor_instruments)
+    return scores, nyt, tables.validate(news, "target_sentiment_validation")
 
 
 def _run_validate(study: Study, paths: StudyPaths) -> None:
-    from analysis import validation
-
-    gold = datasets.load_vader_nyt(download=False)
-    scores = validation.score_gold(gold)
+    scores, nyt, news = validate_sentiment(study, paths)
     io.write_table(scores, paths.table("validation_scores"))
-    table = validation.sentiment_validity(gold, scores, n_boot=study.compare.n_boot,
-                                          confidence=study.compare.confidence, seed=study.seed)
-    io.write_table(table, paths.table("sentiment_validation"))
-    first = table.iloc[0]
-    log.info("validate: %s vs human mean r = %.3f on %d NYT sentences", first["instrument"], first["pearson_r"],
-             first["n_units"])
+    io.write_table(nyt, paths.table("sentiment_validation"))
+    io.write_table(news, paths.table("target_sentiment_validation"))
+    for r in nyt.loc[(nyt["level"] == "sentence") & (nyt["instrument"] != "one human rater")].itertuples():
+        log.info("validate: %s vs human mean r = %.3f on %d NYT sentences", r.instrument, r.pearson_r, r.n_units)
 
 
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
@@ -205,17 +245,21 @@ STAGES: dict[str, Stage] = {
               _tables("articles_raw"), _tables("articles", "cleaning_log"), _run_clean, lambda s: None),
         Stage("prepare", "split articles into sentences with character offsets",
               _tables("articles"), _tables("sentences"), _run_prepare, lambda s: None),
-        Stage("measure", "score sentence sentiment (VADER) and find actor mentions",
-              _tables("articles", "sentences"),
-              _tables("sentence_sentiment", "article_sentiment", "actor_mentions"), _run_measure,
-              lambda s: s.actors),
+        Stage("measure", "score sentence sentiment with each instrument, find actor mentions and the sentiment "
+              "toward each actor",
+              _measure_inputs,
+              _tables("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
+                      "article_actor_sentiment"), _run_measure,
+              lambda s: (s.actors, s.sentiment)),
         Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
-              _tables("articles", "article_sentiment", "actor_mentions"),
-              _tables("sentiment_by_group", "sentiment_contrasts", "actor_coverage", "articles_by_period"),
+              _tables("articles", "sentences", "sentence_sentiment", "article_sentiment", "actor_mentions",
+                      "article_actor_sentiment"),
+              _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
+                      "actor_coverage", "articles_by_period"),
               _run_compare, lambda s: (s.groups, s.compare, s.seed, s.actors)),
-        Stage("validate", "check sentence sentiment against human ratings (VADER NYT ground truth)",
-              _validate_inputs, _tables("validation_scores", "sentiment_validation"), _run_validate,
-              lambda s: (s.compare, s.seed)),
+        Stage("validate", "check each sentiment instrument against human labels (VADER NYT, NewsMTSC devtest_rw)",
+              _validate_inputs, _tables("validation_scores", "sentiment_validation", "target_sentiment_validation"),
+              _run_validate, lambda s: (s.compare, s.seed, s.sentiment, bool(s.actors))),
         Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
               _report_inputs, _report_outputs, _run_report),
     ]

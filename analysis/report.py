@@ -32,8 +32,12 @@ log = logging.getLogger("analysis")
 _nbclient_log = logging.getLogger("analysis.nbclient")
 _nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines duplicate ours
 
-REPORT_TABLES = ["articles", "cleaning_log", "article_sentiment", "sentiment_by_group", "sentiment_contrasts",
-                 "actor_coverage", "articles_by_period", "sentiment_validation", "validation_scores"]
+REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
+                 "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group",
+                 "articles_by_period", "sentiment_validation", "validation_scores", "target_sentiment_validation"]
+# Tables split in two CSV files for readers: rows for outlets, rows for the other groupings.
+_SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
+                    "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group")}
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
 _published: list[str] = []
@@ -64,6 +68,20 @@ def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(plot.name + "\n")
     return plot
+
+
+def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str) -> pd.DataFrame:
+    """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's."""
+    paths = config.study_paths(study)
+    _published.append(name)
+    io.write_if_changed(paths.figures / f"{name}.html", table.to_html(index=False, border=0, escape=True).encode())
+    sidecar = {"name": name, "caption": caption, "kind": "table",
+               "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
+    io.write_if_changed(paths.figures / f"{name}.json", (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
+    if log := os.environ.get(RUN_LOG_ENV):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+    return table
 
 
 def _inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.NotebookNode:
@@ -125,9 +143,9 @@ def export_tables(paths: StudyPaths) -> list[Path]:
             df = df[["doc_id", "outlet", "outlet_type", "leaning", "leaning_source", "published", "url", "source",
                      "source_id", "language", "original_outlet", "extractor", "n_chars_removed", "canonical_doc_id",
                      "is_duplicate", "quality_flags"]]
-        if name == "sentiment_by_group":
+        if name in _SPLIT_BY_OUTLET:
             outlet = df["group_var"] == "outlet"
-            for subset, stem in ((df[outlet], "sentiment_by_outlet"), (df[~outlet], "sentiment_by_group")):
+            for subset, stem in zip((df[outlet], df[~outlet]), _SPLIT_BY_OUTLET[name]):
                 io.write_csv(subset, paths.tables / f"{stem}.csv")
                 written.append(paths.tables / f"{stem}.csv")
             continue
@@ -183,7 +201,8 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
         _collection_line(paths),
         "<h2>Figures</h2>",
     ]
-    for i, s in enumerate(sidecars, start=1):
+    n_tables = 0
+    for i, s in enumerate((s for s in sidecars if s.get("kind") != "table"), start=1):
         name = e(s["name"])
         parts.append(
             f'<figure id="{name}"><img src="figures/{name}.png" alt="{name}">'
@@ -191,6 +210,11 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
             f'[<a href="figures/{name}.svg">SVG</a> · <a href="figures/{name}.pdf">PDF</a> · '
             f'notebook <a href="notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]</figcaption></figure>'
         )
+    for s in (s for s in sidecars if s.get("kind") == "table"):
+        n_tables += 1
+        fragment = (paths.figures / f"{s['name']}.html").read_text(encoding="utf-8")
+        parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {n_tables}.</strong> {e(s["caption"])}</p>'
+                     f'<div style="font-size:.8rem">{fragment}</div></section>')
     parts.append("<h2>Tables</h2><ul>")
     for p in io.list_files(paths.tables, "*.csv"):
         parts.append(f'<li><a href="tables/{e(p.name)}">{e(p.name)}</a></li>')

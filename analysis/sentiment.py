@@ -48,27 +48,70 @@ class VaderScorer(TransformerMixin, BaseEstimator):
         return np.array(["compound", "pos", "neu", "neg"], dtype=object)
 
 
-def score_sentences(sentences: pd.DataFrame, *, scorer: VaderScorer | None = None) -> pd.DataFrame:
-    """The ``sentence_sentiment`` table: one row per sentence for the instrument."""
-    scorer = scorer if scorer is not None else VaderScorer().fit()
-    check_is_fitted(scorer)
-    scores = scorer.transform(sentences["text"]) if len(sentences) else np.empty((0, 4))
-    out = sentences[["doc_id", "sent_id", "outlet"]].copy()
-    out["instrument"] = scorer.name
-    out["instrument_version"] = scorer.version_
-    out[["compound", "pos", "neu", "neg"]] = scores
-    return tables.validate(out, "sentence_sentiment")
+def score_sentences(sentences: pd.DataFrame, *, scorers=None) -> pd.DataFrame:
+    """The ``sentence_sentiment`` table: one row per sentence and instrument.
+
+    ``scorers`` are fitted instruments (default: VADER); column 0 of each
+    one's ``transform`` is its polarity score in [-1, 1].
+    """
+    scorers = list(scorers) if scorers is not None else [VaderScorer().fit()]
+    frames = []
+    for scorer in scorers:
+        check_is_fitted(scorer)
+        out = sentences[["doc_id", "sent_id", "outlet"]].copy()
+        out["instrument"] = instrument_name(scorer)
+        out["instrument_version"] = scorer.version_
+        out["score"] = scorer.transform(sentences["text"])[:, 0] if len(sentences) else np.empty(0)
+        frames.append(out)
+    names = [instrument_name(s) for s in scorers]
+    if len(set(names)) != len(names):
+        raise ValueError(f"instrument names must be unique, got {names}")
+    return tables.validate(pd.concat(frames, ignore_index=True), "sentence_sentiment")
+
+
+def instrument_name(scorer) -> str:
+    """Dictionaries are named by the user (``name`` parameter); built-in instruments by their class."""
+    params = scorer.get_params(deep=False)
+    return params.get("name") or getattr(scorer, "name_", None) or type(scorer).name
 
 
 def aggregate_articles(sentence_scores: pd.DataFrame, *, articles: pd.DataFrame) -> pd.DataFrame:
-    """The ``article_sentiment`` table: mean sentence compound per article.
+    """The ``article_sentiment`` table: mean sentence score per article and instrument.
 
     Articles are the unit every comparison resamples, so each article counts
     once whatever its length.
     """
-    g = sentence_scores.groupby(["doc_id", "instrument"], sort=True)
-    agg = g.agg(n_sentences=("compound", "size"), sentiment=("compound", "mean"),
-                share_negative=("compound", lambda s: float((s <= NEGATIVE_THRESHOLD).mean()))).reset_index()
+    g = sentence_scores.groupby(["doc_id", "instrument", "instrument_version"], sort=True)
+    agg = g.agg(n_sentences=("score", "size"), sentiment=("score", "mean"),
+                share_negative=("score", lambda s: float((s <= NEGATIVE_THRESHOLD).mean()))).reset_index()
     attrs = articles[["doc_id", "outlet", "outlet_type", "leaning"]]
     out = agg.merge(attrs, on="doc_id", how="inner", validate="many_to_one")
     return tables.validate(out.astype({"n_sentences": "int64"}), "article_sentiment")
+
+
+def sentiment_evidence(sentence_scores: pd.DataFrame, sentences: pd.DataFrame, *, top: int = 5) -> pd.DataFrame:
+    """For each outlet and instrument, the sentences that pull its mean furthest from the corpus mean.
+
+    An outlet's mean is the mean over its articles of each article's mean
+    sentence score, so ``outlet mean - corpus mean`` splits exactly into one
+    term per sentence: ``(score - corpus mean) / (sentences in its article *
+    articles of the outlet)``. The sentences with the largest terms in the
+    direction of the outlet's deviation are the evidence a reader can check.
+    """
+    rows = []
+    for instrument, sc in sentence_scores.groupby("instrument", sort=True):
+        per_article = sc.groupby("doc_id")["score"].agg(["mean", "size"])
+        corpus_mean = per_article["mean"].mean()
+        n_articles = sc.groupby("outlet")["doc_id"].nunique()
+        sc = sc.assign(pull=(sc["score"] - corpus_mean)
+                       / (sc["doc_id"].map(per_article["size"]) * sc["outlet"].map(n_articles)))
+        for outlet, g in sc.groupby("outlet", sort=True):
+            direction = np.sign(g["pull"].sum()) or 1.0
+            best = g.assign(key=g["pull"] * direction).sort_values(["key", "doc_id", "sent_id"],
+                                                                   ascending=[False, True, True]).head(top)
+            rows.append(best.assign(rank=np.arange(1, len(best) + 1)))
+    if not rows:
+        return tables.empty("sentiment_evidence")
+    out = pd.concat(rows, ignore_index=True).merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"],
+                                                   how="left", validate="many_to_one")
+    return tables.validate(out.astype({"rank": "int64"}), "sentiment_evidence")

@@ -64,6 +64,32 @@ class CompareSettings:
     min_articles: int = 5
 
 
+# Built-in instruments; dictionaries add their own names (see [[sentiment.dictionaries]]).
+SENTENCE_INSTRUMENTS = ("vader", "news_ridge")
+ACTOR_INSTRUMENTS = ("target_logreg", "sentence_vader")
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """A user-supplied sentiment dictionary, read at run time (never bundled)."""
+
+    name: str
+    path: str | None = None  # relative to the project root
+    dataset: str | None = None  # or a registered dataset and its file key
+    file: str | None = None
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    signed: str | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class SentimentSettings:
+    instruments: tuple[str, ...] = ("vader",)
+    actor_instruments: tuple[str, ...] = ACTOR_INSTRUMENTS
+    dictionaries: tuple[Dictionary, ...] = ()
+
+
 @dataclass(frozen=True)
 class CollectSettings:
     """Politeness settings for web collection (see :class:`analysis.collect.FetchPolicy`)."""
@@ -90,6 +116,7 @@ class Study:
     sources: tuple[Source, ...] = ()
     actors: tuple[Actor, ...] = ()
     compare: CompareSettings = field(default_factory=CompareSettings)
+    sentiment: SentimentSettings = field(default_factory=SentimentSettings)
     collect: CollectSettings = field(default_factory=CollectSettings)
 
     def settings_hash(self) -> str:
@@ -107,8 +134,10 @@ class _Reader:
             self.fail(f"expected a table, got {type(table).__name__}")
         self.table = dict(table)
 
-    def fail(self, msg: str) -> None:
-        raise StudyConfigError(f"{self.path}: {self.where}: {msg}")
+    def fail(self, msg: str, *, value: str | None = None) -> None:
+        error = StudyConfigError(f"{self.path}: {self.where}: {msg}")
+        error.value = value  # lets parse_study add the line number where the value is written
+        raise error
 
     def get(self, key: str, types: type | tuple[type, ...], default: Any = ..., *, allowed: tuple | None = None) -> Any:
         if key not in self.table:
@@ -160,7 +189,7 @@ def _regexes(reader: _Reader, key: str) -> tuple[str, ...]:
         try:
             re.compile(p)
         except re.error as exc:
-            reader.fail(f"key {key!r}: pattern {p!r} is not a valid regular expression ({exc})")
+            reader.fail(f"key {key!r}: pattern {p!r} is not a valid regular expression ({exc})", value=p)
     return patterns
 
 
@@ -230,6 +259,46 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
     return Source(kind)
 
 
+def _parse_dictionary(path: Path, i: int, table: Any) -> Dictionary:
+    r = _Reader(path, f"sentiment.dictionaries[{i}]", table)
+    d = Dictionary(name=r.get("name", str), path=r.get("path", str, None), dataset=r.get("dataset", str, None),
+                   file=r.get("file", str, None), positive=r.strings("positive"), negative=r.strings("negative"),
+                   signed=r.get("signed", str, None),
+                   format=r.get("format", str, None, allowed=("dic", "csv", "tsv", "yaml", "yml")))
+    r.finish(["name", "path", "dataset", "file", "positive", "negative", "signed", "format"])
+    if (d.path is None) == (d.dataset is None) or (d.dataset is not None) != (d.file is not None):
+        r.fail("give either 'path' (a file relative to the project root) or 'dataset' and 'file'")
+    if not (d.positive or d.negative or d.signed):
+        r.fail(f"dictionary {d.name!r} needs 'positive' and 'negative' categories or a 'signed' category "
+               "to give a sentiment score")
+    if d.name in SENTENCE_INSTRUMENTS + ACTOR_INSTRUMENTS:
+        r.fail(f"dictionary name {d.name!r} is a built-in instrument; choose another name")
+    return d
+
+
+def _parse_sentiment(path: Path, table: Any) -> SentimentSettings:
+    r = _Reader(path, "[sentiment]", table)
+    dictionaries = tuple(_parse_dictionary(path, i, t) for i, t in enumerate(r.get("dictionaries", list, [])))
+    settings = SentimentSettings(instruments=r.strings("instruments", ("vader",)),
+                                 actor_instruments=r.strings("actor_instruments", ACTOR_INSTRUMENTS),
+                                 dictionaries=dictionaries)
+    r.finish(["instruments", "actor_instruments", "dictionaries"])
+    known = SENTENCE_INSTRUMENTS + tuple(d.name for d in dictionaries)
+    for name in settings.instruments:
+        if name not in known:
+            r.fail(f"key 'instruments' names {name!r}; allowed: {', '.join(known)} "
+                   "(a dictionary must be defined in [[sentiment.dictionaries]])")
+    for name in settings.actor_instruments:
+        if name not in ACTOR_INSTRUMENTS:
+            r.fail(f"key 'actor_instruments' names {name!r}; allowed: {', '.join(ACTOR_INSTRUMENTS)}")
+    if not settings.instruments:
+        r.fail("key 'instruments' must name at least one instrument")
+    names = [d.name for d in dictionaries]
+    if len(set(names)) != len(names):
+        r.fail("dictionary names must be unique")
+    return settings
+
+
 def _parse_actor(path: Path, i: int, table: Any) -> Actor:
     r = _Reader(path, f"actors[{i}]", table)
     actor = Actor(
@@ -244,12 +313,31 @@ def _parse_actor(path: Path, i: int, table: Any) -> Actor:
     return actor
 
 
+def _line_of(text: str, value: str) -> int | None:
+    """1-based line where a parsed string value is written (tomllib keeps no positions)."""
+    spellings = (json.dumps(value)[1:-1], value)  # basic-string escapes, then literal 'strings'
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(f'"{v}"' in line or f"'{v}'" in line for v in spellings):
+            return number
+    return None
+
+
 def parse_study(text: str, *, study_id: str, path: Path) -> Study:
     """Parse the text of a study.toml; ``path`` is only used in error messages."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise StudyConfigError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        return _parse_document(doc, study_id=study_id, path=path)
+    except StudyConfigError as exc:
+        line = _line_of(text, exc.value) if getattr(exc, "value", None) else None
+        if line is None:
+            raise
+        raise StudyConfigError(str(exc).replace(f"{path}: ", f"{path}:{line}: ", 1)) from None
+
+
+def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     top = _Reader(path, "top level", doc)
     s = _Reader(path, "[study]", top.get("study", dict))
     groups = s.strings("groups", ("outlet", "leaning", "outlet_type"))
@@ -288,6 +376,8 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
     if compare.min_articles < 2:
         c.fail("key 'min_articles' must be at least 2 (a CI needs two articles)")
 
+    sentiment = _parse_sentiment(path, top.get("sentiment", dict, {}))
+
     k = _Reader(path, "[collect]", top.get("collect", dict, {}))
     collect = CollectSettings(
         user_agent=k.get("user_agent", str, None),
@@ -308,8 +398,8 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
     names = [a.name for a in actors]
     if len(set(names)) != len(names):
         top.fail(f"actor names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}")
-    top.finish(["study", "compare", "collect", "sources", "actors"])
-    return Study(**settings, sources=sources, actors=actors, compare=compare, collect=collect)
+    top.finish(["study", "compare", "sentiment", "collect", "sources", "actors"])
+    return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, collect=collect)
 
 
 def check_study_id(study_id: str) -> str:
@@ -361,6 +451,21 @@ n_boot = 2000        # bootstrap resamples of articles
 n_perm = 5000        # permutations for contrast p-values
 confidence = 0.95
 min_articles = 5     # groups with fewer articles get no interval or contrast
+
+# Sentence sentiment instruments (the first is the one the main figures use):
+# "vader" (lexicon and rules), "news_ridge" (supervised, trained on news), or a
+# dictionary defined below. Actor-directed sentiment: "target_logreg" (trained
+# on NewsMTSC) and "sentence_vader" (the sentence's VADER score, the baseline).
+[sentiment]
+instruments = ["vader"]
+actor_instruments = ["target_logreg", "sentence_vader"]
+
+# A dictionary of your own (LIWC .dic, CSV or YAML), read at run time:
+# [[sentiment.dictionaries]]
+# name = "lsd"
+# path = "data/lexicons/lsd.dic"   # relative to the project root
+# positive = ["positive", "neg_negative"]
+# negative = ["negative", "neg_positive"]
 
 # Web collection politeness (used by `kind = "urls"` and `kind = "feed"` sources).
 # [collect]

@@ -22,11 +22,13 @@ train (groups = sentences) that chose the defaults. Run
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import time
 
 import numpy as np
 import pandas as pd
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -141,7 +143,19 @@ class TargetSentimentClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
         self.pipeline_ = self._build().fit(X, y)
         self.classes_ = self.pipeline_.classes_
+        digest = hashlib.sha256()
+        for text, start, end, label in zip(X["text"].astype(str), X["start"], X["end"], y, strict=True):
+            digest.update(f"{text}\x00{int(start)}\x00{int(end)}\x00{label}\x00".encode())
+        params = ",".join(f"{k}={v}" for k, v in sorted(self.get_params().items()))
+        self.version_ = (f"{self.name} train {len(y)} rows sha256 {digest.hexdigest()[:12]}; "
+                         f"scikit-learn {sklearn.__version__}; {params}")
         return self
+
+    def polarity(self, X) -> np.ndarray:
+        """P(positive) - P(negative) toward each mention, in [-1, 1]."""
+        proba = self.predict_proba(X)
+        classes = list(self.classes_)
+        return proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
@@ -157,6 +171,43 @@ class TargetSentimentClassifier(ClassifierMixin, BaseEstimator):
         return self.pipeline_.named_steps["features"].get_feature_names_out()
 
 
+class SentenceVaderBaseline(ClassifierMixin, BaseEstimator):
+    """The baseline as an estimator: every target in a sentence gets the sentence's VADER score.
+
+    Nothing is learned; ``fit`` loads the lexicon. Same interface as
+    :class:`TargetSentimentClassifier` (``predict``, ``polarity``).
+    """
+
+    name = "sentence_vader"
+
+    def fit(self, X=None, y=None) -> SentenceVaderBaseline:
+        self.scorer_ = VaderScorer().fit()
+        self.classes_ = np.array(LABELS, dtype=object)
+        self.version_ = f"{self.scorer_.version_}; thresholds +/-{POSITIVE_THRESHOLD}"
+        return self
+
+    def polarity(self, X) -> np.ndarray:
+        check_is_fitted(self, "scorer_")
+        texts = X["text"] if isinstance(X, pd.DataFrame) else X
+        return self.scorer_.transform(texts)[:, 0]
+
+    def predict(self, X) -> np.ndarray:
+        return _label(self.polarity(X))
+
+
+def _label(compound: np.ndarray) -> np.ndarray:
+    return np.where(compound >= POSITIVE_THRESHOLD, "positive",
+                    np.where(compound <= NEGATIVE_THRESHOLD, "negative", "neutral")).astype(object)
+
+
+def fit_default() -> TargetSentimentClassifier:
+    """The target-aware model the pipeline uses: defaults, trained on all of NewsMTSC train."""
+    from analysis.datasets import load_newsmtsc
+
+    train = load_newsmtsc("train")
+    return TargetSentimentClassifier().fit(train, train["label"])
+
+
 def sentence_vader_baseline(X, *, scorer: VaderScorer | None = None) -> np.ndarray:
     """The simple baseline: the whole sentence's VADER compound, given to the target.
 
@@ -166,9 +217,7 @@ def sentence_vader_baseline(X, *, scorer: VaderScorer | None = None) -> np.ndarr
     """
     texts = X["text"] if isinstance(X, pd.DataFrame) else X
     scorer = scorer if scorer is not None else VaderScorer().fit()
-    compound = scorer.transform(texts)[:, 0]
-    return np.where(compound >= POSITIVE_THRESHOLD, "positive",
-                    np.where(compound <= NEGATIVE_THRESHOLD, "negative", "neutral")).astype(object)
+    return _label(scorer.transform(texts)[:, 0])
 
 
 def classification_metrics(y_true, y_pred, *, instrument: str) -> pd.DataFrame:
@@ -183,8 +232,9 @@ def classification_metrics(y_true, y_pred, *, instrument: str) -> pd.DataFrame:
     return out.astype({"value": "float64", "n": "int64"})
 
 
-def evaluate_on_newsmtsc(*, model: TargetSentimentClassifier | None = None) -> pd.DataFrame:
-    """Train on NewsMTSC train, score both instruments on devtest_rw.
+def evaluate_on_newsmtsc(*, model: TargetSentimentClassifier | None = None,
+                         instruments: tuple[str, ...] = ("target_logreg", "sentence_vader")) -> pd.DataFrame:
+    """Train on NewsMTSC train, score the requested instruments on devtest_rw.
 
     Long format, one row per instrument and metric: ``dataset`` (newsmtsc),
     ``split`` (devtest_rw), ``instrument`` (target_logreg or
@@ -194,13 +244,17 @@ def evaluate_on_newsmtsc(*, model: TargetSentimentClassifier | None = None) -> p
     """
     from analysis.datasets import load_newsmtsc
 
-    train, test = load_newsmtsc("train"), load_newsmtsc("devtest_rw")
-    model = model if model is not None else TargetSentimentClassifier()
-    model.fit(train, train["label"])
-    out = pd.concat([
-        classification_metrics(test["label"], model.predict(test), instrument=TargetSentimentClassifier.name),
-        classification_metrics(test["label"], sentence_vader_baseline(test), instrument="sentence_vader"),
-    ], ignore_index=True)
+    test = load_newsmtsc("devtest_rw")
+    parts = []
+    if TargetSentimentClassifier.name in instruments:
+        train = load_newsmtsc("train")
+        model = model if model is not None else TargetSentimentClassifier()
+        model.fit(train, train["label"])
+        parts.append(classification_metrics(test["label"], model.predict(test), instrument=model.name))
+    if SentenceVaderBaseline.name in instruments:
+        parts.append(classification_metrics(test["label"], sentence_vader_baseline(test),
+                                             instrument=SentenceVaderBaseline.name))
+    out = pd.concat(parts, ignore_index=True)
     out.insert(0, "split", "devtest_rw")
     out.insert(0, "dataset", "newsmtsc")
     return out

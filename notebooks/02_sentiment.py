@@ -10,8 +10,8 @@
 
 # %% [markdown]
 # # Sentiment by outlet and by group
-# Sentence-level VADER compound scores, averaged per article; intervals
-# resample articles, never sentences.
+# Sentence scores from each instrument in `study.toml`, averaged per article;
+# intervals resample articles, never sentences.
 
 # %% tags=["parameters"]
 study = "entity-list"
@@ -20,16 +20,34 @@ study = "entity-list"
 from analysis import figures, report
 
 t = report.load_tables(study)
+primary = t.study.sentiment.instruments[0]
+min_articles = t.study.compare.min_articles
 
 # %% [markdown]
-# ## By outlet
+# ## By outlet, every instrument (forest plot)
 
 # %%
-report.publish(figures.sentiment_by_outlet(t.sentiment_by_group, seed=t.study.seed), study=study)
+report.publish(figures.sentiment_by_outlet(t.sentiment_by_group, seed=t.study.seed,
+                                           instruments=t.study.sentiment.instruments), study=study)
 
 # %% [markdown]
 # ## By leaning and outlet type, with FDR-controlled contrasts
 
 # %%
-report.publish(figures.sentiment_by_group(t.sentiment_by_group, t.sentiment_contrasts, seed=t.study.seed),
-               study=study)
+report.publish(figures.sentiment_by_group(t.sentiment_by_group, t.sentiment_contrasts, seed=t.study.seed,
+                                          instrument=primary), study=study)
+
+# %% [markdown]
+# ## Distribution of sentence scores
+
+# %%
+report.publish(figures.sentence_score_distribution(t.sentence_sentiment, instrument=primary,
+                                                   min_articles=min_articles), study=study)
+
+# %% [markdown]
+# ## The sentences behind each outlet's score
+
+# %%
+evidence, caption = figures.sentiment_evidence_table(t.sentiment_evidence, t.sentiment_by_group,
+                                                     instrument=primary, min_articles=min_articles)
+report.publish_table("sentiment_evidence", evidence, caption=caption, study=study)

@@ -9,8 +9,10 @@
 # ---
 
 # %% [markdown]
-# # Actor mentions by outlet
-# Which actors each outlet's coverage names, as a share of its articles.
+# # Actors: who is mentioned, and how each outlet speaks about them
+# Mentions are matched by the aliases and patterns in `study.toml`; sentiment
+# toward an actor is read from the sentences that mention it, by the
+# target-aware model and by the sentence-VADER baseline side by side.
 
 # %% tags=["parameters"]
 study = "entity-list"
@@ -19,9 +21,24 @@ study = "entity-list"
 from analysis import figures, report
 
 t = report.load_tables(study)
+min_articles = t.study.compare.min_articles
 
 # %% [markdown]
 # ## Share of articles mentioning each actor
 
 # %%
 report.publish(figures.actor_coverage(t.actor_coverage), study=study)
+
+# %% [markdown]
+# ## Sentiment toward each actor: target-aware model
+
+# %%
+report.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="target_logreg",
+                                               seed=t.study.seed, min_articles=min_articles), study=study)
+
+# %% [markdown]
+# ## The same with the sentence-VADER baseline
+
+# %%
+report.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="sentence_vader",
+                                               seed=t.study.seed, min_articles=min_articles), study=study)

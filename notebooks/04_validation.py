@@ -10,8 +10,8 @@
 
 # %% [markdown]
 # # Validation against human coders
-# How well the automatic sentiment measure agrees with human ratings of news
-# sentences, next to how well one human agrees with the others.
+# How well each automatic sentiment instrument agrees with human judgements
+# of news sentences, next to how well one human agrees with the others.
 
 # %% tags=["parameters"]
 study = "entity-list"
@@ -22,10 +22,17 @@ from analysis import figures, report
 t = report.load_tables(study)
 
 # %% [markdown]
-# ## Sentence sentiment against the VADER NYT ground truth
+# ## Sentence sentiment against the VADER NYT ground truth, one panel per instrument
 
 # %%
-report.publish(figures.sentiment_validity(t.validation_scores, t.sentiment_validation), study=study)
+report.publish(figures.sentiment_validity(t.validation_scores, t.sentiment_validation,
+                                          instruments=t.study.sentiment.instruments), study=study)
+
+# %% [markdown]
+# ## Sentiment toward a target: NewsMTSC devtest_rw
+
+# %%
+report.publish(figures.target_sentiment_validity(t.target_sentiment_validation), study=study)
 
 # %%
 t.sentiment_validation

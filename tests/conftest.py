@@ -57,6 +57,10 @@ n_boot = 200
 n_perm = 200
 min_articles = 2
 
+# The baseline only: the target-aware model trains for ~30 s (tested on real data in test_default_study).
+[sentiment]
+actor_instruments = ["sentence_vader"]
+
 [[sources]]
 kind = "imports"
 

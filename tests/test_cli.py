@@ -6,6 +6,8 @@ import hashlib
 import subprocess
 import sys
 
+import pandas as pd
+import pytest
 
 from analysis import config, pipeline
 from analysis.cli import main
@@ -130,3 +132,17 @@ def test_every_subcommand_has_help():
 def test_unknown_study_is_one_line_error(project, capsys):
     assert main(["measure", "ghost"]) == 2
     assert "no such study file; create one with `python -m analysis init ghost`" in _one_line_error(capsys)
+
+
+def test_validate_sentiment_writes_long_table_and_summary(tiny_study, capsys):
+    assert main(["-q", "validate", "sentiment", "--study", "tiny"]) == 0
+    out = config.validation_reports() / "sentiment.csv"
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["dataset", "split", "instrument", "metric", "value", "n"]
+    assert set(table["instrument"]) == {"vader", "one human rater", "sentence_vader"}
+    r = table.query("instrument == 'vader' and split == 'sentences' and metric == 'pearson_r'")
+    assert r["value"].iloc[0] == pytest.approx(0.503, abs=0.001) and r["n"].iloc[0] == 5190
+    f1 = table.query("instrument == 'sentence_vader' and metric == 'macro_f1'")
+    assert f1["value"].iloc[0] == pytest.approx(0.512, abs=0.001) and f1["n"].iloc[0] == 1146
+    summary = out.with_suffix(".md").read_text()
+    assert summary in capsys.readouterr().out and "| vader | sentences | 5,190 | 0.503" in summary

@@ -60,7 +60,7 @@ def test_hedges_g_known_value():
 def _scores(values: dict[str, list[float]]) -> pd.DataFrame:
     rows = [(f"{g}{i}", g, v) for g, vs in values.items() for i, v in enumerate(vs)]
     df = pd.DataFrame(rows, columns=["doc_id", "leaning", "sentiment"])
-    return df.assign(instrument="vader", n_sentences=3, outlet=df["leaning"])
+    return df.assign(instrument="vader", instrument_version="vader test", n_sentences=3, outlet=df["leaning"])
 
 
 def test_permutation_p_matches_exact_enumeration():
@@ -80,7 +80,8 @@ def test_permutation_p_matches_exact_enumeration():
 
 
 def test_fdr_is_benjamini_hochberg():
-    table = pd.DataFrame({"group_var": "g", "group_a": list("abcd"), "group_b": "z", "instrument": "v",
+    table = pd.DataFrame({"target": "article", "group_var": "g", "group_a": list("abcd"), "group_b": "z",
+                          "instrument": "v", "instrument_version": "v1",
                           "n_a": 5, "n_b": 5, "diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "effect_size": 0.0,
                           "p_perm": [0.01, 0.04, 0.03, 0.005], "p_fdr": np.nan})
     assert compare.adjust_fdr(table)["p_fdr"].tolist() == pytest.approx([0.02, 0.04, 0.04, 0.02])

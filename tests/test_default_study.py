@@ -56,8 +56,13 @@ def test_report_has_figures_with_n_and_method(default_run):
     assert index.count("<figure") >= 3
     assert "percentile bootstrap over articles" in index and "Benjamini-Hochberg" in index
     for name in ("sentiment_by_outlet.csv", "sentiment_by_group.csv", "sentiment_contrasts.csv",
-                 "actor_coverage.csv", "articles_by_period.csv"):
+                 "actor_sentiment_by_outlet.csv", "actor_coverage.csv", "articles_by_period.csv",
+                 "sentiment_evidence.csv"):
         assert (paths.tables / name).exists()
+    for figure in ("sentiment_by_outlet", "actor_sentiment_target_logreg", "actor_sentiment_sentence_vader",
+                   "sentence_score_distribution", "sentiment_validity", "target_sentiment_validity"):
+        assert f'<figure id="{figure}">' in index, figure
+    assert '<section id="sentiment_evidence">' in index and "pull = (score - corpus mean)" in index
     assert "text" not in pd.read_csv(paths.tables / "articles.csv").columns  # publisher text stays out
 
 
@@ -74,12 +79,38 @@ def test_readme_numbers_match_a_fresh_run(default_run):
     articles = pd.read_parquet(paths.table("articles"))
     assert f"**{len(articles)} articles from {articles['outlet'].nunique()} outlets**" in readme
     contrasts = pd.read_parquet(paths.table("sentiment_contrasts"))
-    assert f"none of the {len(contrasts)} outlet" in readme and (contrasts["p_fdr"] >= 0.05).all()
+    assert f"None of the {len(contrasts)} contrasts" in readme and (contrasts["p_fdr"] >= 0.05).all()
     assert f"smallest adjusted p = {contrasts['p_fdr'].min():.2f}" in readme
     v = pd.read_parquet(paths.table("sentiment_validation")).set_index(["instrument", "level"])
-    for key in [("vader", "sentence"), ("vader", "article"), ("one human rater", "sentence")]:
+    for key in [(i, level) for i in ("vader", "news_ridge", "mfd2_moral_valence") for level in ("sentence", "article")] \
+            + [("one human rater", "sentence")]:
         r = v.loc[key]
-        assert f"r = {r['pearson_r']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]" in readme, key
+        text = f"r = {r['pearson_r']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}]".replace("-", "−")
+        assert text in readme, key
+    news = pd.read_parquet(paths.table("target_sentiment_validation")).set_index(["instrument", "metric"])["value"]
+    for instrument in ("target_logreg", "sentence_vader"):
+        assert f"| {news[(instrument, 'macro_f1')]:.3f} | {news[(instrument, 'accuracy')]:.3f} |" in readme
+
+
+def test_issue_goals_target_model_and_best_sentence_instrument(default_run):
+    paths, _ = default_run
+    news = pd.read_parquet(paths.table("target_sentiment_validation")).set_index(["instrument", "metric"])["value"]
+    assert news[("target_logreg", "macro_f1")] - news[("sentence_vader", "macro_f1")] >= 0.10
+    v = pd.read_parquet(paths.table("sentiment_validation")).set_index(["instrument", "level"])["pearson_r"]
+    assert v[("news_ridge", "sentence")] > v[("vader", "sentence")]
+
+
+def test_every_sentiment_row_names_its_instrument_version(default_run):
+    paths, _ = default_run
+    for name in ("sentence_sentiment", "article_sentiment", "actor_sentiment", "sentiment_by_group",
+                 "actor_sentiment_by_group", "sentiment_contrasts"):
+        df = pd.read_parquet(paths.table(name))
+        versions = df.groupby("instrument")["instrument_version"].unique()
+        assert (versions.map(len) == 1).all(), name
+    versions = pd.read_parquet(paths.table("sentence_sentiment")).groupby("instrument")["instrument_version"].first()
+    assert versions["vader"].startswith("vaderSentiment 3.3.2 lexicon ")
+    assert versions["news_ridge"].startswith("news_ridge trained on nyt+newsmtsc")
+    assert versions["mfd2_moral_valence"].startswith("mfd2_moral_valence ")
 
 
 def test_ci_runs_the_readme_test_command():

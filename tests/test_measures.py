@@ -51,6 +51,7 @@ def test_score_and_aggregate_articles_weight_each_article_once():
                           "text": [SENTENCES[0], SENTENCES[2], SENTENCES[2], SENTENCES[1]]})
     scored = score_sentences(sents)
     tables.validate(scored, "sentence_sentiment")
+    assert scored["score"].tolist() == pytest.approx([0.8316, 0.0, 0.0, scored["score"].iloc[3]], abs=1e-4)
     assert scored["instrument_version"].str.startswith("vaderSentiment 3.3.2 lexicon ").all()
     articles = pd.DataFrame({"doc_id": ["a", "b"], "outlet": "X", "outlet_type": "wire", "leaning": "center"})
     agg = aggregate_articles(scored, articles=articles).set_index("doc_id")
@@ -60,8 +61,9 @@ def test_score_and_aggregate_articles_weight_each_article_once():
 
 def test_actor_matcher_whole_words_any_case_and_patterns():
     m = ActorMatcher(actors=ACTORS).fit()
-    assert m.find("the commerce department and the U.S. said") == [("US government", "government", 2, "commerce department")]
-    assert m.find("Xi met officials in BEIJING") == [("Chinese government", "government", 2, "Xi")]
+    assert m.find("the commerce department and the U.S. said") == [
+        ("US government", "government", 2, "commerce department", 4, 23)]
+    assert m.find("Xi met officials in BEIJING") == [("Chinese government", "government", 2, "Xi", 0, 2)]
     assert m.find("Xinjiang and the USSR") == []  # 'Xi' pattern is whole-word; 'U.S.' is not 'USSR'
 
 
@@ -71,4 +73,7 @@ def test_find_mentions_table():
     out = find_mentions(sents, matcher=ActorMatcher(actors=ACTORS).fit())
     tables.validate(out, "actor_mentions")
     assert sorted(out["actor"]) == ["Chinese government", "US government"]
+    spans = out.set_index("actor")
+    assert sents.loc[0, "text"][spans.loc["US government", "start"]:spans.loc["US government", "end"]] == \
+        "Commerce Department"
     assert find_mentions(sents.iloc[1:], matcher=ActorMatcher(actors=ACTORS).fit()).empty

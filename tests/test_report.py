@@ -9,7 +9,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import figures, io
+from analysis import figures, io, tables
 from conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -85,3 +85,34 @@ def test_written_files_get_umask_mode_not_0600(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_readme_lists_every_table_with_its_key_and_columns():
+    readme = (REPO / "README.md").read_text()
+    for s in tables.SCHEMAS.values():
+        assert f"| `{s.name}` | {s.layer} | `{', '.join(s.key)}` | {', '.join(s.names)} |" in readme, s.name
+
+
+def test_actor_heatmap_stars_cells_whose_interval_excludes_zero():
+    rows = [("Huawei", "A", 6, -0.4, -0.6, -0.2), ("Huawei", "B", 5, 0.1, -0.1, 0.3), ("ZTE", "A", 2, 0.5, None, None),
+            ("ZTE", "B", 5, 0.3, 0.1, 0.5)]
+    table = pd.DataFrame(rows, columns=["actor", "group", "n_articles", "mean", "ci_low", "ci_high"]).assign(
+        group_var="outlet", instrument="target_logreg", instrument_version="v", n_sentences=9, sd=0.1,
+        ci_method="95% expanded percentile bootstrap over articles")
+    plot = figures.actor_sentiment_heatmap(table, instrument="target_logreg", seed=3, min_articles=5)
+    texts = sorted(t.get_text() for t in plot.figure.axes[0].texts)
+    assert texts == sorted(["-0.40*\n6", "+0.10\n5", "+0.50\n2", "+0.30*\n5"])
+    assert "2 outlets" in plot.caption and "seed 3" in plot.caption and "excludes zero" in plot.caption
+
+
+def test_evidence_table_shows_top_sentences_of_outlets_with_enough_articles():
+    by_group = pd.DataFrame({"group_var": "outlet", "group": ["A", "B"], "instrument": "vader",
+                             "n_articles": [5, 2], "mean": [-0.2, 0.3]})
+    evidence = pd.DataFrame({"outlet": ["A", "A", "A", "B"], "instrument": "vader", "rank": [1, 2, 3, 1],
+                             "doc_id": ["d1", "d2", "d1", "d9"], "sent_id": [4, 0, 2, 1],
+                             "score": [-0.9, -0.7, -0.5, 0.9], "pull": [-0.05, -0.03, -0.01, 0.2],
+                             "text": ["bad", "worse", "meh", "good"]})
+    shown, caption = figures.sentiment_evidence_table(evidence, by_group, instrument="vader", min_articles=5, top=2)
+    assert shown["sentence"].tolist() == ["bad", "worse"] and shown["article"].tolist() == ["d1#4", "d2#0"]
+    assert shown["outlet"].iloc[0] == "A (mean -0.200, n=5)"
+    assert "at least 5 articles (1 outlet)" in caption and "pull = (score - corpus mean)" in caption

@@ -54,6 +54,17 @@ def test_dates_accept_toml_dates_and_strings():
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allside"\n', "sources[0]: key 'dataset' is 'allside'; allowed: allsides"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nfile = "article"\n', "key 'file' is 'article'; allowed: articles, china_subset"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "files"\ndataset = "nope"\noutlet = "X"\n', "key 'dataset' is 'nope'; allowed: seed"),
+    (MINIMAL + '[sentiment]\ninstruments = ["vader", "liwc"]\n', "[sentiment]: key 'instruments' names 'liwc'; allowed: vader"),
+    (MINIMAL + '[sentiment]\nactor_instruments = ["bert"]\n', "key 'actor_instruments' names 'bert'"),
+    (MINIMAL + '[sentiment]\ninstruments = []\n', "must name at least one instrument"),
+    (MINIMAL + '[sentiment]\n[[sentiment.dictionaries]]\nname = "d"\npath = "x.dic"\n',
+     "sentiment.dictionaries[0]: dictionary 'd' needs 'positive' and 'negative' categories or a 'signed'"),
+    (MINIMAL + '[sentiment]\n[[sentiment.dictionaries]]\nname = "d"\npositive = ["p"]\n',
+     "give either 'path' (a file relative to the project root) or 'dataset' and 'file'"),
+    (MINIMAL + '[sentiment]\n[[sentiment.dictionaries]]\nname = "vader"\npath = "x.dic"\nsigned = "v"\n',
+     "dictionary name 'vader' is a built-in instrument"),
+    (MINIMAL + '[sentiment]\n[[sentiment.dictionaries]]\nname = "d"\npath = "x.dic"\nsigned = "v"\nformat = "xls"\n',
+     "key 'format' is 'xls'; allowed: dic, csv"),
 ])
 def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     with pytest.raises(StudyConfigError) as err:
@@ -62,6 +73,26 @@ def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     assert str(P) in message
     assert expected in message
     assert "\n" not in message
+
+
+def test_invalid_actor_pattern_names_file_and_line():
+    text = (MINIMAL + '\n[[actors]]\nname = "US"\ntype = "government"\naliases = ["US"]\n'
+            'patterns = ["\\\\bU\\\\.S\\\\.", "(?P<x>a"]\n')
+    with pytest.raises(StudyConfigError) as err:
+        parse_study(text, study_id="x", path=P)
+    line = text.splitlines().index('patterns = ["\\\\bU\\\\.S\\\\.", "(?P<x>a"]') + 1
+    assert str(err.value).startswith(f"{P}:{line}: actors[0]: key 'patterns': pattern '(?P<x>a' is not a valid")
+
+
+def test_sentiment_settings_with_a_dictionary():
+    s = parse_study(MINIMAL + '[sentiment]\ninstruments = ["mfd", "vader"]\nactor_instruments = ["sentence_vader"]\n'
+                    '[[sentiment.dictionaries]]\nname = "mfd"\ndataset = "emfd"\nfile = "mfd2"\n'
+                    'positive = ["*.virtue"]\nnegative = ["*.vice"]\n', study_id="x", path=P)
+    assert s.sentiment.instruments == ("mfd", "vader")
+    assert s.sentiment.actor_instruments == ("sentence_vader",)
+    (d,) = s.sentiment.dictionaries
+    assert (d.dataset, d.file, d.positive, d.negative, d.path) == ("emfd", "mfd2", ("*.virtue",), ("*.vice",), None)
+    assert parse_study(MINIMAL, study_id="x", path=P).sentiment.instruments == ("vader",)
 
 
 def test_skeleton_parses_and_uses_imports():

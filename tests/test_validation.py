@@ -49,3 +49,22 @@ def test_vader_on_nyt_ground_truth(monkeypatch):
     ceiling = table.loc[("one human rater", "sentence")]
     assert ceiling["n_units"] == 5190 * 20 and ceiling["pearson_r"] > sent["pearson_r"]
     assert isinstance(gold["ratings"].iloc[0], list) and pd.notna(gold["human_mean"]).all()
+
+
+def test_long_table_and_summary_carry_every_number():
+    nyt = pd.DataFrame({"instrument": ["vader", "vader", "one human rater"], "level": ["sentence", "article", "sentence"],
+                        "comparison": "x", "n_units": [10, 4, 200], "n_articles": [4, 4, 4],
+                        "pearson_r": [0.5, 0.6, 0.7], "ci_low": [0.4, 0.5, 0.69], "ci_high": [0.55, 0.7, 0.71],
+                        "spearman_rho": [0.45, 0.58, 0.66], "ci_method": "m"})
+    news = pd.DataFrame({"dataset": "newsmtsc", "split": "devtest_rw", "instrument": ["t"] * 5,
+                         "metric": ["macro_f1", "accuracy", "f1_negative", "f1_neutral", "f1_positive"],
+                         "value": [0.61, 0.62, 0.63, 0.64, 0.65], "n": [9, 9, 3, 3, 3]})
+    long = validation.long_table(nyt, news)
+    assert list(long.columns) == ["dataset", "split", "instrument", "metric", "value", "n"]
+    assert len(long) == 3 * 4 + 5
+    row = long.loc[(long["instrument"] == "vader") & (long["split"] == "article means")
+                   & (long["metric"] == "pearson_r_ci_high")].iloc[0]
+    assert (row["value"], row["n"]) == (0.7, 4)
+    text = validation.summary_markdown(long)
+    assert "| vader | sentences | 10 | 0.500 [0.400, 0.550] | 0.450 |" in text
+    assert "| t | 0.610 | 0.620 | 0.630 | 0.640 | 0.650 |" in text and "9 targets" in text
