@@ -420,6 +420,10 @@ def load_study(paths: StudyPaths) -> Study:
     registry = paths.resolve(study.outlets)
     if not registry.exists():
         raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")
+    for i, d in enumerate(study.sentiment.dictionaries):
+        if d.path is not None and not paths.resolve(d.path).exists():
+            raise StudyConfigError(f"{paths.study_file}: sentiment.dictionaries[{i}]: key 'path' points to "
+                                   f"{paths.resolve(d.path)}, which does not exist")
     for i, src in enumerate(study.sources):
         if src.kind in ("files", "urls", "html", "feed") and src.path and not paths.resolve(src.path).exists():
             raise StudyConfigError(f"{paths.study_file}: sources[{i}]: key 'path' points to {paths.resolve(src.path)}, which does not exist")

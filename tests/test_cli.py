@@ -146,3 +146,25 @@ def test_validate_sentiment_writes_long_table_and_summary(tiny_study, capsys):
     assert f1["value"].iloc[0] == pytest.approx(0.512, abs=0.001) and f1["n"].iloc[0] == 1146
     summary = out.with_suffix(".md").read_text()
     assert summary in capsys.readouterr().out and "| vader | sentences | 5,190 | 0.503" in summary
+
+
+def test_malformed_dictionary_is_one_line_error_naming_file_and_line(tiny_study, capsys):
+    lexicon = tiny_study.root / "data" / "lexicons" / "tone.dic"
+    lexicon.parent.mkdir(parents=True)
+    lexicon.write_text("%\n1\tpositive\n2\tnegative\n%\ngood\t1\nbad\t3\n", encoding="utf-8")
+    text = tiny_study.study_file.read_text().replace(
+        '[sentiment]\n', '[sentiment]\ninstruments = ["vader", "tone"]\n')
+    text += ('\n[[sentiment.dictionaries]]\nname = "tone"\npath = "data/lexicons/tone.dic"\n'
+             'positive = ["positive"]\nnegative = ["negative"]\n')
+    tiny_study.study_file.write_text(text)
+    assert main(["run", "tiny"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("error: ") and f"{lexicon}:6:" in last and "'3'" in last
+    assert tiny_study.table("sentences").exists()  # earlier stages' results are kept
+    lexicon.write_text("%\n1\tpositive\n2\tnegative\n%\ngood\t1\nbad\t2\n", encoding="utf-8")
+    assert main(["-q", "run", "tiny", "--until", "measure"]) == 0
+    scores = pd.read_parquet(tiny_study.table("sentence_sentiment"))
+    assert set(scores["instrument"]) == {"vader", "tone"}
+    lexicon.unlink()
+    assert main(["run", "tiny"]) == 2
+    assert "sentiment.dictionaries[0]: key 'path' points to" in capsys.readouterr().err
