@@ -518,6 +518,33 @@ def normalise_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     return out, _log_frame(rows)
 
 
+# The Hill's person cards, flattened into the text by scrapers: after a name in the text comes the
+# person's full name glued to three of their latest headlines, ending in "MORE" ("Sen. Marco Rubio
+# Marco Antonio RubioGOP senators plan to ... colleagues MORE (R-Fla.) vowed"). The card repeats the
+# last name of the name before it, which is what keeps ordinary capitalised text safe.
+INLINE_CARD = re.compile(
+    r"(?P<last>[A-Z][a-z][\w'’-]*) (?P<card>(?:\(?[A-Z](?:[a-z.'’][\w.'’()-]*)?\s){1,4}(?P=last)"
+    r"(?=[A-Z\"'“])"
+    r"[^\n]{0,600}? MORE)(?=[\s,.;:)]|$)")
+
+
+def remove_inline_cards(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cut link cards flattened into sentences (see ``INLINE_CARD``); log each cut."""
+    out = articles.copy()
+    rows, texts = [], []
+    for doc, text in zip(out["doc_id"], out["text"]):
+        kept, last = [], 0
+        for m in INLINE_CARD.finditer(text):
+            kept.append(text[last:m.start("card") - 1])  # the space before the card goes with it
+            last = m.end("card")
+            rows.append((str(doc), "boilerplate", "removed inline link card",
+                         "person card with headlines glued into the text (name, name again, headlines, MORE)",
+                         m.group("card")[:DETAIL_CHARS]))
+        texts.append("".join(kept) + text[last:])
+    out["text"] = pd.Series(texts, index=out.index, dtype="str")
+    return out, _log_frame(rows)
+
+
 def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: int = 20, min_words: int = 50,
                    threshold: float = 0.8, num_perm: int = 128, shingle: int = 5,
                    seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -530,6 +557,7 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     _require(articles, ("doc_id", "outlet", "text"), "articles")
     original = [len(t) if isinstance(t, str) else 0 for t in articles["text"]]
     normalised, char_log = normalise_articles(articles)
+    normalised, card_log = remove_inline_cards(normalised)
     cleaned, boiler_log = remove_boilerplate(normalised, min_articles=min_articles, min_chars=min_chars,
                                              same_story_threshold=threshold)
     cleaned["n_chars_removed"] = np.asarray(original, dtype=np.int64) - cleaned["text"].str.len().to_numpy(np.int64)
@@ -550,7 +578,7 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
          r.canonical_doc_id)
         for r in dupes.itertuples(index=False)])
 
-    steps = pd.concat([char_log, boiler_log, flag_log, dupe_log], ignore_index=True)
+    steps = pd.concat([char_log, card_log, boiler_log, flag_log, dupe_log], ignore_index=True)
     return cleaned, _number(steps)
 
 

@@ -107,8 +107,10 @@ def _run_clean(study: Study, paths: StudyPaths) -> None:
                                            zip(cleaned.loc[other, "quality_flags"], flag[other])]
     io.write_table(tables.validate(cleaned, "articles"), paths.table("articles"))
     io.write_table(tables.validate(cleaning_log, "cleaning_log"), paths.table("cleaning_log"))
-    removed = int((cleaning_log["step"] == "boilerplate").sum())
-    log.info("clean: %d boilerplate paragraphs removed, %d duplicates marked, %d articles flagged", removed,
+    cards = cleaning_log["action"] == "removed inline link card"
+    removed = int(((cleaning_log["step"] == "boilerplate") & ~cards).sum())
+    log.info("clean: %d boilerplate paragraphs and %d inline link cards removed, %d duplicates marked, "
+             "%d articles flagged", removed, int(cards.sum()),
              int(cleaned["is_duplicate"].sum()), int((cleaned["quality_flags"] != "").sum()))
 
 

@@ -171,7 +171,9 @@ def _collection_line(paths: StudyPaths) -> str:
 def build_index(study: Study, paths: StudyPaths) -> Path:
     articles = io.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "language",
                                                                "is_duplicate", "quality_flags", "original_outlet"])
-    cleaning = io.read_table(paths.table("cleaning_log"), columns=["doc_id", "step"])
+    cleaning = io.read_table(paths.table("cleaning_log"), columns=["doc_id", "step", "action"])
+    cards = cleaning["action"] == "removed inline link card"
+    paragraphs = (cleaning["step"] == "boilerplate") & ~cards
     sentences = io.read_table(paths.table("article_sentiment"), columns=["n_sentences"])
     order = {p.stem: i for i, p in enumerate(notebook_files(paths))}
     sidecars = sorted((io.read_json(p) for p in io.list_files(paths.figures, "*.json")),
@@ -191,8 +193,9 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
         f"{int(articles['published'].isna().sum()):,} undated), {int(sentences['n_sentences'].sum()):,} sentences. "
         f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
         f"<code>{study.settings_hash()[:12]}</code>.</p>",
-        f"<p>Cleaning: {int((cleaning['step'] == 'boilerplate').sum()):,} boilerplate paragraphs removed from "
-        f"{cleaning.loc[cleaning['step'] == 'boilerplate', 'doc_id'].nunique():,} articles; "
+        f"<p>Cleaning: {int(paragraphs.sum()):,} boilerplate paragraphs removed from "
+        f"{cleaning.loc[paragraphs, 'doc_id'].nunique():,} articles; {int(cards.sum()):,} inline link cards "
+        f"cut from {cleaning.loc[cards, 'doc_id'].nunique():,}; "
         f"{int(articles['is_duplicate'].sum()):,} exact or near duplicates marked; "
         f"{int((articles['quality_flags'] != '').sum()):,} articles with quality flags; "
         f"{int((articles['language'] != 'en').sum()):,} not in English; "

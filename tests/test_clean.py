@@ -280,3 +280,17 @@ def test_seed_subscription_blocks_removed_content_intact():
     assert removed["reason"].str.contains("within the article|call to action").all()
     assert (removed["reason"] != "").all()
     assert out["n_chars_removed"].iloc[0] == len(text) - len(out["text"].iloc[0])
+
+
+def test_inline_person_cards_are_cut_and_logged():
+    card = ("Marco Antonio RubioGOP senators plan to tune out impeachment week Republicans warn election results "
+            "are 'wake-up call' for Trump MORE")
+    text = (f"Sen. Marco Rubio {card} (R-Fla.) vowed legislation. President Trump Donald John TrumpTrump faces "
+            "high stakes in meeting MORE said on Sunday.\n\nCLICK HERE TO READ MORE about it. John Smith Smithers "
+            "said MORE tests were needed.")
+    articles = pd.DataFrame({"doc_id": ["d"], "outlet": ["The Hill"], "text": [text]})
+    out, log = clean.remove_inline_cards(articles)
+    assert out["text"].iloc[0] == ("Sen. Marco Rubio (R-Fla.) vowed legislation. President Trump said on Sunday.\n\n"
+                                   "CLICK HERE TO READ MORE about it. John Smith Smithers said MORE tests were needed.")
+    assert log["action"].tolist() == ["removed inline link card"] * 2
+    assert log["detail"].iloc[0] == card[:80]
