@@ -279,3 +279,6 @@ DATASETS["emfd"] = Dataset(
              "files from emfdscore commit 5523d76c",
     homepage="https://github.com/medianeuroscience/emfdscore",
 )
+
+# Framing datasets register themselves into DATASETS (kept in their own module for length).
+from analysis import framing_datasets  # noqa: E402,F401

@@ -1,0 +1,115 @@
+"""Human-labelled data for the framing measures: registrations and loaders.
+
+Kept apart from :mod:`analysis.datasets` (whose registry these join) so each
+module stays readable. None of these has a public download the toolkit can
+rebuild from, so they resolve from the data home or a mirror only.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import pandas as pd
+
+from analysis.datasets import DATASETS, Dataset, locate
+
+DATASETS["narrative_frames"] = Dataset(
+    "narrative_frames", "narrative_frames",
+    {"articles": "articles_metadata.tsv", "roles": "role_and_frame_annoations.tsv",
+     "annotations": "full_annotations.json"},
+    licence="MIT (repository); article texts are publishers' content",
+    citation="Frermann, Li, Khanehzar & Mikolajczak (2023), Conflicts, Villains, Resolutions: Towards models "
+             "of Narrative Media Framing, ACL",
+    homepage="https://github.com/phenixace/narrative-framing",
+)
+DATASETS["babe"] = Dataset(
+    "babe", "babe_mbic",
+    {"sg1": "final_labels_SG1.csv", "sg2": "final_labels_SG2.csv", "mbic": "final_labels_MBIC.csv.gz",
+     "bias_words": "bias_word_lexicon.txt"},
+    licence="AGPL-3.0 (repository); sentences are publishers' text",
+    citation="Spinde et al. (2021), Neural Media Bias Detection Using Distant Supervision With BABE, "
+             "Findings of EMNLP",
+    homepage="https://github.com/Media-Bias-Group/Neural-Media-Bias-Detection-Using-Distant-Supervision-With-BABE",
+)
+DATASETS["recasens"] = Dataset(
+    "recasens", "neus_allsides/lexicons_recasens2013",
+    {"bias_words": "bias-lexicon_bias-lexicon.txt",
+     "assertives": "bias_related_lexicons_assertives_hooper1975.txt",
+     "factives": "bias_related_lexicons_factives_hooper1975.txt",
+     "hedges": "bias_related_lexicons_hedges_hyland2005.txt",
+     "implicatives": "bias_related_lexicons_implicatives_karttunen1971.txt",
+     "report_verbs": "bias_related_lexicons_report_verbs.txt"},
+    licence="research use (Recasens et al. 2013 lexicons, redistributed with NeuS, MIT)",
+    citation="Recasens, Danescu-Niculescu-Mizil & Jurafsky (2013), Linguistic Models for Analyzing and "
+             "Detecting Biased Language, ACL; word lists from Hooper (1975), Hyland (2005), Karttunen (1971)",
+    homepage="https://github.com/HLasse/NeuS",
+)
+DATASETS["policy_frames"] = Dataset(
+    "policy_frames", "lexicons/policy_frames",
+    {"codes": "codes.json"},
+    licence="GPL-3.0 (Media Frames Corpus repository)",
+    citation="Boydstun, Card, Gross, Resnik & Smith (2014), Tracking the Development of Media Frames within "
+             "and across Policy Issues; Card et al. (2015), The Media Frames Corpus, ACL",
+    homepage="https://github.com/dallascard/media_frames_corpus",
+)
+
+NARRATIVE_FRAMES = {"RE": "resolution", "HI": "human_interest", "CO": "conflict", "MO": "moral", "EC": "economic"}
+
+
+def load_narrative_frames(*, download: bool = False) -> pd.DataFrame:
+    """427 labelled climate articles (of 428; one has no labels): ``doc_id``, ``outlet`` (source string lower-cased, spaces removed, so
+    'The Huffington Post' and 'thehuffingtonpost' are one outlet), ``mbfc``, ``published``, ``text`` and
+    one bool column per frame (``resolution``, ``human_interest``, ``conflict``, ``moral``, ``economic``).
+    """
+    path = locate("narrative_frames", "articles", download=download)
+    df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
+    out = pd.DataFrame({
+        "doc_id": df["ID"].str.strip(),
+        "outlet": df["source"].str.lower().str.replace(r"[^a-z0-9]", "", regex=True),
+        "mbfc": df["mbfc"],
+        "published": pd.to_datetime(df["date"], errors="coerce"),
+        "text": df["text"],
+    })
+    # Article 405's text swallows its label columns (all blank): it has no labels and is left out.
+    unlabelled = (df[list(NARRATIVE_FRAMES)] == "").all(axis=1)
+    for code, frame in NARRATIVE_FRAMES.items():
+        # One row reads "False)": the value is the word, whatever punctuation trails it.
+        values = df[code].str.extract(r"^\s*(True|False)", expand=False)
+        bad = values.isna() & ~unlabelled
+        if bad.any():
+            raise ValueError(f"{path}: column {code} is neither True nor False for IDs {df.loc[bad, 'ID'].tolist()[:5]}")
+        out[frame] = values.eq("True").to_numpy(bool)
+    return out.loc[~unlabelled.to_numpy()].reset_index(drop=True)
+
+
+def load_babe(split: str = "sg2", *, download: bool = False) -> pd.DataFrame:
+    """BABE / MBIC sentences: ``text``, ``outlet``, ``topic``, ``leaning`` (left/center/right or ''),
+    ``label`` (1 biased, 0 non-biased; 'No agreement' rows dropped), ``biased_words`` (list of str)."""
+    if split not in ("sg1", "sg2", "mbic"):
+        raise ValueError(f"split={split!r}; allowed: sg1, sg2, mbic")
+    path = locate("babe", split, download=download)
+    df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df = df.loc[df["label_bias"].isin(["Biased", "Non-biased"])]
+    words = [ast.literal_eval(w) if w.strip().startswith("[") else [] for w in df["biased_words"]]
+    return pd.DataFrame({"text": df["text"].to_numpy(), "outlet": df["outlet"].to_numpy(),
+                         "topic": df["topic"].to_numpy(), "leaning": df["type"].to_numpy(),
+                         "label": (df["label_bias"] == "Biased").astype("int64").to_numpy(),
+                         "biased_words": words})
+
+
+def load_word_list(dataset: str, file: str, *, download: bool = False) -> list[str]:
+    """A plain word list (one entry per line, ``#`` comments and blank lines skipped), lower-cased, in order."""
+    path = locate(dataset, file, download=download)
+    words = []
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(line.lower())
+    return list(dict.fromkeys(words))
+
+
+def load_policy_frames(*, download: bool = False) -> dict[str, str]:
+    """The 15 Media Frames Corpus policy frames (plus 'Other'): code ('1.0') -> name, primary codes only."""
+    codes = json.loads(locate("policy_frames", "codes", download=download).read_text(encoding="utf-8"))
+    return {c: name for c, name in codes.items() if c.endswith(".0")}
