@@ -65,12 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
                        description="`validate STUDY` checks each of the study's sentiment instruments against "
                                    "human labels (a stage of `run`). `validate sentiment` does the same for the "
                                    "instruments of --study (default: the default study) and writes "
-                                   "reports/validation/sentiment.csv and sentiment.md. `validate extraction` "
+                                   "reports/validation/sentiment.csv and sentiment.md. `validate framing` checks "
+                                   "the frame codebook and classifier (Narrative Frames) and loaded language "
+                                   "(BABE) and writes reports/validation/framing.csv. `validate extraction` "
                                    "measures token precision/recall/F1 of extraction and cleaning on the "
                                    "article-extraction benchmark and writes reports/validation/extraction.csv.")
-    p.add_argument("study", metavar="STUDY|sentiment|extraction", help="a study id, 'sentiment' or 'extraction'")
+    p.add_argument("study", metavar="STUDY|sentiment|framing|extraction",
+                   help="a study id, or 'sentiment', 'framing' or 'extraction'")
     p.add_argument("--study", dest="instruments_of", default=config.DEFAULT_STUDY, metavar="STUDY",
-                   help="with 'sentiment': whose instruments to validate (default: %(default)s)")
+                   help="with 'sentiment' or 'framing': whose instruments and seed to use (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="re-run even if up to date")
 
     sub.add_parser("datasets", help="list known datasets and where each file was found",
@@ -112,6 +115,8 @@ def _cmd_stage(args) -> int:
         return _cmd_validate_extraction()
     if args.command == "validate" and args.study == "sentiment":
         return _cmd_validate_sentiment(args.instruments_of)
+    if args.command == "validate" and args.study == "framing":
+        return _cmd_validate_framing(args.instruments_of)
     paths = config.study_paths(args.study)
     study = load_study(paths)
     if args.command == "collect":
@@ -142,6 +147,20 @@ def _cmd_validate_sentiment(study_id: str) -> int:
     out = config.validation_reports() / "sentiment.csv"
     io.write_csv(table, out)
     summary = validation.summary_markdown(table)
+    io.write_text(out.with_suffix(".md"), summary)
+    print(summary)
+    log.info("wrote %s and %s", out, out.with_suffix(".md"))
+    return 0
+
+
+def _cmd_validate_framing(study_id: str) -> int:
+    from analysis import framing_validation
+
+    study = load_study(config.study_paths(study_id))  # its seed and resample count, as in its report
+    table = framing_validation.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
+    out = config.validation_reports() / "framing.csv"
+    io.write_csv(table, out)
+    summary = framing_validation.summary_markdown(table)
     io.write_text(out.with_suffix(".md"), summary)
     print(summary)
     log.info("wrote %s and %s", out, out.with_suffix(".md"))

@@ -22,6 +22,8 @@ from pathlib import Path
 import platformdirs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Frame codebooks shipped with the toolkit (data files in the checkout, named by stem in study.toml).
+SHIPPED_CODEBOOKS = PACKAGE_DIR.parent / "data" / "codebooks"
 DEFAULT_STUDY = "entity-list"
 APP_NAME = "media-framing-analysis"
 
@@ -115,9 +117,9 @@ class StudyPaths:
 
     def table(self, name: str) -> Path:
         """Parquet file of a pipeline table (see :mod:`analysis.tables`)."""
-        from analysis.tables import SCHEMAS
+        from analysis.tables import schema
 
-        layer = SCHEMAS[name].layer
+        layer = schema(name).layer
         folder = self.interim if layer == "interim" else self.processed
         return folder / f"{name}.parquet"
 
@@ -125,6 +127,12 @@ class StudyPaths:
         """A path written in study.toml, relative to the project root."""
         p = Path(relative).expanduser()
         return p if p.is_absolute() else self.root / p
+
+    def codebook(self, name_or_path: str) -> Path:
+        """A codebook named in study.toml: a bare name is one shipped with the toolkit, else a path."""
+        if "/" not in name_or_path and "\\" not in name_or_path and not name_or_path.endswith(".toml"):
+            return SHIPPED_CODEBOOKS / f"{name_or_path}.toml"
+        return self.resolve(name_or_path)
 
 
 def study_paths(study: str, root: Path | None = None) -> StudyPaths:

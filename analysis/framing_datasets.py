@@ -84,7 +84,7 @@ def load_narrative_frames(*, download: bool = False) -> pd.DataFrame:
 
 
 def load_babe(split: str = "sg2", *, download: bool = False) -> pd.DataFrame:
-    """BABE / MBIC sentences: ``text``, ``outlet``, ``topic``, ``leaning`` (left/center/right or ''),
+    """BABE / MBIC sentences: ``text``, ``news_link`` (the source article: the resampling cluster), ``outlet``, ``topic``, ``leaning`` (left/center/right or ''),
     ``label`` (1 biased, 0 non-biased; 'No agreement' rows dropped), ``biased_words`` (list of str)."""
     if split not in ("sg1", "sg2", "mbic"):
         raise ValueError(f"split={split!r}; allowed: sg1, sg2, mbic")
@@ -92,7 +92,10 @@ def load_babe(split: str = "sg2", *, download: bool = False) -> pd.DataFrame:
     df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df = df.loc[df["label_bias"].isin(["Biased", "Non-biased"])]
     words = [ast.literal_eval(w) if w.strip().startswith("[") else [] for w in df["biased_words"]]
-    return pd.DataFrame({"text": df["text"].to_numpy(), "outlet": df["outlet"].to_numpy(),
+    # 32 SG2 rows have no link: each is its own article rather than one pooled cluster.
+    links = df["news_link"].where(df["news_link"].str.strip() != "", "no-link:" + df.index.astype(str))
+    return pd.DataFrame({"text": df["text"].to_numpy(), "news_link": links.to_numpy(),
+                         "outlet": df["outlet"].to_numpy(),
                          "topic": df["topic"].to_numpy(), "leaning": df["type"].to_numpy(),
                          "label": (df["label_bias"] == "Biased").astype("int64").to_numpy(),
                          "biased_words": words})

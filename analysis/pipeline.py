@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis import (actor_sentiment, actors, compare, config, datasets, ingest, instruments, io, prepare,
-                      sentiment, tables)
+from analysis import (actor_sentiment, actors, compare, config, datasets, framing, ingest, instruments, io,
+                      prepare, sentiment, tables)
 from analysis.config import StudyPaths
 from analysis.study import Study
 
@@ -143,6 +143,36 @@ def _run_measure(study: Study, paths: StudyPaths) -> None:
              ", ".join(study.sentiment.instruments), len(mentions), ", ".join(i.name for i in fitted) or "none")
 
 
+FRAMING_TABLES = ("frame_hits", "article_frames", "frame_profiles", "frame_evidence", "frame_predictions",
+                  "label_mentions", "label_shares", "label_contrasts", "label_candidates", "distinctive_terms",
+                  "topic_terms", "topic_k_scores", "article_topics", "topic_prevalence", "topic_top_articles",
+                  "marker_rates", "article_marker_rates", "markers_by_group")
+
+
+def _framing_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [paths.table("articles"), paths.table("sentences"), *framing.framing_inputs(study, paths)]
+
+
+def _framing_outputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [paths.table(n) for n in FRAMING_TABLES]
+
+
+def _run_frame(study: Study, paths: StudyPaths) -> list[Path]:
+    articles = io.read_table(paths.table("articles"))
+    sentences = io.read_table(paths.table("sentences"))
+    produced = framing.run(study, paths, articles=articles, sentences=sentences)
+    for name in FRAMING_TABLES:  # a table this study does not produce (no referents) is removed, not left stale
+        if name in produced:
+            io.write_table(produced[name], paths.table(name))
+        else:
+            io.remove_file(paths.table(name))
+    hits = produced["frame_hits"]
+    log.info("frame: %d frame hits in %d sentences (%s); %d topics; %d label mentions", len(hits),
+             hits[["doc_id", "sent_id"]].drop_duplicates().shape[0], ", ".join(study.framing.codebooks),
+             produced["topic_terms"]["topic"].nunique(), len(produced.get("label_mentions", ())))
+    return [paths.table(n) for n in produced]
+
+
 def _run_compare(study: Study, paths: StudyPaths) -> None:
     import pandas as pd
 
@@ -187,6 +217,8 @@ def _validate_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     files = [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
     if study.actors and study.sentiment.actor_instruments:
         files += [datasets.locate("newsmtsc", f, download=False) for f in ("train", "devtest_rw")]
+    files += [datasets.locate("narrative_frames", "articles", download=False)]
+    files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
     return files + instruments.training_files(study, paths)
 
 
@@ -208,10 +240,14 @@ def validate_sentiment(study: Study, paths: StudyPaths) -> tuple:
 
 
 def _run_validate(study: Study, paths: StudyPaths) -> None:
+    from analysis import framing_validation
+
     scores, nyt, news = validate_sentiment(study, paths)
     io.write_table(scores, paths.table("validation_scores"))
     io.write_table(nyt, paths.table("sentiment_validation"))
     io.write_table(news, paths.table("target_sentiment_validation"))
+    framing_table = framing_validation.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
+    io.write_table(tables.validate(framing_table, "framing_validation"), paths.table("framing_validation"))
     for r in nyt.loc[(nyt["level"] == "sentence") & (nyt["instrument"] != "one human rater")].itertuples():
         log.info("validate: %s vs human mean r = %.3f on %d NYT sentences", r.instrument, r.pearson_r, r.n_units)
 
@@ -253,14 +289,19 @@ STAGES: dict[str, Stage] = {
               _tables("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
                       "article_actor_sentiment"), _run_measure,
               lambda s: (s.actors, s.sentiment)),
+        Stage("frame", "frames (codebooks and a supervised classifier), word choice per referent, distinctive "
+              "terms, topics and loaded language, per article and group",
+              _framing_inputs, _framing_outputs, _run_frame,
+              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups)),
         Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
               _tables("articles", "sentences", "sentence_sentiment", "article_sentiment", "actor_mentions",
                       "article_actor_sentiment"),
               _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
                       "actor_coverage", "articles_by_period"),
               _run_compare, lambda s: (s.groups, s.compare, s.seed, s.actors)),
-        Stage("validate", "check each sentiment instrument against human labels (VADER NYT, NewsMTSC devtest_rw)",
-              _validate_inputs, _tables("validation_scores", "sentiment_validation", "target_sentiment_validation"),
+        Stage("validate", "check every instrument against human labels (VADER NYT, NewsMTSC, Narrative Frames, BABE)",
+              _validate_inputs, _tables("validation_scores", "sentiment_validation", "target_sentiment_validation",
+                                        "framing_validation"),
               _run_validate, lambda s: (s.compare, s.seed, s.sentiment, bool(s.actors))),
         Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
               _report_inputs, _report_outputs, _run_report),

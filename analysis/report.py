@@ -23,7 +23,7 @@ import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from analysis import config, figures, io
+from analysis import config, figures, io, tables
 from analysis.config import StudyPaths
 from analysis.errors import AnalysisError
 from analysis.study import Study, load_study
@@ -34,10 +34,19 @@ _nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines du
 
 REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
                  "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group",
-                 "articles_by_period", "sentiment_validation", "validation_scores", "target_sentiment_validation"]
+                 "articles_by_period", "sentiment_validation", "validation_scores", "target_sentiment_validation",
+                 "frame_profiles", "frame_evidence", "frame_predictions", "distinctive_terms", "label_shares",
+                 "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
+                 "topic_top_articles", "markers_by_group", "framing_validation"]
+# Tables a study without [[referents]] does not produce.
+OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates"}
 # Tables split in two CSV files for readers: rows for outlets, rows for the other groupings.
 _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
-                    "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group")}
+                    "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group"),
+                    "frame_profiles": ("frames_by_outlet", "frames_by_group"),
+                    "label_shares": ("labels_by_outlet", "labels_by_group"),
+                    "topic_prevalence": ("topics_by_outlet", "topics_by_group"),
+                    "markers_by_group": ("loaded_language_by_outlet", "loaded_language_by_group")}
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
 _published: list[str] = []
@@ -51,6 +60,7 @@ def load_tables(study: str) -> SimpleNamespace:
     """Everything a notebook plots, as DataFrames, plus the parsed study."""
     paths = config.study_paths(study)
     loaded = {name: io.read_table(paths.table(name), hint=f"run `python -m analysis run {study}` first")
+              if name not in OPTIONAL_TABLES or paths.table(name).exists() else tables.empty(name)
               for name in REPORT_TABLES}
     return SimpleNamespace(study=load_study(paths), **loaded)
 
@@ -138,6 +148,8 @@ def export_tables(paths: StudyPaths) -> list[Path]:
     """CSV copies of the report tables (article text left out: it is the publishers')."""
     written = []
     for name in REPORT_TABLES:
+        if name in OPTIONAL_TABLES and not paths.table(name).exists():
+            continue
         df = io.read_table(paths.table(name))
         if name == "articles":
             df = df[["doc_id", "outlet", "outlet_type", "leaning", "leaning_source", "published", "url", "source",

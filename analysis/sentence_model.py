@@ -109,7 +109,7 @@ NAME_THRESHOLD = 0.8  # share of mid-sentence uses capitalised that makes a word
 _WORD = re.compile(r"\b\w\w+\b")  # single letters ("I", the "U" of "U.S.") are never names here
 
 
-def _as_texts(X) -> pd.Series:
+def as_texts(X) -> pd.Series:
     if isinstance(X, str):
         raise TypeError("X must be an iterable of sentences, got a single str (wrap it in a list)")
     if isinstance(X, pd.DataFrame):
@@ -147,7 +147,7 @@ class NameMasker(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         if not 0 < self.threshold <= 1:
             raise ValueError(f"threshold must lie in (0, 1], got {self.threshold!r}")
         mid_upper, lower, initial_upper = Counter(), Counter(), Counter()
-        for text in _as_texts(X):
+        for text in as_texts(X):
             for i, m in enumerate(_WORD.finditer(text)):
                 word = m.group()
                 key = word.lower()
@@ -167,7 +167,7 @@ class NameMasker(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             word = m.group()
             return self.placeholder if word[0].isupper() and word.lower() in self.names_ else word
 
-        return [_WORD.sub(mask, text) for text in _as_texts(X)]
+        return [_WORD.sub(mask, text) for text in as_texts(X)]
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(["text"], dtype=object)
@@ -211,7 +211,7 @@ class SentenceSentimentRegressor(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y, *, training_set: str = "unnamed") -> SentenceSentimentRegressor:
         """Fit on sentences ``X`` and targets ``y``; ``training_set`` only labels ``version_``."""
-        texts = _as_texts(X)
+        texts = as_texts(X)
         y = np.asarray(y, dtype=float).ravel()
         if len(y) != len(texts):
             raise ValueError(f"X has {len(texts)} sentences but y has {len(y)} targets")
@@ -235,7 +235,7 @@ class SentenceSentimentRegressor(TransformerMixin, BaseEstimator):
 
     def _score(self, X) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        texts = _as_texts(X)
+        texts = as_texts(X)
         if len(texts) == 0:
             return np.empty(0)
         with sklearn.config_context(transform_output="default"):

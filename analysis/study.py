@@ -91,6 +91,24 @@ class SentimentSettings:
 
 
 @dataclass(frozen=True)
+class Referent:
+    """One thing outlets name differently: each label and the regexes that spell it."""
+
+    name: str
+    labels: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class FramingSettings:
+    # Shipped codebooks by name (generic_news_frames, policy_frames, entity_list) or paths to your own.
+    codebooks: tuple[str, ...] = ("generic_news_frames",)
+    # Coded data to train the supervised frame classifier on: "narrative_frames", or "" for none.
+    classifier: str = "narrative_frames"
+    terms_by: tuple[str, ...] = ("leaning",)
+    topics: int | str = "auto"
+
+
+@dataclass(frozen=True)
 class CollectSettings:
     """Politeness settings for web collection (see :class:`analysis.collect.FetchPolicy`)."""
 
@@ -117,6 +135,8 @@ class Study:
     actors: tuple[Actor, ...] = ()
     compare: CompareSettings = field(default_factory=CompareSettings)
     sentiment: SentimentSettings = field(default_factory=SentimentSettings)
+    framing: FramingSettings = field(default_factory=FramingSettings)
+    referents: tuple[Referent, ...] = ()
     collect: CollectSettings = field(default_factory=CollectSettings)
 
     def settings_hash(self) -> str:
@@ -299,6 +319,46 @@ def _parse_sentiment(path: Path, table: Any) -> SentimentSettings:
     return settings
 
 
+def _parse_framing(path: Path, table: Any) -> FramingSettings:
+    r = _Reader(path, "[framing]", table)
+    default = FramingSettings()
+    settings = FramingSettings(
+        codebooks=r.strings("codebooks", default.codebooks),
+        classifier=r.get("classifier", str, default.classifier, allowed=("narrative_frames", "")),
+        terms_by=r.strings("terms_by", default.terms_by),
+        topics=r.get("topics", (int, str), default.topics),
+    )
+    r.finish(["codebooks", "classifier", "terms_by", "topics"])
+    for g in settings.terms_by:
+        if g not in get_args(GroupVar):
+            r.fail(f"key 'terms_by' contains {g!r}; allowed: {', '.join(get_args(GroupVar))}")
+    if isinstance(settings.topics, str) and settings.topics != "auto" or \
+            isinstance(settings.topics, int) and not 2 <= settings.topics <= 50:
+        r.fail(f"key 'topics' is {settings.topics!r}; use \"auto\" or a number of topics from 2 to 50")
+    return settings
+
+
+def _parse_referent(path: Path, i: int, table: Any) -> Referent:
+    r = _Reader(path, f"referents[{i}]", table)
+    name = r.get("name", str)
+    raw = r.get("labels", dict)
+    r.finish(["name", "labels"])
+    if not raw:
+        r.fail(f"referent {name!r} needs at least one label")
+    labels = []
+    for label, forms in raw.items():
+        forms = [forms] if isinstance(forms, str) else forms
+        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) for f in forms):
+            r.fail(f"label {label!r} must map to a regex or a list of regexes")
+        for form in forms:
+            try:
+                re.compile(form)
+            except re.error as exc:
+                r.fail(f"label {label!r}: pattern {form!r} is not a valid regular expression ({exc})", value=form)
+        labels.append((label, tuple(forms)))
+    return Referent(name, tuple(labels))
+
+
 def _parse_actor(path: Path, i: int, table: Any) -> Actor:
     r = _Reader(path, f"actors[{i}]", table)
     actor = Actor(
@@ -398,8 +458,11 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     names = [a.name for a in actors]
     if len(set(names)) != len(names):
         top.fail(f"actor names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}")
-    top.finish(["study", "compare", "sentiment", "collect", "sources", "actors"])
-    return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, collect=collect)
+    framing = _parse_framing(path, top.get("framing", dict, {}))
+    referents = tuple(_parse_referent(path, i, t) for i, t in enumerate(top.get("referents", list, [])))
+    top.finish(["study", "compare", "sentiment", "framing", "collect", "sources", "actors", "referents"])
+    return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, framing=framing,
+                 referents=referents, collect=collect)
 
 
 def check_study_id(study_id: str) -> str:
@@ -420,6 +483,10 @@ def load_study(paths: StudyPaths) -> Study:
     registry = paths.resolve(study.outlets)
     if not registry.exists():
         raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")
+    for i, codebook in enumerate(study.framing.codebooks):
+        if not paths.codebook(codebook).exists():
+            raise StudyConfigError(f"{paths.study_file}: [framing]: codebooks[{i}] {codebook!r} is {paths.codebook(codebook)}, "
+                                   f"which does not exist")
     for i, d in enumerate(study.sentiment.dictionaries):
         if d.path is not None and not paths.resolve(d.path).exists():
             raise StudyConfigError(f"{paths.study_file}: sentiment.dictionaries[{i}]: key 'path' points to "
@@ -470,6 +537,22 @@ actor_instruments = ["target_logreg", "sentence_vader"]
 # path = "data/lexicons/lsd.dic"   # relative to the project root
 # positive = ["positive", "neg_negative"]
 # negative = ["negative", "neg_positive"]
+
+# Framing: frame codebooks (shipped: generic_news_frames, policy_frames,
+# entity_list; or a path to your own TOML codebook), the coded data the
+# supervised frame classifier learns from ("narrative_frames" or "" for none),
+# the groups whose distinctive terms are compared, and the number of topics
+# ("auto": chosen by the stability criterion in analysis/topics.py).
+[framing]
+codebooks = ["generic_news_frames"]
+classifier = "narrative_frames"
+terms_by = ["leaning"]
+topics = "auto"
+
+# Word choice: one thing outlets name differently, each label a regex or a list.
+# [[referents]]
+# name = "camps"
+# labels = {{ "re-education camps" = "re-?education camps?", "vocational training centers" = "vocational (?:education and )?training cent(?:er|re)s?" }}
 
 # Web collection politeness (used by `kind = "urls"` and `kind = "feed"` sources).
 # [collect]

@@ -288,6 +288,18 @@ SCHEMAS: dict[str, Schema] = {
             "Validity of actor-directed sentiment against NewsMTSC's human labels.",
         ),
         Schema(
+            "framing_validation", "processed", ("dataset", "split", "instrument", "metric"),
+            (
+                Column("dataset", "str", "human-labelled dataset (narrative_frames, babe)"),
+                Column("split", "str", "how it was scored (cross-validation folds, BABE split)"),
+                Column("instrument", "str", "codebook, classifier, baseline or marker score"),
+                Column("metric", "str", "f1_<frame>, macro_f1, roc_auc, ..."),
+                Column("value", "float", "metric value", nullable=True),
+                Column("n", "int", "units scored (positives for per-frame metrics)"),
+            ),
+            "Validity of the framing measures against human coders.",
+        ),
+        Schema(
             "sentiment_validation", "processed", ("instrument", "level", "comparison"),
             (
                 Column("instrument", "str", "scorer name, or 'one human rater' for the ceiling"),
@@ -315,26 +327,49 @@ _KIND_CHECKS = {
 }
 
 
+def schema(name: str) -> Schema:
+    """The schema of table ``name``; the framing measures' tables are registered on first use."""
+    if name not in SCHEMAS:
+        # The framing modules import this one, so they cannot be imported at its top.
+        from analysis import framing  # noqa: F401
+    if name not in SCHEMAS:
+        raise SchemaError(f"no table is called {name!r}")
+    return SCHEMAS[name]
+
+
 def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """Check ``df`` against its schema; return it with columns in schema order."""
-    schema = SCHEMAS[name]
-    missing = [c for c in schema.names if c not in df.columns]
+    contract = schema(name)
+    missing = [c for c in contract.names if c not in df.columns]
     if missing:
         raise SchemaError(f"table {name!r} lacks columns {missing}")
-    for col in schema.columns:
+    for col in contract.columns:
         series = df[col.name]
         if not _KIND_CHECKS[col.kind](series.dtype):
             raise SchemaError(f"table {name!r} column {col.name!r} has dtype {series.dtype}, expected {col.kind}")
         if not col.nullable and series.isna().any():
             raise SchemaError(f"table {name!r} column {col.name!r} has {int(series.isna().sum())} missing values")
-    dupes = df.duplicated(list(schema.key)).sum()
+    dupes = df.duplicated(list(contract.key)).sum()
     if dupes:
-        raise SchemaError(f"table {name!r} has {dupes} duplicate keys {schema.key}")
-    return df[schema.names].reset_index(drop=True)
+        raise SchemaError(f"table {name!r} has {dupes} duplicate keys {contract.key}")
+    return df[contract.names].reset_index(drop=True)
 
 
 def empty(name: str) -> pd.DataFrame:
     """An empty table with the schema's columns and dtype kinds."""
     dtypes = {"str": "str", "int": "int64", "float": "float64", "datetime": "datetime64[ns, UTC]", "bool": "bool"}
-    schema = SCHEMAS[name]
-    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.kind]) for c in schema.columns})
+    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.kind]) for c in schema(name).columns})
+
+
+def register(schemas: dict[str, Schema]) -> None:
+    """Add a measure module's table contracts to ``SCHEMAS`` (called when the module is imported).
+
+    The framing measures keep their schemas next to their code; registering
+    here makes them part of the one contract that ``validate`` and the tests use.
+    """
+    for name, schema in schemas.items():
+        existing = SCHEMAS.get(name)
+        if existing is not None and existing != schema:
+            raise SchemaError(f"table {name!r} is defined twice with different columns")
+        SCHEMAS[name] = schema
+

@@ -17,7 +17,7 @@
 study = "entity-list"
 
 # %%
-from analysis import figures, report
+from analysis import figures, framing_figures, report
 
 t = report.load_tables(study)
 
@@ -33,6 +33,12 @@ report.publish(figures.sentiment_validity(t.validation_scores, t.sentiment_valid
 
 # %%
 report.publish(figures.target_sentiment_validity(t.target_sentiment_validation), study=study)
+
+# %% [markdown]
+# ## Frames (Narrative Frames) and loaded language (BABE)
+
+# %%
+report.publish(framing_figures.framing_validity_plot(t.framing_validation), study=study)
 
 # %%
 t.sentiment_validation

@@ -92,6 +92,39 @@ def test_readme_numbers_match_a_fresh_run(default_run):
         assert f"| {news[(instrument, 'macro_f1')]:.3f} | {news[(instrument, 'accuracy')]:.3f} |" in readme
 
 
+def test_report_shows_framing_with_evidence(default_run):
+    paths, _ = default_run
+    index = (paths.reports / "index.html").read_text()
+    for figure in ("frames_entity_list_by_leaning", "frames_entity_list_by_outlet", "distinctive_terms_by_leaning",
+                   "labels_by_leaning", "topics_by_leaning", "markers_by_leaning", "framing_validity"):
+        assert f'<figure id="{figure}">' in index, figure
+    assert '<section id="frame_evidence">' in index
+    for name in ("frames_by_outlet", "frame_evidence", "distinctive_terms", "labels_by_outlet", "topics_by_outlet",
+                 "loaded_language_by_outlet", "framing_validation"):
+        assert (paths.tables / f"{name}.csv").exists(), name
+    terms = pd.read_parquet(paths.table("distinctive_terms"))
+    assert terms["single_article"].any() and terms["stable"].any()  # the flags separate robust from fragile terms
+
+
+def test_readme_framing_numbers_match_a_fresh_run(default_run):
+    paths, _ = default_run
+    readme = (REPO / "README.md").read_text()
+    v = pd.read_parquet(paths.table("framing_validation")).set_index(["dataset", "split", "instrument", "metric"])
+    macro = v.xs("macro_f1", level="metric")["value"].droplevel(["dataset", "split"])
+    assert f"macro-F1 {macro['codebook generic_news_frames']:.3f}" in readme
+    assert f"macro-F1 {macro['frame_logreg']:.3f}" in readme
+    assert f"macro-F1 {macro['prior_random']:.3f} / {macro['all_positive']:.3f}" in readme
+    auc = v.xs(("babe", "sg2"), level=["dataset", "split"])["value"]
+    loaded = (auc[("loaded_score", "roc_auc")], auc[("loaded_score", "roc_auc_ci_low")],
+              auc[("loaded_score", "roc_auc_ci_high")])
+    assert "ROC AUC {:.3f} [{:.3f}, {:.3f}]".format(*loaded) in readme
+    assert f"ROC AUC {auc[('babe_lexicon', 'roc_auc')]:.3f}" in readme
+    frames_ = pd.read_parquet(paths.table("frame_profiles")).query(
+        "codebook == 'entity_list' and measure == 'present' and group_var == 'leaning'").set_index(["frame", "group"])
+    r = frames_.loc[("trade_war_economy", "left")]
+    assert f"{r['mean']:.0%} [{r['ci_low']:.0%}, {r['ci_high']:.0%}] of left" in readme
+
+
 def test_issue_goals_target_model_and_best_sentence_instrument(default_run):
     paths, _ = default_run
     news = pd.read_parquet(paths.table("target_sentiment_validation")).set_index(["instrument", "metric"])["value"]

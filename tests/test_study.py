@@ -65,6 +65,11 @@ def test_dates_accept_toml_dates_and_strings():
      "dictionary name 'vader' is a built-in instrument"),
     (MINIMAL + '[sentiment]\n[[sentiment.dictionaries]]\nname = "d"\npath = "x.dic"\nsigned = "v"\nformat = "xls"\n',
      "key 'format' is 'xls'; allowed: dic, csv"),
+    (MINIMAL + '[framing]\ntopics = 1\n', "key 'topics' is 1; use \"auto\" or a number of topics from 2 to 50"),
+    (MINIMAL + '[framing]\nterms_by = ["mood"]\n', "key 'terms_by' contains 'mood'"),
+    (MINIMAL + '[framing]\nclassifier = "mfc"\n', "key 'classifier' is 'mfc'; allowed: narrative_frames, "),
+    (MINIMAL + '[[referents]]\nname = "camps"\nlabels = {}\n', "referents[0]: referent 'camps' needs at least one label"),
+    (MINIMAL + '[[referents]]\nname = "camps"\nlabels = { a = 3 }\n', "label 'a' must map to a regex or a list"),
 ])
 def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     with pytest.raises(StudyConfigError) as err:
@@ -93,6 +98,24 @@ def test_sentiment_settings_with_a_dictionary():
     (d,) = s.sentiment.dictionaries
     assert (d.dataset, d.file, d.positive, d.negative, d.path) == ("emfd", "mfd2", ("*.virtue",), ("*.vice",), None)
     assert parse_study(MINIMAL, study_id="x", path=P).sentiment.instruments == ("vader",)
+
+
+def test_invalid_referent_regex_names_file_and_line():
+    text = MINIMAL + '[[referents]]\nname = "camps"\nlabels = { "camps" = ["camps?", "re-(education"] }\n'
+    with pytest.raises(StudyConfigError) as err:
+        parse_study(text, study_id="x", path=P)
+    assert str(err.value).startswith(f"{P}:7: referents[0]: label 'camps': pattern 're-(education' is not a valid")
+
+
+def test_framing_settings_and_referents():
+    s = parse_study(MINIMAL + '[framing]\ncodebooks = ["entity_list", "my/codebook.toml"]\ntopics = 6\n'
+                    '[[referents]]\nname = "camps"\nlabels = { "internment camps" = "internment camps?", '
+                    '"camps" = ["camps?", "facilit(?:y|ies)"] }\n', study_id="x", path=P)
+    assert s.framing.codebooks == ("entity_list", "my/codebook.toml") and s.framing.topics == 6
+    assert s.referents[0].labels == (("internment camps", ("internment camps?",)), ("camps", ("camps?", "facilit(?:y|ies)")))
+    paths = config.study_paths("x", root=Path("/project"))
+    assert paths.codebook("entity_list") == config.SHIPPED_CODEBOOKS / "entity_list.toml"
+    assert paths.codebook("my/codebook.toml") == Path("/project/my/codebook.toml")
 
 
 def test_skeleton_parses_and_uses_imports():

@@ -1,0 +1,177 @@
+"""The framing stage: frames, word choice, distinctive terms, topics and loaded language for one study.
+
+Each measure lives in its own module; this one runs them in order on the
+study's ``articles`` and ``sentences`` and returns the tables by name, so the
+pipeline writes them like any other stage's. Duplicates (syndicated copies,
+marked by ``clean``) are left out of every comparison here: a wire story run
+by three outlets would otherwise count three times toward its frames and terms.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from analysis import frames, labels, loaded_language, tables, terms, topics
+from analysis.config import StudyPaths
+from analysis.study import Study
+
+GROUPS = ("outlet", "leaning", "outlet_type")
+TOPIC_TABLES = ("topic_terms", "topic_k_scores", "article_topics", "topic_prevalence", "topic_top_articles")
+log = logging.getLogger("analysis")
+
+
+def _schema(name: str, layer: str, key: tuple[str, ...], doc: str, columns: dict[str, tuple]):
+    """A schema from {column: (kind, doc[, nullable])}."""
+    return tables.Schema(name, layer, key, tuple(tables.Column(c, *spec) for c, spec in columns.items()), doc)
+
+
+_TERM_DOCS = {
+    "group_var": "grouping variable", "group_a": "the group the term is distinctive of",
+    "group_b": "what it is compared with ('all others' or a group)", "term": "1- to 3-gram, lower-cased",
+    "n": "count in group a", "n_other": "count in group b", "docs_a": "articles of a using it",
+    "docs_b": "articles of b using it", "outlets_a": "distinct outlets of a using it",
+    "delta": "log-odds ratio with informative Dirichlet prior (Monroe et al. 2008)", "z": "delta / sd",
+    "z_boot_low": "5th percentile of z over article bootstrap resamples",
+    "z_boot_high": "95th percentile of z over article bootstrap resamples",
+    "stable_share": "share of resamples with the same sign and |z| >= 1.96",
+    "stable": "stable_share >= 0.9", "top_article_share": "share of a's count from its top article",
+    "single_article": "top_article_share >= 0.5: one article drives the term", "rank": "rank by z within the pair",
+}
+_MARKER_COUNTS = {m: ("int", f"tokens counted as {m}") for m in loaded_language.MARKERS}
+tables.register({s.name: s for s in [
+    _schema("distinctive_terms", "processed", ("group_var", "group_a", "group_b", "term"),
+            "Terms that distinguish each group, with bootstrap stability and single-article flags.",
+            {c: (kind, _TERM_DOCS[c]) for c, kind in terms.COLUMNS.items()}),
+    _schema("marker_rates", "interim", ("doc_id", "sent_id"),
+            "Epistemic markers and loaded words per sentence (Recasens et al. 2013 lists, BABE lexicon).",
+            {"doc_id": ("str", "article id"), "sent_id": ("int", "sentence id"), "outlet": ("str", "outlet"),
+             "instrument_version": ("str", "word lists and matching settings"),
+             "n_tokens": ("int", "word tokens in the sentence"), **_MARKER_COUNTS,
+             "loaded_score": ("float", "tokens in either bias list / n_tokens")}),
+    _schema("article_marker_rates", "processed", ("doc_id", "marker"),
+            "Each marker's rate per 1,000 tokens in each article.",
+            {"doc_id": ("str", "article id"), "outlet": ("str", "outlet"), "outlet_type": ("str", "outlet type"),
+             "leaning": ("str", "leaning"), "instrument_version": ("str", "word lists and matching settings"),
+             "marker": ("str", "marker class"), "count": ("int", "tokens of the class"),
+             "n_tokens": ("int", "tokens in the article"), "n_sentences": ("int", "sentences in the article"),
+             "rate_per_1000": ("float", "1000 * count / n_tokens")}),
+    _schema("markers_by_group", "processed", ("group_var", "group", "marker"),
+            "Marker rates per group, article-level bootstrap CIs.",
+            {"group_var": ("str", "grouping variable"), "group": ("str", "group"), "marker": ("str", "marker class"),
+             **{c.name: (c.kind, c.doc, c.nullable) for c in tables.SCHEMAS["sentiment_by_group"].columns
+                if c.name not in ("group_var", "group")}}),
+    _schema("frame_predictions", "processed", ("doc_id", "frame"),
+            "The supervised frame classifier's calibrated probability for every article and frame.",
+            {"doc_id": ("str", "article id"), "outlet": ("str", "outlet"), "frame": ("str", "frame"),
+             "probability": ("float", "calibrated probability that the article uses the frame"),
+             "predicted": ("bool", "probability >= the frame's threshold"),
+             "instrument": ("str", "classifier name"), "instrument_version": ("str", "training data and settings")}),
+]})
+
+
+def framing_inputs(study: Study, paths: StudyPaths) -> list:
+    """Files the stage reads besides the study tables: codebooks, lexicons, coded training data."""
+    from analysis import datasets
+
+    files = [paths.codebook(c) for c in study.framing.codebooks]
+    files += [datasets.locate(dataset, f, download=False) for dataset, f in loaded_language.LISTS.values()]
+    if study.framing.classifier:
+        files.append(datasets.locate(study.framing.classifier, "articles", download=False))
+    return files
+
+
+def _groups(study: Study) -> list[str]:
+    return [g for g in GROUPS if g in study.groups]
+
+
+def measure_frames(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
+                   sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Dictionary frames per sentence, article and group, with keyword-in-context evidence."""
+    c = study.compare
+    matchers = [frames.FrameMatcher(codebook=str(paths.codebook(name))).fit() for name in study.framing.codebooks]
+    hits = pd.concat([frames.frame_hits(sentences, matcher=m) for m in matchers], ignore_index=True)
+    per_article = frames.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers)
+    profiles = pd.concat([frames.frame_profiles(per_article, by=g, value="present", n_boot=c.n_boot,
+                                                confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
+                          for g in _groups(study)], ignore_index=True)
+    return {"frame_hits": hits, "article_frames": per_article, "frame_profiles": profiles,
+            "frame_evidence": frames.frame_evidence(hits, sentences)}
+
+
+def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The supervised frame classifier, trained on coded data, applied to the study's articles."""
+    if not study.framing.classifier:
+        return {}
+    from analysis import frame_classifier
+
+    model = frame_classifier.fit_default()
+    return {"frame_predictions": frame_classifier.apply_to_articles(model, articles)}
+
+
+def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Which label each outlet uses for each referent, with Wilson intervals, contrasts and candidates."""
+    if not study.referents:
+        return {}
+    referents = [labels.Referent(r.name, {label: forms for label, forms in r.labels}) for r in study.referents]
+    matcher = labels.LabelMatcher(referents=referents).fit()
+    mentions = labels.label_mentions(sentences, matcher=matcher)
+    shares = labels.labels_by_outlet(mentions, articles, referents=referents, confidence=study.compare.confidence,
+                                     by=tuple(g for g in ("outlet", "leaning") if g in study.groups))
+    contrasts = labels.label_contrasts(shares, group_var="leaning", min_articles=study.compare.min_articles)
+    candidates = pd.concat([labels.discover_labels(sentences, mentions, referent=r, method="head_noun")
+                            for r in referents], ignore_index=True)
+    return {"label_mentions": mentions, "label_shares": shares, "label_contrasts": contrasts,
+            "label_candidates": candidates}
+
+
+def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Distinctive terms per grouping (one-vs-rest, bootstrap stability) and NMF topics with prevalence."""
+    c = study.compare
+    try:
+        distinct = pd.concat([terms.distinctive_terms(articles, by=g, mode="one_vs_rest", seed=study.seed,
+                                                      min_articles=c.min_articles)
+                              for g in study.framing.terms_by], ignore_index=True)
+    except ValueError as exc:  # scikit-learn's vectorizer finds no term in 2+ articles of a tiny corpus
+        log.warning("frame: no distinctive terms for %d articles (%s)", len(articles), exc)
+        distinct = tables.empty("distinctive_terms")
+    out = {"distinctive_terms": distinct}
+    try:
+        model = topics.TopicModel(n_topics=study.framing.topics, random_state=study.seed).fit(articles)
+    except ValueError as exc:
+        # A corpus of a handful of articles has no topic structure to find; say so instead of failing the study.
+        log.warning("frame: no topics for %d articles (%s); topic tables left empty", len(articles), exc)
+        return out | {name: tables.empty(name) for name in TOPIC_TABLES}
+    per_article = topics.article_topics(model, articles)
+    prevalence = pd.concat([topics.topic_prevalence(per_article, by=g, n_boot=c.n_boot, confidence=c.confidence,
+                                                    min_articles=c.min_articles, seed=study.seed)
+                            for g in _groups(study)], ignore_index=True)
+    return out | {"topic_terms": topics.topic_terms(model), "topic_k_scores": model.k_scores_,
+                  "article_topics": per_article, "topic_prevalence": prevalence,
+                  "topic_top_articles": topics.top_articles(per_article, articles)}
+
+
+def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Hedges, factive and assertive verbs, report verbs and bias words per article and group."""
+    c = study.compare
+    rates = loaded_language.marker_rates(sentences, scorer=loaded_language.MarkerScorer().fit())
+    per_article = loaded_language.article_marker_rates(rates, articles)
+    by_group = pd.concat([loaded_language.markers_by_group(per_article, by=g, n_boot=c.n_boot,
+                                                           confidence=c.confidence, min_articles=c.min_articles,
+                                                           seed=study.seed)
+                          for g in _groups(study)], ignore_index=True)
+    return {"marker_rates": rates, "article_marker_rates": per_article, "markers_by_group": by_group}
+
+
+def run(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every framing table of the study, by name, each checked against its schema."""
+    kept = articles.loc[~articles["is_duplicate"]]
+    kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
+    out = {}
+    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences))
+    out.update(classify_frames(study, articles=kept))
+    out.update(word_choice(study, articles=kept, sentences=kept_sentences))
+    out.update(vocabulary(study, articles=kept))
+    out.update(markers(study, articles=kept, sentences=kept_sentences))
+    return {name: tables.validate(df, name) for name, df in out.items()}

@@ -1,0 +1,70 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Framing: frames, distinctive terms, word choice, topics and loaded language
+# Frames come from the codebooks in `study.toml` (the first leads the
+# figures); every comparison resamples articles and leaves duplicates out.
+
+# %% tags=["parameters"]
+study = "entity-list"
+
+# %%
+from analysis import framing_figures, report
+
+t = report.load_tables(study)
+codebook = t.frame_profiles["codebook"].iloc[0]
+seed = t.study.seed
+min_articles = t.study.compare.min_articles
+
+# %% [markdown]
+# ## Frames by leaning
+
+# %%
+report.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed,
+                                                     min_articles=min_articles), study=study)
+
+# %% [markdown]
+# ## Frames by outlet
+
+# %%
+report.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed, by="outlet",
+                                                     min_articles=min_articles), study=study)
+
+# %% [markdown]
+# ## What the frame indicators matched
+
+# %%
+evidence, caption = framing_figures.frame_evidence_table(t.frame_evidence, codebook=codebook)
+report.publish_table("frame_evidence", evidence, caption=caption, study=study)
+
+# %% [markdown]
+# ## Distinctive terms by leaning
+
+# %%
+report.publish(framing_figures.distinctive_terms_plot(t.distinctive_terms, by="leaning"), study=study)
+
+# %% [markdown]
+# ## Word choice for the same referent
+
+# %%
+report.publish(framing_figures.label_matrix(t.label_shares), study=study)
+
+# %% [markdown]
+# ## Topics by leaning
+
+# %%
+report.publish(framing_figures.topic_prevalence_plot(t.topic_prevalence, t.topic_k_scores, seed=seed), study=study)
+
+# %% [markdown]
+# ## Epistemic markers and loaded words by leaning
+
+# %%
+report.publish(framing_figures.markers_plot(t.markers_by_group, seed=seed), study=study)
