@@ -13,7 +13,7 @@ import logging
 
 import pandas as pd
 
-from analysis import frames, labels, loaded_language, tables, terms, topics
+from analysis import compare, frames, labels, loaded_language, tables, terms, topics
 from analysis.config import StudyPaths
 from analysis.study import Study
 
@@ -62,6 +62,11 @@ tables.register({s.name: s for s in [
             {"group_var": ("str", "grouping variable"), "group": ("str", "group"), "marker": ("str", "marker class"),
              **{c.name: (c.kind, c.doc, c.nullable) for c in tables.SCHEMAS["sentiment_by_group"].columns
                 if c.name not in ("group_var", "group")}}),
+    _schema("frame_prediction_profiles", "processed", ("group_var", "group", "frame"),
+            "Mean calibrated probability of each supervised frame per group, article-level bootstrap CIs.",
+            {"group_var": ("str", "grouping variable"), "group": ("str", "group"), "frame": ("str", "frame"),
+             **{c.name: (c.kind, c.doc, c.nullable) for c in tables.SCHEMAS["sentiment_by_group"].columns
+                if c.name not in ("group_var", "group", "instrument")}}),
     _schema("frame_predictions", "processed", ("doc_id", "frame"),
             "The supervised frame classifier's calibrated probability for every article and frame.",
             {"doc_id": ("str", "article id"), "outlet": ("str", "outlet"), "frame": ("str", "frame"),
@@ -107,7 +112,15 @@ def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.Dat
     from analysis import frame_classifier
 
     model = frame_classifier.fit_default()
-    return {"frame_predictions": frame_classifier.apply_to_articles(model, articles)}
+    predictions = frame_classifier.apply_to_articles(model, articles)
+    # Groups are compared by mean probability: the F1-tuned labels overstate how common a frame is.
+    scores = predictions.merge(articles[["doc_id", "outlet_type", "leaning"]], on="doc_id").assign(n_sentences=1)
+    c = study.compare
+    profiles = [compare.summarize_groups(sub.assign(instrument=frame), by=g, value="probability", n_boot=c.n_boot,
+                                         confidence=c.confidence, min_articles=c.min_articles, seed=study.seed,
+                                         target="frame_logreg").rename(columns={"instrument": "frame"})
+                for frame, sub in scores.groupby("frame", sort=False) for g in _groups(study)]
+    return {"frame_predictions": predictions, "frame_prediction_profiles": pd.concat(profiles, ignore_index=True)}
 
 
 def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:

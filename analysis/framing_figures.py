@@ -237,3 +237,36 @@ def framing_validity_plot(validation: pd.DataFrame) -> Plot:
                f"framing_validation.csv); loaded_score {loaded.get('loaded_score', float('nan')):.3f}, sentence "
                f"length {loaded.get('n_tokens', float('nan')):.3f}.")
     return Plot("framing_validity", fig, caption)
+
+
+def frame_prediction_heatmap(profiles: pd.DataFrame, validation: pd.DataFrame, *, seed: int, by: str = "leaning",
+                             min_articles: int = 5) -> Plot:
+    """The supervised classifier's mean frame probability per group, with CIs, next to its cross-validated F1."""
+    t = profiles.loc[(profiles["group_var"] == by) & (profiles["n_articles"] >= min_articles)]
+    if t.empty:
+        fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 1.0))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No supervised frames (classifier = \"\" or too few articles).", ha="center")
+        return Plot(f"frame_predictions_by_{by}", fig, "No supervised frame predictions for this study.")
+    order = _leanings(t) if by == "leaning" else sorted(set(t["group"]))
+    f1 = validation.loc[(validation["instrument"] == "frame_logreg") & validation["metric"].str.startswith("f1_")]
+    f1 = dict(zip(f1["metric"].str.removeprefix("f1_"), f1["value"]))
+    frames_ = list(dict.fromkeys(t["frame"]))
+    means = t.pivot(index="group", columns="frame", values="mean").reindex(index=order, columns=frames_)
+    cell = t.assign(text=[f"{m:.2f}\n[{lo:.2f}, {hi:.2f}]" for m, lo, hi in zip(t["mean"], t["ci_low"], t["ci_high"])])
+    annot = cell.pivot(index="group", columns="frame", values="text").reindex(index=order, columns=frames_)
+    n = t.groupby("group")["n_articles"].first()
+    means.index = annot.index = [f"{g} (n={n[g]})" for g in order]
+    means.columns = annot.columns = [f"{f}\n(CV F1 {f1[f]:.2f})" if f in f1 else f for f in frames_]
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.42 * len(order) + 1.6))
+    _annotated_heatmap(ax, means, annot, vmax=1, label="Mean calibrated probability")
+    ax.tick_params(axis="x", rotation=0)
+    plt.setp(ax.get_xticklabels(), ha="center")
+    caption = (f"Supervised frames by {by}: mean calibrated probability that an article uses each generic narrative "
+               f"frame, from the classifier trained on the Narrative Frames corpus (427 coded climate articles; "
+               f"applied here out of domain), {_n(int(n.sum()), 'article')}. Cells: mean [{_interval_method(t)}, "
+               f"seed {seed}]. Column labels give the frame's cross-validated F1 on the coded corpus (5 folds, no "
+               f"outlet in both training and test); mean probabilities rather than predicted labels are compared, "
+               f"because the F1-tuned cut-offs overstate how common a frame is. Per-article probabilities are in "
+               f"frame_predictions.csv.")
+    return Plot(f"frame_predictions_by_{by}", fig, caption)

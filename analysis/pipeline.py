@@ -144,6 +144,7 @@ def _run_measure(study: Study, paths: StudyPaths) -> None:
 
 
 FRAMING_TABLES = ("frame_hits", "article_frames", "frame_profiles", "frame_evidence", "frame_predictions",
+                  "frame_prediction_profiles",
                   "label_mentions", "label_shares", "label_contrasts", "label_candidates", "distinctive_terms",
                   "topic_terms", "topic_k_scores", "article_topics", "topic_prevalence", "topic_top_articles",
                   "marker_rates", "article_marker_rates", "markers_by_group")

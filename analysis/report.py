@@ -35,11 +35,13 @@ _nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines du
 REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
                  "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group",
                  "articles_by_period", "sentiment_validation", "validation_scores", "target_sentiment_validation",
-                 "frame_profiles", "frame_evidence", "frame_predictions", "distinctive_terms", "label_shares",
+                 "frame_profiles", "frame_evidence", "frame_predictions", "frame_prediction_profiles",
+                 "distinctive_terms", "label_shares",
                  "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
                  "topic_top_articles", "markers_by_group", "framing_validation"]
 # Tables a study without [[referents]] does not produce.
-OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates"}
+OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame_predictions",
+                   "frame_prediction_profiles"}
 # Tables split in two CSV files for readers: rows for outlets, rows for the other groupings.
 _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
                     "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group"),

@@ -68,3 +68,10 @@ report.publish(framing_figures.topic_prevalence_plot(t.topic_prevalence, t.topic
 
 # %%
 report.publish(framing_figures.markers_plot(t.markers_by_group, seed=seed), study=study)
+
+# %% [markdown]
+# ## Supervised frames (classifier trained on coded articles)
+
+# %%
+report.publish(framing_figures.frame_prediction_heatmap(t.frame_prediction_profiles, t.framing_validation, seed=seed,
+                                                        min_articles=min_articles), study=study)

@@ -96,7 +96,8 @@ def test_report_shows_framing_with_evidence(default_run):
     paths, _ = default_run
     index = (paths.reports / "index.html").read_text()
     for figure in ("frames_entity_list_by_leaning", "frames_entity_list_by_outlet", "distinctive_terms_by_leaning",
-                   "labels_by_leaning", "topics_by_leaning", "markers_by_leaning", "framing_validity"):
+                   "labels_by_leaning", "topics_by_leaning", "markers_by_leaning", "framing_validity",
+                   "frame_predictions_by_leaning"):
         assert f'<figure id="{figure}">' in index, figure
     assert '<section id="frame_evidence">' in index
     for name in ("frames_by_outlet", "frame_evidence", "distinctive_terms", "labels_by_outlet", "topics_by_outlet",
