@@ -138,19 +138,23 @@ def _cmd_validate_extraction() -> int:
     return 0
 
 
+def _publish_validation(name: str, table, summary: str) -> int:
+    """Write reports/validation/<name>.csv and .md, print the summary."""
+    out = config.validation_reports() / f"{name}.csv"
+    io.write_csv(table, out)
+    io.write_text(out.with_suffix(".md"), summary)
+    print(summary)
+    log.info("wrote %s and %s", out, out.with_suffix(".md"))
+    return 0
+
+
 def _cmd_validate_sentiment(study_id: str) -> int:
     from analysis import validation
 
     paths = config.study_paths(study_id)
     _, nyt, news = pipeline.validate_sentiment(load_study(paths), paths)
     table = validation.long_table(nyt, news)
-    out = config.validation_reports() / "sentiment.csv"
-    io.write_csv(table, out)
-    summary = validation.summary_markdown(table)
-    io.write_text(out.with_suffix(".md"), summary)
-    print(summary)
-    log.info("wrote %s and %s", out, out.with_suffix(".md"))
-    return 0
+    return _publish_validation("sentiment", table, validation.summary_markdown(table))
 
 
 def _cmd_validate_framing(study_id: str) -> int:
@@ -158,13 +162,7 @@ def _cmd_validate_framing(study_id: str) -> int:
 
     study = load_study(config.study_paths(study_id))  # its seed and resample count, as in its report
     table = framing_validation.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
-    out = config.validation_reports() / "framing.csv"
-    io.write_csv(table, out)
-    summary = framing_validation.summary_markdown(table)
-    io.write_text(out.with_suffix(".md"), summary)
-    print(summary)
-    log.info("wrote %s and %s", out, out.with_suffix(".md"))
-    return 0
+    return _publish_validation("framing", table, framing_validation.summary_markdown(table))
 
 
 def _cmd_run(args) -> int:
