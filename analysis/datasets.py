@@ -109,7 +109,7 @@ DATASETS: dict[str, Dataset] = {
 
 
 # Datasets that hold news articles and have a loader for `kind = "dataset"` sources.
-ARTICLE_DATASETS = {"allsides"}
+ARTICLE_DATASETS = {"allsides", "neus"}
 # Datasets whose files are plain article text, usable in `kind = "files"` sources.
 TEXT_DATASETS = {"seed"}
 
@@ -281,4 +281,4 @@ DATASETS["emfd"] = Dataset(
 )
 
 # Framing datasets register themselves into DATASETS (kept in their own module for length).
-from analysis import framing_datasets  # noqa: E402,F401
+from analysis import framing_datasets, provenance_datasets  # noqa: E402,F401

@@ -34,9 +34,9 @@ from analysis.study import MatchClause, Source, Study
 
 log = logging.getLogger("analysis")
 ROW_COLUMNS = ["source", "source_id", "source_outlet", "url", "title", "published", "text", "dataset_label",
-               "extractor", "canonical_url"]
+               "extractor", "canonical_url", "author"]
 IMPORT_REQUIRED = ("outlet", "text")
-IMPORT_OPTIONAL = ("title", "url", "published", "author", "id")
+IMPORT_OPTIONAL = ("title", "url", "published", "author", "id", "event_id")
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,22 @@ def in_window(df: pd.DataFrame, study: Study) -> pd.DataFrame:
 
 # --- sources ---------------------------------------------------------------
 
+def _article_loaders() -> dict:
+    from analysis import provenance_datasets
+
+    return {"allsides": lambda file: datasets.load_allsides(file or "articles"),
+            "neus": lambda file: provenance_datasets.load_neus_roundups()}
+
+
 def _dataset_rows(source: Source) -> pd.DataFrame:
-    if source.dataset != "allsides":
-        raise StudyConfigError(f"sources: dataset {source.dataset!r} has no article loader; available: allsides")
-    df = match_articles(datasets.load_allsides(source.file or "articles"), source.match)
+    loaders = _article_loaders()
+    if source.dataset not in loaders:
+        raise StudyConfigError(f"sources: dataset {source.dataset!r} has no article loader; "
+                               f"available: {', '.join(sorted(loaders))}")
+    df = match_articles(loaders[source.dataset](source.file), source.match)
+    extra = ["event_id"] if "event_id" in df else []
     return df.assign(source=f"dataset:{source.dataset}", extractor=f"dataset:{source.dataset}",
-                     canonical_url=None)[ROW_COLUMNS]
+                     canonical_url=None)[ROW_COLUMNS + extra]
 
 
 def _text_file_row(path: Path, source: Source, key: str) -> dict:
@@ -120,7 +130,7 @@ def _text_file_row(path: Path, source: Source, key: str) -> dict:
         title, body = first.strip(), rest.strip()
     return dict(source=key, source_id=path.name, source_outlet=source.outlet, url=source.url, title=title,
                 published=source.published, text=body, dataset_label=None, extractor="text file",
-                canonical_url=None)
+                canonical_url=None, author=None)
 
 
 def source_files(source: Source, paths: StudyPaths) -> list[Path]:
@@ -229,6 +239,7 @@ def _import_rows(paths: StudyPaths) -> pd.DataFrame:
             "source_outlet": df["outlet"], "url": df["url"], "title": df["title"].fillna(""),
             "published": pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True),
             "text": df["text"], "dataset_label": None, "extractor": "import", "canonical_url": None,
+            "author": df["author"], "event_id": df["event_id"] if "event_id" in df else None,
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
 
@@ -270,7 +281,11 @@ def collect_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
         else:
             frames.append(_import_rows(paths))
     frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
+    # Only same-event datasets (NeuS) and imports that carry one name the event; others have none.
+    rows["event_id"] = rows["event_id"].astype("object").where(rows["event_id"].notna(), None) \
+        if "event_id" in rows else None
+    return rows
 
 
 def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
@@ -290,8 +305,9 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
     n_undated = int(rows["published"].isna().sum())
     rows = in_window(rows, study)
     n_window = n_read - len(rows)
-    for col in ("url", "dataset_label"):
-        rows[col] = rows[col].astype("str").where(rows[col].notna(), None)
+    for col in ("url", "dataset_label", "event_id", "author"):
+        present = rows[col].notna() & (rows[col].astype("str").str.strip() != "")
+        rows[col] = rows[col].astype("str").where(present, None)
     rows["text"] = rows["text"].map(normalise_text)
     rows["title"] = rows["title"].fillna("").map(normalise_text)
     n_before = len(rows)

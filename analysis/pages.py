@@ -100,7 +100,7 @@ def _page_row(html_bytes: bytes, *, content_type: str | None, url: str | None, k
     return dict(source=key, source_id=source_id, source_outlet=outlet or "", url=url or art["canonical_url"],
                 title=art["title"] or fallback_title or "", published=art["published"] or fallback_published,
                 text=art["text"], dataset_label=None, extractor=f"trafilatura {art['extractor_version']}",
-                canonical_url=art["canonical_url"])
+                canonical_url=art["canonical_url"], author=art.get("author"))
 
 
 def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The stage DAG: ingest -> prepare -> measure -> compare -> report.
+"""The stage DAG: collect -> ingest -> clean -> prepare -> measure -> frame -> compare -> provenance -> validate -> report.
 
 Each stage declares its input files and output files. Before running, a
 stage's fingerprint is computed from the package source, the study
@@ -214,12 +214,31 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     io.write_table(compare.articles_by_period(articles), paths.table("articles_by_period"))
 
 
+def _provenance_tables(study: Study, paths: StudyPaths) -> list[Path]:
+    from analysis import provenance
+
+    return [paths.table(n) for n in provenance.TABLES]
+
+
+def _run_provenance(study: Study, paths: StudyPaths) -> None:
+    from analysis import provenance
+
+    hits = paths.table("frame_hits")
+    produced = provenance.run(study, articles=io.read_table(paths.table("articles")),
+                              sentences=io.read_table(paths.table("sentences")),
+                              sentence_scores=io.read_table(paths.table("sentence_sentiment")),
+                              frame_hits=io.read_table(hits) if hits.exists() else None)
+    for name, table in produced.items():
+        io.write_table(table, paths.table(name))
+
+
 def _validate_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     files = [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
     if study.actors and study.sentiment.actor_instruments:
         files += [datasets.locate("newsmtsc", f, download=False) for f in ("train", "devtest_rw")]
     files += [datasets.locate("narrative_frames", "articles", download=False)]
     files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
+    files += [datasets.locate("neus", f"probe_{split}", download=False) for split in ("test", "val")]
     return files + instruments.training_files(study, paths)
 
 
@@ -249,6 +268,10 @@ def _run_validate(study: Study, paths: StudyPaths) -> None:
     io.write_table(news, paths.table("target_sentiment_validation"))
     framing_table = framing_validation.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
     io.write_table(tables.validate(framing_table, "framing_validation"), paths.table("framing_validation"))
+    from analysis import provenance
+
+    io.write_table(provenance.fact_matching_validity(threshold=study.provenance.fact_threshold),
+                   paths.table("fact_matching_validation"))
     for r in nyt.loc[(nyt["level"] == "sentence") & (nyt["instrument"] != "one human rater")].itertuples():
         log.info("validate: %s vs human mean r = %.3f on %d NYT sentences", r.instrument, r.pearson_r, r.n_units)
 
@@ -300,10 +323,16 @@ STAGES: dict[str, Stage] = {
               _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
                       "actor_coverage", "articles_by_period"),
               _run_compare, lambda s: (s.groups, s.compare, s.seed, s.actors)),
-        Stage("validate", "check every instrument against human labels (VADER NYT, NewsMTSC, Narrative Frames, BABE)",
+        Stage("provenance", "text reuse (who copied whom), reuse-aware contrasts, quotes and their sources, and "
+              "which facts each outlet reported or left out",
+              _tables("articles", "sentences", "sentence_sentiment", "frame_hits"), _provenance_tables,
+              _run_provenance,
+              lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by)),
+        Stage("validate", "check every instrument against human labels (VADER NYT, NewsMTSC, Narrative Frames, BABE, "
+              "NeuS same-event clusters)",
               _validate_inputs, _tables("validation_scores", "sentiment_validation", "target_sentiment_validation",
-                                        "framing_validation"),
-              _run_validate, lambda s: (s.compare, s.seed, s.sentiment, bool(s.actors))),
+                                        "framing_validation", "fact_matching_validation"),
+              _run_validate, lambda s: (s.compare, s.seed, s.sentiment, bool(s.actors), s.provenance.fact_threshold)),
         Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
               _report_inputs, _report_outputs, _run_report),
     ]

@@ -38,7 +38,11 @@ REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sent
                  "frame_profiles", "frame_evidence", "frame_predictions", "frame_prediction_profiles",
                  "distinctive_terms", "label_shares",
                  "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
-                 "topic_top_articles", "markers_by_group", "framing_validation"]
+                 "topic_top_articles", "markers_by_group", "framing_validation",
+                 "reuse_pairs", "reuse_clusters", "article_wire", "reuse_sensitivity", "term_sensitivity", "quotes",
+                 "quote_spread", "quote_sources", "quote_source_contrasts", "facts", "fact_coverage", "one_sided_facts", "fact_omission",
+                 "omission_contrasts",
+                 "fact_matching_validation"]
 # Tables a study without [[referents]] does not produce.
 OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame_predictions",
                    "frame_prediction_profiles"}
@@ -48,7 +52,9 @@ _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_
                     "frame_profiles": ("frames_by_outlet", "frames_by_group"),
                     "label_shares": ("labels_by_outlet", "labels_by_group"),
                     "topic_prevalence": ("topics_by_outlet", "topics_by_group"),
-                    "markers_by_group": ("loaded_language_by_outlet", "loaded_language_by_group")}
+                    "markers_by_group": ("loaded_language_by_outlet", "loaded_language_by_group"),
+                    "quote_sources": ("sources_by_outlet", "sources_by_group"),
+                    "fact_coverage": ("fact_coverage_long", "fact_coverage_by_group")}
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
 _published: list[str] = []
@@ -165,11 +171,25 @@ def export_tables(paths: StudyPaths) -> list[Path]:
             continue
         io.write_csv(df, paths.tables / f"{name}.csv")
         written.append(paths.tables / f"{name}.csv")
+    written.append(_fact_matrix_csv(paths))
     status = paths.interim / "collection_status.csv"
     if status.exists():
         io.write_if_changed(paths.tables / status.name, status.read_bytes())
         written.append(paths.tables / status.name)
     return written
+
+
+def _fact_matrix_csv(paths: StudyPaths) -> Path:
+    """``fact_coverage.csv``: one row per fact, its text, and one column per outlet (share of its articles
+    on the event that state the fact; empty where the outlet did not cover the event)."""
+    from analysis import facts
+
+    coverage = io.read_table(paths.table("fact_coverage"))
+    matrix = facts.coverage_matrix(coverage.loc[coverage["group_var"] == "outlet"])
+    text = io.read_table(paths.table("facts")).set_index("fact_id")[["event_id", "fact_text"]]
+    wide = text.join(matrix, how="inner").reindex(matrix.index).reset_index(names="fact_id")
+    io.write_csv(wide, paths.tables / "fact_coverage.csv")
+    return paths.tables / "fact_coverage.csv"
 
 
 def _collection_line(paths: StudyPaths) -> str:

@@ -21,6 +21,9 @@ from analysis.errors import StudyConfigError
 
 SourceKind = Literal["dataset", "files", "imports", "urls", "feed", "html"]
 ActorType = Literal["company", "government", "person", "group", "organization", "place", "other"]
+# Who a quoted speaker speaks for (analysis.quotes); an actor may name its own.
+SourceType = Literal["us_government", "chinese_government", "government_other", "company", "ngo_advocacy", "expert",
+                     "media", "anonymous", "other"]
 GroupVar = Literal["outlet", "leaning", "outlet_type", "country"]
 STUDY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -54,6 +57,8 @@ class Actor:
     type: ActorType
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    # What a quote from this actor counts as; None lets analysis.quotes infer it from the speaker's words.
+    source_type: SourceType | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,24 @@ class FramingSettings:
 
 
 @dataclass(frozen=True)
+class ProvenanceSettings:
+    """Thresholds for text reuse and fact matching (see analysis.reuse and analysis.facts)."""
+
+    # Share of one article's word 5-gram shingles found in the other for a pair to count as reuse.
+    min_containment: float = 0.15
+    # Max containment from which a pair is one story's text (a syndicated copy), not a borrowed passage.
+    syndication: float = 0.5
+    # Cosine distance below which sentences state the same fact; None: the validated default in analysis.facts.
+    fact_threshold: float | None = None
+    # Articles that must state a fact for it to appear in the coverage matrix.
+    fact_min_articles: int = 2
+    # Articles without an event_id are split into bursts of coverage: a gap of more than this many days
+    # without an article starts a new event, so an outlet is not said to omit a fact of a story it never
+    # covered. 0 treats the whole study as one event (a single-event study).
+    event_gap_days: int = 3
+
+
+@dataclass(frozen=True)
 class CollectSettings:
     """Politeness settings for web collection (see :class:`analysis.collect.FetchPolicy`)."""
 
@@ -138,6 +161,7 @@ class Study:
     framing: FramingSettings = field(default_factory=FramingSettings)
     referents: tuple[Referent, ...] = ()
     collect: CollectSettings = field(default_factory=CollectSettings)
+    provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
 
     def settings_hash(self) -> str:
         """Hash of every setting, used to decide whether a stage must re-run."""
@@ -220,7 +244,7 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
     from analysis.datasets import ARTICLE_DATASETS, DATASETS, TEXT_DATASETS
 
     if kind == "dataset":
-        dataset = r.get("dataset", str, allowed=tuple(ARTICLE_DATASETS))
+        dataset = r.get("dataset", str, allowed=tuple(sorted(ARTICLE_DATASETS)))
         file = r.get("file", str, None, allowed=tuple(DATASETS[dataset].files))
         clauses = []
         for j, raw in enumerate(r.get("match", list, [])):
@@ -319,6 +343,29 @@ def _parse_sentiment(path: Path, table: Any) -> SentimentSettings:
     return settings
 
 
+def _parse_provenance(path: Path, table: Any) -> ProvenanceSettings:
+    r = _Reader(path, "[provenance]", table)
+    default = ProvenanceSettings()
+    settings = ProvenanceSettings(
+        min_containment=float(r.get("min_containment", (float, int), default.min_containment)),
+        syndication=float(r.get("syndication", (float, int), default.syndication)),
+        fact_threshold=r.get("fact_threshold", (float, int), default.fact_threshold),
+        fact_min_articles=r.get("fact_min_articles", int, default.fact_min_articles),
+        event_gap_days=r.get("event_gap_days", int, default.event_gap_days),
+    )
+    r.finish(["min_containment", "syndication", "fact_threshold", "fact_min_articles", "event_gap_days"])
+    if settings.event_gap_days < 0:
+        r.fail(f"key 'event_gap_days' is {settings.event_gap_days}; use 0 (one event) or more days")
+    for key in ("min_containment", "syndication"):
+        if not 0 < getattr(settings, key) <= 1:
+            r.fail(f"key {key!r} is {getattr(settings, key)}; use a share in (0, 1]")
+    if settings.fact_threshold is not None and not 0 < settings.fact_threshold < 1:
+        r.fail(f"key 'fact_threshold' is {settings.fact_threshold}; use a cosine distance in (0, 1)")
+    if settings.fact_min_articles < 1:
+        r.fail(f"key 'fact_min_articles' is {settings.fact_min_articles}; use 1 or more")
+    return settings
+
+
 def _parse_framing(path: Path, table: Any) -> FramingSettings:
     r = _Reader(path, "[framing]", table)
     default = FramingSettings()
@@ -366,10 +413,11 @@ def _parse_actor(path: Path, i: int, table: Any) -> Actor:
         type=r.get("type", str, "other", allowed=get_args(ActorType)),
         aliases=r.strings("aliases"),
         patterns=_regexes(r, "patterns"),
+        source_type=r.get("source_type", str, None, allowed=get_args(SourceType)),
     )
     if not actor.aliases and not actor.patterns:
         r.fail(f"actor {actor.name!r} needs at least one alias or pattern")
-    r.finish(["name", "type", "aliases", "patterns"])
+    r.finish(["name", "type", "aliases", "patterns", "source_type"])
     return actor
 
 
@@ -460,9 +508,11 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
         top.fail(f"actor names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}")
     framing = _parse_framing(path, top.get("framing", dict, {}))
     referents = tuple(_parse_referent(path, i, t) for i, t in enumerate(top.get("referents", list, [])))
-    top.finish(["study", "compare", "sentiment", "framing", "collect", "sources", "actors", "referents"])
+    provenance = _parse_provenance(path, top.get("provenance", dict, {}))
+    top.finish(["study", "compare", "sentiment", "framing", "provenance", "collect", "sources", "actors",
+                "referents"])
     return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, framing=framing,
-                 referents=referents, collect=collect)
+                 referents=referents, collect=collect, provenance=provenance)
 
 
 def check_study_id(study_id: str) -> str:

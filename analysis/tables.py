@@ -58,6 +58,9 @@ _ARTICLE_COLUMNS = (
     Column("leaning_source", "str", "who rated the leaning"),
     Column("country", "str", "outlet country (ISO 3166 alpha-2) or unknown"),
     Column("dataset_label", "str", "label the source dataset attached, if any", nullable=True),
+    Column("author", "str", "byline as the source gave it (empty bylines are missing)", nullable=True),
+    Column("event_id", "str", "same-event cluster the source attached (an AllSides story in NeuS), if any",
+           nullable=True),
     Column("language", "str", "ISO 639-1 code from py3langid ('und' if too short); non-English is flagged, not dropped"),
     Column("original_outlet", "str", "for reposts, the outlet that first published the article", nullable=True),
     Column("extractor", "str", "how the text was obtained: dataset, text file, or trafilatura <version>"),
@@ -328,10 +331,10 @@ _KIND_CHECKS = {
 
 
 def schema(name: str) -> Schema:
-    """The schema of table ``name``; the framing measures' tables are registered on first use."""
+    """The schema of table ``name``; the framing and provenance tables are registered on first use."""
     if name not in SCHEMAS:
-        # The framing modules import this one, so they cannot be imported at its top.
-        from analysis import framing  # noqa: F401
+        # The framing and provenance modules import this one, so they cannot be imported at its top.
+        from analysis import framing, provenance  # noqa: F401
     if name not in SCHEMAS:
         raise SchemaError(f"no table is called {name!r}")
     return SCHEMAS[name]

@@ -166,7 +166,8 @@ class _Corpus:
     base: np.ndarray          # prior shape: background (or pooled) counts per term, all > 0
 
 
-def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop_duplicates) -> _Corpus:
+def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop_duplicates,
+             weight: str | None = None) -> _Corpus:
     if by not in BY:
         raise ValueError(f"by={by!r}; allowed: {', '.join(map(repr, BY))}")
     _require(articles, ("doc_id", "text", "outlet", by))
@@ -183,7 +184,10 @@ def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop
         bg = CountVectorizer(analyzer=NgramAnalyzer(ngram_range=ngram_range), vocabulary=list(vocab))
         # Add one: a term the background never uses still gets a (small) prior.
         base = np.asarray(bg.transform(_kept(background, drop_duplicates)["text"]).sum(axis=0), dtype=float).ravel() + 1
-    return _Corpus(X.astype(np.float64), vocab, rows[by].astype(str).to_numpy(),
+    X = X.astype(np.float64)
+    if weight is not None:  # reuse-aware counts: an article counts for the share of its text that is its own
+        X = sparse.csr_matrix(X.multiply(rows[weight].to_numpy(dtype=float)[:, None]))
+    return _Corpus(X, vocab, rows[by].astype(str).to_numpy(),
                    rows["outlet"].astype(str).to_numpy(), base)
 
 
@@ -240,7 +244,7 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
                       background: pd.DataFrame | None = None, prior_scale: float = 0.1, n_boot: int = 200,
                       seed: int = 0, top: int | None = 50, ngram_range: tuple[int, int] = (1, 3),
                       min_df: int = 2, min_outlets: int = 2, min_articles: int = 5,
-                      drop_duplicates: bool = True) -> pd.DataFrame:
+                      drop_duplicates: bool = True, weight: str | None = None) -> pd.DataFrame:
     """The ``top`` terms (None: all) of each group against the rest, a reference group or each other group.
 
     One row per (group_var, group_a, group_b, term), ranked by z (``rank``
@@ -262,11 +266,13 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
     ``stable_share`` share of resamples with the full-data sign and
     |z| >= 1.96, ``stable`` when >= 0.9; ``top_article_share`` share of
     ``n`` from a's single top article, ``single_article`` when >= 0.5.
+    ``weight`` names a column of ``articles`` that scales each article's
+    counts (the reuse-aware comparisons in :mod:`analysis.reuse_sensitivity`).
     """
     if n_boot < 1 or prior_scale <= 0:
         raise ValueError(f"n_boot={n_boot}, prior_scale={prior_scale}: need n_boot >= 1 and prior_scale > 0")
     corpus = _prepare(articles, by, background, ngram_range=ngram_range, min_df=min_df, min_outlets=min_outlets,
-                      drop_duplicates=drop_duplicates)
+                      drop_duplicates=drop_duplicates, weight=weight)
     frames = []
     for first, second in _pairs(corpus.labels, mode, reference, min_articles):
         in_a, in_b = _rows(corpus, first, second)

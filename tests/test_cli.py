@@ -37,7 +37,7 @@ def test_init_ingest_run_on_own_jsonl(project, tiny_jsonl, capsys):
     capsys.readouterr()
     assert main(["run", "demo"]) == 0
     expected = ("done: collect skipped, ingest skipped, clean skipped, prepare skipped, measure skipped, "
-                "frame skipped, compare skipped, validate skipped, report skipped")
+                "frame skipped, compare skipped, provenance skipped, validate skipped, report skipped")
     assert expected in capsys.readouterr().err
     assert tree_hashes(paths.processed, paths.reports) == before
 
@@ -111,7 +111,7 @@ def test_failed_stage_keeps_earlier_results_and_resumes(tiny_study, capsys):
     broken.unlink()
     assert main(["run", "tiny"]) == 0
     assert ("ingest skipped, clean skipped, prepare skipped, measure skipped, frame skipped, compare skipped, "
-            "validate skipped, report ran") in capsys.readouterr().err
+            "provenance skipped, validate skipped, report ran") in capsys.readouterr().err
 
 
 def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys):

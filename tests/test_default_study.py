@@ -150,3 +150,52 @@ def test_every_sentiment_row_names_its_instrument_version(default_run):
 def test_ci_runs_the_readme_test_command():
     command = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert f"```bash\n{command}\n```" in (REPO / "README.md").read_text()
+
+
+# Tables the default study may leave empty: it holds no syndicated copy (one Reuters story partly reused).
+PROVENANCE_MAY_BE_EMPTY = {"reuse_clusters"}
+
+
+def test_provenance_tables_meet_their_contract(default_run):
+    from analysis import provenance
+
+    paths, _ = default_run
+    for name in (*provenance.TABLES, "fact_matching_validation"):
+        df = pd.read_parquet(paths.table(name))
+        assert len(df) > 0 or name in PROVENANCE_MAY_BE_EMPTY, name
+        pd.testing.assert_frame_equal(tables.validate(df, name), df)
+
+
+def test_report_shows_provenance_with_n_and_method(default_run):
+    paths, _ = default_run
+    index = (paths.reports / "index.html").read_text()
+    for figure in ("reuse_network", "reuse_sensitivity", "quote_sources_by_outlet", "quote_sources_by_leaning",
+                   "fact_coverage_by_outlet", "fact_omission_by_leaning"):
+        assert f'<figure id="{figure}">' in index, figure
+    for section in ("reuse_clusters", "travelled_quotes", "fact_matching_validity"):
+        assert f'<section id="{section}">' in index, section
+    assert "MinHash LSH Ensemble" in index and "bootstrap over events" in index
+    for name in ("reuse_pairs", "reuse_clusters", "quotes", "quote_spread", "sources_by_outlet", "fact_coverage"):
+        assert (paths.tables / f"{name}.csv").exists(), name
+    quotes = pd.read_csv(paths.tables / "quotes.csv")
+    assert {"doc_id", "outlet", "quote_id", "speaker", "source_type", "text"} <= set(quotes.columns)
+    coverage = pd.read_csv(paths.tables / "fact_coverage.csv")
+    assert list(coverage.columns[:3]) == ["fact_id", "event_id", "fact_text"] and coverage.shape[1] > 5
+
+
+def test_readme_provenance_numbers_match_a_fresh_run(default_run):
+    paths, _ = default_run
+    readme = (REPO / "README.md").read_text()
+    pairs = pd.read_parquet(paths.table("reuse_pairs"))
+    quotes = pd.read_parquet(paths.table("quotes"))
+    spread = pd.read_parquet(paths.table("quote_spread"))
+    assert f"{len(pairs)} pair of articles shares text" in readme
+    assert (f"{len(quotes)} direct quotes ({(quotes['speaker'] != '').mean():.0%} with a speaker; "
+            f"{len(spread)} distinct, {int((spread['n_outlets'] >= 2).sum())} run by two or more outlets)") in readme
+    coverage = pd.read_parquet(paths.table("fact_coverage"))
+    assert f"{coverage['fact_id'].nunique()} facts stated by two or more articles" in readme
+    v = pd.read_parquet(paths.table("fact_matching_validation")).set_index("split")
+    for split in ("test", "val"):
+        r = v.loc[split]
+        assert (f"| {split} | {r['n_events']} | {r['pair_precision']:.3f} | {r['event_recall']:.3f} | "
+                f"{r['f1']:.3f} |") in readme, split

@@ -51,7 +51,7 @@ def test_dates_accept_toml_dates_and_strings():
     ('[study\ntitle = "t"\n', "not valid TOML"),
     ('[study]\ntitle = "t"\nseed = -1\n[[sources]]\nkind = "imports"\n', "key 'seed' is -1; use a non-negative"),
     ('[study]\ntitle = "t"\nstart = 2019-01-01T00:00:00Z\n[[sources]]\nkind = "imports"\n', "key 'start' is a date-time"),
-    ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allside"\n', "sources[0]: key 'dataset' is 'allside'; allowed: allsides"),
+    ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allside"\n', "sources[0]: key 'dataset' is 'allside'; allowed: allsides, neus"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nfile = "article"\n', "key 'file' is 'article'; allowed: articles, china_subset"),
     ('[study]\ntitle = "t"\n[[sources]]\nkind = "files"\ndataset = "nope"\noutlet = "X"\n', "key 'dataset' is 'nope'; allowed: seed"),
     (MINIMAL + '[sentiment]\ninstruments = ["vader", "liwc"]\n', "[sentiment]: key 'instruments' names 'liwc'; allowed: vader"),

@@ -1,0 +1,100 @@
+"""The provenance stage: event assignment, and every table on a real same-event corpus (NeuS AllSides roundups)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import facts, prepare, provenance, provenance_datasets, provenance_figures, sentiment, tables
+from analysis.study import Study
+from conftest import SHARED_DATA
+
+needs_neus = pytest.mark.skipif(not (SHARED_DATA / "neus_allsides").exists(), reason="needs ../shared/data")
+
+
+def _articles(rows):
+    return pd.DataFrame(rows, columns=["doc_id", "published", "event_id"]).assign(
+        published=lambda d: pd.to_datetime(d["published"], utc=True))
+
+
+def test_coverage_events_split_bursts_and_keep_given_events():
+    articles = _articles([("a", "2019-10-01", None), ("b", "2019-10-03", None), ("c", "2019-10-10", None),
+                          ("d", None, None), ("e", "2019-10-02", "story:7")])
+    got = provenance.coverage_events(articles, gap_days=3).set_index("doc_id")["event_id"].to_dict()
+    assert got == {"a": "burst:2019-10-01", "b": "burst:2019-10-01", "c": "burst:2019-10-10",
+                   "d": "undated:d", "e": "story:7"}
+    one = provenance.coverage_events(articles.drop(columns="event_id"), gap_days=0)
+    assert set(one["event_id"]) == {"study"}
+
+
+@pytest.fixture(scope="module")
+def neus_run():
+    """Sixty AllSides stories (about 180 articles) through sentences, VADER and the provenance stage."""
+    raw = provenance_datasets.load_neus_roundups()
+    raw = raw.loc[raw["event_id"].isin(raw["event_id"].drop_duplicates().head(60))]
+    articles = pd.DataFrame({
+        "doc_id": raw["source_id"].str.replace(":", "-"), "outlet": raw["source_outlet"],
+        "leaning": raw["dataset_label"], "outlet_type": "news", "published": raw["published"],
+        "text": raw["text"], "event_id": raw["event_id"], "is_duplicate": False, "author": None,
+    }).reset_index(drop=True)
+    sentences = prepare.split_sentences(articles.assign(title=""))
+    scores = sentiment.score_sentences(sentences)
+    study = Study(id="neus", title="t", groups=("outlet", "leaning"), seed=3)
+    produced = provenance.run(study, articles=articles, sentences=sentences, sentence_scores=scores,
+                              frame_hits=None)
+    return articles, sentences, produced
+
+
+@needs_neus
+def test_every_provenance_table_meets_its_contract(neus_run):
+    _, _, produced = neus_run
+    assert set(produced) == set(provenance.TABLES)
+    for name, table in produced.items():
+        pd.testing.assert_frame_equal(tables.validate(table, name), table)
+
+
+@needs_neus
+def test_same_event_coverage_counts_omissions_only_on_covered_events(neus_run):
+    articles, _, produced = neus_run
+    coverage = produced["fact_coverage"]
+    by_leaning = coverage.loc[coverage["group_var"] == "leaning"]
+    assert len(by_leaning) and (~by_leaning["covered"]).any() and by_leaning["covered"].any()
+    # Every (group, event) row stands for articles the group actually ran on that event.
+    events = articles.groupby(["leaning", "event_id"]).size()
+    for r in by_leaning.itertuples():
+        assert events[(r.group, r.event_id)] == r.n_articles
+    omission = produced["fact_omission"].set_index(["group_var", "group"])
+    for side in ("left", "center", "right"):
+        row = omission.loc[("leaning", side)]
+        assert 0 <= row["ci_low"] <= row["omission_rate"] <= row["ci_high"] <= 1
+        assert "over events" in row["ci_method"]
+    one_sided = produced["one_sided_facts"]
+    assert set(one_sided["carried_by"]) <= {"left", "right", "center only"}
+
+
+@needs_neus
+def test_quotes_and_sources_on_real_leads(neus_run):
+    _, _, produced = neus_run
+    quotes = produced["quotes"]
+    assert len(quotes) > 20 and (quotes["speaker"] != "").mean() > 0.5
+    shares = produced["quote_sources"]
+    sums = shares.loc[shares["n_quotes_total"] > 0].groupby(["group_var", "group"])["share"].sum()
+    assert sums.round(9).eq(1).all()
+
+
+@needs_neus
+def test_fact_coverage_figure_reads_the_busiest_event(neus_run):
+    _, _, produced = neus_run
+    event = provenance_figures.busiest_event(produced["fact_coverage"])
+    assert event is not None and event.startswith("allsides:")
+    plot = provenance_figures.fact_coverage_plot(produced["fact_coverage"], produced["facts"], event=event)
+    assert "1 event" in plot.caption and "× = the outlet covered the event but left the fact out" in plot.caption
+
+
+@needs_neus
+def test_fact_matching_validity_on_neus_human_events():
+    table = provenance.fact_matching_validity(splits=("test",))
+    row = table.iloc[0]
+    assert row["n_events"] == 307 and row["threshold"] == facts.DEFAULT_THRESHOLD
+    # Pooled over events, most matched pairs must come from one human event, and most events must be linked.
+    assert row["pair_precision"] > 0.7 and row["event_recall"] > 0.6

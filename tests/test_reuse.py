@@ -1,0 +1,168 @@
+"""Text reuse: planted rewrites, syndicated wire copy, wire credits and sentence marks."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import prepare, reuse
+
+# An invented wire story: twelve sentences about an invented designation.
+WIRE = [
+    "The Commerce Ministry of Freedonia on Monday added eight surveillance firms to its export blacklist.",
+    "Officials said the companies had supplied cameras used to track members of a minority group.",
+    "The designation bars the firms from buying components from Freedonian suppliers without a licence.",
+    "Trade Minister Rufus Firefly said the decision reflected the country's commitment to human rights.",
+    "The largest of the firms, Acme Optics, said it would comply with all applicable laws and regulations.",
+    "Analysts said the move could disrupt supply chains for camera sensors and memory chips.",
+    "The embassy of Sylvania called the blacklist an unjustified interference in its internal affairs.",
+    "The firms together employ more than forty thousand people across three provinces.",
+    "Negotiators from both countries are due to meet in Geneva later this month for trade talks.",
+    "Human rights groups welcomed the step but said it came years too late for the detainees.",
+    "Shares of Acme Optics fell nine percent in early trading after the announcement was published.",
+    "A spokesman for the ministry declined to say whether more companies would be added this year.",
+]
+FILLER = [
+    "Our newsletter arrives every morning with the biggest stories in technology and policy.",
+    "In other news, the city council approved a new budget for public libraries on Tuesday evening.",
+    "Weather forecasters expect heavy rain across the northern coast through the weekend.",
+    "The local football club announced a new coach after a disappointing season in the league.",
+    "A museum exhibition of medieval maps opened downtown and will run until the spring.",
+    "Commuters faced long delays after a signal failure on the main railway line yesterday.",
+]
+PARAPHRASE = {"on Monday": "this week", "said": "stated", "supplied": "provided", "components": "parts"}
+
+
+def _articles(rows: list[tuple[str, str, str | None, str]]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "doc_id": [r[0] for r in rows], "outlet": [r[1] for r in rows],
+        "published": pd.to_datetime([r[2] for r in rows], utc=True), "text": [r[3] for r in rows],
+    })
+
+
+def _rewrite(sentences: list[str], *, seed: int) -> str:
+    """Shuffle the sentences and lightly paraphrase every other one."""
+    rng = random.Random(seed)
+    out = sentences[:]
+    rng.shuffle(out)
+    for k in range(0, len(out), 2):
+        for old, new in PARAPHRASE.items():
+            out[k] = out[k].replace(old, new, 1)
+    return " ".join(out)
+
+
+@pytest.mark.parametrize("source_first", [True, False])
+def test_rewrite_with_shuffled_sentences_and_paraphrase_is_found_with_the_right_direction(source_first):
+    original = " ".join(WIRE)
+    rewrite = _rewrite(WIRE[:9], seed=3) + " " + " ".join(FILLER[:3])
+    dates = ("2019-10-07", "2019-10-08") if source_first else ("2019-10-09", "2019-10-08")
+    articles = _articles([("a1", "Wire", dates[0], original), ("b2", "Blog", dates[1], rewrite),
+                          ("c3", "Other", "2019-10-07", " ".join(FILLER[3:]))])
+    pairs, passages = reuse.find_reuse(articles)
+    assert list(zip(pairs["doc_a"], pairs["doc_b"])) == [("a1", "b2")]
+    pair = pairs.iloc[0]
+    assert pair["direction"] == ("a->b" if source_first else "b->a")
+    assert pair["source_doc_id"] == ("a1" if source_first else "b2")
+    # Most of the rewrite's shingles survive shuffling and light paraphrase; the original is partly copied.
+    assert pair["containment_b_in_a"] > 0.4
+    assert pair["containment_b_in_a"] > pair["containment_a_in_b"]
+    assert pair["shared_passages"] == len(passages) >= 5
+    # Each passage points at the same words in both texts.
+    for p in passages.itertuples():
+        a_words = reuse.word_spans(original[p.a_start:p.a_end])[0]
+        b_words = reuse.word_spans(rewrite[p.b_start:p.b_end])[0]
+        assert a_words[:3] == b_words[:3] or a_words[-3:] == b_words[-3:]
+
+
+def test_unrelated_articles_on_the_same_event_are_not_reuse():
+    own = ["Freedonia blacklisted eight camera makers over the treatment of a minority, its ministry announced.",
+           "Critics in parliament argued that the sanctions were symbolic and would hurt domestic exporters.",
+           "Acme Optics did not respond to a request for comment before publication of this article.",
+           "Sylvania has threatened to retaliate against Freedonian farm exports if the list is not withdrawn."]
+    articles = _articles([("a1", "Wire", "2019-10-07", " ".join(WIRE)), ("b2", "Paper", "2019-10-07", " ".join(own))])
+    pairs, passages = reuse.find_reuse(articles)
+    assert pairs.empty and passages.empty
+    assert list(pairs.columns) == list(reuse.PAIR_COLUMNS)
+
+
+def test_a_wire_story_run_by_three_outlets_forms_one_cluster_named_after_the_agency():
+    body = " ".join(WIRE)
+    articles = _articles([
+        ("w1", "Reuters", "2019-10-07", "GENEVA (Reuters) - " + body + "\n\nReporting by Ann Smith; Editing by Bo Li"),
+        ("p2", "Daily Planet", "2019-10-08", body.replace("Acme Optics", "Acme") + " " + FILLER[0]),
+        ("p3", "Gotham Gazette", "2019-10-08", " ".join(WIRE[:10])),
+        ("p4", "Metropolis Post", "2019-10-08", " ".join(FILLER)),
+    ])
+    pairs, _ = reuse.find_reuse(articles)
+    wire = reuse.article_wire(articles)
+    assert wire.set_index("doc_id").loc["w1", ["wire_agency", "wire_basis"]].tolist() == ["Reuters", "dateline"]
+    clusters = reuse.reuse_clusters(pairs, articles, wire=wire)
+    assert clusters["cluster_id"].nunique() == 1
+    assert sorted(clusters["doc_id"]) == ["p2", "p3", "w1"]
+    assert set(clusters["wire_agency"]) == {"Reuters"}
+    assert clusters.set_index("doc_id")["is_origin"].to_dict() == {"p2": False, "p3": False, "w1": True}
+    assert (clusters["n_outlets"] == 3).all()
+    assert clusters["containment_in_origin"].between(0.85, 1.0).all()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("WASHINGTON (Reuters) - The U.S. added firms.", ("Reuters", "dateline")),
+    ("BEIJING (AP) — China protested on Tuesday.", ("AP", "dateline")),
+    ("HONG KONG (AFP) - Protests continued.", ("AFP", "dateline")),
+    ("The firms denied wrongdoing.\n\nReporting by Jane Doe in Beijing; Editing by Tom Roe", ("Reuters", "credit line")),
+    ("The firms denied wrongdoing.\n\nCopyright 2019 The Associated Press. All rights reserved.", ("AP", "credit line")),
+    ("The firms denied wrongdoing.\n\nThe Associated Press contributed to this report.", ("AP", "contribution line")),
+    ("The firms denied wrongdoing, Reuters reported on Monday.", ("", "")),
+    ("An AP photographer was there. Reuters and AFP were not.", ("", "")),
+])
+def test_wire_credits_are_read_from_datelines_and_credit_lines_not_citations(text, expected):
+    agency, basis, evidence = reuse.credited_agency(text)
+    assert (agency, basis) == expected
+    assert (evidence == "") == (agency == "")
+
+
+def test_sentence_marks_put_the_copy_on_the_later_article_and_split_weight():
+    body = " ".join(WIRE)
+    articles = _articles([("a1", "Wire", "2019-10-07", body),
+                          ("b2", "Blog", "2019-10-08", " ".join(FILLER[:2]) + " " + " ".join(WIRE[:8])),
+                          ("c3", "Paper", None, " ".join(WIRE[:8]) + " " + FILLER[3])])
+    sentences = prepare.split_sentences(articles.assign(title=""))
+    pairs, passages = reuse.find_reuse(articles)
+    marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
+    assert list(marks.columns) == list(reuse.SENTENCE_COLUMNS)
+    by_doc = marks.groupby("doc_id")
+    assert not by_doc.get_group("a1")["is_copy"].any()          # the dated original keeps its text
+    b2 = by_doc.get_group("b2").sort_values("sent_id")
+    assert b2["is_copy"].tolist() == [False, False] + [True] * 8  # the filler is its own
+    assert b2["n_copies"].tolist()[2:] == [2] * 8                 # shared with a1 and c3
+    # c3 is undated: a1 comes first in canonical order, so c3 holds the copy of a1's text.
+    assert by_doc.get_group("c3").sort_values("sent_id")["is_copy"].tolist() == [True] * 8 + [False]
+    assert np.isclose(by_doc.get_group("a1")["reused_share"].iloc[:8], 1.0, atol=0.02).all()
+
+
+def test_empty_and_tiny_texts_do_not_break_the_index():
+    articles = _articles([("a1", "A", None, ""), ("b2", "B", None, "Too short."), ("c3", "C", None, " ".join(WIRE))])
+    pairs, passages = reuse.find_reuse(articles)
+    assert pairs.empty and passages.empty
+
+
+@pytest.mark.parametrize("author, expected", [
+    ("Matthew Lee, Associated Press", ("AP", "byline")),
+    ("Associated Press", ("AP", "byline")),
+    ("Jane Doe and Reuters", ("Reuters", "byline")),
+    ("Tiffany Ap, Brian Todd", ("", "")),        # a surname, not the agency
+    ("Kerem Yucel Afp, Glenn Trudel", ("", "")),  # a photo credit run into a name
+    (None, ("", "")),
+])
+def test_bylines_credit_an_agency_only_as_a_whole_author(author, expected):
+    agency, basis, _ = reuse.credited_agency("The firms denied wrongdoing.", author=author)
+    assert (agency, basis) == expected
+
+
+def test_a_dateline_outranks_the_byline_and_a_byline_outranks_a_contribution_line():
+    text = "BEIJING (AFP) - China protested.\n\nThe Associated Press contributed to this report."
+    assert reuse.credited_agency(text, author="Reuters")[:2] == ("AFP", "dateline")
+    assert reuse.credited_agency(text.split("\n\n")[1], author="Reuters")[:2] == ("Reuters", "byline")
