@@ -277,3 +277,19 @@ def fact_matching_table(validation: pd.DataFrame) -> tuple[pd.DataFrame, str]:
                "events whose three leads share at least one fact. Two different facts of one event wrongly "
                "merged are not visible to this check.")
     return table, caption
+
+
+def one_sided_table(one_sided: pd.DataFrame, *, top: int = 10) -> tuple[pd.DataFrame, str]:
+    """Facts only one side of the spectrum carried, the most widely carried first."""
+    counts = one_sided["carried_by"].value_counts()
+    width = one_sided[["n_left", "n_center", "n_right"]].max(axis=1)
+    shown = one_sided.assign(width=width).sort_values(["width", "fact_id"], ascending=[False, True]).head(top)
+    table = pd.DataFrame({"fact": [_short(t, 110) for t in shown["fact_text"]], "carried by": shown["carried_by"],
+                          "left": shown["n_left"].astype(str) + "/" + shown["n_left_articles"].astype(str),
+                          "center": shown["n_center"].astype(str) + "/" + shown["n_center_articles"].astype(str),
+                          "right": shown["n_right"].astype(str) + "/" + shown["n_right_articles"].astype(str)})
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "none"
+    caption = (f"Facts one side of the spectrum carried and the other, covering the same event, left out "
+               f"({summary}); columns give covering / all articles of each side on the event. Lean left and lean "
+               f"right count with their side.")
+    return table, caption

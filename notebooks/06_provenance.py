@@ -71,5 +71,9 @@ report.publish(provenance_figures.fact_omission_plot(t.fact_omission, by="leanin
                                                      contrasts=t.omission_contrasts, alpha=alpha), study=study)
 
 # %%
+one_sided, caption = provenance_figures.one_sided_table(t.one_sided_facts)
+report.publish_table("one_sided_facts", one_sided, caption=caption, study=study)
+
+# %%
 matching, caption = provenance_figures.fact_matching_table(t.fact_matching_validation)
 report.publish_table("fact_matching_validity", matching, caption=caption, study=study)

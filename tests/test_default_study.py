@@ -197,5 +197,5 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_run):
     v = pd.read_parquet(paths.table("fact_matching_validation")).set_index("split")
     for split in ("test", "val"):
         r = v.loc[split]
-        assert (f"| {split} | {r['n_events']} | {r['pair_precision']:.3f} | {r['event_recall']:.3f} | "
+        assert (f"| {split} | {int(r['n_events'])} | {r['pair_precision']:.3f} | {r['event_recall']:.3f} | "
                 f"{r['f1']:.3f} |") in readme, split
