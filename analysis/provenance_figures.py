@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import DOUBLE_COLUMN_IN, LEANING_COLOURS, Plot, _n
+from analysis.figures import DOUBLE_COLUMN_IN, LEANING_COLOURS, Plot, _leaning_legend, _n
 
 MODE_COLOURS = {"keep": "#000000", "downweight": "#E69F00", "remove": "#0072B2"}
 SOURCE_TYPE_ORDER = ["us_government", "chinese_government", "government_other", "company", "ngo_advocacy", "expert",
@@ -62,6 +62,7 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
                                     connectionstyle="arc3,rad=0.15", shrinkA=3, shrinkB=3))
     colours = info["leaning"].map(LEANING_COLOURS).fillna("#000000")
     ax.scatter(x, y, s=18, c=colours, zorder=3, edgecolors="white", linewidths=0.4)
+    _leaning_legend(ax, info["leaning"])
     ax.set_yticks(range(len(outlets)), outlets)
     ax.set_ylim(-0.7, len(outlets) - 0.3)
     if info["published"].isna().any():

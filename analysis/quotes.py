@@ -3,8 +3,8 @@
 ``extract_quotes`` finds double-quoted spans in the article text and attributes them with
 rules written for English wire-style news; ``match_quotes`` gives the same quote in different
 outlets one ``quote_id``; ``quote_spread`` and ``source_shares`` summarise. The source-type rules
-(``SOURCE_RULES``) are a starting point for US-China tech coverage: a study overrides them by
-giving its actors a ``source_type`` in study.toml.
+(:data:`analysis.quote_rules.SOURCE_RULES`) are a starting point for US-China tech coverage: a
+study overrides them by giving its actors a ``source_type`` in study.toml.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.actors import ActorMatcher
 from analysis.compare import expanded_confidence, group_rng
+from analysis.quote_rules import SOURCE_RULES
 from analysis.study import Actor, SourceType
 
 Kind = Literal["str", "int", "float", "bool"]
@@ -69,55 +70,6 @@ SOURCE_SHARE_COLUMNS: dict[str, tuple[Kind, str]] = {
 SOURCE_TYPES: tuple[str, ...] = (*get_args(SourceType), "unknown")
 _GOV = frozenset({"us_government", "chinese_government", "government_other"})
 
-
-# A starting point for US-China tech coverage, checked in order on the speaker phrase and then on
-# its appositive ("Maya Wang, a researcher at Human Rights Watch"); the first hit wins, so anonymity
-# outranks affiliation and an NGO's "researcher" is NGO, not expert. A study overrides it per actor
-# with ``source_type`` in study.toml.
-SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b", re.IGNORECASE)) for t, p in [
-    ("anonymous", r"(?:people|persons?|sources?|someone) (?:familiar|close|briefed|with knowledge)|sources?|"
-                  r"anonym(?:ous|ity)|(?:declined|asked|requested) (?:not )?to be (?:named|identified)|"
-                  r"not authori[sz]ed to|insiders?|unnamed"),
-    ("ngo_advocacy", r"Human Rights (?:Watch|Project)|Amnesty|ACLU|Civil Liberties|World (?:Uighur|Uyghur) Congress|"
-                     r"Campaign for|Freedom House|Electronic Frontier|EFF|Reporters Without Borders|activists?|"
-                     r"advoca(?:tes?|cy)|rights groups?|campaign(?:ers?|ing groups?| groups?)|non-?profit|NGOs?|"
-                     r"exile groups?"),
-    ("expert", r"professor|Prof|analysts?|researchers?|experts?|scholars?|economists?|fellow|think[- ]tank|"
-               r"university|college|historian|institute|Cent(?:er|re) for|Brookings|Council on Foreign Relations|CSIS|"
-               r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist"),
-    ("media", r"Reuters|AFP|Agence France|Associated Press|Bloomberg|Xinhua|Global Times|People['’]s Daily|CGTN|"
-              r"CCTV|South China Morning Post|(?:New York|Financial) Times|Wall Street Journal|"
-              r"Washington (?:Post|Examiner|Times)|TechCrunch|CNN|BBC|Fox News|Al Jazeera|correspondent|"
-              r"(?:news)?papers?|tabloid|broadcaster|news (?:agency|outlet|site|service)|state(?:-run)? media|"
-              r"journalists?|reporters?|editor(?:ial)?|columnist"),
-    ("us_government", r"Commerce (?:Department|Secretary)|"
-                      r"Department of (?:Commerce|State|Defense|Justice|the Treasury)|"
-                      r"Secretary of (?:State|Commerce|Defense|the Treasury)|(?:State|Treasury|Justice|Defense) "
-                      r"Department|White House|Pentagon|Treasury|administration|Bureau of Industry|FCC|FBI|Sen|"
-                      r"senators?|Rep|Representatives?|congress(?:man|woman)|Congress|lawmakers?|Senate|"
-                      r"(?:House|Senate) (?:Minority|Majority|Democratic|Republican) (?:Leader|Whip)|House Speaker|"
-                      r"(?:House|Senate)(?: [A-Z]\w+){0,3} Committee|"
-                      r"(?:U\.S\.?|US|American|United States) (?:officials?|government|embassy|ambassador|"
-                      r"trade representative|prosecutors?|diplomats?|president)|"
-                      r"^(?:the )?(?:U\.S\.|US|United States|America|Washington)$|Trump|Pompeo|Ross|"
-                      r"Mnuchin|Lighthizer|Pence|Kudlow|Navarro|Bolton|Rubio|Cotton|Cruz|Pelosi|Schumer|McConnell"),
-    ("chinese_government", r"Foreign Ministry|Ministry of (?:Foreign Affairs|Commerce|Public Security)|"
-                           r"Commerce Ministry|MOFCOM|Geng Shuang|Hua Chunying|Lu Kang|Zhao Lijian|Wang Wenbin|Wang Yi|"
-                           r"Gao Feng|Cui Tiankai|Xi Jinping|President Xi|^Xi$|Chen Quanguo|Shohrat Zakir|"
-                           r"(?:Chinese|China['’]s) (?:embassy|officials?|government|authorities|ministry|ambassador|"
-                           r"consulate|leaders?|diplomats?|spokes\w+|side|regulators?)|Beijing(?!-based)|"
-                           r"(?:Xinjiang|regional) (?:government|authorities)|Communist Party|CCP|CPC|State Council|"
-                           r"^(?:China|the Chinese side)$"),
-    ("company", r"compan(?:y|ies)|firms?|Inc|Corp|Ltd|LLC|CEO|chief executive|founder|executives|chair(?:man|woman)|"
-                r"Huawei|ZTE|Hikvision|Dahua|SenseTime|Megvii|iFlytek|Yitu|Xiaomi|Tencent|Alibaba|ByteDance|TikTok|"
-                r"DJI|Google|Apple|Microsoft|Qualcomm|Intel|Micron|Nvidia|Facebook|Amazon|TSMC|industry|"
-                r"Chamber of Commerce|(?:Industry|Trade|Business|Manufacturers) (?:Association|Council|Roundtable)|"
-                r"Association of Manufacturers"),
-    ("government_other", r"governments?|minist(?:ry|ries|ers?)|department|agency|embassy|parliament|authorities|"
-                         r"officials?|regulators?|(?-i:(?:Vice )?President|Premier|Chancellor) (?-i:[A-Z])|"
-                         r"European (?:Union|Commission)|EU|United Nations|U\.N|"
-                         r"military|army|armed forces"),
-]]
 
 # Attribution verbs, each form mapped to the past tense reported as speaker_cue. Fragment verbs
 # introduce partial quotes ("called the move 'gross interference'"); after a participle ("...,

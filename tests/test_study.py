@@ -70,6 +70,12 @@ def test_dates_accept_toml_dates_and_strings():
     (MINIMAL + '[framing]\nclassifier = "mfc"\n', "key 'classifier' is 'mfc'; allowed: narrative_frames, "),
     (MINIMAL + '[[referents]]\nname = "camps"\nlabels = {}\n', "referents[0]: referent 'camps' needs at least one label"),
     (MINIMAL + '[[referents]]\nname = "camps"\nlabels = { a = 3 }\n', "label 'a' must map to a regex or a list"),
+    (MINIMAL + '[provenance]\nmin_containment = 1.5\n', "[provenance]: key 'min_containment' is 1.5; use a share"),
+    (MINIMAL + '[provenance]\nevent_gap_days = -1\n', "key 'event_gap_days' is -1; use 0 (one event) or more days"),
+    (MINIMAL + '[provenance]\nfact_threshold = 1.2\n', "key 'fact_threshold' is 1.2; use a cosine distance"),
+    (MINIMAL + '[provenance]\nreuse = "drop"\n', "[provenance]: unknown key 'reuse'"),
+    (MINIMAL + '[[actors]]\nname = "A"\ntype = "company"\naliases = ["a"]\nsource_type = "pundit"\n',
+     "key 'source_type' is 'pundit'; allowed: us_government"),
 ])
 def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     with pytest.raises(StudyConfigError) as err:
