@@ -122,6 +122,14 @@ def copy_into(src: Path, dest: Path) -> None:
             fout.write(block)
 
 
+def copy_tree(src: Path, dest: Path) -> None:
+    """Copy every file under ``src`` to the same place under ``dest`` (a snapshot of a report)."""
+    for path in sorted(p for p in Path(src).rglob("*") if p.is_file()):
+        target = Path(dest) / path.relative_to(src)
+        ensure_dir(target.parent)
+        copy_into(path, target)
+
+
 def ensure_dir(path: Path) -> Path:
     Path(path).mkdir(parents=True, exist_ok=True)
     return Path(path)

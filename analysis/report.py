@@ -280,4 +280,8 @@ def build_report(study: Study, paths: StudyPaths) -> list[Path]:
             io.remove_file(stale)
     tables_written = export_tables(paths)
     index = build_index(study, paths)
-    return [index, *executed, *tables_written, *io.list_files(paths.figures)]
+    from analysis import manifest
+
+    inputs = [paths.table(n) for n in REPORT_TABLES] + notebook_files(paths)
+    listed = manifest.write_manifest(study, paths, inputs=inputs)
+    return [index, listed, *executed, *tables_written, *io.list_files(paths.figures)]

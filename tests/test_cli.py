@@ -124,7 +124,7 @@ def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys)
 
 
 def test_every_subcommand_has_help():
-    for cmd in ["run", "init", "ingest", *pipeline.STAGES, "datasets"]:
+    for cmd in ["run", "init", "ingest", *pipeline.STAGES, "datasets", "reproduce"]:
         out = subprocess.run([sys.executable, "-m", "analysis", cmd, "--help"], capture_output=True, text=True,
                              cwd=REPO, check=True).stdout
         assert out.startswith("usage: python -m analysis " + cmd)
@@ -169,3 +169,35 @@ def test_malformed_dictionary_is_one_line_error_naming_file_and_line(tiny_study,
     lexicon.unlink()
     assert main(["run", "tiny"]) == 2
     assert "sentiment.dictionaries[0]: key 'path' points to" in capsys.readouterr().err
+
+
+def test_reproduce_check_passes_on_a_rebuild_and_names_what_was_altered(tiny_study, capsys):
+    import pandas as pd
+
+    assert main(["-q", "run", "tiny"]) == 0
+    listed = pd.read_csv(tiny_study.reports / "MANIFEST.csv", keep_default_na=False)
+    assert {"figure", "table", "notebook", "report", "input", "config", "package", "code"} <= set(listed["kind"])
+    figures = listed.loc[listed["path"].str.endswith(".png")]
+    assert (figures["made_by"].str.startswith("notebooks/0")).all()
+    assert listed.loc[listed["kind"] == "code", "detail"].iloc[0].startswith("git commit ")
+    capsys.readouterr()
+    assert main(["-q", "reproduce", "tiny", "--check"]) == 0
+
+    # Alter one figure and one table by hand: the check rebuilds, and says what differed and how.
+    png = tiny_study.figures / f"{figures['path'].iloc[0].split('/')[-1]}"
+    import matplotlib.image as mpimg
+
+    pixels = mpimg.imread(png)
+    pixels[:10, :10, :3] = 0.0
+    mpimg.imsave(png, pixels)
+    csv = tiny_study.tables / "sentiment_by_outlet.csv"
+    table = pd.read_csv(csv)
+    table.loc[0, "mean"] = 0.999
+    table.to_csv(csv, index=False)
+    capsys.readouterr()
+    assert main(["-q", "reproduce", "tiny", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "artifacts differ from" in err
+    assert f"figures/{png.name}: differs (" in err and "pixels differ" in err
+    assert "tables/sentiment_by_outlet.csv: differs (1 of " in err and "column 'mean'" in err
+    assert mpimg.imread(png)[:10, :10, :3].max() > 0  # the rebuild restored the figure
