@@ -172,10 +172,53 @@ def export_tables(paths: StudyPaths) -> list[Path]:
         io.write_csv(df, paths.tables / f"{name}.csv")
         written.append(paths.tables / f"{name}.csv")
     written.append(_fact_matrix_csv(paths))
+    written += _latex_exports(paths)
     status = paths.interim / "collection_status.csv"
     if status.exists():
         io.write_if_changed(paths.tables / status.name, status.read_bytes())
         written.append(paths.tables / status.name)
+    return written
+
+
+# The main comparison tables, also written as LaTeX (booktabs) for papers: (table, columns, caption).
+LATEX_TABLES = {
+    "sentiment_by_group": (["group_var", "group", "instrument", "n_articles", "mean", "ci_low", "ci_high"],
+                           "Mean article sentiment per group, with expanded percentile bootstrap CIs over articles."),
+    "sentiment_contrasts": (["target", "group_var", "group_a", "group_b", "instrument", "n_a", "n_b", "diff",
+                             "ci_low", "ci_high", "p_perm", "p_fdr"],
+                            "Group contrasts of sentiment: bootstrap CIs over articles, permutation p, "
+                            "Benjamini--Hochberg adjusted p."),
+    "quote_source_contrasts": (["group_var", "group_a", "group_b", "source_type", "n_a", "n_b", "share_a",
+                                "share_b", "diff", "ci_low", "ci_high", "p_fdr"],
+                               "Contrasts of quote-source shares: article bootstrap, permutation p, "
+                               "Benjamini--Hochberg."),
+    "omission_contrasts": (["group_var", "group_a", "group_b", "n_events", "n_facts", "omission_a", "omission_b",
+                            "diff", "ci_low", "ci_high", "p_fdr"],
+                           "Facts left out, compared on the events both groups covered: event bootstrap, "
+                           "within-event permutation p, Benjamini--Hochberg."),
+}
+
+
+def latex_table(df: pd.DataFrame, *, name: str, study: str) -> str:
+    """A booktabs table (three decimals, escaped text) with caption and label, ready for ``\\input``."""
+    columns, caption = LATEX_TABLES[name]
+    shown = df[[c for c in columns if c in df.columns]]
+    return shown.to_latex(index=False, float_format="%.3f", escape=True, longtable=False,
+                          caption=f"{caption} Study \\texttt{{{study}}}; n = {len(shown):,} rows.",
+                          label=f"tab:{study}:{name}",
+                          column_format="".join("r" if pd.api.types.is_numeric_dtype(shown[c]) else "l"
+                                                for c in shown.columns))
+
+
+def _latex_exports(paths: StudyPaths) -> list[Path]:
+    written = []
+    for name in LATEX_TABLES:
+        if not paths.table(name).exists():
+            continue
+        out = paths.tables / "latex" / f"{name}.tex"
+        io.write_if_changed(out, latex_table(io.read_table(paths.table(name)), name=name,
+                                             study=paths.study).encode("utf-8"))
+        written.append(out)
     return written
 
 
@@ -200,6 +243,27 @@ def _collection_line(paths: StudyPaths) -> str:
     parts = ", ".join(f"{n:,} {html.escape(str(k))}" for k, n in counts.items())
     return (f"<p>Web collection: {int(counts.sum()):,} URLs ({parts}); see "
             f'<a href="tables/collection_status.csv">collection_status.csv</a>.</p>')
+
+
+# Human-labelled data every study's validate stage reads (its figures are in the report).
+VALIDATION_DATASETS = ("vader_nyt", "newsmtsc", "narrative_frames", "babe", "neus")
+
+
+def _provenance_section(study: Study) -> str:
+    """Where the report's data comes from (with licences) and how to check it."""
+    from analysis import datasets
+
+    e = html.escape
+    used = list(dict.fromkeys([s.dataset for s in study.sources if s.dataset] + list(VALIDATION_DATASETS)))
+    items = "".join(f"<li><code>{e(name)}</code>: {e(datasets.DATASETS[name].citation)}; licence: "
+                    f"{e(datasets.DATASETS[name].licence)}</li>" for name in used if name in datasets.DATASETS)
+    return ("<h2>Provenance of this report</h2>"
+            f"<p>Data read (study sources, then the human-labelled validation data):</p><ul>{items}</ul>"
+            '<p>Every figure, table and executed notebook, with its SHA-256, the notebook that made it, the input '
+            'tables and their hashes, the package versions and the code version, is listed in '
+            f'<a href="MANIFEST.csv">MANIFEST.csv</a>. Rebuild from the data and compare with '
+            f"<code>python -m analysis reproduce {e(study.id)} --check</code>. Article text is the publishers' and "
+            "is not exported.</p>")
 
 
 def build_index(study: Study, paths: StudyPaths) -> Path:
@@ -252,6 +316,7 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
         fragment = (paths.figures / f"{s['name']}.html").read_text(encoding="utf-8")
         parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {n_tables}.</strong> {e(s["caption"])}</p>'
                      f'<div style="font-size:.8rem">{fragment}</div></section>')
+    parts.append(_provenance_section(study))
     parts.append("<h2>Tables</h2><ul>")
     for p in io.list_files(paths.tables, "*.csv"):
         parts.append(f'<li><a href="tables/{e(p.name)}">{e(p.name)}</a></li>')

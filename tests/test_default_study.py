@@ -199,3 +199,17 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_run):
         r = v.loc[split]
         assert (f"| {split} | {int(r['n_events'])} | {r['pair_precision']:.3f} | {r['event_recall']:.3f} | "
                 f"{r['f1']:.3f} |") in readme, split
+
+
+def test_report_states_its_provenance_and_exports_latex(default_run):
+    paths, _ = default_run
+    index = (paths.reports / "index.html").read_text()
+    assert "<h2>Provenance of this report</h2>" in index and 'href="MANIFEST.csv"' in index
+    assert "Baly et al. (2020)" in index and "reproduce entity-list --check" in index
+    for name in ("sentiment_by_group", "sentiment_contrasts", "quote_source_contrasts", "omission_contrasts"):
+        tex = (paths.tables / "latex" / f"{name}.tex").read_text()
+        assert "\\toprule" in tex and f"\\label{{tab:entity-list:{name}}}" in tex
+    listed = pd.read_csv(paths.reports / "MANIFEST.csv", keep_default_na=False)
+    on_disk = {p.relative_to(paths.reports).as_posix() for p in paths.reports.rglob("*") if p.is_file()}
+    assert set(listed.loc[~listed["kind"].isin(["input", "config", "package", "code"]), "path"]) == \
+        on_disk - {"MANIFEST.csv"}

@@ -117,3 +117,16 @@ def test_evidence_table_shows_top_sentences_of_outlets_with_enough_articles():
     assert shown["sentence"].tolist() == ["bad", "worse"] and shown["article"].tolist() == ["d1#4", "d2#0"]
     assert shown["outlet"].iloc[0] == "A (mean -0.200, n=5)"
     assert "at least 5 articles (1 outlet)" in caption and "pull = (score - corpus mean)" in caption
+
+
+def test_latex_export_is_booktabs_with_caption_label_and_escaped_text():
+    from analysis import report
+
+    df = pd.DataFrame({"group_var": ["leaning"], "group_a": ["left_&_co"], "group_b": ["right"],
+                       "n_events": [12], "n_facts": [40], "omission_a": [0.25], "omission_b": [0.2], "diff": [0.05],
+                       "ci_low": [-0.01], "ci_high": [0.104], "p_perm": [0.2], "p_fdr": [0.3]})
+    tex = report.latex_table(df, name="omission_contrasts", study="demo")
+    for part in ("\\toprule", "\\midrule", "\\bottomrule", "\\label{tab:demo:omission_contrasts}", "\\caption{",
+                 "left\\_\\&\\_co", "0.050", "\\begin{tabular}{lllrrrrrrrr}"):
+        assert part in tex, part
+    assert "p\\_perm" not in tex  # only the columns chosen for the paper
