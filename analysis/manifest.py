@@ -24,7 +24,7 @@ from analysis.study import Study
 COLUMNS = ["kind", "path", "sha256", "made_by", "detail"]
 MANIFEST = "MANIFEST.csv"
 _KINDS = {".png": "figure", ".svg": "figure", ".pdf": "figure", ".json": "caption", ".html": "table",
-          ".csv": "table", ".ipynb": "notebook"}
+          ".csv": "table", ".tex": "table", ".ipynb": "notebook"}
 
 
 def _git_commit() -> str:
