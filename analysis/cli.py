@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "collect":
             p.add_argument("--refresh", action="store_true",
                            help="fetch already-collected URLs again, keeping the old snapshots")
+        if name == "report":
+            p.add_argument("--standalone", action="store_true",
+                           help="also write reports/STUDY.html: the report as one file with the figures embedded")
 
     p = sub.add_parser("validate", help="validate measures against human-labelled data",
                        description="`validate STUDY` checks each of the study's sentiment instruments against "
@@ -131,6 +134,10 @@ def _cmd_stage(args) -> int:
         pipeline.collect(study, paths, refresh=args.refresh)
         return 0
     pipeline.run_stage(args.command, study, paths, force=args.force)
+    if getattr(args, "standalone", False):
+        from analysis import report
+
+        log.info("report: %s (single file, figures embedded)", report.write_standalone(study, paths))
     return 0
 
 

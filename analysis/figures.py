@@ -16,33 +16,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-# Okabe & Ito (2008) colour-blind-safe palette; one fixed colour per leaning.
-LEANING_COLOURS = {
-    "left": "#0072B2", "lean left": "#56B4E9", "center": "#999999",
-    "lean right": "#E69F00", "right": "#D55E00", "unrated": "#000000",
-}
-LEANING_ORDER = list(LEANING_COLOURS)
-SINGLE_COLUMN_IN = 3.5
-DOUBLE_COLUMN_IN = 7.2
-
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "axes.titlesize": 9,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "legend.fontsize": 7,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.hashsalt": "analysis",  # fixed ids inside SVG files
-    "svg.fonttype": "path",
-    "pdf.fonttype": 42,
-    "figure.dpi": 100,
-    "savefig.dpi": 300,
-    "savefig.bbox": "tight",
-}
-plt.rcParams.update(STYLE)
+from analysis.figure_style import (DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, SINGLE_COLUMN_IN,  # noqa: F401
+                                   instrument_palette, outlet_colours, warn_if_cjk_unrenderable)
 
 
 @dataclass
@@ -50,6 +25,7 @@ class Plot:
     name: str
     figure: plt.Figure
     caption: str
+    table: str = ""  # the CSV in reports/<study>/tables/ that holds the plotted numbers (stem)
 
     def _repr_markdown_(self) -> str:  # shown under the figure in notebooks
         return f"**{self.name}.** {self.caption}"
@@ -59,6 +35,7 @@ def save(plot: Plot, folder: Path) -> list[Path]:
     """PNG (300 dpi), SVG and PDF with no timestamps or software stamps."""
     from analysis import io
 
+    warn_if_cjk_unrenderable(t.get_text() for t in plot.figure.findobj(plt.Text))
     written = []
     for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None}),
                           ("pdf", {"CreationDate": None, "ModDate": None, "Producer": None})):
@@ -70,6 +47,11 @@ def save(plot: Plot, folder: Path) -> list[Path]:
     return written
 
 
+def _split_table(stem: str, by: str) -> str:
+    """The report splits grouped tables into ``<stem>_by_outlet.csv`` and ``<stem>_by_group.csv``."""
+    return f"{stem}_by_outlet" if by == "outlet" else f"{stem}_by_group"
+
+
 def _n(x: int, word: str) -> str:
     return f"{x:,} {word}{'' if x == 1 else 's'}"
 
@@ -78,14 +60,15 @@ def articles_by_outlet(by_period: pd.DataFrame) -> Plot:
     counts = (by_period.groupby(["outlet", "leaning"], sort=False)["n_articles"].sum()
               .reset_index().sort_values(["n_articles", "outlet"], ascending=[True, False]))
     fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, 0.16 * len(counts) + 0.9))
-    ax.barh(counts["outlet"], counts["n_articles"], color=counts["leaning"].map(LEANING_COLOURS))
+    colours = outlet_colours(counts["outlet"], counts["leaning"])
+    ax.barh(counts["outlet"], counts["n_articles"], color=counts["outlet"].map(colours))
     ax.set_xlabel("Articles")
     ax.xaxis.get_major_locator().set_params(integer=True)
     _leaning_legend(ax, counts["leaning"])
     n, k = int(counts["n_articles"].sum()), len(counts)
     caption = (f"Articles per outlet ({_n(n, 'article')} from {_n(k, 'outlet')}), coloured by outlet leaning "
                f"(AllSides rating where available). Unit: article.")
-    return Plot("articles_by_outlet", fig, caption)
+    return Plot("articles_by_outlet", fig, caption, table="articles_by_period")
 
 
 def articles_over_time(by_period: pd.DataFrame) -> Plot:
@@ -105,11 +88,11 @@ def articles_over_time(by_period: pd.DataFrame) -> Plot:
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", rotation=90)
     if cols:
-        ax.legend(title="Leaning", frameon=False, ncols=len(cols), loc="upper left")
+        ax.legend(title="Leaning", frameon=False, ncols=len(cols), loc="lower left", bbox_to_anchor=(0, 1))
     n = int(dated["n_articles"].sum())
     caption = (f"Articles per calendar quarter by outlet leaning ({_n(n, 'dated article')}; "
                f"{_n(undated, 'article')} without a publication date in the source are not shown). Unit: article.")
-    return Plot("articles_over_time", fig, caption)
+    return Plot("articles_over_time", fig, caption, table="articles_by_period")
 
 
 def _ci_caption(table: pd.DataFrame, seed: int) -> str:
@@ -162,7 +145,7 @@ def sentiment_by_outlet(by_group: pd.DataFrame, *, seed: int, instruments: tuple
                f"markers: outlets with too few articles for an interval. Outlets are ordered by the first "
                f"instrument; each panel has its own scale (instruments are not on a common metric); validity of "
                f"each instrument is in the validation figures.")
-    return Plot("sentiment_by_outlet", fig, caption)
+    return Plot("sentiment_by_outlet", fig, caption, table="sentiment_by_outlet")
 
 
 def sentence_score_distribution(sentence_scores: pd.DataFrame, *, instrument: str, min_articles: int = 1) -> Plot:
@@ -190,7 +173,7 @@ def sentence_score_distribution(sentence_scores: pd.DataFrame, *, instrument: st
                f"{instrument_label(instrument)}. Boxes: median and quartiles over sentences, whiskers 5th-95th "
                f"percentile; dots: individual sentences (jittered). Descriptive only: sentences of one article "
                f"are not independent, so inference uses article means.")
-    return Plot("sentence_score_distribution", fig, caption)
+    return Plot("sentence_score_distribution", fig, caption, table="sentence_sentiment")
 
 
 def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: int, min_articles: int = 5) -> Plot:
@@ -226,7 +209,7 @@ def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: in
                f"{with_ci['ci_method'].iloc[0] if len(with_ci) else 'interval'} (seed {seed}) excludes zero; "
                f"cells with fewer than {min_articles} articles get no interval. Intervals are not adjusted for "
                f"multiplicity; FDR-controlled contrasts are in sentiment_contrasts.csv.")
-    return Plot(f"actor_sentiment_{instrument}", fig, caption)
+    return Plot(f"actor_sentiment_{instrument}", fig, caption, table="actor_sentiment_by_outlet")
 
 
 def sentiment_by_group(by_group: pd.DataFrame, contrasts: pd.DataFrame, *, seed: int,
@@ -252,7 +235,7 @@ def sentiment_by_group(by_group: pd.DataFrame, contrasts: pd.DataFrame, *, seed:
     caption = (f"Mean article-level sentiment by {' and by '.join(v.replace('_', ' ') for v in present)} "
                f"({_n(int(t.loc[t['group_var'] == present[0], 'n_articles'].sum()) if present else 0, 'article')}). "
                f"{_ci_caption(t, seed)} " + contrast_sentence(c))
-    return Plot("sentiment_by_group", fig, caption)
+    return Plot("sentiment_by_group", fig, caption, table="sentiment_by_group")
 
 
 def contrast_sentence(contrasts: pd.DataFrame, *, alpha: float = 0.05) -> str:
@@ -287,7 +270,7 @@ def actor_coverage(coverage: pd.DataFrame, *, min_articles: int = 1) -> Plot:
                f"({_n(int(t.groupby('outlet')['n_articles'].first().sum()), 'article')}, {_n(len(wide), 'outlet')}, "
                f"{_n(len(order_actors), 'actor')}; actors matched by the aliases and patterns in study.toml). "
                f"Unit: article. 95% Wilson score intervals for every cell are in actor_coverage.csv.")
-    return Plot("actor_coverage", fig, caption)
+    return Plot("actor_coverage", fig, caption, table="actor_coverage")
 
 
 def _leaning_legend(ax, leanings: pd.Series) -> None:
@@ -303,7 +286,7 @@ def sentiment_validity(scores: pd.DataFrame, validity: pd.DataFrame, *,
     """Each instrument's score against the human mean on the gold standard (one panel each), with r and the ceiling."""
     instruments = tuple(instruments or dict.fromkeys(scores["instrument"]))
     v = validity.set_index(["instrument", "level"])
-    fig, axes = plt.subplots(1, len(instruments), figsize=(2.4 * len(instruments), 2.6), squeeze=False,
+    fig, axes = plt.subplots(1, len(instruments), figsize=(min(DOUBLE_COLUMN_IN, 2.4 * len(instruments)), 2.6), squeeze=False,
                              layout="constrained")
     fmt = "r = {0.pearson_r:.2f} [{0.ci_low:.2f}, {0.ci_high:.2f}]".format
     parts = []
@@ -323,7 +306,7 @@ def sentiment_validity(scores: pd.DataFrame, validity: pd.DataFrame, *,
                f"Times sentences from {first['n_articles']:,} articles (Hutto & Gilbert 2014), one panel per "
                f"instrument (Pearson r). " + "; ".join(parts) + f". A single human rater against the mean of the "
                f"other raters reaches {fmt(ceiling)}. Intervals: {first['ci_method']}.")
-    return Plot("sentiment_validity", fig, caption)
+    return Plot("sentiment_validity", fig, caption, table="sentiment_validation")
 
 
 def sentiment_evidence_table(evidence: pd.DataFrame, by_group: pd.DataFrame, *, instrument: str,
@@ -363,7 +346,7 @@ def target_sentiment_validity(metrics: pd.DataFrame) -> Plot:
         ax.text(0.5, 0.5, "The study defines no actors: no actor-directed sentiment was measured.", ha="center")
         return Plot("target_sentiment_validity", fig, "No actor-directed sentiment in this study (no [[actors]]).")
     sns.barplot(t.assign(metric=t["metric"].str.replace("_", " ")), x="metric", y="value", hue="instrument",
-                ax=ax, palette=["#0072B2", "#999999", "#E69F00", "#009E73"][: t["instrument"].nunique()])
+                ax=ax, palette=instrument_palette(t["instrument"]))
     ax.axhline(STATE_OF_THE_ART_MACRO_F1, color="#D55E00", lw=0.8, ls="--")
     ax.text(-0.4, STATE_OF_THE_ART_MACRO_F1 + 0.02, "published state of the art (macro F1)", fontsize=6,
             color="#D55E00")
@@ -379,4 +362,4 @@ def target_sentiment_validity(metrics: pd.DataFrame) -> Plot:
                f"trained on NewsMTSC train only; the baseline gives every target its sentence's VADER label "
                f"(+/-0.05). Dashed line: published state of the art, macro-F1 {STATE_OF_THE_ART_MACRO_F1}. "
                f"Point estimates on one fixed test set; no interval.")
-    return Plot("target_sentiment_validity", fig, caption)
+    return Plot("target_sentiment_validity", fig, caption, table="target_sentiment_validation")

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from analysis.figures import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, Plot, _n
+from analysis.figure_style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, instrument_palette
+from analysis.figures import Plot, _n, _split_table
 
 SPECTRUM = [g for g in LEANING_ORDER if g != "unrated"]
 
@@ -59,7 +60,7 @@ def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, b
                f"duplicates left out. Cells: share [{_interval_method(t)}, seed {seed}]. Unit: article. The "
                f"matching sentences are in frame_evidence.csv; the codebook's validity against human coders is "
                f"in the validation figures.")
-    return Plot(f"frames_{codebook}_by_{by}", fig, caption)
+    return Plot(f"frames_{codebook}_by_{by}", fig, caption, table=_split_table("frames", by))
 
 
 def distinctive_terms_plot(terms: pd.DataFrame, *, by: str = "leaning", top: int = 8) -> Plot:
@@ -93,7 +94,7 @@ def distinctive_terms_plot(terms: pd.DataFrame, *, by: str = "leaning", top: int
                f"driven by a single article). Filled points are stable (|z| >= 1.96 with the same sign in 90% of "
                f"article bootstrap resamples) and not driven by one article; ° not stable; † more than half of "
                f"the group's count from one article. Dashed line: z = 1.96 (not adjusted for the number of terms).")
-    return Plot(f"distinctive_terms_by_{by}", fig, caption)
+    return Plot(f"distinctive_terms_by_{by}", fig, caption, table="distinctive_terms")
 
 
 def label_matrix(shares: pd.DataFrame, *, by: str = "leaning") -> Plot:
@@ -125,7 +126,7 @@ def label_matrix(shares: pd.DataFrame, *, by: str = "leaning") -> Plot:
                "article; 95% Wilson intervals and Fisher-test contrasts with Benjamini-Hochberg control are in "
                "labels_by_outlet.csv and label_contrasts.csv; candidate labels the study did not list are in "
                "label_candidates.csv.")
-    return Plot(f"labels_by_{by}", fig, caption)
+    return Plot(f"labels_by_{by}", fig, caption, table=_split_table("labels", by))
 
 
 def topic_prevalence_plot(prevalence: pd.DataFrame, k_scores: pd.DataFrame, *, seed: int, by: str = "leaning") -> Plot:
@@ -157,7 +158,7 @@ def topic_prevalence_plot(prevalence: pd.DataFrame, k_scores: pd.DataFrame, *, s
                f"top-term agreement with models on 80% subsamples, {chosen['stability']:.2f}; all scores in "
                f"topic_k_scores.csv). Topics are named by their top 3 terms. Points: mean share over articles; "
                f"bars: {_interval_method(t)}. Unit: article; duplicates left out.")
-    return Plot(f"topics_by_{by}", fig, caption)
+    return Plot(f"topics_by_{by}", fig, caption, table=_split_table("topics", by))
 
 
 def markers_plot(by_group: pd.DataFrame, *, seed: int, by: str = "leaning",
@@ -187,7 +188,7 @@ def markers_plot(by_group: pd.DataFrame, *, seed: int, by: str = "leaning",
                f"mean over articles; bars: {_interval_method(t)} (seed {seed}). Against BABE's expert labels these "
                f"word lists separate biased from neutral sentences only weakly (ROC AUC in the validation "
                f"figures); read them as descriptions of style, not of bias.")
-    return Plot(f"markers_by_{by}", fig, caption)
+    return Plot(f"markers_by_{by}", fig, caption, table=_split_table("loaded_language", by))
 
 
 def frame_evidence_table(evidence: pd.DataFrame, *, codebook: str, per_frame: int = 2) -> tuple[pd.DataFrame, str]:
@@ -213,7 +214,7 @@ def framing_validity_plot(validation: pd.DataFrame) -> Plot:
     fig, (left, right) = plt.subplots(1, 2, figsize=(DOUBLE_COLUMN_IN, 2.6), layout="constrained",
                                       gridspec_kw={"width_ratios": [3, 2]})
     sns.barplot(nf.assign(frame=nf["metric"].str.removeprefix("f1_")), x="frame", y="value", hue="instrument",
-                ax=left, palette=["#0072B2", "#E69F00", "#999999", "#CCCCCC"][: nf["instrument"].nunique()])
+                ax=left, palette=instrument_palette(nf["instrument"]))
     left.set_ylim(0, 1)
     left.set_xlabel("")
     left.set_ylabel("F1 against human coders")
@@ -236,7 +237,7 @@ def framing_validity_plot(validation: pd.DataFrame) -> Plot:
                f"(Spinde et al. 2021; {_n(n_babe, 'sentence')} of SG2; intervals over source articles in "
                f"framing_validation.csv); loaded_score {loaded.get('loaded_score', float('nan')):.3f}, sentence "
                f"length {loaded.get('n_tokens', float('nan')):.3f}.")
-    return Plot("framing_validity", fig, caption)
+    return Plot("framing_validity", fig, caption, table="framing_validation")
 
 
 def frame_prediction_heatmap(profiles: pd.DataFrame, validation: pd.DataFrame, *, seed: int, by: str = "leaning",
@@ -269,4 +270,4 @@ def frame_prediction_heatmap(profiles: pd.DataFrame, validation: pd.DataFrame, *
                f"outlet in both training and test); mean probabilities rather than predicted labels are compared, "
                f"because the F1-tuned cut-offs overstate how common a frame is. Per-article probabilities are in "
                f"frame_predictions.csv.")
-    return Plot(f"frame_predictions_by_{by}", fig, caption)
+    return Plot(f"frame_predictions_by_{by}", fig, caption, table="frame_prediction_profiles")

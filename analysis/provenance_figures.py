@@ -13,7 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import DOUBLE_COLUMN_IN, LEANING_COLOURS, Plot, _leaning_legend, _n
+from analysis.figure_style import DOUBLE_COLUMN_IN, LEANING_COLOURS, outlet_colours
+from analysis.figures import Plot, _leaning_legend, _n, _split_table
 
 MODE_COLOURS = {"keep": "#000000", "downweight": "#E69F00", "remove": "#0072B2"}
 SOURCE_TYPE_ORDER = ["us_government", "chinese_government", "government_other", "company", "ngo_advocacy", "expert",
@@ -60,7 +61,7 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
                     arrowprops=dict(arrowstyle=style, lw=0.5 + 2.5 * strength, alpha=0.35 + 0.5 * strength,
                                     color="#D55E00" if r.syndicated else "#555555",
                                     connectionstyle="arc3,rad=0.15", shrinkA=3, shrinkB=3))
-    colours = info["leaning"].map(LEANING_COLOURS).fillna("#000000")
+    colours = info["outlet"].map(outlet_colours(info["outlet"], info["leaning"]))
     ax.scatter(x, y, s=18, c=colours, zorder=3, edgecolors="white", linewidths=0.4)
     _leaning_legend(ax, info["leaning"])
     ax.set_yticks(range(len(outlets)), outlets)
@@ -82,7 +83,7 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
                f"passage of >= 10 words); line width grows with containment; arrows run from the earlier article "
                f"to the later ({n_dir} pairs dated apart), plain lines where the dates do not decide. Dots "
                f"coloured by leaning.")
-    return Plot("reuse_network", fig, caption)
+    return Plot("reuse_network", fig, caption, table="reuse_pairs")
 
 
 def reuse_sensitivity_plot(sensitivity: pd.DataFrame, verdicts: pd.DataFrame, *, top: int = 12, seed: int,
@@ -115,7 +116,7 @@ def reuse_sensitivity_plot(sensitivity: pd.DataFrame, verdicts: pd.DataFrame, *,
                f"articles counts 1/(k+1)) and removed from the copies. Bars: expanded percentile bootstrap CIs "
                f"over articles ({n_boot:,} resamples, seed {seed}); stars: Benjamini–Hochberg p < {alpha} within each reading. "
                f"All contrasts: {verdict_text}.")
-    return Plot("reuse_sensitivity", fig, caption)
+    return Plot("reuse_sensitivity", fig, caption, table="reuse_sensitivity")
 
 
 def quote_sources_plot(shares: pd.DataFrame, *, by: str = "outlet", min_quotes: int = 5, seed: int,
@@ -161,7 +162,7 @@ def quote_sources_plot(shares: pd.DataFrame, *, by: str = "outlet", min_quotes: 
                     f", groups with >= 5 quoting articles, permutation p, Benjamini–Hochberg across all "
                     f"{len(contrasts):,} source contrasts): {len(hits)} of {len(tested)} with p < {alpha}"
                     f"{': ' + found if found else ''}.")
-    return Plot(f"quote_sources_by_{by}", fig, caption)
+    return Plot(f"quote_sources_by_{by}", fig, caption, table=_split_table("sources", by))
 
 
 def fact_coverage_plot(coverage: pd.DataFrame, facts: pd.DataFrame, *, by: str = "outlet", top: int = 30,
@@ -198,7 +199,7 @@ def fact_coverage_plot(coverage: pd.DataFrame, facts: pd.DataFrame, *, by: str =
                f"article of that {by} on the event ({n_events} event{'s' if n_events != 1 else ''}). Facts are "
                f"groups of sentences from different articles joined by average-linkage clustering of TF-IDF "
                f"cosine similarity (threshold validated on NeuS same-event clusters; see the report).")
-    return Plot(f"fact_coverage_by_{by}", fig, caption)
+    return Plot(f"fact_coverage_by_{by}", fig, caption, table="fact_coverage" if by == "outlet" else "fact_coverage_by_group")
 
 
 def busiest_event(coverage: pd.DataFrame) -> str | None:
@@ -233,7 +234,7 @@ def fact_omission_plot(omission: pd.DataFrame, *, by: str = "leaning", seed: int
                           f"adjusted p {r.p_fdr:.3f} ({r.n_events} shared events)" for r in tested.itertuples())
         caption += (f" Pairs compared on the events both covered (same facts; events resampled; permutation "
                     f"test swapping the pair within events; Benjamini–Hochberg): {pairs}.")
-    return Plot(f"fact_omission_by_{by}", fig, caption)
+    return Plot(f"fact_omission_by_{by}", fig, caption, table="fact_omission")
 
 
 def travelled_quotes_table(spread: pd.DataFrame, *, top: int = 10) -> tuple[pd.DataFrame, str]:

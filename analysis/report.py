@@ -9,12 +9,14 @@ builds the index from the sidecars.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import json
 import logging
 import os
 import re
+from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,7 +25,7 @@ import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from analysis import config, figures, io, tables
+from analysis import config, figure_style, figures, io, tables
 from analysis.config import StudyPaths
 from analysis.errors import AnalysisError
 from analysis.study import Study, load_study
@@ -78,7 +80,7 @@ def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
     paths = config.study_paths(study)
     figures.save(plot, paths.figures)
     _published.append(plot.name)
-    sidecar = {"name": plot.name, "caption": plot.caption,
+    sidecar = {"name": plot.name, "caption": plot.caption, "table": plot.table,
                "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
     io.write_if_changed(paths.figures / f"{plot.name}.json",
                         (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
@@ -88,12 +90,14 @@ def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
     return plot
 
 
-def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str) -> pd.DataFrame:
-    """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's."""
+def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str, source: str | None = None) -> pd.DataFrame:
+    """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's.
+
+    ``source`` is the full CSV in ``tables/`` it is cut from (default: the CSV named like the table)."""
     paths = config.study_paths(study)
     _published.append(name)
     io.write_if_changed(paths.figures / f"{name}.html", table.to_html(index=False, border=0, escape=True).encode())
-    sidecar = {"name": name, "caption": caption, "kind": "table",
+    sidecar = {"name": name, "caption": caption, "kind": "table", "table": source or name,
                "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
     io.write_if_changed(paths.figures / f"{name}.json", (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
     if log := os.environ.get(RUN_LOG_ENV):
@@ -266,7 +270,41 @@ def _provenance_section(study: Study) -> str:
             "is not exported.</p>")
 
 
-def build_index(study: Study, paths: StudyPaths) -> Path:
+def _methods_section(study: Study, paths: StudyPaths) -> str:
+    from analysis import facts, methods
+
+    paragraphs = methods.methods_paragraphs(
+        study, by_group=io.read_table(paths.table("sentiment_by_group")),
+        topic_k=io.read_table(paths.table("topic_k_scores")), default_fact_threshold=facts.DEFAULT_THRESHOLD,
+        instrument_label=figures.instrument_label)
+    code = re.compile(r"`([^`]+)`")
+    html_paragraphs = []
+    for paragraph in paragraphs:  # each starts with its heading: "Corpus. Articles come from ..."
+        heading, _, body = paragraph.partition(". ")
+        body = code.sub(r"<code>\1</code>", html.escape(body))
+        html_paragraphs.append(f"<p><strong>{html.escape(heading)}.</strong> {body}</p>")
+    return "<h2>Methods</h2>" + "".join(html_paragraphs)
+
+
+def _image_tag(paths: StudyPaths, name: str, *, alt: str, embed: bool, prefix: str) -> str:
+    """An <img> shown at its print size (one or two journal columns), so the page shows what a journal prints."""
+    from PIL import Image
+
+    data = (paths.figures / f"{name}.png").read_bytes()
+    with Image.open(BytesIO(data)) as image:
+        width_in = image.width / figure_style.STYLE["savefig.dpi"]
+    # a data URI keeps the page readable when it travels alone
+    src = ("data:image/png;base64," + base64.b64encode(data).decode("ascii")) if embed else f"{prefix}figures/{name}.png"
+    return f'<img src="{src}" alt="{html.escape(alt)}" style="width:{width_in:.2f}in">'
+
+
+def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Path | None = None) -> Path:
+    """Write ``reports/<study>/index.html`` (images linked), or with ``embed`` a single file with the PNGs inside.
+
+    The single file lives next to the study's folder (``reports/<study>.html``) and its links to SVG, PDF, tables
+    and notebooks point into that folder, so it reads alone and still links when the folder is beside it.
+    """
+    prefix = "" if not embed else f"{study.id}/"
     articles = io.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "language",
                                                                "is_duplicate", "quality_flags", "original_outlet"])
     cleaning = io.read_table(paths.table("cleaning_log"), columns=["doc_id", "step", "action"])
@@ -279,8 +317,16 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
     dated = articles["published"].dropna()
     span = f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dated articles"
     e = html.escape
+
+    def table_link(sidecar: dict) -> str:
+        table = sidecar.get("table") or ""
+        if not table or not (paths.tables / f"{table}.csv").exists():
+            return ""
+        return f' · table <a href="{prefix}tables/{e(table)}.csv">{e(table)}.csv</a>'
+
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(study.title)}</title>",
         "<style>body{font-family:sans-serif;max-width:58rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
         "figure{margin:2rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#333}</style>",
@@ -298,32 +344,40 @@ def build_index(study: Study, paths: StudyPaths) -> Path:
         f"{int((articles['quality_flags'] != '').sum()):,} articles with quality flags; "
         f"{int((articles['language'] != 'en').sum()):,} not in English; "
         f"{int(articles['original_outlet'].notna().sum()):,} reposts (every action is in "
-        f'<a href="tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
-        _collection_line(paths),
+        f'<a href="{prefix}tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
+        _collection_line(paths).replace('href="tables/', f'href="{prefix}tables/'),
+        _methods_section(study, paths),
         "<h2>Figures</h2>",
     ]
-    n_tables = 0
     for i, s in enumerate((s for s in sidecars if s.get("kind") != "table"), start=1):
         name = e(s["name"])
         parts.append(
-            f'<figure id="{name}"><img src="figures/{name}.png" alt="{name}">'
-            f"<figcaption><strong>Figure {i}.</strong> {e(s['caption'])} "
-            f'[<a href="figures/{name}.svg">SVG</a> · <a href="figures/{name}.pdf">PDF</a> · '
-            f'notebook <a href="notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]</figcaption></figure>'
+            f'<figure id="{name}">{_image_tag(paths, s["name"], alt=f"Figure {i}: {name}", embed=embed, prefix=prefix)}'
+            f'<figcaption><strong>Figure {i}.</strong> {e(s["caption"])} '
+            f'[<a href="{prefix}figures/{name}.svg">SVG</a> · <a href="{prefix}figures/{name}.pdf">PDF</a>'
+            f'{table_link(s)} · notebook <a href="{prefix}notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]'
+            "</figcaption></figure>"
         )
-    for s in (s for s in sidecars if s.get("kind") == "table"):
-        n_tables += 1
+    for i, s in enumerate((s for s in sidecars if s.get("kind") == "table"), start=1):
         fragment = (paths.figures / f"{s['name']}.html").read_text(encoding="utf-8")
-        parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {n_tables}.</strong> {e(s["caption"])}</p>'
-                     f'<div style="font-size:.8rem">{fragment}</div></section>')
-    parts.append(_provenance_section(study))
+        link = table_link(s).removeprefix(" · ")
+        parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
+                     f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
+    parts.append(_provenance_section(study).replace('href="MANIFEST.csv"', f'href="{prefix}MANIFEST.csv"'))
     parts.append("<h2>Tables</h2><ul>")
     for p in io.list_files(paths.tables, "*.csv"):
-        parts.append(f'<li><a href="tables/{e(p.name)}">{e(p.name)}</a></li>')
+        parts.append(f'<li><a href="{prefix}tables/{e(p.name)}">{e(p.name)}</a></li>')
     parts.append("</ul></body></html>")
-    index = paths.reports / "index.html"
+    index = out or (paths.reports / "index.html")
     io.write_if_changed(index, ("\n".join(x for x in parts if x) + "\n").encode())
     return index
+
+
+def write_standalone(study: Study, paths: StudyPaths) -> Path:
+    """``reports/<study>.html``: the report as one file, figures embedded, to send or archive on its own."""
+    if not (paths.reports / "index.html").exists():
+        raise AnalysisError(f"no report for {study.id} yet; run `python -m analysis report {study.id}` first")
+    return build_index(study, paths, embed=True, out=paths.reports.parent / f"{study.id}.html")
 
 
 def build_report(study: Study, paths: StudyPaths) -> list[Path]:

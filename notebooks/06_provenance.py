@@ -57,7 +57,7 @@ report.publish(provenance_figures.quote_sources_plot(t.quote_sources, by="leanin
 
 # %%
 travelled, caption = provenance_figures.travelled_quotes_table(t.quote_spread)
-report.publish_table("travelled_quotes", travelled, caption=caption, study=study)
+report.publish_table("travelled_quotes", travelled, caption=caption, study=study, source="quote_spread")
 
 # %% [markdown]
 # ## Which facts each outlet reported or left out
@@ -76,4 +76,5 @@ report.publish_table("one_sided_facts", one_sided, caption=caption, study=study)
 
 # %%
 matching, caption = provenance_figures.fact_matching_table(t.fact_matching_validation)
-report.publish_table("fact_matching_validity", matching, caption=caption, study=study)
+report.publish_table("fact_matching_validity", matching, caption=caption, study=study,
+                     source="fact_matching_validation")
