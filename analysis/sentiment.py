@@ -32,7 +32,11 @@ class VaderScorer(TransformerMixin, BaseEstimator):
     def fit(self, X=None, y=None) -> VaderScorer:
         from vaderSentiment import vaderSentiment as vs
 
-        self.analyzer_ = vs.SentimentIntensityAnalyzer()
+        from analysis.vader_fast import FastVader
+
+        # FastVader gives bit-identical scores to vaderSentiment 3.3.2, about 4.5x faster (tests/test_vader_fast.py),
+        # so the version string, and with it every cached score, stays the same.
+        self.analyzer_ = FastVader()
         lexicon = Path(vs.__file__).with_name("vader_lexicon.txt")
         digest = hashlib.sha256(lexicon.read_bytes()).hexdigest()[:12]
         self.version_ = f"vaderSentiment {metadata.version('vaderSentiment')} lexicon {digest}"
@@ -41,8 +45,7 @@ class VaderScorer(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "analyzer_")
-        scores = [self.analyzer_.polarity_scores(str(s)) for s in X]
-        return np.array([[d["compound"], d["pos"], d["neu"], d["neg"]] for d in scores], dtype=float).reshape(-1, 4)
+        return self.analyzer_.score_many([str(s) for s in X]).reshape(-1, 4)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(["compound", "pos", "neu", "neg"], dtype=object)
