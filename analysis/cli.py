@@ -22,6 +22,15 @@ def _study_arg(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
         p.add_argument("study", help="study id, a folder in data/studies/")
 
 
+def _engine_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("execution (changes speed, never results)")
+    g.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local: processes on this machine (default); dask: a Dask distributed cluster")
+    g.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    g.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="address of a running Dask scheduler (implies --engine dask); default: a LocalCluster")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -38,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     _study_arg(p, optional=True)
     p.add_argument("--force", action="store_true", help="re-run every stage even if it is up to date")
     p.add_argument("--until", choices=list(pipeline.STAGES), help="stop after this stage")
+    _engine_args(p)
 
     p = sub.add_parser("reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
                        description="Re-run every stage from the data (as `run --force`). With --check, compare "
@@ -65,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=stage.help, description=f"Stage '{name}': {stage.help}.")
         _study_arg(p)
         p.add_argument("--force", action="store_true", help="re-run even if up to date")
+        _engine_args(p)
         if name == "collect":
             p.add_argument("--refresh", action="store_true",
                            help="fetch already-collected URLs again, keeping the old snapshots")
@@ -86,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--study", dest="instruments_of", default=config.DEFAULT_STUDY, metavar="STUDY",
                    help="with 'sentiment' or 'framing': whose instruments and seed to use (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="re-run even if up to date")
+
+    from analysis import codesheets  # here, not at the top: it registers the agreement table's schema
+
+    codesheets.add_arguments(sub)
+
+    p = sub.add_parser("bench", help="benchmark prepare, measure and compare (benchmarks/pipeline.py)",
+                       description="Time and measure memory of the stages on the AllSides corpus and on it "
+                                   "replicated 4x, the Dask engine, and a naive baseline and a regex floor on a "
+                                   "sample; writes reports/benchmarks/pipeline.csv. Takes about half an hour; "
+                                   "--quick about two minutes.", add_help=False)
+    p.add_argument("bench_args", nargs="*", help="passed to benchmarks/pipeline.py (--quick, --help)")
 
     sub.add_parser("datasets", help="list known datasets and where each file was found",
                    description="Show every dataset loader, its licence, and the path each file resolves to "
@@ -133,7 +155,8 @@ def _cmd_stage(args) -> int:
     if args.command == "collect":
         pipeline.collect(study, paths, refresh=args.refresh)
         return 0
-    pipeline.run_stage(args.command, study, paths, force=args.force)
+    with _engine(args):
+        pipeline.run_stage(args.command, study, paths, force=args.force)
     if getattr(args, "standalone", False):
         from analysis import report
 
@@ -180,9 +203,17 @@ def _cmd_validate_framing(study_id: str) -> int:
     return _publish_validation("framing", table, framing_validation.summary_markdown(table))
 
 
+def _engine(args):
+    from analysis import engine
+
+    return engine.use(engine.get_engine(args.engine, workers=args.workers, scheduler=args.scheduler))
+
+
 def _cmd_run(args) -> int:
     paths = config.study_paths(args.study)
-    results = pipeline.run_all(load_study(paths), paths, force=args.force, until=args.until)
+    study = load_study(paths)
+    with _engine(args):
+        results = pipeline.run_all(study, paths, force=args.force, until=args.until)
     log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
     if "report" in results:
         log.info("report: %s", paths.reports / "index.html")
@@ -224,6 +255,21 @@ def _cmd_reproduce(args) -> int:
     return 0
 
 
+def _cmd_bench(args) -> int:
+    import runpy
+
+    script = config.PACKAGE_DIR.parent / "benchmarks" / "pipeline.py"
+    if not script.exists():
+        raise AnalysisError(f"{script} not found: `bench` runs from a checkout of the toolkit's repository")
+    return runpy.run_path(str(script))["main"](args.bench_args)
+
+
+def _cmd_codesheet(args) -> int:
+    from analysis import codesheets
+
+    return codesheets.run_cli(args)
+
+
 def _cmd_datasets(args) -> int:
     for ds in datasets.DATASETS.values():
         print(f"{ds.name}: {ds.citation}; licence: {ds.licence}")
@@ -237,11 +283,17 @@ def _cmd_datasets(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args, unknown = parser.parse_known_args(raw)
+    if args.command == "bench":  # everything after `bench` belongs to benchmarks/pipeline.py
+        args.bench_args = raw[raw.index("bench") + 1:]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="analysis: %(message)s",
                         force=True)
     handlers = {"init": _cmd_init, "ingest": _cmd_ingest, "run": _cmd_run, "datasets": _cmd_datasets,
-                "reproduce": _cmd_reproduce}
+                "reproduce": _cmd_reproduce, "codesheet": _cmd_codesheet, "bench": _cmd_bench}
     try:
         return handlers.get(args.command, _cmd_stage)(args)
     except AnalysisError as exc:

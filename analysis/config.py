@@ -92,6 +92,11 @@ class StudyPaths:
         return self.root / "data" / "processed" / self.study
 
     @property
+    def sentence_cache(self) -> Path:
+        """Sentence scores by content hash, shared by the project's studies (see analysis.sentence_cache)."""
+        return self.root / "data" / "interim" / "_sentence_cache"
+
+    @property
     def stage_records(self) -> Path:
         return self.interim / "_stages"
 

@@ -117,6 +117,11 @@ STYLE = {
 plt.rcParams.update(STYLE)
 
 
+def column_width(panels: int) -> float:
+    """One column for a single panel, two for several: no figure is a width a journal does not print."""
+    return SINGLE_COLUMN_IN if panels <= 1 else DOUBLE_COLUMN_IN
+
+
 def leaning_colour(leaning: str | None) -> str:
     return LEANING_COLOURS.get(str(leaning), LEANING_COLOURS["unrated"])
 

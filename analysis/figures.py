@@ -17,7 +17,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis.figure_style import (DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, SINGLE_COLUMN_IN,  # noqa: F401
-                                   instrument_palette, outlet_colours, warn_if_cjk_unrenderable)
+                                   column_width, instrument_palette, outlet_colours, warn_if_cjk_unrenderable)
 
 
 @dataclass
@@ -122,7 +122,7 @@ def sentiment_by_outlet(by_group: pd.DataFrame, *, seed: int, instruments: tuple
     first = t.loc[t["instrument"] == instruments[0]].sort_values(["mean", "group"])
     order = {g: i for i, g in enumerate(first["group"])}
     n_articles = first.set_index("group")["n_articles"]
-    fig, axes = plt.subplots(1, len(instruments), figsize=(min(DOUBLE_COLUMN_IN, 2.0 + 1.7 * len(instruments)),
+    fig, axes = plt.subplots(1, len(instruments), figsize=(column_width(len(instruments)),
                                                           0.18 * len(order) + 1.2),
                              sharey=True, squeeze=False, layout="constrained")
     for ax, instrument in zip(axes[0], instruments):
@@ -286,7 +286,7 @@ def sentiment_validity(scores: pd.DataFrame, validity: pd.DataFrame, *,
     """Each instrument's score against the human mean on the gold standard (one panel each), with r and the ceiling."""
     instruments = tuple(instruments or dict.fromkeys(scores["instrument"]))
     v = validity.set_index(["instrument", "level"])
-    fig, axes = plt.subplots(1, len(instruments), figsize=(min(DOUBLE_COLUMN_IN, 2.4 * len(instruments)), 2.6), squeeze=False,
+    fig, axes = plt.subplots(1, len(instruments), figsize=(column_width(len(instruments)), 2.6), squeeze=False,
                              layout="constrained")
     fmt = "r = {0.pearson_r:.2f} [{0.ci_low:.2f}, {0.ci_high:.2f}]".format
     parts = []
@@ -340,7 +340,7 @@ STATE_OF_THE_ART_MACRO_F1 = 0.831  # Hamborg & Donnay (2021), GRU-TSC on NewsMTS
 def target_sentiment_validity(metrics: pd.DataFrame) -> Plot:
     """Per-class and macro F1 of each actor instrument on NewsMTSC devtest_rw."""
     t = metrics.loc[metrics["metric"].isin(["macro_f1", "f1_negative", "f1_neutral", "f1_positive"])]
-    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN + 0.5, 2.4))
+    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, 2.6))
     if t.empty:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "The study defines no actors: no actor-directed sentiment was measured.", ha="center")

@@ -115,6 +115,11 @@ def _dataset_rows(source: Source) -> pd.DataFrame:
         raise StudyConfigError(f"sources: dataset {source.dataset!r} has no article loader; "
                                f"available: {', '.join(sorted(loaders))}")
     df = match_articles(loaders[source.dataset](source.file), source.match)
+    if source.sample is not None and len(df) > source.sample:
+        # The records with the smallest hash of their id: the same sample on every run and machine, whatever
+        # the file's row order, and a record stays in it when the dataset grows.
+        rank = df["source_id"].astype(str).map(lambda i: hashlib.blake2b(i.encode(), digest_size=8).digest())
+        df = df.loc[rank.sort_values(kind="stable").index[: source.sample]].sort_index()
     extra = ["event_id"] if "event_id" in df else []
     return df.assign(source=f"dataset:{source.dataset}", extractor=f"dataset:{source.dataset}",
                      canonical_url=None)[ROW_COLUMNS + extra]

@@ -73,14 +73,83 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_table(df: pd.DataFrame, path: Path) -> bool:
+def write_table(df: pd.DataFrame, path: Path, *, row_group_size: int | None = None) -> bool:
     """Write a pipeline table as Parquet (no index, deterministic bytes).
 
+    ``row_group_size`` rows per row group makes each row group a partition later stages can read alone.
     Returns False, leaving the file untouched, when the bytes are unchanged.
     """
     buffer = BytesIO()
-    df.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd")
+    df.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd",
+                  **({"row_group_size": row_group_size} if row_group_size else {}))
     return write_if_changed(path, buffer.getvalue())
+
+
+class PartitionWriter:
+    """Write a table one partition (row group) at a time, so memory holds one partition, not the table.
+
+    A context manager: the file appears atomically on success (an unchanged file is left untouched, as
+    with :func:`write_table`) and never half-written on failure. ``empty`` is written when no partition
+    has rows. A partition whose nullable column is all missing gets the first partition's column type.
+    """
+
+    def __init__(self, path: Path, *, empty: pd.DataFrame):
+        self.path = Path(path)
+        self.empty = empty
+        self.rows = 0
+        self._writer = None
+
+    def __enter__(self) -> PartitionWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        return self
+
+    def write(self, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if df.empty:
+            return
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._tmp, table.schema, compression="zstd")
+        else:
+            table = table.cast(self._writer.schema)
+        self._writer.write_table(table, row_group_size=len(df))
+        self.rows += len(df)
+
+    def __exit__(self, kind, value, tb) -> None:
+        try:
+            if self._writer is not None:
+                self._writer.close()
+            if kind is not None:
+                return
+            if self._writer is None:
+                write_table(self.empty, self.path)
+                return
+            with open(self._tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            if self.path.exists() and sha256_file(self.path) == sha256_file(self._tmp):
+                return
+            os.chmod(self._tmp, 0o666 & ~_UMASK)
+            os.replace(self._tmp, self.path)
+        finally:
+            self._tmp.unlink(missing_ok=True)
+
+
+def row_groups(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).num_row_groups
+
+
+def read_row_group(path: Path, index: int, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """One partition of a table written by :class:`PartitionWriter` (or one row group of any table)."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).read_row_group(index, columns=columns).to_pandas()
 
 
 def read_table(path: Path, *, columns: list[str] | None = None, hint: str = "") -> pd.DataFrame:

@@ -27,7 +27,8 @@ def _interval_method(by_group: pd.DataFrame) -> str:
 def corpus_paragraph(study: Study) -> str:
     describe = {
         "dataset": lambda s: f"the {s.dataset} dataset ({s.file})"
-                             + (f", kept when they match {len(s.match)} keyword rule set(s)" if s.match else ""),
+                             + (f", kept when they match {len(s.match)} keyword rule set(s)" if s.match else "")
+                             + (f", a fixed hash sample of {s.sample:,} records" if s.sample else ""),
         "files": lambda s: f"local text files ({s.path or s.dataset}{f'; outlet {s.outlet}' if s.outlet else ''})",
         "html": lambda s: f"saved web pages ({s.path or s.dataset}) extracted with trafilatura",
         "urls": lambda s: f"web pages collected from the URL list {s.path or s.url}",

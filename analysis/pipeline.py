@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis import (actor_sentiment, actors, compare, config, datasets, framing, ingest, instruments, io,
-                      prepare, sentiment, tables)
+from analysis import (compare, config, datasets, engine, framing, ingest, instruments, io, partitions,
+                      tables)
 from analysis.config import StudyPaths
 from analysis.study import Study
 
@@ -105,7 +105,10 @@ def _run_clean(study: Study, paths: StudyPaths) -> None:
     flag = cleaned["language"].map(lambda lang: "language_unknown" if lang == "und" else f"non_english:{lang}")
     cleaned.loc[other, "quality_flags"] = [";".join(x for x in (q, f) if x) for q, f in
                                            zip(cleaned.loc[other, "quality_flags"], flag[other])]
-    io.write_table(tables.validate(cleaned, "articles"), paths.table("articles"))
+    # Sorted by doc_id in row groups of one partition each: prepare and measure read one at a time.
+    cleaned = cleaned.sort_values("doc_id", kind="stable", ignore_index=True)
+    io.write_table(tables.validate(cleaned, "articles"), paths.table("articles"),
+                   row_group_size=partitions.PARTITION_ARTICLES)
     io.write_table(tables.validate(cleaning_log, "cleaning_log"), paths.table("cleaning_log"))
     cards = cleaning_log["action"] == "removed inline link card"
     removed = int(((cleaning_log["step"] == "boilerplate") & ~cards).sum())
@@ -115,10 +118,8 @@ def _run_clean(study: Study, paths: StudyPaths) -> None:
 
 
 def _run_prepare(study: Study, paths: StudyPaths) -> None:
-    articles = io.read_table(paths.table("articles"))
-    sentences = prepare.split_sentences(articles, progress=log.isEnabledFor(logging.INFO))
-    io.write_table(sentences, paths.table("sentences"))
-    log.info("prepare: %d sentences", len(sentences))
+    n = partitions.prepare_sentences(paths, engine=engine.current())
+    log.info("prepare: %d sentences", n)
 
 
 def _measure_inputs(study: Study, paths: StudyPaths) -> list[Path]:
@@ -126,21 +127,13 @@ def _measure_inputs(study: Study, paths: StudyPaths) -> list[Path]:
 
 
 def _run_measure(study: Study, paths: StudyPaths) -> None:
-    articles = io.read_table(paths.table("articles"))
-    sentences = io.read_table(paths.table("sentences"))
-    scores = sentiment.score_sentences(sentences, scorers=instruments.sentence_instruments(study, paths))
-    io.write_table(scores, paths.table("sentence_sentiment"))
-    io.write_table(sentiment.aggregate_articles(scores, articles=articles), paths.table("article_sentiment"))
-    matcher = actors.ActorMatcher(actors=study.actors).fit()
-    mentions = actors.find_mentions(sentences, matcher=matcher)
-    io.write_table(mentions, paths.table("actor_mentions"))
-    fitted = instruments.actor_instruments(study) if len(mentions) else []
-    actor_scores = actor_sentiment.score_mentions(mentions, sentences, instruments=fitted)
-    io.write_table(actor_scores, paths.table("actor_sentiment"))
-    io.write_table(actor_sentiment.aggregate_articles(actor_scores, articles=articles),
-                   paths.table("article_actor_sentiment"))
-    log.info("measure: %d sentences scored by %s; %d actor mentions scored by %s", len(sentences),
-             ", ".join(study.sentiment.instruments), len(mentions), ", ".join(i.name for i in fitted) or "none")
+    scorers = instruments.sentence_instruments(study, paths)
+    fitted = instruments.actor_instruments(study) if study.actors else []
+    rows = partitions.measure_sentences(study, paths, engine=engine.current(), scorers=scorers,
+                                        actor_instruments=fitted)
+    log.info("measure: %d sentences scored by %s; %d actor mentions scored by %s",
+             rows["sentence_sentiment"] // max(len(scorers), 1), ", ".join(study.sentiment.instruments),
+             rows["actor_mentions"], ", ".join(i.name for i in fitted) or "none")
 
 
 FRAMING_TABLES = ("frame_hits", "article_frames", "frame_profiles", "frame_evidence", "frame_predictions",
@@ -174,11 +167,19 @@ def _run_frame(study: Study, paths: StudyPaths) -> list[Path]:
     return [paths.table(n) for n in produced]
 
 
+def _compare_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    names = ["articles", "sentences", "sentence_sentiment", "article_sentiment", "actor_mentions",
+             "article_actor_sentiment", "article_frames"]
+    optional = [paths.table("frame_predictions")] if paths.table("frame_predictions").exists() else []
+    return [paths.table(n) for n in names] + optional
+
+
 def _run_compare(study: Study, paths: StudyPaths) -> None:
     import pandas as pd
 
     c = study.compare
-    articles = io.read_table(paths.table("articles"))
+    articles = io.read_table(paths.table("articles"), columns=["doc_id", "outlet", "outlet_type", "leaning", "country",
+                                                               "published"])  # not the text: memory
     scores = io.read_table(paths.table("article_sentiment")).merge(articles[["doc_id", "country"]], on="doc_id")
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
     summaries = [compare.summarize_groups(scores, by=g, **opts) for g in study.groups]
@@ -203,8 +204,7 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     contrasts = [x for x in contrasts if len(x)]
     table = pd.concat(contrasts, ignore_index=True) if contrasts else tables.empty("sentiment_contrasts")
     io.write_table(compare.adjust_fdr(table), paths.table("sentiment_contrasts"))
-    evidence = sentiment.sentiment_evidence(io.read_table(paths.table("sentence_sentiment")),
-                                            io.read_table(paths.table("sentences")))
+    evidence = partitions.sentiment_evidence(paths)
     io.write_table(evidence, paths.table("sentiment_evidence"))
 
     mentions = io.read_table(paths.table("actor_mentions"))
@@ -212,6 +212,24 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
                                       confidence=c.confidence)
     io.write_table(coverage, paths.table("actor_coverage"))
     io.write_table(compare.articles_by_period(articles), paths.table("articles_by_period"))
+    io.write_table(_instrument_agreement(study, paths), paths.table("instrument_agreement"))
+
+
+def _instrument_agreement(study: Study, paths: StudyPaths):
+    """Agreement of the study's two instruments for one construct: sentiment pairs, codebook vs classifier."""
+    import pandas as pd
+
+    from analysis import framing_validation, instrument_agreement
+
+    c = study.compare
+    opts = dict(n_boot=c.n_boot, confidence=c.confidence, seed=study.seed, min_articles=c.min_articles)
+    parts = [instrument_agreement.sentiment_agreement(io.read_table(paths.table("article_sentiment")), **opts)]
+    predictions = paths.table("frame_predictions")
+    if "generic_news_frames" in study.framing.codebooks and predictions.exists():
+        parts.append(instrument_agreement.frame_agreement(
+            io.read_table(paths.table("article_frames")), io.read_table(predictions),
+            shared=framing_validation.CODEBOOK_TO_NARRATIVE, codebook="generic_news_frames", **opts))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _provenance_tables(study: Study, paths: StudyPaths) -> list[Path]:
@@ -279,9 +297,12 @@ def _run_validate(study: Study, paths: StudyPaths) -> None:
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     from analysis import report
 
+    from analysis import coder_validation
+
     status = paths.interim / "collection_status.csv"
+    coded = coder_validation.agreement_file(paths)  # written by `codesheet import`
     return ([paths.table(n) for n in report.REPORT_TABLES] + report.notebook_files(paths)
-            + ([status] if status.exists() else []))
+            + [p for p in (status, coded) if p.exists()])
 
 
 def _report_outputs(study: Study, paths: StudyPaths) -> list[Path]:
@@ -318,11 +339,10 @@ STAGES: dict[str, Stage] = {
               _framing_inputs, _framing_outputs, _run_frame,
               lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups)),
         Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
-              _tables("articles", "sentences", "sentence_sentiment", "article_sentiment", "actor_mentions",
-                      "article_actor_sentiment"),
+              _compare_inputs,
               _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
-                      "actor_coverage", "articles_by_period"),
-              _run_compare, lambda s: (s.groups, s.compare, s.seed, s.actors)),
+                      "actor_coverage", "articles_by_period", "instrument_agreement"),
+              _run_compare, lambda s: (s.groups, s.compare, s.seed, s.actors, s.framing.codebooks)),
         Stage("provenance", "text reuse (who copied whom), reuse-aware contrasts, quotes and their sources, and "
               "which facts each outlet reported or left out",
               _tables("articles", "sentences", "sentence_sentiment", "frame_hits"), _provenance_tables,

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figure_style import DOUBLE_COLUMN_IN, LEANING_COLOURS, outlet_colours
+from analysis.figure_style import DOUBLE_COLUMN_IN, LEANING_COLOURS, SINGLE_COLUMN_IN, outlet_colours
 from analysis.figures import Plot, _leaning_legend, _n, _split_table
 
 MODE_COLOURS = {"keep": "#000000", "downweight": "#E69F00", "remove": "#0072B2"}
@@ -215,7 +215,7 @@ def fact_omission_plot(omission: pd.DataFrame, *, by: str = "leaning", seed: int
                        contrasts: pd.DataFrame | None = None, alpha: float = 0.05) -> Plot:
     """Share of the shared facts on its events that each group left out, with bootstrap CIs."""
     sub = omission.loc[omission["group_var"] == by].sort_values("omission_rate")
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN / 2, 0.3 * len(sub) + 0.9))
+    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, 0.3 * len(sub) + 0.9))
     colours = [LEANING_COLOURS.get(g, "#000000") if by == "leaning" else "#000000" for g in sub["group"]]
     ypos = np.arange(len(sub))
     ax.errorbar(sub["omission_rate"], ypos, xerr=[sub["omission_rate"] - sub["ci_low"],

@@ -44,7 +44,7 @@ REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sent
                  "reuse_pairs", "reuse_clusters", "article_wire", "reuse_sensitivity", "term_sensitivity", "quotes",
                  "quote_spread", "quote_sources", "quote_source_contrasts", "facts", "fact_coverage", "one_sided_facts", "fact_omission",
                  "omission_contrasts",
-                 "fact_matching_validation"]
+                 "fact_matching_validation", "instrument_agreement"]
 # Tables a study without [[referents]] does not produce.
 OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame_predictions",
                    "frame_prediction_profiles"}
@@ -349,11 +349,17 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         _methods_section(study, paths),
         "<h2>Figures</h2>",
     ]
+    from analysis import coder_validation
+
+    agreement = coder_validation.read_agreement(paths)
+    flagged = coder_validation.flags(study, agreement)
     for i, s in enumerate((s for s in sidecars if s.get("kind") != "table"), start=1):
         name = e(s["name"])
+        warning = coder_validation.caption_warning(s["name"], flagged)
+        warning = f'<span style="color:#b00000">{e(warning)}</span>' if warning else ""
         parts.append(
             f'<figure id="{name}">{_image_tag(paths, s["name"], alt=f"Figure {i}: {name}", embed=embed, prefix=prefix)}'
-            f'<figcaption><strong>Figure {i}.</strong> {e(s["caption"])} '
+            f'<figcaption><strong>Figure {i}.</strong> {warning}{e(s["caption"])} '
             f'[<a href="{prefix}figures/{name}.svg">SVG</a> · <a href="{prefix}figures/{name}.pdf">PDF</a>'
             f'{table_link(s)} · notebook <a href="{prefix}notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]'
             "</figcaption></figure>"
@@ -363,6 +369,8 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         link = table_link(s).removeprefix(" · ")
         parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
                      f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
+    parts.append(coder_validation.section_html(study, agreement, escape=e).replace(
+        'href="validation/', f'href="{prefix}validation/'))
     parts.append(_provenance_section(study).replace('href="MANIFEST.csv"', f'href="{prefix}MANIFEST.csv"'))
     parts.append("<h2>Tables</h2><ul>")
     for p in io.list_files(paths.tables, "*.csv"):

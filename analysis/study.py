@@ -49,6 +49,7 @@ class Source:
     url: str | None = None
     published: str | None = None
     skip_lines: int = 0
+    sample: int | None = None  # dataset sources: keep this many matching records (a hash sample, see ingest)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,19 @@ class ProvenanceSettings:
 
 
 @dataclass(frozen=True)
+class ValidationSettings:
+    """Minimum agreement with the study's own human coders (``python -m analysis codesheet``).
+
+    A measure below either is flagged in red in the report and in the captions of the figures that use it.
+    """
+
+    # Krippendorff's alpha between coders; 0.667 is Krippendorff's (2004) floor for tentative conclusions.
+    min_alpha: float | None = None
+    # The automated measure against the coders: macro F1 (frames, actor sentiment, quotes) or Spearman's rho.
+    min_agreement: float | None = None
+
+
+@dataclass(frozen=True)
 class CollectSettings:
     """Politeness settings for web collection (see :class:`analysis.collect.FetchPolicy`)."""
 
@@ -162,6 +176,7 @@ class Study:
     referents: tuple[Referent, ...] = ()
     collect: CollectSettings = field(default_factory=CollectSettings)
     provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
 
     def settings_hash(self) -> str:
         """Hash of every setting, used to decide whether a stage must re-run."""
@@ -257,8 +272,11 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
                 m.fail(f"key 'min_hits' must be >= 1, got {min_hits}")
             m.finish(["patterns", "min_hits"])
             clauses.append(MatchClause(patterns, min_hits))
-        r.finish(common + ["dataset", "file", "match"])
-        return Source(kind, dataset=dataset, file=file, match=tuple(clauses))
+        sample = r.get("sample", int, None)
+        if sample is not None and sample < 1:
+            r.fail(f"key 'sample' must be >= 1, got {sample}")
+        r.finish(common + ["dataset", "file", "match", "sample"])
+        return Source(kind, dataset=dataset, file=file, match=tuple(clauses), sample=sample)
     if kind == "files":
         src = dict(
             dataset=r.get("dataset", str, None),
@@ -509,10 +527,18 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     framing = _parse_framing(path, top.get("framing", dict, {}))
     referents = tuple(_parse_referent(path, i, t) for i, t in enumerate(top.get("referents", list, [])))
     provenance = _parse_provenance(path, top.get("provenance", dict, {}))
-    top.finish(["study", "compare", "sentiment", "framing", "provenance", "collect", "sources", "actors",
-                "referents"])
+    v = _Reader(path, "[validation]", top.get("validation", dict, {}))
+    validation = ValidationSettings(min_alpha=v.get("min_alpha", (float, int), None),
+                                    min_agreement=v.get("min_agreement", (float, int), None))
+    v.finish(["min_alpha", "min_agreement"])
+    for key in ("min_alpha", "min_agreement"):
+        value = getattr(validation, key)
+        if value is not None and not -1 <= value <= 1:
+            v.fail(f"key {key!r} is {value}; use a value in [-1, 1]")
+    top.finish(["study", "compare", "sentiment", "framing", "provenance", "validation", "collect", "sources",
+                "actors", "referents"])
     return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, framing=framing,
-                 referents=referents, collect=collect, provenance=provenance)
+                 referents=referents, collect=collect, provenance=provenance, validation=validation)
 
 
 def check_study_id(study_id: str) -> str:
@@ -604,6 +630,12 @@ topics = "auto"
 # name = "camps"
 # labels = {{ "re-education camps" = "re-?education camps?", "vocational training centers" = "vocational (?:education and )?training cent(?:er|re)s?" }}
 
+# Agreement with your own coders (`python -m analysis codesheet export/import {study}`):
+# a measure below either minimum is flagged in red in the report and its captions.
+# [validation]
+# min_alpha = 0.667       # Krippendorff's alpha between coders
+# min_agreement = 0.6     # the automated measure vs the coders (macro F1 or Spearman's rho)
+
 # Web collection politeness (used by `kind = "urls"` and `kind = "feed"` sources).
 # [collect]
 # user_agent = "my-project/1.0 (+mailto:me@example.org)"   # say who you are
@@ -621,6 +653,7 @@ kind = "imports"
 # [[sources]]
 # kind = "dataset"
 # dataset = "allsides"
+# sample = 2000      # optional: a fixed sample of the matching records (pilots)
 # [[sources.match]]
 # patterns = ["huawei", "\\\\bzte\\\\b"]
 # min_hits = 2

@@ -334,7 +334,7 @@ def schema(name: str) -> Schema:
     """The schema of table ``name``; the framing and provenance tables are registered on first use."""
     if name not in SCHEMAS:
         # The framing and provenance modules import this one, so they cannot be imported at its top.
-        from analysis import framing, provenance  # noqa: F401
+        from analysis import framing, instrument_agreement, provenance  # noqa: F401
     if name not in SCHEMAS:
         raise SchemaError(f"no table is called {name!r}")
     return SCHEMAS[name]

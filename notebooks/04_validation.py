@@ -17,7 +17,7 @@
 study = "entity-list"
 
 # %%
-from analysis import figures, framing_figures, report
+from analysis import figures, framing_figures, report, validation_figures
 
 t = report.load_tables(study)
 
@@ -39,6 +39,12 @@ report.publish(figures.target_sentiment_validity(t.target_sentiment_validation),
 
 # %%
 report.publish(framing_figures.framing_validity_plot(t.framing_validation), study=study)
+
+# %% [markdown]
+# ## Two instruments for one construct: how far they agree, overall and per outlet
+
+# %%
+report.publish(validation_figures.instrument_agreement_plot(t.instrument_agreement, seed=t.study.seed), study=study)
 
 # %%
 t.sentiment_validation

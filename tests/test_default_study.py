@@ -213,3 +213,99 @@ def test_report_states_its_provenance_and_exports_latex(default_run):
     on_disk = {p.relative_to(paths.reports).as_posix() for p in paths.reports.rglob("*") if p.is_file()}
     assert set(listed.loc[~listed["kind"].isin(["input", "config", "package", "code"]), "path"]) == \
         on_disk - {"MANIFEST.csv"}
+
+
+def test_codesheet_round_trip_matches_krippendorff_and_sklearn(default_run, tmp_path):
+    import krippendorff
+    import numpy as np
+    from openpyxl import load_workbook
+    from sklearn.metrics import f1_score
+
+    # Imported here: importing registers the `agreement` schema, which test_table_contract would then expect.
+    from analysis import codesheets
+
+    paths, _ = default_run
+    out = codesheets.export_codesheet(paths, measure="frames", n=100)
+    sheet = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
+    key = pd.read_parquet(out["key"]).set_index("unit_id").loc[sheet["unit_id"]]
+    assert len(sheet) == 100 and key["outlet"].nunique() >= 25 and "outlet" not in sheet.columns
+    frames = [c.removeprefix("auto_") for c in key.columns if c.startswith("auto_")]
+    auto = key[[f"auto_{f}" for f in frames]].to_numpy()
+    assert auto.sum(axis=0).min() >= 5  # stratification brings every frame in
+    # Coder A copies the automated labels with 10% flips; coder B never marks the first frame.
+    rng = np.random.default_rng(11)
+    a = np.where(rng.random(auto.shape) < 0.1, 1 - auto, auto)
+    b = np.where(rng.random(auto.shape) < 0.05, 1 - auto, auto)
+    b[:, 0] = 0
+    sheet.assign(**{f: a[:, k] for k, f in enumerate(frames)}).to_csv(tmp_path / "coder_a.csv", index=False)
+    wb = load_workbook(out["xlsx"])  # coder B fills the exported workbook itself
+    header = [c.value for c in wb["units"][1]]
+    for row in range(len(sheet)):
+        for k, frame in enumerate(frames):
+            wb["units"].cell(row=row + 2, column=header.index(frame) + 1, value=int(b[row, k]))
+    wb.save(tmp_path / "coder_b.xlsx")
+
+    table = codesheets.import_codesheets(paths, measure="frames", files=[tmp_path / "coder_a.csv",
+                                                                        tmp_path / "coder_b.xlsx"], n_boot=200)
+    got = table.set_index(["category", "metric"])
+    f1s = []
+    for k, frame in enumerate(frames):
+        alpha = krippendorff.alpha(reliability_data=np.vstack([a[:, k], b[:, k]]).astype(float),
+                                   level_of_measurement="nominal", value_domain=[0, 1])
+        assert got.loc[(frame, "krippendorff_alpha"), "value"] == pytest.approx(alpha)
+        agree = a[:, k] == b[:, k]  # two coders have a majority only where they agree
+        f1s.append(f1_score(a[agree, k], auto[agree, k], zero_division=np.nan))
+        assert got.loc[(frame, "f1"), "value"] == pytest.approx(f1s[-1], nan_ok=True)
+        low, high = got.loc[(frame, "krippendorff_alpha"), ["ci_low", "ci_high"]]
+        assert low <= got.loc[(frame, "krippendorff_alpha"), "value"] <= high
+    assert got.loc[("all", "macro_f1"), "value"] == pytest.approx(np.nanmean(f1s))
+    others = [got.loc[(f, "krippendorff_alpha"), "value"] for f in frames[1:]]
+    assert got.loc[(frames[0], "krippendorff_alpha"), "value"] < 0.2 < min(others)
+    written = pd.read_csv(paths.reports / "validation" / "agreement.csv").query("measure == 'frames'")
+    assert written[["category", "metric"]].values.tolist() == table[["category", "metric"]].values.tolist()
+    print(table.round(3).to_string(index=False))
+
+
+def test_report_has_methods_from_settings_and_links_each_figure_to_its_table(default_run):
+    import re
+
+    paths, _ = default_run
+    index = (paths.reports / "index.html").read_text()
+    methods = index[index.index("<h2>Methods</h2>"):index.index("<h2>Figures</h2>")]
+    for phrase in ("Seed 20191007", "5,000 permutations", "fewer than 5 articles", "from 2018-01-01 to 2020-12-31",
+                   "cosine distance 0.72", "at least 15% of one"):
+        assert phrase in methods, phrase
+    figures = re.findall(r'<figure id="([^"]+)">(.*?)</figure>', index, flags=re.S)
+    assert len(figures) >= 20
+    for name, body in figures:
+        table = re.search(r'table <a href="tables/([^"]+)"', body)
+        assert table and (paths.tables / table.group(1)).exists(), name
+        width = float(re.search(r'style="width:([0-9.]+)in"', body).group(1))
+        assert width in (3.5, 7.2), (name, width)  # one or two journal columns, never in between
+
+
+def test_report_renders_in_headless_chromium_with_every_image(default_run):
+    from browser import keep_screenshot, render
+
+    paths, _ = default_run
+    rendered = render(paths.reports / "index.html")
+    keep_screenshot(rendered, "entity-list-report.png")
+    n_figures = (paths.reports / "index.html").read_text().count("<figure")
+    assert len(rendered.images) == n_figures and not rendered.broken_images
+    assert rendered.console_errors == []
+
+
+def test_standalone_report_is_one_file_that_renders_alone(default_run, tmp_path):
+    import shutil
+
+    from browser import render
+
+    paths, _ = default_run
+    assert main(["-q", "report", "entity-list", "--standalone"]) == 0
+    single = paths.reports.parent / "entity-list.html"
+    moved = tmp_path / "sent-by-email.html"
+    shutil.copy(single, moved)  # alone, without the study folder beside it
+    html_text = moved.read_text()
+    assert html_text.count("data:image/png;base64,") == html_text.count("<figure") >= 20
+    rendered = render(moved)
+    assert rendered.images and not rendered.broken_images and rendered.console_errors == []

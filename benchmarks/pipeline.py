@@ -1,0 +1,287 @@
+"""Benchmark: prepare, measure and compare on the AllSides corpus, at 1x and 4x, against a naive baseline and a floor.
+
+    .venv/bin/python -m analysis bench [--quick]        (or: .venv/bin/python benchmarks/pipeline.py)
+
+What it runs, all in this one run so every ratio compares numbers measured
+on the same machine at the same time:
+
+* **Scale.** The AllSides corpus (Baly et al. 2020; 37,554 articles) through
+  ingest and clean, then prepare, measure and compare as a study would run
+  them; then the cleaned corpus replicated 4x (about 150,000 articles; replica
+  k's ids start with ``r{k}-``, so the copies of one article sit in different
+  partitions and none is scored from another's cache). Each stage runs in a
+  fresh process with a cold sentence cache; its wall time and the peak memory
+  of its whole process tree (workers included, sampled every 50 ms) are kept.
+* **Engines.** The measure stage on the 1x corpus with one local process and
+  with Dask on a two-worker LocalCluster.
+* **Baseline and floor.** On a 3,000-article sample: what a user writes by
+  hand (pandas ``apply`` of nltk's VADER on whole articles, scikit-learn's
+  CountVectorizer, scattertext for distinctive terms), the toolkit (prepare +
+  measure + compare on the same sample), and the floor (one regex
+  tokenisation pass, the least any lexicon method must do).
+
+Writes ``reports/benchmarks/pipeline.csv`` (long: corpus, n_articles, engine,
+stage, metric, value) and prints a summary. ``--quick`` runs the same on a
+1,000-article corpus (4,000 replicated) and a 200-article baseline sample.
+The baseline needs scattertext, installed apart because its declared pins
+conflict with ours: ``pip install -r benchmarks/requirements.txt`` then
+``pip install --no-deps scattertext==0.2.2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run as a script from anywhere
+from analysis import config, io  # noqa: E402
+STUDY = """\
+[study]
+title = "Benchmark: AllSides"
+keep_undated = true
+seed = 1
+groups = ["outlet", "leaning"]
+
+[compare]
+n_boot = 2000
+n_perm = 5000
+
+[sentiment]
+instruments = ["vader"]
+
+[[sources]]
+kind = "dataset"
+dataset = "allsides"
+file = "articles"
+{sample}
+"""
+TOOLKIT_STAGES = ("prepare", "measure", "compare")
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run ``python -m analysis ARGS`` in a fresh process; (seconds, peak MiB of the process tree)."""
+    import psutil
+
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "analysis", "-q", *args], env=env, cwd=REPO)
+    proc, peak, done = psutil.Process(child.pid), 0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(proc))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = child.wait()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"bench: `python -m analysis {' '.join(args)}` failed with exit code {code}")
+    return seconds, peak / 2**20
+
+
+def make_project(root: Path, study: str, *, sample: int | None, write: bool = True) -> dict[str, str]:
+    """A project folder with one benchmark study; returns the environment that points the toolkit at it."""
+    (root / "data" / "studies" / study).mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
+    pick = f"sample = {sample}\n" if sample else ""
+    if write:
+        (root / "data" / "studies" / study / "study.toml").write_text(STUDY.format(sample=pick), encoding="utf-8")
+    # the datasets stay where this checkout finds them, not beside the temporary project
+    mirrors = os.pathsep.join(str(p) for p in config.data_mirrors())
+    return {**os.environ, "ANALYSIS_PROJECT_ROOT": str(root), "ANALYSIS_DATA_MIRRORS": mirrors}
+
+
+def replicate(src_root: Path, dst_root: Path, study: str, *, copies: int) -> int:
+    """The cleaned articles of ``src_root`` repeated ``copies`` times into a new study's articles table."""
+    from analysis import config, io, partitions, tables
+
+    src = config.study_paths(study, root=src_root)
+    articles = io.read_table(src.table("articles"))
+    parts = [articles.assign(doc_id=f"r{k}-" + articles["doc_id"]) for k in range(copies)]
+    big = pd.concat(parts, ignore_index=True).sort_values("doc_id", ignore_index=True)
+    dst = config.study_paths(study, root=dst_root)
+    io.write_table(tables.validate(big, "articles"), dst.table("articles"), row_group_size=partitions.PARTITION_ARTICLES)
+    return len(big)
+
+
+def toolkit_stages(env: dict[str, str], study: str, root: Path, *, engine: list[str]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for stage in TOOLKIT_STAGES:
+        shutil.rmtree(root / "data" / "interim" / "_sentence_cache", ignore_errors=True)  # cold cache
+        out[stage] = run_measured([stage, study, "--force", *engine], env)
+    return out
+
+
+def toolkit_in_process(root: Path, study: str) -> float:
+    """Prepare + measure + compare in this process, as the baseline runs: no interpreter start-up counted."""
+    from analysis import config, engine, pipeline
+    from analysis.study import load_study
+
+    os.environ.update(make_project(root, study, sample=None, write=False))
+    paths = config.study_paths(study, root=root)
+    loaded = load_study(paths)
+    shutil.rmtree(paths.sentence_cache, ignore_errors=True)
+    start = time.perf_counter()
+    with engine.use(engine.get_engine("local")):
+        for stage in TOOLKIT_STAGES:
+            pipeline.run_stage(stage, loaded, paths, force=True)
+    return time.perf_counter() - start
+
+
+def floor_seconds(texts: list[str]) -> float:
+    start = time.perf_counter()
+    for t in texts:
+        re.findall(r"\w+", t)
+    return time.perf_counter() - start
+
+
+def baseline_seconds(sample: pd.DataFrame) -> dict[str, float]:
+    """What a user writes by hand: nltk VADER on whole articles, CountVectorizer, scattertext terms."""
+    import nltk
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+    from sklearn.feature_extraction.text import CountVectorizer
+    from vaderSentiment import vaderSentiment
+
+    lexicon = Path(vaderSentiment.__file__).with_name("vader_lexicon.txt")
+    nltk.data.path.append(str(lexicon.parent))
+    out = {}
+    start = time.perf_counter()
+    sia = SentimentIntensityAnalyzer(lexicon_file="file:" + str(lexicon))
+    sample["text"].apply(lambda t: sia.polarity_scores(t)["compound"])
+    out["nltk_vader_whole_articles"] = time.perf_counter() - start
+    start = time.perf_counter()
+    CountVectorizer().fit_transform(sample["text"])
+    out["countvectorizer"] = time.perf_counter() - start
+    try:
+        import scattertext as st
+    except ImportError as exc:
+        raise SystemExit(f"bench: the baseline needs scattertext ({exc}); see benchmarks/pipeline.py") from None
+    start = time.perf_counter()
+    corpus = st.CorpusFromPandas(sample.assign(category=sample["leaning"].fillna("unrated")), category_col="category",
+                                 text_col="text", nlp=st.whitespace_nlp_with_sentences).build()
+    freq = corpus.get_term_freq_df()
+    for col in freq.columns:
+        st.LogOddsRatioInformativeDirichletPrior(freq.sum(axis=1)).get_scores(freq[col], freq.drop(columns=col).sum(axis=1))
+    out["scattertext_terms"] = time.perf_counter() - start
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 articles (4,000 replicated), 200 for the baseline")
+    parser.add_argument("--workdir", type=Path, default=None, help="where the benchmark projects go (default: a temp dir)")
+    parser.add_argument("--out", type=Path, default=REPO / "reports" / "benchmarks" / "pipeline.csv")
+    args = parser.parse_args(argv)
+    corpus_n, sample_n = (1000, 200) if args.quick else (None, 3000)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="analysis-bench-"))
+    rows: list[tuple] = []
+
+    def record(corpus, n, engine, stage, metric, value):
+        rows.append((corpus, n, engine, stage, metric, float(value)))
+
+    # 1x: the corpus through ingest and clean, then the toolkit's stages.
+    one = work / "one"
+    env = make_project(one, "bench", sample=corpus_n)
+    for stage in ("ingest", "clean"):
+        seconds, peak = run_measured([stage, "bench", "--force"], env)
+        record("allsides", 0, "local", stage, "seconds", seconds)
+    n1 = len(io.read_table(config.study_paths("bench", root=one).table("articles"), columns=["doc_id"]))
+    corpus_label = "allsides" if not args.quick else "allsides_sample"
+    sizes = {corpus_label: (one, env, n1)}
+    four = work / "four"
+    env4 = make_project(four, "bench", sample=corpus_n)
+    n4 = replicate(one, four, "bench", copies=4)
+    sizes[corpus_label + "_x4"] = (four, env4, n4)
+    for label, (root, e, n) in sizes.items():
+        stages = toolkit_stages(e, "bench", root, engine=["--engine", "local"])
+        for stage, (seconds, peak) in stages.items():
+            record(label, n, "local", stage, "seconds", seconds)
+            record(label, n, "local", stage, "peak_mib", peak)
+            record(label, n, "local", stage, "ms_per_article", 1000 * seconds / n)
+        total = sum(s for s, _ in stages.values())
+        record(label, n, "local", "pipeline", "seconds", total)
+        record(label, n, "local", "pipeline", "peak_mib", max(p for _, p in stages.values()))
+        record(label, n, "local", "pipeline", "ms_per_article", 1000 * total / n)
+        record(label, n, "local", "pipeline", "articles_per_second", n / total)
+        print(f"bench: {label}: {n:,} articles, prepare+measure+compare {total:.1f} s "
+              f"({1000 * total / n:.2f} ms/article), peak {max(p for _, p in stages.values()):.0f} MiB", flush=True)
+
+    # Engines on the measure stage of the 1x corpus.
+    for engine, flags in (("local_1", ["--engine", "local", "--workers", "1"]),
+                          ("dask_2", ["--engine", "dask", "--workers", "2"])):
+        shutil.rmtree(one / "data" / "interim" / "_sentence_cache", ignore_errors=True)
+        seconds, peak = run_measured(["measure", "bench", "--force", *flags], env)
+        record(corpus_label, n1, engine, "measure", "seconds", seconds)
+        record(corpus_label, n1, engine, "measure", "peak_mib", peak)
+
+    # Baseline, toolkit and floor on one sample.
+    sample_root = work / "sample"
+    env_s = make_project(sample_root, "bench", sample=sample_n)
+    for stage in ("ingest", "clean"):
+        run_measured([stage, "bench", "--force"], env_s)
+    sample_articles = io.read_table(config.study_paths("bench", root=sample_root).table("articles"),
+                                    columns=["doc_id", "text", "leaning"])
+    ns = len(sample_articles)
+    toolkit = toolkit_in_process(sample_root, "bench")
+    floor = floor_seconds(sample_articles["text"].tolist())
+    base = baseline_seconds(sample_articles)
+    baseline = sum(base.values())
+    for part, seconds in base.items():
+        record("baseline_sample", ns, "baseline", part, "seconds", seconds)
+    record("baseline_sample", ns, "baseline", "pipeline", "seconds", baseline)
+    record("baseline_sample", ns, "local", "pipeline", "seconds", toolkit)
+    record("baseline_sample", ns, "floor", "regex_tokenise", "seconds", floor)
+    record("baseline_sample", ns, "local", "pipeline", "ratio_to_baseline", baseline / toolkit)
+    record("baseline_sample", ns, "local", "pipeline", "ratio_to_floor", toolkit / floor)
+
+    table = pd.DataFrame(rows, columns=["corpus", "n_articles", "engine", "stage", "metric", "value"])
+    table = table.sort_values(["corpus", "engine", "stage", "metric"], kind="stable", ignore_index=True)
+    io.write_csv(table, args.out)
+    per = table.loc[(table["stage"] == "pipeline") & (table["metric"] == "ms_per_article") & (table["engine"] == "local")]
+    if len(per) == 2:
+        small, big = per.sort_values("n_articles")["value"].tolist()
+        print(f"bench: per-article cost at 4x / at 1x = {big / small:.2f}")
+    m = table.loc[(table["stage"] == "measure") & (table["metric"] == "seconds")].set_index("engine")["value"]
+    print(f"bench: measure stage, one process {m['local_1']:.1f} s, Dask 2 workers {m['dask_2']:.1f} s: "
+          f"{m['local_1'] / m['dask_2']:.2f}x")
+    print(f"bench: {ns:,}-article sample: baseline {baseline:.1f} s ({json.dumps({k: round(v, 2) for k, v in base.items()})}), "
+          f"toolkit {toolkit:.1f} s, floor {floor:.2f} s; toolkit is {baseline / toolkit:.1f}x faster than the baseline "
+          f"and {toolkit / floor:.1f}x the floor")
+    print(f"bench: wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

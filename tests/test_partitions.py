@@ -1,0 +1,180 @@
+"""Partitioned prepare and measure: the same tables whatever the engine, the workers or the cache."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import engine, io, partitions, pipeline, prepare, sentence_cache, sentiment, tables
+from analysis.sentiment import VaderScorer
+from analysis.study import load_study
+from conftest import SHARED_DATA, write_jsonl
+
+pytestmark = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").exists(),
+                                reason="needs ../shared/data")
+
+STUDY = """\
+[study]
+title = "Partition test"
+keep_undated = true
+seed = 3
+
+[sentiment]
+instruments = ["vader"]
+actor_instruments = ["sentence_vader"]
+
+[[sources]]
+kind = "imports"
+
+[[actors]]
+name = "China"
+type = "place"
+aliases = ["China", "Beijing"]
+"""
+MEASURED = partitions.MEASURE_TABLES
+
+
+@pytest.fixture(scope="module")
+def allsides_sample():
+    """90 real AllSides articles (seeded sample), as an export a user would import."""
+    from analysis import datasets
+
+    os.environ.setdefault("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    df = datasets.load_allsides(download=False).sample(90, random_state=11)
+    return [{"id": str(r.source_id), "outlet": r.source_outlet or "unknown", "title": r.title, "text": r.text,
+             "published": None if pd.isna(r.published) else r.published.date().isoformat()}
+            for r in df.itertuples()]
+
+
+@pytest.fixture
+def partitioned_study(project, tmp_path, allsides_sample, monkeypatch):
+    from analysis import config, ingest
+
+    monkeypatch.setattr(partitions, "PARTITION_ARTICLES", 20)
+    paths = config.study_paths("parts")
+    paths.study_dir.mkdir(parents=True)
+    paths.study_file.write_text(STUDY, encoding="utf-8")
+    ingest.import_file(write_jsonl(tmp_path / "sample.jsonl", allsides_sample), paths)
+    study = load_study(paths)
+    for stage in ("ingest", "clean"):
+        pipeline.run_stage(stage, study, paths)
+    assert io.row_groups(paths.table("articles")) >= 4
+    return study, paths
+
+
+def _run(study, paths, eng, *, use_cache=True) -> dict[str, pd.DataFrame]:
+    from analysis import instruments
+
+    partitions.prepare_sentences(paths, engine=eng)
+    partitions.measure_sentences(study, paths, engine=eng, scorers=instruments.sentence_instruments(study, paths),
+                                 actor_instruments=instruments.actor_instruments(study), use_cache=use_cache)
+    return {name: io.read_table(paths.table(name)) for name in ("sentences", *MEASURED)}
+
+
+def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study):
+    study, paths = partitioned_study
+    one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False)
+    assert io.row_groups(paths.table("sentences")) >= 4 and len(one["actor_mentions"]) > 0
+    two = _run(study, paths, engine.LocalEngine(workers=2), use_cache=False)
+    dask = engine.get_engine("dask", workers=2)
+    try:
+        assert len(dask.client.scheduler_info()["workers"]) == 2  # a real LocalCluster, two worker processes
+        on_dask = _run(study, paths, dask, use_cache=False)
+    finally:
+        dask.close()
+    for name in one:
+        pd.testing.assert_frame_equal(one[name], two[name], check_exact=True)
+        pd.testing.assert_frame_equal(one[name], on_dask[name], check_exact=True)
+
+
+def test_partitioned_tables_equal_the_whole_table_reference(partitioned_study):
+    study, paths = partitioned_study
+    got = _run(study, paths, engine.LocalEngine(workers=2))
+    articles = io.read_table(paths.table("articles"))
+    splitter = prepare.PunktSentenceSplitter().fit(partitions.training_texts(paths.table("articles")))
+    reference = prepare.split_sentences(articles, splitter=splitter)
+    pd.testing.assert_frame_equal(got["sentences"], reference, check_exact=True)
+    scores = sentiment.score_sentences(reference, scorers=[VaderScorer().fit()])
+    key = ["instrument", "doc_id", "sent_id"]
+    pd.testing.assert_frame_equal(got["sentence_sentiment"].sort_values(key, ignore_index=True),
+                                  scores.sort_values(key, ignore_index=True), check_exact=True)
+    art = sentiment.aggregate_articles(scores, articles=articles)
+    pd.testing.assert_frame_equal(got["article_sentiment"].sort_values(["instrument", "doc_id"], ignore_index=True),
+                                  art.sort_values(["instrument", "doc_id"], ignore_index=True), check_exact=True)
+
+
+def test_punkt_trains_on_the_first_articles_up_to_the_character_cap(tmp_path):
+    df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": ["x" * 400] * 6})
+    io.write_table(df, tmp_path / "a.parquet", row_group_size=4)
+    assert len(partitions.training_texts(tmp_path / "a.parquet", max_chars=1000)) == 3  # 0, 400, 800 < 1000
+    assert len(partitions.training_texts(tmp_path / "a.parquet", max_chars=10**6)) == 6
+
+
+class CountingVader(VaderScorer):
+    def transform(self, X):
+        self.seen_ = getattr(self, "seen_", 0) + len(X)
+        return super().transform(X)
+
+
+def test_cache_scores_each_distinct_sentence_once_and_gives_the_same_numbers(tmp_path):
+    texts = pd.Series(["Good news.", "Terrible loss.", "Good news.", "Neutral fact.", "Terrible loss."])
+    scorer = CountingVader().fit()
+    cache = sentence_cache.ScoreCache.empty()
+    scores, keys, fresh = sentence_cache.cached_scores(scorer, texts, cache)
+    assert scorer.seen_ == 3
+    np.testing.assert_array_equal(scores, VaderScorer().fit().transform(texts)[:, 0])
+    cache = cache.merged(keys, fresh)
+    cache.save(tmp_path, scorer.version_)
+    again = CountingVader().fit()
+    loaded = sentence_cache.ScoreCache.load(tmp_path, again.version_)
+    more = pd.Series(["Neutral fact.", "A new and wonderful sentence."])
+    scores2, keys2, _ = sentence_cache.cached_scores(again, more, loaded)
+    assert again.seen_ == 1 and len(keys2) == 1
+    np.testing.assert_array_equal(scores2, VaderScorer().fit().transform(more)[:, 0])
+
+
+def test_a_rerun_with_a_warm_cache_writes_identical_tables(partitioned_study):
+    study, paths = partitioned_study
+    cold = _run(study, paths, engine.LocalEngine(workers=1))
+    assert list(paths.sentence_cache.glob("*.parquet"))
+    warm = _run(study, paths, engine.LocalEngine(workers=1))
+    for name in cold:
+        pd.testing.assert_frame_equal(cold[name], warm[name], check_exact=True)
+
+
+def test_partition_writer_leaves_the_old_file_when_a_partition_fails(tmp_path):
+    path = tmp_path / "t.parquet"
+    first = pd.DataFrame({"doc_id": ["a", "b"], "x": [1.0, 2.0]})
+    with io.PartitionWriter(path, empty=first.iloc[:0]) as out:
+        out.write(first.iloc[:1])
+        out.write(first.iloc[1:])
+    assert io.row_groups(path) == 2
+    before = path.read_bytes()
+    with pytest.raises(RuntimeError), io.PartitionWriter(path, empty=first.iloc[:0]) as out:
+        out.write(first)
+        raise RuntimeError("worker died")
+    assert path.read_bytes() == before and not list(tmp_path.glob(".*.tmp"))
+    mtime = path.stat().st_mtime_ns
+    with io.PartitionWriter(path, empty=first.iloc[:0]) as out:
+        out.write(first.iloc[:1])
+        out.write(first.iloc[1:])
+    assert path.stat().st_mtime_ns == mtime  # unchanged bytes: file untouched
+
+
+def test_a_table_with_no_rows_is_written_empty_with_its_schema(tmp_path):
+    path = tmp_path / "t.parquet"
+    with io.PartitionWriter(path, empty=tables.empty("actor_mentions")) as out:
+        out.write(tables.empty("actor_mentions"))
+    assert list(io.read_table(path).columns) == tables.schema("actor_mentions").names
+
+
+def test_evidence_read_partition_by_partition_equals_the_whole_table_version(partitioned_study):
+    study, paths = partitioned_study
+    _run(study, paths, engine.LocalEngine(workers=1))
+    assert io.row_groups(paths.table("sentence_sentiment")) > 1
+    whole = sentiment.sentiment_evidence(io.read_table(paths.table("sentence_sentiment")),
+                                         io.read_table(paths.table("sentences")))
+    pd.testing.assert_frame_equal(partitions.sentiment_evidence(paths), whole, check_exact=False, rtol=1e-12)

@@ -1,0 +1,76 @@
+"""The vectorised resampling behind large contrasts agrees with scipy and holds its error rate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import compare, resampling
+
+
+def _diff(x, y, axis=-1):
+    return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+
+def test_permutation_p_value_agrees_with_scipy_within_monte_carlo_error():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0.05, 1, 1200), rng.normal(0, 1, 1500)
+    ours = resampling.two_sided_p(resampling.permutation_null(np.concatenate([a, b]), np.array([len(a)]), n_perm=4000,
+                                                              rng=np.random.default_rng(1))[:, 0], _diff(a, b))
+    theirs = stats.permutation_test((a, b), _diff, n_resamples=4000, vectorized=True, rng=np.random.default_rng(2)).pvalue
+    assert abs(ours - theirs) < 0.04  # two Monte Carlo estimates of one p (sd about 0.008 each)
+
+
+def test_permutation_null_has_the_exact_permutation_variance():
+    rng = np.random.default_rng(3)
+    x = rng.exponential(size=3000)
+    null = resampling.permutation_null(x, np.array([400, 2500]), n_perm=3000, rng=rng)
+    n = len(x)
+    for j, k in enumerate((400, 2500)):
+        expected = x.var(ddof=1) * (1 / k + 1 / (n - k))  # variance of a difference of means under relabelling
+        assert null[:, j].mean() == pytest.approx(0, abs=4 * np.sqrt(expected / 3000))
+        assert null[:, j].var() == pytest.approx(expected, rel=0.1)
+
+
+def test_false_positive_rate_is_nominal_under_the_null():
+    rng = np.random.default_rng(4)
+    ps = []
+    for _ in range(300):
+        x = rng.normal(size=2100)
+        null = resampling.permutation_null(x, np.array([300]), n_perm=400, rng=rng)[:, 0]
+        ps.append(resampling.two_sided_p(null, x[:300].mean() - x[300:].mean()))
+    assert 0.02 <= np.mean(np.array(ps) < 0.05) <= 0.09
+
+
+def test_large_pair_interval_matches_scipy_bootstrap():
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(0.2, 1, 1500), rng.normal(0, 2, 1000)
+    ours = compare._contrast_large(a, b, n_boot=3000, n_perm=500, confidence=0.95, rng=np.random.default_rng(6))
+    ref = stats.bootstrap((a, b), _diff, n_resamples=3000, confidence_level=0.95, method="percentile",
+                          vectorized=True, rng=np.random.default_rng(7)).confidence_interval
+    width = ref.high - ref.low
+    assert ours["ci_low"] == pytest.approx(ref.low, abs=0.1 * width)
+    assert ours["ci_high"] == pytest.approx(ref.high, abs=0.1 * width)
+    assert ours["diff"] == _diff(a, b) and ours["effect_size"] == compare.hedges_g(a, b)
+
+
+def test_vs_rest_on_a_large_corpus_takes_the_shared_path_and_agrees_with_scipy():
+    rng = np.random.default_rng(8)
+    outlets = np.repeat([f"o{i}" for i in range(8)], 300)
+    shift = {"o0": 0.3}
+    scores = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(outlets))], "outlet": outlets,
+                           "instrument": "vader", "instrument_version": "v",
+                           "sentiment": rng.normal(size=len(outlets)) + np.array([shift.get(o, 0) for o in outlets])})
+    assert len(scores) > compare.LARGE_CONTRAST
+    out = compare.contrast_groups(scores, by="outlet", mode="vs_rest", n_boot=1000, n_perm=2000, seed=1)
+    o0 = out.set_index("group_a").loc["o0"]
+    a = scores.loc[scores["outlet"] == "o0", "sentiment"].to_numpy()
+    b = scores.loc[scores["outlet"] != "o0", "sentiment"].to_numpy()
+    assert o0["diff"] == _diff(a, b) and o0["p_perm"] < 0.01 and o0["ci_low"] > 0
+    others = out.loc[out["group_a"] != "o0", "p_perm"]
+    assert (others > 0.001).all()
+    small = compare.contrast_groups(scores.loc[scores["outlet"].isin(["o0", "o1"])], by="outlet", mode="vs_rest",
+                                    n_boot=500, n_perm=500, seed=1)  # 600 articles: scipy's path
+    assert len(small) == 2 and small["p_perm"].notna().all()
