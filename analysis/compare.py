@@ -47,9 +47,12 @@ def bootstrap_mean_ci(values: np.ndarray, *, n_boot: int, confidence: float,
     values = np.asarray(values, dtype=float)
     if len(values) < 2 or np.all(values == values[0]):
         return (float(values[0]), float(values[0])) if len(values) >= 2 else (np.nan, np.nan)
+    # Resamples drawn in batches of ~4M values: the same numbers (the generator's stream is sequential), but a
+    # 60,000-article group no longer holds a 2,000 x 60,000 index matrix (1 GB) at once.
     res = stats.bootstrap((values,), np.mean, n_resamples=n_boot,
                           confidence_level=expanded_confidence(confidence, len(values)),
-                          method="percentile", vectorized=True, rng=rng)
+                          method="percentile", vectorized=True, rng=rng,
+                          batch=max(1, resampling.CHUNK_VALUES // len(values)))
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 

@@ -18,7 +18,8 @@ import pandas as pd
 from analysis.errors import StudyConfigError
 
 REGISTRY_COLUMNS = ["outlet", "aliases", "domains", "outlet_type", "country", "leaning", "leaning_source"]
-LEANINGS = {"left", "lean left", "center", "lean right", "right", "unrated"}
+LEANING_ORDER = ("left", "lean left", "center", "lean right", "right", "unrated")
+LEANINGS = set(LEANING_ORDER)
 
 
 def load_registry(path) -> pd.DataFrame:
@@ -98,6 +99,24 @@ def resolve_outlets(articles: pd.DataFrame, *, registry: pd.DataFrame) -> pd.Dat
             rows.append((str(name), "unclassified", "unknown", "unrated", "none"))
     resolved = pd.DataFrame(rows, columns=["outlet", "outlet_type", "country", "leaning", "leaning_source"],
                             index=articles.index)
+    # A dataset can label one outlet's articles differently (AllSides rated ProPublica center on some articles
+    # and left on others); a leaning is an outlet's, so each such outlet takes its most frequent label (ties:
+    # the first in LEANING_ORDER) and says so, keeping one leaning, and one colour, per outlet.
+    from_label = resolved["leaning_source"] == "source dataset label"
+    if from_label.any():
+        labelled = resolved.loc[from_label]
+        mixed = labelled.groupby("outlet")["leaning"].nunique()
+        mixed = set(mixed[mixed > 1].index)
+        if mixed:
+            rank = {lean: i for i, lean in enumerate(LEANING_ORDER)}
+            counts = (labelled.loc[labelled["outlet"].isin(mixed)].groupby(["outlet", "leaning"]).size()
+                      .reset_index(name="n"))
+            counts = counts.assign(order=counts["leaning"].map(rank)).sort_values(["outlet", "n", "order"],
+                                                                                  ascending=[True, False, True])
+            modal = counts.drop_duplicates("outlet").set_index("outlet")["leaning"]
+            fix = from_label & resolved["outlet"].isin(mixed)
+            resolved.loc[fix, "leaning"] = resolved.loc[fix, "outlet"].map(modal)
+            resolved.loc[fix, "leaning_source"] = "source dataset label (most frequent for the outlet)"
     return articles.drop(columns=[c for c in resolved.columns if c in articles.columns]).join(resolved)
 
 

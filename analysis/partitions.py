@@ -67,36 +67,49 @@ class MeasureParts:
 
     tables: dict[str, pd.DataFrame]
     new_scores: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    score_columns: list[tuple[str, str, np.ndarray]] = field(default_factory=list)
 
 
-def _score(sentences: pd.DataFrame, scorers, caches: dict[str, sentence_cache.ScoreCache] | None) -> tuple:
-    if caches is None:
-        return sentiment.score_sentences(sentences, scorers=scorers), {}
-    frames, new = [], {}
+def _score_columns(sentences: pd.DataFrame, scorers, caches: dict[str, sentence_cache.ScoreCache] | None) -> tuple:
+    """[(instrument, version, scores)] for the partition, and the scores the cache has not seen."""
+    columns, new = [], {}
     for scorer in scorers:
-        scores, keys, fresh = sentence_cache.cached_scores(scorer, sentences["text"], caches[scorer.version_])
-        out = sentences[["doc_id", "sent_id", "outlet"]].copy()
-        out["instrument"] = sentiment.instrument_name(scorer)
-        out["instrument_version"] = scorer.version_
+        if caches is None:
+            scores = scorer.transform(sentences["text"])[:, 0] if len(sentences) else np.empty(0)
+        else:
+            scores, keys, fresh = sentence_cache.cached_scores(scorer, sentences["text"], caches[scorer.version_])
+            new[scorer.version_] = (keys, fresh)
+        columns.append((sentiment.instrument_name(scorer), scorer.version_, np.asarray(scores, dtype=float)))
+    return columns, new
+
+
+def sentence_scores(keys: pd.DataFrame, columns: list[tuple[str, str, np.ndarray]]) -> pd.DataFrame:
+    """The ``sentence_sentiment`` rows of one partition: its sentence keys once per instrument."""
+    frames = []
+    for name, version, scores in columns:
+        out = keys[["doc_id", "sent_id", "outlet"]].copy()
+        out["instrument"] = name
+        out["instrument_version"] = version
         out["score"] = scores
         frames.append(out)
-        new[scorer.version_] = (keys, fresh)
-    return tables.validate(pd.concat(frames, ignore_index=True), "sentence_sentiment"), new
+    return tables.validate(pd.concat(frames, ignore_index=True), "sentence_sentiment")
 
 
 def _measure_partition(index: int, shared: dict) -> MeasureParts:
     sentences = io.read_row_group(shared["sentences"], index)
     attrs = shared["attrs"]
-    scores, new = _score(sentences, shared["scorers"], shared["caches"])
+    columns, new = _score_columns(sentences, shared["scorers"], shared["caches"])
+    scores = sentence_scores(sentences, columns)
     mentions = actors.find_mentions(sentences, matcher=shared["matcher"])
     actor_scores = actor_sentiment.score_mentions(mentions, sentences, instruments=shared["actor_instruments"])
+    # The sentence scores travel back as arrays, not as a table: the parent has the keys on disk, and
+    # pickling 45,000 rows of ids per partition was a third of the Dask engine's overhead.
     return MeasureParts({
-        "sentence_sentiment": scores,
         "article_sentiment": sentiment.aggregate_articles(scores, articles=attrs),
         "actor_mentions": mentions,
         "actor_sentiment": actor_scores,
         "article_actor_sentiment": actor_sentiment.aggregate_articles(actor_scores, articles=attrs),
-    }, new)
+    }, new, columns)
 
 
 MEASURE_TABLES = ("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
@@ -117,7 +130,10 @@ def measure_sentences(study: Study, paths: StudyPaths, *, engine, scorers, actor
     for w in writers.values():
         w.__enter__()
     try:
-        for part in engine.map(_measure_partition, range(io.row_groups(paths.table("sentences"))), shared=shared):
+        for index, part in enumerate(engine.map(_measure_partition, range(io.row_groups(paths.table("sentences"))),
+                                                shared=shared)):
+            keys = io.read_row_group(paths.table("sentences"), index, columns=["doc_id", "sent_id", "outlet"])
+            writers["sentence_sentiment"].write(sentence_scores(keys, part.score_columns))
             for name, table in part.tables.items():
                 writers[name].write(table)
             for version, pair in part.new_scores.items():

@@ -216,3 +216,18 @@ def test_text_file_sources_decode_common_encodings(project, encoding):
     articles = ingest.build_articles(load_study(paths), paths)
     assert articles["text"].item() == text.strip()
     assert articles["language"].item() == ("zh" if encoding == "gb18030" else "en")
+
+
+def test_an_outlet_labelled_two_ways_by_a_dataset_takes_its_most_frequent_label():
+    from analysis import outlets
+
+    registry = outlets.load_registry(REPO / "data" / "outlets.csv")
+    articles = pd.DataFrame({"source_outlet": ["Unknown Weekly"] * 3 + ["Tie Daily"] * 2 + ["Solo Post"],
+                             "url": [None] * 6,
+                             "dataset_label": ["left", "center", "left", "right", "center", "right"]})
+    out = outlets.resolve_outlets(articles, registry=registry)
+    assert out.groupby("outlet")["leaning"].nunique().max() == 1
+    leaning = out.drop_duplicates("outlet").set_index("outlet")["leaning"]
+    assert leaning.to_dict() == {"Unknown Weekly": "left", "Tie Daily": "center", "Solo Post": "right"}
+    assert out.loc[out["outlet"] == "Solo Post", "leaning_source"].iloc[0] == "source dataset label"
+    assert out.loc[out["outlet"] == "Tie Daily", "leaning_source"].iloc[0].endswith("(most frequent for the outlet)")

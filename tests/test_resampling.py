@@ -74,3 +74,11 @@ def test_vs_rest_on_a_large_corpus_takes_the_shared_path_and_agrees_with_scipy()
     small = compare.contrast_groups(scores.loc[scores["outlet"].isin(["o0", "o1"])], by="outlet", mode="vs_rest",
                                     n_boot=500, n_perm=500, seed=1)  # 600 articles: scipy's path
     assert len(small) == 2 and small["p_perm"].notna().all()
+
+
+def test_group_intervals_drawn_in_batches_are_the_same_numbers(monkeypatch):
+    x = np.random.default_rng(9).normal(size=3000)
+    whole = compare.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
+    monkeypatch.setattr(resampling, "CHUNK_VALUES", 3000 * 7)  # 7 resamples per batch
+    batched = compare.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
+    assert batched == whole
