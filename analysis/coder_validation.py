@@ -74,7 +74,7 @@ def caption_warning(figure: str, flagged: dict[str, str]) -> str:
     return ""
 
 
-def section_html(study: Study, agreement: pd.DataFrame, *, escape) -> str:
+def section_html(study: Study, agreement: pd.DataFrame, *, escape, prefix: str = "") -> str:
     """The report's 'Validation against this study's coders' section."""
     head = "<h2>Validation against this study's coders</h2>"
     if agreement.empty:
@@ -92,7 +92,7 @@ def section_html(study: Study, agreement: pd.DataFrame, *, escape) -> str:
                          ci_high=shown["ci_high"].round(3))
     parts.append(f"<p>Agreement between coders (Krippendorff's alpha) and of each automated measure with the coders' "
                  f"majority or mean, with percentile bootstrap intervals over coded units (all figures in "
-                 f'<a href="validation/agreement.csv">agreement.csv</a>).</p>'
+                 f'<a href="{prefix}validation/agreement.csv">agreement.csv</a>).</p>'
                  f'<div style="font-size:.8rem">{shown.to_html(index=False, border=0, na_rep="")}</div>')
     return "".join(parts)
 

@@ -73,7 +73,7 @@ class DaskEngine:
 
     name = "dask"
 
-    def __init__(self, *, workers: int | None = None, scheduler: str | None = None):
+    def __init__(self, *, workers: int | None = None, scheduler: str | None = None, connect_timeout: float = 10):
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -83,7 +83,11 @@ class DaskEngine:
         for name in ("distributed", "dask"):  # their INFO lines (nannies, workers) would bury ours
             logging.getLogger(name).setLevel(logging.WARNING)
         if scheduler:
-            self.client = Client(scheduler)
+            try:
+                self.client = Client(scheduler, timeout=f"{connect_timeout}s")
+            except (OSError, TimeoutError) as exc:
+                raise AnalysisError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); is it running, and "
+                                    f"is the address tcp://HOST:PORT?") from None
         else:
             # one thread per worker process: the tasks hold the GIL
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,

@@ -13,6 +13,7 @@ path in one process, with no pool to start.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,23 +84,11 @@ def _score_columns(sentences: pd.DataFrame, scorers, caches: dict[str, sentence_
     return columns, new
 
 
-def sentence_scores(keys: pd.DataFrame, columns: list[tuple[str, str, np.ndarray]]) -> pd.DataFrame:
-    """The ``sentence_sentiment`` rows of one partition: its sentence keys once per instrument."""
-    frames = []
-    for name, version, scores in columns:
-        out = keys[["doc_id", "sent_id", "outlet"]].copy()
-        out["instrument"] = name
-        out["instrument_version"] = version
-        out["score"] = scores
-        frames.append(out)
-    return tables.validate(pd.concat(frames, ignore_index=True), "sentence_sentiment")
-
-
 def _measure_partition(index: int, shared: dict) -> MeasureParts:
     sentences = io.read_row_group(shared["sentences"], index)
     attrs = shared["attrs"]
     columns, new = _score_columns(sentences, shared["scorers"], shared["caches"])
-    scores = sentence_scores(sentences, columns)
+    scores = sentiment.sentence_rows(sentences, columns)
     mentions = actors.find_mentions(sentences, matcher=shared["matcher"])
     actor_scores = actor_sentiment.score_mentions(mentions, sentences, instruments=shared["actor_instruments"])
     # The sentence scores travel back as arrays, not as a table: the parent has the keys on disk, and
@@ -125,25 +114,18 @@ def measure_sentences(study: Study, paths: StudyPaths, *, engine, scorers, actor
     shared = {"sentences": paths.table("sentences"), "scorers": scorers, "caches": caches,
               "attrs": io.read_table(paths.table("articles"), columns=_ATTRS),
               "matcher": actors.ActorMatcher(actors=study.actors).fit(), "actor_instruments": actor_instruments}
-    writers = {name: io.PartitionWriter(paths.table(name), empty=tables.empty(name)) for name in MEASURE_TABLES}
     new_scores: dict[str, list] = {}
-    for w in writers.values():
-        w.__enter__()
-    try:
+    with contextlib.ExitStack() as stack:  # every table is left whole, or untouched, together
+        writers = {name: stack.enter_context(io.PartitionWriter(paths.table(name), empty=tables.empty(name)))
+                   for name in MEASURE_TABLES}
         for index, part in enumerate(engine.map(_measure_partition, range(io.row_groups(paths.table("sentences"))),
                                                 shared=shared)):
             keys = io.read_row_group(paths.table("sentences"), index, columns=["doc_id", "sent_id", "outlet"])
-            writers["sentence_sentiment"].write(sentence_scores(keys, part.score_columns))
+            writers["sentence_sentiment"].write(sentiment.sentence_rows(keys, part.score_columns))
             for name, table in part.tables.items():
                 writers[name].write(table)
             for version, pair in part.new_scores.items():
                 new_scores.setdefault(version, []).append(pair)
-    except BaseException as exc:
-        for w in writers.values():
-            w.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    for w in writers.values():
-        w.__exit__(None, None, None)
     if caches is not None:
         for version, pairs in new_scores.items():
             keys = np.concatenate([k for k, _ in pairs])

@@ -239,21 +239,21 @@ def _fact_matrix_csv(paths: StudyPaths) -> Path:
     return paths.tables / "fact_coverage.csv"
 
 
-def _collection_line(paths: StudyPaths) -> str:
+def _collection_line(paths: StudyPaths, *, prefix: str = "") -> str:
     status_file = paths.tables / "collection_status.csv"
     if not status_file.exists():
         return ""
     counts = pd.read_csv(status_file)["status"].value_counts().sort_index()
     parts = ", ".join(f"{n:,} {html.escape(str(k))}" for k, n in counts.items())
     return (f"<p>Web collection: {int(counts.sum()):,} URLs ({parts}); see "
-            f'<a href="tables/collection_status.csv">collection_status.csv</a>.</p>')
+            f'<a href="{prefix}tables/collection_status.csv">collection_status.csv</a>.</p>')
 
 
 # Human-labelled data every study's validate stage reads (its figures are in the report).
 VALIDATION_DATASETS = ("vader_nyt", "newsmtsc", "narrative_frames", "babe", "neus")
 
 
-def _provenance_section(study: Study) -> str:
+def _provenance_section(study: Study, *, prefix: str = "") -> str:
     """Where the report's data comes from (with licences) and how to check it."""
     from analysis import datasets
 
@@ -265,7 +265,7 @@ def _provenance_section(study: Study) -> str:
             f"<p>Data read (study sources, then the human-labelled validation data):</p><ul>{items}</ul>"
             '<p>Every figure, table and executed notebook, with its SHA-256, the notebook that made it, the input '
             'tables and their hashes, the package versions and the code version, is listed in '
-            f'<a href="MANIFEST.csv">MANIFEST.csv</a>. Rebuild from the data and compare with '
+            f'<a href="{prefix}MANIFEST.csv">MANIFEST.csv</a>. Rebuild from the data and compare with '
             f"<code>python -m analysis reproduce {e(study.id)} --check</code>. Article text is the publishers' and "
             "is not exported.</p>")
 
@@ -345,7 +345,7 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         f"{int((articles['language'] != 'en').sum()):,} not in English; "
         f"{int(articles['original_outlet'].notna().sum()):,} reposts (every action is in "
         f'<a href="{prefix}tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
-        _collection_line(paths).replace('href="tables/', f'href="{prefix}tables/'),
+        _collection_line(paths, prefix=prefix),
         _methods_section(study, paths),
         "<h2>Figures</h2>",
     ]
@@ -369,9 +369,8 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         link = table_link(s).removeprefix(" · ")
         parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
                      f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
-    parts.append(coder_validation.section_html(study, agreement, escape=e).replace(
-        'href="validation/', f'href="{prefix}validation/'))
-    parts.append(_provenance_section(study).replace('href="MANIFEST.csv"', f'href="{prefix}MANIFEST.csv"'))
+    parts.append(coder_validation.section_html(study, agreement, escape=e, prefix=prefix))
+    parts.append(_provenance_section(study, prefix=prefix))
     parts.append("<h2>Tables</h2><ul>")
     for p in io.list_files(paths.tables, "*.csv"):
         parts.append(f'<li><a href="{prefix}tables/{e(p.name)}">{e(p.name)}</a></li>')

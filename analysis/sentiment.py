@@ -58,17 +58,26 @@ def score_sentences(sentences: pd.DataFrame, *, scorers=None) -> pd.DataFrame:
     one's ``transform`` is its polarity score in [-1, 1].
     """
     scorers = list(scorers) if scorers is not None else [VaderScorer().fit()]
-    frames = []
-    for scorer in scorers:
-        check_is_fitted(scorer)
-        out = sentences[["doc_id", "sent_id", "outlet"]].copy()
-        out["instrument"] = instrument_name(scorer)
-        out["instrument_version"] = scorer.version_
-        out["score"] = scorer.transform(sentences["text"])[:, 0] if len(sentences) else np.empty(0)
-        frames.append(out)
     names = [instrument_name(s) for s in scorers]
     if len(set(names)) != len(names):
         raise ValueError(f"instrument names must be unique, got {names}")
+    columns = []
+    for scorer in scorers:
+        check_is_fitted(scorer)
+        scores = scorer.transform(sentences["text"])[:, 0] if len(sentences) else np.empty(0)
+        columns.append((instrument_name(scorer), scorer.version_, scores))
+    return sentence_rows(sentences, columns)
+
+
+def sentence_rows(keys: pd.DataFrame, columns: list[tuple[str, str, np.ndarray]]) -> pd.DataFrame:
+    """``sentence_sentiment`` rows: the sentences' keys once per (instrument, version, scores) column."""
+    frames = []
+    for name, version, scores in columns:
+        out = keys[["doc_id", "sent_id", "outlet"]].copy()
+        out["instrument"] = name
+        out["instrument_version"] = version
+        out["score"] = np.asarray(scores, dtype=float)
+        frames.append(out)
     return tables.validate(pd.concat(frames, ignore_index=True), "sentence_sentiment")
 
 

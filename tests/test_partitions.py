@@ -178,3 +178,42 @@ def test_evidence_read_partition_by_partition_equals_the_whole_table_version(par
     whole = sentiment.sentiment_evidence(io.read_table(paths.table("sentence_sentiment")),
                                          io.read_table(paths.table("sentences")))
     pd.testing.assert_frame_equal(partitions.sentiment_evidence(paths), whole, check_exact=False, rtol=1e-12)
+
+
+def test_an_unreachable_scheduler_is_a_clear_error():
+    from analysis.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        engine.DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+
+
+def test_a_partition_that_fails_halfway_leaves_every_measure_table_as_it_was(partitioned_study, monkeypatch):
+    from analysis import instruments
+
+    study, paths = partitioned_study
+    _run(study, paths, engine.LocalEngine(workers=1))
+    before = {name: paths.table(name).read_bytes() for name in MEASURED}
+    calls = {"n": 0}
+    real = partitions._measure_partition
+
+    def dies_on_the_third(index, shared):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("worker died")
+        return real(index, shared)
+
+    monkeypatch.setattr(partitions, "_measure_partition", dies_on_the_third)
+    with pytest.raises(RuntimeError, match="worker died"):
+        partitions.measure_sentences(study, paths, engine=engine.LocalEngine(workers=1),
+                                     scorers=instruments.sentence_instruments(study, paths), actor_instruments=[])
+    assert {name: paths.table(name).read_bytes() for name in MEASURED} == before
+    assert not list(paths.table("sentences").parent.glob(".*.tmp"))
+
+
+def test_a_dataset_sample_must_be_positive(tmp_path):
+    from analysis.errors import StudyConfigError
+    from analysis.study import parse_study
+
+    text = '[study]\ntitle = "x"\n\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nsample = 0\n'
+    with pytest.raises(StudyConfigError, match="key 'sample' must be >= 1"):
+        parse_study(text, study_id="x", path=tmp_path / "study.toml")
