@@ -42,6 +42,10 @@ def _call_dask(fn: Callable, item: Any, shared: dict[str, Any]) -> Any:
     return fn(item, shared)
 
 
+def _import_toolkit() -> None:
+    import analysis.partitions  # noqa: F401  (pandas, scikit-learn, nltk and the stages' modules)
+
+
 class LocalEngine:
     """Processes on this machine (``workers`` default: every core); one worker runs in this process."""
 
@@ -93,11 +97,21 @@ class DaskEngine:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None)
             self.client = Client(self._cluster)
+        # A new worker process starts without the toolkit imported, which takes it over a second. Asked
+        # now, the imports overlap with the stage's own set-up instead of delaying the first partition.
+        # (An existing cluster's workers may have imported it already; then this costs nothing.)
+        self._warmup = [self.client.submit(_import_toolkit, workers=[address], allow_other_workers=False, pure=False)
+                        for address in self.client.scheduler_info()["workers"]]
 
     def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any]) -> Iterator[Any]:
         items = list(items)
         if not items:
             return
+        if self._warmup:  # finished first: a worker importing in two threads at once can fail half-way
+            from distributed import wait
+
+            wait(self._warmup)
+            self._warmup = []
         shared_future = self.client.scatter(shared, broadcast=True)
         futures = self.client.map(_call_dask, [fn] * len(items), items, [shared_future] * len(items), pure=False)
         try:

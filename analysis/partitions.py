@@ -29,7 +29,7 @@ log = logging.getLogger("analysis")
 
 PARTITION_ARTICLES = 1000
 # Punkt learns abbreviations and collocations from raw text; past ~1M characters (about 200 news articles)
-# more text changes little and its training is the slowest step of prepare (2 s per million characters).
+# more text changes little, and training costs about 1 s per million characters.
 PUNKT_TRAINING_CHARS = 1_000_000
 _ATTRS = ["doc_id", "outlet", "outlet_type", "leaning"]
 

@@ -3,7 +3,8 @@
 nltk's pre-trained Punkt model needs ``nltk.download``, which cannot run
 offline, so the splitter trains Punkt's unsupervised model on the study's own
 articles (that is what Punkt was designed for) and seeds it with the
-abbreviations news copy uses most ("U.S.", "Sen.", "Corp."). Paragraph
+abbreviations news copy uses most ("U.S.", "Sen.", "Corp."). Punkt runs on
+the standard regex engine (``analysis.punkt_fast``, same splits). Paragraph
 breaks always end a sentence: headlines, datelines and subscription blocks
 carry no final period.
 """
@@ -14,12 +15,12 @@ import re
 from collections.abc import Iterable
 
 import pandas as pd
-from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTrainer
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from tqdm.auto import tqdm
 
 from analysis import tables
+from analysis.punkt_fast import FastPunktSentenceTokenizer, train_parameters
 
 NEWS_ABBREVIATIONS = (
     "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m", "mr", "mrs", "ms", "dr", "prof", "gov", "sen", "rep",
@@ -43,13 +44,8 @@ class PunktSentenceSplitter(BaseEstimator):
         self.extra_abbreviations = extra_abbreviations
 
     def fit(self, X: Iterable[str], y=None) -> PunktSentenceSplitter:
-        trainer = PunktTrainer()
-        for text in X:
-            trainer.train(text, finalize=False)
-        trainer.finalize_training()
-        params = trainer.get_params()
-        params.abbrev_types.update(a.lower() for a in self.extra_abbreviations)
-        self.tokenizer_ = PunktSentenceTokenizer(params)
+        params = train_parameters(X, extra_abbreviations=self.extra_abbreviations)
+        self.tokenizer_ = FastPunktSentenceTokenizer(params)
         self.abbreviations_ = frozenset(params.abbrev_types)
         return self
 

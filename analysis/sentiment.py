@@ -93,9 +93,10 @@ def aggregate_articles(sentence_scores: pd.DataFrame, *, articles: pd.DataFrame)
     Articles are the unit every comparison resamples, so each article counts
     once whatever its length.
     """
-    g = sentence_scores.groupby(["doc_id", "instrument", "instrument_version"], sort=True)
+    scores = sentence_scores.assign(negative=(sentence_scores["score"] <= NEGATIVE_THRESHOLD).astype("float64"))
+    g = scores.groupby(["doc_id", "instrument", "instrument_version"], sort=True)
     agg = g.agg(n_sentences=("score", "size"), sentiment=("score", "mean"),
-                share_negative=("score", lambda s: float((s <= NEGATIVE_THRESHOLD).mean()))).reset_index()
+                share_negative=("negative", "mean")).reset_index()
     attrs = articles[["doc_id", "outlet", "outlet_type", "leaning"]]
     out = agg.merge(attrs, on="doc_id", how="inner", validate="many_to_one")
     return tables.validate(out.astype({"n_sentences": "int64"}), "article_sentiment")

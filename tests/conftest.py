@@ -130,3 +130,17 @@ def tiny_study(project, tiny_jsonl):
     paths.study_file.write_text(TINY_STUDY, encoding="utf-8")
     ingest.import_file(tiny_jsonl, paths)
     return paths
+
+
+def allsides_articles():
+    """The AllSides articles table from the shared data (a pytest skip where the mirror lacks it)."""
+    from analysis import datasets
+    from analysis.errors import DataNotFoundError
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+        try:
+            return datasets.load_allsides(download=False)
+        except DataNotFoundError as exc:
+            pytest.skip(f"AllSides articles not available: {exc}")
+

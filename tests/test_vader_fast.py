@@ -21,7 +21,7 @@ from analysis import datasets, vader_fast
 from analysis.errors import DataNotFoundError
 from analysis.prepare import PunktSentenceSplitter, split_sentences
 from analysis.vader_fast import FastVader
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, allsides_articles
 
 KEYS = ("neg", "neu", "pos", "compound")
 
@@ -63,13 +63,7 @@ def assert_identical(reference, fast, texts) -> None:
 
 @pytest.fixture(scope="module")
 def allsides_sentences() -> list[str]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
-        try:
-            df = datasets.load_allsides(download=False)
-        except DataNotFoundError as exc:
-            pytest.skip(f"AllSides articles not available: {exc}")
-    df = df.rename(columns={"source_id": "doc_id", "source_outlet": "outlet"})
+    df = allsides_articles().rename(columns={"source_id": "doc_id", "source_outlet": "outlet"})
     df = df.loc[df["text"].str.len() > 0].sample(n=600, random_state=0)
     splitter = PunktSentenceSplitter().fit(df["text"])
     return split_sentences(df[["doc_id", "outlet", "text"]], splitter=splitter)["text"].tolist()

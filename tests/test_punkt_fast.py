@@ -1,0 +1,106 @@
+"""``analysis.punkt_fast``: the same trained parameters and the same sentence spans as nltk's own Punkt classes.
+
+Every comparison is against nltk's ``PunktTrainer`` and ``PunktSentenceTokenizer``
+run in the same test, never against numbers written down here: real AllSides
+articles (tens of thousands of sentences) and hand-written cases for the rules
+Punkt applies (abbreviations, initials, ellipses, numbers, closing quotes) and
+for the characters where regex engines disagree (combining marks, CJK).
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+from analysis.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS, PunktSentenceSplitter
+from analysis.punkt_fast import FastPunktSentenceTokenizer, FastPunktToken, train_parameters
+from conftest import allsides_articles
+
+
+def train(texts, *, reference: bool = False):
+    return train_parameters(texts, extra_abbreviations=NEWS_ABBREVIATIONS, reference=reference)
+
+
+def same_params(a, b) -> bool:
+    return (a.abbrev_types == b.abbrev_types and a.collocations == b.collocations
+            and a.sent_starters == b.sent_starters and dict(a.ortho_context) == dict(b.ortho_context))
+
+
+def paragraph_spans(tokenizer, texts) -> list:
+    return [list(tokenizer.span_tokenize(p.group())) for text in texts for p in _PARAGRAPH.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def allsides_texts() -> list[str]:
+    df = allsides_articles()
+    df = df.loc[df["text"].str.len() > 0].sample(n=800, random_state=1)
+    return df["text"].tolist()
+
+
+def test_training_learns_the_same_parameters_as_nltk(allsides_texts):
+    reference, fast = train(allsides_texts, reference=True), train(allsides_texts)
+    assert len(reference.abbrev_types) > len(NEWS_ABBREVIATIONS) and reference.collocations
+    assert same_params(reference, fast)
+
+
+def test_spans_identical_to_nltk_on_allsides_articles(allsides_texts):
+    params = train(allsides_texts, reference=True)
+    want = paragraph_spans(PunktSentenceTokenizer(params), allsides_texts)
+    got = paragraph_spans(FastPunktSentenceTokenizer(params), allsides_texts)
+    assert sum(map(len, want)) >= 25_000  # sentences compared
+    bad = [i for i, (w, g) in enumerate(zip(want, got)) if w != g]
+    assert len(want) == len(got) and not bad, f"{len(bad)} paragraphs split differently, first at {bad[:5]}"
+
+
+EDGE_CASES = [
+    "Mr. Xi met Sen. Rubio in Washington, D.C. on Oct. 9. They talked.",
+    "J. R. R. Tolkien wrote it. A. Smith disagreed.",
+    "Wait... what? It went on and on.. and on. Then: silence!!! Really?!",
+    "Revenue rose 3.5% to $1.2 billion in 2019. Shares fell 2.",
+    "“We will respond.” The ministry said so. (Hikvision denied it.) Then it ended.",
+    "He said \"no.\" She said 'yes.' «Non.» ‘Fine.’ Done.",
+    "Cafe\u0301. Nai\u0308ve readers e\u0301. Z\u0327. Then another sentence.",  # combining marks
+    "新疆维吾尔自治区。 The U.S. said so. Ürümqi police. Ünal left.",
+    "Item no. 5 is here. See p. 3, fig. 2. The end -- or not. ...",
+    "The U.S.-China talks ended. U.S. officials left. The e.g. case. i.e. this.",
+    "١٢٣. Arabic digits. ²³. Superscripts. 3.2.1. Countdown.",
+    "A sentence without a final period",
+    "A headline with trailing spaces   ",
+    "Ends with a period.   ",
+    "   ",
+    "",
+]
+
+
+def test_edge_cases_split_as_nltk_does(allsides_texts):
+    params = train(allsides_texts[:200] + EDGE_CASES * 5, reference=True)
+    reference, fast = PunktSentenceTokenizer(params), FastPunktSentenceTokenizer(params)
+    for text in EDGE_CASES:
+        assert paragraph_spans(fast, [text]) == paragraph_spans(reference, [text]), text
+
+
+def test_fast_token_properties_match_nltk():
+    from nltk.tokenize.punkt import PunktToken
+
+    for tok in ["U.S.", "...", "3.5", "-2,000.", "J.", "e\u0301.", "Z\u0327", "²", "١٢٣.", "##", "don't", "“We"]:
+        ref, fast = PunktToken(tok, parastart=True), FastPunktToken(tok, parastart=True)
+        for prop in ("type", "period_final", "parastart", "linestart", "is_number", "first_case", "type_no_period"):
+            assert getattr(fast, prop) == getattr(ref, prop), (tok, prop)
+        for prop in ("is_ellipsis", "is_initial", "is_alpha", "is_non_punct"):
+            assert bool(getattr(fast, prop)) == bool(getattr(ref, prop)), (tok, prop)
+
+
+def test_fitted_splitter_pickles_for_worker_processes(allsides_texts):
+    splitter = PunktSentenceSplitter().fit(allsides_texts[:100])
+    clone = pickle.loads(pickle.dumps(splitter))
+    assert [clone.spans(t) for t in allsides_texts[:50]] == [splitter.spans(t) for t in allsides_texts[:50]]
+
+
+def test_whole_texts_and_unrealigned_spans_match_nltk(allsides_texts):
+    params = train(allsides_texts[:200], reference=True)
+    reference, fast = PunktSentenceTokenizer(params), FastPunktSentenceTokenizer(params)
+    for text in allsides_texts[:100] + EDGE_CASES:  # whole articles, newlines included
+        for realign in (True, False):
+            assert list(fast.span_tokenize(text, realign)) == list(reference.span_tokenize(text, realign)), text[:80]
