@@ -160,6 +160,73 @@ def _vs_rest_shared(labels: np.ndarray, x: np.ndarray, groups: list[str], *, n_b
     return out
 
 
+def contrast_jobs(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mode: str = "pairs",
+                  n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 5,
+                  seed: int = 0, target: str = "article") -> list[tuple]:
+    """The independent pieces of :func:`contrast_groups`, in its row order (arguments as there).
+
+    Each piece is a pair of groups, or every "group vs rest" of one large variable at once, and draws from
+    its own seeded stream, so :func:`run_contrast_job` gives the same rows in any process and any order.
+    """
+    stream = () if target == "article" else (target,)
+    if mode not in ("pairs", "vs_rest"):
+        raise ValueError(f"mode={mode!r}; allowed: 'pairs', 'vs_rest'")
+    opts = dict(n_boot=n_boot, n_perm=n_perm, confidence=confidence)
+    jobs = []
+    for instrument, sc in scores.groupby("instrument", sort=True):
+        sizes = sc.groupby(by).size()
+        groups = sorted(str(g) for g in sizes[sizes >= min_articles].index)
+        values = {g: sc.loc[sc[by].astype(str) == g, value].to_numpy(dtype=float) for g in groups}
+        head = dict(target=target, group_var=by, instrument=instrument,
+                    instrument_version=str(sc["instrument_version"].iloc[0]))
+        if mode == "pairs":
+            pairs = [(a, b, values[a], values[b]) for a, b in itertools.combinations(groups, 2)]
+        else:
+            pairs = [(g, OTHERS, values[g], sc.loc[sc[by].astype(str) != g, value].to_numpy(dtype=float))
+                     for g in groups]
+        pairs = [p for p in pairs if len(p[3]) >= min_articles]
+        if mode == "vs_rest" and len(sc) > LARGE_CONTRAST:
+            every = (sc[by].astype(str).to_numpy(), sc[value].to_numpy(dtype=float), groups)
+            counts = [(ga, gb, len(a), len(b)) for ga, gb, a, b in pairs]  # the rest's values are not sent
+            jobs.append(("shared", head, counts, (seed, by, OTHERS, instrument, *stream), every, opts))
+            continue
+        for ga, gb, a, b in pairs:
+            kind = "large" if len(a) + len(b) > LARGE_CONTRAST else "scipy"
+            jobs.append((kind, head, [(ga, gb, len(a), len(b))], (seed, by, ga, gb, instrument, *stream), (a, b),
+                         opts))
+    return jobs
+
+
+def is_large(job: tuple) -> bool:
+    """Whether a job resamples enough articles to be worth another process."""
+    return job[0] != "scipy"
+
+
+def run_contrast_job(job: tuple, shared: dict | None = None) -> list[dict]:
+    """The contrast rows of one job from :func:`contrast_jobs` (``shared`` is unused: the engines' signature)."""
+    kind, head, sizes, rng_labels, data, opts = job
+    rng = group_rng(*rng_labels)
+    # Fresh copies: an array unpickled from a Dask message can sit at an address that is not a multiple of 8;
+    # numpy then sums it in buffered chunks, which moved the last bit of a mean over 10,000 articles.
+    if kind == "shared":
+        labels, x, groups = data
+        stats_of = _vs_rest_shared(np.array(labels), np.array(x, dtype=float), groups, rng=rng, **opts)
+    else:
+        a, b = (np.array(v, dtype=float) for v in data)
+        contrast = _contrast_large if kind == "large" else _contrast
+        stats_of = {sizes[0][0]: contrast(a, b, rng=rng, **opts)}
+    return [dict(target=head["target"], group_var=head["group_var"], group_a=ga, group_b=gb,
+                 instrument=head["instrument"], instrument_version=head["instrument_version"], n_a=n_a, n_b=n_b,
+                 **stats_of[ga]) for ga, gb, n_a, n_b in sizes]
+
+
+def contrast_rows(rows: list[dict]) -> pd.DataFrame:
+    """The rows of :func:`run_contrast_job` as a contrasts table (``p_fdr`` left for :func:`adjust_fdr`)."""
+    if not rows:
+        return tables.empty("sentiment_contrasts")
+    return pd.DataFrame(rows).assign(p_fdr=np.nan)
+
+
 def contrast_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mode: str = "pairs",
                     n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 5,
                     seed: int = 0, target: str = "article") -> pd.DataFrame:
@@ -170,40 +237,11 @@ def contrast_groups(scores: pd.DataFrame, *, by: str, value: str = "sentiment", 
     all pairs would be hundreds of tests). Groups with fewer than
     ``min_articles`` are left out. ``p_fdr`` is filled by :func:`adjust_fdr`.
     ``target`` is ``'article'`` for overall tone or the actor the scores are about.
+    The compare stage runs the same jobs (:func:`contrast_jobs`) on its engine.
     """
-    stream = () if target == "article" else (target,)
-    if mode not in ("pairs", "vs_rest"):
-        raise ValueError(f"mode={mode!r}; allowed: 'pairs', 'vs_rest'")
-    rows = []
-    for instrument, sc in scores.groupby("instrument", sort=True):
-        sizes = sc.groupby(by).size()
-        groups = sorted(str(g) for g in sizes[sizes >= min_articles].index)
-        values = {g: sc.loc[sc[by].astype(str) == g, value].to_numpy(dtype=float) for g in groups}
-        opts = dict(n_boot=n_boot, n_perm=n_perm, confidence=confidence)
-        shared = {}
-        if mode == "pairs":
-            pairs = [(a, b, values[a], values[b]) for a, b in itertools.combinations(groups, 2)]
-        else:
-            pairs = [(g, OTHERS, values[g], sc.loc[sc[by].astype(str) != g, value].to_numpy(dtype=float))
-                     for g in groups]
-            if len(sc) > LARGE_CONTRAST:
-                shared = _vs_rest_shared(sc[by].astype(str).to_numpy(), sc[value].to_numpy(dtype=float), groups,
-                                         rng=group_rng(seed, by, OTHERS, instrument, *stream), **opts)
-        for ga, gb, a, b in pairs:
-            if len(b) < min_articles:
-                continue
-            if ga in shared:
-                stats_ = shared[ga]
-            elif len(a) + len(b) > LARGE_CONTRAST:
-                stats_ = _contrast_large(a, b, rng=group_rng(seed, by, ga, gb, instrument, *stream), **opts)
-            else:
-                stats_ = _contrast(a, b, rng=group_rng(seed, by, ga, gb, instrument, *stream), **opts)
-            rows.append(dict(target=target, group_var=by, group_a=ga, group_b=gb, instrument=instrument,
-                             instrument_version=str(sc["instrument_version"].iloc[0]), n_a=len(a), n_b=len(b),
-                             **stats_))
-    if not rows:
-        return tables.empty("sentiment_contrasts")
-    return pd.DataFrame(rows).assign(p_fdr=np.nan)
+    jobs = contrast_jobs(scores, by=by, value=value, mode=mode, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
+                         min_articles=min_articles, seed=seed, target=target)
+    return contrast_rows([row for job in jobs for row in run_contrast_job(job)])
 
 
 def adjust_fdr(contrasts: pd.DataFrame) -> pd.DataFrame:

@@ -112,7 +112,8 @@ class DaskEngine:
 
             wait(self._warmup)
             self._warmup = []
-        shared_future = self.client.scatter(shared, broadcast=True)
+        # scatter() cannot send an empty dict; nothing to share is sent with each task instead
+        shared_future = self.client.scatter(shared, broadcast=True) if shared else {}
         futures = self.client.map(_call_dask, [fn] * len(items), items, [shared_future] * len(items), pure=False)
         try:
             for future in futures:  # in partition order; later ones keep running meanwhile
@@ -135,14 +136,15 @@ def current():
 
 
 @contextlib.contextmanager
-def use(engine):
-    """Run the stages inside the block on ``engine``; it is closed at the end."""
+def use(engine, *, close: bool = True):
+    """Run the stages inside the block on ``engine``; it is closed at the end unless ``close=False``."""
     token = _current.set(engine)
     try:
         yield engine
     finally:
         _current.reset(token)
-        engine.close()
+        if close:
+            engine.close()
 
 
 def get_engine(name: EngineName = "local", *, workers: int | None = None, scheduler: str | None = None):

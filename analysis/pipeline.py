@@ -187,8 +187,9 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     io.write_table(tables.validate(by_group, "sentiment_by_group"), paths.table("sentiment_by_group"))
 
     def contrasts_of(table, target):
-        return [compare.contrast_groups(table, by=g, mode="vs_rest" if g == "outlet" else "pairs", n_perm=c.n_perm,
-                                        target=target, **opts) for g in study.groups]
+        return [job for g in study.groups
+                for job in compare.contrast_jobs(table, by=g, mode="vs_rest" if g == "outlet" else "pairs",
+                                                 n_perm=c.n_perm, target=target, **opts)]
 
     contrasts = contrasts_of(scores, "article")
     actor_scores = io.read_table(paths.table("article_actor_sentiment")).merge(articles[["doc_id", "country"]],
@@ -201,8 +202,13 @@ def _run_compare(study: Study, paths: StudyPaths) -> None:
     by_actor = pd.concat(actor_summaries, ignore_index=True) if actor_summaries else \
         tables.empty("actor_sentiment_by_group")
     io.write_table(tables.validate(by_actor, "actor_sentiment_by_group"), paths.table("actor_sentiment_by_group"))
-    contrasts = [x for x in contrasts if len(x)]
-    table = pd.concat(contrasts, ignore_index=True) if contrasts else tables.empty("sentiment_contrasts")
+    # Each job has its own seeded stream, so the engine's processes give the same rows as one process; only a
+    # corpus with large contrasts is worth starting them for.
+    if any(compare.is_large(job) for job in contrasts):
+        results = engine.current().map(compare.run_contrast_job, contrasts, shared={})
+    else:
+        results = map(compare.run_contrast_job, contrasts)
+    table = compare.contrast_rows([row for rows in results for row in rows])
     io.write_table(compare.adjust_fdr(table), paths.table("sentiment_contrasts"))
     evidence = partitions.sentiment_evidence(paths)
     io.write_table(evidence, paths.table("sentiment_evidence"))

@@ -132,3 +132,22 @@ def test_articles_by_period_counts_quarters_and_undated():
                          "published": pd.to_datetime(["2019-10-08", "2019-11-30", None], utc=True)})
     out = compare.articles_by_period(arts)
     assert out[["period", "outlet", "n_articles"]].values.tolist() == [["2019Q4", "A", 2], ["undated", "B", 1]]
+
+
+def test_a_contrast_job_gives_the_same_row_from_a_misaligned_buffer():
+    # Arrays unpickled from a Dask message can start at an address that is not a multiple of 8, where numpy
+    # sums in buffered chunks; the job copies them first, so every engine writes the same bits.
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=9000), rng.normal(size=9500)
+
+    def misaligned(x):
+        view = np.frombuffer(bytearray(8 * len(x) + 8), dtype=np.float64, count=len(x), offset=4)
+        view[:] = x
+        return view
+
+    assert not misaligned(a).flags["ALIGNED"]
+    job = ("large", dict(target="article", group_var="leaning", instrument="vader", instrument_version="v"),
+           [("left", "right", len(a), len(b))], (1, "leaning", "left", "right", "vader"), (a, b),
+           dict(n_boot=50, n_perm=50, confidence=0.95))
+    shifted = job[:4] + ((misaligned(a), misaligned(b)),) + job[5:]
+    assert compare.run_contrast_job(shifted) == compare.run_contrast_job(job)

@@ -1,4 +1,5 @@
-"""Partitioned prepare and measure: the same tables whatever the engine, the workers or the cache."""
+"""Partitioned prepare and measure, and compare's contrasts: the same tables whatever the engine, the workers or
+the cache."""
 
 from __future__ import annotations
 
@@ -65,24 +66,35 @@ def partitioned_study(project, tmp_path, allsides_sample, monkeypatch):
     return study, paths
 
 
-def _run(study, paths, eng, *, use_cache=True) -> dict[str, pd.DataFrame]:
+def _run(study, paths, eng, *, use_cache=True, compare=False) -> dict[str, pd.DataFrame]:
     from analysis import instruments
 
     partitions.prepare_sentences(paths, engine=eng)
     partitions.measure_sentences(study, paths, engine=eng, scorers=instruments.sentence_instruments(study, paths),
                                  actor_instruments=instruments.actor_instruments(study), use_cache=use_cache)
-    return {name: io.read_table(paths.table(name)) for name in ("sentences", *MEASURED)}
+    names = ("sentences", *MEASURED)
+    if compare:
+        with engine.use(eng, close=False):
+            pipeline.run_stage("compare", study, paths, force=True)
+        names += ("sentiment_contrasts",)
+    return {name: io.read_table(paths.table(name)) for name in names}
 
 
-def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study):
+def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study, monkeypatch):
+    from analysis import compare
+
     study, paths = partitioned_study
-    one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False)
+    # Contrasts this large run on the engine's processes (the scale path); 90 articles stand in for 2,000+.
+    monkeypatch.setattr(compare, "LARGE_CONTRAST", 30)
+    one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False, compare=True)
     assert io.row_groups(paths.table("sentences")) >= 4 and len(one["actor_mentions"]) > 0
-    two = _run(study, paths, engine.LocalEngine(workers=2), use_cache=False)
+    jobs = compare.contrast_jobs(io.read_table(paths.table("article_sentiment")), by="outlet", mode="vs_rest")
+    assert jobs and all(compare.is_large(job) for job in jobs) and len(one["sentiment_contrasts"]) > 3
+    two = _run(study, paths, engine.LocalEngine(workers=2), use_cache=False, compare=True)
     dask = engine.get_engine("dask", workers=2)
     try:
         assert len(dask.client.scheduler_info()["workers"]) == 2  # a real LocalCluster, two worker processes
-        on_dask = _run(study, paths, dask, use_cache=False)
+        on_dask = _run(study, paths, dask, use_cache=False, compare=True)
     finally:
         dask.close()
     for name in one:
