@@ -229,3 +229,22 @@ def test_a_dataset_sample_must_be_positive(tmp_path):
     text = '[study]\ntitle = "x"\n\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nsample = 0\n'
     with pytest.raises(StudyConfigError, match="key 'sample' must be >= 1"):
         parse_study(text, study_id="x", path=tmp_path / "study.toml")
+
+
+def test_a_fitted_model_instrument_scores_the_same_on_a_dask_cluster(partitioned_study):
+    # Fitted arrays reach Dask workers unpickled from messages (where numpy arrays can be misaligned); the
+    # sentence model's scores must not move by a bit.
+    import dataclasses
+
+    study, paths = partitioned_study
+    study = dataclasses.replace(study, sentiment=dataclasses.replace(study.sentiment,
+                                                                     instruments=("vader", "news_ridge")))
+    one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False)
+    assert set(one["sentence_sentiment"]["instrument"]) == {"vader", "news_ridge"}
+    dask = engine.get_engine("dask", workers=2)
+    try:
+        on_dask = _run(study, paths, dask, use_cache=False)
+    finally:
+        dask.close()
+    for name in one:
+        pd.testing.assert_frame_equal(one[name], on_dask[name], check_exact=True)
