@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import warnings
 import zlib
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -160,9 +161,20 @@ def _vs_rest_shared(labels: np.ndarray, x: np.ndarray, groups: list[str], *, n_b
     return out
 
 
+class ContrastJob(NamedTuple):
+    """One independent piece of :func:`contrast_groups` (see :func:`contrast_jobs`)."""
+
+    kind: str  # "scipy" (small pair), "large" (large pair) or "shared" (every group vs rest at once)
+    head: dict  # target, group_var, instrument, instrument_version of its rows
+    sizes: list  # (group_a, group_b, n_a, n_b) of each row
+    rng_labels: tuple  # group_rng(*rng_labels) is its stream
+    data: tuple  # (a, b) values, or (labels, values, groups) for "shared"
+    opts: dict  # n_boot, n_perm, confidence
+
+
 def contrast_jobs(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mode: str = "pairs",
                   n_boot: int = 2000, n_perm: int = 5000, confidence: float = 0.95, min_articles: int = 5,
-                  seed: int = 0, target: str = "article") -> list[tuple]:
+                  seed: int = 0, target: str = "article") -> list[ContrastJob]:
     """The independent pieces of :func:`contrast_groups`, in its row order (arguments as there).
 
     Each piece is a pair of groups, or every "group vs rest" of one large variable at once, and draws from
@@ -188,21 +200,21 @@ def contrast_jobs(scores: pd.DataFrame, *, by: str, value: str = "sentiment", mo
         if mode == "vs_rest" and len(sc) > LARGE_CONTRAST:
             every = (sc[by].astype(str).to_numpy(), sc[value].to_numpy(dtype=float), groups)
             counts = [(ga, gb, len(a), len(b)) for ga, gb, a, b in pairs]  # the rest's values are not sent
-            jobs.append(("shared", head, counts, (seed, by, OTHERS, instrument, *stream), every, opts))
+            jobs.append(ContrastJob("shared", head, counts, (seed, by, OTHERS, instrument, *stream), every, opts))
             continue
         for ga, gb, a, b in pairs:
             kind = "large" if len(a) + len(b) > LARGE_CONTRAST else "scipy"
-            jobs.append((kind, head, [(ga, gb, len(a), len(b))], (seed, by, ga, gb, instrument, *stream), (a, b),
-                         opts))
+            jobs.append(ContrastJob(kind, head, [(ga, gb, len(a), len(b))], (seed, by, ga, gb, instrument, *stream),
+                                    (a, b), opts))
     return jobs
 
 
-def is_large(job: tuple) -> bool:
+def is_large(job: ContrastJob) -> bool:
     """Whether a job resamples enough articles to be worth another process."""
-    return job[0] != "scipy"
+    return job.kind != "scipy"
 
 
-def run_contrast_job(job: tuple, shared: dict | None = None) -> list[dict]:
+def run_contrast_job(job: ContrastJob, shared: dict | None = None) -> list[dict]:
     """The contrast rows of one job from :func:`contrast_jobs` (``shared`` is unused: the engines' signature)."""
     kind, head, sizes, rng_labels, data, opts = job
     rng = group_rng(*rng_labels)

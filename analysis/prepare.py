@@ -3,8 +3,9 @@
 nltk's pre-trained Punkt model needs ``nltk.download``, which cannot run
 offline, so the splitter trains Punkt's unsupervised model on the study's own
 articles (that is what Punkt was designed for) and seeds it with the
-abbreviations news copy uses most ("U.S.", "Sen.", "Corp."). Punkt runs on
-the standard regex engine (``analysis.punkt_fast``, same splits). Paragraph
+abbreviations news copy uses most ("U.S.", "Sen.", "Corp."). Punkt's patterns
+are called without nltk's per-call timeout guard (``analysis.punkt_fast``,
+same splits). Paragraph
 breaks always end a sentence: headlines, datelines and subscription blocks
 carry no final period.
 """
