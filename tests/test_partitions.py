@@ -231,16 +231,21 @@ def test_a_dataset_sample_must_be_positive(tmp_path):
         parse_study(text, study_id="x", path=tmp_path / "study.toml")
 
 
-def test_a_fitted_model_instrument_scores_the_same_on_a_dask_cluster(partitioned_study):
-    # Fitted arrays reach Dask workers unpickled from messages (where numpy arrays can be misaligned); the
-    # sentence model's scores must not move by a bit.
+def test_fitted_model_and_dictionary_instruments_score_the_same_on_a_dask_cluster(partitioned_study):
+    # Fitted arrays and dictionaries reach Dask workers unpickled from messages (where numpy arrays can be
+    # misaligned); no instrument's scores may move by a bit.
     import dataclasses
 
+    from analysis.study import Dictionary
+
     study, paths = partitioned_study
-    study = dataclasses.replace(study, sentiment=dataclasses.replace(study.sentiment,
-                                                                     instruments=("vader", "news_ridge")))
+    moral = Dictionary(name="mfd2_moral_valence", dataset="emfd", file="mfd2", positive=("*.virtue",),
+                       negative=("*.vice",))
+    study = dataclasses.replace(study, sentiment=dataclasses.replace(
+        study.sentiment, instruments=("vader", "news_ridge", "mfd2_moral_valence"), dictionaries=(moral,)))
     one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False)
-    assert set(one["sentence_sentiment"]["instrument"]) == {"vader", "news_ridge"}
+    assert set(one["sentence_sentiment"]["instrument"]) == {"vader", "news_ridge", "mfd2_moral_valence"}
+    assert one["sentence_sentiment"].groupby("instrument")["score"].apply(lambda s: s.ne(0).sum()).min() > 20
     dask = engine.get_engine("dask", workers=2)
     try:
         on_dask = _run(study, paths, dask, use_cache=False)
@@ -248,3 +253,17 @@ def test_a_fitted_model_instrument_scores_the_same_on_a_dask_cluster(partitioned
         dask.close()
     for name in one:
         pd.testing.assert_frame_equal(one[name], on_dask[name], check_exact=True)
+
+
+def test_a_cluster_the_toolkit_starts_does_not_profile_and_closes_quietly_unused(capfd):
+    # No dashboard, so a worker's sampling profiler would only slow the tasks; and a cluster closed before
+    # any stage used it (a small study's compare) must not leave cancelled-import warnings on the terminal.
+    from dask import config as dask_config
+
+    cluster = engine.get_engine("dask", workers=1)
+    try:
+        profiling = cluster.client.run(lambda: dask_config.get("distributed.worker.profile.enabled"))
+    finally:
+        cluster.close()
+    assert list(profiling.values()) == [False]
+    assert "Cancelled" not in capfd.readouterr().err
