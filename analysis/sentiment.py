@@ -45,7 +45,10 @@ class VaderScorer(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "analyzer_")
-        return self.analyzer_.score_many([str(s) for s in X]).reshape(-1, 4)
+        # a pandas column goes to a list first: stepping through an Arrow-backed column one element at a
+        # time cost more than hashing its sentences
+        texts = X.tolist() if hasattr(X, "tolist") else X
+        return self.analyzer_.score_many([str(s) for s in texts]).reshape(-1, 4)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return np.array(["compound", "pos", "neu", "neg"], dtype=object)
