@@ -19,7 +19,8 @@ import contextvars
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import concurrent.futures
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Literal
 
 from analysis.errors import AnalysisError
@@ -79,59 +80,92 @@ class DaskEngine:
 
     def __init__(self, *, workers: int | None = None, scheduler: str | None = None, connect_timeout: float = 10):
         try:
-            from distributed import Client, LocalCluster
+            import distributed  # noqa: F401
         except ImportError:
             raise AnalysisError("the dask engine needs dask and distributed: pip install 'dask[distributed]'") from None
         self.workers = max(1, workers or os.cpu_count() or 1)
-        self._cluster = None
+        self._cluster = self._client = None
+        self._warmup: list = []
         for name in ("distributed", "dask"):  # their INFO lines (nannies, workers) would bury ours
             logging.getLogger(name).setLevel(logging.WARNING)
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout=f"{connect_timeout}s")
-            except (OSError, TimeoutError) as exc:
-                raise AnalysisError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); is it running, and "
-                                    f"is the address tcp://HOST:PORT?") from None
+        if scheduler:  # connected now, so a wrong address is an error before any work starts
+            self._starting = None
+            self._connect(scheduler, connect_timeout)
         else:
-            import dask.config
+            # Worker processes take seconds to spawn and import; meanwhile the stage hashes its inputs and
+            # fits its instruments (the measure stage trains a model for ~6 s), so the cluster starts in the
+            # background and the first map waits for it.
+            self._starting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis-dask-start")
+            self._started = self._starting.submit(self._start_local_cluster)
 
-            # One thread per worker process: the tasks hold the GIL. No dashboard, so the workers' statistical
-            # profiler, which interrupts the task thread every 10 ms to sample its stack, would only cost time:
-            # about 7% of a measure task's CPU on this machine.
-            with dask.config.set({"distributed.worker.profile.enabled": False}):
-                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None)
-            self.client = Client(self._cluster)
+    def _connect(self, scheduler: str, connect_timeout: float) -> None:
+        from distributed import Client
+
+        try:
+            self._client = Client(scheduler, timeout=f"{connect_timeout}s")
+        except (OSError, TimeoutError) as exc:
+            raise AnalysisError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); is it running, and "
+                                f"is the address tcp://HOST:PORT?") from None
+        self._warm_up()
+
+    def _start_local_cluster(self) -> None:
+        import dask.config
+        from distributed import Client, LocalCluster
+
+        # One thread per worker process: the tasks hold the GIL. No dashboard, so the workers' statistical
+        # profiler, which interrupts the task thread every 10 ms to sample its stack, would only cost time:
+        # about 7% of a measure task's CPU on this machine.
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None)
+        self._client = Client(self._cluster)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
         # A new worker process starts without the toolkit imported, which takes it over a second. Asked
         # now, the imports overlap with the stage's own set-up instead of delaying the first partition.
         # (An existing cluster's workers may have imported it already; then this costs nothing.)
-        self._warmup = [self.client.submit(_import_toolkit, workers=[address], allow_other_workers=False, pure=False)
-                        for address in self.client.scheduler_info()["workers"]]
+        self._warmup = [self._client.submit(_import_toolkit, workers=[address], allow_other_workers=False,
+                                            pure=False)
+                        for address in self._client.scheduler_info()["workers"]]
+
+    @property
+    def client(self):
+        """The ``distributed.Client`` (waits for a LocalCluster that is still starting)."""
+        if self._starting is not None:
+            self._started.result()  # re-raises what went wrong while starting
+        return self._client
 
     def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any]) -> Iterator[Any]:
         items = list(items)
         if not items:
             return
+        client = self.client
         if self._warmup:  # finished first: a worker importing in two threads at once can fail half-way
             from distributed import wait
 
             wait(self._warmup)
             self._warmup = []
         # scatter() cannot send an empty dict; nothing to share is sent with each task instead
-        shared_future = self.client.scatter(shared, broadcast=True) if shared else {}
-        futures = self.client.map(_call_dask, [fn] * len(items), items, [shared_future] * len(items), pure=False)
+        shared_future = client.scatter(shared, broadcast=True) if shared else {}
+        futures = client.map(_call_dask, [fn] * len(items), items, [shared_future] * len(items), pure=False)
         try:
             for future in futures:  # in partition order; later ones keep running meanwhile
                 yield future.result()
         finally:
-            self.client.cancel(futures)
+            client.cancel(futures)
 
     def close(self) -> None:
-        if self._warmup:  # no stage used the cluster; cancelled half-way, the imports log warnings on the workers
+        if self._starting is not None:
+            concurrent.futures.wait([self._started])  # a start that failed left nothing to close but its parts
+            self._starting.shutdown()
+        if self._client is not None and self._warmup:
+            # no stage used the cluster; cancelled half-way, the imports log warnings on the workers
             from distributed import wait
 
             wait(self._warmup)
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
         if self._cluster is not None:
             self._cluster.close()
 

@@ -267,3 +267,21 @@ def test_a_cluster_the_toolkit_starts_does_not_profile_and_closes_quietly_unused
         cluster.close()
     assert list(profiling.values()) == [False]
     assert "Cancelled" not in capfd.readouterr().err
+
+
+def _offset(item, shared):
+    return item + shared["offset"]
+
+
+def test_an_existing_cluster_is_used_by_address_and_left_running():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        eng = engine.get_engine("local", scheduler=cluster.scheduler_address)  # an address implies dask
+        assert eng.name == "dask"
+        try:
+            assert list(eng.map(_offset, range(7), shared={"offset": 10})) == list(range(10, 17))
+        finally:
+            eng.close()
+        with Client(cluster) as still_there:  # the user's cluster is theirs to stop
+            assert len(still_there.scheduler_info()["workers"]) == 2
