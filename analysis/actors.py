@@ -13,12 +13,17 @@ from analysis.study import Actor
 
 
 def _alias_pattern(alias: str) -> str:
-    # Whole-word match that also works for aliases ending in punctuation ("U.S.").
-    return rf"(?<!\w){re.escape(alias)}(?!\w)"
+    # Whole-word match that also works for aliases ending in punctuation ("U.S."); a straight apostrophe
+    # also matches the typographic one news sites print ("People’s Daily").
+    escaped = re.sub("['’]", "['’]", re.escape(alias))
+    return rf"(?<!\w){escaped}(?!\w)"
 
 
 class ActorMatcher(BaseEstimator):
     """Finds actor mentions from aliases (whole words, any case) and regex patterns (as written).
+
+    A match inside one of the actor's ``not_within`` phrases is not a mention of it: "Congress" in
+    "World Uyghur Congress" or "National People's Congress" is not the US Congress.
 
     Parameters
     ----------
@@ -29,13 +34,34 @@ class ActorMatcher(BaseEstimator):
         self.actors = actors
 
     def fit(self, X=None, y=None) -> ActorMatcher:
-        compiled = []
+        compiled, excluded = [], []
         for actor in self.actors:
             parts = [re.compile(_alias_pattern(a), re.IGNORECASE) for a in actor.aliases]
             parts += [re.compile(p) for p in actor.patterns]
             compiled.append((actor, parts))
+            phrases = getattr(actor, "not_within", ())
+            excluded.append(re.compile("|".join(_alias_pattern(p) for p in phrases), re.IGNORECASE)
+                            if phrases else None)
         self.patterns_ = compiled
+        self.excluded_ = excluded
         return self
+
+    def spans(self, text: str) -> list[tuple[int, int, str, Actor]]:
+        """(start, end, surface form, actor) of every mention in ``text``, in no particular order."""
+        check_is_fitted(self, "patterns_")
+        return [hit for hits in self._hits(text) for hit in hits]
+
+    def _hits(self, text: str) -> list[list[tuple[int, int, str, Actor]]]:
+        """Each actor's mentions (zero-width pattern matches and matches inside ``not_within`` dropped)."""
+        out = []
+        for (actor, parts), excluded in zip(self.patterns_, self.excluded_):
+            hits = [(m.start(), m.end(), m.group(), actor) for p in parts for m in p.finditer(text)
+                    if m.end() > m.start()]
+            if hits and excluded is not None:
+                blocked = [m.span() for m in excluded.finditer(text)]
+                hits = [h for h in hits if not any(a <= h[0] and h[1] <= b for a, b in blocked)]
+            out.append(hits)
+        return out
 
     def find(self, text: str) -> list[tuple[str, str, int, str, int, int]]:
         """(actor, actor_type, n_matches, first surface form, its start, its end) for each actor found."""
@@ -44,13 +70,10 @@ class ActorMatcher(BaseEstimator):
 
     def _find(self, text: str) -> list[tuple[str, str, int, str, int, int]]:
         found = []
-        for actor, parts in self.patterns_:
-            # Earliest, then longest match first; zero-width pattern matches are not mentions.
-            hits = sorted((m.start(), -m.end(), m.group()) for p in parts for m in p.finditer(text)
-                          if m.end() > m.start())
-            if hits:
-                start, neg_end, surface = hits[0]
-                found.append((actor.name, actor.type, len(hits), surface, start, -neg_end))
+        for hits in self._hits(text):
+            if hits:  # earliest, then longest match first
+                start, end, surface, actor = min(hits, key=lambda h: (h[0], -h[1]))
+                found.append((actor.name, actor.type, len(hits), surface, start, end))
         return found
 
 

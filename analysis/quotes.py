@@ -308,8 +308,7 @@ def _attribute_doc(text: str, spans: list[tuple[int, int, int, int, str, list[in
         sent_of = lambda pos: max(int(np.searchsorted(sents[:, 1], pos, "right")) - 1, 0)  # noqa: E731
     else:  # no sentence table for this article: paragraphs stand in for sentences
         bounds, sent_of = paras, para
-    mentions = sorted((m.start(), m.group(), actor.type) for actor, parts in matcher.patterns_ for p in parts
-                      for m in p.finditer(text) if m.end() > m.start())
+    mentions = sorted((start, surface, actor.type) for start, _, surface, actor in matcher.spans(text))
     named: list[tuple[int, str, str, str, str]] = []  # position, speaker, cue, source_type, actor
     for start, end in bounds:  # subjects of reported speech, and of sentences, are later pronouns' referents
         sentence = masked[start:end]

@@ -58,6 +58,8 @@ class Actor:
     type: ActorType
     aliases: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    # Phrases (written like aliases) inside which a match is not this actor: "World Uyghur Congress".
+    not_within: tuple[str, ...] = ()
     # What a quote from this actor counts as; None lets analysis.quotes infer it from the speaker's words.
     source_type: SourceType | None = None
 
@@ -431,11 +433,12 @@ def _parse_actor(path: Path, i: int, table: Any) -> Actor:
         type=r.get("type", str, "other", allowed=get_args(ActorType)),
         aliases=r.strings("aliases"),
         patterns=_regexes(r, "patterns"),
+        not_within=r.strings("not_within"),
         source_type=r.get("source_type", str, None, allowed=get_args(SourceType)),
     )
     if not actor.aliases and not actor.patterns:
         r.fail(f"actor {actor.name!r} needs at least one alias or pattern")
-    r.finish(["name", "type", "aliases", "patterns", "source_type"])
+    r.finish(["name", "type", "aliases", "patterns", "not_within", "source_type"])
     return actor
 
 
@@ -689,6 +692,7 @@ kind = "imports"
 # type = "government"
 # aliases = ["Commerce Department", "White House"]
 # patterns = ["\\\\bU\\\\.?S\\\\.? officials\\\\b"]
+# not_within = ["White House Correspondents"]  # phrases in which a match is not this actor
 '''
 
 

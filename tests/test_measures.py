@@ -67,6 +67,24 @@ def test_actor_matcher_whole_words_any_case_and_patterns():
     assert m.find("Xinjiang and the USSR") == []  # 'Xi' pattern is whole-word; 'U.S.' is not 'USSR'
 
 
+def test_a_match_inside_a_not_within_phrase_is_not_a_mention():
+    congress = Actor("US Congress", "government", aliases=("Congress", "Senate"),
+                     not_within=("World Uyghur Congress", "National People's Congress"))
+    m = ActorMatcher(actors=(congress,)).fit()
+    assert m.find("The World Uyghur Congress asked Congress to act.") == [
+        ("US Congress", "government", 1, "Congress", 32, 40)]
+    assert m.find("China’s National People’s Congress met.") == []  # typographic apostrophes too
+    assert m.find("Congress and the Senate") == [("US Congress", "government", 2, "Congress", 0, 8)]
+    assert sorted(s for s, *_ in m.spans("World Uyghur Congress, then Congress")) == [28]
+
+
+def test_an_alias_with_an_apostrophe_matches_either_apostrophe():
+    daily = Actor("People's Daily", "organization", aliases=("People's Daily",))
+    m = ActorMatcher(actors=(daily,)).fit()
+    assert [hit[3] for hit in (m.find("the People’s Daily said"), m.find("PEOPLE'S DAILY"))
+            for hit in hit] == ["People’s Daily", "PEOPLE'S DAILY"]
+
+
 def test_find_mentions_table():
     sents = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [0, 1], "outlet": "X",
                           "text": ["Beijing and the Commerce Department.", "Nothing here."]})

@@ -22,6 +22,12 @@ def test_minimal_study_gets_defaults():
     assert s.start is None and s.keep_undated is False
 
 
+def test_an_actor_reads_its_not_within_phrases():
+    s = parse_study(MINIMAL + '[[actors]]\nname = "Congress"\naliases = ["Congress"]\n'
+                              'not_within = ["World Uyghur Congress"]\n', study_id="x", path=P)
+    assert s.actors[0].not_within == ("World Uyghur Congress",)
+
+
 def test_dates_accept_toml_dates_and_strings():
     s = parse_study('[study]\ntitle = "t"\nstart = 2019-01-01\nend = "2019-12-31"\n[[sources]]\nkind = "imports"\n',
                     study_id="x", path=P)
@@ -76,6 +82,8 @@ def test_dates_accept_toml_dates_and_strings():
     (MINIMAL + '[provenance]\nreuse = "drop"\n', "[provenance]: unknown key 'reuse'"),
     (MINIMAL + '[[actors]]\nname = "A"\ntype = "company"\naliases = ["a"]\nsource_type = "pundit"\n',
      "key 'source_type' is 'pundit'; allowed: us_government"),
+    (MINIMAL + '[[actors]]\nname = "A"\naliases = ["a"]\nnot_within = "World a"\n',
+     "actors[0]: key 'not_within' must be a list"),
 ])
 def test_bad_study_files_name_file_key_and_allowed_values(text, expected):
     with pytest.raises(StudyConfigError) as err:
