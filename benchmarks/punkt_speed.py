@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from analysis import datasets, partitions
 from analysis.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS
-from analysis.punkt_fast import FastPunktSentenceTokenizer, train_parameters
+from analysis.punkt_fast import FastPunktSentenceTokenizer, reference_tokenizer, train_parameters
 
 
 def main() -> None:
@@ -41,7 +40,7 @@ def main() -> None:
     same_params = (a.abbrev_types == b.abbrev_types and a.collocations == b.collocations
                    and a.sent_starters == b.sent_starters and dict(a.ortho_context) == dict(b.ortho_context))
     for name in ("nltk", "fast"):  # both split with the same parameters
-        tokenizer = (PunktSentenceTokenizer if name == "nltk" else FastPunktSentenceTokenizer)(params["nltk"])
+        tokenizer = (reference_tokenizer if name == "nltk" else FastPunktSentenceTokenizer)(params["nltk"])
         t0 = time.perf_counter()
         spans[name] = [list(tokenizer.span_tokenize(p)) for p in paragraphs]
         times[name].append(time.perf_counter() - t0)
