@@ -194,6 +194,12 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_run):
             f"{len(spread)} distinct, {int((spread['n_outlets'] >= 2).sum())} run by two or more outlets)") in readme
     coverage = pd.read_parquet(paths.table("fact_coverage"))
     assert f"{coverage['fact_id'].nunique()} facts stated by two or more articles" in readme
+    us = pd.read_parquet(paths.table("quote_sources")).query(
+        "group_var == 'leaning' and source_type == 'us_government'").set_index("group")
+    shares = {g: f"{us.loc[g, 'share']:.0%} [{us.loc[g, 'ci_low']:.0%}, {us.loc[g, 'ci_high']:.0%}]"
+              for g in ("center", "left", "right")}
+    assert (f"US government voices make up {shares['center']} of center-rated articles' quotes, {shares['left']} of "
+            f"left and {shares['right']} of right") in " ".join(readme.split())
     v = pd.read_parquet(paths.table("fact_matching_validation")).set_index("split")
     for split in ("test", "val"):
         r = v.loc[split]
