@@ -39,9 +39,8 @@ class ActorMatcher(BaseEstimator):
             parts = [re.compile(_alias_pattern(a), re.IGNORECASE) for a in actor.aliases]
             parts += [re.compile(p) for p in actor.patterns]
             compiled.append((actor, parts))
-            phrases = getattr(actor, "not_within", ())
-            excluded.append(re.compile("|".join(_alias_pattern(p) for p in phrases), re.IGNORECASE)
-                            if phrases else None)
+            excluded.append(re.compile("|".join(_alias_pattern(p) for p in actor.not_within), re.IGNORECASE)
+                            if actor.not_within else None)
         self.patterns_ = compiled
         self.excluded_ = excluded
         return self

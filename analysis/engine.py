@@ -19,7 +19,6 @@ import contextvars
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-import concurrent.futures
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Literal
 
@@ -141,11 +140,7 @@ class DaskEngine:
         if not items:
             return
         client = self.client
-        if self._warmup:  # finished first: a worker importing in two threads at once can fail half-way
-            from distributed import wait
-
-            wait(self._warmup)
-            self._warmup = []
+        self._wait_for_warmup()  # a worker importing in two threads at once can fail half-way
         # scatter() cannot send an empty dict; nothing to share is sent with each task instead
         shared_future = client.scatter(shared, broadcast=True) if shared else {}
         futures = client.map(_call_dask, [fn] * len(items), items, [shared_future] * len(items), pure=False)
@@ -155,15 +150,18 @@ class DaskEngine:
         finally:
             client.cancel(futures)
 
-    def close(self) -> None:
-        if self._starting is not None:
-            concurrent.futures.wait([self._started])  # a start that failed left nothing to close but its parts
-            self._starting.shutdown()
-        if self._client is not None and self._warmup:
-            # no stage used the cluster; cancelled half-way, the imports log warnings on the workers
+    def _wait_for_warmup(self) -> None:
+        if self._warmup:
             from distributed import wait
 
             wait(self._warmup)
+            self._warmup = []
+
+    def close(self) -> None:
+        if self._starting is not None:
+            self._starting.shutdown(wait=True)  # a start that failed left nothing to close but its parts
+        # unused by any stage, the imports would be cancelled half-way and log warnings on the workers
+        self._wait_for_warmup()
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
