@@ -1,3 +1,10 @@
-from analysis.cli import main
+import sys
+
+from analysis import engine
+
+if engine.wants_local_cluster(sys.argv[1:]):
+    engine.start_worker_server()  # before the heavy imports below, so the workers' imports overlap them
+
+from analysis.cli import main  # noqa: E402
 
 raise SystemExit(main())

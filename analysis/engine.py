@@ -10,12 +10,19 @@ task is what makes naive Dask code slow).
 ``local`` uses processes, not threads: the work is pure-Python text
 processing, which threads do not speed up (the GIL); on two cores two
 processes give about 1.6x.
+
+The workers of a LocalCluster the toolkit starts are forked from a server
+process that imported the toolkit when it started (see
+:func:`start_worker_server`). It lives as long as this process, so in a
+long session (a notebook) a LocalCluster started after editing the
+toolkit's code still runs the code as it was; restart the kernel.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib.util
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +51,59 @@ def _call_dask(fn: Callable, item: Any, shared: dict[str, Any]) -> Any:
 
 def _import_toolkit() -> None:
     import analysis.partitions  # noqa: F401  (pandas, scikit-learn, nltk and the stages' modules)
+
+
+# What a Dask worker imports before its first task. By default each worker of a LocalCluster is a new
+# interpreter that imports these itself, about 1.5 s on this machine, two at a time on two cores while
+# the stage sets up. Instead the workers are forked from multiprocessing's forkserver, one process that
+# imported them once. Forking the toolkit's own process would be cheaper still, but it has threads (the
+# cluster's event loop) that can hold locks at the fork: a second cluster in one process hung in
+# scatter. The forkserver is single-threaded, so forking it is safe.
+WORKER_PRELOAD = ["distributed", "analysis.partitions"]
+# distributed's defaults for ``distributed.nanny.pre-spawn-environ`` (distributed.yaml, 2024-2025 releases)
+DASK_PRE_SPAWN_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": 65536, "OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
+                          "OPENBLAS_NUM_THREADS": 1}
+
+
+def _forkserver_available() -> bool:
+    import multiprocessing
+
+    return "forkserver" in multiprocessing.get_all_start_methods()  # not on Windows
+
+
+def start_worker_server() -> None:
+    """Start the forkserver that LocalCluster workers are forked from; it imports the toolkit meanwhile.
+
+    Returns at once. ``python -m analysis`` calls it first thing when the command line asks for the
+    Dask engine, so the server's imports overlap the command's own. Calling it again does nothing.
+    """
+    if not _forkserver_available():
+        return
+    import multiprocessing
+    import multiprocessing.forkserver
+
+    import dask.config
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
+    # Dask sets these (one thread per numerical library, and how malloc returns memory) just before it
+    # spawns a worker; forked workers inherit the server's environment instead, so the server gets them.
+    # As in Dask, a variable already set wins.
+    # Read before distributed is imported (which loads its defaults), so Dask's defaults are spelled out here
+    # and a user's Dask configuration overrides them.
+    wanted = {**DASK_PRE_SPAWN_ENVIRON, **dask.config.get("distributed.nanny.pre-spawn-environ", default={})}
+    added = {k: str(v) for k, v in wanted.items() if v is not None and k not in os.environ}
+    os.environ.update(added)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
+def wants_local_cluster(argv: list[str]) -> bool:
+    """Whether a command line asks for the Dask engine on a LocalCluster (no ``--scheduler``)."""
+    asks = "--engine=dask" in argv or any(a == "--engine" and b == "dask" for a, b in zip(argv, argv[1:]))
+    return asks and not any(a == "--scheduler" or a.startswith("--scheduler=") for a in argv)
 
 
 class LocalEngine:
@@ -78,15 +138,13 @@ class DaskEngine:
     name = "dask"
 
     def __init__(self, *, workers: int | None = None, scheduler: str | None = None, connect_timeout: float = 10):
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
-            raise AnalysisError("the dask engine needs dask and distributed: pip install 'dask[distributed]'") from None
+        # Only looked up here: importing distributed takes a quarter of a second, which the background
+        # start below overlaps with the stage's set-up (its input hashing and Parquet reads release the GIL).
+        if importlib.util.find_spec("distributed") is None:
+            raise AnalysisError("the dask engine needs dask and distributed: pip install 'dask[distributed]'")
         self.workers = max(1, workers or os.cpu_count() or 1)
         self._cluster = self._client = None
         self._warmup: list = []
-        for name in ("distributed", "dask"):  # their INFO lines (nannies, workers) would bury ours
-            logging.getLogger(name).setLevel(logging.WARNING)
         if scheduler:  # connected now, so a wrong address is an error before any work starts
             self._starting = None
             self._connect(scheduler, connect_timeout)
@@ -97,8 +155,18 @@ class DaskEngine:
             self._starting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis-dask-start")
             self._started = self._starting.submit(self._start_local_cluster)
 
+    @staticmethod
+    def _import_distributed():
+        import distributed
+
+        # set after the import, which configures these loggers: their INFO lines (nannies, workers)
+        # would bury ours
+        for name in ("distributed", "dask"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        return distributed
+
     def _connect(self, scheduler: str, connect_timeout: float) -> None:
-        from distributed import Client
+        Client = self._import_distributed().Client
 
         try:
             self._client = Client(scheduler, timeout=f"{connect_timeout}s")
@@ -109,12 +177,23 @@ class DaskEngine:
 
     def _start_local_cluster(self) -> None:
         import dask.config
-        from distributed import Client, LocalCluster
+
+        distributed = self._import_distributed()
+        Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
         # One thread per worker process: the tasks hold the GIL. No dashboard, so the workers' statistical
         # profiler, which interrupts the task thread every 10 ms to sample its stack, would only cost time:
-        # about 7% of a measure task's CPU on this machine.
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
+        # about 7% of a measure task's CPU on this machine. The system monitors feed only the dashboard and
+        # the memory monitors need not poll ten times a second for partitions of bounded size; at these
+        # intervals an idle cluster's processes use half the CPU they use at the defaults.
+        settings = {"distributed.worker.profile.enabled": False,
+                    "distributed.admin.system-monitor.interval": "2s",
+                    "distributed.admin.system-monitor.disk": False,
+                    "distributed.worker.memory.monitor-interval": "1s"}
+        if _forkserver_available():
+            settings["distributed.worker.multiprocessing-method"] = "forkserver"
+            start_worker_server()
+        with dask.config.set(settings):
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None)
         self._client = Client(self._cluster)

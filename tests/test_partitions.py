@@ -4,6 +4,7 @@ the cache."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -255,18 +256,67 @@ def test_fitted_model_and_dictionary_instruments_score_the_same_on_a_dask_cluste
         pd.testing.assert_frame_equal(one[name], on_dask[name], check_exact=True)
 
 
-def test_a_cluster_the_toolkit_starts_does_not_profile_and_closes_quietly_unused(capfd):
-    # No dashboard, so a worker's sampling profiler would only slow the tasks; and a cluster closed before
-    # any stage used it (a small study's compare) must not leave cancelled-import warnings on the terminal.
+def _worker_facts() -> dict:
+    import psutil
     from dask import config as dask_config
 
-    cluster = engine.get_engine("dask", workers=1)
+    return {"profiling": dask_config.get("distributed.worker.profile.enabled"),
+            "omp_threads": os.environ.get("OMP_NUM_THREADS"),
+            "parent": " ".join(psutil.Process(os.getppid()).cmdline())}
+
+
+def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_and_closes_quietly(capfd):
+    # Workers are forked from multiprocessing's forkserver, which imported the toolkit once, not spawned
+    # to import it each; they still get Dask's one-thread-per-numerical-library environment. No dashboard,
+    # so a worker's sampling profiler would only slow the tasks; and a cluster closed before any stage used
+    # it (a small study's compare) must not leave cancelled-import warnings on the terminal.
+    from dask import config as dask_config
+
+    import distributed
+    import yaml
+
+    defaults = yaml.safe_load((Path(distributed.__file__).parent / "distributed.yaml").read_text(encoding="utf-8"))
+    assert engine.DASK_PRE_SPAWN_ENVIRON == defaults["distributed"]["nanny"]["pre-spawn-environ"]  # spelled out
+    omp_before = os.environ.get("OMP_NUM_THREADS")
+    cluster = engine.get_engine("dask", workers=2)
     try:
-        profiling = cluster.client.run(lambda: dask_config.get("distributed.worker.profile.enabled"))
+        facts = list(cluster.client.run(_worker_facts).values())
     finally:
         cluster.close()
-    assert list(profiling.values()) == [False]
+    assert len(facts) == 2
+    for fact in facts:
+        assert fact["profiling"] is False
+        assert "multiprocessing.forkserver" in fact["parent"] and "analysis.partitions" in fact["parent"]
+        assert fact["omp_threads"] == (omp_before or str(
+            dask_config.get("distributed.nanny.pre-spawn-environ")["OMP_NUM_THREADS"]))
     assert "Cancelled" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "wanted"), [
+    (["measure", "s", "--engine", "dask"], True), (["run", "--engine=dask", "--workers", "2"], True),
+    (["measure", "s"], False), (["measure", "s", "--engine", "local"], False),
+    (["measure", "s", "--engine", "dask", "--scheduler", "tcp://h:1"], False),
+    (["measure", "s", "--scheduler=tcp://h:1"], False), (["init", "dask"], False),
+])
+def test_the_command_line_starts_the_worker_server_early_only_for_a_local_dask_cluster(argv, wanted):
+    assert engine.wants_local_cluster(argv) is wanted
+
+
+def test_the_measure_command_on_dask_writes_the_tables_one_process_writes(partitioned_study):
+    # End to end through `python -m analysis`, whose entry point starts the workers' forkserver before it
+    # imports the toolkit: a mistake there fails here (a child re-running the entry point, for one).
+    import subprocess
+    import sys
+
+    study, paths = partitioned_study
+    one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False)
+    pipeline.run_stage("prepare", study, paths)
+    done = subprocess.run([sys.executable, "-m", "analysis", "-q", "measure", "parts", "--force", "--engine", "dask",
+                           "--workers", "2"], capture_output=True, text=True, env=os.environ, cwd=paths.study_dir)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    for name in MEASURED:
+        pd.testing.assert_frame_equal(one[name], io.read_table(paths.table(name)), check_exact=True)
 
 
 def _offset(item, shared):
