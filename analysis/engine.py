@@ -185,11 +185,15 @@ class DaskEngine:
         # profiler, which interrupts the task thread every 10 ms to sample its stack, would only cost time:
         # about 7% of a measure task's CPU on this machine. The system monitors feed only the dashboard and
         # the memory monitors need not poll ten times a second for partitions of bounded size; at these
-        # intervals an idle cluster's processes use half the CPU they use at the defaults.
+        # intervals an idle cluster's processes use half the CPU they use at the defaults. The tick, which
+        # only times the event loop to warn when it stalls for 3 s, wakes each worker's loop 50 times a
+        # second by default, taking the GIL from the task; once a second, the measure stage's processes
+        # used 0.4 to 1.7 s less CPU in three paired runs.
         settings = {"distributed.worker.profile.enabled": False,
                     "distributed.admin.system-monitor.interval": "2s",
                     "distributed.admin.system-monitor.disk": False,
-                    "distributed.worker.memory.monitor-interval": "1s"}
+                    "distributed.worker.memory.monitor-interval": "1s",
+                    "distributed.admin.tick.interval": "1s"}
         if _forkserver_available():
             settings["distributed.worker.multiprocessing-method"] = "forkserver"
             start_worker_server()

@@ -261,6 +261,7 @@ def _worker_facts() -> dict:
     from dask import config as dask_config
 
     return {"profiling": dask_config.get("distributed.worker.profile.enabled"),
+            "tick": dask_config.get("distributed.admin.tick.interval"),
             "omp_threads": os.environ.get("OMP_NUM_THREADS"),
             "parent": " ".join(psutil.Process(os.getppid()).cmdline())}
 
@@ -268,8 +269,9 @@ def _worker_facts() -> dict:
 def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_and_closes_quietly(capfd):
     # Workers are forked from multiprocessing's forkserver, which imported the toolkit once, not spawned
     # to import it each; they still get Dask's one-thread-per-numerical-library environment. No dashboard,
-    # so a worker's sampling profiler would only slow the tasks; and a cluster closed before any stage used
-    # it (a small study's compare) must not leave cancelled-import warnings on the terminal.
+    # so a worker's sampling profiler would only slow the tasks, as would a loop-stall timer at 50 Hz; and a
+    # cluster closed before any stage used it (a small study's compare) must not leave cancelled-import
+    # warnings on the terminal.
     from dask import config as dask_config
 
     import distributed
@@ -285,7 +287,7 @@ def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_a
         cluster.close()
     assert len(facts) == 2
     for fact in facts:
-        assert fact["profiling"] is False
+        assert fact["profiling"] is False and fact["tick"] == "1s"
         assert "multiprocessing.forkserver" in fact["parent"] and "analysis.partitions" in fact["parent"]
         assert fact["omp_threads"] == (omp_before or str(
             dask_config.get("distributed.nanny.pre-spawn-environ")["OMP_NUM_THREADS"]))
