@@ -149,9 +149,10 @@ class DaskEngine:
             self._starting = None
             self._connect(scheduler, connect_timeout)
         else:
-            # Worker processes take seconds to spawn and import; meanwhile the stage hashes its inputs and
-            # fits its instruments (the measure stage trains a model for ~6 s), so the cluster starts in the
-            # background and the first map waits for it.
+            # Starting the scheduler, the nannies and the workers takes a second or more (longer where the
+            # forkserver is still importing); meanwhile the stage hashes its inputs and fits its instruments
+            # (the measure stage trains a model for ~6 s), so the cluster starts in the background and the
+            # first map waits for it.
             self._starting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis-dask-start")
             self._started = self._starting.submit(self._start_local_cluster)
 
