@@ -77,8 +77,8 @@ def start_worker_server() -> None:
     Returns at once. ``python -m analysis`` calls it first thing when the command line asks for the
     Dask engine, so the server's imports overlap the command's own. Calling it again does nothing.
     """
-    if not _forkserver_available():
-        return
+    if not _forkserver_available() or importlib.util.find_spec("distributed") is None:
+        return  # without distributed, DaskEngine says what to install
     import multiprocessing
     import multiprocessing.forkserver
 
@@ -87,9 +87,8 @@ def start_worker_server() -> None:
     multiprocessing.get_context("forkserver").set_forkserver_preload(WORKER_PRELOAD)
     # Dask sets these (one thread per numerical library, and how malloc returns memory) just before it
     # spawns a worker; forked workers inherit the server's environment instead, so the server gets them.
-    # As in Dask, a variable already set wins.
-    # Read before distributed is imported (which loads its defaults), so Dask's defaults are spelled out here
-    # and a user's Dask configuration overrides them.
+    # As in Dask, a variable already set wins. Read before distributed is imported (which loads its
+    # defaults), so Dask's defaults are spelled out here and a user's Dask configuration overrides them.
     wanted = {**DASK_PRE_SPAWN_ENVIRON, **dask.config.get("distributed.nanny.pre-spawn-environ", default={})}
     added = {k: str(v) for k, v in wanted.items() if v is not None and k not in os.environ}
     os.environ.update(added)

@@ -304,6 +304,23 @@ def test_the_command_line_starts_the_worker_server_early_only_for_a_local_dask_c
     assert engine.wants_local_cluster(argv) is wanted
 
 
+def test_without_distributed_the_command_line_reaches_the_engine_s_clear_error(monkeypatch):
+    # `python -m analysis ... --engine dask` starts the worker server before anything else; without
+    # distributed installed that must not crash with an ImportError, but leave the error to DaskEngine.
+    import importlib.util
+    import sys
+
+    from analysis.errors import AnalysisError
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
+    monkeypatch.setitem(sys.modules, "dask", None)  # as if not installed: importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "dask.config", None)
+    engine.start_worker_server()
+    with pytest.raises(AnalysisError, match=r"pip install 'dask\[distributed\]'"):
+        engine.get_engine("dask")
+
+
 def test_the_measure_command_on_dask_writes_the_tables_one_process_writes(partitioned_study):
     # End to end through `python -m analysis`, whose entry point starts the workers' forkserver before it
     # imports the toolkit: a mistake there fails here (a child re-running the entry point, for one).
