@@ -65,21 +65,18 @@ DASK_PRE_SPAWN_ENVIRON = {"MALLOC_TRIM_THRESHOLD_": 65536, "OMP_NUM_THREADS": 1,
                           "OPENBLAS_NUM_THREADS": 1}
 
 
-def _forkserver_available() -> bool:
-    import multiprocessing
-
-    return "forkserver" in multiprocessing.get_all_start_methods()  # not on Windows
-
-
-def start_worker_server() -> None:
+def start_worker_server() -> bool:
     """Start the forkserver that LocalCluster workers are forked from; it imports the toolkit meanwhile.
 
-    Returns at once. ``python -m analysis`` calls it first thing when the command line asks for the
-    Dask engine, so the server's imports overlap the command's own. Calling it again does nothing.
+    Returns at once: whether workers can be forked from it (not on Windows, nor without distributed,
+    which DaskEngine then says to install). ``python -m analysis`` calls it first thing when the
+    command line asks for the Dask engine, so the server's imports overlap the command's own. Calling
+    it again does nothing.
     """
-    if not _forkserver_available() or importlib.util.find_spec("distributed") is None:
-        return  # without distributed, DaskEngine says what to install
     import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods() or not importlib.util.find_spec("distributed"):
+        return False
     import multiprocessing.forkserver
 
     import dask.config
@@ -97,6 +94,7 @@ def start_worker_server() -> None:
     finally:
         for name in added:
             os.environ.pop(name, None)
+    return True
 
 
 def wants_local_cluster(argv: list[str]) -> bool:
@@ -194,9 +192,8 @@ class DaskEngine:
                     "distributed.admin.system-monitor.disk": False,
                     "distributed.worker.memory.monitor-interval": "1s",
                     "distributed.admin.tick.interval": "1s"}
-        if _forkserver_available():
+        if start_worker_server():
             settings["distributed.worker.multiprocessing-method"] = "forkserver"
-            start_worker_server()
         with dask.config.set(settings):
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None)
