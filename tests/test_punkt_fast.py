@@ -127,3 +127,28 @@ def test_language_variables_compile_each_pattern_once(monkeypatch):
         lang_vars.period_context_re()
         lang_vars._word_tokenizer_re()
     assert len(compiled) == 2
+
+
+def test_memoised_decisions_give_nltks_spans_when_the_memo_fills_and_empties(allsides_texts, monkeypatch):
+    # The memo keeps each boundary context's decision; emptied every 50 contexts, the spans must not change,
+    # and a second pass over the same texts (every decision from the memo) must give them again.
+    params = train(allsides_texts, reference=True)
+    want = paragraph_spans(reference_tokenizer(params), allsides_texts[:300])
+    monkeypatch.setattr(FastPunktSentenceTokenizer, "MEMO_SIZE", 50)
+    small = FastPunktSentenceTokenizer(params)
+    assert paragraph_spans(small, allsides_texts[:300]) == want
+    assert 0 < len(small._memo) <= 50
+    monkeypatch.undo()
+    fast = FastPunktSentenceTokenizer(params)
+    assert paragraph_spans(fast, allsides_texts[:300]) == want
+    remembered = len(fast._memo)
+    assert paragraph_spans(fast, allsides_texts[:300]) == want and len(fast._memo) == remembered
+
+
+def test_the_memo_is_not_pickled_with_the_splitter(allsides_texts):
+    splitter = PunktSentenceSplitter().fit(allsides_texts[:100])
+    splitter.spans(" ".join(allsides_texts[:20]))
+    assert splitter.tokenizer_._memo
+    clone = pickle.loads(pickle.dumps(splitter))
+    assert clone.tokenizer_._memo == {}
+    assert [clone.spans(t) for t in allsides_texts[:20]] == [splitter.spans(t) for t in allsides_texts[:20]]
