@@ -34,6 +34,26 @@ def test_permutation_null_has_the_exact_permutation_variance():
         assert null[:, j].var() == pytest.approx(expected, rel=0.1)
 
 
+def test_permutation_null_is_bit_identical_to_summing_whole_permutations():
+    # permutation_null sums each permutation only as far as the largest group; the reference sums it all.
+    # Chunks of several batches (a long corpus) and several group sizes, in any order, are covered.
+    def reference(values, sizes, *, n_perm, rng):
+        n, total = len(values), values.sum()
+        out = np.empty((n_perm, len(sizes)))
+        row = 0
+        for rows in resampling._chunks(n_perm, n):
+            first = np.cumsum(rng.permuted(np.broadcast_to(values, (rows, n)), axis=1), axis=1)[:, sizes - 1]
+            out[row:row + rows] = first / sizes - (total - first) / (n - sizes)
+            row += rows
+        return out
+
+    x = np.random.default_rng(9).normal(size=40_000)
+    for sizes in ([30], [25_000, 7, 39_999], [1, 20_000]):
+        sizes = np.array(sizes)
+        ours = resampling.permutation_null(x, sizes, n_perm=250, rng=np.random.default_rng(10))
+        assert np.array_equal(ours, reference(x, sizes, n_perm=250, rng=np.random.default_rng(10))), sizes
+
+
 def test_false_positive_rate_is_nominal_under_the_null():
     rng = np.random.default_rng(4)
     ps = []
