@@ -225,10 +225,14 @@ class DaskEngine:
         shared_future = client.scatter(shared, broadcast=True) if shared else {}
         futures = client.map(_call_dask, [fn] * len(items), items, [shared_future] * len(items), pure=False)
         try:
-            for future in futures:  # in partition order; later ones keep running meanwhile
-                yield future.result()
+            for i in range(len(futures)):  # in partition order; later ones keep running meanwhile
+                result = futures[i].result()
+                # Released as soon as it is here, so the worker drops its copy: holding every future to the
+                # end kept every partition's result in the workers' memory.
+                futures[i] = None
+                yield result
         finally:
-            client.cancel(futures)
+            client.cancel([f for f in futures if f is not None])
 
     def _wait_for_warmup(self) -> None:
         if self._warmup:

@@ -4,6 +4,7 @@ the cache."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -354,3 +355,27 @@ def test_an_existing_cluster_is_used_by_address_and_left_running():
             eng.close()
         with Client(cluster) as still_there:  # the user's cluster is theirs to stop
             assert len(still_there.scheduler_info()["workers"]) == 2
+
+
+def _block(item, shared):
+    return np.full(100_000, item, dtype=float)  # 800 kB a result
+
+
+def test_dask_results_are_released_on_the_workers_once_the_stage_has_them():
+    from distributed import LocalCluster
+
+    def held(dask_scheduler):
+        return sum("_call_dask" in str(key) for key in dask_scheduler.tasks)
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        eng = engine.get_engine("dask", scheduler=cluster.scheduler_address)
+        try:
+            results = eng.map(_block, range(8), shared={"unused": 0})
+            taken = [next(results)[0] for _ in range(5)]
+            deadline = time.monotonic() + 10  # releases reach the scheduler asynchronously
+            while eng.client.run_on_scheduler(held) > 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert eng.client.run_on_scheduler(held) <= 3
+            assert taken + [r[0] for r in results] == list(range(8))
+        finally:
+            eng.close()
