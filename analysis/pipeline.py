@@ -301,9 +301,7 @@ def _run_validate(study: Study, paths: StudyPaths) -> None:
 
 
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
-    from analysis import report
-
-    from analysis import coder_validation
+    from analysis import coder_validation, report
 
     status = paths.interim / "collection_status.csv"
     coded = coder_validation.agreement_file(paths)  # written by `codesheet import`
