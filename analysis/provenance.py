@@ -7,7 +7,7 @@ Runs the three provenance measures on a study's ``articles`` and
   clusters, wire credits, and per-sentence reuse marks;
 - reuse-aware comparisons (:mod:`analysis.reuse_sensitivity`): every sentiment
   and frame contrast with reused text kept, down-weighted and removed;
-- quotes and sources (:mod:`analysis.quotes`);
+- quotes and sources (:mod:`analysis.quotes`, :mod:`analysis.quote_matching`);
 - fact coverage and omission (:mod:`analysis.facts`).
 """
 
@@ -18,7 +18,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from analysis import facts, provenance_contrasts, quotes, reuse, reuse_sensitivity, tables
+from analysis import facts, provenance_contrasts, quote_matching, quotes, reuse, reuse_sensitivity, tables
 from analysis.study import Study
 
 log = logging.getLogger("analysis")
@@ -55,10 +55,10 @@ SCHEMAS = [
             "One row per direct quote occurrence, with speaker, source type and cross-outlet quote id.",
             quotes.QUOTE_COLUMNS),
     _schema("quote_spread", "processed", ("quote_id",), "Each distinct quote: how many articles and outlets ran it.",
-            quotes.SPREAD_COLUMNS),
+            quote_matching.SPREAD_COLUMNS),
     _schema("quote_sources", "processed", ("group_var", "group", "source_type"),
             "Share of each group's quotes by source type, with article-bootstrap CIs.",
-            quotes.SOURCE_SHARE_COLUMNS),
+            quote_matching.SOURCE_SHARE_COLUMNS),
     _schema("quote_source_contrasts", "processed", ("group_var", "group_a", "group_b", "source_type"),
             "Differences in quote-source shares between groups, article-bootstrap CIs, permutation p, BH.",
             provenance_contrasts.CONTRAST_COLUMNS),
@@ -138,11 +138,11 @@ def run(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame, senten
     out["term_sensitivity"] = pd.concat(term_tables, ignore_index=True) if term_tables else \
         tables.empty("term_sensitivity")
 
-    found = quotes.match_quotes(quotes.extract_quotes(articles, sentences, actors=study.actors))
+    found = quotes.extract_quotes(articles, sentences, actors=study.actors)  # quote ids already matched
     out["quotes"] = found
-    out["quote_spread"] = quotes.quote_spread(found, articles=articles)
+    out["quote_spread"] = quote_matching.quote_spread(found, articles=articles)
     out["quote_sources"] = pd.concat(
-        [quotes.source_shares(found, articles, by=g, **opts) for g in study.groups], ignore_index=True)
+        [quote_matching.source_shares(found, articles, by=g, **opts) for g in study.groups], ignore_index=True)
     out["quote_source_contrasts"] = provenance_contrasts.source_contrasts(found, articles, by=study.groups,
                                                                      n_perm=c.n_perm, **opts)
     log.info("provenance: %d quotes (%d distinct), %.0f%% with a speaker", len(found),

@@ -44,7 +44,7 @@ def source_contrasts(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: tuple[
 
     Only articles that quote someone count (an article without quotes has
     no share); groups need ``min_articles`` of them. Quotes without a
-    speaker stay in the denominator, as in :func:`analysis.quotes.source_shares`.
+    speaker stay in the denominator, as in :func:`analysis.quote_matching.source_shares`.
     """
     arts = articles.loc[~articles["is_duplicate"].astype(bool)] if exclude_duplicates and "is_duplicate" in articles \
         else articles

@@ -9,6 +9,9 @@ per actor with ``source_type`` in study.toml, which takes precedence.
 from __future__ import annotations
 
 import re
+from typing import get_args
+
+from analysis.study import SourceType
 
 # A starting point for US-China tech coverage, checked in order on the speaker phrase and then on
 # its appositive ("Maya Wang, a researcher at Human Rights Watch"); the first hit wins, so anonymity
@@ -58,3 +61,6 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                          r"European (?:Union|Commission)|EU|United Nations|U\.N|"
                          r"military|army|armed forces"),
 ]]
+
+# Every source type a quote can get: the study's types, and 'unknown' for a quote with no speaker.
+SOURCE_TYPES: tuple[str, ...] = (*get_args(SourceType), "unknown")

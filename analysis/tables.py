@@ -8,6 +8,7 @@ called before every write, and the tests call it on every table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -358,10 +359,23 @@ def validate(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df[contract.names].reset_index(drop=True)
 
 
+_DTYPES = {"str": "str", "int": "int64", "float": "float64", "datetime": "datetime64[ns, UTC]", "bool": "bool"}
+
+
 def empty(name: str) -> pd.DataFrame:
     """An empty table with the schema's columns and dtype kinds."""
-    dtypes = {"str": "str", "int": "int64", "float": "float64", "datetime": "datetime64[ns, UTC]", "bool": "bool"}
-    return pd.DataFrame({c.name: pd.Series(dtype=dtypes[c.kind]) for c in schema(name).columns})
+    return pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in schema(name).columns})
+
+
+def from_rows(rows: list[tuple], columns: Mapping[str, tuple]) -> pd.DataFrame:
+    """A table from row tuples in column order, each column cast to its kind, typed even with no rows.
+
+    ``columns`` maps each name to a tuple that starts with its kind: the ``(kind, doc)`` column
+    dictionaries that modules keep beside their code.
+    """
+    data = list(zip(*rows)) if rows else [()] * len(columns)
+    return pd.DataFrame({name: pd.Series(list(values), dtype=_DTYPES[spec[0]])
+                         for (name, spec), values in zip(columns.items(), data)})
 
 
 def register(schemas: dict[str, Schema]) -> None:

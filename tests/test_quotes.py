@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import quotes
+from analysis import quote_matching, quote_rules, quotes
 from analysis.study import Actor
 
 ACTORS = (
@@ -261,9 +261,9 @@ def test_government_actor_keeps_the_rules_government_type():
 
 
 def test_rule_table_is_ordered_and_covers_the_source_types():
-    assert [t for t, _ in quotes.SOURCE_RULES] == ["anonymous", "ngo_advocacy", "expert", "media", "us_government",
+    assert [t for t, _ in quote_rules.SOURCE_RULES] == ["anonymous", "ngo_advocacy", "expert", "media", "us_government",
                                                    "chinese_government", "company", "government_other"]
-    assert set(quotes.SOURCE_TYPES) == {t for t, _ in quotes.SOURCE_RULES} | {"other", "unknown"}
+    assert set(quote_rules.SOURCE_TYPES) == {t for t, _ in quote_rules.SOURCE_RULES} | {"other", "unknown"}
 
 
 # --- matching across outlets ---------------------------------------------------------------------
@@ -286,18 +286,18 @@ def test_match_quotes_options_and_short_quotes():
     q = pd.DataFrame({"text": ["one two three four five", "ONE two three, four!", "one two three", "one two three",
                                "six seven eight nine ten", "two three four five",
                                "alpha beta gamma delta epsilon zeta eta", "alpha beta gamma delta epsilon zeta theta"]})
-    assert list(quotes.match_quotes(q)["quote_id"]) == ["q00000", "q00000", "q00001", "q00002", "q00003", "q00000",
+    assert list(quote_matching.match_quotes(q)["quote_id"]) == ["q00000", "q00000", "q00001", "q00002", "q00003", "q00000",
                                                         "q00004", "q00004"]  # 4 of 5 three-grams shared
-    loose = quotes.match_quotes(q, min_words=3)["quote_id"]
+    loose = quote_matching.match_quotes(q, min_words=3)["quote_id"]
     assert loose[2] == loose[3] == loose[0]
-    strict = quotes.match_quotes(q, min_overlap=1.0)["quote_id"]
+    strict = quote_matching.match_quotes(q, min_overlap=1.0)["quote_id"]
     assert strict[7] != strict[6] and strict[1] == strict[5] == strict[0]
     with pytest.raises(ValueError, match="min_overlap"):
-        quotes.match_quotes(q, min_overlap=0)
+        quote_matching.match_quotes(q, min_overlap=0)
 
 
 def _brute_force_ids(texts: list[str], min_overlap: float, min_words: int) -> list[int]:
-    toks = [quotes._tokens(t) for t in texts]
+    toks = [quote_matching._tokens(t) for t in texts]
     parent = list(range(len(texts)))
 
     def find(x):
@@ -310,7 +310,7 @@ def _brute_force_ids(texts: list[str], min_overlap: float, min_words: int) -> li
             continue
         short, long_ = sorted((toks[i], toks[j]), key=len)
         n = 3 if len(short) >= 3 else 1
-        a, b = quotes._grams(short, n), quotes._grams(long_, n)
+        a, b = quote_matching._grams(short, n), quote_matching._grams(long_, n)
         if len(a & b) >= min_overlap * len(a) - 1e-9:
             parent[find(j)] = find(i)
     roots = {}
@@ -327,7 +327,7 @@ def test_prefix_filtering_finds_exactly_the_all_pairs_matches(seed):
         words = sources[rng.integers(len(sources))].split()
         a = rng.integers(0, len(words) - 2)
         texts.append(" ".join(words[a:a + rng.integers(2, len(words) - a + 1)]))
-    ids = quotes.match_quotes(pd.DataFrame({"text": texts}), min_overlap=0.75)["quote_id"]
+    ids = quote_matching.match_quotes(pd.DataFrame({"text": texts}), min_overlap=0.75)["quote_id"]
     assert pd.factorize(ids)[0].tolist() == _brute_force_ids(texts, 0.75, 4)
 
 
@@ -337,16 +337,16 @@ def test_quote_spread_counts_outlets_and_finds_the_first_article():
     docs = [("a", "Wire", FULL), ("b", "Daily", TRIMMED), ("c", "Daily", FULL), ("d", "Post", OTHER)]
     articles, sentences = corpus(docs, published=["2019-10-09", "2019-10-08", "2019-10-10", "2019-10-08"])
     found = quotes.extract_quotes(articles, sentences)
-    spread = quotes.quote_spread(found, articles=articles)
-    check_schema(spread, quotes.SPREAD_COLUMNS)
+    spread = quote_matching.quote_spread(found, articles=articles)
+    check_schema(spread, quote_matching.SPREAD_COLUMNS)
     top = spread.iloc[0]
     assert (top["n_occurrences"], top["n_articles"], top["n_outlets"]) == (3, 3, 2)
     assert top["outlets"] == "Daily; Wire"
     assert top["text"].startswith("We will take all necessary measures")  # the longest version
     assert (top["speaker"], top["source_type"]) == ("Foreign Ministry spokesman Geng Shuang", "chinese_government")
     assert (top["first_doc_id"], top["first_outlet"]) == ("b", "Daily")  # earliest published
-    assert quotes.quote_spread(found).iloc[0]["first_doc_id"] == "a"  # no dates: table order
-    assert len(quotes.quote_spread(found, min_outlets=2)) == 1
+    assert quote_matching.quote_spread(found).iloc[0]["first_doc_id"] == "a"  # no dates: table order
+    assert len(quote_matching.quote_spread(found, min_outlets=2)) == 1
 
 
 # --- source shares --------------------------------------------------------------------------------
@@ -366,8 +366,8 @@ def test_source_shares_known_values_and_intervals():
     articles = _articles({"A": 8, "B": 3, "C": 6})
     rows = [("A0", "company"), ("A0", "company"), ("A1", "expert"), ("A2", "us_government"), ("A3", "company"),
             ("A5", "expert"), ("B0", "company"), ("C0", "media"), ("C1", "media"), ("C4", "media")]
-    shares = quotes.source_shares(_quote_table(rows), articles, n_boot=500)
-    check_schema(shares, quotes.SOURCE_SHARE_COLUMNS)
+    shares = quote_matching.source_shares(_quote_table(rows), articles, n_boot=500)
+    check_schema(shares, quote_matching.SOURCE_SHARE_COLUMNS)
     assert set(shares["source_type"]) == {"company", "expert", "media", "us_government"}
     assert len(shares) == 3 * 4  # every type for every group
     assert shares.groupby("group")["share"].sum().to_numpy() == pytest.approx([1, 1, 1])
@@ -389,7 +389,7 @@ def test_source_shares_interval_agrees_with_normal_theory_for_large_groups():
     articles = _articles({"A": 600})
     kinds = rng.random(600) < 0.3
     rows = [(f"A{i}", "expert" if k else "company") for i, k in enumerate(kinds)]
-    row = quotes.source_shares(_quote_table(rows), articles, n_boot=4000).set_index("source_type").loc["expert"]
+    row = quote_matching.source_shares(_quote_table(rows), articles, n_boot=4000).set_index("source_type").loc["expert"]
     se = np.sqrt(row["share"] * (1 - row["share"]) / 600)
     assert row["ci_low"] == pytest.approx(row["share"] - 1.96 * se, abs=0.15 * 1.96 * se)
     assert row["ci_high"] == pytest.approx(row["share"] + 1.96 * se, abs=0.15 * 1.96 * se)
@@ -399,27 +399,27 @@ def test_source_shares_groups_duplicates_and_determinism():
     articles = _articles({"A": 6})
     articles.loc[5, "is_duplicate"] = True
     rows = [("A0", "company"), ("A1", "expert"), ("A5", "anonymous")]
-    shares = quotes.source_shares(_quote_table(rows), articles, by="leaning", n_boot=200, seed=3)
+    shares = quote_matching.source_shares(_quote_table(rows), articles, by="leaning", n_boot=200, seed=3)
     assert set(shares["group_var"]) == {"leaning"} and set(shares["group"]) == {"center"}
     assert shares["n_articles"].iloc[0] == 5 and "anonymous" not in set(shares["source_type"])
-    kept = quotes.source_shares(_quote_table(rows), articles, by="leaning", exclude_duplicates=False, n_boot=200)
+    kept = quote_matching.source_shares(_quote_table(rows), articles, by="leaning", exclude_duplicates=False, n_boot=200)
     assert kept["n_articles"].iloc[0] == 6
-    again = quotes.source_shares(_quote_table(rows), articles, by="leaning", n_boot=200, seed=3)
+    again = quote_matching.source_shares(_quote_table(rows), articles, by="leaning", n_boot=200, seed=3)
     pd.testing.assert_frame_equal(shares, again)
-    none = quotes.source_shares(_quote_table([]), articles)
-    check_schema(none, quotes.SOURCE_SHARE_COLUMNS)
+    none = quote_matching.source_shares(_quote_table([]), articles)
+    check_schema(none, quote_matching.SOURCE_SHARE_COLUMNS)
     assert none.empty
     with pytest.raises(ValueError, match="by must be a column"):
-        quotes.source_shares(_quote_table(rows), articles, by="country")
+        quote_matching.source_shares(_quote_table(rows), articles, by="country")
 
 
 def test_source_shares_is_fast_for_a_realistic_corpus():
     rng = np.random.default_rng(0)
     articles = _articles({f"outlet{g}": 70 for g in range(30)})
-    types = np.array(quotes.SOURCE_TYPES)
+    types = np.array(quote_rules.SOURCE_TYPES)
     rows = [(d, types[rng.integers(len(types))]) for d in articles["doc_id"] for _ in range(rng.integers(0, 12))]
     start = time.perf_counter()
-    quotes.source_shares(_quote_table(rows), articles)
+    quote_matching.source_shares(_quote_table(rows), articles)
     assert time.perf_counter() - start < 1.0
 
 
@@ -432,13 +432,23 @@ def test_every_frame_has_the_documented_columns_and_dtypes():
     assert list(found["quote_seq"]) == [0, 1] and list(found["sent_id"]) == [0, 1]
     empty = quotes.extract_quotes(articles.iloc[1:], sentences)
     check_schema(empty, quotes.QUOTE_COLUMNS)
-    check_schema(quotes.match_quotes(empty), quotes.QUOTE_COLUMNS)
-    check_schema(quotes.quote_spread(found), quotes.SPREAD_COLUMNS)
-    check_schema(quotes.quote_spread(empty), quotes.SPREAD_COLUMNS)
-    check_schema(quotes.source_shares(found, articles), quotes.SOURCE_SHARE_COLUMNS)
+    check_schema(quote_matching.match_quotes(empty), quotes.QUOTE_COLUMNS)
+    check_schema(quote_matching.quote_spread(found), quote_matching.SPREAD_COLUMNS)
+    check_schema(quote_matching.quote_spread(empty), quote_matching.SPREAD_COLUMNS)
+    check_schema(quote_matching.source_shares(found, articles), quote_matching.SOURCE_SHARE_COLUMNS)
 
 
 def test_article_without_sentences_still_yields_quotes():
     articles, sentences = corpus([("a", "Wire", FULL)])
     row = quotes.extract_quotes(articles, sentences.iloc[0:0]).iloc[0]
     assert row["sent_id"] == -1 and row["speaker"] == "Foreign Ministry spokesman Geng Shuang"
+
+
+def test_tables_from_rows_types_every_column_with_or_without_rows():
+    from analysis import tables
+
+    columns = {"speaker": ("str", "doc"), "n": ("int", "doc"), "share": ("float", "doc"), "partial": ("bool", "doc")}
+    empty, full = tables.from_rows([], columns), tables.from_rows([("Xi", 2, 0.5, True), ("", 0, 1.0, False)], columns)
+    assert list(empty.columns) == list(full.columns) == list(columns) and len(empty) == 0
+    assert [str(t) for t in empty.dtypes] == [str(t) for t in full.dtypes] == ["str", "int64", "float64", "bool"]
+    assert full["speaker"].tolist() == ["Xi", ""] and full["n"].tolist() == [2, 0]
