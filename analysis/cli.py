@@ -206,7 +206,9 @@ def _cmd_validate_framing(study_id: str) -> int:
 def _engine(args):
     from analysis import engine
 
-    return engine.use(engine.get_engine(args.engine, workers=args.workers, scheduler=args.scheduler))
+    # `validate STUDY` runs as a stage but takes no engine options (nothing in it is partitioned)
+    return engine.use(engine.get_engine(getattr(args, "engine", "local"), workers=getattr(args, "workers", None),
+                                        scheduler=getattr(args, "scheduler", None)))
 
 
 def _cmd_run(args) -> int:

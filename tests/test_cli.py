@@ -135,6 +135,12 @@ def test_unknown_study_is_one_line_error(project, capsys):
     assert "no such study file; create one with `python -m analysis init ghost`" in _one_line_error(capsys)
 
 
+def test_validate_a_study_runs_as_its_stage_from_the_command_line(tiny_study):
+    # `validate STUDY` takes no engine options; it crashed looking them up when stages gained engines.
+    assert main(["-q", "validate", "tiny", "--force"]) == 0
+    assert tiny_study.table("sentiment_validation").exists()
+
+
 def test_validate_sentiment_writes_long_table_and_summary(tiny_study, capsys):
     assert main(["-q", "validate", "sentiment", "--study", "tiny"]) == 0
     out = config.validation_reports() / "sentiment.csv"
