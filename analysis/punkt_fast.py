@@ -101,9 +101,8 @@ class FastPunktSentenceTokenizer(PunktSentenceTokenizer):
     first and second annotation passes), and decides each candidate boundary by tokenising and annotating
     its context ("said. The") afresh. Here the same steps run as plain loops, and each context's decision
     is kept: the decision depends only on the context and the trained parameters, and on 3,000 AllSides
-    articles a third of the candidate boundaries repeat a context already seen. A text with no candidate boundary (a third of news paragraphs: headlines,
-    datelines) ends at once in the one span nltk would give. ``tests/test_punkt_fast.py`` compares every
-    span with nltk's on real articles and on hand-written cases for each rule.
+    articles a third of the candidate boundaries repeat a context already seen. ``tests/test_punkt_fast.py``
+    compares every span with nltk's on real articles and on hand-written cases for each rule.
     """
 
     MEMO_SIZE = 100_000  # contexts kept; the memo is emptied when full (a plain dict is cheaper than an LRU)
@@ -145,9 +144,8 @@ class FastPunktSentenceTokenizer(PunktSentenceTokenizer):
         for match in self._lang_vars.period_context_re().finditer(text):
             # the word before the candidate starts after the last whitespace since the previous one's word
             # (nltk counts whitespace at offset 0 as none)
-            space = _LAST_WHITESPACE.search(text, prev_stop, match.start())
-            space = space.start() - prev_stop if space else -1
-            word_start = space + prev_stop + 1 if space > 0 else prev_start
+            found = _LAST_WHITESPACE.search(text, prev_stop, match.start())
+            word_start = found.start() + 1 if found and found.start() > prev_stop else prev_start
             if previous is not None and prev_stop <= word_start:
                 last_break = self._boundary(text, previous, prev_start, prev_stop, out, last_break)
             previous, prev_start, prev_stop = match, word_start, match.start()
