@@ -52,7 +52,11 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere
-from analysis import config, io  # noqa: E402
+from analysis.core import (
+    config,
+    storage,  # noqa: E402
+)
+
 STUDY = """\
 [study]
 title = "Benchmark: AllSides"
@@ -140,10 +144,11 @@ def make_project(root: Path, study: str, *, sample: int | None, write: bool = Tr
 def replicate(src_root: Path, dst_root: Path, study: str, *, copies: int, head: int | None = None) -> int:
     """The cleaned articles of ``src_root`` (the first ``head`` by doc_id, a hash sample) repeated ``copies``
     times into a new study's articles table."""
-    from analysis import config, io, partitions, tables
+    from analysis.core import config, storage, tables
+    from analysis.sentiment import measure
 
     src = config.study_paths(study, root=src_root)
-    articles = io.read_table(src.table("articles"))
+    articles = storage.read_table(src.table("articles"))
     if head is not None:
         articles = articles.head(head)
     if copies == 1:
@@ -152,7 +157,7 @@ def replicate(src_root: Path, dst_root: Path, study: str, *, copies: int, head: 
         parts = [articles.assign(doc_id=f"r{k}-" + articles["doc_id"]) for k in range(copies)]
     big = pd.concat(parts, ignore_index=True).sort_values("doc_id", ignore_index=True)
     dst = config.study_paths(study, root=dst_root)
-    io.write_table(tables.validate(big, "articles"), dst.table("articles"), row_group_size=partitions.PARTITION_ARTICLES)
+    storage.write_table(tables.validate(big, "articles"), dst.table("articles"), row_group_size=measure.PARTITION_ARTICLES)
     return len(big)
 
 
@@ -166,8 +171,9 @@ def toolkit_stages(env: dict[str, str], study: str, root: Path, *, engine: list[
 
 def toolkit_in_process(root: Path, study: str) -> float:
     """Prepare + measure + compare in this process, as the baseline runs: no interpreter start-up counted."""
-    from analysis import config, engine, pipeline
-    from analysis.study import load_study
+    from analysis.core import config
+    from analysis.core.study import load_study
+    from analysis.run import dag, engine
 
     os.environ.update(make_project(root, study, sample=None, write=False))
     paths = config.study_paths(study, root=root)
@@ -176,7 +182,7 @@ def toolkit_in_process(root: Path, study: str) -> float:
     start = time.perf_counter()
     with engine.use(engine.get_engine("local")):
         for stage in TOOLKIT_STAGES:
-            pipeline.run_stage(stage, loaded, paths, force=True)
+            dag.run_stage(stage, loaded, paths, force=True)
     return time.perf_counter() - start
 
 
@@ -251,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     for stage in ("ingest", "clean"):
         seconds, peak = run_measured([stage, "bench", "--force"], env)
         record("allsides", 0, "local", stage, "seconds", seconds)
-    n1 = len(io.read_table(config.study_paths("bench", root=one).table("articles"), columns=["doc_id"]))
+    n1 = len(storage.read_table(config.study_paths("bench", root=one).table("articles"), columns=["doc_id"]))
     corpus_label = "allsides" if not args.quick else "allsides_sample"
     sizes = {corpus_label: (one, env, n1)}
     four = work / "four"
@@ -288,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     sample_root = work / "sample"
     make_project(sample_root, "bench", sample=None)
     replicate(one, sample_root, "bench", copies=1, head=sample_n)  # doc ids are hashes: the first n, a fair sample
-    sample_articles = io.read_table(config.study_paths("bench", root=sample_root).table("articles"),
+    sample_articles = storage.read_table(config.study_paths("bench", root=sample_root).table("articles"),
                                     columns=["doc_id", "text", "leaning"])
     ns = len(sample_articles)
     toolkit = min(toolkit_in_process(sample_root, "bench") for _ in range(args.repeats))
@@ -310,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
 
     table = pd.DataFrame(rows, columns=["corpus", "n_articles", "engine", "stage", "metric", "value"])
     table = table.sort_values(["corpus", "engine", "stage", "metric"], kind="stable", ignore_index=True)
-    io.write_csv(table, args.out)
+    storage.write_csv(table, args.out)
     per = table.loc[(table["stage"] == "pipeline") & (table["metric"] == "ms_per_article") & (table["engine"] == "local")]
     if len(per) == 2:
         small, big = per.sort_values("n_articles")["value"].tolist()

@@ -1,4 +1,4 @@
-"""Benchmark: analysis.punkt_fast against nltk's own Punkt classes on the AllSides corpus.
+"""Benchmark: analysis.text.punkt_fast against nltk's own Punkt classes on the AllSides corpus.
 
     .venv/bin/python benchmarks/punkt_speed.py [--articles N]
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 import time
 
-
-from analysis import datasets, partitions
-from analysis.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS
-from analysis.punkt_fast import FastPunktSentenceTokenizer, reference_tokenizer, train_parameters
+from analysis.collect import datasets
+from analysis.sentiment import measure
+from analysis.text.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS
+from analysis.text.punkt_fast import FastPunktSentenceTokenizer, reference_tokenizer, train_parameters
 
 
 def main() -> None:
@@ -28,7 +28,7 @@ def main() -> None:
     if args.articles:
         df = df.head(args.articles)
     lengths = df["text"].str.len().cumsum()
-    training = df["text"].loc[lengths.shift(fill_value=0) < partitions.PUNKT_TRAINING_CHARS].tolist()
+    training = df["text"].loc[lengths.shift(fill_value=0) < measure.PUNKT_TRAINING_CHARS].tolist()
     paragraphs = [p.group() for text in df["text"] for p in _PARAGRAPH.finditer(text)]
     times, spans, params = {}, {}, {}
     for name in ("nltk", "fast"):

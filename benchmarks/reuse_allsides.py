@@ -5,7 +5,7 @@
 Baseline, measured in the same run: exact all-pairs containment on a random
 sample (a sparse articles x shingles matrix times its transpose: every pair,
 no approximation). Against it, on the same sample, the toolkit's MinHash LSH
-Ensemble path (``analysis.reuse.find_reuse``): its time ratio and its recall
+Ensemble path (``analysis.provenance.reuse.find_reuse``): its time ratio and its recall
 of the exact reuse pairs. ``--full`` then runs find_reuse on the whole
 corpus and reports wall time and peak memory (max RSS of this process).
 """
@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analysis import datasets, reuse
+from analysis.collect import datasets
+from analysis.provenance import reuse
 
 
 def _corpus(sample: int | None, seed: int) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Benchmark: analysis.vader_fast.FastVader against vaderSentiment 3.3.2 on real AllSides sentences.
+"""Benchmark: analysis.sentiment.vader_fast.FastVader against vaderSentiment 3.3.2 on real AllSides sentences.
 
     .venv/bin/python benchmarks/vader_speed.py [--sentences 30000] [--seed 0] [--profile]
 
@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import datasets
-from analysis.prepare import PunktSentenceSplitter, split_sentences
-from analysis.vader_fast import FastVader
+from analysis.collect import datasets
+from analysis.sentiment.vader_fast import FastVader
+from analysis.text.prepare import PunktSentenceSplitter, split_sentences
 
 KEYS = ("compound", "pos", "neu", "neg")
 SENTENCES_PER_ARTICLE = 45  # AllSides mean with the Punkt splitter, measured on a 600-article sample

@@ -17,7 +17,7 @@
 study = "entity-list"
 
 # %%
-from analysis import figures, report
+from analysis.report import figures, report
 
 t = report.load_tables(study)
 

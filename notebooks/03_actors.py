@@ -18,7 +18,7 @@
 study = "entity-list"
 
 # %%
-from analysis import figures, report
+from analysis.report import figures, report
 
 t = report.load_tables(study)
 min_articles = t.study.compare.min_articles

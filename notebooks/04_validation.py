@@ -17,7 +17,7 @@
 study = "entity-list"
 
 # %%
-from analysis import figures, framing_figures, report, validation_figures
+from analysis.report import figures, framing_figures, report, validation_figures
 
 t = report.load_tables(study)
 

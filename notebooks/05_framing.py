@@ -17,7 +17,7 @@
 study = "entity-list"
 
 # %%
-from analysis import framing_figures, report
+from analysis.report import framing_figures, report
 
 t = report.load_tables(study)
 codebook = t.frame_profiles["codebook"].iloc[0]

@@ -17,7 +17,8 @@
 study = "entity-list"
 
 # %%
-from analysis import provenance_figures, report, reuse_sensitivity
+from analysis.provenance import reuse_sensitivity
+from analysis.report import provenance_figures, report
 
 t = report.load_tables(study)
 seed = t.study.seed

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 # Screenshots land here so CI can keep them (gitignored); override with ANALYSIS_TEST_ARTIFACTS.

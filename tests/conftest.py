@@ -123,7 +123,8 @@ def tiny_jsonl(tmp_path) -> Path:
 @pytest.fixture
 def tiny_study(project, tiny_jsonl):
     """A project with the tiny study defined and its articles imported (nothing run yet)."""
-    from analysis import config, ingest
+    from analysis.collect import ingest
+    from analysis.core import config
 
     paths = config.study_paths("tiny")
     paths.study_dir.mkdir(parents=True)
@@ -134,8 +135,8 @@ def tiny_study(project, tiny_jsonl):
 
 def allsides_articles():
     """The AllSides articles table from the shared data (a pytest skip where the mirror lacks it)."""
-    from analysis import datasets
-    from analysis.errors import DataNotFoundError
+    from analysis.collect import datasets
+    from analysis.core.errors import DataNotFoundError
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import actor_sentiment, sentiment, tables
-from analysis.actors import ActorMatcher, find_mentions
-from analysis.study import Actor
-from analysis.target_sentiment import SentenceVaderBaseline, TargetSentimentClassifier
+from analysis.core import tables
+from analysis.core.study import Actor
+from analysis.sentiment import actor_sentiment, scoring
+from analysis.sentiment.target_sentiment import SentenceVaderBaseline, TargetSentimentClassifier
+from analysis.text.actors import ActorMatcher, find_mentions
 
 ACTORS = (Actor("Huawei", "company", aliases=("Huawei",)), Actor("Beijing", "government", aliases=("Beijing",)))
 SENTENCES = pd.DataFrame({
@@ -84,7 +85,7 @@ def test_evidence_pulls_add_up_to_each_outlets_deviation():
     sents = pd.DataFrame(rows, columns=["doc_id", "sent_id", "outlet"]).assign(text=lambda d: d["doc_id"])
     scores = sents[["doc_id", "sent_id", "outlet"]].assign(instrument="m", instrument_version="m1",
                                                           score=rng.uniform(-1, 1, len(sents)))
-    evidence = sentiment.sentiment_evidence(scores, sents, top=100)
+    evidence = scoring.sentiment_evidence(scores, sents, top=100)
     tables.validate(evidence, "sentiment_evidence")
     article_means = scores.groupby(["outlet", "doc_id"])["score"].mean()
     corpus = article_means.mean()
@@ -93,5 +94,5 @@ def test_evidence_pulls_add_up_to_each_outlets_deviation():
         assert g["pull"].sum() == pytest.approx(article_means[outlet].mean() - corpus)
         direction = np.sign(g["pull"].sum())
         assert (np.diff(g.sort_values("rank")["pull"] * direction) <= 1e-12).all()  # strongest pull first
-    top1 = sentiment.sentiment_evidence(scores, sents, top=1)
+    top1 = scoring.sentiment_evidence(scores, sents, top=1)
     assert top1.groupby("outlet").size().tolist() == [1, 1, 1]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import clean, datasets
+from analysis.collect import datasets
+from analysis.text import characters, clean, duplicates
 from tests.conftest import SHARED_DATA
 
 SEED = SHARED_DATA / "seed" / "reclaimthenet_2019-10_entity-list.txt"
@@ -37,7 +38,7 @@ def frame(rows: list[tuple]) -> pd.DataFrame:
     ("\U0001f469\u200d\U0001f4bb", "\U0001f469\u200d\U0001f4bb"),  # ZWJ sequence kept
 ])
 def test_normalise_characters(raw, expected):
-    assert clean.normalise_characters(raw) == expected
+    assert characters.normalise_characters(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -48,7 +49,7 @@ def test_normalise_characters(raw, expected):
     ("STRASSE stra\u00dfe", "strasse strasse"),
 ])
 def test_fold_for_matching(raw, expected):
-    assert clean.fold_for_matching(raw) == expected
+    assert characters.fold_for_matching(raw) == expected
 
 
 # --- boilerplate -----------------------------------------------------------
@@ -152,8 +153,8 @@ OTHER = " ".join(f"v{i}" for i in range(200))
     pytest.param([("a", "X", "", "2019-10-08"), ("b", "Y", "", "2019-10-08")], [], id="empty-not-clustered"),
 ])
 def test_find_near_duplicates(rows, expected):
-    dupes = clean.find_near_duplicates(frame(rows))
-    assert list(dupes.columns) == list(clean.DUPLICATE_COLUMNS)
+    dupes = duplicates.find_near_duplicates(frame(rows))
+    assert list(dupes.columns) == list(duplicates.DUPLICATE_COLUMNS)
     assert list(zip(dupes["doc_id"], dupes["canonical_doc_id"], dupes["kind"])) == [e[:3] for e in expected]
     assert dupes["jaccard"].tolist() == pytest.approx([e[3] for e in expected])
     assert (abs(dupes["similarity"] - dupes["jaccard"]) < 0.15).all()
@@ -164,13 +165,13 @@ def test_near_duplicates_star_clusters_and_determinism():
     third = " ".join("again" if i in (20, 90, 170) else w for i, w in enumerate(EDITED.split()))
     df = frame([("a", "X", STORY, "2019-10-08"), ("b", "Y", EDITED, "2019-10-09"), ("c", "Z", third, "2019-10-10"),
                 ("d", "Z", OTHER, "2019-10-10")])
-    first = clean.find_near_duplicates(df)
+    first = duplicates.find_near_duplicates(df)
     # c is near b (181/211) but b already belongs to a, and c is not near a (171/221): no chaining.
     assert list(zip(first["doc_id"], first["canonical_doc_id"])) == [("b", "a")]
-    sets = [clean.shingles(t) for t in (STORY, EDITED, third)]
+    sets = [duplicates.shingles(t) for t in (STORY, EDITED, third)]
     assert len(sets[2] & sets[1]) / len(sets[2] | sets[1]) == pytest.approx(181 / 211)
     assert len(sets[2] & sets[0]) / len(sets[2] | sets[0]) == pytest.approx(171 / 221)
-    pd.testing.assert_frame_equal(first, clean.find_near_duplicates(df))
+    pd.testing.assert_frame_equal(first, duplicates.find_near_duplicates(df))
 
 
 # --- quality flags ---------------------------------------------------------
@@ -247,7 +248,7 @@ def _seed_text() -> str:
 
 
 def _is_subscription_line(paragraph: str) -> bool:
-    folded = clean.fold_for_matching(paragraph)
+    folded = characters.fold_for_matching(paragraph)
     return "subscribe to reclaim the net" in folded or folded == "tired of censorship and surveillance?"
 
 
@@ -276,7 +277,7 @@ def test_seed_subscription_blocks_removed_content_intact():
     removed = log[log["step"] == "boilerplate"]
     removed_paragraphs = [p for p in original if _is_subscription_line(p) or p in furniture] + teaser  # 2nd copy
     assert len(removed) == len(removed_paragraphs) == 8
-    assert sorted(removed["detail"]) == sorted(clean.normalise_characters(p)[:80] for p in removed_paragraphs)
+    assert sorted(removed["detail"]) == sorted(characters.normalise_characters(p)[:80] for p in removed_paragraphs)
     assert removed["reason"].str.contains("within the article|call to action").all()
     assert (removed["reason"] != "").all()
     assert out["n_chars_removed"].iloc[0] == len(text) - len(out["text"].iloc[0])

@@ -8,10 +8,11 @@ import sys
 
 import pandas as pd
 import pytest
-
-from analysis import config, pipeline
-from analysis.cli import main
 from conftest import REPO, TINY_ARTICLES, write_jsonl
+
+from analysis.core import config
+from analysis.run import dag
+from analysis.run.cli import main
 
 
 def tree_hashes(*folders) -> dict[str, str]:
@@ -124,7 +125,7 @@ def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys)
 
 
 def test_every_subcommand_has_help():
-    for cmd in ["run", "init", "ingest", *pipeline.STAGES, "datasets", "reproduce"]:
+    for cmd in ["run", "init", "ingest", *dag.STAGES, "datasets", "reproduce"]:
         out = subprocess.run([sys.executable, "-m", "analysis", cmd, "--help"], capture_output=True, text=True,
                              cwd=REPO, check=True).stdout
         assert out.startswith("usage: python -m analysis " + cmd)

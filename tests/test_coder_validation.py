@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import coder_validation
-from analysis.errors import StudyConfigError
-from analysis.study import Study, ValidationSettings, parse_study
+from analysis.core.errors import StudyConfigError
+from analysis.core.study import Study, ValidationSettings, parse_study
+from analysis.validation import coders
 
 AGREEMENT = pd.DataFrame([
     ("frames", "conflict", "krippendorff_alpha", 0.81, 0.7, 0.9, 100),
@@ -26,28 +26,28 @@ def _study(**minimums) -> Study:
 
 
 def test_a_measure_below_either_minimum_is_flagged_with_the_figure_that_failed():
-    flagged = coder_validation.flags(_study(min_alpha=0.667, min_agreement=0.6), AGREEMENT)
+    flagged = coders.flags(_study(min_alpha=0.667, min_agreement=0.6), AGREEMENT)
     assert set(flagged) == {"frames", "sentiment"}
     assert "0.52 (morality)" in flagged["frames"] and "macro f1" not in flagged["frames"]
     assert "spearman 0.41" in flagged["sentiment"]
-    assert coder_validation.flags(_study(), AGREEMENT) == {}  # no minimum set: nothing flagged
+    assert coders.flags(_study(), AGREEMENT) == {}  # no minimum set: nothing flagged
 
 
 def test_captions_of_figures_on_a_flagged_measure_start_with_the_warning():
-    flagged = coder_validation.flags(_study(min_agreement=0.6), AGREEMENT)
-    assert coder_validation.caption_warning("sentiment_by_outlet", flagged).startswith(
+    flagged = coders.flags(_study(min_agreement=0.6), AGREEMENT)
+    assert coders.caption_warning("sentiment_by_outlet", flagged).startswith(
         "Below the minimum agreement with human coders (sentiment)")
-    assert coder_validation.caption_warning("frames_entity_list_by_leaning", flagged) == ""
-    assert coder_validation.caption_warning("articles_by_outlet", flagged) == ""
+    assert coders.caption_warning("frames_entity_list_by_leaning", flagged) == ""
+    assert coders.caption_warning("articles_by_outlet", flagged) == ""
 
 
 def test_report_section_shows_the_table_in_red_when_flagged_and_says_how_to_start_when_empty():
     import html
 
     study = _study(min_alpha=0.667)
-    section = coder_validation.section_html(study, AGREEMENT, escape=html.escape)
+    section = coders.section_html(study, AGREEMENT, escape=html.escape)
     assert 'color:#b00000' in section and "agreement.csv" in section and "0.52" in section
-    empty = coder_validation.section_html(study, AGREEMENT.iloc[:0], escape=html.escape)
+    empty = coders.section_html(study, AGREEMENT.iloc[:0], escape=html.escape)
     assert "codesheet export s --measure frames" in empty
 
 

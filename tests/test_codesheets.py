@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from scipy.stats import spearmanr
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from analysis import io, tables
-from analysis.errors import AnalysisError
+from analysis.core import storage, tables
+from analysis.core.errors import AnalysisError
 
 OUTLETS = ("Reuters", "Fox News", "The Guardian", "Breitbart")
 FRAMES = ("conflict", "human_interest", "economic_consequences", "morality", "responsibility")
@@ -27,14 +27,14 @@ BOOT = {"resamples": np.random.default_rng(0).integers(0, 1, size=(0, 1)), "conf
 def cs():
     # Imported here, not at the top: importing registers the `agreement` schema, and test_default_study
     # parametrizes over every registered schema at collection time, expecting the pipeline to write each.
-    from analysis import codesheets
+    from analysis.validation import codesheets
 
     return codesheets
 
 
 @pytest.fixture
 def ag():
-    from analysis import agreement
+    from analysis.validation import agreement
 
     return agreement
 
@@ -71,7 +71,7 @@ def _corpus() -> dict[str, pd.DataFrame]:
 @pytest.fixture
 def study(tiny_study):
     for name, df in _corpus().items():
-        io.write_table(df, tiny_study.table(name))
+        storage.write_table(df, tiny_study.table(name))
     return tiny_study
 
 
@@ -157,7 +157,7 @@ def test_export_is_blind_stratified_and_byte_identical(cs, study, measure):
 
 
 def test_frames_codebook_sheet_uses_the_codebook_definitions(cs, study):
-    from analysis.codebook import load_codebook
+    from analysis.framing.codebook import load_codebook
 
     out = cs.export_codesheet(study, measure="frames", n=10)
     book = pd.DataFrame(load_workbook(out["xlsx"])["codebook"].values).iloc[1:]

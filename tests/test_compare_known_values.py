@@ -1,4 +1,4 @@
-"""Known values for the statistics of compare.py and validation.py.
+"""Known values for the statistics of contrasts.py and validation.py.
 
 Every expected value here comes from an independent implementation
 (statsmodels, scipy called directly, exact enumeration with itertools, a
@@ -17,9 +17,9 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from analysis import compare, tables
-from analysis.validation import cluster_bootstrap_pearson
-
+from analysis.core import tables
+from analysis.stats import contrasts
+from analysis.validation.sentiment_gold import cluster_bootstrap_pearson
 
 # ---------------------------------------------------------------- helpers (independent references)
 
@@ -95,19 +95,19 @@ def _naive_pearson(x, y) -> float:
 
 @pytest.mark.parametrize("n", [5, 10, 30])
 def test_expanded_confidence_equals_hesterberg_closed_form(n):
-    assert compare.expanded_confidence(0.95, n) == pytest.approx(_hesterberg_level(0.95, n), rel=1e-12)
+    assert contrasts.expanded_confidence(0.95, n) == pytest.approx(_hesterberg_level(0.95, n), rel=1e-12)
 
 
 @pytest.mark.parametrize("confidence", [0.8, 0.9, 0.99])
 def test_expanded_confidence_other_levels(confidence):
     for n in (4, 12, 50):
-        assert compare.expanded_confidence(confidence, n) == pytest.approx(_hesterberg_level(confidence, n),
+        assert contrasts.expanded_confidence(confidence, n) == pytest.approx(_hesterberg_level(confidence, n),
                                                                            rel=1e-12)
 
 
 def test_expanded_confidence_tends_to_nominal_level():
     ns = [5, 10, 30, 100, 1_000, 10_000, 100_000, 1_000_000]
-    levels = [compare.expanded_confidence(0.95, n) for n in ns]
+    levels = [contrasts.expanded_confidence(0.95, n) for n in ns]
     assert all(lv > 0.95 for lv in levels)                       # always wider than nominal
     assert all(np.diff(levels) < 0)                              # shrinking towards it
     gaps = np.array(levels) - 0.95
@@ -118,7 +118,7 @@ def test_expanded_confidence_tends_to_nominal_level():
 @pytest.mark.parametrize("n", [5, 10, 30])
 def test_bootstrap_mean_ci_is_scipy_percentile_bootstrap_at_expanded_level(n):
     x = np.random.default_rng(100 + n).normal(loc=0.2, scale=0.5, size=n)
-    ours = compare.bootstrap_mean_ci(x, n_boot=1999, confidence=0.95, rng=np.random.default_rng(7))
+    ours = contrasts.bootstrap_mean_ci(x, n_boot=1999, confidence=0.95, rng=np.random.default_rng(7))
     ref = stats.bootstrap((x,), np.mean, n_resamples=1999, method="percentile",
                           confidence_level=_hesterberg_level(0.95, n),
                           rng=np.random.default_rng(7)).confidence_interval
@@ -130,7 +130,7 @@ def test_bootstrap_mean_ci_percentiles_by_hand():
     # the same index draws scipy makes (rng.integers(0, n, (n_boot, n))).
     x = np.array([0.3, -0.1, 0.8, 0.05, 0.4, -0.6, 0.2, 0.55])
     n_boot = 1000
-    ours = compare.bootstrap_mean_ci(x, n_boot=n_boot, confidence=0.9, rng=np.random.default_rng(11))
+    ours = contrasts.bootstrap_mean_ci(x, n_boot=n_boot, confidence=0.9, rng=np.random.default_rng(11))
     idx = np.random.default_rng(11).integers(0, len(x), (n_boot, len(x)))
     means = x[idx].mean(axis=1)
     level = _hesterberg_level(0.9, len(x))
@@ -144,7 +144,7 @@ def test_bootstrap_mean_ci_percentiles_by_hand():
 def test_hedges_g_textbook_value():
     # means 2.5 and 5; variances 5/3 and 20/3; pooled var 25/6; d = -sqrt(6)/2; J = 1 - 3/23 = 20/23
     a, b = np.array([1, 2, 3, 4.0]), np.array([2, 4, 6, 8.0])
-    assert compare.hedges_g(a, b) == pytest.approx(-10 * np.sqrt(6) / 23, rel=1e-12)
+    assert contrasts.hedges_g(a, b) == pytest.approx(-10 * np.sqrt(6) / 23, rel=1e-12)
 
 
 @pytest.mark.parametrize("seed,na,nb", [(0, 3, 4), (1, 5, 12), (2, 20, 7), (3, 2, 2)])
@@ -152,15 +152,15 @@ def test_hedges_g_hand_computation_and_pingouin_formula(seed, na, nb):
     rng = np.random.default_rng(seed)
     a, b = rng.normal(0.3, 1.0, na), rng.normal(-0.2, 2.0, nb)
     hand = (a.mean() - b.mean()) / _pooled_sd(a, b) * (1 - 3 / (4 * (na + nb) - 9))
-    g = compare.hedges_g(a, b)
+    g = contrasts.hedges_g(a, b)
     assert g == pytest.approx(hand, rel=1e-12)
     assert g == pytest.approx(_pingouin_hedges(a, b), rel=1e-12)
-    assert compare.hedges_g(b, a) == pytest.approx(-hand, rel=1e-12)   # antisymmetric
+    assert contrasts.hedges_g(b, a) == pytest.approx(-hand, rel=1e-12)   # antisymmetric
 
 
 def test_hedges_g_undefined_cases():
-    assert np.isnan(compare.hedges_g(np.array([1.0]), np.array([1.0, 2.0])))
-    assert np.isnan(compare.hedges_g(np.array([1.0, 1.0]), np.array([1.0, 1.0, 1.0])))
+    assert np.isnan(contrasts.hedges_g(np.array([1.0]), np.array([1.0, 2.0])))
+    assert np.isnan(contrasts.hedges_g(np.array([1.0, 1.0]), np.array([1.0, 1.0, 1.0])))
 
 
 # ---------------------------------------------------------------- _contrast: permutation p and bootstrap CI
@@ -168,7 +168,7 @@ def test_hedges_g_undefined_cases():
 def test_permutation_p_textbook_exact_value():
     # a holds the three smallest of seven values: 1 of 35 splits is as extreme on each side -> p = 2/35.
     a, b = np.array([1, 2, 3.0]), np.array([4, 5, 6, 7.0])
-    out = compare._contrast(a, b, n_boot=200, n_perm=5000, confidence=0.95, rng=np.random.default_rng(0))
+    out = contrasts._contrast(a, b, n_boot=200, n_perm=5000, confidence=0.95, rng=np.random.default_rng(0))
     assert out["p_perm"] == pytest.approx(2 / 35, rel=1e-12)
     assert out["p_perm"] == pytest.approx(_exact_two_sided_p([1, 2, 3], [4, 5, 6, 7]), rel=1e-12)
     assert out["diff"] == pytest.approx(-3.5)
@@ -185,7 +185,7 @@ def test_permutation_p_equals_exact_enumeration(a, b):
     n_max = len(list(itertools.combinations(range(len(a) + len(b)), len(a))))
     expected = _exact_two_sided_p(a, b)
     for n_perm in (n_max, 5000):        # scipy runs the exact test once n_resamples >= C(na+nb, na)
-        out = compare._contrast(np.array(a, float), np.array(b, float), n_boot=100, n_perm=n_perm,
+        out = contrasts._contrast(np.array(a, float), np.array(b, float), n_boot=100, n_perm=n_perm,
                                 confidence=0.95, rng=np.random.default_rng(1))
         assert out["p_perm"] == pytest.approx(expected, rel=1e-12)
 
@@ -209,7 +209,7 @@ def test_contrast_agrees_with_scipy_called_directly():
     rng = np.random.default_rng(5)
     a, b = rng.normal(0.2, 1.0, 9), rng.normal(-0.3, 1.0, 11)
     n_boot, n_perm, seed = 999, 3000, 42
-    out = compare._contrast(a, b, n_boot=n_boot, n_perm=n_perm, confidence=0.95, rng=np.random.default_rng(seed))
+    out = contrasts._contrast(a, b, n_boot=n_boot, n_perm=n_perm, confidence=0.95, rng=np.random.default_rng(seed))
 
     ref_rng = np.random.default_rng(seed)
     boot = stats.bootstrap((a, b), _diff, n_resamples=n_boot, method="percentile", vectorized=True,
@@ -228,7 +228,7 @@ def test_monte_carlo_permutation_p_is_close_to_exact_enumeration():
     b = [2, 0, 5, 1, 3, 6, 2, 1, 4]                               # C(17, 8) = 24310 splits > n_perm
     exact = _exact_two_sided_p(a, b)
     n_perm = 5000
-    out = compare._contrast(np.array(a, float), np.array(b, float), n_boot=200, n_perm=n_perm,
+    out = contrasts._contrast(np.array(a, float), np.array(b, float), n_boot=200, n_perm=n_perm,
                             confidence=0.95, rng=np.random.default_rng(3))
     # two-sided p is 2 * a one-sided binomial proportion: sd = 2 * sqrt(p1 (1 - p1) / n_perm)
     sd = 2 * np.sqrt(exact / 2 * (1 - exact / 2) / n_perm)
@@ -238,7 +238,7 @@ def test_monte_carlo_permutation_p_is_close_to_exact_enumeration():
 
 def test_contrast_bootstrap_ci_uses_smaller_groups_expanded_level():
     a, b = np.array([0.1, 0.4, 0.2, 0.5, 0.3]), np.linspace(-0.5, 0.5, 30)
-    out = compare._contrast(a, b, n_boot=1500, n_perm=100, confidence=0.9, rng=np.random.default_rng(8))
+    out = contrasts._contrast(a, b, n_boot=1500, n_perm=100, confidence=0.9, rng=np.random.default_rng(8))
     # Rebuild the percentile interval by hand from the index draws scipy makes for two independent samples.
     draw = np.random.default_rng(8)
     ia = draw.integers(0, len(a), (1500, len(a)))
@@ -254,7 +254,7 @@ def test_contrast_bootstrap_ci_uses_smaller_groups_expanded_level():
 
 def test_contrast_groups_pairs_known_values():
     values = {"left": [1, 2, 3], "right": [4, 5, 6, 7], "center": [2, 2, 5]}
-    out = compare.contrast_groups(_scores(values), by="leaning", n_boot=400, n_perm=5000, min_articles=3, seed=4)
+    out = contrasts.contrast_groups(_scores(values), by="leaning", n_boot=400, n_perm=5000, min_articles=3, seed=4)
     assert list(zip(out["group_a"], out["group_b"])) == [("center", "left"), ("center", "right"),
                                                           ("left", "right")]
     for row in out.itertuples():
@@ -265,7 +265,7 @@ def test_contrast_groups_pairs_known_values():
         assert row.effect_size == pytest.approx(_pingouin_hedges(a, b), rel=1e-12)
         boot = stats.bootstrap((a, b), _diff, n_resamples=400, method="percentile", vectorized=True,
                                confidence_level=_hesterberg_level(0.95, 3),
-                               rng=compare.group_rng(4, "leaning", row.group_a, row.group_b, "vader"))
+                               rng=contrasts.group_rng(4, "leaning", row.group_a, row.group_b, "vader"))
         assert row.ci_low == pytest.approx(boot.confidence_interval.low, abs=1e-14)
         assert row.ci_high == pytest.approx(boot.confidence_interval.high, abs=1e-14)
     assert out["p_fdr"].isna().all()
@@ -273,9 +273,9 @@ def test_contrast_groups_pairs_known_values():
 
 def test_contrast_groups_vs_rest_known_values():
     values = {"A": [5, 6, 7], "B": [0, 1, 1], "C": [2, 3, 4], "D": [9]}
-    out = compare.contrast_groups(_scores(values), by="leaning", mode="vs_rest", n_boot=200, n_perm=100_000,
+    out = contrasts.contrast_groups(_scores(values), by="leaning", mode="vs_rest", n_boot=200, n_perm=100_000,
                                   min_articles=3)
-    assert out["group_a"].tolist() == ["A", "B", "C"] and set(out["group_b"]) == {compare.OTHERS}
+    assert out["group_a"].tolist() == ["A", "B", "C"] and set(out["group_b"]) == {contrasts.OTHERS}
     for row in out.itertuples():
         a = values[row.group_a]
         rest = [v for g, vs in values.items() if g != row.group_a for v in vs]
@@ -286,7 +286,7 @@ def test_contrast_groups_vs_rest_known_values():
 
 def test_contrast_groups_then_fdr_equals_statsmodels():
     values = {"A": [5, 6, 7, 6], "B": [0, 1, 1, 2], "C": [2, 3, 4, 3], "D": [3, 3, 2, 4]}
-    out = compare.adjust_fdr(compare.contrast_groups(_scores(values), by="leaning", n_boot=100, n_perm=1000,
+    out = contrasts.adjust_fdr(contrasts.contrast_groups(_scores(values), by="leaning", n_boot=100, n_perm=1000,
                                                      min_articles=3))
     assert len(out) == 6
     expected = multipletests(out["p_perm"].to_numpy(), method="fdr_bh")[1]
@@ -306,13 +306,13 @@ def test_contrast_groups_then_fdr_equals_statsmodels():
 ])
 def test_adjust_fdr_equals_statsmodels_fdr_bh(p):
     expected = multipletests(np.asarray(p, float), method="fdr_bh")[1]
-    got = compare.adjust_fdr(_contrast_table(p))["p_fdr"].to_numpy()
+    got = contrasts.adjust_fdr(_contrast_table(p))["p_fdr"].to_numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_adjust_fdr_textbook_value():
     # sorted 0.005, 0.01, 0.03, 0.04 (m = 4): 4p/rank = 0.02, 0.02, 0.04, 0.04, mapped back to input order
-    got = compare.adjust_fdr(_contrast_table([0.01, 0.04, 0.03, 0.005]))["p_fdr"].tolist()
+    got = contrasts.adjust_fdr(_contrast_table([0.01, 0.04, 0.03, 0.005]))["p_fdr"].tolist()
     assert got == pytest.approx([0.02, 0.04, 0.04, 0.02], rel=1e-12)
 
 
@@ -321,7 +321,7 @@ def test_adjust_fdr_random_vectors_equal_statsmodels():
     for size in (2, 7, 40):
         p = np.round(rng.uniform(0, 1, size) ** 3, 3)   # rounding creates ties
         expected = multipletests(p, method="fdr_bh")[1]
-        got = compare.adjust_fdr(_contrast_table(p))["p_fdr"].to_numpy()
+        got = contrasts.adjust_fdr(_contrast_table(p))["p_fdr"].to_numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
 
 
@@ -342,7 +342,7 @@ def _coverage_inputs():
 @pytest.mark.parametrize("confidence", [0.95, 0.9])
 def test_actor_coverage_wilson_equals_statsmodels(confidence):
     articles, mentions, actors = _coverage_inputs()
-    out = compare.actor_coverage(articles, mentions, actors=actors, confidence=confidence).set_index(
+    out = contrasts.actor_coverage(articles, mentions, actors=actors, confidence=confidence).set_index(
         ["outlet", "actor"])
     # (outlet, actor): (k articles mentioning, n articles, sentence mentions); "zz" is not an article
     expected = {("X", "China"): (3, 20, 5), ("X", "USA"): (20, 20, 20), ("X", "Nobody"): (0, 20, 0),
@@ -367,7 +367,7 @@ def test_actor_coverage_wilson_equals_statsmodels(confidence):
 def test_actor_coverage_wilson_textbook_values(k, n, low, high):
     articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "outlet": "X"})
     mentions = pd.DataFrame({"doc_id": [f"d{i}" for i in range(k)], "actor": "A"})
-    row = compare.actor_coverage(articles, mentions, actors=[("A", "t")]).iloc[0]
+    row = contrasts.actor_coverage(articles, mentions, actors=[("A", "t")]).iloc[0]
     assert (row["n_mentioning"], row["n_articles"]) == (k, n)
     assert row["ci_low"] == pytest.approx(low, abs=5e-5)
     assert row["ci_high"] == pytest.approx(high, abs=5e-5)

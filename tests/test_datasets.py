@@ -1,8 +1,7 @@
-"""``analysis.datasets``: where files are found, the AllSides download and the loader."""
+"""``analysis.collect.datasets``: where files are found, the AllSides download and the loader."""
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gzip
 import io
@@ -14,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from analysis import config, datasets
-from analysis.errors import DataNotFoundError
 from conftest import serve
+
+from analysis.collect import datasets
+from analysis.core import catalog, config
+from analysis.core.errors import DataNotFoundError
 
 MIRROR_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 needs_mirror = pytest.mark.skipif(not MIRROR_ARTICLES.is_file(), reason="shared AllSides mirror not present")
@@ -78,7 +78,7 @@ def empty_mirror(project, tmp_path, monkeypatch) -> Path:
 
 def serve_allsides(monkeypatch, url: str) -> None:
     build = functools.partial(datasets.build_allsides, archive_url=url)
-    monkeypatch.setitem(datasets.DATASETS, "allsides", dataclasses.replace(datasets.DATASETS["allsides"], build=build))
+    monkeypatch.setitem(datasets.BUILDERS, "allsides", build)
 
 
 @needs_mirror
@@ -125,7 +125,7 @@ def test_no_download_attempted_when_not_allowed(empty_mirror, archive_server, mo
     serve_allsides(monkeypatch, base + "/archive.zip")
     with pytest.raises(DataNotFoundError, match="ANALYSIS_DATA_MIRRORS") as info:
         datasets.locate("allsides", file, download=download)
-    assert datasets.DATASETS["allsides"].files[file] in str(info.value)
+    assert catalog.DATASETS["allsides"].files[file] in str(info.value)
     assert hits == []
 
 

@@ -1,4 +1,4 @@
-"""``analysis.extract`` and ``analysis.extraction_validation``: decoding, extraction, language, P/R/F1."""
+"""``analysis.collect.extract`` and ``analysis.validation.extraction_gold``: decoding, extraction, language, P/R/F1."""
 
 from __future__ import annotations
 
@@ -9,11 +9,24 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from analysis.extract import EXTRACTOR_VERSION, decode_html, detect_language, extract_article, normalise_encoding
-from analysis.extraction_validation import (COLUMNS, INSTRUMENTS, boilerplate_pages, corpus_instrument, site_of,
-                                            token_prf, validate_extraction)
 from conftest import SHARED_DATA
+
+from analysis.collect.extract import (
+    EXTRACTOR_VERSION,
+    decode_html,
+    detect_language,
+    extract_article,
+    normalise_encoding,
+)
+from analysis.validation.extraction_gold import (
+    COLUMNS,
+    INSTRUMENTS,
+    boilerplate_pages,
+    corpus_instrument,
+    site_of,
+    token_prf,
+    validate_extraction,
+)
 
 BENCHMARK = SHARED_DATA / "extraction_benchmark"
 needs_benchmark = pytest.mark.skipif(not (BENCHMARK / "ground-truth.json").is_file(),
@@ -246,7 +259,7 @@ def test_boilerplate_pages():
 
 @needs_benchmark
 def test_validate_extraction_on_three_pages(project):
-    from analysis import datasets
+    from analysis.collect import datasets
 
     pages = datasets.load_extraction_benchmark().head(3)
     gold_echo = corpus_instrument(lambda p: p["gold_text"].tolist())
@@ -290,7 +303,7 @@ def test_validate_extraction_scores_failures_as_zero():
 @needs_benchmark
 def test_readme_extraction_numbers_match_a_fresh_measurement(project):
     """The README quotes the full benchmark run; re-measure it and compare (3 decimals)."""
-    from analysis import datasets
+    from analysis.collect import datasets
 
     table = validate_extraction(datasets.load_extraction_benchmark())
     value = table.set_index(["split", "instrument", "metric"])["value"]

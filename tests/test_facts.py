@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import facts
+from analysis.core import tables
+from analysis.provenance import facts
 
 # One invented event: three outlets, one per side. "budget" is said by left and center in different
 # words and order, and omitted by right; "praise" only by the right-side outlets; "oppose" by all.
@@ -183,17 +184,19 @@ def test_output_columns_and_dtypes(planted, empty):
     fs = facts.group_facts(sentences, articles)
     table = facts.facts_table(fs, sentences, articles)
     cov = facts.fact_coverage(fs, articles, by="leaning")
-    outputs = [(fs, facts.FACT_SENTENCE_COLUMNS), (table, facts.FACT_COLUMNS),
-               (cov, facts.COVERAGE_COLUMNS), (facts.coverage_by_side(cov), facts.COVERAGE_COLUMNS),
-               (facts.one_sided_facts(cov, facts=table), facts.ONE_SIDED_COLUMNS),
-               (facts.omission_summary(cov, n_boot=50), facts.OMISSION_COLUMNS)]
-    for frame, columns in outputs:
-        assert list(frame.columns) == list(columns)
-        assert _kinds(frame) == {c: k for c, (k, _) in columns.items()}
-        for c, (k, _) in columns.items():
-            if k == "str":
-                assert not frame[c].isna().any()
-                assert pd.api.types.is_string_dtype(frame[c])
+    outputs = [(fs, "fact_sentences"), (table, "facts"), (cov, "fact_coverage"),
+               (facts.coverage_by_side(cov), "fact_coverage"),
+               (facts.one_sided_facts(cov, facts=table), "one_sided_facts"),
+               (facts.omission_summary(cov, n_boot=50), "fact_omission")]
+    for frame, name in outputs:
+        columns = tables.schema(name).columns
+        assert list(frame.columns) == [c.name for c in columns]
+        assert _kinds(frame) == {c.name: c.kind for c in columns}
+        for c in columns:
+            if c.kind == "str":
+                assert not frame[c.name].isna().any()
+                assert pd.api.types.is_string_dtype(frame[c.name])
+        pd.testing.assert_frame_equal(tables.validate(frame, name), frame)
     if not empty:
         assert fs["is_medoid"].sum() == fs["fact_id"].nunique() == len(table)
         assert np.allclose(fs.loc[fs["is_medoid"], "similarity"], 1.0)
@@ -259,7 +262,7 @@ def test_validate_on_events_scores_pooled_clusters():
         ("e2", "e2-c", "c", "Residents were allowed back into their homes on the eastern shore."),
     ], columns=["event_id", "doc_id", "side", "text"])
     out = facts.validate_on_events(clusters, threshold=[0.5, facts.DEFAULT_THRESHOLD])
-    assert list(out.columns) == list(facts.VALIDATION_COLUMNS)
+    assert ["split", *out.columns] == tables.schema("fact_matching_validation").names  # the caller adds the split
     assert list(out["threshold"]) == [0.5, facts.DEFAULT_THRESHOLD]
     last = out.iloc[-1]
     assert (last["n_events"], last["n_pairs"], last["n_pairs_same_event"]) == (2, 2, 2)

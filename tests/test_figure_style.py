@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from analysis import figure_style, figures, provenance_figures
+from analysis.report import figures, provenance_figures, style
 
 
 def _by_period(outlets: list[tuple[str, str, int]]) -> pd.DataFrame:
@@ -20,17 +20,17 @@ def _by_period(outlets: list[tuple[str, str, int]]) -> pd.DataFrame:
 
 
 def test_leanings_use_the_colour_blind_safe_palette_and_outlets_take_their_leanings_colour():
-    assert set(figure_style.LEANING_COLOURS.values()) <= set(figure_style.OKABE_ITO.values())
-    colours = figure_style.outlet_colours(["Reuters", "Fox News", "Xinhua"], ["center", "right", None])
+    assert set(style.LEANING_COLOURS.values()) <= set(style.OKABE_ITO.values())
+    colours = style.outlet_colours(["Reuters", "Fox News", "Xinhua"], ["center", "right", None])
     assert colours == {"Reuters": "#999999", "Fox News": "#D55E00", "Xinhua": "#000000"}
 
 
 def test_an_instruments_colour_does_not_depend_on_what_else_is_plotted():
-    alone = figure_style.instrument_palette(["news_ridge"])
-    together = figure_style.instrument_palette(["vader", "mfd2_moral_valence", "news_ridge"])
+    alone = style.instrument_palette(["news_ridge"])
+    together = style.instrument_palette(["vader", "mfd2_moral_valence", "news_ridge"])
     assert alone["news_ridge"] == together["news_ridge"] != together["vader"]
-    assert together["mfd2_moral_valence"] == figure_style.OTHER_INSTRUMENT_COLOUR
-    assert figure_style.instrument_colour("codebook entity_list") == figure_style.instrument_colour("vader")
+    assert together["mfd2_moral_valence"] == style.OTHER_INSTRUMENT_COLOUR
+    assert style.instrument_colour("codebook entity_list") == style.instrument_colour("vader")
 
 
 def test_an_outlet_has_the_same_colour_in_the_bar_chart_and_the_reuse_network():
@@ -47,7 +47,7 @@ def test_an_outlet_has_the_same_colour_in_the_bar_chart_and_the_reuse_network():
     network = provenance_figures.reuse_network(pairs, articles, min_containment=0.15)
     nodes = network.figure.axes[0].collections[0]
     node_colours = {to_hex(c).upper() for c in nodes.get_facecolors()}
-    assert node_colours == set(drawn.values()) == {figure_style.LEANING_COLOURS[l] for _, l, _ in outlets}
+    assert node_colours == set(drawn.values()) == {style.LEANING_COLOURS[l] for _, l, _ in outlets}
     plt.close("all")
 
 
@@ -61,20 +61,20 @@ def test_figures_are_exactly_a_journal_column_wide_and_no_text_is_below_the_floo
     from PIL import Image
 
     w, _ = Image.open(BytesIO(buffer.getvalue())).size
-    expected = figure_style.SINGLE_COLUMN_IN if width == "single" else figure_style.DOUBLE_COLUMN_IN
+    expected = style.SINGLE_COLUMN_IN if width == "single" else style.DOUBLE_COLUMN_IN
     assert w == round(expected * 300)
     sizes = [t.get_fontsize() for t in plot.figure.findobj(plt.Text) if t.get_text()]
-    assert min(sizes) >= figure_style.MIN_FONT_PT
+    assert min(sizes) >= style.MIN_FONT_PT
     plt.close("all")
 
 
 def test_chinese_outlet_names_render_with_a_cjk_font():
-    if not figure_style.available_cjk_fonts():
-        message = f"no CJK font installed ({figure_style.CJK_PACKAGE_HINT})"
+    if not style.available_cjk_fonts():
+        message = f"no CJK font installed ({style.CJK_PACKAGE_HINT})"
         if os.environ.get("ANALYSIS_REQUIRE_SYSTEM_PACKAGES") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    plt.rcParams["font.family"] = figure_style.font_families()  # a font installed after import is picked up
+    plt.rcParams["font.family"] = style.font_families()  # a font installed after import is picked up
     plot = figures.articles_by_outlet(_by_period([("新华社", "unrated", 3), ("人民日报", "unrated", 2)]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)" for every box it draws
@@ -84,11 +84,11 @@ def test_chinese_outlet_names_render_with_a_cjk_font():
 
 
 def test_chinese_text_without_a_cjk_font_is_reported_with_the_fix(monkeypatch, caplog):
-    monkeypatch.setattr(figure_style, "available_cjk_fonts", lambda: [])
+    monkeypatch.setattr(style, "available_cjk_fonts", lambda: [])
     with caplog.at_level(logging.WARNING, logger="analysis"):
-        figure_style.warn_if_cjk_unrenderable(["Reuters", "新华社"])
+        style.warn_if_cjk_unrenderable(["Reuters", "新华社"])
     assert "fonts-wqy-microhei" in caplog.text
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="analysis"):
-        figure_style.warn_if_cjk_unrenderable(["Reuters"])
+        style.warn_if_cjk_unrenderable(["Reuters"])
     assert caplog.text == ""

@@ -9,7 +9,7 @@ import sklearn
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis.frame_classifier import (
+from analysis.framing.frame_classifier import (
     THRESHOLD_GRID,
     FrameClassifier,
     apply_to_articles,
@@ -163,11 +163,11 @@ def test_apply_to_articles():
 
 @needs_data
 def test_narrative_frames_macro_f1_is_reproduced():
-    from analysis.frame_classifier import narrative_frames_xy
+    from analysis.framing.frame_classifier import narrative_frames_xy
 
     table = validate_on_narrative_frames()
     value = table.set_index(["instrument", "metric"])["value"]
-    # Measured with `python -m analysis.frame_classifier` (5 folds grouped by outlet, seed 0): macro-F1 0.597.
+    # Measured with `python -m analysis.framing.frame_classifier` (5 folds grouped by outlet, seed 0): macro-F1 0.597.
     assert value["frame_logreg", "macro_f1"] == pytest.approx(0.597, abs=0.02)
     assert value["frame_logreg", "macro_f1"] > value["all_positive", "macro_f1"] + 0.1
     assert value["frame_logreg", "macro_f1"] > value["prior_random", "macro_f1"] + 0.2

@@ -8,14 +8,21 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis import compare, config, tables
-from analysis.codebook import CodebookError, codebook_path, load_codebook, parse_codebook, shipped_codebooks
-from analysis.errors import AnalysisError
-from analysis.frames import SCHEMAS, FrameMatcher, article_frames, frame_evidence, frame_hits, frame_profiles
-from conftest import SHARED_DATA
+from analysis.core import config, tables
+from analysis.core.errors import AnalysisError
+from analysis.framing.codebook import CodebookError, codebook_path, load_codebook, parse_codebook, shipped_codebooks
+from analysis.framing.dictionary import (
+    FrameMatcher,
+    article_frames,
+    frame_evidence,
+    frame_hits,
+    frame_profiles,
+)
+from analysis.stats import contrasts
 
 TINY = """\
 [codebook]
@@ -192,7 +199,7 @@ ARTICLES = pd.DataFrame({"doc_id": ["a3", "a2", "a1"], "outlet": ["BBC News", "F
 
 def test_frame_hits_table(matcher):
     hits = frame_hits(SENTENCES, matcher=matcher)
-    assert hits.columns.tolist() == SCHEMAS["frame_hits"].names
+    assert hits.columns.tolist() == tables.schema("frame_hits").names
     assert hits.values.tolist() == [
         ["a1", 0, "Reuters", "tiny", "rights", 2, "violate", 13, 20],
         ["a1", 1, "Reuters", "tiny", "trade", 2, "Tariffs", 0, 7],
@@ -200,14 +207,15 @@ def test_frame_hits_table(matcher):
     assert {c: hits[c].dtype.kind for c in ("sent_id", "n_matches", "start", "end")} == dict.fromkeys(
         ("sent_id", "n_matches", "start", "end"), "i")
     empty = frame_hits(SENTENCES.iloc[2:], matcher=matcher)
-    assert len(empty) == 0 and empty.columns.tolist() == SCHEMAS["frame_hits"].names
-    assert all(tables.SCHEMAS[name] is schema for name, schema in SCHEMAS.items())  # part of the one contract
+    assert len(empty) == 0 and empty.columns.tolist() == tables.schema("frame_hits").names
+    pd.testing.assert_frame_equal(empty, tables.empty("frame_hits"))  # typed even with no rows
+    tables.validate(hits, "frame_hits")
 
 
 def test_article_frames_has_a_row_for_every_article_and_frame(matcher):
     hits = frame_hits(SENTENCES, matcher=matcher)
     af = article_frames(hits, sentences=SENTENCES, articles=ARTICLES, matchers=matcher)
-    assert af.columns.tolist() == SCHEMAS["article_frames"].names
+    assert af.columns.tolist() == tables.schema("article_frames").names
     # a3 has no sentences (nothing to measure); a1 and a2 get all three frames, zeros included.
     assert af[["doc_id", "frame", "n_sentences", "n_hit_sentences", "share", "present"]].values.tolist() == [
         ["a1", "rights", 2, 1, 0.5, True], ["a1", "trade", 2, 1, 0.5, True], ["a1", "economy", 2, 0, 0.0, False],
@@ -230,10 +238,10 @@ def test_frame_profiles_ci_is_the_article_bootstrap_of_compare():
                        "share": share + [0.2, 0.4], "present": present + [True, False]})
     for measure, values in (("present", np.array(present, float)), ("share", np.array(share))):
         out = frame_profiles(af, by="leaning", value=measure, n_boot=500, confidence=0.9, min_articles=5, seed=3)
-        assert out.columns.tolist() == SCHEMAS["frame_profiles"].names
+        assert out.columns.tolist() == tables.schema("frame_profiles").names
         left, right = out.iloc[0], out.iloc[1]
-        expected = compare.bootstrap_mean_ci(values, n_boot=500, confidence=0.9,
-                                             rng=compare.group_rng(3, "leaning", "left", "conflict", "cb"))
+        expected = contrasts.bootstrap_mean_ci(values, n_boot=500, confidence=0.9,
+                                             rng=contrasts.group_rng(3, "leaning", "left", "conflict", "cb"))
         assert (left["ci_low"], left["ci_high"]) == expected and left["ci_low"] < left["ci_high"]
         assert (left["group"], left["measure"], left["n_articles"], left["n_sentences"]) == ("left", measure, 7, 38)
         assert left["mean"] == pytest.approx(values.mean()) and left["ci_method"].startswith("90% expanded")
@@ -246,7 +254,7 @@ def test_frame_profiles_ci_is_the_article_bootstrap_of_compare():
 def test_frame_evidence_spans_are_slices_of_the_sentence(matcher):
     hits = frame_hits(SENTENCES, matcher=matcher)
     ev = frame_evidence(hits, SENTENCES, window=5)
-    assert ev.columns.tolist() == SCHEMAS["frame_evidence"].names
+    assert ev.columns.tolist() == tables.schema("frame_evidence").names
     assert ev[["left", "matched", "right"]].values.tolist() == [[" did ", "violate", " huma"],
                                                                  ["", "Tariffs", " hit "]]
     for row in ev.itertuples():
@@ -286,7 +294,7 @@ def test_shipped_codebooks_load_and_pass_their_own_examples(name):
 
 @pytest.mark.skipif(not (SHARED_DATA / "lexicons" / "policy_frames").exists(), reason="needs ../shared/data")
 def test_policy_frames_are_the_media_frames_corpus_frames(project):
-    from analysis.framing_datasets import load_policy_frames
+    from analysis.collect.framing_datasets import load_policy_frames
 
     names = list(load_policy_frames().values())
     cb = load_codebook(codebook_path("policy_frames"))
@@ -306,7 +314,8 @@ def related_sentences():
     """Sentences of the AllSides China-related articles that name a targeted firm, region or the Entity List."""
     if not (SHARED_DATA / "allsides" / "china_related_subset.jsonl.gz").exists():
         pytest.skip("needs ../shared/data")
-    from analysis import datasets, prepare
+    from analysis.collect import datasets
+    from analysis.text import prepare
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))

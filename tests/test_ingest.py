@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from analysis import config, ingest, io, tables
-from analysis.errors import InputFileError
-from analysis.outlets import load_registry, resolve_outlets
-from analysis.study import load_study
 from conftest import REPO, TINY_ARTICLES, write_jsonl
+
+from analysis.collect import ingest
+from analysis.collect.outlets import load_registry, resolve_outlets
+from analysis.core import config, storage, tables
+from analysis.core.errors import InputFileError
+from analysis.core.study import load_study
 
 
 def test_rows_missing_text_or_outlet_are_reported_with_line(tmp_path):
@@ -65,7 +66,7 @@ def test_import_is_idempotent_and_never_overwrites(project, tiny_jsonl):
     before = stored.read_bytes()
     again = ingest.import_file(tiny_jsonl, paths)
     assert again[3] is False and stored.read_bytes() == before
-    assert len(io.list_files(paths.imports)) == 1
+    assert len(storage.list_files(paths.imports)) == 1
 
 
 def test_build_articles_from_imports(tiny_study):
@@ -104,7 +105,7 @@ def test_date_window_and_undated(tiny_study, tmp_path):
 
 def test_match_clauses_all_must_hold():
     df = pd.DataFrame({"title": ["Huawei ban", "Huawei", "ban"], "text": ["Huawei again", "Huawei x2 huawei", ""]})
-    from analysis.study import MatchClause
+    from analysis.core.study import MatchClause
 
     kept = ingest.match_articles(df, (MatchClause(("huawei",), 2), MatchClause((r"\bban\b",), 1)))
     assert kept.index.tolist() == [0]
@@ -163,8 +164,8 @@ def test_unusable_url_does_not_break_ingest(tiny_study, tmp_path):
 
 
 def test_empty_study_says_why(project):
-    from analysis.errors import StageInputError
-    from analysis.study import skeleton
+    from analysis.core.errors import StageInputError
+    from analysis.core.study_template import skeleton
 
     paths = config.study_paths("empty")
     paths.study_dir.mkdir(parents=True)
@@ -184,7 +185,7 @@ def test_empty_study_says_why(project):
     ("This story first appeared in Some Unknown Blog.", None, None),
 ])
 def test_original_outlet_of_reposts(text, canonical, expected):
-    from analysis.outlets import original_outlet
+    from analysis.collect.outlets import original_outlet
 
     registry = load_registry(REPO / "data" / "outlets.csv")
     assert original_outlet(publisher="Human Rights Watch", text=text, canonical_url=canonical,
@@ -219,7 +220,7 @@ def test_text_file_sources_decode_common_encodings(project, encoding):
 
 
 def test_an_outlet_labelled_two_ways_by_a_dataset_takes_its_most_frequent_label():
-    from analysis import outlets
+    from analysis.collect import outlets
 
     registry = outlets.load_registry(REPO / "data" / "outlets.csv")
     articles = pd.DataFrame({"source_outlet": ["Unknown Weekly"] * 3 + ["Tie Daily"] * 2 + ["Solo Post"],

@@ -7,7 +7,8 @@ import pandas as pd
 from scipy.stats import spearmanr
 from sklearn.metrics import cohen_kappa_score
 
-from analysis import instrument_agreement, tables
+from analysis.core import tables
+from analysis.stats import instrument_agreement
 
 
 def _articles(n_per_outlet: int = 12, seed: int = 0) -> pd.DataFrame:

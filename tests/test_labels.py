@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from scipy import stats
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis import labels
-from analysis.labels import LabelMatcher, Referent
-
-from conftest import SHARED_DATA
+from analysis.core import tables
+from analysis.framing import labels
+from analysis.framing.labels import LabelMatcher, Referent
 
 CAMPS = Referent("camps", {
     "re-education camps": ("re-?education camps?",),
@@ -36,7 +36,7 @@ KINDS = {"str": pd.api.types.is_string_dtype, "int": pd.api.types.is_integer_dty
 
 
 def _check_kinds(df: pd.DataFrame, name: str) -> None:
-    schema = labels.SCHEMAS[name]
+    schema = tables.schema(name)
     assert list(df.columns) == schema.names
     for c in schema.columns:
         assert KINDS[c.kind](df[c.name].dtype), (c.name, df[c.name].dtype)
@@ -300,7 +300,8 @@ def test_discovery_edge_cases():
 @pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").is_file(),
                     reason="shared AllSides mirror not present")
 def test_allsides_xinjiang_labels(project):
-    from analysis import datasets, prepare
+    from analysis.collect import datasets
+    from analysis.text import prepare
 
     df = datasets.load_allsides()
     pattern = r"uighur|uyghur|xinjiang"

@@ -8,9 +8,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis.datasets import locate
-from analysis.errors import AnalysisError
-from analysis.lexicon import DictionaryScorer, LexiconError, load_lexicon
+from analysis.collect.datasets import locate
+from analysis.core.errors import AnalysisError
+from analysis.sentiment.lexicon import DictionaryScorer, LexiconError, load_lexicon
 
 TINY_DIC = """\
 %

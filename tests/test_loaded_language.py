@@ -11,11 +11,23 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
 
-from analysis import compare
-from analysis.framing_datasets import load_word_list
-from analysis.loaded_language import (DISTANCING, INSTRUMENT, MARKED_REPORT, MARKERS, NEUTRAL_REPORT, MarkerScorer,
-                                      article_marker_rates, inflections, marker_rates, markers_by_group, roc_auc_ci,
-                                      validate_on_babe)
+from analysis.collect.framing_datasets import load_word_list
+from analysis.core import tables
+from analysis.framing.loaded_language import (
+    DISTANCING,
+    INSTRUMENT,
+    MARKED_REPORT,
+    MARKERS,
+    NEUTRAL_REPORT,
+    MarkerScorer,
+    article_marker_rates,
+    inflections,
+    marker_rates,
+    markers_by_group,
+    roc_auc_ci,
+    validate_on_babe,
+)
+from analysis.stats import contrasts
 from tests.conftest import SHARED_DATA
 
 needs_babe = pytest.mark.skipif(not (SHARED_DATA / "babe_mbic" / "final_labels_SG2.csv").is_file(),
@@ -149,6 +161,17 @@ def test_marker_rates_one_row_per_sentence(scorer):
         marker_rates(pd.concat([SENTENCES, SENTENCES]), scorer=scorer)
 
 
+def test_the_marker_rates_schema_has_one_int_column_per_marker(scorer):
+    # marker_rates is declared in analysis/framing/tables.toml, its columns come from MARKERS: they must not drift.
+    schema = tables.schema("marker_rates")
+    fixed = ["doc_id", "sent_id", "outlet", "instrument_version", "n_tokens"]
+    assert schema.names == [*fixed, *MARKERS, "loaded_score"]
+    assert [c.name for c in schema.columns if c.kind == "int" and c.name not in fixed] == list(MARKERS)
+    assert schema.names[len(fixed) - 1:] == list(scorer.get_feature_names_out())  # n_tokens, markers, loaded_score
+    rates = marker_rates(SENTENCES, scorer=scorer)
+    pd.testing.assert_frame_equal(tables.validate(rates, "marker_rates"), rates)
+
+
 def test_article_rates_pool_tokens_and_skip_empty_articles(scorer):
     art = article_marker_rates(marker_rates(SENTENCES, scorer=scorer), ARTICLES)
     assert list(art.columns) == ["doc_id", "outlet", "outlet_type", "leaning", "instrument_version", "marker",
@@ -162,6 +185,7 @@ def test_article_rates_pool_tokens_and_skip_empty_articles(scorer):
     assert a.loc["hedges", "rate_per_1000"] == pytest.approx(125.0)
     assert art.loc[art["doc_id"] == "b", "leaning"].eq("right").all()
     assert {art[c].dtype.kind for c in ["count", "n_tokens", "n_sentences"]} == {"i"}
+    pd.testing.assert_frame_equal(tables.validate(art, "article_marker_rates"), art)
 
 
 def _article_rates(values_by_outlet: dict[str, list[float]]) -> pd.DataFrame:
@@ -179,14 +203,15 @@ def test_markers_by_group_interval_is_compare_bootstrap_with_the_same_stream():
     assert len(out) == 4 and not out.duplicated(["group", "marker"]).any()
     for marker, k in (("hedges", 1), ("loaded", 2)):
         vals = np.array([1.0, 4.0, 2.5, 7.0, 3.0, 5.5]) * k
-        expected = compare.bootstrap_mean_ci(vals, n_boot=500, confidence=0.95,
-                                             rng=compare.group_rng(7, "outlet", "A", INSTRUMENT, marker))
+        expected = contrasts.bootstrap_mean_ci(vals, n_boot=500, confidence=0.95,
+                                             rng=contrasts.group_rng(7, "outlet", "A", INSTRUMENT, marker))
         row = out.set_index(["group", "marker"]).loc[("A", marker)]
         assert (row["ci_low"], row["ci_high"]) == pytest.approx(expected)
         assert row["mean"] == pytest.approx(vals.mean()) and row["n_articles"] == 6 and row["n_sentences"] == 18
     b = out.set_index(["group", "marker"]).loc[("B", "hedges")]
     assert np.isnan(b["ci_low"]) and b["ci_method"].startswith("no interval")
-    assert markers_by_group(rates.iloc[:0]).empty
+    pd.testing.assert_frame_equal(tables.validate(out, "markers_by_group"), out)
+    pd.testing.assert_frame_equal(markers_by_group(rates.iloc[:0]), tables.empty("markers_by_group"))
 
 
 def test_roc_auc_by_hand_and_against_sklearn():
@@ -226,7 +251,7 @@ def test_babe_sg2_auc_reproduces_the_measured_values(scorer):
     assert table["value"].dtype.kind == "f" and table["n"].dtype.kind == "i"
     assert not table.duplicated(["split", "instrument", "metric"]).any() and table["n"].eq(3673).all()
     auc = table.loc[table["metric"] == "roc_auc"].set_index("instrument")["value"]
-    # Measured with `python -m analysis.loaded_language` (3,673 SG2 sentences, sklearn agrees):
+    # Measured with `python -m analysis.framing.loaded_language` (3,673 SG2 sentences, sklearn agrees):
     # loaded_score 0.536, babe_lexicon 0.592, recasens_bias_words 0.492, sentence length 0.475,
     # report_neutral 0.428 ("said" goes with non-biased sentences), report_marked 0.527.
     assert auc["loaded_score"] == pytest.approx(0.536, abs=0.01)

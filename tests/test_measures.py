@@ -9,10 +9,10 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analysis import tables
-from analysis.actors import ActorMatcher, find_mentions
-from analysis.sentiment import VaderScorer, aggregate_articles, score_sentences
-from analysis.study import Actor
+from analysis.core import tables
+from analysis.core.study import Actor
+from analysis.sentiment.scoring import VaderScorer, aggregate_articles, score_sentences
+from analysis.text.actors import ActorMatcher, find_mentions
 
 SENTENCES = ["VADER is smart, handsome, and funny.", "The decision is a horrible abuse of power.",
              "The Commerce Department published the list on Monday.", ""]

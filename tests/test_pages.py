@@ -7,10 +7,11 @@ from http.server import BaseHTTPRequestHandler
 
 import pandas as pd
 import pytest
-
-from analysis import config, datasets, rawstore
-from analysis.cli import main
 from conftest import REPO, SHARED_DATA, serve
+
+from analysis.collect import datasets, rawstore
+from analysis.core import config
+from analysis.run.cli import main
 
 pytestmark = pytest.mark.skipif(not (SHARED_DATA / "extraction_benchmark").exists(), reason="needs ../shared/data")
 

@@ -10,11 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis import engine, io, partitions, pipeline, prepare, sentence_cache, sentiment, tables
-from analysis.sentiment import VaderScorer
-from analysis.study import load_study
 from conftest import SHARED_DATA, write_jsonl
+
+from analysis.core import storage, tables
+from analysis.core.study import load_study
+from analysis.run import dag, engine
+from analysis.sentiment import measure, scoring, sentence_cache
+from analysis.sentiment.scoring import VaderScorer
+from analysis.stats import contrasts
+from analysis.text import prepare
 
 pytestmark = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").exists(),
                                 reason="needs ../shared/data")
@@ -37,13 +41,13 @@ name = "China"
 type = "place"
 aliases = ["China", "Beijing"]
 """
-MEASURED = partitions.MEASURE_TABLES
+MEASURED = measure.MEASURE_TABLES
 
 
 @pytest.fixture(scope="module")
 def allsides_sample():
     """90 real AllSides articles (seeded sample), as an export a user would import."""
-    from analysis import datasets
+    from analysis.collect import datasets
 
     os.environ.setdefault("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
     df = datasets.load_allsides(download=False).sample(90, random_state=11)
@@ -54,44 +58,44 @@ def allsides_sample():
 
 @pytest.fixture
 def partitioned_study(project, tmp_path, allsides_sample, monkeypatch):
-    from analysis import config, ingest
+    from analysis.collect import ingest
+    from analysis.core import config
 
-    monkeypatch.setattr(partitions, "PARTITION_ARTICLES", 20)
+    monkeypatch.setattr(measure, "PARTITION_ARTICLES", 20)
     paths = config.study_paths("parts")
     paths.study_dir.mkdir(parents=True)
     paths.study_file.write_text(STUDY, encoding="utf-8")
     ingest.import_file(write_jsonl(tmp_path / "sample.jsonl", allsides_sample), paths)
     study = load_study(paths)
     for stage in ("ingest", "clean"):
-        pipeline.run_stage(stage, study, paths)
-    assert io.row_groups(paths.table("articles")) >= 4
+        dag.run_stage(stage, study, paths)
+    assert storage.row_groups(paths.table("articles")) >= 4
     return study, paths
 
 
 def _run(study, paths, eng, *, use_cache=True, compare=False) -> dict[str, pd.DataFrame]:
-    from analysis import instruments
+    from analysis.sentiment import instruments
 
-    partitions.prepare_sentences(paths, engine=eng)
-    partitions.measure_sentences(study, paths, engine=eng, scorers=instruments.sentence_instruments(study, paths),
+    measure.prepare_sentences(paths, engine=eng)
+    measure.measure_sentences(study, paths, engine=eng, scorers=instruments.sentence_instruments(study, paths),
                                  actor_instruments=instruments.actor_instruments(study), use_cache=use_cache)
     names = ("sentences", *MEASURED)
     if compare:
         with engine.use(eng, close=False):
-            pipeline.run_stage("compare", study, paths, force=True)
+            dag.run_stage("compare", study, paths, force=True)
         names += ("sentiment_contrasts",)
-    return {name: io.read_table(paths.table(name)) for name in names}
+    return {name: storage.read_table(paths.table(name)) for name in names}
 
 
 def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study, monkeypatch):
-    from analysis import compare
 
     study, paths = partitioned_study
     # Contrasts this large run on the engine's processes (the scale path); 90 articles stand in for 2,000+.
-    monkeypatch.setattr(compare, "LARGE_CONTRAST", 30)
+    monkeypatch.setattr(contrasts, "LARGE_CONTRAST", 30)
     one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False, compare=True)
-    assert io.row_groups(paths.table("sentences")) >= 4 and len(one["actor_mentions"]) > 0
-    jobs = compare.contrast_jobs(io.read_table(paths.table("article_sentiment")), by="outlet", mode="vs_rest")
-    assert jobs and all(compare.is_large(job) for job in jobs) and len(one["sentiment_contrasts"]) > 3
+    assert storage.row_groups(paths.table("sentences")) >= 4 and len(one["actor_mentions"]) > 0
+    jobs = contrasts.contrast_jobs(storage.read_table(paths.table("article_sentiment")), by="outlet", mode="vs_rest")
+    assert jobs and all(contrasts.is_large(job) for job in jobs) and len(one["sentiment_contrasts"]) > 3
     two = _run(study, paths, engine.LocalEngine(workers=2), use_cache=False, compare=True)
     dask = engine.get_engine("dask", workers=2)
     try:
@@ -107,24 +111,24 @@ def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study,
 def test_partitioned_tables_equal_the_whole_table_reference(partitioned_study):
     study, paths = partitioned_study
     got = _run(study, paths, engine.LocalEngine(workers=2))
-    articles = io.read_table(paths.table("articles"))
-    splitter = prepare.PunktSentenceSplitter().fit(partitions.training_texts(paths.table("articles")))
+    articles = storage.read_table(paths.table("articles"))
+    splitter = prepare.PunktSentenceSplitter().fit(measure.training_texts(paths.table("articles")))
     reference = prepare.split_sentences(articles, splitter=splitter)
     pd.testing.assert_frame_equal(got["sentences"], reference, check_exact=True)
-    scores = sentiment.score_sentences(reference, scorers=[VaderScorer().fit()])
+    scores = scoring.score_sentences(reference, scorers=[VaderScorer().fit()])
     key = ["instrument", "doc_id", "sent_id"]
     pd.testing.assert_frame_equal(got["sentence_sentiment"].sort_values(key, ignore_index=True),
                                   scores.sort_values(key, ignore_index=True), check_exact=True)
-    art = sentiment.aggregate_articles(scores, articles=articles)
+    art = scoring.aggregate_articles(scores, articles=articles)
     pd.testing.assert_frame_equal(got["article_sentiment"].sort_values(["instrument", "doc_id"], ignore_index=True),
                                   art.sort_values(["instrument", "doc_id"], ignore_index=True), check_exact=True)
 
 
 def test_punkt_trains_on_the_first_articles_up_to_the_character_cap(tmp_path):
     df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": ["x" * 400] * 6})
-    io.write_table(df, tmp_path / "a.parquet", row_group_size=4)
-    assert len(partitions.training_texts(tmp_path / "a.parquet", max_chars=1000)) == 3  # 0, 400, 800 < 1000
-    assert len(partitions.training_texts(tmp_path / "a.parquet", max_chars=10**6)) == 6
+    storage.write_table(df, tmp_path / "a.parquet", row_group_size=4)
+    assert len(measure.training_texts(tmp_path / "a.parquet", max_chars=1000)) == 3  # 0, 400, 800 < 1000
+    assert len(measure.training_texts(tmp_path / "a.parquet", max_chars=10**6)) == 6
 
 
 class CountingVader(VaderScorer):
@@ -162,17 +166,17 @@ def test_a_rerun_with_a_warm_cache_writes_identical_tables(partitioned_study):
 def test_partition_writer_leaves_the_old_file_when_a_partition_fails(tmp_path):
     path = tmp_path / "t.parquet"
     first = pd.DataFrame({"doc_id": ["a", "b"], "x": [1.0, 2.0]})
-    with io.PartitionWriter(path, empty=first.iloc[:0]) as out:
+    with storage.PartitionWriter(path, empty=first.iloc[:0]) as out:
         out.write(first.iloc[:1])
         out.write(first.iloc[1:])
-    assert io.row_groups(path) == 2
+    assert storage.row_groups(path) == 2
     before = path.read_bytes()
-    with pytest.raises(RuntimeError), io.PartitionWriter(path, empty=first.iloc[:0]) as out:
+    with pytest.raises(RuntimeError), storage.PartitionWriter(path, empty=first.iloc[:0]) as out:
         out.write(first)
         raise RuntimeError("worker died")
     assert path.read_bytes() == before and not list(tmp_path.glob(".*.tmp"))
     mtime = path.stat().st_mtime_ns
-    with io.PartitionWriter(path, empty=first.iloc[:0]) as out:
+    with storage.PartitionWriter(path, empty=first.iloc[:0]) as out:
         out.write(first.iloc[:1])
         out.write(first.iloc[1:])
     assert path.stat().st_mtime_ns == mtime  # unchanged bytes: file untouched
@@ -180,35 +184,35 @@ def test_partition_writer_leaves_the_old_file_when_a_partition_fails(tmp_path):
 
 def test_a_table_with_no_rows_is_written_empty_with_its_schema(tmp_path):
     path = tmp_path / "t.parquet"
-    with io.PartitionWriter(path, empty=tables.empty("actor_mentions")) as out:
+    with storage.PartitionWriter(path, empty=tables.empty("actor_mentions")) as out:
         out.write(tables.empty("actor_mentions"))
-    assert list(io.read_table(path).columns) == tables.schema("actor_mentions").names
+    assert list(storage.read_table(path).columns) == tables.schema("actor_mentions").names
 
 
 def test_evidence_read_partition_by_partition_equals_the_whole_table_version(partitioned_study):
     study, paths = partitioned_study
     _run(study, paths, engine.LocalEngine(workers=1))
-    assert io.row_groups(paths.table("sentence_sentiment")) > 1
-    whole = sentiment.sentiment_evidence(io.read_table(paths.table("sentence_sentiment")),
-                                         io.read_table(paths.table("sentences")))
-    pd.testing.assert_frame_equal(partitions.sentiment_evidence(paths), whole, check_exact=False, rtol=1e-12)
+    assert storage.row_groups(paths.table("sentence_sentiment")) > 1
+    whole = scoring.sentiment_evidence(storage.read_table(paths.table("sentence_sentiment")),
+                                         storage.read_table(paths.table("sentences")))
+    pd.testing.assert_frame_equal(measure.sentiment_evidence(paths), whole, check_exact=False, rtol=1e-12)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():
-    from analysis.errors import AnalysisError
+    from analysis.core.errors import AnalysisError
 
     with pytest.raises(AnalysisError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         engine.DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout=2)
 
 
 def test_a_partition_that_fails_halfway_leaves_every_measure_table_as_it_was(partitioned_study, monkeypatch):
-    from analysis import instruments
+    from analysis.sentiment import instruments
 
     study, paths = partitioned_study
     _run(study, paths, engine.LocalEngine(workers=1))
     before = {name: paths.table(name).read_bytes() for name in MEASURED}
     calls = {"n": 0}
-    real = partitions._measure_partition
+    real = measure._measure_partition
 
     def dies_on_the_third(index, shared):
         calls["n"] += 1
@@ -216,17 +220,17 @@ def test_a_partition_that_fails_halfway_leaves_every_measure_table_as_it_was(par
             raise RuntimeError("worker died")
         return real(index, shared)
 
-    monkeypatch.setattr(partitions, "_measure_partition", dies_on_the_third)
+    monkeypatch.setattr(measure, "_measure_partition", dies_on_the_third)
     with pytest.raises(RuntimeError, match="worker died"):
-        partitions.measure_sentences(study, paths, engine=engine.LocalEngine(workers=1),
+        measure.measure_sentences(study, paths, engine=engine.LocalEngine(workers=1),
                                      scorers=instruments.sentence_instruments(study, paths), actor_instruments=[])
     assert {name: paths.table(name).read_bytes() for name in MEASURED} == before
     assert not list(paths.table("sentences").parent.glob(".*.tmp"))
 
 
 def test_a_dataset_sample_must_be_positive(tmp_path):
-    from analysis.errors import StudyConfigError
-    from analysis.study import parse_study
+    from analysis.core.errors import StudyConfigError
+    from analysis.core.study import parse_study
 
     text = '[study]\ntitle = "x"\n\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nsample = 0\n'
     with pytest.raises(StudyConfigError, match="key 'sample' must be >= 1"):
@@ -238,7 +242,7 @@ def test_fitted_model_and_dictionary_instruments_score_the_same_on_a_dask_cluste
     # misaligned); no instrument's scores may move by a bit.
     import dataclasses
 
-    from analysis.study import Dictionary
+    from analysis.core.study import Dictionary
 
     study, paths = partitioned_study
     moral = Dictionary(name="mfd2_moral_valence", dataset="emfd", file="mfd2", positive=("*.virtue",),
@@ -273,10 +277,9 @@ def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_a
     # so a worker's sampling profiler would only slow the tasks, as would a loop-stall timer at 50 Hz; and a
     # cluster closed before any stage used it (a small study's compare) must not leave cancelled-import
     # warnings on the terminal.
-    from dask import config as dask_config
-
     import distributed
     import yaml
+    from dask import config as dask_config
 
     defaults = yaml.safe_load((Path(distributed.__file__).parent / "distributed.yaml").read_text(encoding="utf-8"))
     assert engine.DASK_PRE_SPAWN_ENVIRON == defaults["distributed"]["nanny"]["pre-spawn-environ"]  # spelled out
@@ -289,7 +292,7 @@ def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_a
     assert len(facts) == 2
     for fact in facts:
         assert fact["profiling"] is False and fact["tick"] == "1s"
-        assert "multiprocessing.forkserver" in fact["parent"] and "analysis.partitions" in fact["parent"]
+        assert "multiprocessing.forkserver" in fact["parent"] and "analysis.sentiment.measure" in fact["parent"]
         assert fact["omp_threads"] == (omp_before or str(
             dask_config.get("distributed.nanny.pre-spawn-environ")["OMP_NUM_THREADS"]))
     assert "Cancelled" not in capfd.readouterr().err
@@ -311,7 +314,7 @@ def test_without_distributed_the_command_line_reaches_the_engine_s_clear_error(m
     import importlib.util
     import sys
 
-    from analysis.errors import AnalysisError
+    from analysis.core.errors import AnalysisError
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a))
@@ -330,13 +333,13 @@ def test_the_measure_command_on_dask_writes_the_tables_one_process_writes(partit
 
     study, paths = partitioned_study
     one = _run(study, paths, engine.LocalEngine(workers=1), use_cache=False)
-    pipeline.run_stage("prepare", study, paths)
+    dag.run_stage("prepare", study, paths)
     done = subprocess.run([sys.executable, "-m", "analysis", "-q", "measure", "parts", "--force", "--engine", "dask",
                            "--workers", "2"], capture_output=True, text=True, env=os.environ, cwd=paths.study_dir)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     for name in MEASURED:
-        pd.testing.assert_frame_equal(one[name], io.read_table(paths.table(name)), check_exact=True)
+        pd.testing.assert_frame_equal(one[name], storage.read_table(paths.table(name)), check_exact=True)
 
 
 def _offset(item, shared):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import tables
-from analysis.prepare import PunktSentenceSplitter, split_sentences
+from analysis.core import tables
+from analysis.text.prepare import PunktSentenceSplitter, split_sentences
 
 TEXT = ("The U.S. Commerce Department added 28 entities on Monday. Sen. Marco Rubio praised it.\n\n"
         "Subscribe to our newsletter\n"

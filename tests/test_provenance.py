@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from analysis import facts, prepare, provenance, provenance_datasets, provenance_figures, sentiment, tables
-from analysis.study import Study
 from conftest import SHARED_DATA
+
+from analysis.collect import provenance_datasets
+from analysis.core import tables
+from analysis.core.study import Study
+from analysis.provenance import facts, provenance
+from analysis.report import provenance_figures
+from analysis.sentiment import scoring
+from analysis.text import prepare
+from analysis.validation import provenance_gold
 
 needs_neus = pytest.mark.skipif(not (SHARED_DATA / "neus_allsides").exists(), reason="needs ../shared/data")
 
@@ -38,9 +44,9 @@ def neus_run():
         "text": raw["text"], "event_id": raw["event_id"], "is_duplicate": False, "author": None,
     }).reset_index(drop=True)
     sentences = prepare.split_sentences(articles.assign(title=""))
-    scores = sentiment.score_sentences(sentences)
+    scores = scoring.score_sentences(sentences)
     study = Study(id="neus", title="t", groups=("outlet", "leaning"), seed=3)
-    produced = provenance.run(study, articles=articles, sentences=sentences, sentence_scores=scores,
+    produced = provenance.provenance_tables(study, articles=articles, sentences=sentences, sentence_scores=scores,
                               frame_hits=None)
     return articles, sentences, produced
 
@@ -93,7 +99,7 @@ def test_fact_coverage_figure_reads_the_busiest_event(neus_run):
 
 @needs_neus
 def test_fact_matching_validity_on_neus_human_events():
-    table = provenance.fact_matching_validity(splits=("test",))
+    table = provenance_gold.fact_matching_validity(splits=("test",))
     row = table.iloc[0]
     assert row["n_events"] == 307 and row["threshold"] == facts.DEFAULT_THRESHOLD
     # Pooled over events, most matched pairs must come from one human event, and most events must be linked.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import provenance_contrasts
+from analysis.core import tables
+from analysis.provenance import group_contrasts
 
 
 def _corpus(n: int = 12, seed: int = 0):
@@ -25,8 +26,8 @@ def _corpus(n: int = 12, seed: int = 0):
 
 def test_shares_are_ratios_of_sums_and_the_planted_difference_is_found():
     articles, quotes = _corpus()
-    table = provenance_contrasts.source_contrasts(quotes, articles, by=("leaning",), n_boot=1000, n_perm=1000, seed=1)
-    assert list(table.columns) == list(provenance_contrasts.CONTRAST_COLUMNS)
+    table = group_contrasts.source_contrasts(quotes, articles, by=("leaning",), n_boot=1000, n_perm=1000, seed=1)
+    assert list(table.columns) == tables.schema("quote_source_contrasts").names
     us = table.set_index("source_type").loc["us_government"]
     joined = quotes.merge(articles, on="doc_id")
     expected_a = (joined.loc[joined["leaning"] == "left", "source_type"] == "us_government").mean()
@@ -42,12 +43,12 @@ def test_shares_are_ratios_of_sums_and_the_planted_difference_is_found():
 def test_no_difference_is_not_significant_and_small_groups_are_skipped():
     articles, quotes = _corpus()
     quotes["source_type"] = np.where(np.arange(len(quotes)) % 2 == 0, "us_government", "expert")
-    table = provenance_contrasts.source_contrasts(quotes, articles, by=("leaning", "outlet"), n_boot=500, n_perm=500,
+    table = group_contrasts.source_contrasts(quotes, articles, by=("leaning", "outlet"), n_boot=500, n_perm=500,
                                              seed=1)
     assert (table["p_fdr"] > 0.05).all()
     assert set(table["group_b"].loc[table["group_var"] == "outlet"]) == {"all others"}
-    few = provenance_contrasts.source_contrasts(quotes, articles, by=("leaning",), min_articles=13)
-    assert few.empty and list(few.columns) == list(provenance_contrasts.CONTRAST_COLUMNS)
+    few = group_contrasts.source_contrasts(quotes, articles, by=("leaning",), min_articles=13)
+    assert few.empty and list(few.columns) == tables.schema("quote_source_contrasts").names
 
 
 def _coverage(n_events: int = 20, facts_per_event: int = 4, omit_a: float = 0.5, omit_b: float = 0.1, seed: int = 0):
@@ -64,8 +65,8 @@ def _coverage(n_events: int = 20, facts_per_event: int = 4, omit_a: float = 0.5,
 
 
 def test_omission_contrast_finds_the_group_that_leaves_more_out_on_shared_events():
-    table = provenance_contrasts.omission_contrasts(_coverage(), n_boot=1000, n_perm=2000, seed=1)
-    assert list(table.columns) == list(provenance_contrasts.OMISSION_CONTRAST_COLUMNS)
+    table = group_contrasts.omission_contrasts(_coverage(), n_boot=1000, n_perm=2000, seed=1)
+    assert list(table.columns) == tables.schema("omission_contrasts").names
     assert table[["group_a", "group_b"]].values.tolist() == [["left", "right"]]  # center shares < 5 events
     row = table.iloc[0]
     assert row["n_events"] == 20 and row["n_facts"] == 80
@@ -74,6 +75,6 @@ def test_omission_contrast_finds_the_group_that_leaves_more_out_on_shared_events
 
 
 def test_equal_omission_is_not_significant():
-    table = provenance_contrasts.omission_contrasts(_coverage(omit_a=0.3, omit_b=0.3, seed=4), n_boot=500,
+    table = group_contrasts.omission_contrasts(_coverage(omit_a=0.3, omit_b=0.3, seed=4), n_boot=500,
                                                     n_perm=2000, seed=1)
     assert table.iloc[0]["p_fdr"] > 0.05 and table.iloc[0]["ci_low"] < 0 < table.iloc[0]["ci_high"]

@@ -1,4 +1,4 @@
-"""``analysis.punkt_fast``: the same trained parameters and the same sentence spans as nltk's own Punkt classes.
+"""``analysis.text.punkt_fast``: the same trained parameters and the same sentence spans as nltk's own Punkt classes.
 
 Every comparison is against nltk's ``PunktTrainer`` and ``PunktSentenceTokenizer``
 (with the same language variables) run in the same test, never against numbers written down here: real AllSides
@@ -12,10 +12,10 @@ from __future__ import annotations
 import pickle
 
 import pytest
-
-from analysis.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS, PunktSentenceSplitter
-from analysis.punkt_fast import FastPunktSentenceTokenizer, FastPunktToken, reference_tokenizer, train_parameters
 from conftest import allsides_articles
+
+from analysis.text.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS, PunktSentenceSplitter
+from analysis.text.punkt_fast import FastPunktSentenceTokenizer, FastPunktToken, reference_tokenizer, train_parameters
 
 
 def train(texts, *, reference: bool = False):
@@ -117,7 +117,7 @@ def test_an_abbreviation_after_an_opening_curly_quote_does_not_end_a_sentence(al
 def test_language_variables_compile_each_pattern_once(monkeypatch):
     # nltk keeps the compiled patterns in __slots__; a cache that looked in __dict__ recompiled on every call
     # and halved the splitter's speed without changing a span.
-    from analysis import punkt_fast
+    from analysis.text import punkt_fast
 
     compiled = []
     real = punkt_fast.regex.compile

@@ -8,10 +8,11 @@ import jupytext
 import nbformat
 import pandas as pd
 import pytest
-
-import analysis.framing  # noqa: F401  (registers the framing tables, so the README check sees them)
-from analysis import figures, io, tables
 from conftest import REPO
+
+import analysis.framing.frame  # noqa: F401  (registers the framing tables, so the README check sees them)
+from analysis.core import storage, tables
+from analysis.report import figures
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -60,9 +61,9 @@ def test_captions_state_n_and_method():
 
 def test_atomic_write_keeps_old_file_when_writer_crashes(tmp_path):
     target = tmp_path / "t.bin"
-    io.write_bytes(target, b"old")
+    storage.write_bytes(target, b"old")
     with pytest.raises(RuntimeError):
-        with io.atomic_path(target) as tmp:
+        with storage.atomic_path(target) as tmp:
             tmp.write_bytes(b"half-writ")
             raise RuntimeError("crash")
     assert target.read_bytes() == b"old"
@@ -72,9 +73,9 @@ def test_atomic_write_keeps_old_file_when_writer_crashes(tmp_path):
 def test_write_table_leaves_unchanged_file_untouched(tmp_path):
     df = pd.DataFrame({"a": [1, 2]})
     path = tmp_path / "x.parquet"
-    assert io.write_table(df, path) is True
+    assert storage.write_table(df, path) is True
     mtime = path.stat().st_mtime_ns
-    assert io.write_table(df, path) is False and path.stat().st_mtime_ns == mtime
+    assert storage.write_table(df, path) is False and path.stat().st_mtime_ns == mtime
 
 
 def test_written_files_get_umask_mode_not_0600(tmp_path):
@@ -82,7 +83,7 @@ def test_written_files_get_umask_mode_not_0600(tmp_path):
     import stat
 
     path = tmp_path / "r.html"
-    io.write_text(path, "x")
+    storage.write_text(path, "x")
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
@@ -120,7 +121,7 @@ def test_evidence_table_shows_top_sentences_of_outlets_with_enough_articles():
 
 
 def test_latex_export_is_booktabs_with_caption_label_and_escaped_text():
-    from analysis import report
+    from analysis.report import report
 
     df = pd.DataFrame({"group_var": ["leaning"], "group_a": ["left_&_co"], "group_b": ["right"],
                        "n_events": [12], "n_facts": [40], "omission_a": [0.25], "omission_b": [0.2], "diff": [0.05],

@@ -7,7 +7,6 @@ from __future__ import annotations
 from io import BytesIO
 
 import matplotlib.pyplot as plt
-
 from browser import keep_screenshot, render
 
 

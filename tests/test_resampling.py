@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import compare, resampling
+from analysis.stats import contrasts, resampling
 
 
 def _diff(x, y, axis=-1):
@@ -67,13 +67,13 @@ def test_false_positive_rate_is_nominal_under_the_null():
 def test_large_pair_interval_matches_scipy_bootstrap():
     rng = np.random.default_rng(5)
     a, b = rng.normal(0.2, 1, 1500), rng.normal(0, 2, 1000)
-    ours = compare._contrast_large(a, b, n_boot=3000, n_perm=500, confidence=0.95, rng=np.random.default_rng(6))
+    ours = contrasts._contrast_large(a, b, n_boot=3000, n_perm=500, confidence=0.95, rng=np.random.default_rng(6))
     ref = stats.bootstrap((a, b), _diff, n_resamples=3000, confidence_level=0.95, method="percentile",
                           vectorized=True, rng=np.random.default_rng(7)).confidence_interval
     width = ref.high - ref.low
     assert ours["ci_low"] == pytest.approx(ref.low, abs=0.1 * width)
     assert ours["ci_high"] == pytest.approx(ref.high, abs=0.1 * width)
-    assert ours["diff"] == _diff(a, b) and ours["effect_size"] == compare.hedges_g(a, b)
+    assert ours["diff"] == _diff(a, b) and ours["effect_size"] == contrasts.hedges_g(a, b)
 
 
 def test_vs_rest_on_a_large_corpus_takes_the_shared_path_and_agrees_with_scipy():
@@ -83,22 +83,22 @@ def test_vs_rest_on_a_large_corpus_takes_the_shared_path_and_agrees_with_scipy()
     scores = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(outlets))], "outlet": outlets,
                            "instrument": "vader", "instrument_version": "v",
                            "sentiment": rng.normal(size=len(outlets)) + np.array([shift.get(o, 0) for o in outlets])})
-    assert len(scores) > compare.LARGE_CONTRAST
-    out = compare.contrast_groups(scores, by="outlet", mode="vs_rest", n_boot=1000, n_perm=2000, seed=1)
+    assert len(scores) > contrasts.LARGE_CONTRAST
+    out = contrasts.contrast_groups(scores, by="outlet", mode="vs_rest", n_boot=1000, n_perm=2000, seed=1)
     o0 = out.set_index("group_a").loc["o0"]
     a = scores.loc[scores["outlet"] == "o0", "sentiment"].to_numpy()
     b = scores.loc[scores["outlet"] != "o0", "sentiment"].to_numpy()
     assert o0["diff"] == _diff(a, b) and o0["p_perm"] < 0.01 and o0["ci_low"] > 0
     others = out.loc[out["group_a"] != "o0", "p_perm"]
     assert (others > 0.001).all()
-    small = compare.contrast_groups(scores.loc[scores["outlet"].isin(["o0", "o1"])], by="outlet", mode="vs_rest",
+    small = contrasts.contrast_groups(scores.loc[scores["outlet"].isin(["o0", "o1"])], by="outlet", mode="vs_rest",
                                     n_boot=500, n_perm=500, seed=1)  # 600 articles: scipy's path
     assert len(small) == 2 and small["p_perm"].notna().all()
 
 
 def test_group_intervals_drawn_in_batches_are_the_same_numbers(monkeypatch):
     x = np.random.default_rng(9).normal(size=3000)
-    whole = compare.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
+    whole = contrasts.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
     monkeypatch.setattr(resampling, "CHUNK_VALUES", 3000 * 7)  # 7 resamples per batch
-    batched = compare.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
+    batched = contrasts.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
     assert batched == whole

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import prepare, reuse
+from analysis.core import tables
+from analysis.provenance import reuse
+from analysis.text import prepare
 
 # An invented wire story: twelve sentences about an invented designation.
 WIRE = [
@@ -85,7 +87,7 @@ def test_unrelated_articles_on_the_same_event_are_not_reuse():
     articles = _articles([("a1", "Wire", "2019-10-07", " ".join(WIRE)), ("b2", "Paper", "2019-10-07", " ".join(own))])
     pairs, passages = reuse.find_reuse(articles)
     assert pairs.empty and passages.empty
-    assert list(pairs.columns) == list(reuse.PAIR_COLUMNS)
+    assert list(pairs.columns) == tables.schema("reuse_pairs").names
 
 
 def test_a_wire_story_run_by_three_outlets_forms_one_cluster_named_after_the_agency():
@@ -132,7 +134,7 @@ def test_sentence_marks_put_the_copy_on_the_later_article_and_split_weight():
     sentences = prepare.split_sentences(articles.assign(title=""))
     pairs, passages = reuse.find_reuse(articles)
     marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
-    assert list(marks.columns) == list(reuse.SENTENCE_COLUMNS)
+    assert list(marks.columns) == tables.schema("sentence_reuse").names
     by_doc = marks.groupby("doc_id")
     assert not by_doc.get_group("a1")["is_copy"].any()          # the dated original keeps its text
     b2 = by_doc.get_group("b2").sort_values("sent_id")

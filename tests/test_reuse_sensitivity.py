@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import compare
-from analysis import reuse_sensitivity as rs
+from analysis.core import tables
+from analysis.provenance import reuse_sensitivity as rs
+from analysis.stats import contrasts
 
 
 def _marks(rows: list[tuple[str, int, int, bool]]) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def test_with_equal_weights_the_contrast_matches_the_unweighted_one_and_scipy():
     ref = stats.permutation_test((a, b), lambda x, y, axis: x.mean(axis) - y.mean(axis), vectorized=True,
                                  n_resamples=20000, rng=np.random.default_rng(2))
     assert got["p_perm"] == pytest.approx(ref.pvalue, abs=0.015)  # both Monte Carlo: sd about 0.005
-    unweighted = compare._contrast(a, b, n_boot=4000, n_perm=100, confidence=0.95, rng=np.random.default_rng(4))
+    unweighted = contrasts._contrast(a, b, n_boot=4000, n_perm=100, confidence=0.95, rng=np.random.default_rng(4))
     assert got["ci_low"] == pytest.approx(unweighted["ci_low"], abs=0.06)
     assert got["ci_high"] == pytest.approx(unweighted["ci_high"], abs=0.06)
 
@@ -92,7 +93,7 @@ def test_a_finding_driven_by_wire_copy_is_reported_as_lost_when_reuse_is_removed
     articles, sentences, scores, marks = _wire_driven_study()
     table = rs.reuse_sensitivity(articles, sentences, marks, sentence_scores=scores, groups=("leaning",),
                                  n_boot=500, n_perm=500, seed=1)
-    assert list(table.columns) == list(rs.SENSITIVITY_COLUMNS)
+    assert list(table.columns) == tables.schema("reuse_sensitivity").names
     by_mode = table.set_index("mode")
     assert by_mode.loc["keep", "diff"] < -0.5 and by_mode.loc["keep", "p_fdr"] < 0.05
     assert by_mode.loc["remove", "n_a"] == 8                  # every L article keeps its own sentence

@@ -10,8 +10,8 @@ from scipy import stats
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis import tables
-from analysis.sentence_model import (
+from analysis.core import tables
+from analysis.sentiment.sentence_model import (
     NAME_PLACEHOLDER,
     NameMasker,
     SentenceSentimentRegressor,
@@ -212,7 +212,7 @@ def test_default_instrument_scores_obvious_sentences(default_model):
 
 @needs_data
 def test_validation_r_on_nyt_is_what_was_measured(validation):
-    # Measured (python -m analysis.sentence_model, seed 0): sentence r = 0.568 [0.547, 0.589],
+    # Measured (python -m analysis.sentiment.sentence_model, seed 0): sentence r = 0.568 [0.547, 0.589],
     # article r = 0.707 [0.659, 0.750]; VADER compound on the same snippets: 0.503 and 0.630.
     gold_articles = validation.groupby("article_id")[["score", "human_mean"]].mean()
     assert len(validation) == 5190 and validation["article_id"].nunique() == 498

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import InputFileError
-from analysis.sources import parse_feed, read_url_list
+from analysis.collect.sources import parse_feed, read_url_list
+from analysis.core.errors import InputFileError
 
 
 def test_text_url_list_with_comments_duplicates_and_bad_lines(tmp_path):

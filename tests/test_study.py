@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config
-from analysis.errors import StudyConfigError
-from analysis.study import load_study, parse_study, skeleton
+from analysis.core import config
+from analysis.core.errors import StudyConfigError
+from analysis.core.study import load_study, parse_study
+from analysis.core.study_template import skeleton
 
 MINIMAL = '[study]\ntitle = "t"\n[[sources]]\nkind = "imports"\n'
 P = Path("data/studies/x/study.toml")

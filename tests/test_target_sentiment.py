@@ -10,7 +10,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis.target_sentiment import (
+from analysis.sentiment.target_sentiment import (
     LABELS,
     PLACEHOLDER,
     MentionViews,
@@ -149,7 +149,7 @@ def test_classification_metrics_known_values():
 @needs_newsmtsc
 @pytest.mark.parametrize(("split", "n_rows"), [("train", 8739), ("devtest_rw", 1146)])
 def test_load_newsmtsc_offsets_round_trip(project, split, n_rows):
-    from analysis.datasets import load_newsmtsc
+    from analysis.collect.datasets import load_newsmtsc
 
     df = load_newsmtsc(split)
     assert list(df.columns) == ["sentence_id", "target_id", "text", "target", "start", "end", "label"]
@@ -161,7 +161,7 @@ def test_load_newsmtsc_offsets_round_trip(project, split, n_rows):
 
 @needs_newsmtsc
 def test_newsmtsc_devtest_beats_sentence_vader(project):
-    from analysis.target_sentiment import evaluate_on_newsmtsc
+    from analysis.sentiment.target_sentiment import evaluate_on_newsmtsc
 
     table = evaluate_on_newsmtsc()
     assert set(table.columns) == {"dataset", "split", "instrument", "metric", "value", "n"}

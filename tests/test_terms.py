@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import terms
-from analysis.compare import OTHERS
+from analysis.core import tables
+from analysis.framing import terms
+from analysis.stats.contrasts import OTHERS
 
 FILLER = "The officials said the plan would be reviewed by the committee next month after the hearing."
 TOPICS = {"left": "climate justice and climate justice activists", "center": "trade talks and the trade talks deadline",
@@ -151,12 +152,14 @@ def test_one_vs_rest_puts_each_groups_phrase_on_top():
 
 def test_table_columns_kinds_and_key():
     table = terms.distinctive_terms(_corpus(), mode="pairwise", reference="center", n_boot=20, top=4, min_articles=2)
-    assert list(table.columns) == list(terms.COLUMNS)
+    schema = tables.schema("distinctive_terms")
+    assert list(table.columns) == schema.names
     kinds = {"str": pd.api.types.is_string_dtype, "int": pd.api.types.is_integer_dtype,
              "float": pd.api.types.is_float_dtype, "bool": pd.api.types.is_bool_dtype}
-    for column, kind in terms.COLUMNS.items():
-        assert kinds[kind](table[column]), column
-    assert not table.duplicated(["group_var", "group_a", "group_b", "term"]).any()
+    for column in schema.columns:
+        assert kinds[column.kind](table[column.name]), column.name
+    assert not table.duplicated(list(schema.key)).any()
+    pd.testing.assert_frame_equal(tables.validate(table, "distinctive_terms"), table)
     assert set(zip(table["group_a"], table["group_b"])) == {("left", "center"), ("center", "left"),
                                                             ("right", "center"), ("center", "right")}
     assert (table.groupby(["group_a", "group_b"])["rank"].max() == 4).all()
@@ -258,5 +261,5 @@ def test_weighted_bootstrap_equals_recounting_the_resampled_articles():
 
 def test_no_group_large_enough_gives_an_empty_typed_table():
     table = terms.distinctive_terms(_corpus(), min_articles=50, n_boot=5)
-    assert table.empty and list(table.columns) == list(terms.COLUMNS)
+    assert table.empty and list(table.columns) == tables.schema("distinctive_terms").names
     assert pd.api.types.is_bool_dtype(table["stable"]) and pd.api.types.is_integer_dtype(table["rank"])

@@ -1,16 +1,17 @@
-"""``analysis.topics``: the stability criterion, the estimator contract, and the tables."""
+"""``analysis.framing.topics``: the stability criterion, the estimator contract, and the tables."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO, SHARED_DATA
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis import topics  # isort: skip  (before compare: see the import note in analysis/topics.py)
-from analysis import compare, tables  # isort: skip
-from conftest import REPO, SHARED_DATA
+from analysis.core import tables
+from analysis.framing import topics
+from analysis.stats import contrasts
 
 # Three themes with disjoint vocabularies; words drawn with Zipf weights, as in real text,
 # so each theme has a stable term ranking (uniform draws would make the ranking noise).
@@ -143,7 +144,7 @@ def test_tables_meet_their_schemas(model, corpus):
         pd.testing.assert_frame_equal(tables.validate(df, name), df)
     kinds = {"int": "i", "float": "f", "bool": "b"}
     for name, df in [("article_topics", at), ("topic_prevalence", prev), ("topic_k_scores", model.k_scores_)]:
-        for col in topics.SCHEMAS[name].columns:
+        for col in tables.schema(name).columns:
             dtype = df[col.name].dtype
             assert pd.api.types.is_string_dtype(dtype) if col.kind == "str" else dtype.kind == kinds[col.kind], col
     # Each leaning is one theme: its own topic has mean share 1, the others 0.
@@ -164,8 +165,8 @@ def test_prevalence_interval_is_compare_bootstrap_with_the_topic_stream():
     prev = prev.set_index(["group", "topic"])
     for topic, label in [(0, "trade, tariffs, talks"), (1, "arrest, meng, canada")]:
         vals = shares[:8, topic]
-        low, high = compare.bootstrap_mean_ci(vals, n_boot=999, confidence=0.9,
-                                              rng=compare.group_rng(11, "outlet", "X", topics.INSTRUMENT, label))
+        low, high = contrasts.bootstrap_mean_ci(vals, n_boot=999, confidence=0.9,
+                                              rng=contrasts.group_rng(11, "outlet", "X", topics.INSTRUMENT, label))
         row = prev.loc[("X", topic)]
         assert (row["ci_low"], row["ci_high"]) == (low, high)
         assert row["mean"] == pytest.approx(vals.mean()) and row["n_articles"] == 8
@@ -216,8 +217,8 @@ needs_mirror = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.json
 @pytest.fixture(scope="module")
 def huawei_articles() -> pd.DataFrame:
     """AllSides articles mentioning Huawei (107), resolved to outlets as ingest does."""
-    from analysis import datasets, ingest
-    from analysis.outlets import load_registry, resolve_outlets
+    from analysis.collect import datasets, ingest
+    from analysis.collect.outlets import load_registry, resolve_outlets
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))

@@ -1,4 +1,4 @@
-"""``analysis.vader_fast``: identical scores to vaderSentiment 3.3.2, bit for bit.
+"""``analysis.sentiment.vader_fast``: identical scores to vaderSentiment 3.3.2, bit for bit.
 
 Every test compares against the installed ``SentimentIntensityAnalyzer`` itself,
 never against numbers written down here: real AllSides news sentences, VADER's
@@ -15,13 +15,14 @@ import struct
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA, allsides_articles
 from vaderSentiment import vaderSentiment as vs
 
-from analysis import datasets, vader_fast
-from analysis.errors import DataNotFoundError
-from analysis.prepare import PunktSentenceSplitter, split_sentences
-from analysis.vader_fast import FastVader
-from conftest import SHARED_DATA, allsides_articles
+from analysis.collect import datasets
+from analysis.core.errors import DataNotFoundError
+from analysis.sentiment import vader_fast
+from analysis.sentiment.vader_fast import FastVader
+from analysis.text.prepare import PunktSentenceSplitter, split_sentences
 
 KEYS = ("neg", "neu", "pos", "compound")
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from scipy import stats
 
-from analysis import datasets, tables, validation
-from conftest import SHARED_DATA
+from analysis.collect import datasets
+from analysis.core import tables
+from analysis.validation import sentiment_gold
 
 
 def test_cluster_bootstrap_matches_scipy_when_clusters_are_singletons():
     rng = np.random.default_rng(0)
     x = rng.normal(size=300)
     y = 0.5 * x + rng.normal(size=300)
-    ours = validation.cluster_bootstrap_pearson(x, y, np.arange(300), n_boot=4000, confidence=0.95,
+    ours = sentiment_gold.cluster_bootstrap_pearson(x, y, np.arange(300), n_boot=4000, confidence=0.95,
                                                 rng=np.random.default_rng(1))
     ref = stats.bootstrap((x, y), lambda a, b: stats.pearsonr(a, b).statistic, paired=True, vectorized=False,
                           n_resamples=2000, method="percentile", rng=np.random.default_rng(2)).confidence_interval
@@ -27,9 +29,9 @@ def test_cluster_bootstrap_is_wider_when_units_are_clustered():
     shared = np.repeat(rng.normal(size=30), 10)  # 30 articles x 10 sentences, strongly clustered
     x = shared + 0.3 * rng.normal(size=300)
     y = shared + 0.3 * rng.normal(size=300)
-    clustered = validation.cluster_bootstrap_pearson(x, y, np.repeat(np.arange(30), 10), n_boot=2000,
+    clustered = sentiment_gold.cluster_bootstrap_pearson(x, y, np.repeat(np.arange(30), 10), n_boot=2000,
                                                      confidence=0.95, rng=np.random.default_rng(4))
-    naive = validation.cluster_bootstrap_pearson(x, y, np.arange(300), n_boot=2000, confidence=0.95,
+    naive = sentiment_gold.cluster_bootstrap_pearson(x, y, np.arange(300), n_boot=2000, confidence=0.95,
                                                  rng=np.random.default_rng(4))
     assert clustered[1] - clustered[0] > 1.5 * (naive[1] - naive[0])
 
@@ -39,8 +41,8 @@ def test_vader_on_nyt_ground_truth(monkeypatch):
     monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
     gold = datasets.load_vader_nyt()
     assert len(gold) == 5190 and gold["article_id"].nunique() == 498
-    scores = validation.score_gold(gold)
-    table = validation.sentiment_validity(gold, scores, n_boot=500, seed=1).set_index(["instrument", "level"])
+    scores = sentiment_gold.score_gold(gold)
+    table = sentiment_gold.sentiment_validity(gold, scores, n_boot=500, seed=1).set_index(["instrument", "level"])
     tables.validate(table.reset_index(), "sentiment_validation")
     sent = table.loc[("vader", "sentence")]
     assert sent["pearson_r"] == pytest.approx(stats.pearsonr(scores["score"], gold["human_mean"]).statistic)
@@ -59,12 +61,12 @@ def test_long_table_and_summary_carry_every_number():
     news = pd.DataFrame({"dataset": "newsmtsc", "split": "devtest_rw", "instrument": ["t"] * 5,
                          "metric": ["macro_f1", "accuracy", "f1_negative", "f1_neutral", "f1_positive"],
                          "value": [0.61, 0.62, 0.63, 0.64, 0.65], "n": [9, 9, 3, 3, 3]})
-    long = validation.long_table(nyt, news)
+    long = sentiment_gold.long_table(nyt, news)
     assert list(long.columns) == ["dataset", "split", "instrument", "metric", "value", "n"]
     assert len(long) == 3 * 4 + 5
     row = long.loc[(long["instrument"] == "vader") & (long["split"] == "article means")
                    & (long["metric"] == "pearson_r_ci_high")].iloc[0]
     assert (row["value"], row["n"]) == (0.7, 4)
-    text = validation.summary_markdown(long)
+    text = sentiment_gold.summary_markdown(long)
     assert "| vader | sentences | 10 | 0.500 [0.400, 0.550] | 0.450 |" in text
     assert "| t | 0.610 | 0.620 | 0.630 | 0.640 | 0.650 |" in text and "9 targets" in text

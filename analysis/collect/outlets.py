@@ -1,0 +1,160 @@
+"""The outlet registry (``data/outlets.csv``) and resolving articles to outlets.
+
+Columns: ``outlet`` (canonical name), ``aliases`` and ``domains``
+(semicolon-separated), ``outlet_type``, ``country``, ``leaning`` and
+``leaning_source`` (who rated it). A source name is matched against the
+aliases first, because aggregators such as AllSides file several outlets
+under one domain (its "Guest Writer - Right" pieces live on nationalreview.com);
+the URL's domain is the fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from analysis.core.errors import StudyConfigError
+
+REGISTRY_COLUMNS = ["outlet", "aliases", "domains", "outlet_type", "country", "leaning", "leaning_source"]
+LEANING_ORDER = ("left", "lean left", "center", "lean right", "right", "unrated")
+LEANINGS = set(LEANING_ORDER)
+
+
+def load_registry(path) -> pd.DataFrame:
+    """Read and check the registry; one row per outlet."""
+    try:
+        reg = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise StudyConfigError(f"{path}: cannot read outlet registry ({exc})") from None
+    missing = [c for c in REGISTRY_COLUMNS if c not in reg.columns]
+    if missing:
+        raise StudyConfigError(f"{path}: outlet registry lacks columns {missing}")
+    bad = reg.loc[~reg["leaning"].isin(LEANINGS)]
+    if len(bad):
+        row = bad.index[0] + 2  # header is line 1
+        raise StudyConfigError(
+            f"{path}: line {row}: leaning {bad['leaning'].iloc[0]!r}; allowed: {', '.join(sorted(LEANINGS))}"
+        )
+    if reg["outlet"].duplicated().any():
+        raise StudyConfigError(f"{path}: outlet names repeat: {sorted(reg.loc[reg['outlet'].duplicated(), 'outlet'])}")
+    return reg
+
+
+def domain_of(url: str | None) -> str:
+    if not isinstance(url, str) or not url:
+        return ""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:  # e.g. "http://[bad": an unusable URL just has no domain
+        return ""
+    return host.removeprefix("www.").lower()
+
+
+def _lookup_tables(registry: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    by_alias: dict[str, int] = {}
+    by_domain: dict[str, int] = {}
+    for i, row in registry.iterrows():
+        for alias in [row["outlet"], *row["aliases"].split(";")]:
+            if alias.strip():
+                by_alias.setdefault(alias.strip().casefold(), i)
+        for dom in row["domains"].split(";"):
+            if dom.strip():
+                by_domain.setdefault(dom.strip().lower().removeprefix("www."), i)
+    return by_alias, by_domain
+
+
+def _match_domain(domain: str, by_domain: dict[str, int]) -> int | None:
+    # Walk up sub-domains: edition.cnn.com -> cnn.com.
+    parts = domain.split(".")
+    for k in range(len(parts) - 1):
+        hit = by_domain.get(".".join(parts[k:]))
+        if hit is not None:
+            return hit
+    return None
+
+
+def resolve_outlets(articles: pd.DataFrame, *, registry: pd.DataFrame) -> pd.DataFrame:
+    """Add ``outlet``, ``outlet_type``, ``country``, ``leaning``, ``leaning_source``.
+
+    ``articles`` needs ``source_outlet`` and ``url``; an optional
+    ``dataset_label`` holding left/center/right is used as the leaning of
+    outlets the registry does not know (marked as such in ``leaning_source``).
+    """
+    by_alias, by_domain = _lookup_tables(registry)
+    rows = []
+    for name, url, label in zip(
+        articles["source_outlet"], articles["url"], articles.get("dataset_label", pd.Series([None] * len(articles)))
+    ):
+        hit = by_alias.get(str(name).strip().casefold())
+        if hit is None:
+            hit = _match_domain(domain_of(url), by_domain)
+        if hit is not None:
+            r = registry.loc[hit]
+            rows.append((r["outlet"], r["outlet_type"], r["country"], r["leaning"], r["leaning_source"]))
+        elif isinstance(label, str) and label in LEANINGS:
+            rows.append((str(name), "unclassified", "unknown", label, "source dataset label"))
+        else:
+            rows.append((str(name), "unclassified", "unknown", "unrated", "none"))
+    resolved = pd.DataFrame(rows, columns=["outlet", "outlet_type", "country", "leaning", "leaning_source"],
+                            index=articles.index)
+    # A dataset can label one outlet's articles differently (AllSides rated ProPublica center on some articles
+    # and left on others); a leaning is an outlet's, so each such outlet takes its most frequent label (ties:
+    # the first in LEANING_ORDER) and says so, keeping one leaning, and one colour, per outlet.
+    from_label = resolved["leaning_source"] == "source dataset label"
+    if from_label.any():
+        labelled = resolved.loc[from_label]
+        mixed = labelled.groupby("outlet")["leaning"].nunique()
+        mixed = set(mixed[mixed > 1].index)
+        if mixed:
+            rank = {lean: i for i, lean in enumerate(LEANING_ORDER)}
+            counts = (labelled.loc[labelled["outlet"].isin(mixed)].groupby(["outlet", "leaning"]).size()
+                      .reset_index(name="n"))
+            counts = counts.assign(order=counts["leaning"].map(rank)).sort_values(["outlet", "n", "order"],
+                                                                                  ascending=[True, False, True])
+            modal = counts.drop_duplicates("outlet").set_index("outlet")["leaning"]
+            fix = from_label & resolved["outlet"].isin(mixed)
+            resolved.loc[fix, "leaning"] = resolved.loc[fix, "outlet"].map(modal)
+            resolved.loc[fix, "leaning_source"] = "source dataset label (most frequent for the outlet)"
+    return articles.drop(columns=[c for c in resolved.columns if c in articles.columns]).join(resolved)
+
+
+def unresolved(articles: pd.DataFrame) -> list[str]:
+    """Outlet names that the registry did not know (for the ingest log)."""
+    return sorted(articles.loc[articles["outlet_type"] == "unclassified", "outlet"].unique())
+
+
+_REPOST_CUES = re.compile(
+    r"(?i:originally|first)\s+(?i:appeared|published|ran)\s+(?i:in|on|by|at)\s+(?:[Tt]he\s+)?"
+    r"(?P<name>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,5})"
+    r"|(?i:republished|reprinted)\s+(?i:with\s+permission\s+)?(?i:from)\s+(?:[Tt]he\s+)?(?P<name2>[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,5})"
+)
+
+
+def original_outlet(*, publisher: str, text: str, canonical_url: str | None, registry: pd.DataFrame) -> str | None:
+    """The outlet a repost comes from, or None for original reporting.
+
+    Two signals, both common on republished articles: a canonical link
+    pointing to another outlet's domain, and a credit line such as "This
+    article originally appeared in The New York Times". A name is accepted
+    only when the registry knows it, so free text never invents an outlet.
+    """
+    by_alias, by_domain = _lookup_tables(registry)
+    hit = _match_domain(domain_of(canonical_url), by_domain) if canonical_url else None
+    if hit is not None and registry.loc[hit, "outlet"] == publisher:
+        hit = None  # a self-canonical page says nothing; look for a credit line
+    if hit is None:
+        for m in _REPOST_CUES.finditer(text or ""):
+            words = (m.group("name") or m.group("name2") or "").split()
+            # Longest registry name at the start of the captured words ("The New York Times on Monday").
+            for k in range(len(words), 0, -1):
+                hit = by_alias.get(" ".join(words[:k]).strip(".,").casefold())
+                if hit is not None:
+                    break
+            if hit is not None:
+                break
+    if hit is None:
+        return None
+    name = registry.loc[hit, "outlet"]
+    return None if name == publisher else name

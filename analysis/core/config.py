@@ -1,0 +1,145 @@
+"""Where things live. The one module that spells out project paths.
+
+Every other module asks this one for a path; only :mod:`analysis.core.storage` reads
+or writes files. Three environment variables move things around:
+
+``ANALYSIS_PROJECT_ROOT``
+    Folder holding ``data/``, ``notebooks/`` and ``reports/`` (default: the
+    checkout this package was installed from).
+``ANALYSIS_DATA_HOME``
+    First place dataset loaders look (default: a per-user cache folder).
+``ANALYSIS_DATA_MIRRORS``
+    ``os.pathsep``-separated folders searched next (default:
+    ``../shared/data`` beside the project root).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from analysis.core.tables import schema
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # analysis/, one up from analysis/core/
+# Frame codebooks shipped with the toolkit (data files in the checkout, named by stem in study.toml).
+SHIPPED_CODEBOOKS = PACKAGE_DIR.parent / "data" / "codebooks"
+DEFAULT_STUDY = "entity-list"
+APP_NAME = "media-framing-analysis"
+
+
+def project_root() -> Path:
+    env = os.environ.get("ANALYSIS_PROJECT_ROOT")
+    return Path(env).resolve() if env else PACKAGE_DIR.parent
+
+
+def data_home() -> Path:
+    env = os.environ.get("ANALYSIS_DATA_HOME")
+    return Path(env) if env else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def data_mirrors() -> list[Path]:
+    env = os.environ.get("ANALYSIS_DATA_MIRRORS")
+    if env is not None:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    return [project_root().parent / "shared" / "data"]
+
+
+def validation_reports() -> Path:
+    """Study-independent validation results (extraction quality, ...)."""
+    return project_root() / "reports" / "validation"
+
+
+@dataclass(frozen=True)
+class StudyPaths:
+    """All folders and files that belong to one study."""
+
+    study: str
+    root: Path
+
+    @property
+    def study_dir(self) -> Path:
+        return self.root / "data" / "studies" / self.study
+
+    @property
+    def study_file(self) -> Path:
+        return self.study_dir / "study.toml"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw" / self.study
+
+    @property
+    def imports(self) -> Path:
+        return self.raw / "imports"
+
+    @property
+    def web(self) -> Path:
+        """Raw evidence of web collection: pages/ and collection_log.jsonl."""
+        return self.raw / "web"
+
+    @property
+    def feeds(self) -> Path:
+        """Raw snapshots of fetched RSS/Atom feeds."""
+        return self.raw / "feeds"
+
+    @property
+    def interim(self) -> Path:
+        return self.root / "data" / "interim" / self.study
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed" / self.study
+
+    @property
+    def sentence_cache(self) -> Path:
+        """Sentence scores by content hash, shared by the project's studies (see analysis.sentiment.sentence_cache)."""
+        return self.root / "data" / "interim" / "_sentence_cache"
+
+    @property
+    def stage_records(self) -> Path:
+        return self.interim / "_stages"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports" / self.study
+
+    @property
+    def figures(self) -> Path:
+        return self.reports / "figures"
+
+    @property
+    def tables(self) -> Path:
+        return self.reports / "tables"
+
+    @property
+    def executed_notebooks(self) -> Path:
+        return self.reports / "notebooks"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    def table(self, name: str) -> Path:
+        """Parquet file of a pipeline table (see :mod:`analysis.core.tables`)."""
+
+        layer = schema(name).layer
+        folder = self.interim if layer == "interim" else self.processed
+        return folder / f"{name}.parquet"
+
+    def resolve(self, relative: str | Path) -> Path:
+        """A path written in study.toml, relative to the project root."""
+        p = Path(relative).expanduser()
+        return p if p.is_absolute() else self.root / p
+
+    def codebook(self, name_or_path: str) -> Path:
+        """A codebook named in study.toml: a bare name is one shipped with the toolkit, else a path."""
+        if "/" not in name_or_path and "\\" not in name_or_path and not name_or_path.endswith(".toml"):
+            return SHIPPED_CODEBOOKS / f"{name_or_path}.toml"
+        return self.resolve(name_or_path)
+
+
+def study_paths(study: str, root: Path | None = None) -> StudyPaths:
+    return StudyPaths(study=study, root=root or project_root())

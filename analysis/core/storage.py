@@ -1,0 +1,289 @@
+"""Reading and writing files: atomic, deterministic, and the only place that does.
+
+Every write goes to a temporary file in the target folder and is moved into
+place with :func:`os.replace`, so a crash leaves either the old file or the
+new one, never half of one. Writers produce the same bytes for the same
+table, which is what lets a re-run leave ``data/processed`` and ``reports/``
+untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.core.errors import AnalysisError, StageInputError
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; move it into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        # mkstemp creates 0600 files; give outputs the usual umask-derived mode.
+        os.chmod(tmp_path, 0o666 & ~_UMASK)
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, obj: Any) -> None:
+    write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the bytes differ, so unchanged files keep their mtime."""
+    path = Path(path)
+    if path.exists() and path.read_bytes() == data:
+        return False
+    write_bytes(path, data)
+    return True
+
+
+def write_table(df: pd.DataFrame, path: Path, *, row_group_size: int | None = None) -> bool:
+    """Write a pipeline table as Parquet (no index, deterministic bytes).
+
+    ``row_group_size`` rows per row group makes each row group a partition later stages can read alone.
+    Returns False, leaving the file untouched, when the bytes are unchanged.
+    """
+    buffer = BytesIO()
+    df.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd",
+                  **({"row_group_size": row_group_size} if row_group_size else {}))
+    return write_if_changed(path, buffer.getvalue())
+
+
+class PartitionWriter:
+    """Write a table one partition (row group) at a time, so memory holds one partition, not the table.
+
+    A context manager: the file appears atomically on success (an unchanged file is left untouched, as
+    with :func:`write_table`) and never half-written on failure. ``empty`` is written when no partition
+    has rows. A partition whose nullable column is all missing gets the first partition's column type.
+    """
+
+    def __init__(self, path: Path, *, empty: pd.DataFrame):
+        self.path = Path(path)
+        self.empty = empty
+        self.rows = 0
+        self._writer = None
+
+    def __enter__(self) -> PartitionWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        return self
+
+    def write(self, df: pd.DataFrame) -> None:
+
+        if df.empty:
+            return
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._tmp, table.schema, compression="zstd")
+        else:
+            table = table.cast(self._writer.schema)
+        self._writer.write_table(table, row_group_size=len(df))
+        self.rows += len(df)
+
+    def __exit__(self, kind, value, tb) -> None:
+        try:
+            if self._writer is not None:
+                self._writer.close()
+            if kind is not None:
+                return
+            if self._writer is None:
+                write_table(self.empty, self.path)
+                return
+            with open(self._tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            if self.path.exists() and sha256_file(self.path) == sha256_file(self._tmp):
+                return
+            os.chmod(self._tmp, 0o666 & ~_UMASK)
+            os.replace(self._tmp, self.path)
+        finally:
+            self._tmp.unlink(missing_ok=True)
+
+
+def row_groups(path: Path) -> int:
+
+    return pq.ParquetFile(path).num_row_groups
+
+
+def read_row_group(path: Path, index: int, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """One partition of a table written by :class:`PartitionWriter` (or one row group of any table)."""
+
+    return pq.ParquetFile(path).read_row_group(index, columns=columns).to_pandas()
+
+
+def read_user_file(path: Path, *, what: str, error: type[AnalysisError] = AnalysisError) -> tuple[bytes, str]:
+    """The bytes and the UTF-8 text (a leading BOM dropped) of a file the user supplied.
+
+    ``what`` names the kind of file in messages ("codebook", "lexicon"). Every
+    failure raises ``error`` with one line naming the file: ``PATH: no such
+    WHAT file``, ``PATH: cannot read WHAT: REASON`` or ``PATH:LINE: not UTF-8
+    (byte offset N)``. The bytes are returned too, for a digest of the file.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what} file") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise error(f"{path}:{line}: not UTF-8 (byte offset {exc.start})") from None
+    return data, text
+
+
+def read_table(path: Path, *, columns: list[str] | None = None, hint: str = "") -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise StageInputError(f"missing table {path}" + (f"; {hint}" if hint else ""))
+    return pd.read_parquet(path, columns=columns, engine="pyarrow")
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> bool:
+    """CSV for readers of the report: fixed float format and line endings."""
+    return write_if_changed(path, df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode())
+
+
+def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def list_files(folder: Path, pattern: str = "*") -> list[Path]:
+    """Files under ``folder`` matching ``pattern``, sorted, hidden temp files excluded."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
+
+
+def copy_into(src: Path, dest: Path) -> None:
+    """Copy a file atomically (never leaves a partial ``dest``)."""
+    with atomic_path(dest) as tmp, open(src, "rb") as fin, open(tmp, "wb") as fout:
+        while block := fin.read(1 << 20):
+            fout.write(block)
+
+
+def copy_tree(src: Path, dest: Path) -> None:
+    """Copy every file under ``src`` to the same place under ``dest`` (a snapshot of a report)."""
+    for path in sorted(p for p in Path(src).rglob("*") if p.is_file()):
+        target = Path(dest) / path.relative_to(src)
+        ensure_dir(target.parent)
+        copy_into(path, target)
+
+
+def ensure_dir(path: Path) -> Path:
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
+def remove_file(path: Path) -> None:
+    Path(path).unlink(missing_ok=True)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (POSIX; NTFS journals renames)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line with a single write and fsync, so a returned call survives a crash.
+
+    A kill mid-call leaves either nothing or a prefix without its newline,
+    which :func:`read_committed_lines` ignores and :func:`cut_partial_line`
+    removes before the next append.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    created = not path.exists()
+    with open(path, "ab") as fh:
+        fh.write(line.encode("utf-8") + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    if created:
+        fsync_dir(path.parent)
+
+
+def read_committed_lines(path: Path) -> list[str]:
+    """Lines of an append-only file, without an unterminated last line.
+
+    Split on "\\n" only: JSON written with ensure_ascii=False may hold raw
+    U+2028 or U+0085 inside strings, which ``str.splitlines`` would break.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    committed = data[: data.rfind(b"\n") + 1].decode("utf-8", errors="replace")
+    return committed.split("\n")[:-1] if committed else []
+
+
+def cut_partial_line(path: Path) -> None:
+    """Truncate an append-only file after its last complete line."""
+    path = Path(path)
+    if path.exists():
+        data = path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            with open(path, "rb+") as fh:
+                fh.truncate(data.rfind(b"\n") + 1)
+                os.fsync(fh.fileno())
+
+
+def remove_temp_files(folder: Path) -> None:
+    """Delete the hidden temporaries :func:`atomic_path` leaves when a process dies mid-write."""
+    folder = Path(folder)
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)

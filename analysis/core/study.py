@@ -1,0 +1,577 @@
+"""Study definitions: ``data/studies/<study>/study.toml`` parsed into frozen dataclasses.
+
+Every key is checked: an unknown key, a wrong type, a bad date or regex, or a
+missing file is a :class:`StudyConfigError` that names the file, the key and
+what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from analysis.core import defaults
+from analysis.core.catalog import ARTICLE_DATASETS, DATASETS, TEXT_DATASETS
+from analysis.core.config import StudyPaths
+from analysis.core.errors import StudyConfigError
+
+SourceKind = Literal["dataset", "files", "imports", "urls", "feed", "html"]
+ActorType = Literal["company", "government", "person", "group", "organization", "place", "other"]
+# Who a quoted speaker speaks for (analysis.provenance.quotes); an actor may name its own.
+SourceType = Literal["us_government", "chinese_government", "government_other", "company", "ngo_advocacy", "expert",
+                     "media", "anonymous", "other"]
+GroupVar = Literal["outlet", "leaning", "outlet_type", "country"]
+STUDY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class MatchClause:
+    """An article passes when the patterns match at least ``min_hits`` times in title + text."""
+
+    patterns: tuple[str, ...]
+    min_hits: int = 1
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SourceKind
+    dataset: str | None = None
+    file: str | None = None
+    path: str | None = None
+    pattern: str = "*.txt"
+    match: tuple[MatchClause, ...] = ()
+    outlet: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    skip_lines: int = 0
+    sample: int | None = None  # dataset sources: keep this many matching records (a hash sample, see ingest)
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    type: ActorType
+    aliases: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    # Phrases (written like aliases) inside which a match is not this actor: "World Uyghur Congress".
+    not_within: tuple[str, ...] = ()
+    # What a quote from this actor counts as; None lets analysis.provenance.quotes infer it from the speaker's words.
+    source_type: SourceType | None = None
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    n_boot: int = defaults.N_BOOT
+    n_perm: int = defaults.N_PERM
+    confidence: float = defaults.CONFIDENCE
+    min_articles: int = defaults.MIN_ARTICLES
+
+
+# Built-in instruments; dictionaries add their own names (see [[sentiment.dictionaries]]).
+SENTENCE_INSTRUMENTS = ("vader", "news_ridge")
+ACTOR_INSTRUMENTS = ("target_logreg", "sentence_vader")
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """A user-supplied sentiment dictionary, read at run time (never bundled)."""
+
+    name: str
+    path: str | None = None  # relative to the project root
+    dataset: str | None = None  # or a registered dataset and its file key
+    file: str | None = None
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    signed: str | None = None
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class SentimentSettings:
+    instruments: tuple[str, ...] = ("vader",)
+    actor_instruments: tuple[str, ...] = ACTOR_INSTRUMENTS
+    dictionaries: tuple[Dictionary, ...] = ()
+
+
+@dataclass(frozen=True)
+class Referent:
+    """One thing outlets name differently: each label and the regexes that spell it."""
+
+    name: str
+    labels: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class FramingSettings:
+    # Shipped codebooks by name (generic_news_frames, policy_frames, entity_list) or paths to your own.
+    codebooks: tuple[str, ...] = ("generic_news_frames",)
+    # Coded data to train the supervised frame classifier on: "narrative_frames", or "" for none.
+    classifier: str = "narrative_frames"
+    terms_by: tuple[str, ...] = ("leaning",)
+    topics: int | str = "auto"
+
+
+@dataclass(frozen=True)
+class ProvenanceSettings:
+    """Thresholds for text reuse and fact matching (see analysis.provenance.reuse and analysis.provenance.facts)."""
+
+    # Share of one article's word 5-gram shingles found in the other for a pair to count as reuse.
+    min_containment: float = 0.15
+    # Max containment from which a pair is one story's text (a syndicated copy), not a borrowed passage.
+    syndication: float = 0.5
+    # Cosine distance below which sentences state the same fact; None: the validated default in analysis.provenance.facts.
+    fact_threshold: float | None = None
+    # Articles that must state a fact for it to appear in the coverage matrix.
+    fact_min_articles: int = 2
+    # Articles without an event_id are split into bursts of coverage: a gap of more than this many days
+    # without an article starts a new event, so an outlet is not said to omit a fact of a story it never
+    # covered. 0 treats the whole study as one event (a single-event study).
+    event_gap_days: int = 3
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    """Minimum agreement with the study's own human coders (``python -m analysis codesheet``).
+
+    A measure below either is flagged in red in the report and in the captions of the figures that use it.
+    """
+
+    # Krippendorff's alpha between coders; 0.667 is Krippendorff's (2004) floor for tentative conclusions.
+    min_alpha: float | None = None
+    # The automated measure against the coders: macro F1 (frames, actor sentiment, quotes) or Spearman's rho.
+    min_agreement: float | None = None
+
+
+@dataclass(frozen=True)
+class CollectSettings:
+    """Politeness settings for web collection (see :class:`analysis.collect.fetch.FetchPolicy`)."""
+
+    user_agent: str | None = None
+    per_host_delay: float = 1.0
+    timeout: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    retries: int = 3
+    respect_robots: bool = True
+
+
+@dataclass(frozen=True)
+class Study:
+    id: str
+    title: str
+    question: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    keep_undated: bool = False
+    seed: int = 12345
+    outlets: str = "data/outlets.csv"
+    groups: tuple[GroupVar, ...] = ("outlet", "leaning", "outlet_type")
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    compare: CompareSettings = field(default_factory=CompareSettings)
+    sentiment: SentimentSettings = field(default_factory=SentimentSettings)
+    framing: FramingSettings = field(default_factory=FramingSettings)
+    referents: tuple[Referent, ...] = ()
+    collect: CollectSettings = field(default_factory=CollectSettings)
+    provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
+    validation: ValidationSettings = field(default_factory=ValidationSettings)
+
+    def settings_hash(self) -> str:
+        """Hash of every setting, used to decide whether a stage must re-run."""
+        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+class _Reader:
+    """Pops keys from a TOML table and reports problems with file and key path."""
+
+    def __init__(self, path: Path, where: str, table: Any):
+        self.path, self.where = path, where
+        if not isinstance(table, dict):
+            self.fail(f"expected a table, got {type(table).__name__}")
+        self.table = dict(table)
+
+    def fail(self, msg: str, *, value: str | None = None) -> None:
+        error = StudyConfigError(f"{self.path}: {self.where}: {msg}")
+        error.value = value  # lets parse_study add the line number where the value is written
+        raise error
+
+    def get(self, key: str, types: type | tuple[type, ...], default: Any = ..., *, allowed: tuple | None = None) -> Any:
+        if key not in self.table:
+            if default is ...:
+                self.fail(f"missing required key {key!r}")
+            return default
+        value = self.table.pop(key)
+        if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
+            self.fail(f"key {key!r} must be {_type_names(types)}, got a boolean")
+        if not isinstance(value, types):
+            self.fail(f"key {key!r} must be {_type_names(types)}, got {type(value).__name__} {value!r}")
+        if allowed is not None and value not in allowed:
+            self.fail(f"key {key!r} is {value!r}; allowed: {', '.join(map(str, allowed))}")
+        return value
+
+    def strings(self, key: str, default: tuple = ()) -> tuple[str, ...]:
+        value = self.get(key, list, list(default))
+        if not all(isinstance(v, str) for v in value):
+            self.fail(f"key {key!r} must be a list of strings")
+        return tuple(value)
+
+    def finish(self, allowed: list[str]) -> None:
+        if self.table:
+            unknown = sorted(self.table)
+            self.fail(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}")
+
+
+def _type_names(types: type | tuple[type, ...]) -> str:
+    types = types if isinstance(types, tuple) else (types,)
+    return " or ".join({str: "a string", int: "an integer", float: "a number", bool: "true/false",
+                        list: "a list", dict: "a table", dt.date: "a date"}.get(t, t.__name__) for t in types)
+
+
+def _date(reader: _Reader, key: str) -> dt.date | None:
+    value = reader.get(key, (str, dt.date), None)
+    if isinstance(value, dt.datetime):
+        reader.fail(f"key {key!r} is a date-time ({value}); give a date, YYYY-MM-DD")
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        reader.fail(f"key {key!r} is {value!r}, not a date in YYYY-MM-DD form")
+
+
+def _regexes(reader: _Reader, key: str) -> tuple[str, ...]:
+    patterns = reader.strings(key)
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            reader.fail(f"key {key!r}: pattern {p!r} is not a valid regular expression ({exc})", value=p)
+    return patterns
+
+
+def _parse_source(path: Path, i: int, table: Any) -> Source:
+    r = _Reader(path, f"sources[{i}]", table)
+    kind = r.get("kind", str, allowed=get_args(SourceKind))
+    common = ["kind"]
+
+    if kind == "dataset":
+        dataset = r.get("dataset", str, allowed=tuple(sorted(ARTICLE_DATASETS)))
+        file = r.get("file", str, None, allowed=tuple(DATASETS[dataset].files))
+        clauses = []
+        for j, raw in enumerate(r.get("match", list, [])):
+            m = _Reader(path, f"sources[{i}].match[{j}]", raw)
+            patterns = _regexes(m, "patterns")
+            if not patterns:
+                m.fail("key 'patterns' must list at least one pattern")
+            min_hits = m.get("min_hits", int, 1)
+            if min_hits < 1:
+                m.fail(f"key 'min_hits' must be >= 1, got {min_hits}")
+            m.finish(["patterns", "min_hits"])
+            clauses.append(MatchClause(patterns, min_hits))
+        sample = r.get("sample", int, None)
+        if sample is not None and sample < 1:
+            r.fail(f"key 'sample' must be >= 1, got {sample}")
+        r.finish(common + ["dataset", "file", "match", "sample"])
+        return Source(kind, dataset=dataset, file=file, match=tuple(clauses), sample=sample)
+    if kind == "files":
+        src = dict(
+            dataset=r.get("dataset", str, None),
+            file=r.get("file", str, None),
+            path=r.get("path", str, None),
+            pattern=r.get("pattern", str, "*.txt"),
+            outlet=r.get("outlet", str),
+            title=r.get("title", str, None),
+            url=r.get("url", str, None),
+            published=r.get("published", str, None),
+            skip_lines=r.get("skip_lines", int, 0),
+        )
+        if (src["path"] is None) == (src["dataset"] is None):
+            r.fail("give exactly one of 'path' (a file or folder) or 'dataset' (with 'file')")
+        if src["dataset"] is not None:
+            if src["dataset"] not in TEXT_DATASETS:
+                r.fail(f"key 'dataset' is {src['dataset']!r}; allowed: {', '.join(sorted(TEXT_DATASETS))}")
+            files = DATASETS[src["dataset"]].files
+            if src["file"] is not None and src["file"] not in files:
+                r.fail(f"key 'file' is {src['file']!r}; allowed: {', '.join(files)}")
+        if src["published"] is not None and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", src["published"]):
+            r.fail(f"key 'published' is {src['published']!r}; use YYYY-MM-DD or YYYY-MM")
+        r.finish(common + ["dataset", "file", "path", "pattern", "outlet", "title", "url", "published", "skip_lines"])
+        return Source(kind, **src)
+    if kind == "urls":
+        src = dict(path=r.get("path", str), outlet=r.get("outlet", str, None))
+        r.finish(common + ["path", "outlet"])
+        return Source(kind, **src)
+    if kind == "feed":
+        src = dict(url=r.get("url", str, None), path=r.get("path", str, None), outlet=r.get("outlet", str, None))
+        if (src["url"] is None) == (src["path"] is None):
+            r.fail("give exactly one of 'url' (a feed address) or 'path' (a saved feed file)")
+        if src["url"] is not None and not re.match(r"https?://", src["url"]):
+            r.fail(f"key 'url' is {src['url']!r}; only http and https feeds are fetched")
+        r.finish(common + ["url", "path", "outlet"])
+        return Source(kind, **src)
+    if kind == "html":
+        src = dict(path=r.get("path", str), pattern=r.get("pattern", str, "*.htm*"), outlet=r.get("outlet", str, None))
+        r.finish(common + ["path", "pattern", "outlet"])
+        return Source(kind, **src)
+    r.finish(common)
+    return Source(kind)
+
+
+def _parse_dictionary(path: Path, i: int, table: Any) -> Dictionary:
+    r = _Reader(path, f"sentiment.dictionaries[{i}]", table)
+    d = Dictionary(name=r.get("name", str), path=r.get("path", str, None), dataset=r.get("dataset", str, None),
+                   file=r.get("file", str, None), positive=r.strings("positive"), negative=r.strings("negative"),
+                   signed=r.get("signed", str, None),
+                   format=r.get("format", str, None, allowed=("dic", "csv", "tsv", "yaml", "yml")))
+    r.finish(["name", "path", "dataset", "file", "positive", "negative", "signed", "format"])
+    if (d.path is None) == (d.dataset is None) or (d.dataset is not None) != (d.file is not None):
+        r.fail("give either 'path' (a file relative to the project root) or 'dataset' and 'file'")
+    if not (d.positive or d.negative or d.signed):
+        r.fail(f"dictionary {d.name!r} needs 'positive' and 'negative' categories or a 'signed' category "
+               "to give a sentiment score")
+    if d.name in SENTENCE_INSTRUMENTS + ACTOR_INSTRUMENTS:
+        r.fail(f"dictionary name {d.name!r} is a built-in instrument; choose another name")
+    return d
+
+
+def _parse_sentiment(path: Path, table: Any) -> SentimentSettings:
+    r = _Reader(path, "[sentiment]", table)
+    dictionaries = tuple(_parse_dictionary(path, i, t) for i, t in enumerate(r.get("dictionaries", list, [])))
+    settings = SentimentSettings(instruments=r.strings("instruments", ("vader",)),
+                                 actor_instruments=r.strings("actor_instruments", ACTOR_INSTRUMENTS),
+                                 dictionaries=dictionaries)
+    r.finish(["instruments", "actor_instruments", "dictionaries"])
+    known = SENTENCE_INSTRUMENTS + tuple(d.name for d in dictionaries)
+    for name in settings.instruments:
+        if name not in known:
+            r.fail(f"key 'instruments' names {name!r}; allowed: {', '.join(known)} "
+                   "(a dictionary must be defined in [[sentiment.dictionaries]])")
+    for name in settings.actor_instruments:
+        if name not in ACTOR_INSTRUMENTS:
+            r.fail(f"key 'actor_instruments' names {name!r}; allowed: {', '.join(ACTOR_INSTRUMENTS)}")
+    if not settings.instruments:
+        r.fail("key 'instruments' must name at least one instrument")
+    names = [d.name for d in dictionaries]
+    if len(set(names)) != len(names):
+        r.fail("dictionary names must be unique")
+    return settings
+
+
+def _parse_provenance(path: Path, table: Any) -> ProvenanceSettings:
+    r = _Reader(path, "[provenance]", table)
+    default = ProvenanceSettings()
+    settings = ProvenanceSettings(
+        min_containment=float(r.get("min_containment", (float, int), default.min_containment)),
+        syndication=float(r.get("syndication", (float, int), default.syndication)),
+        fact_threshold=r.get("fact_threshold", (float, int), default.fact_threshold),
+        fact_min_articles=r.get("fact_min_articles", int, default.fact_min_articles),
+        event_gap_days=r.get("event_gap_days", int, default.event_gap_days),
+    )
+    r.finish(["min_containment", "syndication", "fact_threshold", "fact_min_articles", "event_gap_days"])
+    if settings.event_gap_days < 0:
+        r.fail(f"key 'event_gap_days' is {settings.event_gap_days}; use 0 (one event) or more days")
+    for key in ("min_containment", "syndication"):
+        if not 0 < getattr(settings, key) <= 1:
+            r.fail(f"key {key!r} is {getattr(settings, key)}; use a share in (0, 1]")
+    if settings.fact_threshold is not None and not 0 < settings.fact_threshold < 1:
+        r.fail(f"key 'fact_threshold' is {settings.fact_threshold}; use a cosine distance in (0, 1)")
+    if settings.fact_min_articles < 1:
+        r.fail(f"key 'fact_min_articles' is {settings.fact_min_articles}; use 1 or more")
+    return settings
+
+
+def _parse_framing(path: Path, table: Any) -> FramingSettings:
+    r = _Reader(path, "[framing]", table)
+    default = FramingSettings()
+    settings = FramingSettings(
+        codebooks=r.strings("codebooks", default.codebooks),
+        classifier=r.get("classifier", str, default.classifier, allowed=("narrative_frames", "")),
+        terms_by=r.strings("terms_by", default.terms_by),
+        topics=r.get("topics", (int, str), default.topics),
+    )
+    r.finish(["codebooks", "classifier", "terms_by", "topics"])
+    for g in settings.terms_by:
+        if g not in get_args(GroupVar):
+            r.fail(f"key 'terms_by' contains {g!r}; allowed: {', '.join(get_args(GroupVar))}")
+    if isinstance(settings.topics, str) and settings.topics != "auto" or \
+            isinstance(settings.topics, int) and not 2 <= settings.topics <= 50:
+        r.fail(f"key 'topics' is {settings.topics!r}; use \"auto\" or a number of topics from 2 to 50")
+    return settings
+
+
+def _parse_referent(path: Path, i: int, table: Any) -> Referent:
+    r = _Reader(path, f"referents[{i}]", table)
+    name = r.get("name", str)
+    raw = r.get("labels", dict)
+    r.finish(["name", "labels"])
+    if not raw:
+        r.fail(f"referent {name!r} needs at least one label")
+    labels = []
+    for label, forms in raw.items():
+        forms = [forms] if isinstance(forms, str) else forms
+        if not isinstance(forms, list) or not forms or not all(isinstance(f, str) for f in forms):
+            r.fail(f"label {label!r} must map to a regex or a list of regexes")
+        for form in forms:
+            try:
+                re.compile(form)
+            except re.error as exc:
+                r.fail(f"label {label!r}: pattern {form!r} is not a valid regular expression ({exc})", value=form)
+        labels.append((label, tuple(forms)))
+    return Referent(name, tuple(labels))
+
+
+def _parse_actor(path: Path, i: int, table: Any) -> Actor:
+    r = _Reader(path, f"actors[{i}]", table)
+    actor = Actor(
+        name=r.get("name", str),
+        type=r.get("type", str, "other", allowed=get_args(ActorType)),
+        aliases=r.strings("aliases"),
+        patterns=_regexes(r, "patterns"),
+        not_within=r.strings("not_within"),
+        source_type=r.get("source_type", str, None, allowed=get_args(SourceType)),
+    )
+    if not actor.aliases and not actor.patterns:
+        r.fail(f"actor {actor.name!r} needs at least one alias or pattern")
+    r.finish(["name", "type", "aliases", "patterns", "not_within", "source_type"])
+    return actor
+
+
+def _line_of(text: str, value: str) -> int | None:
+    """1-based line where a parsed string value is written (tomllib keeps no positions)."""
+    spellings = (json.dumps(value)[1:-1], value)  # basic-string escapes, then literal 'strings'
+    for number, line in enumerate(text.splitlines(), start=1):
+        if any(f'"{v}"' in line or f"'{v}'" in line for v in spellings):
+            return number
+    return None
+
+
+def parse_study(text: str, *, study_id: str, path: Path) -> Study:
+    """Parse the text of a study.toml; ``path`` is only used in error messages."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise StudyConfigError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        return _parse_document(doc, study_id=study_id, path=path)
+    except StudyConfigError as exc:
+        line = _line_of(text, exc.value) if getattr(exc, "value", None) else None
+        if line is None:
+            raise
+        raise StudyConfigError(str(exc).replace(f"{path}: ", f"{path}:{line}: ", 1)) from None
+
+
+def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
+    top = _Reader(path, "top level", doc)
+    s = _Reader(path, "[study]", top.get("study", dict))
+    groups = s.strings("groups", ("outlet", "leaning", "outlet_type"))
+    for g in groups:
+        if g not in get_args(GroupVar):
+            s.fail(f"key 'groups' contains {g!r}; allowed: {', '.join(get_args(GroupVar))}")
+    settings = dict(
+        id=study_id,
+        title=s.get("title", str),
+        question=s.get("question", str, ""),
+        start=_date(s, "start"),
+        end=_date(s, "end"),
+        keep_undated=s.get("keep_undated", bool, False),
+        seed=s.get("seed", int, 12345),
+        outlets=s.get("outlets", str, "data/outlets.csv"),
+        groups=groups,
+    )
+    s.finish(["title", "question", "start", "end", "keep_undated", "seed", "outlets", "groups"])
+    if settings["seed"] < 0:
+        s.fail(f"key 'seed' is {settings['seed']}; use a non-negative integer")
+    if settings["start"] and settings["end"] and settings["start"] > settings["end"]:
+        raise StudyConfigError(f"{path}: [study]: start {settings['start']} is after end {settings['end']}")
+
+    c = _Reader(path, "[compare]", top.get("compare", dict, {}))
+    compare = CompareSettings(
+        n_boot=c.get("n_boot", int, 2000),
+        n_perm=c.get("n_perm", int, 5000),
+        confidence=c.get("confidence", float, 0.95),
+        min_articles=c.get("min_articles", int, 5),
+    )
+    c.finish(["n_boot", "n_perm", "confidence", "min_articles"])
+    if not 0.5 <= compare.confidence < 1:
+        c.fail(f"key 'confidence' is {compare.confidence}; use a value in [0.5, 1)")
+    if compare.n_boot < 100 or compare.n_perm < 100:
+        c.fail("keys 'n_boot' and 'n_perm' must be at least 100")
+    if compare.min_articles < 2:
+        c.fail("key 'min_articles' must be at least 2 (a CI needs two articles)")
+
+    sentiment = _parse_sentiment(path, top.get("sentiment", dict, {}))
+
+    k = _Reader(path, "[collect]", top.get("collect", dict, {}))
+    collect = CollectSettings(
+        user_agent=k.get("user_agent", str, None),
+        per_host_delay=float(k.get("per_host_delay", (int, float), 1.0)),
+        timeout=float(k.get("timeout", (int, float), 20.0)),
+        max_bytes=k.get("max_bytes", int, 5 * 1024 * 1024),
+        retries=k.get("retries", int, 3),
+        respect_robots=k.get("respect_robots", bool, True),
+    )
+    k.finish(["user_agent", "per_host_delay", "timeout", "max_bytes", "retries", "respect_robots"])
+    if collect.per_host_delay < 0 or collect.timeout <= 0 or collect.max_bytes <= 0 or collect.retries < 0:
+        k.fail("per_host_delay and retries must be >= 0; timeout and max_bytes must be > 0")
+
+    sources = tuple(_parse_source(path, i, t) for i, t in enumerate(top.get("sources", list, [])))
+    if not sources:
+        top.fail("a study needs at least one [[sources]] table")
+    actors = tuple(_parse_actor(path, i, t) for i, t in enumerate(top.get("actors", list, [])))
+    names = [a.name for a in actors]
+    if len(set(names)) != len(names):
+        top.fail(f"actor names must be unique; repeated: {sorted({n for n in names if names.count(n) > 1})}")
+    framing = _parse_framing(path, top.get("framing", dict, {}))
+    referents = tuple(_parse_referent(path, i, t) for i, t in enumerate(top.get("referents", list, [])))
+    provenance = _parse_provenance(path, top.get("provenance", dict, {}))
+    v = _Reader(path, "[validation]", top.get("validation", dict, {}))
+    validation = ValidationSettings(min_alpha=v.get("min_alpha", (float, int), None),
+                                    min_agreement=v.get("min_agreement", (float, int), None))
+    v.finish(["min_alpha", "min_agreement"])
+    for key in ("min_alpha", "min_agreement"):
+        value = getattr(validation, key)
+        if value is not None and not -1 <= value <= 1:
+            v.fail(f"key {key!r} is {value}; use a value in [-1, 1]")
+    top.finish(["study", "compare", "sentiment", "framing", "provenance", "validation", "collect", "sources",
+                "actors", "referents"])
+    return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, framing=framing,
+                 referents=referents, collect=collect, provenance=provenance, validation=validation)
+
+
+def check_study_id(study_id: str) -> str:
+    if not STUDY_ID.fullmatch(study_id):
+        raise StudyConfigError(
+            f"study id {study_id!r} is not allowed; use lower-case letters, digits, '-' and '_' (max 64)"
+        )
+    return study_id
+
+
+def load_study(paths: StudyPaths) -> Study:
+    check_study_id(paths.study)
+    if not paths.study_file.exists():
+        raise StudyConfigError(
+            f"{paths.study_file}: no such study file; create one with `python -m analysis init {paths.study}`"
+        )
+    study = parse_study(paths.study_file.read_text(encoding="utf-8"), study_id=paths.study, path=paths.study_file)
+    registry = paths.resolve(study.outlets)
+    if not registry.exists():
+        raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")
+    for i, codebook in enumerate(study.framing.codebooks):
+        if not paths.codebook(codebook).exists():
+            raise StudyConfigError(f"{paths.study_file}: [framing]: codebooks[{i}] {codebook!r} is {paths.codebook(codebook)}, "
+                                   f"which does not exist")
+    for i, d in enumerate(study.sentiment.dictionaries):
+        if d.path is not None and not paths.resolve(d.path).exists():
+            raise StudyConfigError(f"{paths.study_file}: sentiment.dictionaries[{i}]: key 'path' points to "
+                                   f"{paths.resolve(d.path)}, which does not exist")
+    for i, src in enumerate(study.sources):
+        if src.kind in ("files", "urls", "html", "feed") and src.path and not paths.resolve(src.path).exists():
+            raise StudyConfigError(f"{paths.study_file}: sources[{i}]: key 'path' points to {paths.resolve(src.path)}, which does not exist")
+    return study

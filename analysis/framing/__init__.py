@@ -1,0 +1,11 @@
+"""How outlets frame a story: codebook frames, a supervised frame classifier, labels, terms, topics, loaded language.
+
+Stage: ``frame``. Measures: ``dictionary`` (codebook frames per sentence, with ``codebook``),
+``frame_classifier``, ``labels`` (word choice per referent), ``terms`` (distinctive terms),
+``topics`` and ``loaded_language``.
+"""
+
+from analysis.framing.dictionary import FrameMatcher
+from analysis.framing.frame_classifier import FrameClassifier
+
+__all__ = ["FrameClassifier", "FrameMatcher"]

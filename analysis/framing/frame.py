@@ -1,0 +1,159 @@
+"""The framing stage: frames, word choice, distinctive terms, topics and loaded language for one study.
+
+Each measure lives in its own module; this one runs them in order on the
+study's ``articles`` and ``sentences`` and returns the tables by name, so the
+pipeline writes them like any other stage's. Duplicates (syndicated copies,
+marked by ``clean``) are left out of every comparison here: a wire story run
+by three outlets would otherwise count three times toward its frames and terms.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from analysis.collect import datasets
+from analysis.core import storage, tables
+from analysis.core.config import StudyPaths
+from analysis.core.study import Study
+from analysis.framing import dictionary, frame_classifier, labels, loaded_language, terms, topics
+from analysis.stats import contrasts
+
+GROUPS = ("outlet", "leaning", "outlet_type")
+TOPIC_TABLES = ("topic_terms", "topic_k_scores", "article_topics", "topic_prevalence", "topic_top_articles")
+log = logging.getLogger("analysis")
+
+
+def framing_inputs(study: Study, paths: StudyPaths) -> list:
+    """Files the stage reads besides the study tables: codebooks, lexicons, coded training data."""
+
+    files = [paths.codebook(c) for c in study.framing.codebooks]
+    files += [datasets.locate(dataset, f, download=False) for dataset, f in loaded_language.LISTS.values()]
+    if study.framing.classifier:
+        files.append(datasets.locate(study.framing.classifier, "articles", download=False))
+    return files
+
+
+def _groups(study: Study) -> list[str]:
+    return [g for g in GROUPS if g in study.groups]
+
+
+def measure_frames(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
+                   sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Dictionary frames per sentence, article and group, with keyword-in-context evidence."""
+    c = study.compare
+    matchers = [dictionary.FrameMatcher(codebook=str(paths.codebook(name))).fit() for name in study.framing.codebooks]
+    hits = pd.concat([dictionary.frame_hits(sentences, matcher=m) for m in matchers], ignore_index=True)
+    per_article = dictionary.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers)
+    profiles = pd.concat([dictionary.frame_profiles(per_article, by=g, value="present", n_boot=c.n_boot,
+                                                confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
+                          for g in _groups(study)], ignore_index=True)
+    return {"frame_hits": hits, "article_frames": per_article, "frame_profiles": profiles,
+            "frame_evidence": dictionary.frame_evidence(hits, sentences)}
+
+
+def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The supervised frame classifier, trained on coded data, applied to the study's articles."""
+    if not study.framing.classifier:
+        return {}
+
+    model = frame_classifier.fit_default()
+    predictions = frame_classifier.apply_to_articles(model, articles)
+    # Groups are compared by mean probability: the F1-tuned labels overstate how common a frame is.
+    scores = predictions.merge(articles[["doc_id", "outlet_type", "leaning"]], on="doc_id").assign(n_sentences=1)
+    c = study.compare
+    profiles = [contrasts.summarize_groups(sub.assign(instrument=frame), by=g, value="probability", n_boot=c.n_boot,
+                                         confidence=c.confidence, min_articles=c.min_articles, seed=study.seed,
+                                         target="frame_logreg").rename(columns={"instrument": "frame"})
+                for frame, sub in scores.groupby("frame", sort=False) for g in _groups(study)]
+    return {"frame_predictions": predictions, "frame_prediction_profiles": pd.concat(profiles, ignore_index=True)}
+
+
+def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Which label each outlet uses for each referent, with Wilson intervals, contrasts and candidates."""
+    if not study.referents:
+        return {}
+    referents = [labels.Referent(r.name, {label: forms for label, forms in r.labels}) for r in study.referents]
+    matcher = labels.LabelMatcher(referents=referents).fit()
+    mentions = labels.label_mentions(sentences, matcher=matcher)
+    shares = labels.labels_by_outlet(mentions, articles, referents=referents, confidence=study.compare.confidence,
+                                     by=tuple(g for g in ("outlet", "leaning") if g in study.groups))
+    contrasts = labels.label_contrasts(shares, group_var="leaning", min_articles=study.compare.min_articles)
+    candidates = pd.concat([labels.discover_labels(sentences, mentions, referent=r, method="head_noun")
+                            for r in referents], ignore_index=True)
+    return {"label_mentions": mentions, "label_shares": shares, "label_contrasts": contrasts,
+            "label_candidates": candidates}
+
+
+def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Distinctive terms per grouping (one-vs-rest, bootstrap stability) and NMF topics with prevalence."""
+    c = study.compare
+    try:
+        distinct = pd.concat([terms.distinctive_terms(articles, by=g, mode="one_vs_rest", seed=study.seed,
+                                                      min_articles=c.min_articles)
+                              for g in study.framing.terms_by], ignore_index=True)
+    except ValueError as exc:  # scikit-learn's vectorizer finds no term in 2+ articles of a tiny corpus
+        log.warning("frame: no distinctive terms for %d articles (%s)", len(articles), exc)
+        distinct = tables.empty("distinctive_terms")
+    out = {"distinctive_terms": distinct}
+    try:
+        model = topics.TopicModel(n_topics=study.framing.topics, random_state=study.seed).fit(articles)
+    except ValueError as exc:
+        # A corpus of a handful of articles has no topic structure to find; say so instead of failing the study.
+        log.warning("frame: no topics for %d articles (%s); topic tables left empty", len(articles), exc)
+        return out | {name: tables.empty(name) for name in TOPIC_TABLES}
+    per_article = topics.article_topics(model, articles)
+    prevalence = pd.concat([topics.topic_prevalence(per_article, by=g, n_boot=c.n_boot, confidence=c.confidence,
+                                                    min_articles=c.min_articles, seed=study.seed)
+                            for g in _groups(study)], ignore_index=True)
+    return out | {"topic_terms": topics.topic_terms(model), "topic_k_scores": model.k_scores_,
+                  "article_topics": per_article, "topic_prevalence": prevalence,
+                  "topic_top_articles": topics.top_articles(per_article, articles)}
+
+
+def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Hedges, factive and assertive verbs, report verbs and bias words per article and group."""
+    c = study.compare
+    rates = loaded_language.marker_rates(sentences, scorer=loaded_language.MarkerScorer().fit())
+    per_article = loaded_language.article_marker_rates(rates, articles)
+    by_group = pd.concat([loaded_language.markers_by_group(per_article, by=g, n_boot=c.n_boot,
+                                                           confidence=c.confidence, min_articles=c.min_articles,
+                                                           seed=study.seed)
+                          for g in _groups(study)], ignore_index=True)
+    return {"marker_rates": rates, "article_marker_rates": per_article, "markers_by_group": by_group}
+
+
+def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
+                   sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every framing table of the study, by name, each checked against its schema."""
+    kept = articles.loc[~articles["is_duplicate"]]
+    kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
+    out = {}
+    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences))
+    out.update(classify_frames(study, articles=kept))
+    out.update(word_choice(study, articles=kept, sentences=kept_sentences))
+    out.update(vocabulary(study, articles=kept))
+    out.update(markers(study, articles=kept, sentences=kept_sentences))
+    return {name: tables.validate(df, name) for name, df in out.items()}
+
+
+# The tables this stage writes, as the framing room declares them (analysis/framing/tables.toml).
+TABLES = tuple(name for name, s in tables.SCHEMAS.items() if s.room == "framing")
+
+
+def run(study: Study, paths: StudyPaths) -> list:
+    """The frame stage: compute every framing table; a table this study does not produce is removed, not left stale."""
+    articles = storage.read_table(paths.table("articles"))
+    sentences = storage.read_table(paths.table("sentences"))
+    produced = framing_tables(study, paths, articles=articles, sentences=sentences)
+    for name in TABLES:
+        if name in produced:
+            storage.write_table(produced[name], paths.table(name))
+        else:
+            storage.remove_file(paths.table(name))
+    hits = produced["frame_hits"]
+    log.info("frame: %d frame hits in %d sentences (%s); %d topics; %d label mentions", len(hits),
+             hits[["doc_id", "sent_id"]].drop_duplicates().shape[0], ", ".join(study.framing.codebooks),
+             produced["topic_terms"]["topic"].nunique(), len(produced.get("label_mentions", ())))
+    return [paths.table(n) for n in produced]

@@ -1,0 +1,127 @@
+"""The provenance stage: who copied whom, who is quoted, and which facts each outlet left out.
+
+Runs the three provenance measures on a study's ``articles`` and
+``sentences`` and returns their tables by name, for the pipeline to write:
+
+- text reuse (:mod:`analysis.provenance.reuse`): pairs, aligned passages, syndicated
+  clusters, wire credits, and per-sentence reuse marks;
+- reuse-aware comparisons (:mod:`analysis.provenance.reuse_sensitivity`): every sentiment
+  and frame contrast with reused text kept, down-weighted and removed;
+- quotes and sources (:mod:`analysis.provenance.quotes`, :mod:`analysis.provenance.quote_matching`);
+- fact coverage and omission (:mod:`analysis.provenance.facts`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from analysis.core import storage, tables
+from analysis.core.config import StudyPaths
+from analysis.core.study import Study
+from analysis.provenance import facts, group_contrasts, quote_matching, quotes, reuse, reuse_sensitivity
+
+log = logging.getLogger("analysis")
+
+
+# The tables this stage writes, as the provenance room declares them (analysis/provenance/tables.toml).
+TABLES = tuple(name for name, s in tables.SCHEMAS.items() if s.room == "provenance")
+
+
+def _typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    return tables.validate(df, name)
+
+
+def coverage_events(articles: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
+    """``articles`` with ``event_id`` filled where the source gave none: bursts of coverage.
+
+    Sorted by date, a gap of more than ``gap_days`` days without an article
+    starts a new event ("burst:<first day>"). An undated article is its own
+    event, so it is never said to omit a fact. ``gap_days=0`` puts every
+    article without an event_id into one event ("study").
+    """
+    out = articles.copy()
+    given = out["event_id"].notna() & (out["event_id"].astype(str) != "") if "event_id" in out \
+        else pd.Series(False, index=out.index)
+    if "event_id" not in out:
+        out["event_id"] = None
+    todo = out.loc[~given]
+    if gap_days == 0:
+        out.loc[~given, "event_id"] = "study"
+        return out
+    published = pd.to_datetime(todo["published"], utc=True)
+    dated = published.dropna().sort_values(kind="stable")
+    new_burst = dated.diff() > pd.Timedelta(days=gap_days)
+    first_day = dated.where(new_burst | (np.arange(len(dated)) == 0)).ffill()
+    out.loc[dated.index, "event_id"] = "burst:" + first_day.dt.strftime("%Y-%m-%d")
+    undated = published.index[published.isna()]
+    out.loc[undated, "event_id"] = "undated:" + out.loc[undated, "doc_id"].astype(str)
+    return out
+
+
+def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+                      sentence_scores: pd.DataFrame, frame_hits: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Every provenance table of ``study``, by name."""
+    p, c = study.provenance, study.compare
+    settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication, seed=study.seed)
+    pairs, passages = reuse.find_reuse(articles, settings=settings)
+    wire = reuse.article_wire(articles)
+    marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
+    out = {"reuse_pairs": pairs, "reuse_passages": passages, "article_wire": wire, "sentence_reuse": marks,
+           "reuse_clusters": reuse.reuse_clusters(pairs, articles, wire=wire)}
+    log.info("provenance: %d reuse pairs (%d syndicated), %d sentences marked as copies", len(pairs),
+             int(pairs["syndicated"].sum()), int(marks["is_copy"].sum()))
+
+    opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
+    out["reuse_sensitivity"] = reuse_sensitivity.reuse_sensitivity(
+        articles, sentences, marks, sentence_scores=sentence_scores, frame_hits=frame_hits, groups=study.groups,
+        n_perm=c.n_perm, **opts)
+    term_tables = [reuse_sensitivity.term_sensitivity(articles, sentences, marks, by=g, seed=study.seed,
+                                                      min_articles=c.min_articles)
+                   for g in study.framing.terms_by]
+    out["term_sensitivity"] = pd.concat(term_tables, ignore_index=True) if term_tables else \
+        tables.empty("term_sensitivity")
+
+    found = quotes.extract_quotes(articles, sentences, actors=study.actors)  # quote ids already matched
+    out["quotes"] = found
+    out["quote_spread"] = quote_matching.quote_spread(found, articles=articles)
+    out["quote_sources"] = pd.concat(
+        [quote_matching.source_shares(found, articles, by=g, **opts) for g in study.groups], ignore_index=True)
+    out["quote_source_contrasts"] = group_contrasts.source_contrasts(found, articles, by=study.groups,
+                                                                     n_perm=c.n_perm, **opts)
+    log.info("provenance: %d quotes (%d distinct), %.0f%% with a speaker", len(found),
+             found["quote_id"].nunique(), 100 * (found["speaker"] != "").mean() if len(found) else 0)
+
+    threshold = {} if p.fact_threshold is None else {"threshold": p.fact_threshold}
+    articles = coverage_events(articles, gap_days=p.event_gap_days)
+    grouped = facts.group_facts(sentences, articles, **threshold)
+    fact_table = facts.facts_table(grouped, sentences, articles)
+    coverage = pd.concat([facts.fact_coverage(grouped, articles, by=g, min_articles=p.fact_min_articles)
+                          for g in study.groups], ignore_index=True)
+    out.update(fact_sentences=grouped, facts=fact_table, fact_coverage=coverage)
+    by_leaning = coverage.loc[coverage["group_var"] == "leaning"]
+    out["one_sided_facts"] = facts.one_sided_facts(
+        by_leaning if len(by_leaning) else facts.fact_coverage(grouped, articles, by="leaning",
+                                                               min_articles=p.fact_min_articles), facts=fact_table)
+    out["fact_omission"] = facts.omission_summary(coverage, n_boot=c.n_boot, seed=study.seed,
+                                                  confidence=c.confidence)
+    out["omission_contrasts"] = pd.concat(
+        [group_contrasts.omission_contrasts(coverage, by=g, n_boot=c.n_boot, n_perm=c.n_perm,
+                                                 confidence=c.confidence, seed=study.seed)
+         for g in study.groups if g != "outlet"] or [tables.empty("omission_contrasts")], ignore_index=True)
+    log.info("provenance: %d facts stated by >= %d articles, in %d events", coverage["fact_id"].nunique(),
+             p.fact_min_articles, coverage["event_id"].nunique())
+    return {name: _typed(df, name) for name, df in out.items()}
+
+
+def run(study: Study, paths: StudyPaths) -> None:
+    """The provenance stage: read the study's tables, write every provenance table."""
+    hits = paths.table("frame_hits")
+    produced = provenance_tables(study, articles=storage.read_table(paths.table("articles")),
+                                 sentences=storage.read_table(paths.table("sentences")),
+                                 sentence_scores=storage.read_table(paths.table("sentence_sentiment")),
+                                 frame_hits=storage.read_table(hits) if hits.exists() else None)
+    for name, table in produced.items():
+        storage.write_table(table, paths.table(name))

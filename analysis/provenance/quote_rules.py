@@ -1,0 +1,66 @@
+"""Source-type rules for quoted speakers: the story-specific part of :mod:`analysis.provenance.quotes`.
+
+Kept apart from the attribution logic because it is what a study on another
+story edits: the names below (Trump, Geng Shuang, Hikvision, ...) are tuned
+to 2018-2020 US-China technology coverage. A study can also override them
+per actor with ``source_type`` in study.toml, which takes precedence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import get_args
+
+from analysis.core.study import SourceType
+
+# A starting point for US-China tech coverage, checked in order on the speaker phrase and then on
+# its appositive ("Maya Wang, a researcher at Human Rights Watch"); the first hit wins, so anonymity
+# outranks affiliation and an NGO's "researcher" is NGO, not expert. A study overrides it per actor
+# with ``source_type`` in study.toml.
+SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b", re.IGNORECASE)) for t, p in [
+    ("anonymous", r"(?:people|persons?|sources?|someone) (?:familiar|close|briefed|with knowledge)|sources?|"
+                  r"anonym(?:ous|ity)|(?:declined|asked|requested) (?:not )?to be (?:named|identified)|"
+                  r"not authori[sz]ed to|insiders?|unnamed"),
+    ("ngo_advocacy", r"Human Rights (?:Watch|Project)|Amnesty|ACLU|Civil Liberties|World (?:Uighur|Uyghur) Congress|"
+                     r"Campaign for|Freedom House|Electronic Frontier|EFF|Reporters Without Borders|activists?|"
+                     r"advoca(?:tes?|cy)|rights groups?|campaign(?:ers?|ing groups?| groups?)|non-?profit|NGOs?|"
+                     r"exile groups?"),
+    ("expert", r"professor|Prof|analysts?|researchers?|experts?|scholars?|economists?|fellow|think[- ]tank|"
+               r"university|college|historian|institute|Cent(?:er|re) for|Brookings|Council on Foreign Relations|CSIS|"
+               r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist"),
+    ("media", r"Reuters|AFP|Agence France|Associated Press|Bloomberg|Xinhua|Global Times|People['’]s Daily|CGTN|"
+              r"CCTV|South China Morning Post|(?:New York|Financial) Times|Wall Street Journal|"
+              r"Washington (?:Post|Examiner|Times)|TechCrunch|CNN|BBC|Fox News|Al Jazeera|correspondent|"
+              r"(?:news)?papers?|tabloid|broadcaster|news (?:agency|outlet|site|service)|state(?:-run)? media|"
+              r"journalists?|reporters?|editor(?:ial)?|columnist"),
+    ("us_government", r"Commerce (?:Department|Secretary)|"
+                      r"Department of (?:Commerce|State|Defense|Justice|the Treasury)|"
+                      r"Secretary of (?:State|Commerce|Defense|the Treasury)|(?:State|Treasury|Justice|Defense) "
+                      r"Department|White House|Pentagon|Treasury|administration|Bureau of Industry|FCC|FBI|Sen|"
+                      r"senators?|Rep|Representatives?|congress(?:man|woman)|Congress|lawmakers?|Senate|"
+                      r"(?:House|Senate) (?:Minority|Majority|Democratic|Republican) (?:Leader|Whip)|House Speaker|"
+                      r"(?:House|Senate)(?: [A-Z]\w+){0,3} Committee|"
+                      r"(?:U\.S\.?|US|American|United States) (?:officials?|government|embassy|ambassador|"
+                      r"trade representative|prosecutors?|diplomats?|president)|"
+                      r"^(?:the )?(?:U\.S\.|US|United States|America|Washington)$|Trump|Pompeo|Ross|"
+                      r"Mnuchin|Lighthizer|Pence|Kudlow|Navarro|Bolton|Rubio|Cotton|Cruz|Pelosi|Schumer|McConnell"),
+    ("chinese_government", r"Foreign Ministry|Ministry of (?:Foreign Affairs|Commerce|Public Security)|"
+                           r"Commerce Ministry|MOFCOM|Geng Shuang|Hua Chunying|Lu Kang|Zhao Lijian|Wang Wenbin|Wang Yi|"
+                           r"Gao Feng|Cui Tiankai|Xi Jinping|President Xi|^Xi$|Chen Quanguo|Shohrat Zakir|"
+                           r"(?:Chinese|China['’]s) (?:embassy|officials?|government|authorities|ministry|ambassador|"
+                           r"consulate|leaders?|diplomats?|spokes\w+|side|regulators?)|Beijing(?!-based)|"
+                           r"(?:Xinjiang|regional) (?:government|authorities)|Communist Party|CCP|CPC|State Council|"
+                           r"^(?:China|the Chinese side)$"),
+    ("company", r"compan(?:y|ies)|firms?|Inc|Corp|Ltd|LLC|CEO|chief executive|founder|executives|chair(?:man|woman)|"
+                r"Huawei|ZTE|Hikvision|Dahua|SenseTime|Megvii|iFlytek|Yitu|Xiaomi|Tencent|Alibaba|ByteDance|TikTok|"
+                r"DJI|Google|Apple|Microsoft|Qualcomm|Intel|Micron|Nvidia|Facebook|Amazon|TSMC|industry|"
+                r"Chamber of Commerce|(?:Industry|Trade|Business|Manufacturers) (?:Association|Council|Roundtable)|"
+                r"Association of Manufacturers"),
+    ("government_other", r"governments?|minist(?:ry|ries|ers?)|department|agency|embassy|parliament|authorities|"
+                         r"officials?|regulators?|(?-i:(?:Vice )?President|Premier|Chancellor) (?-i:[A-Z])|"
+                         r"European (?:Union|Commission)|EU|United Nations|U\.N|"
+                         r"military|army|armed forces"),
+]]
+
+# Every source type a quote can get: the study's types, and 'unknown' for a quote with no speaker.
+SOURCE_TYPES: tuple[str, ...] = (*get_args(SourceType), "unknown")

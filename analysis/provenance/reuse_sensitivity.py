@@ -1,0 +1,217 @@
+"""Reuse-aware comparisons: does an outlet finding survive when reused text is down-weighted or removed?
+
+Three readings of the same corpus, from the ``sentence_reuse`` marks:
+
+- ``keep``: every article as published (duplicates included);
+- ``downweight``: a sentence shared by k + 1 articles counts 1 / (k + 1) in
+  each, so a passage run by five outlets counts once in all;
+- ``remove``: sentences copied from another article of the study are
+  dropped from the copy (the source keeps them).
+
+An article's value is the weighted mean over its sentences (for frames:
+whether a sentence that still counts uses the frame), and the article counts
+in its group with its *own share*, the mean weight of its sentences: an
+article that is all wire copy weighs 1 / (copies + 1) under ``downweight``
+and disappears under ``remove``. Intervals and tests resample articles,
+never sentences; Benjamini-Hochberg runs within each reading.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.core import defaults, tables
+from analysis.framing import terms
+from analysis.stats import contrasts
+
+Mode = Literal["keep", "downweight", "remove"]
+MODES: tuple[Mode, ...] = ("keep", "downweight", "remove")
+
+
+def _typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``df`` as table ``name``: its columns in schema order, each cast to its kind (an empty table too)."""
+    dtypes = {"str": "str", "int": "int64", "float": "float64", "bool": "bool"}
+    columns = tables.schema(name).columns
+    return df[[c.name for c in columns]].astype({c.name: dtypes[c.kind] for c in columns}).reset_index(drop=True)
+
+
+def sentence_weights(sentence_reuse: pd.DataFrame, *, mode: Mode) -> pd.Series:
+    """Weight of each sentence (index: doc_id, sent_id) under ``mode``."""
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r}; allowed: {', '.join(MODES)}")
+    index = pd.MultiIndex.from_frame(sentence_reuse[["doc_id", "sent_id"]])
+    if mode == "keep":
+        values = np.ones(len(sentence_reuse))
+    elif mode == "downweight":
+        values = 1.0 / (1.0 + sentence_reuse["n_copies"].to_numpy(dtype=float))
+    else:
+        values = np.where(sentence_reuse["is_copy"].to_numpy(bool), 0.0, 1.0)
+    return pd.Series(values, index=index, name="weight")
+
+
+def article_values(sentence_values: pd.DataFrame, weights: pd.Series, *, how: Literal["mean", "any"] = "mean",
+                   ) -> pd.DataFrame:
+    """Per article: the weighted ``value`` of its sentences and its own share (``weight``).
+
+    ``sentence_values`` has doc_id, sent_id, value for every sentence of the
+    article. ``how="any"``: 1 if any sentence that still counts has value 1.
+    Articles whose every sentence has weight 0 are left out.
+    """
+    df = sentence_values.join(weights.rename("weight"), on=["doc_id", "sent_id"]).fillna({"weight": 1.0})
+    df["wv"] = df["weight"] * df["value"]
+    df["counts"] = (df["weight"] > 0) & (df["value"] > 0)
+    g = df.groupby("doc_id", sort=True)
+    out = pd.DataFrame({"total": g["weight"].sum(), "own_share": g["weight"].mean(), "wv": g["wv"].sum(),
+                        "any": g["counts"].any()})
+    out = out.loc[out["total"] > 0]
+    value = out["any"].astype(float) if how == "any" else out["wv"] / out["total"]
+    return pd.DataFrame({"doc_id": out.index.astype(str), "value": value.to_numpy(float),
+                         "weight": out["own_share"].to_numpy(float)})
+
+
+def weighted_contrast(x_a: np.ndarray, w_a: np.ndarray, x_b: np.ndarray, w_b: np.ndarray, *, n_boot: int,
+                      n_perm: int, confidence: float, rng: np.random.Generator) -> dict:
+    """Difference of weighted means with an article bootstrap CI and a permutation p.
+
+    Hand-written because scipy's permutation_test permutes one value per
+    observation: here each article carries a (value, weight) pair.
+    """
+    def wmean(x, w, axis=-1):
+        return (x * w).sum(axis=axis) / w.sum(axis=axis)
+
+    diff = float(wmean(x_a, w_a) - wmean(x_b, w_b))
+    level = contrasts.expanded_confidence(confidence, min(len(x_a), len(x_b)))
+    ia, ib = rng.integers(0, len(x_a), (n_boot, len(x_a))), rng.integers(0, len(x_b), (n_boot, len(x_b)))
+    boot = wmean(x_a[ia], w_a[ia]) - wmean(x_b[ib], w_b[ib])
+    low, high = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
+    x, w = np.r_[x_a, x_b], np.r_[w_a, w_b]
+    perms = rng.permuted(np.tile(np.arange(len(x)), (n_perm, 1)), axis=1)
+    pa, pb = perms[:, :len(x_a)], perms[:, len(x_a):]
+    null = wmean(x[pa], w[pa]) - wmean(x[pb], w[pb])
+    p = (1 + np.sum(np.abs(null) >= abs(diff) - 1e-12)) / (n_perm + 1)
+    return dict(diff=diff, ci_low=float(low), ci_high=float(high), p_perm=float(p))
+
+
+def _contrasts(values: pd.DataFrame, groups: pd.Series, *, by: str, measure: str, mode: str, min_articles: int,
+               seed: int, **opts) -> list[dict]:
+    """Every pair of groups (``vs_rest`` for outlets) with at least ``min_articles`` articles."""
+    labels = groups.reindex(values["doc_id"]).astype(str).to_numpy()
+    x, w = values["value"].to_numpy(float), values["weight"].to_numpy(float)
+    sizes = pd.Series(labels).value_counts()
+    names = sorted(str(g) for g in sizes[sizes >= min_articles].index)
+    pairs = ([(g, contrasts.OTHERS) for g in names] if by == "outlet" else list(itertools.combinations(names, 2)))
+    rows = []
+    for a, b in pairs:
+        in_a, in_b = labels == a, (labels != a) if b == contrasts.OTHERS else labels == b
+        if in_b.sum() < min_articles:
+            continue
+        res = weighted_contrast(x[in_a], w[in_a], x[in_b], w[in_b],
+                                rng=contrasts.group_rng(seed, by, a, b, measure, mode), **opts)
+        rows.append(dict(measure=measure, group_var=by, group_a=a, group_b=b, mode=mode, n_a=int(in_a.sum()),
+                         n_b=int(in_b.sum()), weight_a=float(w[in_a].sum()), weight_b=float(w[in_b].sum()), **res))
+    return rows
+
+
+def reuse_sensitivity(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_reuse: pd.DataFrame, *,
+                      sentence_scores: pd.DataFrame | None = None, frame_hits: pd.DataFrame | None = None,
+                      groups: tuple[str, ...] = ("outlet", "leaning"), modes: tuple[Mode, ...] = MODES,
+                      n_boot: int = defaults.N_BOOT, n_perm: int = defaults.N_PERM,
+                      confidence: float = defaults.CONFIDENCE, min_articles: int = defaults.MIN_ARTICLES,
+                      seed: int = defaults.SEED) -> pd.DataFrame:
+    """Every group contrast of sentence sentiment (per instrument) and frame use, under each reading of reuse.
+
+    ``sentence_scores``: the ``sentence_sentiment`` table; ``frame_hits``: the
+    frame stage's hits (doc_id, sent_id, codebook, frame). The ``reuse_sensitivity``
+    table; one row per (measure, group pair, mode).
+    """
+    skeleton = sentences[["doc_id", "sent_id"]]
+    measures: list[tuple[str, pd.DataFrame, str]] = []
+    if sentence_scores is not None:
+        for instrument, sc in sentence_scores.groupby("instrument", sort=True):
+            measures.append((f"sentiment:{instrument}", sc[["doc_id", "sent_id", "score"]]
+                             .rename(columns={"score": "value"}), "mean"))
+    if frame_hits is not None and len(frame_hits):
+        for (codebook, frame), hits in frame_hits.groupby(["codebook", "frame"], sort=True):
+            flag = skeleton.merge(hits[["doc_id", "sent_id"]].drop_duplicates().assign(value=1.0),
+                                  on=["doc_id", "sent_id"], how="left").fillna({"value": 0.0})
+            measures.append((f"frame:{codebook}/{frame}", flag, "any"))
+    info = articles.set_index(articles["doc_id"].astype(str))
+    rows = []
+    for mode in modes:
+        weights = sentence_weights(sentence_reuse, mode=mode)
+        for measure, table, how in measures:
+            values = article_values(table, weights, how=how)
+            for by in groups:
+                rows += _contrasts(values, info[by], by=by, measure=measure, mode=mode, min_articles=min_articles,
+                                   n_boot=n_boot, n_perm=n_perm, confidence=confidence, seed=seed)
+    out = _typed(pd.DataFrame(rows, columns=tables.schema("reuse_sensitivity").names), "reuse_sensitivity")
+    for mode, idx in out.groupby("mode").groups.items():
+        out.loc[idx, "p_fdr"] = stats.false_discovery_control(out.loc[idx, "p_perm"].to_numpy(), method="bh")
+    return out
+
+
+def survival(sensitivity: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """One row per contrast: its estimate and adjusted p under each mode, and a verdict.
+
+    Verdicts: ``survives`` (significant under every mode), ``lost when reuse
+    removed`` / ``lost when down-weighted``, ``only without reuse``
+    (significant only once reuse is handled), ``not significant``.
+    """
+    key = ["measure", "group_var", "group_a", "group_b"]
+    wide = sensitivity.pivot_table(index=key, columns="mode", values=["diff", "p_fdr"], aggfunc="first")
+    wide.columns = [f"{v}_{m}" for v, m in wide.columns]
+    wide = wide.reset_index()
+    sig = {m: wide.get(f"p_fdr_{m}", pd.Series(np.nan, index=wide.index)) < alpha for m in MODES}
+
+    def verdict(i: int) -> str:
+        k, d, r = sig["keep"][i], sig["downweight"][i], sig["remove"][i]
+        if k and d and r:
+            return "survives"
+        if k and not r:
+            return "lost when reuse removed"
+        if k and not d:
+            return "lost when down-weighted"
+        return "only without reuse" if d or r else "not significant"
+
+    wide["verdict"] = [verdict(i) for i in range(len(wide))]
+    return wide
+
+
+def term_sensitivity(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_reuse: pd.DataFrame, *,
+                     by: str = "leaning", top: int = 20, n_boot: int = 200, seed: int = defaults.SEED,
+                     min_articles: int = defaults.MIN_ARTICLES,
+                     ) -> pd.DataFrame:
+    """Distinctive terms (one group against the rest) found stable under ``keep``: do they stay stable?
+
+    ``downweight`` scales each article's term counts by its own share;
+    ``remove`` recounts terms on the sentences that are not copies.
+    """
+    base = dict(by=by, n_boot=n_boot, seed=seed, min_articles=min_articles, drop_duplicates=False)
+    keep = terms.distinctive_terms(articles, top=top, **base)
+    found = keep.loc[keep["stable"], ["group_var", "group_a", "group_b", "term", "rank"]]
+    if found.empty:
+        return _typed(pd.DataFrame(columns=tables.schema("term_sensitivity").names), "term_sensitivity")
+    own = article_values(sentences[["doc_id", "sent_id"]].assign(value=1.0),
+                         sentence_weights(sentence_reuse, mode="downweight"))
+    kept_ids = sentence_reuse.loc[~sentence_reuse["is_copy"], ["doc_id", "sent_id"]]
+    own_text = (sentences.merge(kept_ids, on=["doc_id", "sent_id"]).sort_values(["doc_id", "sent_id"])
+                .groupby("doc_id")["text"].agg(" ".join))
+    readings = {
+        "keep": (articles, None),
+        "downweight": (articles.merge(own[["doc_id", "weight"]], on="doc_id"), "weight"),
+        "remove": (articles.drop(columns="text").merge(own_text.rename("text"), left_on="doc_id", right_index=True),
+                   None),
+    }
+    rows = []
+    for mode, (frame, weight) in readings.items():
+        table = (keep if mode == "keep" else terms.distinctive_terms(frame, top=None, weight=weight, **base))
+        scored = found.merge(table[["group_a", "term", "z", "stable"]], on=["group_a", "term"], how="left")
+        rows.append(scored.assign(mode=mode).rename(columns={"rank": "rank_keep"}))
+    out = pd.concat(rows, ignore_index=True)
+    out["stable"] = out["stable"].fillna(False).astype(bool)
+    return _typed(out, "term_sensitivity")

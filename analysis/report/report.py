@@ -1,0 +1,410 @@
+"""Report: execute the notebooks headless, export tables, write ``index.html``.
+
+Notebooks are the single source of each figure: they call
+:func:`publish`, which writes the figure files and a caption sidecar. The
+report stage runs them with nbclient (not papermill, which stamps start and
+end times into every cell and so breaks byte-identical re-runs), then
+builds the index from the sidecars.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import json
+import logging
+import os
+import re
+from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pandas as pd
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from PIL import Image
+
+from analysis.core import catalog, config, storage, tables
+from analysis.core.config import StudyPaths
+from analysis.core.errors import AnalysisError
+from analysis.core.study import Study, load_study
+from analysis.provenance import facts
+from analysis.report import figures, manifest, methods, style
+from analysis.validation import coders
+
+log = logging.getLogger("analysis")
+_nbclient_log = logging.getLogger("analysis.nbclient")
+_nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines duplicate ours
+
+REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
+                 "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group",
+                 "articles_by_period", "sentiment_validation", "validation_scores", "target_sentiment_validation",
+                 "frame_profiles", "frame_evidence", "frame_predictions", "frame_prediction_profiles",
+                 "distinctive_terms", "label_shares",
+                 "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
+                 "topic_top_articles", "markers_by_group", "framing_validation",
+                 "reuse_pairs", "reuse_clusters", "article_wire", "reuse_sensitivity", "term_sensitivity", "quotes",
+                 "quote_spread", "quote_sources", "quote_source_contrasts", "facts", "fact_coverage", "one_sided_facts", "fact_omission",
+                 "omission_contrasts",
+                 "fact_matching_validation", "instrument_agreement"]
+# Tables a study without [[referents]] does not produce.
+OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame_predictions",
+                   "frame_prediction_profiles"}
+# Tables split in two CSV files for readers: rows for outlets, rows for the other groupings.
+_SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
+                    "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group"),
+                    "frame_profiles": ("frames_by_outlet", "frames_by_group"),
+                    "label_shares": ("labels_by_outlet", "labels_by_group"),
+                    "topic_prevalence": ("topics_by_outlet", "topics_by_group"),
+                    "markers_by_group": ("loaded_language_by_outlet", "loaded_language_by_group"),
+                    "quote_sources": ("sources_by_outlet", "sources_by_group"),
+                    "fact_coverage": ("fact_coverage_long", "fact_coverage_by_group")}
+NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
+RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
+_published: list[str] = []
+
+
+def notebook_files(paths: StudyPaths) -> list[Path]:
+    return storage.list_files(paths.notebooks, "[0-9][0-9]_*.ipynb")
+
+
+def load_tables(study: str) -> SimpleNamespace:
+    """Everything a notebook plots, as DataFrames, plus the parsed study."""
+    paths = config.study_paths(study)
+    loaded = {name: storage.read_table(paths.table(name), hint=f"run `python -m analysis run {study}` first")
+              if name not in OPTIONAL_TABLES or paths.table(name).exists() else tables.empty(name)
+              for name in REPORT_TABLES}
+    return SimpleNamespace(study=load_study(paths), **loaded)
+
+
+def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
+    """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``."""
+    paths = config.study_paths(study)
+    figures.save(plot, paths.figures)
+    _published.append(plot.name)
+    sidecar = {"name": plot.name, "caption": plot.caption, "table": plot.table,
+               "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
+    storage.write_if_changed(paths.figures / f"{plot.name}.json",
+                        (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
+    if log := os.environ.get(RUN_LOG_ENV):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(plot.name + "\n")
+    return plot
+
+
+def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str, source: str | None = None) -> pd.DataFrame:
+    """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's.
+
+    ``source`` is the full CSV in ``tables/`` it is cut from (default: the CSV named like the table)."""
+    paths = config.study_paths(study)
+    _published.append(name)
+    storage.write_if_changed(paths.figures / f"{name}.html", table.to_html(index=False, border=0, escape=True).encode())
+    sidecar = {"name": name, "caption": caption, "kind": "table", "table": source or name,
+               "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
+    storage.write_if_changed(paths.figures / f"{name}.json", (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
+    if log := os.environ.get(RUN_LOG_ENV):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+    return table
+
+
+def _inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(f"# Parameters injected by `python -m analysis report`\nstudy = {study!r}")
+    cell.id = "injected-parameters"  # fixed id: new cells otherwise get a random one
+    cell.metadata["tags"] = ["injected-parameters"]
+    where = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
+    nb.cells.insert(where + 1, cell)
+    return nb
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    """Set environment variables for the kernel nbclient starts (it inherits ours)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600,
+                     env: dict[str, str] | None = None, kernel_log: Path | None = None) -> None:
+    """Execute ``source`` with ``study`` injected and write the executed copy to ``dest``."""
+    nb = _inject_parameters(nbformat.read(source, as_version=4), study)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, log=_nbclient_log,
+                            resources={"metadata": {"path": str(source.parent)}})
+    storage.ensure_dir(dest.parent)
+    kernel_log = kernel_log or dest.with_suffix(".kernel.log")
+    log.info("report: executing %s", source.name)
+    try:
+        # The kernel's own log lines (start-up notices) go to a file, not the user's terminal.
+        with _environ(**{NOTEBOOK_ENV: source.stem, **(env or {})}), open(kernel_log, "w") as log_fh:
+            client.execute(stderr=log_fh)
+    except CellExecutionError as exc:
+        storage.write_text(dest, nbformat.writes(nb))
+        message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # tracebacks arrive colourised
+        last = message.splitlines()[-1] if message else type(exc).__name__
+        raise AnalysisError(f"notebook {source.name} failed: {last} (partial output in {dest})") from None
+    except (RuntimeError, TimeoutError) as exc:
+        raise AnalysisError(f"notebook {source.name}: the Jupyter kernel did not run ({exc}); see {kernel_log}") from None
+    finally:
+        if kernel_log.exists() and kernel_log.stat().st_size == 0:
+            kernel_log.unlink()
+    storage.write_if_changed(dest, nbformat.writes(nb).encode())
+
+
+def export_tables(paths: StudyPaths) -> list[Path]:
+    """CSV copies of the report tables (article text left out: it is the publishers')."""
+    written = []
+    for name in REPORT_TABLES:
+        if name in OPTIONAL_TABLES and not paths.table(name).exists():
+            continue
+        df = storage.read_table(paths.table(name))
+        if name == "articles":
+            df = df[["doc_id", "outlet", "outlet_type", "leaning", "leaning_source", "published", "url", "source",
+                     "source_id", "language", "original_outlet", "extractor", "n_chars_removed", "canonical_doc_id",
+                     "is_duplicate", "quality_flags"]]
+        if name in _SPLIT_BY_OUTLET:
+            outlet = df["group_var"] == "outlet"
+            for subset, stem in zip((df[outlet], df[~outlet]), _SPLIT_BY_OUTLET[name]):
+                storage.write_csv(subset, paths.tables / f"{stem}.csv")
+                written.append(paths.tables / f"{stem}.csv")
+            continue
+        storage.write_csv(df, paths.tables / f"{name}.csv")
+        written.append(paths.tables / f"{name}.csv")
+    written.append(_fact_matrix_csv(paths))
+    written += _latex_exports(paths)
+    status = paths.interim / "collection_status.csv"
+    if status.exists():
+        storage.write_if_changed(paths.tables / status.name, status.read_bytes())
+        written.append(paths.tables / status.name)
+    return written
+
+
+# The main comparison tables, also written as LaTeX (booktabs) for papers: (table, columns, caption).
+LATEX_TABLES = {
+    "sentiment_by_group": (["group_var", "group", "instrument", "n_articles", "mean", "ci_low", "ci_high"],
+                           "Mean article sentiment per group, with expanded percentile bootstrap CIs over articles."),
+    "sentiment_contrasts": (["target", "group_var", "group_a", "group_b", "instrument", "n_a", "n_b", "diff",
+                             "ci_low", "ci_high", "p_perm", "p_fdr"],
+                            "Group contrasts of sentiment: bootstrap CIs over articles, permutation p, "
+                            "Benjamini--Hochberg adjusted p."),
+    "quote_source_contrasts": (["group_var", "group_a", "group_b", "source_type", "n_a", "n_b", "share_a",
+                                "share_b", "diff", "ci_low", "ci_high", "p_fdr"],
+                               "Contrasts of quote-source shares: article bootstrap, permutation p, "
+                               "Benjamini--Hochberg."),
+    "omission_contrasts": (["group_var", "group_a", "group_b", "n_events", "n_facts", "omission_a", "omission_b",
+                            "diff", "ci_low", "ci_high", "p_fdr"],
+                           "Facts left out, compared on the events both groups covered: event bootstrap, "
+                           "within-event permutation p, Benjamini--Hochberg."),
+}
+
+
+def latex_table(df: pd.DataFrame, *, name: str, study: str) -> str:
+    """A booktabs table (three decimals, escaped text) with caption and label, ready for ``\\input``."""
+    columns, caption = LATEX_TABLES[name]
+    shown = df[[c for c in columns if c in df.columns]]
+    return shown.to_latex(index=False, float_format="%.3f", escape=True, longtable=False,
+                          caption=f"{caption} Study \\texttt{{{study}}}; n = {len(shown):,} rows.",
+                          label=f"tab:{study}:{name}",
+                          column_format="".join("r" if pd.api.types.is_numeric_dtype(shown[c]) else "l"
+                                                for c in shown.columns))
+
+
+def _latex_exports(paths: StudyPaths) -> list[Path]:
+    written = []
+    for name in LATEX_TABLES:
+        if not paths.table(name).exists():
+            continue
+        out = paths.tables / "latex" / f"{name}.tex"
+        storage.write_if_changed(out, latex_table(storage.read_table(paths.table(name)), name=name,
+                                             study=paths.study).encode("utf-8"))
+        written.append(out)
+    return written
+
+
+def _fact_matrix_csv(paths: StudyPaths) -> Path:
+    """``fact_coverage.csv``: one row per fact, its text, and one column per outlet (share of its articles
+    on the event that state the fact; empty where the outlet did not cover the event)."""
+
+    coverage = storage.read_table(paths.table("fact_coverage"))
+    matrix = facts.coverage_matrix(coverage.loc[coverage["group_var"] == "outlet"])
+    text = storage.read_table(paths.table("facts")).set_index("fact_id")[["event_id", "fact_text"]]
+    wide = text.join(matrix, how="inner").reindex(matrix.index).reset_index(names="fact_id")
+    storage.write_csv(wide, paths.tables / "fact_coverage.csv")
+    return paths.tables / "fact_coverage.csv"
+
+
+def _collection_line(paths: StudyPaths, *, prefix: str = "") -> str:
+    status_file = paths.tables / "collection_status.csv"
+    if not status_file.exists():
+        return ""
+    counts = pd.read_csv(status_file)["status"].value_counts().sort_index()
+    parts = ", ".join(f"{n:,} {html.escape(str(k))}" for k, n in counts.items())
+    return (f"<p>Web collection: {int(counts.sum()):,} URLs ({parts}); see "
+            f'<a href="{prefix}tables/collection_status.csv">collection_status.csv</a>.</p>')
+
+
+# Human-labelled data every study's validate stage reads (its figures are in the report).
+VALIDATION_DATASETS = ("vader_nyt", "newsmtsc", "narrative_frames", "babe", "neus")
+
+
+def _provenance_section(study: Study, *, prefix: str = "") -> str:
+    """Where the report's data comes from (with licences) and how to check it."""
+
+    e = html.escape
+    used = list(dict.fromkeys([s.dataset for s in study.sources if s.dataset] + list(VALIDATION_DATASETS)))
+    items = "".join(f"<li><code>{e(name)}</code>: {e(catalog.DATASETS[name].citation)}; licence: "
+                    f"{e(catalog.DATASETS[name].licence)}</li>" for name in used if name in catalog.DATASETS)
+    return ("<h2>Provenance of this report</h2>"
+            f"<p>Data read (study sources, then the human-labelled validation data):</p><ul>{items}</ul>"
+            '<p>Every figure, table and executed notebook, with its SHA-256, the notebook that made it, the input '
+            'tables and their hashes, the package versions and the code version, is listed in '
+            f'<a href="{prefix}MANIFEST.csv">MANIFEST.csv</a>. Rebuild from the data and compare with '
+            f"<code>python -m analysis reproduce {e(study.id)} --check</code>. Article text is the publishers' and "
+            "is not exported.</p>")
+
+
+def _methods_section(study: Study, paths: StudyPaths) -> str:
+
+    paragraphs = methods.methods_paragraphs(
+        study, by_group=storage.read_table(paths.table("sentiment_by_group")),
+        topic_k=storage.read_table(paths.table("topic_k_scores")), default_fact_threshold=facts.DEFAULT_THRESHOLD,
+        instrument_label=figures.instrument_label)
+    code = re.compile(r"`([^`]+)`")
+    html_paragraphs = []
+    for paragraph in paragraphs:  # each starts with its heading: "Corpus. Articles come from ..."
+        heading, _, body = paragraph.partition(". ")
+        body = code.sub(r"<code>\1</code>", html.escape(body))
+        html_paragraphs.append(f"<p><strong>{html.escape(heading)}.</strong> {body}</p>")
+    return "<h2>Methods</h2>" + "".join(html_paragraphs)
+
+
+def _image_tag(paths: StudyPaths, name: str, *, alt: str, embed: bool, prefix: str) -> str:
+    """An <img> shown at its print size (one or two journal columns), so the page shows what a journal prints."""
+
+    data = (paths.figures / f"{name}.png").read_bytes()
+    with Image.open(BytesIO(data)) as image:
+        width_in = image.width / style.STYLE["savefig.dpi"]
+    # a data URI keeps the page readable when it travels alone
+    src = ("data:image/png;base64," + base64.b64encode(data).decode("ascii")) if embed else f"{prefix}figures/{name}.png"
+    return f'<img src="{src}" alt="{html.escape(alt)}" style="width:{width_in:.2f}in">'
+
+
+def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Path | None = None) -> Path:
+    """Write ``reports/<study>/index.html`` (images linked), or with ``embed`` a single file with the PNGs inside.
+
+    The single file lives next to the study's folder (``reports/<study>.html``) and its links to SVG, PDF, tables
+    and notebooks point into that folder, so it reads alone and still links when the folder is beside it.
+    """
+    prefix = "" if not embed else f"{study.id}/"
+    articles = storage.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "language",
+                                                               "is_duplicate", "quality_flags", "original_outlet"])
+    cleaning = storage.read_table(paths.table("cleaning_log"), columns=["doc_id", "step", "action"])
+    cards = cleaning["action"] == "removed inline link card"
+    paragraphs = (cleaning["step"] == "boilerplate") & ~cards
+    sentences = storage.read_table(paths.table("article_sentiment"), columns=["n_sentences"])
+    order = {p.stem: i for i, p in enumerate(notebook_files(paths))}
+    sidecars = sorted((storage.read_json(p) for p in storage.list_files(paths.figures, "*.json")),
+                      key=lambda s: (order.get(s["notebook"], len(order)), s["position"], s["name"]))
+    dated = articles["published"].dropna()
+    span = f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dated articles"
+    e = html.escape
+
+    def table_link(sidecar: dict) -> str:
+        table = sidecar.get("table") or ""
+        if not table or not (paths.tables / f"{table}.csv").exists():
+            return ""
+        return f' · table <a href="{prefix}tables/{e(table)}.csv">{e(table)}.csv</a>'
+
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(study.title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:58rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
+        "figure{margin:2rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#333}</style>",
+        "</head><body>",
+        f"<h1>{e(study.title)}</h1>",
+        f"<p><strong>Question.</strong> {e(study.question)}</p>" if study.question else "",
+        f"<p>{len(articles):,} articles from {articles['outlet'].nunique():,} outlets ({span}; "
+        f"{int(articles['published'].isna().sum()):,} undated), {int(sentences['n_sentences'].sum()):,} sentences. "
+        f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
+        f"<code>{study.settings_hash()[:12]}</code>.</p>",
+        f"<p>Cleaning: {int(paragraphs.sum()):,} boilerplate paragraphs removed from "
+        f"{cleaning.loc[paragraphs, 'doc_id'].nunique():,} articles; {int(cards.sum()):,} inline link cards "
+        f"cut from {cleaning.loc[cards, 'doc_id'].nunique():,}; "
+        f"{int(articles['is_duplicate'].sum()):,} exact or near duplicates marked; "
+        f"{int((articles['quality_flags'] != '').sum()):,} articles with quality flags; "
+        f"{int((articles['language'] != 'en').sum()):,} not in English; "
+        f"{int(articles['original_outlet'].notna().sum()):,} reposts (every action is in "
+        f'<a href="{prefix}tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
+        _collection_line(paths, prefix=prefix),
+        _methods_section(study, paths),
+        "<h2>Figures</h2>",
+    ]
+
+    agreement = coders.read_agreement(paths)
+    flagged = coders.flags(study, agreement)
+    for i, s in enumerate((s for s in sidecars if s.get("kind") != "table"), start=1):
+        name = e(s["name"])
+        warning = coders.caption_warning(s["name"], flagged)
+        warning = f'<span style="color:#b00000">{e(warning)}</span>' if warning else ""
+        parts.append(
+            f'<figure id="{name}">{_image_tag(paths, s["name"], alt=f"Figure {i}: {name}", embed=embed, prefix=prefix)}'
+            f'<figcaption><strong>Figure {i}.</strong> {warning}{e(s["caption"])} '
+            f'[<a href="{prefix}figures/{name}.svg">SVG</a> · <a href="{prefix}figures/{name}.pdf">PDF</a>'
+            f'{table_link(s)} · notebook <a href="{prefix}notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]'
+            "</figcaption></figure>"
+        )
+    for i, s in enumerate((s for s in sidecars if s.get("kind") == "table"), start=1):
+        fragment = (paths.figures / f"{s['name']}.html").read_text(encoding="utf-8")
+        link = table_link(s).removeprefix(" · ")
+        parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
+                     f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
+    parts.append(coders.section_html(study, agreement, escape=e, prefix=prefix))
+    parts.append(_provenance_section(study, prefix=prefix))
+    parts.append("<h2>Tables</h2><ul>")
+    for p in storage.list_files(paths.tables, "*.csv"):
+        parts.append(f'<li><a href="{prefix}tables/{e(p.name)}">{e(p.name)}</a></li>')
+    parts.append("</ul></body></html>")
+    index = out or (paths.reports / "index.html")
+    storage.write_if_changed(index, ("\n".join(x for x in parts if x) + "\n").encode())
+    return index
+
+
+def write_standalone(study: Study, paths: StudyPaths) -> Path:
+    """``reports/<study>.html``: the report as one file, figures embedded, to send or archive on its own."""
+    if not (paths.reports / "index.html").exists():
+        raise AnalysisError(f"no report for {study.id} yet; run `python -m analysis report {study.id}` first")
+    return build_index(study, paths, embed=True, out=paths.reports.parent / f"{study.id}.html")
+
+
+def run(study: Study, paths: StudyPaths) -> list[Path]:
+    """The report stage: run every notebook, export tables, remove stale figures, write the index and manifest."""
+    notebooks = notebook_files(paths)
+    if not notebooks:
+        raise AnalysisError(f"no notebooks found in {paths.notebooks} (expected files like 01_corpus.ipynb)")
+    run_log = storage.ensure_dir(paths.interim) / "_report_run.log"
+    storage.remove_file(run_log)
+    executed = []
+    for nb in notebooks:
+        dest = paths.executed_notebooks / nb.name
+        execute_notebook(nb, study.id, dest, env={RUN_LOG_ENV: str(run_log)},
+                         kernel_log=paths.interim / f"_kernel_{nb.stem}.log")
+        executed.append(dest)
+    published = set(run_log.read_text(encoding="utf-8").split()) if run_log.exists() else set()
+    for stale in storage.list_files(paths.figures):
+        if stale.stem not in published:
+            storage.remove_file(stale)
+    tables_written = export_tables(paths)
+    index = build_index(study, paths)
+    inputs = [paths.table(n) for n in REPORT_TABLES] + notebook_files(paths)
+    listed = manifest.write_manifest(study, paths, inputs=inputs)
+    return [index, listed, *executed, *tables_written, *storage.list_files(paths.figures)]

@@ -1,0 +1,5 @@
+"""Running studies: the stage DAG, the engines that spread partitions over processes or Dask, the CLI.
+
+Modules: ``dag`` (declares the stages; each stage's ``run()`` lives in its room), ``engine``, ``cli``
+(``python -m analysis``).
+"""

@@ -1,0 +1,192 @@
+"""The stage DAG: collect -> ingest -> clean -> prepare -> measure -> frame -> compare -> provenance -> validate -> report.
+
+This module only declares the stages: what each reads, what it writes, which
+study settings it depends on, and which room's ``run()`` does the work.
+Before running, a stage's fingerprint is computed from the package source
+(every file of every subpackage, :func:`analysis.core.code.code_hash`), the
+study settings it reads and the content hashes of its inputs; if it matches
+the record left by the last successful run and every recorded output is
+still there unchanged, the stage is skipped. The record is written last, so
+a run that crashed half-way re-runs that stage next time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from analysis.collect import collect, datasets, ingest
+from analysis.core import code, storage
+from analysis.core.config import StudyPaths
+from analysis.core.study import Study
+from analysis.framing import frame
+from analysis.provenance import provenance
+from analysis.report import report
+from analysis.run import engine
+from analysis.sentiment import compare, instruments, measure
+from analysis.text import clean, prepare
+from analysis.validation import coders, validate
+
+log = logging.getLogger("analysis")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    help: str
+    inputs: Callable[[Study, StudyPaths], list[Path]]
+    outputs: Callable[[Study, StudyPaths], list[Path]]
+    run: Callable[..., list[Path] | None]
+    # The study settings this stage reads; changing any other setting leaves it current.
+    settings: Callable[[Study], object] = lambda study: asdict(study)
+    # Runs every time (collection is incremental inside; the web changes without our inputs changing).
+    always: bool = False
+    # Whether the stage has anything to do for this study.
+    applies: Callable[[Study], bool] = lambda study: True
+    # Whether run() takes the engine that spreads its partitions over processes or a Dask cluster.
+    parallel: bool = False
+
+
+def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
+    return lambda study, paths: [paths.table(n) for n in names]
+
+
+def _ingest_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    files = [paths.resolve(study.outlets)]
+    for src in study.sources:
+        files += ingest.source_files(src, paths)
+    return files
+
+
+def _measure_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [paths.table("articles"), paths.table("sentences"), *instruments.training_files(study, paths)]
+
+
+def _framing_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    return [paths.table("articles"), paths.table("sentences"), *frame.framing_inputs(study, paths)]
+
+
+def _compare_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    names = ["articles", "sentences", "sentence_sentiment", "article_sentiment", "actor_mentions",
+             "article_actor_sentiment", "article_frames"]
+    optional = [paths.table("frame_predictions")] if paths.table("frame_predictions").exists() else []
+    return [paths.table(n) for n in names] + optional
+
+
+def _validate_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    files = [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
+    if study.actors and study.sentiment.actor_instruments:
+        files += [datasets.locate("newsmtsc", f, download=False) for f in ("train", "devtest_rw")]
+    files += [datasets.locate("narrative_frames", "articles", download=False)]
+    files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
+    files += [datasets.locate("neus", f"probe_{split}", download=False) for split in ("test", "val")]
+    return files + instruments.training_files(study, paths)
+
+
+def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    status = paths.interim / "collection_status.csv"
+    coded = coders.agreement_file(paths)  # written by `codesheet import`
+    return ([paths.table(n) for n in report.REPORT_TABLES] + report.notebook_files(paths)
+            + [p for p in (status, coded) if p.exists()])
+
+
+STAGES: dict[str, Stage] = {
+    s.name: s
+    for s in [
+        Stage("collect", "fetch the study's URL lists and feeds politely into data/raw/<study>/web (incremental)",
+              lambda s, p: [], lambda s, p: [], collect.run, always=True, applies=collect.applies),
+        Stage("ingest", "read every source of the study into the articles_raw table",
+              _ingest_inputs, _tables("articles_raw"), ingest.run,
+              lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets)),
+        Stage("clean", "remove boilerplate, mark duplicates and flag quality problems, logging every action",
+              _tables("articles_raw"), _tables("articles", "cleaning_log"), clean.run, lambda s: None),
+        Stage("prepare", "split articles into sentences with character offsets",
+              _tables("articles"), _tables("sentences"), prepare.run, lambda s: None, parallel=True),
+        Stage("measure", "score sentence sentiment with each instrument, find actor mentions and the sentiment "
+              "toward each actor",
+              _measure_inputs,
+              _tables("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
+                      "article_actor_sentiment"), measure.run,
+              lambda s: (s.actors, s.sentiment), parallel=True),
+        Stage("frame", "frames (codebooks and a supervised classifier), word choice per referent, distinctive "
+              "terms, topics and loaded language, per article and group",
+              _framing_inputs, _tables(*frame.TABLES), frame.run,
+              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups)),
+        Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
+              _compare_inputs,
+              _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
+                      "actor_coverage", "articles_by_period", "instrument_agreement"),
+              compare.run, lambda s: (s.groups, s.compare, s.seed, s.actors, s.framing.codebooks), parallel=True),
+        Stage("provenance", "text reuse (who copied whom), reuse-aware contrasts, quotes and their sources, and "
+              "which facts each outlet reported or left out",
+              _tables("articles", "sentences", "sentence_sentiment", "frame_hits"), _tables(*provenance.TABLES),
+              provenance.run,
+              lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by)),
+        Stage("validate", "check every instrument against human labels (VADER NYT, NewsMTSC, Narrative Frames, BABE, "
+              "NeuS same-event clusters)",
+              _validate_inputs, _tables("validation_scores", "sentiment_validation", "target_sentiment_validation",
+                                        "framing_validation", "fact_matching_validation"),
+              validate.run, lambda s: (s.compare, s.seed, s.sentiment, bool(s.actors), s.provenance.fact_threshold)),
+        Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
+              _report_inputs, lambda s, p: [p.reports / "index.html"], report.run),
+    ]
+}
+
+
+def fingerprint(stage: Stage, study: Study, paths: StudyPaths) -> str:
+    h = hashlib.sha256()
+    h.update(stage.name.encode())
+    h.update(code.code_hash().encode())
+    h.update(json.dumps(stage.settings(study), sort_keys=True, default=str).encode())
+    for path in stage.inputs(study, paths):
+        h.update(str(path.name).encode())
+        h.update(storage.sha256_file(path).encode() if path.exists() else b"missing")
+    return h.hexdigest()
+
+
+def _record_path(stage: Stage, paths: StudyPaths) -> Path:
+    return paths.stage_records / f"{stage.name}.json"
+
+
+def is_current(stage: Stage, study: Study, paths: StudyPaths, fp: str) -> bool:
+    record = _record_path(stage, paths)
+    if not record.exists():
+        return False
+    saved = storage.read_json(record)
+    if saved.get("fingerprint") != fp:
+        return False
+    for rel, digest in saved.get("outputs", {}).items():
+        out = paths.root / rel
+        if not out.exists() or storage.sha256_file(out) != digest:
+            return False
+    return True
+
+
+def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False) -> str:
+    """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``."""
+    stage = STAGES[name]
+    if not stage.applies(study):
+        log.info("%s: nothing to do for this study, skipped", name)
+        return "skipped"
+    fp = fingerprint(stage, study, paths)
+    if not force and not stage.always and is_current(stage, study, paths, fp):
+        log.info("%s: up to date, skipped", name)
+        return "skipped"
+    options = {"engine": engine.current()} if stage.parallel else {}
+    produced = stage.run(study, paths, **options) or stage.outputs(study, paths)
+    outputs = {str(p.relative_to(paths.root)): storage.sha256_file(p) for p in sorted(set(produced)) if p.exists()}
+    storage.write_json(_record_path(stage, paths), {"stage": name, "fingerprint": fp, "outputs": outputs})
+    return "ran"
+
+
+def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None) -> dict[str, str]:
+    results = {}
+    for name in STAGES:
+        results[name] = run_stage(name, study, paths, force=force)
+        if name == until:
+            break
+    return results

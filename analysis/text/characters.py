@@ -1,0 +1,66 @@
+"""Characters: the text to store (NFC, no invisible or control characters, plain spaces) and the key to compare.
+
+Shared by cleaning (:mod:`analysis.text.clean`) and near-duplicate detection
+(:mod:`analysis.text.duplicates`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+# Invisible characters that carry no text: zero-width space, word joiner,
+# BOM, soft hyphen, Mongolian vowel separator, LRM/RLM marks. ZWJ and ZWNJ
+# (U+200C/U+200D) are kept: they change spelling in Persian, Indic scripts
+# and emoji sequences.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e\u200e\u200f"), None)
+_LINE_BREAKS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\u0085"): "\n", ord("\t"): " "}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
+_SPACES = re.compile(r"[^\S\n]+")  # any horizontal whitespace (NBSP, thin, ideographic, ...)
+
+_QUOTE_FOLD = str.maketrans({
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u300c\u300d", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"),
+})
+
+
+def normalise_characters(text: str) -> str:
+    """The text to store: NFC, no invisible or control characters, plain spaces.
+
+    Typographic quotes and dashes are kept (quote detection needs them);
+    every kind of horizontal space becomes one ordinary space so that
+    "online.\\u00a0 Push" and "online. Push" are the same string. Line
+    structure (``\\n``, blank lines) is kept: paragraphs are found from it.
+    """
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text.translate(_LINE_BREAKS).translate(_INVISIBLE))
+    text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def fold_for_matching(text: str) -> str:
+    """A comparison key, never stored: NFKC, case-folded, straight quotes, ``-`` dashes, single spaces.
+
+    NFKC (ligatures, full-width forms) is safe here because the result is
+    only compared, never shown or offset into.
+    """
+    text = unicodedata.normalize("NFKC", normalise_characters(text)).translate(_QUOTE_FOLD).casefold()
+    return " ".join(text.split())
+
+
+def character_changes(before: str, after: str) -> str:
+    """Say what normalisation changed, for the log (counts by kind)."""
+    counts = Counter()
+    for ch in before:
+        if ord(ch) in _INVISIBLE:
+            counts[f"invisible U+{ord(ch):04X}"] += 1
+        elif ch != "\n" and ch != " " and ch.isspace():
+            counts[f"space U+{ord(ch):04X}"] += 1
+        elif _CONTROL.match(ch):
+            counts["control character"] += 1
+    if unicodedata.normalize("NFC", before) != before:
+        counts["NFC recomposition"] += 1
+    parts = [f"{n} {kind}" for kind, n in sorted(counts.items())]
+    return ", ".join(parts) or "whitespace"

@@ -1,0 +1,123 @@
+"""Near duplicates: articles whose word shingles mostly coincide (MinHash LSH for candidates, exact Jaccard to decide).
+
+The clean stage marks each cluster's non-canonical members as duplicates of
+its canonical article (:func:`analysis.text.clean.clean_articles`); nothing is
+dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pandas as pd
+from datasketch import MinHash, MinHashLSH
+
+from analysis.core import tables
+from analysis.text.characters import fold_for_matching
+
+#: ``find_near_duplicates``: one row per non-canonical member of a cluster.
+DUPLICATE_COLUMNS: dict[str, str] = {
+    "doc_id": "str", "canonical_doc_id": "str", "kind": "str",  # kind: exact or near
+    "similarity": "float",  # MinHash estimate of the shingle Jaccard to the canonical
+    "jaccard": "float",     # exact Jaccard of the two shingle sets
+}
+
+
+def shingles(text: str, *, size: int = 5) -> set[str]:
+    """Word ``size``-grams of the folded text (a text shorter than that is one shingle)."""
+    words = re.findall(r"\w+", fold_for_matching(text))
+    if len(words) <= size:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _minhashes(sets: list[set[str]], *, num_perm: int, seed: int) -> list[MinHash]:
+    return MinHash.bulk([[s.encode() for s in sorted(x)] for x in sets], num_perm=num_perm, seed=seed)
+
+
+# LSH banded at the threshold itself misses pairs just above it: with 128
+# permutations, 28% of 300 pairs at Jaccard 0.86 and 50% at 0.82 were never
+# proposed; banded at threshold - 0.2 the misses were 0% and 0.7%. The exact
+# Jaccard still decides, so the lower band only costs a few extra checks.
+CANDIDATE_MARGIN = 0.2
+
+
+def _candidates(ids: list[str], hashes: list[MinHash], *, threshold: float, num_perm: int) -> Iterator[list[int]]:
+    """For each article, the (sorted) indices LSH puts in its bucket."""
+    lsh = MinHashLSH(threshold=max(0.1, threshold - CANDIDATE_MARGIN), num_perm=num_perm)
+    position = {doc: i for i, doc in enumerate(ids)}
+    for doc, h in zip(ids, hashes):
+        lsh.insert(doc, h)
+    for h in hashes:
+        yield sorted(position[d] for d in lsh.query(h))
+
+
+def _star_clusters(order: list[int], sets: list[set[str]], candidates: list[list[int]], *,
+                   threshold: float) -> dict[int, int]:
+    """member -> canonical: walk articles in canonical order; each unassigned one claims its unassigned
+    candidates whose exact Jaccard to it reaches ``threshold``.
+
+    Star clusters (rather than connected components) guarantee every member
+    is similar to its canonical, not just to some chain of articles.
+    """
+    assigned: dict[int, int] = {}
+    for i in order:
+        if i in assigned or not sets[i]:
+            continue
+        for j in candidates[i]:
+            if j != i and j not in assigned and sets[j] and _jaccard(sets[i], sets[j]) >= threshold:
+                assigned[j] = i
+        assigned[i] = i
+    return {j: c for j, c in assigned.items() if j != c}
+
+
+def _canonical_order(articles: pd.DataFrame, texts: list[str]) -> list[int]:
+    """Earliest ``published`` (undated last), then longest text, then smallest doc_id."""
+    published = (pd.to_datetime(articles["published"], utc=True) if "published" in articles
+                 else pd.Series(pd.NaT, index=articles.index, dtype="datetime64[ns, UTC]"))
+    frame = pd.DataFrame({
+        "undated": published.isna().to_numpy(),
+        "published": published.to_numpy(),
+        "length": [-len(t) for t in texts],
+        "doc_id": [str(d) for d in articles["doc_id"]],
+    })
+    return frame.sort_values(["undated", "published", "length", "doc_id"], kind="stable").index.tolist()
+
+
+def find_near_duplicates(articles: pd.DataFrame, *, threshold: float = 0.8, num_perm: int = 128,
+                         shingle: int = 5, seed: int = 1) -> pd.DataFrame:
+    """Exact and near duplicates across the whole table (wire copies, double ingests).
+
+    MinHash LSH on word ``shingle``-grams of the folded text proposes
+    candidates; the exact Jaccard of the shingle sets (cheap at corpus
+    sizes here) decides, so the result does not hinge on LSH luck. Each
+    cluster keeps one canonical article: earliest ``published``, then the
+    longest text, then the smallest ``doc_id``.
+
+    Returns one row per non-canonical member: ``doc_id``, ``canonical_doc_id``,
+    ``kind`` ("exact" when the folded texts are identical, else "near"),
+    ``similarity`` (MinHash estimate) and ``jaccard`` (exact), both to the canonical.
+    Empty texts are never clustered (``quality_flags`` reports them).
+    """
+    missing = [c for c in ("doc_id", "text") if c not in articles.columns]
+    if missing:
+        raise ValueError(f"articles: missing columns {missing}; got {list(articles.columns)}")
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold={threshold}: use a Jaccard similarity in (0, 1]")
+    texts = [str(t) if isinstance(t, str) else "" for t in articles["text"]]
+    ids = [str(d) for d in articles["doc_id"]]
+    sets = [shingles(t, size=shingle) for t in texts]
+    hashes = _minhashes(sets, num_perm=num_perm, seed=seed)
+    candidates = list(_candidates(ids, hashes, threshold=threshold, num_perm=num_perm))
+    members = _star_clusters(_canonical_order(articles, texts), sets, candidates, threshold=threshold)
+    rows = []
+    for j, c in sorted(members.items(), key=lambda jc: ids[jc[0]]):
+        exact = fold_for_matching(texts[j]) == fold_for_matching(texts[c])
+        rows.append((ids[j], ids[c], "exact" if exact else "near", float(hashes[j].jaccard(hashes[c])),
+                     _jaccard(sets[j], sets[c])))
+    return tables.typed_frame(rows, DUPLICATE_COLUMNS)

@@ -1,0 +1,144 @@
+"""The house rules, checked: rooms import only downward, no import cycle, no hidden imports, small modules,
+one schema registry whatever is imported first, and a code fingerprint that sees every subpackage."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import analysis
+from analysis.core import code, config, tables
+
+PACKAGE = Path(analysis.__file__).resolve().parent
+# Data flows one way: a room may import only the rooms before it (and itself).
+ROOM_ORDER = ("core", "stats", "collect", "text", "framing", "sentiment", "provenance", "validation", "report", "run")
+# Imports allowed inside functions: optional dependencies and platform-specific modules only.
+OPTIONAL_IMPORTS = {"dask", "distributed", "multiprocessing"}
+MAX_MODULE_LINES = 600
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+def _runtime_imports(path: Path, name: str, modules: dict[str, Path]) -> tuple[set[str], list[str]]:
+    """(package modules imported at run time, imports found inside functions) of one module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    type_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                 and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+                 for n in ast.walk(node)}
+    found, inner = set(), []
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    top = (node.module or "") if isinstance(node, ast.ImportFrom) else node.names[0].name
+                    if getattr(node, "level", 0) or top.split(".")[0] not in OPTIONAL_IMPORTS:
+                        inner.append(f"{name}:{node.lineno}: {ast.unparse(node)}")
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
+        targets = []
+        if isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+        for target in targets:
+            while target not in modules and "." in target:
+                target = target.rpartition(".")[0]
+            if target in modules and target != name:
+                found.add(target)
+    return found, inner
+
+
+@pytest.fixture(scope="module")
+def graph() -> tuple[dict[str, set[str]], list[str]]:
+    modules = _modules()
+    edges, inner = {}, []
+    for name, path in modules.items():
+        edges[name], found_inner = _runtime_imports(path, name, modules)
+        inner += found_inner
+    return edges, inner
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in ROOM_ORDER) else "analysis"
+
+
+def test_no_import_cycle(graph):
+    edges, _ = graph
+    state: dict[str, int] = {}
+    cycles = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
+def test_rooms_import_only_downward(graph):
+    edges, _ = graph
+    rank = {room: i for i, room in enumerate(ROOM_ORDER)}
+    upward = [f"{a} -> {b}" for a, targets in edges.items() for b in targets
+              if _room(a) in rank and _room(b) in rank and rank[_room(b)] > rank[_room(a)]]
+    assert upward == []
+    assert {_room(m) for m in edges} - {"analysis"} == set(ROOM_ORDER)  # every module lives in a room
+
+
+def test_no_import_inside_a_function_except_optional_dependencies(graph):
+    _, inner = graph
+    assert inner == []
+
+
+def test_no_module_over_the_size_limit():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}
+
+
+def test_registry_is_complete_in_a_fresh_interpreter():
+    """Importing the schema module alone gives every table every room declares (no registration on import)."""
+    declared = [name for room in tables.ROOMS
+                for name in tomllib.loads((PACKAGE / room / "tables.toml").read_text(encoding="utf-8"))]
+    fresh = subprocess.run([sys.executable, "-c", "from analysis.core import tables; print(*tables.SCHEMAS)"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert fresh == declared == list(tables.SCHEMAS)
+    assert len(set(declared)) == len(declared)
+    assert {p.parent.name for p in PACKAGE.glob("*/tables.toml")} == set(tables.ROOMS)
+
+
+def test_code_hash_sees_every_subpackage_and_table_file(tmp_path, monkeypatch):
+    copy = tmp_path / "analysis"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(config, "PACKAGE_DIR", copy)
+    before = code.code_hash()
+    for edited in (copy / "sentiment" / "scoring.py", copy / "framing" / "tables.toml"):
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        after = code.code_hash()
+        assert after != before, edited
+        before = after
