@@ -76,6 +76,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.collect.framing_datasets import NARRATIVE_FRAMES, load_narrative_frames
+from analysis.core import defaults
 from analysis.text.texts import as_texts
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)  # candidate cut-offs for threshold="tuned"
@@ -228,7 +229,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def outlet_folds(groups_outlet, *, strata=None, n_splits: int = 5, seed: int = 0) -> np.ndarray:
+def outlet_folds(groups_outlet, *, strata=None, n_splits: int = 5, seed: int = defaults.SEED) -> np.ndarray:
     """Fold number (0..n_splits-1) of each row; all rows of an outlet share one. Stratified on ``strata``
     (cross_validate_frames passes the rarest frame): shuffled GroupKFold gave folds of 38 to 141 articles."""
     groups_outlet = np.asarray(groups_outlet)
@@ -272,7 +273,7 @@ def frame_scores(oof: pd.DataFrame) -> pd.DataFrame:
 
 
 def cross_validate_frames(texts, Y: pd.DataFrame, *, groups_outlet, groups_article=None, n_splits: int = 5,
-                          seed: int = 0, estimator: FrameClassifier | None = None,
+                          seed: int = defaults.SEED, estimator: FrameClassifier | None = None,
                           dataset: str = "unnamed") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cross-validation in which no outlet is in both a training and a test fold.
 
@@ -331,7 +332,7 @@ def narrative_frames_xy() -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     return corpus, corpus["text"], corpus[list(NARRATIVE_FRAMES.values())]
 
 
-def validate_on_narrative_frames(*, n_splits: int = 5, seed: int = 0,
+def validate_on_narrative_frames(*, n_splits: int = 5, seed: int = defaults.SEED,
                                  estimator: FrameClassifier | None = None) -> pd.DataFrame:
     """The scores of ``cross_validate_frames`` on the Narrative Frames corpus (``dataset`` "narrative_frames")."""
     corpus, texts, Y = narrative_frames_xy()
@@ -372,7 +373,7 @@ VARIANTS = {  # the brief's design (1-2-grams) and one change at a time; see the
 
 
 def compare_variants(*, variants: dict[str, dict] | None = None, n_splits: int = 5, inner_splits: int = 3,
-                     seed: int = 0) -> pd.DataFrame:
+                     seed: int = defaults.SEED) -> pd.DataFrame:
     """Narrative Frames: each variant's outer scores, and choosing one per outer fold by inner CV.
 
     One row per variant: ``variant``, ``macro_f1``, ``micro_f1`` (the folds of

@@ -17,7 +17,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.patches import Patch
 
-from analysis.core import storage
+from analysis.core import defaults, storage
 from analysis.report.style import (  # noqa: F401
     DOUBLE_COLUMN_IN,
     LEANING_COLOURS,
@@ -194,7 +194,7 @@ def sentence_score_distribution(sentence_scores: pd.DataFrame, *, instrument: st
     return Plot("sentence_score_distribution", fig, caption, table="sentence_sentiment")
 
 
-def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: int, min_articles: int = 5) -> Plot:
+def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: int, min_articles: int = defaults.MIN_ARTICLES) -> Plot:
     """Actor x outlet mean sentiment toward the actor; cells whose CI excludes zero are starred."""
     t = by_group.loc[(by_group["group_var"] == "outlet") & (by_group["instrument"] == instrument)]
     t = t.loc[t["n_articles"] >= 1]
@@ -327,7 +327,7 @@ def sentiment_validity(scores: pd.DataFrame, validity: pd.DataFrame, *,
 
 
 def sentiment_evidence_table(evidence: pd.DataFrame, by_group: pd.DataFrame, *, instrument: str,
-                             min_articles: int = 5, top: int = 2) -> tuple[pd.DataFrame, str]:
+                             min_articles: int = defaults.MIN_ARTICLES, top: int = 2) -> tuple[pd.DataFrame, str]:
     """The sentences that pull each outlet's mean most, as a table a reader can check, and its caption."""
     outlets = by_group.loc[(by_group["group_var"] == "outlet") & (by_group["instrument"] == instrument)
                            & (by_group["n_articles"] >= min_articles)].set_index("group")

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from analysis.core import defaults
 from analysis.report.figures import Plot, _n, _split_table, empty_plot
 from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, instrument_palette
 
@@ -39,7 +40,7 @@ def _annotated_heatmap(ax, means: pd.DataFrame, annot: pd.DataFrame, *, vmax: fl
 
 
 def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, by: str = "leaning",
-                          min_articles: int = 5) -> Plot:
+                          min_articles: int = defaults.MIN_ARTICLES) -> Plot:
     """Share of each group's articles that use each frame, with the CI in every cell."""
     t = profiles.loc[(profiles["codebook"] == codebook) & (profiles["measure"] == "present")
                      & (profiles["group_var"] == by) & (profiles["n_articles"] >= min_articles)]
@@ -237,7 +238,7 @@ def framing_validity_plot(validation: pd.DataFrame) -> Plot:
 
 
 def frame_prediction_heatmap(profiles: pd.DataFrame, validation: pd.DataFrame, *, seed: int, by: str = "leaning",
-                             min_articles: int = 5) -> Plot:
+                             min_articles: int = defaults.MIN_ARTICLES) -> Plot:
     """The supervised classifier's mean frame probability per group, with CIs, next to its cross-validated F1."""
     t = profiles.loc[(profiles["group_var"] == by) & (profiles["n_articles"] >= min_articles)]
     if t.empty:

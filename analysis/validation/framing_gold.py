@@ -22,6 +22,7 @@ import pandas as pd
 from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
 from analysis.collect.framing_datasets import load_narrative_frames
+from analysis.core import defaults
 from analysis.framing import dictionary, frame_classifier, loaded_language
 from analysis.framing.codebook import CODEBOOK_TO_NARRATIVE
 from analysis.text import prepare
@@ -54,7 +55,7 @@ def codebook_validity(*, codebook: str = "generic_news_frames") -> pd.DataFrame:
     return out[LONG_COLUMNS].astype({"value": "float64", "n": "int64"})
 
 
-def framing_validity(*, seed: int = 0, n_boot: int = 2000) -> pd.DataFrame:
+def framing_validity(*, seed: int = defaults.SEED, n_boot: int = defaults.N_BOOT) -> pd.DataFrame:
     """Every framing instrument against human labels, long format ``dataset, split, instrument, metric, value, n``."""
 
     parts = [codebook_validity(),

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.core import tables
+from analysis.core import defaults, tables
 from analysis.sentiment import sentence_model
 from analysis.sentiment.scoring import VaderScorer, instrument_name
 from analysis.stats.contrasts import group_rng
@@ -67,8 +67,8 @@ def score_gold(gold: pd.DataFrame, *, scorer=None) -> pd.DataFrame:
     return tables.validate(out, "validation_scores")
 
 
-def sentiment_validity(gold: pd.DataFrame, scores: pd.DataFrame, *, n_boot: int = 2000, confidence: float = 0.95,
-                       seed: int = 0) -> pd.DataFrame:
+def sentiment_validity(gold: pd.DataFrame, scores: pd.DataFrame, *, n_boot: int = defaults.N_BOOT, confidence: float = defaults.CONFIDENCE,
+                       seed: int = defaults.SEED) -> pd.DataFrame:
     """Agreement with the human mean at sentence and article level, and the single-rater ceiling."""
     # One seeded stream per instrument and level: adding an instrument leaves the others' intervals unchanged.
     rows = []

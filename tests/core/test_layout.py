@@ -14,6 +14,7 @@ import pytest
 
 import analysis
 from analysis.core import code, config, tables
+from analysis.run import dag
 
 PACKAGE = Path(analysis.__file__).resolve().parent
 # Data flows one way: a room may import only the rooms before it (and itself).
@@ -136,9 +137,11 @@ def test_code_hash_sees_every_subpackage_and_table_file(tmp_path, monkeypatch):
     copy = tmp_path / "analysis"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(config, "PACKAGE_DIR", copy)
-    before = code.code_hash()
+    clean = dag.STAGES["clean"]  # reads no study setting, so no study is needed to fingerprint it
+    paths = config.study_paths("layout", root=tmp_path)
+    before = code.code_hash(), dag.fingerprint(clean, None, paths)
     for edited in (copy / "sentiment" / "scoring.py", copy / "framing" / "tables.toml"):
         edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-        after = code.code_hash()
-        assert after != before, edited
+        after = code.code_hash(), dag.fingerprint(clean, None, paths)
+        assert after[0] != before[0] and after[1] != before[1], edited  # the clean stage would run again
         before = after
