@@ -47,6 +47,7 @@ class Rendered:
 
 
 def render(page: Path, *, width: int = 1200, timeout: float = 60) -> Rendered:
+    pytest.importorskip("selenium", reason="selenium (a test dependency) is not installed")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait

@@ -1,22 +1,37 @@
-"""Shared fixtures: an isolated project folder and a tiny in-code corpus.
+"""Shared fixtures: an isolated project folder, a tiny in-code corpus, the local HTTP server and the
+session's one build of the default study.
 
 Tests never write into the checkout: ``project`` points the toolkit at a
 temporary project root (with the real outlet registry and notebooks copied
 in) and at an empty data home, while the mirror stays the real
 ``../shared/data`` so dataset loaders read the real files.
+
+``server`` is a scriptable HTTP server on 127.0.0.1 (tests/http_server.py);
+``default_study_run`` is the default study built end to end once per session
+(tests using it are marked ``slow`` and grouped on one xdist worker).
+
+Test modules live in folders that mirror the package's rooms (tests/text/,
+tests/collect/, ...) without ``__init__.py``: pytest puts each test's folder
+and this one on ``sys.path``, so ``from conftest import ...``,
+``from http_server import ...`` and ``from browser import ...`` work from any
+folder, and every test module's file name must be unique across folders.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from http_server import Server, running_server
+
+if TYPE_CHECKING:
+    from analysis.core.config import StudyPaths
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -81,19 +96,11 @@ aliases = ["Commerce Department", "Trump administration"]
 """
 
 
-@contextlib.contextmanager
-def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 (a free port) in a background thread; yields its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+@pytest.fixture
+def server() -> Iterator[Server]:
+    """The local HTTP server (tests/http_server.py): ``server.add(path, Reply(...))`` returns the URL to fetch."""
+    with running_server() as state:
+        yield state
 
 
 @pytest.fixture
@@ -108,6 +115,96 @@ def project(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("ANALYSIS_DATA_HOME", str(tmp_path / "data_home"))
     monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
     return root
+
+
+@dataclass(frozen=True)
+class DefaultStudyBuild:
+    root: Path  # the temporary project root the default study was built in
+    paths: StudyPaths
+    snapshot: dict[Path, bytes]  # every processed and report file after the first run
+
+
+@pytest.fixture(scope="session")
+def default_study_build(tmp_path_factory, pytestconfig) -> DefaultStudyBuild:
+    """The default study (``entity-list``) built once per session (per xdist worker: hence the ``default_study``
+    xdist group) on real data in a temporary project, then run a second time (which must skip every stage).
+
+    Use ``default_study_run``, which also points the toolkit at that project for the test."""
+    if not (SHARED_DATA / "allsides" / "articles.jsonl.gz").exists():
+        pytest.skip("the default study needs ../shared/data")
+    _claim_the_only_build(tmp_path_factory, pytestconfig)
+    from analysis.core import config
+    from analysis.run.cli import main
+
+    root = tmp_path_factory.mktemp("default") / "project"
+    shutil.copytree(REPO / "data" / "studies" / "entity-list", root / "data" / "studies" / "entity-list")
+    shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
+    (root / "notebooks").mkdir()
+    for nb in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        shutil.copy(nb, root / "notebooks" / nb.name)
+    with pytest.MonkeyPatch.context() as mp:
+        _point_at_default_study(mp, root)
+        assert main(["-q", "run"]) == 0
+        paths = config.study_paths("entity-list")
+        snapshot = {p: p.read_bytes() for d in (paths.processed, paths.reports) for p in d.rglob("*") if p.is_file()}
+        assert main(["-q", "run"]) == 0
+    return DefaultStudyBuild(root, paths, snapshot)
+
+
+def _claim_the_only_build(tmp_path_factory, pytestconfig) -> None:
+    """Under ``--dist loadgroup``, fail if another xdist worker of this run has built the default study already:
+    the ``default_study`` group did not hold (a plugin incompatibility once made it a silent 4-minute loss)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not getattr(pytestconfig.option, "loadgroup", False):
+        return
+    claim = tmp_path_factory.getbasetemp().parent / "default-study-built-by"  # shared by this run's workers
+    try:
+        with open(claim, "x", encoding="utf-8") as fh:
+            fh.write(worker)
+    except FileExistsError:
+        pytest.fail(f"the default study was already built by {claim.read_text(encoding='utf-8')} in this run: "
+                    "the xdist_group 'default_study' is not keeping its tests on one worker (see "
+                    "requirements-test.txt on pytest and pytest-xdist versions)")
+
+
+def _point_at_default_study(mp: pytest.MonkeyPatch, root: Path) -> None:
+    mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
+    mp.setenv("ANALYSIS_DATA_HOME", str(root / "home"))
+    mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+
+
+@pytest.fixture
+def default_study_run(default_study_build, monkeypatch) -> tuple[StudyPaths, dict[Path, bytes]]:
+    """``(paths, snapshot)`` of the session's default-study build, with the toolkit pointed at its project for
+    this test. Tests using it are marked ``slow`` and put in the ``default_study`` xdist group (see below)."""
+    _point_at_default_study(monkeypatch, default_study_build.root)
+    return default_study_build.paths, default_study_build.snapshot
+
+
+@pytest.fixture
+def default_study_copy(default_study_build, tmp_path, monkeypatch) -> StudyPaths:
+    """The paths of a private copy of the session's default-study project, with the toolkit pointed at it: for a
+    test that writes into the study (the shared build must stay as built for the tests after it)."""
+    from analysis.core import config
+
+    root = tmp_path / "project"
+    shutil.copytree(default_study_build.root, root, symlinks=True)
+    _point_at_default_study(monkeypatch, root)
+    return config.study_paths("entity-list")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the xdist_group marks
+def pytest_collection_modifyitems(config, items):
+    """Every test that uses the default-study build is slow (the build takes minutes) and runs on one xdist worker
+    (``--dist loadgroup``), so the build happens once per session; under xdist, slow tests are handed out first."""
+    for item in items:
+        if "default_study_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("default_study"))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # On xdist workers (all sort alike), the slow tests go first: a test of minutes started last would leave
+        # the other worker idle at the end. Otherwise each keeps its place.
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

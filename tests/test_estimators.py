@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn.base
+from conftest import SHARED_DATA
 from sklearn.base import BaseEstimator, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 import analysis
 from analysis.core.errors import AnalysisError, DataNotFoundError
-from tests.conftest import SHARED_DATA
 
 
 def discover() -> list[type]:

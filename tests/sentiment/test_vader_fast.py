@@ -70,6 +70,7 @@ def allsides_sentences() -> list[str]:
     return split_sentences(df[["doc_id", "outlet", "text"]], splitter=splitter)["text"].tolist()
 
 
+@pytest.mark.slow  # splits and scores the AllSides sentences twice
 def test_identical_on_allsides_sentences(reference, allsides_sentences):
     assert len(allsides_sentences) >= 25_000
     assert_identical(reference, FastVader(), allsides_sentences)

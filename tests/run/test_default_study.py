@@ -1,37 +1,19 @@
-"""The default study on real data: every table meets its contract; a re-run changes nothing."""
+"""The default study on real data: every table meets its contract; a re-run changes nothing.
+
+The study is built once per session by the ``default_study_run`` fixture (conftest.py), which marks the tests
+using it ``slow`` and keeps them on one xdist worker."""
 
 from __future__ import annotations
-
-import shutil
 
 import pandas as pd
 import pytest
 from conftest import REPO, SHARED_DATA
 
-from analysis.core import config, tables
+from analysis.core import tables
 from analysis.run.cli import main
 
 pytestmark = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").exists(),
                                 reason="needs ../shared/data")
-
-
-@pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("default") / "project"
-    shutil.copytree(REPO / "data" / "studies" / "entity-list", root / "data" / "studies" / "entity-list")
-    shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
-    (root / "notebooks").mkdir()
-    for nb in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"):
-        shutil.copy(nb, root / "notebooks" / nb.name)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
-        mp.setenv("ANALYSIS_DATA_HOME", str(root / "home"))
-        mp.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
-        assert main(["-q", "run"]) == 0
-        paths = config.study_paths("entity-list")
-        snapshot = {p: p.read_bytes() for d in (paths.processed, paths.reports) for p in d.rglob("*") if p.is_file()}
-        assert main(["-q", "run"]) == 0
-        yield paths, snapshot
 
 
 # Tables the default study does not write, and why; every other declared table is written and checked.
@@ -41,8 +23,8 @@ EMPTY = {"reuse_clusters": "no pair of its articles is a syndicated copy (see re
 
 
 @pytest.mark.parametrize("name", list(tables.SCHEMAS))
-def test_table_contract(default_run, name):
-    paths, _ = default_run
+def test_table_contract(default_study_run, name):
+    paths, _ = default_study_run
     if name in NOT_WRITTEN:
         assert not paths.table(name).exists()
         return
@@ -51,16 +33,16 @@ def test_table_contract(default_run, name):
     pd.testing.assert_frame_equal(tables.validate(df, name), df)
 
 
-def test_corpus_size_and_outlets(default_run):
-    paths, _ = default_run
+def test_corpus_size_and_outlets(default_study_run):
+    paths, _ = default_study_run
     articles = pd.read_parquet(paths.table("articles"))
     assert 60 <= len(articles) <= 150 and articles["outlet"].nunique() >= 25
     sents = pd.read_parquet(paths.table("sentences")).merge(articles[["doc_id", "text"]], on="doc_id")
     assert all(t[s:e] == x for t, s, e, x in zip(sents["text_y"], sents["start"], sents["end"], sents["text_x"]))
 
 
-def test_report_has_figures_with_n_and_method(default_run):
-    paths, _ = default_run
+def test_report_has_figures_with_n_and_method(default_study_run):
+    paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
     assert index.count("<figure") >= 3
     assert "percentile bootstrap over articles" in index and "Benjamini-Hochberg" in index
@@ -75,15 +57,15 @@ def test_report_has_figures_with_n_and_method(default_run):
     assert "text" not in pd.read_csv(paths.tables / "articles.csv").columns  # publisher text stays out
 
 
-def test_second_run_changes_no_file(default_run):
-    paths, snapshot = default_run
+def test_second_run_changes_no_file(default_study_run):
+    paths, snapshot = default_study_run
     now = {p: p.read_bytes() for d in (paths.processed, paths.reports) for p in d.rglob("*") if p.is_file()}
     assert now.keys() == snapshot.keys()
     assert [p for p in now if now[p] != snapshot[p]] == []
 
 
-def test_readme_numbers_match_a_fresh_run(default_run):
-    paths, _ = default_run
+def test_readme_numbers_match_a_fresh_run(default_study_run):
+    paths, _ = default_study_run
     readme = (REPO / "README.md").read_text()
     articles = pd.read_parquet(paths.table("articles"))
     assert f"**{len(articles)} articles from {articles['outlet'].nunique()} outlets**" in readme
@@ -101,8 +83,8 @@ def test_readme_numbers_match_a_fresh_run(default_run):
         assert f"| {news[(instrument, 'macro_f1')]:.3f} | {news[(instrument, 'accuracy')]:.3f} |" in readme
 
 
-def test_report_shows_framing_with_evidence(default_run):
-    paths, _ = default_run
+def test_report_shows_framing_with_evidence(default_study_run):
+    paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
     for figure in ("frames_entity_list_by_leaning", "frames_entity_list_by_outlet", "distinctive_terms_by_leaning",
                    "labels_by_leaning", "topics_by_leaning", "markers_by_leaning", "framing_validity",
@@ -116,8 +98,8 @@ def test_report_shows_framing_with_evidence(default_run):
     assert terms["single_article"].any() and terms["stable"].any()  # the flags separate robust from fragile terms
 
 
-def test_readme_framing_numbers_match_a_fresh_run(default_run):
-    paths, _ = default_run
+def test_readme_framing_numbers_match_a_fresh_run(default_study_run):
+    paths, _ = default_study_run
     readme = (REPO / "README.md").read_text()
     v = pd.read_parquet(paths.table("framing_validation")).set_index(["dataset", "split", "instrument", "metric"])
     macro = v.xs("macro_f1", level="metric")["value"].droplevel(["dataset", "split"])
@@ -135,16 +117,16 @@ def test_readme_framing_numbers_match_a_fresh_run(default_run):
     assert f"{r['mean']:.0%} [{r['ci_low']:.0%}, {r['ci_high']:.0%}] of left" in readme
 
 
-def test_issue_goals_target_model_and_best_sentence_instrument(default_run):
-    paths, _ = default_run
+def test_issue_goals_target_model_and_best_sentence_instrument(default_study_run):
+    paths, _ = default_study_run
     news = pd.read_parquet(paths.table("target_sentiment_validation")).set_index(["instrument", "metric"])["value"]
     assert news[("target_logreg", "macro_f1")] - news[("sentence_vader", "macro_f1")] >= 0.10
     v = pd.read_parquet(paths.table("sentiment_validation")).set_index(["instrument", "level"])["pearson_r"]
     assert v[("news_ridge", "sentence")] > v[("vader", "sentence")]
 
 
-def test_every_sentiment_row_names_its_instrument_version(default_run):
-    paths, _ = default_run
+def test_every_sentiment_row_names_its_instrument_version(default_study_run):
+    paths, _ = default_study_run
     for name in ("sentence_sentiment", "article_sentiment", "actor_sentiment", "sentiment_by_group",
                  "actor_sentiment_by_group", "sentiment_contrasts"):
         df = pd.read_parquet(paths.table(name))
@@ -165,18 +147,18 @@ def test_ci_runs_the_readme_test_command():
 PROVENANCE_MAY_BE_EMPTY = {"reuse_clusters"}
 
 
-def test_provenance_tables_meet_their_contract(default_run):
+def test_provenance_tables_meet_their_contract(default_study_run):
     from analysis.provenance import provenance
 
-    paths, _ = default_run
+    paths, _ = default_study_run
     for name in (*provenance.TABLES, "fact_matching_validation"):
         df = pd.read_parquet(paths.table(name))
         assert len(df) > 0 or name in PROVENANCE_MAY_BE_EMPTY, name
         pd.testing.assert_frame_equal(tables.validate(df, name), df)
 
 
-def test_report_shows_provenance_with_n_and_method(default_run):
-    paths, _ = default_run
+def test_report_shows_provenance_with_n_and_method(default_study_run):
+    paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
     for figure in ("reuse_network", "reuse_sensitivity", "quote_sources_by_outlet", "quote_sources_by_leaning",
                    "fact_coverage_by_outlet", "fact_omission_by_leaning"):
@@ -192,8 +174,8 @@ def test_report_shows_provenance_with_n_and_method(default_run):
     assert list(coverage.columns[:3]) == ["fact_id", "event_id", "fact_text"] and coverage.shape[1] > 5
 
 
-def test_readme_provenance_numbers_match_a_fresh_run(default_run):
-    paths, _ = default_run
+def test_readme_provenance_numbers_match_a_fresh_run(default_study_run):
+    paths, _ = default_study_run
     readme = (REPO / "README.md").read_text()
     pairs = pd.read_parquet(paths.table("reuse_pairs"))
     quotes = pd.read_parquet(paths.table("quotes"))
@@ -216,8 +198,8 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_run):
                 f"{r['f1']:.3f} |") in readme, split
 
 
-def test_report_states_its_provenance_and_exports_latex(default_run):
-    paths, _ = default_run
+def test_report_states_its_provenance_and_exports_latex(default_study_run):
+    paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
     assert "<h2>Provenance of this report</h2>" in index and 'href="MANIFEST.csv"' in index
     assert "Baly et al. (2020)" in index and "reproduce entity-list --check" in index
@@ -230,7 +212,7 @@ def test_report_states_its_provenance_and_exports_latex(default_run):
         on_disk - {"MANIFEST.csv"}
 
 
-def test_codesheet_round_trip_matches_krippendorff_and_sklearn(default_run, tmp_path):
+def test_codesheet_round_trip_matches_krippendorff_and_sklearn(default_study_copy, tmp_path):
     import krippendorff
     import numpy as np
     from openpyxl import load_workbook
@@ -239,7 +221,7 @@ def test_codesheet_round_trip_matches_krippendorff_and_sklearn(default_run, tmp_
     # Imported here: importing registers the `agreement` schema, which test_table_contract would then expect.
     from analysis.validation import codesheets
 
-    paths, _ = default_run
+    paths = default_study_copy  # importing the sheets writes the agreement table into the study
     out = codesheets.export_codesheet(paths, measure="frames", n=100)
     sheet = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
     key = pd.read_parquet(out["key"]).set_index("unit_id").loc[sheet["unit_id"]]
@@ -281,10 +263,10 @@ def test_codesheet_round_trip_matches_krippendorff_and_sklearn(default_run, tmp_
     print(table.round(3).to_string(index=False))
 
 
-def test_report_has_methods_from_settings_and_links_each_figure_to_its_table(default_run):
+def test_report_has_methods_from_settings_and_links_each_figure_to_its_table(default_study_run):
     import re
 
-    paths, _ = default_run
+    paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
     methods = index[index.index("<h2>Methods</h2>"):index.index("<h2>Figures</h2>")]
     for phrase in ("Seed 20191007", "5,000 permutations", "fewer than 5 articles", "from 2018-01-01 to 2020-12-31",
@@ -299,10 +281,10 @@ def test_report_has_methods_from_settings_and_links_each_figure_to_its_table(def
         assert width in (3.5, 7.2), (name, width)  # one or two journal columns, never in between
 
 
-def test_report_renders_in_headless_chromium_with_every_image(default_run):
+def test_report_renders_in_headless_chromium_with_every_image(default_study_run):
     from browser import keep_screenshot, render
 
-    paths, _ = default_run
+    paths, _ = default_study_run
     rendered = render(paths.reports / "index.html")
     keep_screenshot(rendered, "entity-list-report.png")
     n_figures = (paths.reports / "index.html").read_text().count("<figure")
@@ -310,12 +292,12 @@ def test_report_renders_in_headless_chromium_with_every_image(default_run):
     assert rendered.console_errors == []
 
 
-def test_standalone_report_is_one_file_that_renders_alone(default_run, tmp_path):
+def test_standalone_report_is_one_file_that_renders_alone(default_study_run, tmp_path):
     import shutil
 
     from browser import render
 
-    paths, _ = default_run
+    paths, _ = default_study_run
     assert main(["-q", "report", "entity-list", "--standalone"]) == 0
     single = paths.reports.parent / "entity-list.html"
     moved = tmp_path / "sent-by-email.html"

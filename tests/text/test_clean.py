@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 
 from analysis.collect import datasets
 from analysis.text import characters, clean, duplicates
-from tests.conftest import SHARED_DATA
 
 SEED = SHARED_DATA / "seed" / "reclaimthenet_2019-10_entity-list.txt"
 

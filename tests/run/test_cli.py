@@ -20,6 +20,7 @@ def tree_hashes(*folders) -> dict[str, str]:
             for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # the tiny study end to end three times (notebooks included)
 def test_init_ingest_run_on_own_jsonl(project, tiny_jsonl, capsys):
     assert main(["init", "demo"]) == 0
     assert main(["ingest", "demo", str(tiny_jsonl)]) == 0
@@ -100,6 +101,7 @@ def test_missing_data_is_one_line_error(project, tmp_path, monkeypatch, capsys):
     assert "ANALYSIS_DATA_HOME" in line
 
 
+@pytest.mark.slow  # two report runs (notebooks included)
 def test_failed_stage_keeps_earlier_results_and_resumes(tiny_study, capsys):
     broken = tiny_study.notebooks / "99_broken.ipynb"
     broken.write_text('{"cells": [{"cell_type": "code", "execution_count": null, "id": "x", "metadata": {}, '
@@ -124,11 +126,29 @@ def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys)
     assert "ingest skipped, clean skipped, prepare skipped, measure skipped, frame ran, compare ran" in capsys.readouterr().err
 
 
+# `python -m analysis CMD --help` for each command in turn, in one interpreter (importing the toolkit once, not once
+# a command): the package's __main__ runs afresh for each, a form feed ends each command's output.
+EVERY_HELP = """
+import runpy, sys
+for cmd in sys.argv[1:]:
+    sys.argv = [sys.argv[0], cmd, "--help"]
+    try:
+        runpy.run_module("analysis", run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise
+    print(end="\\f", flush=True)
+"""
+
+
 def test_every_subcommand_has_help():
-    for cmd in ["run", "init", "ingest", *dag.STAGES, "datasets", "reproduce"]:
-        out = subprocess.run([sys.executable, "-m", "analysis", cmd, "--help"], capture_output=True, text=True,
-                             cwd=REPO, check=True).stdout
-        assert out.startswith("usage: python -m analysis " + cmd)
+    commands = ["run", "init", "ingest", *dag.STAGES, "datasets", "reproduce"]
+    done = subprocess.run([sys.executable, "-c", EVERY_HELP, *commands], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    outputs = done.stdout.split("\f")
+    assert len(outputs) == len(commands) + 1 and outputs[-1] == ""
+    for cmd, out in zip(commands, outputs):
+        assert out.startswith("usage: python -m analysis " + cmd), (cmd, out[:200])
 
 
 def test_unknown_study_is_one_line_error(project, capsys):
@@ -178,6 +198,7 @@ def test_malformed_dictionary_is_one_line_error_naming_file_and_line(tiny_study,
     assert "sentiment.dictionaries[0]: key 'path' points to" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # three end-to-end builds (notebooks included)
 def test_reproduce_check_passes_on_a_rebuild_and_names_what_was_altered(tiny_study, capsys):
     import pandas as pd
 

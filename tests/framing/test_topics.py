@@ -228,6 +228,7 @@ def huawei_articles() -> pd.DataFrame:
     return resolve_outlets(df, registry=load_registry(REPO / "data" / "outlets.csv")).reset_index(drop=True)
 
 
+@pytest.mark.slow  # fits topic models on real articles for every k, twice
 @needs_mirror
 def test_real_articles_k_in_range_and_deterministic(huawei_articles):
     assert 90 <= len(huawei_articles) <= 130

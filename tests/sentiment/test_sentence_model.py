@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from conftest import SHARED_DATA
 from scipy import stats
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -22,7 +23,6 @@ from analysis.sentiment.sentence_model import (
     term_weights,
     training_data,
 )
-from tests.conftest import SHARED_DATA
 
 needs_data = pytest.mark.skipif(not (SHARED_DATA / "vader_nyt" / "nytEditorialSnippets_GroundTruth.txt").is_file()
                                 or not (SHARED_DATA / "newsmtsc" / "train.jsonl").is_file(),
@@ -210,6 +210,7 @@ def test_default_instrument_scores_obvious_sentences(default_model):
     assert trump == obama
 
 
+@pytest.mark.slow  # cross-fits the model on the full NYT set
 @needs_data
 def test_validation_r_on_nyt_is_what_was_measured(validation):
     # Measured (python -m analysis.sentiment.sentence_model, seed 0): sentence r = 0.568 [0.547, 0.589],

@@ -299,6 +299,7 @@ def test_discovery_edge_cases():
 
 @pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").is_file(),
                     reason="shared AllSides mirror not present")
+@pytest.mark.slow  # label mentions over the AllSides Xinjiang articles
 def test_allsides_xinjiang_labels(project):
     from analysis.collect import datasets
     from analysis.text import prepare

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from http.server import BaseHTTPRequestHandler
 
 import pandas as pd
 import pytest
-from conftest import REPO, SHARED_DATA, serve
+from conftest import REPO, SHARED_DATA
+from http_server import Reply
 
 from analysis.collect import datasets, rawstore
 from analysis.core import config
@@ -17,33 +17,18 @@ pytestmark = pytest.mark.skipif(not (SHARED_DATA / "extraction_benchmark").exist
 
 
 @pytest.fixture
-def site(project):
+def site(project, server):
+    """Three real pages, a robots.txt that forbids /private, a PDF and an RSS feed on the local server."""
     pages = datasets.load_extraction_benchmark().head(3)
-    routes: dict[str, tuple[int, str, bytes]] = {
-        f"/p{i}.html": (200, "text/html; charset=utf-8", html) for i, html in enumerate(pages["html"])}
-    routes["/robots.txt"] = (200, "text/plain", b"User-agent: *\nDisallow: /private\n")
-    routes["/private/x.html"] = (200, "text/html", b"<html><body>secret</body></html>")
-    routes["/statement.pdf"] = (200, "application/pdf", b"%PDF-1.4 not html")
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            status, ctype, body = routes.get(self.path, (404, "text/plain", b"missing"))
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    with serve(Handler) as base:
-        feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
-                f"<item><title>One</title><link>{base}/p2.html</link></item></channel></rss>").encode()
-        routes["/feed.xml"] = (200, "application/rss+xml", feed)
-        yield base, pages, hits
+    for i, html in enumerate(pages["html"]):
+        server.add(f"/p{i}.html", Reply(body=html, content_type="text/html; charset=utf-8"))
+    server.add("/robots.txt", Reply(body=b"User-agent: *\nDisallow: /private\n", content_type="text/plain"))
+    server.add("/private/x.html", Reply(body=b"<html><body>secret</body></html>", content_type="text/html"))
+    server.add("/statement.pdf", Reply(body=b"%PDF-1.4 not html", content_type="application/pdf"))
+    feed = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Local Wire</title>"
+            f"<item><title>One</title><link>{server.base}/p2.html</link></item></channel></rss>").encode()
+    server.add("/feed.xml", Reply(body=feed, content_type="application/rss+xml"))
+    return server, pages
 
 
 def _study(project, base: str) -> config.StudyPaths:
@@ -61,7 +46,8 @@ def _study(project, base: str) -> config.StudyPaths:
 
 
 def test_collect_ingest_and_resume(site, project, monkeypatch):
-    base, pages, hits = site
+    server, pages = site
+    base = server.base
     paths = _study(project, base)
     assert main(["-q", "run", "web", "--until", "clean"]) == 0
     status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")
@@ -71,7 +57,7 @@ def test_collect_ingest_and_resume(site, project, monkeypatch):
     assert status.loc[f"{base}/private/x.html", "status"] == "robots_disallowed"
     assert status.loc[f"{base}/statement.pdf", "status"] == "not_html"
     assert status.loc[f"{base}/p2.html", "status"] == "ok"  # from the feed
-    assert "/private/x.html" not in hits
+    assert server.count("/private/x.html") == 0
 
     articles = pd.read_parquet(paths.table("articles"))
     assert len(articles) == 3
@@ -84,9 +70,9 @@ def test_collect_ingest_and_resume(site, project, monkeypatch):
     assert " ".join(gold_words[:4]) in body
 
     # a second run fetches nothing already collected; only the 404 is tried again
-    n_hits = len(hits)
+    n_hits = len(server.requests)
     assert main(["-q", "collect", "web"]) == 0
-    assert set(hits[n_hits:]) == {"/robots.txt", "/feed.xml", "/missing.html"}
+    assert set(server.requests[n_hits:]) == {"/robots.txt", "/feed.xml", "/missing.html"}
     ok_rows = rawstore.read_collection_log(paths.web).query("status == 'ok'")
     assert ok_rows["url"].is_unique
 
@@ -107,6 +93,7 @@ def test_saved_html_folder_source(project):
     assert sorted(articles["source_id"]) == ["page0.html", "page1.html"]  # the broken page is logged, not fatal
 
 
+@pytest.mark.slow  # runs the founding study up to compare
 def test_founding_study_builds_offline(project):
     """Every URL unreachable: collection logs each one and the study builds from the seed article."""
     paths = config.study_paths("entity-list-2019")
@@ -126,33 +113,24 @@ def test_founding_study_builds_offline(project):
     assert "Subscribe to Reclaim The Net" not in articles["text"].item()
 
 
-def test_empty_extraction_and_non_english_are_reported(project):
-    routes = {"/empty.html": b"<html><head><title>x</title></head><body><script>var a;</script></body></html>",
-              "/fr.html": ("<html><head><title>Sanctions</title></head><body><article><p>"
-                           + "Les entreprises chinoises ont été ajoutées à la liste noire américaine. " * 8
-                           + "</p></article></body></html>").encode()}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = routes.get(self.path)
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *args):
-            pass
-
+def test_empty_extraction_and_non_english_are_reported(project, server):
+    # Close-delimited bodies (no Content-Length), as some servers send them.
+    empty = b"<html><head><title>x</title></head><body><script>var a;</script></body></html>"
+    french = ("<html><head><title>Sanctions</title></head><body><article><p>"
+              + "Les entreprises chinoises ont été ajoutées à la liste noire américaine. " * 8
+              + "</p></article></body></html>").encode()
+    server.add("/empty.html", Reply(body=empty, send_length=False))
+    server.add("/fr.html", Reply(body=french, send_length=False))
+    base = server.base
     paths = config.study_paths("mixed")
     paths.study_dir.mkdir(parents=True)
     paths.study_file.write_text('[study]\ntitle = "m"\nkeep_undated = true\n[collect]\nper_host_delay = 0\n'
                                 '[[sources]]\nkind = "urls"\npath = "data/studies/mixed/urls.txt"\noutlet = "X"\n')
-    with serve(Handler) as base:
-        (paths.study_dir / "urls.txt").write_text(f"{base}/empty.html\n{base}/fr.html\n")
-        for _ in range(2):  # the status must survive a second run (collect runs every time)
-            assert main(["-q", "run", "mixed", "--until", "clean"]) == 0
-            status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")["status"]
-            assert status[f"{base}/empty.html"] == "extraction_empty" and status[f"{base}/fr.html"] == "ok"
+    (paths.study_dir / "urls.txt").write_text(f"{base}/empty.html\n{base}/fr.html\n")
+    for _ in range(2):  # the status must survive a second run (collect runs every time)
+        assert main(["-q", "run", "mixed", "--until", "clean"]) == 0
+        status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")["status"]
+        assert status[f"{base}/empty.html"] == "extraction_empty" and status[f"{base}/fr.html"] == "ok"
     articles = pd.read_parquet(paths.table("articles"))
     assert articles["language"].tolist() == ["fr"]
     assert "non_english:fr" in articles["quality_flags"].item()

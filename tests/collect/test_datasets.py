@@ -8,18 +8,18 @@ import io
 import json
 import os
 import zipfile
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import serve
+from conftest import SHARED_DATA
+from http_server import Reply
 
 from analysis.collect import datasets
 from analysis.core import catalog, config
 from analysis.core.errors import DataNotFoundError
 
-MIRROR_ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "allsides" / "articles.jsonl.gz"
+MIRROR_ARTICLES = SHARED_DATA / "allsides" / "articles.jsonl.gz"
 needs_mirror = pytest.mark.skipif(not MIRROR_ARTICLES.is_file(), reason="shared AllSides mirror not present")
 COLUMNS = ["source_id", "source_outlet", "url", "title", "published", "text", "dataset_label", "topic", "author"]
 PREFIX = f"Article-Bias-Prediction-{datasets.ALLSIDES_COMMIT}"
@@ -47,33 +47,16 @@ def allsides_zip(records: list[dict]) -> bytes:
 
 
 @pytest.fixture
-def archive_server():
-    """Serves ``routes[path] = (status, body)`` on 127.0.0.1 and counts requests."""
-    routes: dict[str, tuple[int, bytes]] = {}
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            hits.append(self.path)
-            status, body = routes.get(self.path, (404, b"not found"))
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format, *args) -> None:
-            pass
-
-    with serve(Handler) as base:
-        yield base, routes, hits
-
-
-@pytest.fixture
 def empty_mirror(project, tmp_path, monkeypatch) -> Path:
     mirror = tmp_path / "empty_mirror"
     mirror.mkdir()
     monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(mirror))
     return mirror
+
+
+def archive(body: bytes) -> Reply:
+    """The local server's answer for the archive URL."""
+    return Reply(body=body, content_type="application/zip")
 
 
 def serve_allsides(monkeypatch, url: str) -> None:
@@ -120,13 +103,12 @@ def test_seed_missing_everywhere_names_what_was_searched(empty_mirror):
 
 
 @pytest.mark.parametrize("file, download", [("articles", False), ("china_subset", True)])
-def test_no_download_attempted_when_not_allowed(empty_mirror, archive_server, monkeypatch, file, download):
-    base, _, hits = archive_server
-    serve_allsides(monkeypatch, base + "/archive.zip")
+def test_no_download_attempted_when_not_allowed(empty_mirror, server, monkeypatch, file, download):
+    serve_allsides(monkeypatch, server.add("/archive.zip", archive(allsides_zip(ARTICLES))))
     with pytest.raises(DataNotFoundError, match="ANALYSIS_DATA_MIRRORS") as info:
         datasets.locate("allsides", file, download=download)
     assert catalog.DATASETS["allsides"].files[file] in str(info.value)
-    assert hits == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("name, file, expected", [("nope", None, "unknown dataset 'nope'; known: allsides"),
@@ -136,10 +118,8 @@ def test_unknown_dataset_or_file(project, name, file, expected):
         datasets.locate(name, file)
 
 
-def test_download_builds_articles_from_archive(empty_mirror, archive_server, monkeypatch):
-    base, routes, hits = archive_server
-    routes["/archive.zip"] = (200, allsides_zip(ARTICLES))
-    serve_allsides(monkeypatch, base + "/archive.zip")
+def test_download_builds_articles_from_archive(empty_mirror, server, monkeypatch):
+    serve_allsides(monkeypatch, server.add("/archive.zip", archive(allsides_zip(ARTICLES))))
 
     df = datasets.load_allsides()
 
@@ -161,7 +141,7 @@ def test_download_builds_articles_from_archive(empty_mirror, archive_server, mon
     assert [r["date"] for r in written] == ["2019-10-08", "10/9/19", ""]  # the original is kept
 
     assert datasets.load_allsides()["source_id"].tolist() == ["ID1", "ID2", "ID3"]
-    assert hits == ["/archive.zip"]  # the second load reads the data home, no second download
+    assert server.requests == ["/archive.zip"]  # the second load reads the data home, no second download
 
 
 @pytest.mark.parametrize("body, expected", [
@@ -169,11 +149,10 @@ def test_download_builds_articles_from_archive(empty_mirror, archive_server, mon
     (b"this is not a zip file", "not a zip archive"),
     (allsides_zip(ARTICLES)[:200], "not a zip archive"),  # cut-off archive
 ])
-def test_download_failure_is_data_not_found(empty_mirror, archive_server, monkeypatch, body, expected):
-    base, routes, _ = archive_server
+def test_download_failure_is_data_not_found(empty_mirror, server, monkeypatch, body, expected):
+    url = server.base + "/archive.zip"
     if body is not None:
-        routes["/archive.zip"] = (200, body)
-    url = base + "/archive.zip"
+        server.add("/archive.zip", archive(body))
     serve_allsides(monkeypatch, url)
 
     with pytest.raises(DataNotFoundError) as info:
@@ -186,10 +165,8 @@ def test_download_failure_is_data_not_found(empty_mirror, archive_server, monkey
     assert not folder.exists() or list(folder.iterdir()) == []
 
 
-def test_archive_without_articles_is_data_not_found(empty_mirror, archive_server, monkeypatch):
-    base, routes, _ = archive_server
-    routes["/archive.zip"] = (200, allsides_zip([]))
-    serve_allsides(monkeypatch, base + "/archive.zip")
+def test_archive_without_articles_is_data_not_found(empty_mirror, server, monkeypatch):
+    serve_allsides(monkeypatch, server.add("/archive.zip", archive(allsides_zip([]))))
     with pytest.raises(DataNotFoundError, match=r"no data/jsons/\*\.json files"):
         datasets.locate("allsides", "articles")
     assert list((config.data_home() / "allsides").iterdir()) == []

@@ -38,12 +38,14 @@ def allsides_texts() -> list[str]:
     return df["text"].tolist()
 
 
+@pytest.mark.slow  # trains nltk's and the fast Punkt on the AllSides texts
 def test_training_learns_the_same_parameters_as_nltk(allsides_texts):
     reference, fast = train(allsides_texts, reference=True), train(allsides_texts)
     assert len(reference.abbrev_types) > len(NEWS_ABBREVIATIONS) and reference.collocations
     assert same_params(reference, fast)
 
 
+@pytest.mark.slow  # splits the AllSides articles twice
 def test_spans_identical_to_nltk_on_allsides_articles(allsides_texts):
     params = train(allsides_texts, reference=True)
     want = paragraph_spans(reference_tokenizer(params), allsides_texts)
@@ -129,6 +131,7 @@ def test_language_variables_compile_each_pattern_once(monkeypatch):
     assert len(compiled) == 2
 
 
+@pytest.mark.slow  # splits the AllSides articles twice
 def test_memoised_decisions_give_nltks_spans_when_the_memo_fills_and_empties(allsides_texts, monkeypatch):
     # The memo keeps each boundary context's decision; emptied every 50 contexts, the spans must not change,
     # and a second pass over the same texts (every decision from the memo) must give them again.

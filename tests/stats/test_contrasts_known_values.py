@@ -1,4 +1,4 @@
-"""Known values for the statistics of contrasts.py and validation.py.
+"""Known values for the statistics of stats/contrasts.py and validation/sentiment_gold.py.
 
 Every expected value here comes from an independent implementation
 (statsmodels, scipy called directly, exact enumeration with itertools, a
@@ -14,14 +14,22 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
 
 from analysis.core import tables
 from analysis.stats import contrasts
 from analysis.validation.sentiment_gold import cluster_bootstrap_pearson
 
 # ---------------------------------------------------------------- helpers (independent references)
+
+def multipletests(*args, **kwargs):
+    """statsmodels' multipletests (the test skips where statsmodels, a test-only dependency, is missing)."""
+    return pytest.importorskip("statsmodels.stats.multitest").multipletests(*args, **kwargs)
+
+
+def proportion_confint(*args, **kwargs):
+    """statsmodels' proportion_confint (the test skips where statsmodels is missing)."""
+    return pytest.importorskip("statsmodels.stats.proportion").proportion_confint(*args, **kwargs)
+
 
 def _hesterberg_level(confidence: float, n: int) -> float:
     """1 - 2 * Phi(-sqrt(n/(n-1)) * t_{1-alpha/2, n-1}), written out with scipy's norm and t."""

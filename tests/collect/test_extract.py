@@ -5,11 +5,10 @@ from __future__ import annotations
 import codecs
 import math
 import random
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SHARED_DATA
+from conftest import REPO, SHARED_DATA
 
 from analysis.collect.extract import (
     EXTRACTOR_VERSION,
@@ -300,6 +299,7 @@ def test_validate_extraction_scores_failures_as_zero():
     assert table.loc[table["split"] == "boilerplate", "value"].map(math.isnan).all()
 
 
+@pytest.mark.slow  # extracts the whole benchmark
 @needs_benchmark
 def test_readme_extraction_numbers_match_a_fresh_measurement(project):
     """The README quotes the full benchmark run; re-measure it and compare (3 decimals)."""
@@ -307,7 +307,7 @@ def test_readme_extraction_numbers_match_a_fresh_measurement(project):
 
     table = validate_extraction(datasets.load_extraction_benchmark())
     value = table.set_index(["split", "instrument", "metric"])["value"]
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (REPO / "README.md").read_text()
     for label, name in [("trafilatura 2.3.1, defaults", "trafilatura default"),
                         ("toolkit extraction (main text only)", "toolkit extract"),
                         ("toolkit extraction + cleaning", "toolkit extract + clean")]:

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
@@ -28,7 +29,6 @@ from analysis.framing.loaded_language import (
     validate_on_babe,
 )
 from analysis.stats import contrasts
-from tests.conftest import SHARED_DATA
 
 needs_babe = pytest.mark.skipif(not (SHARED_DATA / "babe_mbic" / "final_labels_SG2.csv").is_file(),
                                 reason="shared BABE mirror not present")

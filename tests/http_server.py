@@ -1,0 +1,140 @@
+"""A small scriptable HTTP server on 127.0.0.1 for the collection and download tests (the ``server`` fixture).
+
+No mocks: every case is a real exchange over a socket. A test registers what each path answers with
+``server.add(path, Reply(...))`` (replies served in turn, the last one repeating), ``server.add_dynamic`` (a
+function of the request number) or ``server.redirect``; ``server.count``, ``server.requests`` and
+``server.user_agents`` say what the client asked for. Unknown paths answer 404.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass
+class Reply:
+    """What the server answers to one request."""
+
+    status: int = 200
+    body: bytes = b"<html><body><p>hello</p></body></html>"
+    content_type: str | None = HTML  # None: no Content-Type header
+    headers: dict[str, str] = field(default_factory=dict)
+    send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    # Sent as the Content-Length instead of len(body) (a lie, or a malformed value); only with send_length.
+    content_length: int | str | None = None
+    delay: float = 0.0  # seconds before the status line
+    stall: float = 0.0  # seconds after the first 16 bytes of the body
+    reset: bool = False  # abort the connection (TCP RST) after the first 16 bytes of the body
+
+
+NOT_FOUND = Reply(status=404, body=b"no such route", content_type="text/plain")
+
+
+@dataclass
+class Server:
+    base: str = ""
+    # path -> replies served in turn (the last one repeats), or a function of the request number
+    routes: dict[str, list[Reply] | Callable[[int], Reply]] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)  # every path asked for, in order
+    user_agents: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, path: str, *replies: Reply) -> str:
+        """Serve ``replies`` at ``path`` in turn (the last one repeats; none: one default page); return the URL."""
+        self.routes[path] = list(replies) or [Reply()]
+        return self.base + path
+
+    def add_dynamic(self, path: str, make: Callable[[int], Reply]) -> str:
+        """Serve ``make(n)`` for the n-th request (from 0) to ``path``; return the URL."""
+        self.routes[path] = make
+        return self.base + path
+
+    def redirect(self, path: str, location: str, status: int = 302) -> str:
+        return self.add(path, Reply(status=status, body=b"", headers={"Location": location}))
+
+    def count(self, path: str) -> int:
+        return self.requests.count(path)
+
+    def next_reply(self, path: str) -> Reply:
+        with self.lock:
+            n = self.count(path)
+            self.requests.append(path)
+        route = self.routes.get(path)
+        if route is None:
+            return NOT_FOUND
+        if callable(route):
+            return route(n)
+        return route[min(n, len(route) - 1)]
+
+
+class Handler(BaseHTTPRequestHandler):
+    state: Server  # set on a per-server subclass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self.state.user_agents.append(self.headers.get("User-Agent", ""))
+        reply = self.state.next_reply(self.path)
+        time.sleep(reply.delay)
+        try:
+            self.send_response(reply.status)
+            if reply.content_type:
+                self.send_header("Content-Type", reply.content_type)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            if reply.send_length:
+                length = len(reply.body) if reply.content_length is None else reply.content_length
+                self.send_header("Content-Length", str(length))
+            self.end_headers()
+            self.wfile.write(reply.body[:16])
+            self.wfile.flush()
+            if reply.reset:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
+                return
+            time.sleep(reply.stall)
+            self.wfile.write(reply.body[16:])
+        except OSError:  # the client gave up (timeout, size limit): expected
+            pass
+
+    def log_message(self, format, *args) -> None:  # keep pytest output clean
+        pass
+
+
+@contextlib.contextmanager
+def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 (a free port) in a background thread; yields its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default (half a second a test).
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def running_server() -> Iterator[Server]:
+    """A :class:`Server` answering on a free port until the block ends."""
+    state = Server()
+    with serve(type("BoundHandler", (Handler,), {"state": state})) as base:
+        state.base = base
+        yield state
+
+
+def free_port() -> int:
+    """A port nothing listens on: bound once to find it, then freed (a connection to it is refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
