@@ -34,7 +34,7 @@ class VaderScorer(TransformerMixin, BaseEstimator):
     def fit(self, X=None, y=None) -> VaderScorer:
 
 
-        # FastVader gives bit-identical scores to vaderSentiment 3.3.2, about 4.5x faster (tests/test_vader_fast.py),
+        # FastVader gives bit-identical scores to vaderSentiment 3.3.2, about 4.5x faster (tests/sentiment/test_vader_fast.py),
         # so the version string, and with it every cached score, stays the same.
         self.analyzer_ = FastVader()
         lexicon = Path(vs.__file__).with_name("vader_lexicon.txt")

@@ -7,7 +7,7 @@ from the vaderSentiment package 3.3.2 (C.J. Hutto, MIT licence), and the
 lexicons are read from that installed wheel, never copied.
 
 The goal is identical output, not a better VADER: every quirk of 3.3.2 is kept
-and marked ``Quirk:``. ``tests/test_vader_fast.py`` proves the identity
+and marked ``Quirk:``. ``tests/sentiment/test_vader_fast.py`` proves the identity
 (bit-for-bit equal floats for all four scores, signed zeros included) on tens of
 thousands of real AllSides news sentences and on hand-written cases for every
 rule; ``benchmarks/vader_speed.py`` measures the speed-up.

@@ -13,7 +13,7 @@ same flags as nltk does, and called directly: no timeout per call, and no
 Python wrapper around each match. Punkt's algorithm and its trained
 parameters are nltk's. (The standard ``re`` module would be another 20%
 faster, but its word class differs from ``regex``'s on combining marks, so the
-splits could differ.) ``tests/test_punkt_fast.py`` checks the
+splits could differ.) ``tests/text/test_punkt_fast.py`` checks the
 spans and the trained parameters against nltk's classes on real articles.
 
 One deliberate difference from nltk's English defaults, made in both the
@@ -101,7 +101,7 @@ class FastPunktSentenceTokenizer(PunktSentenceTokenizer):
     first and second annotation passes), and decides each candidate boundary by tokenising and annotating
     its context ("said. The") afresh. Here the same steps run as plain loops, and each context's decision
     is kept: the decision depends only on the context and the trained parameters, and on 3,000 AllSides
-    articles a third of the candidate boundaries repeat a context already seen. ``tests/test_punkt_fast.py``
+    articles a third of the candidate boundaries repeat a context already seen. ``tests/text/test_punkt_fast.py``
     compares every span with nltk's on real articles and on hand-written cases for each rule.
     """
 
