@@ -52,10 +52,7 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere
-from analysis.core import (
-    config,
-    storage,  # noqa: E402
-)
+from analysis.core import config, storage  # noqa: E402
 
 STUDY = """\
 [study]
@@ -144,8 +141,7 @@ def make_project(root: Path, study: str, *, sample: int | None, write: bool = Tr
 def replicate(src_root: Path, dst_root: Path, study: str, *, copies: int, head: int | None = None) -> int:
     """The cleaned articles of ``src_root`` (the first ``head`` by doc_id, a hash sample) repeated ``copies``
     times into a new study's articles table."""
-    from analysis.core import config, storage, tables
-    from analysis.sentiment import measure
+    from analysis.core import config, defaults, storage, tables
 
     src = config.study_paths(study, root=src_root)
     articles = storage.read_table(src.table("articles"))
@@ -157,7 +153,7 @@ def replicate(src_root: Path, dst_root: Path, study: str, *, copies: int, head: 
         parts = [articles.assign(doc_id=f"r{k}-" + articles["doc_id"]) for k in range(copies)]
     big = pd.concat(parts, ignore_index=True).sort_values("doc_id", ignore_index=True)
     dst = config.study_paths(study, root=dst_root)
-    storage.write_table(tables.validate(big, "articles"), dst.table("articles"), row_group_size=measure.PARTITION_ARTICLES)
+    storage.write_table(tables.validate(big, "articles"), dst.table("articles"), row_group_size=defaults.PARTITION_ARTICLES)
     return len(big)
 
 

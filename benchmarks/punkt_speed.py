@@ -14,7 +14,7 @@ import argparse
 import time
 
 from analysis.collect import datasets
-from analysis.sentiment import measure
+from analysis.text import prepare
 from analysis.text.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS
 from analysis.text.punkt_fast import FastPunktSentenceTokenizer, reference_tokenizer, train_parameters
 
@@ -28,7 +28,7 @@ def main() -> None:
     if args.articles:
         df = df.head(args.articles)
     lengths = df["text"].str.len().cumsum()
-    training = df["text"].loc[lengths.shift(fill_value=0) < measure.PUNKT_TRAINING_CHARS].tolist()
+    training = df["text"].loc[lengths.shift(fill_value=0) < prepare.PUNKT_TRAINING_CHARS].tolist()
     paragraphs = [p.group() for text in df["text"] for p in _PARAGRAPH.finditer(text)]
     times, spans, params = {}, {}, {}
     for name in ("nltk", "fast"):
