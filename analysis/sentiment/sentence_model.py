@@ -27,7 +27,7 @@ every snippet (out of domain); ``nyt`` and ``nyt+newsmtsc`` are cross-fitted,
 one article, so no text crosses a fold), NewsMTSC in every training fold.
 The instrument a study uses is fitted on all of its training set.
 
-Measured with ``python -m analysis.sentiment.sentence_model`` (all designs in one
+Measured with ``python -m analysis.validation.training_designs`` (all designs in one
 run; Pearson r, 95% cluster bootstrap CI over articles, 2000 resamples;
 5,190 snippets, 498 articles; fold and bootstrap seed 0):
 
