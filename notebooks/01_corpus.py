@@ -17,18 +17,18 @@
 study = "entity-list"
 
 # %%
-from analysis.report import figures, report
+from analysis.report import figures, notebook
 
-t = report.load_tables(study)
+t = notebook.load_tables(study)
 
 # %% [markdown]
 # ## Articles per outlet
 
 # %%
-report.publish(figures.articles_by_outlet(t.articles_by_period), study=study)
+notebook.publish(figures.articles_by_outlet(t.articles_by_period), study=study)
 
 # %% [markdown]
 # ## Articles over time, by leaning
 
 # %%
-report.publish(figures.articles_over_time(t.articles_by_period), study=study)
+notebook.publish(figures.articles_over_time(t.articles_by_period), study=study)

@@ -17,9 +17,9 @@
 study = "entity-list"
 
 # %%
-from analysis.report import figures, report
+from analysis.report import figures, notebook
 
-t = report.load_tables(study)
+t = notebook.load_tables(study)
 primary = t.study.sentiment.instruments[0]
 min_articles = t.study.compare.min_articles
 
@@ -27,21 +27,21 @@ min_articles = t.study.compare.min_articles
 # ## By outlet, every instrument (forest plot)
 
 # %%
-report.publish(figures.sentiment_by_outlet(t.sentiment_by_group, seed=t.study.seed,
+notebook.publish(figures.sentiment_by_outlet(t.sentiment_by_group, seed=t.study.seed,
                                            instruments=t.study.sentiment.instruments), study=study)
 
 # %% [markdown]
 # ## By leaning and outlet type, with FDR-controlled contrasts
 
 # %%
-report.publish(figures.sentiment_by_group(t.sentiment_by_group, t.sentiment_contrasts, seed=t.study.seed,
+notebook.publish(figures.sentiment_by_group(t.sentiment_by_group, t.sentiment_contrasts, seed=t.study.seed,
                                           instrument=primary), study=study)
 
 # %% [markdown]
 # ## Distribution of sentence scores
 
 # %%
-report.publish(figures.sentence_score_distribution(t.sentence_sentiment, instrument=primary,
+notebook.publish(figures.sentence_score_distribution(t.sentence_sentiment, instrument=primary,
                                                    min_articles=min_articles), study=study)
 
 # %% [markdown]
@@ -50,4 +50,4 @@ report.publish(figures.sentence_score_distribution(t.sentence_sentiment, instrum
 # %%
 evidence, caption = figures.sentiment_evidence_table(t.sentiment_evidence, t.sentiment_by_group,
                                                      instrument=primary, min_articles=min_articles)
-report.publish_table("sentiment_evidence", evidence, caption=caption, study=study)
+notebook.publish_table("sentiment_evidence", evidence, caption=caption, study=study)

@@ -18,27 +18,27 @@
 study = "entity-list"
 
 # %%
-from analysis.report import figures, report
+from analysis.report import figures, notebook
 
-t = report.load_tables(study)
+t = notebook.load_tables(study)
 min_articles = t.study.compare.min_articles
 
 # %% [markdown]
 # ## Share of articles mentioning each actor
 
 # %%
-report.publish(figures.actor_coverage(t.actor_coverage), study=study)
+notebook.publish(figures.actor_coverage(t.actor_coverage), study=study)
 
 # %% [markdown]
 # ## Sentiment toward each actor: target-aware model
 
 # %%
-report.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="target_logreg",
+notebook.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="target_logreg",
                                                seed=t.study.seed, min_articles=min_articles), study=study)
 
 # %% [markdown]
 # ## The same with the sentence-VADER baseline
 
 # %%
-report.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="sentence_vader",
+notebook.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="sentence_vader",
                                                seed=t.study.seed, min_articles=min_articles), study=study)

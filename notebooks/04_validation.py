@@ -17,34 +17,34 @@
 study = "entity-list"
 
 # %%
-from analysis.report import figures, framing_figures, report, validation_figures
+from analysis.report import figures, framing_figures, notebook, validation_figures
 
-t = report.load_tables(study)
+t = notebook.load_tables(study)
 
 # %% [markdown]
 # ## Sentence sentiment against the VADER NYT ground truth, one panel per instrument
 
 # %%
-report.publish(figures.sentiment_validity(t.validation_scores, t.sentiment_validation,
+notebook.publish(figures.sentiment_validity(t.validation_scores, t.sentiment_validation,
                                           instruments=t.study.sentiment.instruments), study=study)
 
 # %% [markdown]
 # ## Sentiment toward a target: NewsMTSC devtest_rw
 
 # %%
-report.publish(figures.target_sentiment_validity(t.target_sentiment_validation), study=study)
+notebook.publish(figures.target_sentiment_validity(t.target_sentiment_validation), study=study)
 
 # %% [markdown]
 # ## Frames (Narrative Frames) and loaded language (BABE)
 
 # %%
-report.publish(framing_figures.framing_validity_plot(t.framing_validation), study=study)
+notebook.publish(framing_figures.framing_validity_plot(t.framing_validation), study=study)
 
 # %% [markdown]
 # ## Two instruments for one construct: how far they agree, overall and per outlet
 
 # %%
-report.publish(validation_figures.instrument_agreement_plot(t.instrument_agreement, seed=t.study.seed), study=study)
+notebook.publish(validation_figures.instrument_agreement_plot(t.instrument_agreement, seed=t.study.seed), study=study)
 
 # %%
 t.sentiment_validation

@@ -17,9 +17,9 @@
 study = "entity-list"
 
 # %%
-from analysis.report import framing_figures, report
+from analysis.report import framing_figures, notebook
 
-t = report.load_tables(study)
+t = notebook.load_tables(study)
 codebook = t.frame_profiles["codebook"].iloc[0]
 seed = t.study.seed
 min_articles = t.study.compare.min_articles
@@ -28,14 +28,14 @@ min_articles = t.study.compare.min_articles
 # ## Frames by leaning
 
 # %%
-report.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed,
+notebook.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed,
                                                      min_articles=min_articles), study=study)
 
 # %% [markdown]
 # ## Frames by outlet
 
 # %%
-report.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed, by="outlet",
+notebook.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed, by="outlet",
                                                      min_articles=min_articles), study=study)
 
 # %% [markdown]
@@ -43,35 +43,35 @@ report.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=
 
 # %%
 evidence, caption = framing_figures.frame_evidence_table(t.frame_evidence, codebook=codebook)
-report.publish_table("frame_evidence", evidence, caption=caption, study=study)
+notebook.publish_table("frame_evidence", evidence, caption=caption, study=study)
 
 # %% [markdown]
 # ## Distinctive terms by leaning
 
 # %%
-report.publish(framing_figures.distinctive_terms_plot(t.distinctive_terms, by="leaning"), study=study)
+notebook.publish(framing_figures.distinctive_terms_plot(t.distinctive_terms, by="leaning"), study=study)
 
 # %% [markdown]
 # ## Word choice for the same referent
 
 # %%
-report.publish(framing_figures.label_matrix(t.label_shares), study=study)
+notebook.publish(framing_figures.label_matrix(t.label_shares), study=study)
 
 # %% [markdown]
 # ## Topics by leaning
 
 # %%
-report.publish(framing_figures.topic_prevalence_plot(t.topic_prevalence, t.topic_k_scores, seed=seed), study=study)
+notebook.publish(framing_figures.topic_prevalence_plot(t.topic_prevalence, t.topic_k_scores, seed=seed), study=study)
 
 # %% [markdown]
 # ## Epistemic markers and loaded words by leaning
 
 # %%
-report.publish(framing_figures.markers_plot(t.markers_by_group, seed=seed), study=study)
+notebook.publish(framing_figures.markers_plot(t.markers_by_group, seed=seed), study=study)
 
 # %% [markdown]
 # ## Supervised frames (classifier trained on coded articles)
 
 # %%
-report.publish(framing_figures.frame_prediction_heatmap(t.frame_prediction_profiles, t.framing_validation, seed=seed,
+notebook.publish(framing_figures.frame_prediction_heatmap(t.frame_prediction_profiles, t.framing_validation, seed=seed,
                                                         min_articles=min_articles), study=study)

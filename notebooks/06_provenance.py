@@ -18,9 +18,9 @@ study = "entity-list"
 
 # %%
 from analysis.provenance import reuse_sensitivity
-from analysis.report import provenance_figures, report
+from analysis.report import notebook, provenance_figures
 
-t = report.load_tables(study)
+t = notebook.load_tables(study)
 seed = t.study.seed
 settings = t.study.provenance
 
@@ -28,19 +28,19 @@ settings = t.study.provenance
 # ## Text reuse
 
 # %%
-report.publish(provenance_figures.reuse_network(t.reuse_pairs, t.articles, min_containment=settings.min_containment),
+notebook.publish(provenance_figures.reuse_network(t.reuse_pairs, t.articles, min_containment=settings.min_containment),
                study=study)
 
 # %%
 clusters, caption = provenance_figures.reuse_clusters_table(t.reuse_clusters)
-report.publish_table("reuse_clusters", clusters, caption=caption, study=study)
+notebook.publish_table("reuse_clusters", clusters, caption=caption, study=study)
 
 # %% [markdown]
 # ## Do the findings survive reuse?
 
 # %%
 verdicts = reuse_sensitivity.survival(t.reuse_sensitivity, alpha=1 - t.study.compare.confidence)
-report.publish(provenance_figures.reuse_sensitivity_plot(t.reuse_sensitivity, verdicts, seed=seed,
+notebook.publish(provenance_figures.reuse_sensitivity_plot(t.reuse_sensitivity, verdicts, seed=seed,
                                                          n_boot=t.study.compare.n_boot,
                                                          alpha=1 - t.study.compare.confidence), study=study)
 
@@ -49,33 +49,33 @@ report.publish(provenance_figures.reuse_sensitivity_plot(t.reuse_sensitivity, ve
 
 # %%
 alpha = 1 - t.study.compare.confidence
-report.publish(provenance_figures.quote_sources_plot(t.quote_sources, by="outlet", seed=seed,
+notebook.publish(provenance_figures.quote_sources_plot(t.quote_sources, by="outlet", seed=seed,
                                                      contrasts=t.quote_source_contrasts, alpha=alpha), study=study)
 
 # %%
-report.publish(provenance_figures.quote_sources_plot(t.quote_sources, by="leaning", seed=seed,
+notebook.publish(provenance_figures.quote_sources_plot(t.quote_sources, by="leaning", seed=seed,
                                                      contrasts=t.quote_source_contrasts, alpha=alpha), study=study)
 
 # %%
 travelled, caption = provenance_figures.travelled_quotes_table(t.quote_spread)
-report.publish_table("travelled_quotes", travelled, caption=caption, study=study, source="quote_spread")
+notebook.publish_table("travelled_quotes", travelled, caption=caption, study=study, source="quote_spread")
 
 # %% [markdown]
 # ## Which facts each outlet reported or left out
 
 # %%
 event = provenance_figures.busiest_event(t.fact_coverage)
-report.publish(provenance_figures.fact_coverage_plot(t.fact_coverage, t.facts, by="outlet", event=event), study=study)
+notebook.publish(provenance_figures.fact_coverage_plot(t.fact_coverage, t.facts, by="outlet", event=event), study=study)
 
 # %%
-report.publish(provenance_figures.fact_omission_plot(t.fact_omission, by="leaning", seed=seed,
+notebook.publish(provenance_figures.fact_omission_plot(t.fact_omission, by="leaning", seed=seed,
                                                      contrasts=t.omission_contrasts, alpha=alpha), study=study)
 
 # %%
 one_sided, caption = provenance_figures.one_sided_table(t.one_sided_facts)
-report.publish_table("one_sided_facts", one_sided, caption=caption, study=study)
+notebook.publish_table("one_sided_facts", one_sided, caption=caption, study=study)
 
 # %%
 matching, caption = provenance_figures.fact_matching_table(t.fact_matching_validation)
-report.publish_table("fact_matching_validity", matching, caption=caption, study=study,
+notebook.publish_table("fact_matching_validity", matching, caption=caption, study=study,
                      source="fact_matching_validation")

@@ -96,6 +96,18 @@ aliases = ["Commerce Department", "Trump administration"]
 """
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory) -> Iterator[Path]:
+    """One toolkit cache (validation results, trained models) for the whole run, shared by its xdist workers: the
+    default study and every small study validate the same instruments, which is computed once per run, as once
+    per machine for a user. Tests of the cache itself point ``ANALYSIS_CACHE_HOME`` at a folder of their own."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "analysis-cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANALYSIS_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture
 def server() -> Iterator[Server]:
     """The local HTTP server (tests/http_server.py): ``server.add(path, Reply(...))`` returns the URL to fetch."""

@@ -6,7 +6,10 @@ article text), ``sources``, ``web``, ``rawstore``, ``outlets``, ``rows`` and the
 (``datasets``, ``framing_datasets``, ``provenance_datasets``).
 """
 
-from analysis.collect.datasets import locate
-from analysis.collect.ingest import build_articles, import_file
+from analysis.core.lazy import exports
 
-__all__ = ["build_articles", "import_file", "locate"]
+__getattr__, __all__ = exports(__name__, {
+    "build_articles": "analysis.collect.ingest",
+    "import_file": "analysis.collect.ingest",
+    "locate": "analysis.collect.datasets",
+})

@@ -6,8 +6,13 @@ Modules: ``config`` (the one place paths are spelled), ``storage`` (every file r
 ``code`` (the code fingerprint), ``errors``.
 """
 
-from analysis.core.errors import AnalysisError
-from analysis.core.study import Study, load_study
-from analysis.core.tables import SCHEMAS, schema, validate
+from analysis.core.lazy import exports
 
-__all__ = ["SCHEMAS", "AnalysisError", "Study", "load_study", "schema", "validate"]
+__getattr__, __all__ = exports(__name__, {
+    "AnalysisError": "analysis.core.errors",
+    "SCHEMAS": "analysis.core.tables",
+    "Study": "analysis.core.study",
+    "load_study": "analysis.core.study",
+    "schema": "analysis.core.tables",
+    "validate": "analysis.core.tables",
+})

@@ -21,12 +21,12 @@ from pathlib import Path
 
 import platformdirs
 
+from analysis.core.defaults import DEFAULT_STUDY  # noqa: F401 - re-exported: config names the default study
 from analysis.core.tables import schema
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # analysis/, one up from analysis/core/
 # Frame codebooks shipped with the toolkit (data files in the checkout, named by stem in study.toml).
 SHIPPED_CODEBOOKS = PACKAGE_DIR.parent / "data" / "codebooks"
-DEFAULT_STUDY = "entity-list"
 APP_NAME = "media-framing-analysis"
 
 

@@ -10,3 +10,4 @@ CONFIDENCE = 0.95  # level of every interval
 MIN_ARTICLES = 5  # groups with fewer articles get no interval and no contrast
 SEED = 0  # random seed of every resampling stream
 PARTITION_ARTICLES = 1000  # articles per row group of the articles table: the unit of parallel work
+DEFAULT_STUDY = "entity-list"  # the study `python -m analysis run` builds when none is named

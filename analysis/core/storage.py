@@ -13,6 +13,8 @@ import contextlib
 import hashlib
 import json
 import os
+import pickle
+import shutil
 import tempfile
 from collections.abc import Iterator
 from io import BytesIO
@@ -46,6 +48,46 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: Path) -> Iterator[Path]:
+    """Yield a temporary folder next to ``path``; rename it to ``path`` on success.
+
+    If ``path`` appeared meanwhile (another process filled the same entry), that one is kept and the
+    temporary folder is dropped: callers use this for content-addressed entries, where both are equal.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield staging
+        try:
+            os.rename(staging, path)
+        except OSError:
+            if not path.is_dir():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def read_bytes(path: Path) -> bytes:
+    return Path(path).read_bytes()
+
+
+def write_object(obj: Any, path: Path) -> None:
+    """Pickle ``obj`` (atomic). Only for the toolkit's own cache: unpickling runs code, so only trusted files."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_object(path: Path) -> Any:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - the toolkit's own cache (see write_object)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -189,6 +231,17 @@ def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()
+
+
+def digests(root: Path, files: list[Path]) -> dict[str, str]:
+    """``{path relative to root: SHA-256}`` of the files that exist: what a run record keeps of its outputs."""
+    return {str(Path(p).relative_to(root)): sha256_file(p) for p in files if Path(p).exists()}
+
+
+def unchanged(root: Path, recorded: dict[str, str]) -> bool:
+    """Whether every file of a :func:`digests` record is still there with the same content."""
+    return all((Path(root) / rel).exists() and sha256_file(Path(root) / rel) == digest
+               for rel, digest in recorded.items())
 
 
 def sha256_bytes(data: bytes) -> str:

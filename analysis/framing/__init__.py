@@ -5,7 +5,9 @@ Stage: ``frame``. Measures: ``dictionary`` (codebook frames per sentence, with `
 ``topics`` and ``loaded_language``.
 """
 
-from analysis.framing.dictionary import FrameMatcher
-from analysis.framing.frame_classifier import FrameClassifier
+from analysis.core.lazy import exports
 
-__all__ = ["FrameClassifier", "FrameMatcher"]
+__getattr__, __all__ = exports(__name__, {
+    "FrameClassifier": "analysis.framing.frame_classifier",
+    "FrameMatcher": "analysis.framing.dictionary",
+})

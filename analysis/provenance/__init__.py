@@ -4,7 +4,9 @@ Stage: ``provenance``. Measures: ``reuse`` and ``reuse_sensitivity``, ``quotes``
 ``quote_matching``, ``facts``, and ``group_contrasts`` (source mix and omission compared between groups).
 """
 
-from analysis.provenance.quotes import extract_quotes
-from analysis.provenance.reuse import find_reuse
+from analysis.core.lazy import exports
 
-__all__ = ["extract_quotes", "find_reuse"]
+__getattr__, __all__ = exports(__name__, {
+    "extract_quotes": "analysis.provenance.quotes",
+    "find_reuse": "analysis.provenance.reuse",
+})

@@ -10,15 +10,13 @@ builds the index from the sidecars.
 from __future__ import annotations
 
 import base64
-import contextlib
 import html
-import json
 import logging
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
-from types import SimpleNamespace
 
 import nbformat
 import pandas as pd
@@ -26,32 +24,19 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from PIL import Image
 
-from analysis.core import catalog, config, storage, tables
+from analysis.core import catalog, code, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
-from analysis.core.study import Study, load_study
+from analysis.core.study import Study
 from analysis.provenance import facts
 from analysis.report import figures, manifest, methods, style
+from analysis.report.notebook import NOTEBOOK_ENV, OPTIONAL_TABLES, REPORT_TABLES, RUN_LOG_ENV
 from analysis.validation import coders
 
 log = logging.getLogger("analysis")
 _nbclient_log = logging.getLogger("analysis.nbclient")
 _nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines duplicate ours
 
-REPORT_TABLES = ["articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
-                 "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group",
-                 "articles_by_period", "sentiment_validation", "validation_scores", "target_sentiment_validation",
-                 "frame_profiles", "frame_evidence", "frame_predictions", "frame_prediction_profiles",
-                 "distinctive_terms", "label_shares",
-                 "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
-                 "topic_top_articles", "markers_by_group", "framing_validation",
-                 "reuse_pairs", "reuse_clusters", "article_wire", "reuse_sensitivity", "term_sensitivity", "quotes",
-                 "quote_spread", "quote_sources", "quote_source_contrasts", "facts", "fact_coverage", "one_sided_facts", "fact_omission",
-                 "omission_contrasts",
-                 "fact_matching_validation", "instrument_agreement"]
-# Tables a study without [[referents]] does not produce.
-OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame_predictions",
-                   "frame_prediction_profiles"}
 # Tables split in two CSV files for readers: rows for outlets, rows for the other groupings.
 _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
                     "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group"),
@@ -61,53 +46,8 @@ _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_
                     "markers_by_group": ("loaded_language_by_outlet", "loaded_language_by_group"),
                     "quote_sources": ("sources_by_outlet", "sources_by_group"),
                     "fact_coverage": ("fact_coverage_long", "fact_coverage_by_group")}
-NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
-RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"  # file where each kernel appends the figure names it published
-_published: list[str] = []
-
-
 def notebook_files(paths: StudyPaths) -> list[Path]:
     return storage.list_files(paths.notebooks, "[0-9][0-9]_*.ipynb")
-
-
-def load_tables(study: str) -> SimpleNamespace:
-    """Everything a notebook plots, as DataFrames, plus the parsed study."""
-    paths = config.study_paths(study)
-    loaded = {name: storage.read_table(paths.table(name), hint=f"run `python -m analysis run {study}` first")
-              if name not in OPTIONAL_TABLES or paths.table(name).exists() else tables.empty(name)
-              for name in REPORT_TABLES}
-    return SimpleNamespace(study=load_study(paths), **loaded)
-
-
-def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
-    """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``."""
-    paths = config.study_paths(study)
-    figures.save(plot, paths.figures)
-    _published.append(plot.name)
-    sidecar = {"name": plot.name, "caption": plot.caption, "table": plot.table,
-               "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
-    storage.write_if_changed(paths.figures / f"{plot.name}.json",
-                        (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
-    if log := os.environ.get(RUN_LOG_ENV):
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(plot.name + "\n")
-    return plot
-
-
-def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str, source: str | None = None) -> pd.DataFrame:
-    """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's.
-
-    ``source`` is the full CSV in ``tables/`` it is cut from (default: the CSV named like the table)."""
-    paths = config.study_paths(study)
-    _published.append(name)
-    storage.write_if_changed(paths.figures / f"{name}.html", table.to_html(index=False, border=0, escape=True).encode())
-    sidecar = {"name": name, "caption": caption, "kind": "table", "table": source or name,
-               "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"), "position": len(_published)}
-    storage.write_if_changed(paths.figures / f"{name}.json", (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
-    if log := os.environ.get(RUN_LOG_ENV):
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(name + "\n")
-    return table
 
 
 def _inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.NotebookNode:
@@ -119,34 +59,23 @@ def _inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.Notebo
     return nb
 
 
-@contextlib.contextmanager
-def _environ(**values: str):
-    """Set environment variables for the kernel nbclient starts (it inherits ours)."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600,
                      env: dict[str, str] | None = None, kernel_log: Path | None = None) -> None:
-    """Execute ``source`` with ``study`` injected and write the executed copy to ``dest``."""
+    """Execute ``source`` with ``study`` injected and write the executed copy to ``dest``.
+
+    ``env`` is added to the kernel's environment (this process's own is left alone, so several
+    notebooks can run at once from threads)."""
     nb = _inject_parameters(nbformat.read(source, as_version=4), study)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, log=_nbclient_log,
                             resources={"metadata": {"path": str(source.parent)}})
     storage.ensure_dir(dest.parent)
     kernel_log = kernel_log or dest.with_suffix(".kernel.log")
+    kernel_env = {**os.environ, NOTEBOOK_ENV: source.stem, **(env or {})}
     log.info("report: executing %s", source.name)
     try:
         # The kernel's own log lines (start-up notices) go to a file, not the user's terminal.
-        with _environ(**{NOTEBOOK_ENV: source.stem, **(env or {})}), open(kernel_log, "w") as log_fh:
-            client.execute(stderr=log_fh)
+        with open(kernel_log, "w") as log_fh:
+            client.execute(stderr=log_fh, env=kernel_env)
     except CellExecutionError as exc:
         storage.write_text(dest, nbformat.writes(nb))
         message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # tracebacks arrive colourised
@@ -386,20 +315,83 @@ def write_standalone(study: Study, paths: StudyPaths) -> Path:
     return build_index(study, paths, embed=True, out=paths.reports.parent / f"{study.id}.html")
 
 
-def run(study: Study, paths: StudyPaths) -> list[Path]:
-    """The report stage: run every notebook, export tables, remove stale figures, write the index and manifest."""
+def _notebook_record(paths: StudyPaths, notebook: Path) -> Path:
+    return paths.stage_records / "report" / f"{notebook.stem}.json"
+
+
+def _notebook_fingerprint(study: Study, paths: StudyPaths, notebook: Path, read: list[str]) -> str:
+    """What an executed notebook depends on: its source, the toolkit, the study file and the tables it read."""
+    parts = [code.code_hash(), storage.sha256_file(notebook), storage.sha256_file(paths.study_file)]
+    parts += [f"{name}:{storage.sha256_file(paths.table(name)) if paths.table(name).exists() else 'missing'}"
+              for name in read]
+    return storage.sha256_bytes("\n".join(parts).encode())
+
+
+def _published_files(paths: StudyPaths, names: list[str]) -> list[Path]:
+    return [p for name in names for p in storage.list_files(paths.figures, f"{name}.*")]
+
+
+def _notebook_is_current(study: Study, paths: StudyPaths, notebook: Path) -> dict | None:
+    """The notebook's record when its last execution still stands (inputs unchanged, outputs untouched)."""
+    record_file = _notebook_record(paths, notebook)
+    if not record_file.exists():
+        return None
+    record = storage.read_json(record_file)
+    if record.get("fingerprint") != _notebook_fingerprint(study, paths, notebook, record.get("read", [])):
+        return None
+    return record if storage.unchanged(paths.root, record.get("outputs", {})) else None
+
+
+def _execute_and_record(study: Study, paths: StudyPaths, notebook: Path) -> dict:
+    run_log = paths.interim / "_report" / f"{notebook.stem}.log"
+    storage.remove_file(run_log)
+    dest = paths.executed_notebooks / notebook.name
+    execute_notebook(notebook, study.id, dest, env={RUN_LOG_ENV: str(run_log)},
+                     kernel_log=paths.interim / f"_kernel_{notebook.stem}.log")
+    lines = [line.split(" ", 1) for line in storage.read_committed_lines(run_log)]
+    read = sorted({name for kind, name in lines if kind == "read"})
+    published = list(dict.fromkeys(name for kind, name in lines if kind == "published"))
+    outputs = storage.digests(paths.root, [dest, *_published_files(paths, published)])
+    record = {"notebook": notebook.name, "fingerprint": _notebook_fingerprint(study, paths, notebook, read),
+              "read": read, "published": published, "outputs": outputs}
+    storage.write_json(_notebook_record(paths, notebook), record)
+    return record
+
+
+def execute_notebooks(study: Study, paths: StudyPaths, *, workers: int | None = None) -> list[dict]:
+    """Execute the study's notebooks whose inputs changed, ``workers`` kernels at a time; one record each.
+
+    Each kernel is a process of its own, so on two cores two notebooks take little more than one. A notebook
+    that fails does not stop the others: their records are written, so the next run executes only what is
+    still out of date, and the first failure (in notebook order) is raised at the end.
+    """
     notebooks = notebook_files(paths)
     if not notebooks:
         raise AnalysisError(f"no notebooks found in {paths.notebooks} (expected files like 01_corpus.ipynb)")
-    run_log = storage.ensure_dir(paths.interim) / "_report_run.log"
-    storage.remove_file(run_log)
-    executed = []
+    records: dict[Path, dict] = {}
+    stale = []
     for nb in notebooks:
-        dest = paths.executed_notebooks / nb.name
-        execute_notebook(nb, study.id, dest, env={RUN_LOG_ENV: str(run_log)},
-                         kernel_log=paths.interim / f"_kernel_{nb.stem}.log")
-        executed.append(dest)
-    published = set(run_log.read_text(encoding="utf-8").split()) if run_log.exists() else set()
+        if (record := _notebook_is_current(study, paths, nb)) is not None:
+            log.info("report: %s up to date, not executed", nb.name)
+            records[nb] = record
+        else:
+            stale.append(nb)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(stale) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analysis-notebook") as pool:
+        futures = {nb: pool.submit(_execute_and_record, study, paths, nb) for nb in stale}
+    failures = [f.exception() for f in futures.values() if f.exception() is not None]
+    if failures:
+        raise failures[0]
+    records.update({nb: f.result() for nb, f in futures.items()})
+    return [records[nb] for nb in notebooks]
+
+
+def run(study: Study, paths: StudyPaths, *, engine=None) -> list[Path]:
+    """The report stage: run the notebooks, export tables, remove stale figures, write the index and manifest.
+
+    ``engine`` only lends its worker count: that many notebook kernels run at once."""
+    records = execute_notebooks(study, paths, workers=getattr(engine, "workers", None))
+    published = {name for record in records for name in record["published"]}
     for stale in storage.list_files(paths.figures):
         if stale.stem not in published:
             storage.remove_file(stale)
@@ -407,4 +399,5 @@ def run(study: Study, paths: StudyPaths) -> list[Path]:
     index = build_index(study, paths)
     inputs = [paths.table(n) for n in REPORT_TABLES] + notebook_files(paths)
     listed = manifest.write_manifest(study, paths, inputs=inputs)
+    executed = [paths.executed_notebooks / nb.name for nb in notebook_files(paths)]
     return [index, listed, *executed, *tables_written, *storage.list_files(paths.figures)]

@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis.collect import collect, datasets, ingest
+from analysis.collect import collect, ingest
 from analysis.core import code, storage
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
@@ -27,6 +28,7 @@ from analysis.framing import frame
 from analysis.provenance import provenance
 from analysis.report import report
 from analysis.run import engine
+from analysis.run.stages import STAGE_HELP
 from analysis.sentiment import compare, instruments, measure
 from analysis.text import clean, prepare
 from analysis.validation import coders, validate
@@ -77,16 +79,6 @@ def _compare_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     return [paths.table(n) for n in names] + optional
 
 
-def _validate_inputs(study: Study, paths: StudyPaths) -> list[Path]:
-    files = [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
-    if study.actors and study.sentiment.actor_instruments:
-        files += [datasets.locate("newsmtsc", f, download=False) for f in ("train", "devtest_rw")]
-    files += [datasets.locate("narrative_frames", "articles", download=False)]
-    files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
-    files += [datasets.locate("neus", f"probe_{split}", download=False) for split in ("test", "val")]
-    return files + instruments.training_files(study, paths)
-
-
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     status = paths.interim / "collection_status.csv"
     coded = coders.agreement_file(paths)  # written by `codesheet import`
@@ -97,42 +89,36 @@ def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
-        Stage("collect", "fetch the study's URL lists and feeds politely into data/raw/<study>/web (incremental)",
+        Stage("collect", STAGE_HELP["collect"],
               lambda s, p: [], lambda s, p: [], collect.run, always=True, applies=collect.applies),
-        Stage("ingest", "read every source of the study into the articles_raw table",
+        Stage("ingest", STAGE_HELP["ingest"],
               _ingest_inputs, _tables("articles_raw"), ingest.run,
               lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets)),
-        Stage("clean", "remove boilerplate, mark duplicates and flag quality problems, logging every action",
+        Stage("clean", STAGE_HELP["clean"],
               _tables("articles_raw"), _tables("articles", "cleaning_log"), clean.run, lambda s: None),
-        Stage("prepare", "split articles into sentences with character offsets",
+        Stage("prepare", STAGE_HELP["prepare"],
               _tables("articles"), _tables("sentences"), prepare.run, lambda s: None, parallel=True),
-        Stage("measure", "score sentence sentiment with each instrument, find actor mentions and the sentiment "
-              "toward each actor",
+        Stage("measure", STAGE_HELP["measure"],
               _measure_inputs,
               _tables("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
                       "article_actor_sentiment"), measure.run,
               lambda s: (s.actors, s.sentiment), parallel=True),
-        Stage("frame", "frames (codebooks and a supervised classifier), word choice per referent, distinctive "
-              "terms, topics and loaded language, per article and group",
+        Stage("frame", STAGE_HELP["frame"],
               _framing_inputs, _tables(*frame.TABLES), frame.run,
               lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups)),
-        Stage("compare", "summarise and contrast groups with article-level bootstrap CIs",
+        Stage("compare", STAGE_HELP["compare"],
               _compare_inputs,
               _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
                       "actor_coverage", "articles_by_period", "instrument_agreement"),
               compare.run, lambda s: (s.groups, s.compare, s.seed, s.actors, s.framing.codebooks), parallel=True),
-        Stage("provenance", "text reuse (who copied whom), reuse-aware contrasts, quotes and their sources, and "
-              "which facts each outlet reported or left out",
+        Stage("provenance", STAGE_HELP["provenance"],
               _tables("articles", "sentences", "sentence_sentiment", "frame_hits"), _tables(*provenance.TABLES),
               provenance.run,
               lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by)),
-        Stage("validate", "check every instrument against human labels (VADER NYT, NewsMTSC, Narrative Frames, BABE, "
-              "NeuS same-event clusters)",
-              _validate_inputs, _tables("validation_scores", "sentiment_validation", "target_sentiment_validation",
-                                        "framing_validation", "fact_matching_validation"),
-              validate.run, lambda s: (s.compare, s.seed, s.sentiment, bool(s.actors), s.provenance.fact_threshold)),
-        Stage("report", "execute the notebooks into figures, tables and reports/<study>/index.html",
-              _report_inputs, lambda s, p: [p.reports / "index.html"], report.run),
+        Stage("validate", STAGE_HELP["validate"],
+              validate.inputs, _tables(*validate.TABLES), validate.run, validate.settings),
+        Stage("report", STAGE_HELP["report"],
+              _report_inputs, lambda s, p: [p.reports / "index.html"], report.run, parallel=True),
     ]
 }
 
@@ -157,13 +143,7 @@ def is_current(stage: Stage, study: Study, paths: StudyPaths, fp: str) -> bool:
     if not record.exists():
         return False
     saved = storage.read_json(record)
-    if saved.get("fingerprint") != fp:
-        return False
-    for rel, digest in saved.get("outputs", {}).items():
-        out = paths.root / rel
-        if not out.exists() or storage.sha256_file(out) != digest:
-            return False
-    return True
+    return saved.get("fingerprint") == fp and storage.unchanged(paths.root, saved.get("outputs", {}))
 
 
 def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False) -> str:
@@ -176,9 +156,13 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     if not force and not stage.always and is_current(stage, study, paths, fp):
         log.info("%s: up to date, skipped", name)
         return "skipped"
+    if force:  # a stage's own finer records (the report's, one per notebook) are forced too
+        storage.remove_tree(paths.stage_records / stage.name)
     options = {"engine": engine.current()} if stage.parallel else {}
+    started = time.perf_counter()
     produced = stage.run(study, paths, **options) or stage.outputs(study, paths)
-    outputs = {str(p.relative_to(paths.root)): storage.sha256_file(p) for p in sorted(set(produced)) if p.exists()}
+    log.info("%s: ran in %.1f s", name, time.perf_counter() - started)
+    outputs = storage.digests(paths.root, sorted(set(produced)))
     storage.write_json(_record_path(stage, paths), {"stage": name, "fingerprint": fp, "outputs": outputs})
     return "ran"
 

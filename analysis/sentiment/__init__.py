@@ -7,6 +7,8 @@ and ``compare`` (group summaries, contrasts, evidence sentences, actor coverage)
 ``sentence_cache`` keeps scores by content hash.
 """
 
-from analysis.sentiment.scoring import VaderScorer
+from analysis.core.lazy import exports
 
-__all__ = ["VaderScorer"]
+__getattr__, __all__ = exports(__name__, {
+    "VaderScorer": "analysis.sentiment.scoring",
+})

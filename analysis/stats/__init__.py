@@ -4,6 +4,9 @@ Modules: ``contrasts`` (group summaries and contrasts, articles resampled), ``re
 scale path), ``instrument_agreement`` (two instruments for one construct).
 """
 
-from analysis.stats.contrasts import adjust_fdr, summarize_groups
+from analysis.core.lazy import exports
 
-__all__ = ["adjust_fdr", "summarize_groups"]
+__getattr__, __all__ = exports(__name__, {
+    "adjust_fdr": "analysis.stats.contrasts",
+    "summarize_groups": "analysis.stats.contrasts",
+})

@@ -5,7 +5,10 @@ Stages: ``clean`` (boilerplate, quality flags, duplicates, every action logged) 
 actor) and ``texts`` (the one "input into texts" conversion and the word tokenizer).
 """
 
-from analysis.text.clean import clean_articles
-from analysis.text.prepare import PunktSentenceSplitter, split_sentences
+from analysis.core.lazy import exports
 
-__all__ = ["PunktSentenceSplitter", "clean_articles", "split_sentences"]
+__getattr__, __all__ = exports(__name__, {
+    "PunktSentenceSplitter": "analysis.text.prepare",
+    "clean_articles": "analysis.text.clean",
+    "split_sentences": "analysis.text.prepare",
+})

@@ -422,30 +422,6 @@ def _write_agreement(paths: StudyPaths, measure: str, table: pd.DataFrame) -> No
 
 # --- command line ----------------------------------------------------------------------------------------------
 
-def add_arguments(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``codesheet export`` and ``codesheet import`` to the CLI's subcommands."""
-    p = subparsers.add_parser(
-        "codesheet", help="export blind coding sheets; import coded sheets and measure agreement",
-        description="`codesheet export STUDY --measure M --n N` writes reports/STUDY/validation/codesheet_M.csv "
-                    "and .xlsx, a stratified sample without automated labels or outlets. Each coder fills a copy "
-                    "named after themselves (the file stem is the coder id). `codesheet import STUDY --measure M "
-                    "FILE...` checks the copies and writes Krippendorff's alpha and the automated measure's "
-                    "agreement with the coders to reports/STUDY/validation/agreement.csv.")
-    actions = p.add_subparsers(dest="codesheet_action", required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write a blind coding sheet",
-                                description="Write a coding sheet (CSV and XLSX) and its key.")
-    imp = actions.add_parser("import", help="read coded sheets and write agreement.csv",
-                             description="Check coded sheets (errors name file, row and column), then write "
-                                         "Krippendorff's alpha and precision/recall/F1 or correlations with CIs.")
-    for q in (export, imp):
-        q.add_argument("study", help="study id, a folder in data/studies/")
-        q.add_argument("--measure", required=True, choices=MEASURES, help="what is coded")
-        q.add_argument("--seed", type=int, default=None, help="random seed (default: the study's seed)")
-    export.add_argument("--n", type=int, required=True, help="units to sample")
-    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled sheets (.csv or .xlsx), one per coder")
-    imp.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: %(default)s)")
-
-
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``codesheet export`` or ``codesheet import`` from parsed arguments."""
     paths = config.study_paths(check_study_id(args.study))

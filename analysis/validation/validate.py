@@ -9,11 +9,12 @@ against NeuS's same-event clusters.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.core import storage, tables
+from analysis.core import cache, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.sentiment import instruments, target_sentiment
@@ -35,14 +36,45 @@ def validate_sentiment(study: Study, paths: StudyPaths) -> tuple:
     return scores, nyt, tables.validate(news, "target_sentiment_validation")
 
 
-def run(study: Study, paths: StudyPaths) -> None:
+TABLES = ["validation_scores", "sentiment_validation", "target_sentiment_validation", "framing_validation",
+          "fact_matching_validation"]
+
+
+def inputs(study: Study, paths: StudyPaths) -> list[Path]:
+    """The human-labelled files and training sets the validation reads."""
+    files = [datasets.locate("vader_nyt", f, download=False) for f in ("ground_truth", "ratings")]
+    if study.actors and study.sentiment.actor_instruments:
+        files += [datasets.locate("newsmtsc", f, download=False) for f in ("train", "devtest_rw")]
+    files += [datasets.locate("narrative_frames", "articles", download=False)]
+    files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
+    files += [datasets.locate("neus", f"probe_{split}", download=False) for split in ("test", "val")]
+    return files + instruments.training_files(study, paths)
+
+
+def settings(study: Study) -> tuple:
+    """The study settings the validation depends on (nothing else about the study matters to it)."""
+    return (study.compare, study.seed, study.sentiment, bool(study.actors), study.provenance.fact_threshold)
+
+
+def validation_tables(study: Study, paths: StudyPaths) -> dict[str, pd.DataFrame]:
+    """Every instrument of the study against human labels, computed afresh (what the cache holds)."""
     scores, nyt, news = validate_sentiment(study, paths)
-    storage.write_table(scores, paths.table("validation_scores"))
-    storage.write_table(nyt, paths.table("sentiment_validation"))
-    storage.write_table(news, paths.table("target_sentiment_validation"))
     framing_table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
-    storage.write_table(tables.validate(framing_table, "framing_validation"), paths.table("framing_validation"))
-    storage.write_table(provenance_gold.fact_matching_validity(threshold=study.provenance.fact_threshold),
-                        paths.table("fact_matching_validation"))
+    return {"validation_scores": scores, "sentiment_validation": nyt, "target_sentiment_validation": news,
+            "framing_validation": tables.validate(framing_table, "framing_validation"),
+            "fact_matching_validation": provenance_gold.fact_matching_validity(
+                threshold=study.provenance.fact_threshold)}
+
+
+def run(study: Study, paths: StudyPaths) -> None:
+    """Write the validation tables, from the cache when these instruments were validated before on this machine.
+
+    Validation depends on the instruments, the settings in :func:`settings` and the labelled data, never on
+    the study's articles, so a study whose instruments another study validated copies its results."""
+    key = cache.key(settings=settings(study), files=inputs(study, paths), packages=("scikit-learn",))
+    parquet = cache.cached_tables("validation", key, TABLES, lambda: validation_tables(study, paths))
+    for name, data in parquet.items():
+        storage.write_if_changed(paths.table(name), data)
+    nyt = storage.read_table(paths.table("sentiment_validation"))
     for r in nyt.loc[(nyt["level"] == "sentence") & (nyt["instrument"] != "one human rater")].itertuples():
         log.info("validate: %s vs human mean r = %.3f on %d NYT sentences", r.instrument, r.pearson_r, r.n_units)

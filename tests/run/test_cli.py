@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, TINY_ARTICLES, write_jsonl
 
-from analysis.core import config
+from analysis.core import config, storage
 from analysis.run import dag
 from analysis.run.cli import main
 
@@ -43,7 +43,9 @@ def test_init_ingest_run_on_own_jsonl(project, tiny_jsonl, capsys):
     assert expected in capsys.readouterr().err
     assert tree_hashes(paths.processed, paths.reports) == before
 
+    capsys.readouterr()
     assert main(["run", "demo", "--force"]) == 0  # recomputing gives the same bytes
+    assert capsys.readouterr().err.count("report: executing") == 6  # --force re-executes every notebook too
     assert tree_hashes(paths.processed, paths.reports) == before
 
 
@@ -101,7 +103,7 @@ def test_missing_data_is_one_line_error(project, tmp_path, monkeypatch, capsys):
     assert "ANALYSIS_DATA_HOME" in line
 
 
-@pytest.mark.slow  # two report runs (notebooks included)
+@pytest.mark.slow  # three report runs (notebooks included)
 def test_failed_stage_keeps_earlier_results_and_resumes(tiny_study, capsys):
     broken = tiny_study.notebooks / "99_broken.ipynb"
     broken.write_text('{"cells": [{"cell_type": "code", "execution_count": null, "id": "x", "metadata": {}, '
@@ -113,8 +115,18 @@ def test_failed_stage_keeps_earlier_results_and_resumes(tiny_study, capsys):
     assert tiny_study.table("sentiment_by_group").exists()
     broken.unlink()
     assert main(["run", "tiny"]) == 0
+    err = capsys.readouterr().err
     assert ("ingest skipped, clean skipped, prepare skipped, measure skipped, frame skipped, compare skipped, "
-            "provenance skipped, validate skipped, report ran") in capsys.readouterr().err
+            "provenance skipped, validate skipped, report ran") in err
+    # the notebooks that ran before the failure stand: none is executed again
+    assert "executing" not in err and err.count("up to date, not executed") == 6
+
+    # A table only the provenance notebook reads changes: that notebook alone runs again.
+    matching = storage.read_table(tiny_study.table("fact_matching_validation"))
+    storage.write_table(matching.iloc[:-1], tiny_study.table("fact_matching_validation"))
+    assert main(["report", "tiny"]) == 0
+    err = capsys.readouterr().err
+    assert "executing 06_provenance.ipynb" in err and err.count("executing") == 1, err
 
 
 def test_changing_seed_reruns_compare_but_not_earlier_stages(tiny_study, capsys):
@@ -149,6 +161,27 @@ def test_every_subcommand_has_help():
     assert len(outputs) == len(commands) + 1 and outputs[-1] == ""
     for cmd, out in zip(commands, outputs):
         assert out.startswith("usage: python -m analysis " + cmd), (cmd, out[:200])
+
+
+# Parses a command line as `python -m analysis` does, then names the heavy packages that got imported.
+HELP_IMPORTS = """
+import sys
+from analysis.run.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = [m for m in ("pandas", "numpy", "sklearn", "scipy", "matplotlib", "nbformat") if m in sys.modules]
+print("imported:", *heavy, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["codesheet", "export", "--help"], ["nosuchcmd"],
+                                  ["run", "--until", "nosuchstage"]])
+def test_help_and_usage_errors_answer_without_the_scientific_stack(argv):
+    done = subprocess.run([sys.executable, "-c", HELP_IMPORTS, *argv], capture_output=True, text=True, cwd=REPO)
+    assert done.stderr.strip().splitlines()[-1] == "imported:", done.stderr
+    assert "usage: python -m analysis" in done.stdout + done.stderr
 
 
 def test_unknown_study_is_one_line_error(project, capsys):

@@ -25,8 +25,6 @@ BOOT = {"resamples": np.random.default_rng(0).integers(0, 1, size=(0, 1)), "conf
 
 @pytest.fixture
 def cs():
-    # Imported here, not at the top: importing registers the `agreement` schema, and test_default_study
-    # parametrizes over every registered schema at collection time, expecting the pipeline to write each.
     from analysis.validation import codesheets
 
     return codesheets
@@ -362,11 +360,16 @@ def test_unreadable_files_and_missing_key(cs, study, tmp_path):
             cs.import_codesheets(study, measure="quotes", files=[tmp_path / name])
 
 
-def test_cli_export_and_import(cs, study, tmp_path, capsys):
-    import argparse
+def test_the_command_line_offers_exactly_the_measures_codesheets_know(cs):
+    from analysis.run.stages import CODESHEET_MEASURES
 
-    parser = argparse.ArgumentParser()
-    cs.add_arguments(parser.add_subparsers(dest="command"))
+    assert CODESHEET_MEASURES == cs.MEASURES
+
+
+def test_cli_export_and_import(cs, study, tmp_path, capsys):
+    from analysis.run.cli import build_parser
+
+    parser = build_parser()
     args = parser.parse_args(["codesheet", "export", "tiny", "--measure", "actor-sentiment", "--n", "10"])
     assert cs.run_cli(args) == 0
     files = [_save(_filled(study, "actor-sentiment"), tmp_path / "a.csv"),

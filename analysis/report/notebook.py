@@ -1,0 +1,104 @@
+"""What a notebook kernel calls: load a study's tables, publish figures and small tables into its report.
+
+Kept apart from the report stage (:mod:`analysis.report.report`) so that a kernel imports only pandas,
+matplotlib and the storage layer: the stage's nbformat/nbclient imports cost about 2 s, in every kernel.
+
+When the report stage runs a notebook it names a log file in ``ANALYSIS_REPORT_RUN_LOG``; the kernel
+appends one line per table it read (``read NAME``) and per figure or table it published
+(``published NAME``). The stage re-executes a notebook only when one of the tables it read, its source
+or the toolkit's code changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+
+from analysis.core import config, storage, tables
+from analysis.core.study import Study, load_study
+from analysis.report import figures
+
+REPORT_TABLES = [
+    "articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
+    "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group", "articles_by_period",
+    "sentiment_validation", "validation_scores", "target_sentiment_validation",
+    "frame_profiles", "frame_evidence", "frame_predictions", "frame_prediction_profiles", "distinctive_terms",
+    "label_shares", "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
+    "topic_top_articles", "markers_by_group", "framing_validation",
+    "reuse_pairs", "reuse_clusters", "article_wire", "reuse_sensitivity", "term_sensitivity", "quotes",
+    "quote_spread", "quote_sources", "quote_source_contrasts", "facts", "fact_coverage", "one_sided_facts",
+    "fact_omission", "omission_contrasts", "fact_matching_validation", "instrument_agreement",
+]
+# Tables a study without [[referents]] does not produce.
+OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame_predictions",
+                   "frame_prediction_profiles"}
+NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
+RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"
+_published: list[str] = []
+
+
+def _note(kind: str, name: str) -> None:
+    if log := os.environ.get(RUN_LOG_ENV):
+        storage.append_line(log, f"{kind} {name}")
+
+
+class StudyTables:
+    """A study's report tables as attributes (``t.articles``), each read from Parquet when first used.
+
+    Reading on use, not all up front, is what lets the report stage know which tables a notebook drew
+    from, so that a change to the provenance tables re-executes the provenance notebook only.
+    """
+
+    def __init__(self, study: str):
+        self._id = study
+        self._paths = config.study_paths(study)
+        self._loaded: dict[str, pd.DataFrame] = {}
+        self.study: Study = load_study(self._paths)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name not in REPORT_TABLES:
+            raise AttributeError(f"{name!r} is not a report table; the report tables are {', '.join(REPORT_TABLES)}")
+        if name not in self._loaded:
+            path = self._paths.table(name)
+            if name in OPTIONAL_TABLES and not path.exists():
+                self._loaded[name] = tables.empty(name)
+            else:
+                self._loaded[name] = storage.read_table(path, hint=f"run `python -m analysis run {self._id}` first")
+            _note("read", name)
+        return self._loaded[name]
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), *REPORT_TABLES]
+
+
+def load_tables(study: str) -> StudyTables:
+    """Everything a notebook plots, as DataFrames read on first use, plus the parsed study (``.study``)."""
+    return StudyTables(study)
+
+
+def _write_sidecar(folder, name: str, **fields) -> None:
+    _published.append(name)
+    sidecar = {"name": name, **fields, "notebook": os.environ.get(NOTEBOOK_ENV, "interactive"),
+               "position": len(_published)}
+    storage.write_if_changed(folder / f"{name}.json", (json.dumps(sidecar, indent=2, sort_keys=True) + "\n").encode())
+    _note("published", name)
+
+
+def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
+    """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``."""
+    paths = config.study_paths(study)
+    figures.save(plot, paths.figures)
+    _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table)
+    return plot
+
+
+def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str, source: str | None = None) -> pd.DataFrame:
+    """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's.
+
+    ``source`` is the full CSV in ``tables/`` it is cut from (default: the CSV named like the table)."""
+    paths = config.study_paths(study)
+    storage.write_if_changed(paths.figures / f"{name}.html", table.to_html(index=False, border=0, escape=True).encode())
+    _write_sidecar(paths.figures, name, caption=caption, kind="table", table=source or name)
+    return table

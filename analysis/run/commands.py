@@ -1,0 +1,174 @@
+"""What each subcommand of ``python -m analysis`` does, once :mod:`analysis.run.cli` has parsed it.
+
+Apart from the parser so that ``--help`` and a mistyped option answer before pandas, scikit-learn and
+nbformat are imported (they are, here).
+"""
+
+from __future__ import annotations
+
+import logging
+import runpy
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.collect import collect, datasets, ingest
+from analysis.core import catalog, config, storage
+from analysis.core.errors import AnalysisError, StudyConfigError
+from analysis.core.study import check_study_id, load_study
+from analysis.core.study_template import skeleton
+from analysis.report import manifest, report
+from analysis.run import dag, engine
+from analysis.validation import codesheets, extraction_gold, framing_gold, sentiment_gold, validate
+
+log = logging.getLogger("analysis")
+
+
+def cmd_init(args) -> int:
+    paths = config.study_paths(check_study_id(args.study))
+    if paths.study_file.exists() and not args.force:
+        raise StudyConfigError(f"{paths.study_file} already exists; use --force to overwrite")
+    storage.write_text(paths.study_file, skeleton(args.study))
+    print(f"wrote {paths.study_file}")
+    print(f"next: python -m analysis ingest {args.study} FILE.jsonl && python -m analysis run {args.study}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    paths = config.study_paths(args.study)
+    study = load_study(paths)
+    for file in args.files:
+        stored, n_rows, problems, is_new = ingest.import_file(file, paths)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        state = "imported" if is_new else "already imported"
+        log.info("%s %s: %d usable rows, %d problems -> %s", state, file, n_rows, len(problems), stored)
+    if args.files and not any(s.kind == "imports" for s in study.sources):
+        print(f"warning: {paths.study_file} has no [[sources]] kind = \"imports\"; imported files are not used",
+              file=sys.stderr)
+    dag.run_stage("ingest", study, paths, force=args.force)
+    return 0
+
+
+def cmd_stage(args) -> int:
+    if args.command == "validate" and args.study == "extraction":
+        return _validate_extraction()
+    if args.command == "validate" and args.study == "sentiment":
+        return _validate_sentiment(args.instruments_of)
+    if args.command == "validate" and args.study == "framing":
+        return _validate_framing(args.instruments_of)
+    paths = config.study_paths(args.study)
+    study = load_study(paths)
+    if args.command == "collect":
+        collect.run(study, paths, refresh=args.refresh)
+        return 0
+    with _engine(args):
+        dag.run_stage(args.command, study, paths, force=args.force)
+    if getattr(args, "standalone", False):
+
+        log.info("report: %s (single file, figures embedded)", report.write_standalone(study, paths))
+    return 0
+
+
+def _validate_extraction() -> int:
+    table = extraction_gold.validate_extraction(datasets.load_extraction_benchmark())
+    out = config.validation_reports() / "extraction.csv"
+    storage.write_csv(table, out)
+    wide = table.pivot_table(index=["split", "instrument"], columns="metric", values="value", sort=False)
+    print(wide.round(4).to_string())
+    log.info("wrote %s", out)
+    return 0
+
+
+def _publish_validation(name: str, table, summary: str) -> int:
+    """Write reports/validation/<name>.csv and .md, print the summary."""
+    out = config.validation_reports() / f"{name}.csv"
+    storage.write_csv(table, out)
+    storage.write_text(out.with_suffix(".md"), summary)
+    print(summary)
+    log.info("wrote %s and %s", out, out.with_suffix(".md"))
+    return 0
+
+
+def _validate_sentiment(study_id: str) -> int:
+    paths = config.study_paths(study_id)
+    _, nyt, news = validate.validate_sentiment(load_study(paths), paths)
+    table = sentiment_gold.long_table(nyt, news)
+    return _publish_validation("sentiment", table, sentiment_gold.summary_markdown(table))
+
+
+def _validate_framing(study_id: str) -> int:
+    study = load_study(config.study_paths(study_id))  # its seed and resample count, as in its report
+    table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
+    return _publish_validation("framing", table, framing_gold.summary_markdown(table))
+
+
+def _engine(args):
+    # `validate STUDY` runs as a stage but takes no engine options (nothing in it is partitioned)
+    return engine.use(engine.get_engine(getattr(args, "engine", "local"), workers=getattr(args, "workers", None),
+                                        scheduler=getattr(args, "scheduler", None)))
+
+
+def cmd_run(args) -> int:
+    paths = config.study_paths(args.study)
+    study = load_study(paths)
+    with _engine(args):
+        results = dag.run_all(study, paths, force=args.force, until=args.until)
+    log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
+    if "report" in results:
+        log.info("report: %s", paths.reports / "index.html")
+    return 0
+
+
+def cmd_reproduce(args) -> int:
+    paths = config.study_paths(args.study)
+    study = load_study(paths)
+    listed = paths.reports / manifest.MANIFEST
+    if args.check and not listed.exists():
+        raise AnalysisError(f"{listed} does not exist: run `python -m analysis run {args.study}` first")
+    with tempfile.TemporaryDirectory() as tmp:
+        before = Path(tmp) / "reports"
+        if args.check:
+            storage.copy_tree(paths.reports, before)
+        dag.run_all(study, paths, force=True)
+        if not args.check:
+            log.info("reproduce: rebuilt %s", paths.reports)
+            return 0
+        # What the reader had on disk (hand edits included) against what the data rebuild gives.
+        lines = manifest.differences(manifest.on_disk(pd.read_csv(before / manifest.MANIFEST, keep_default_na=False),
+                                                      before),
+                                     pd.read_csv(listed, keep_default_na=False), old_root=before,
+                                     new_root=paths.reports)
+    if lines:
+        print(f"reproduce: {len(lines)} artifacts differ from {listed}:", file=sys.stderr)
+        for line in lines:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    n = len(pd.read_csv(listed, keep_default_na=False).query("kind not in ['input', 'config', 'package', 'code']"))
+    log.info("reproduce: all %d artifacts of %s are byte-identical to %s", n, args.study, listed)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    script = config.PACKAGE_DIR.parent / "benchmarks" / "pipeline.py"
+    if not script.exists():
+        raise AnalysisError(f"{script} not found: `bench` runs from a checkout of the toolkit's repository")
+    return runpy.run_path(str(script))["main"](args.bench_args)
+
+
+def cmd_codesheet(args) -> int:
+    return codesheets.run_cli(args)
+
+
+def cmd_datasets(args) -> int:
+    for ds in catalog.DATASETS.values():
+        print(f"{ds.name}: {ds.citation}; licence: {ds.licence}")
+        for key in ds.files:
+            try:
+                where = datasets.locate(ds.name, key, download=False)
+            except AnalysisError:
+                where = "not found" + (" (downloadable)" if key in ds.downloadable else "")
+            print(f"  {key}: {where}")
+    return 0

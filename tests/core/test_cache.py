@@ -1,0 +1,93 @@
+"""The machine-wide cache of study-independent results: computed once, identical when read back, never half."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+
+from analysis.core import cache, code, storage
+
+
+@pytest.fixture
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _counting(frames):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return frames
+
+    return compute, calls
+
+
+def test_tables_are_computed_once_and_read_back_byte_identical(own_cache, tmp_path):
+    frames = {"a": pd.DataFrame({"x": [1, 2, 3]}), "b": pd.DataFrame({"y": ["p", "q"]})}
+    compute, calls = _counting(frames)
+    first = cache.cached_tables("demo", "k1", ["a", "b"], compute)
+    second = cache.cached_tables("demo", "k1", ["a", "b"], compute)
+    assert len(calls) == 1 and first == second
+    storage.write_table(frames["a"], tmp_path / "a.parquet")  # what the stage would have written itself
+    assert first["a"] == (tmp_path / "a.parquet").read_bytes()
+
+
+def test_key_changes_with_file_content_settings_and_code(own_cache, tmp_path, monkeypatch):
+    gold = tmp_path / "gold.csv"
+    gold.write_text("x\n1\n")
+    base = cache.key(settings={"seed": 1}, files=[gold])
+    assert cache.key(settings={"seed": 1}, files=[gold]) == base
+    assert cache.key(settings={"seed": 2}, files=[gold]) != base
+    gold.write_text("x\n2\n")
+    assert cache.key(settings={"seed": 1}, files=[gold]) != base
+    gold.write_text("x\n1\n")
+    monkeypatch.setattr(code, "code_hash", lambda: "edited")
+    assert cache.key(settings={"seed": 1}, files=[gold]) != base
+
+
+def test_a_crash_while_computing_leaves_no_entry(own_cache):
+    def crash():
+        raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        cache.cached_tables("demo", "k2", ["a"], crash)
+    assert not (own_cache / "demo" / "k2").exists()
+    frames = {"a": pd.DataFrame({"x": [1]})}
+    # a frame missing from what compute returned fails before anything is moved into place
+    with pytest.raises(KeyError):
+        cache.cached_tables("demo", "k2", ["a", "b"], lambda: frames)
+    assert not (own_cache / "demo" / "k2").exists()
+    assert list((own_cache / "demo").iterdir()) == []  # no staging folder left behind
+
+
+def test_two_processes_filling_one_entry_both_get_it(own_cache):
+    frames = {"a": pd.DataFrame({"x": range(1000)})}
+    barrier = threading.Barrier(2)
+    results = []
+
+    def compute():
+        barrier.wait()  # both compute before either moves its folder into place
+        return frames
+
+    threads = [threading.Thread(target=lambda: results.append(cache.cached_tables("demo", "k3", ["a"], compute)))
+               for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 2 and results[0] == results[1]
+    assert [p.name for p in (own_cache / "demo").iterdir()] == ["k3"]
+
+
+def test_objects_round_trip_and_an_unreadable_entry_is_recomputed(own_cache):
+    compute, calls = _counting({"weights": [0.5, 0.25]})
+    assert cache.cached_object("model_demo", "k4", compute) == {"weights": [0.5, 0.25]}
+    assert cache.cached_object("model_demo", "k4", compute) == {"weights": [0.5, 0.25]}
+    assert len(calls) == 1
+    (own_cache / "model_demo" / "k4" / "object.pickle").write_bytes(b"not a pickle")
+    assert cache.cached_object("model_demo", "k4", compute) == {"weights": [0.5, 0.25]}
+    assert len(calls) == 2

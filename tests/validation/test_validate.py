@@ -1,0 +1,32 @@
+"""The validate stage: study-independent, so computed once per machine and read from the cache after."""
+
+from __future__ import annotations
+
+import logging
+
+from analysis.core import storage
+from analysis.core.study import load_study
+from analysis.run import dag
+from analysis.validation import validate
+
+
+def test_a_cached_validation_is_byte_identical_to_computing_it_afresh(tiny_study, tmp_path, caplog):
+    study = load_study(tiny_study)
+    dag.run_stage("validate", study, tiny_study, force=True)  # fills the run's cache, or reads it
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        dag.run_stage("validate", study, tiny_study, force=True)
+    assert "validation: read from the cache" in caplog.text
+    fresh = validate.validation_tables(study, tiny_study)
+    for name in validate.TABLES:
+        storage.write_table(fresh[name], tmp_path / f"{name}.parquet")
+        assert (tmp_path / f"{name}.parquet").read_bytes() == tiny_study.table(name).read_bytes(), name
+
+
+def test_the_cache_key_ignores_the_articles_but_not_the_instruments(tiny_study):
+    study = load_study(tiny_study)
+    text = tiny_study.study_file.read_text()
+    tiny_study.study_file.write_text(text.replace('title = "Tiny test study"', 'title = "Another study"'))
+    assert validate.settings(load_study(tiny_study)) == validate.settings(study)
+    tiny_study.study_file.write_text(text.replace('actor_instruments = ["sentence_vader"]',
+                                                  'actor_instruments = ["target_logreg"]'))
+    assert validate.settings(load_study(tiny_study)) != validate.settings(study)
