@@ -21,7 +21,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis.collect import fetch
-from analysis.core import config
+from analysis.core import config, storage
 from analysis.core.catalog import get_dataset
 from analysis.core.errors import DataNotFoundError, DownloadError
 from analysis.core.storage import atomic_path, ensure_dir
@@ -64,7 +64,7 @@ def build_allsides(folder: Path, *, archive_url: str = ALLSIDES_ARCHIVE) -> None
     except zipfile.BadZipFile:
         raise DownloadError(f"{archive_url}: not a zip archive") from None
     finally:
-        archive.unlink(missing_ok=True)
+        storage.remove_file(archive)
 
 
 # The datasets whose files a public source can build into the data home (see Dataset.downloadable).
@@ -158,13 +158,13 @@ def load_extraction_benchmark(*, download: bool = False) -> pd.DataFrame:
     """
     truth_path = locate("extraction_benchmark", "ground_truth", download=download)
     html_dir = truth_path.parent / "html"
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    truth = json.loads(storage.read_text(truth_path))
     rows = []
     for page_id in sorted(truth):
         page = html_dir / f"{page_id}.html.gz"
         if not page.is_file():
             raise DataNotFoundError(f"dataset 'extraction_benchmark': {page} is listed in ground-truth.json but missing")
-        rows.append((page_id, truth[page_id].get("url") or None, gzip.decompress(page.read_bytes()),
+        rows.append((page_id, truth[page_id].get("url") or None, gzip.decompress(storage.read_bytes(page)),
                      truth[page_id].get("articleBody") or ""))
     return pd.DataFrame(rows, columns=["page_id", "url", "html", "gold_text"])
 

@@ -13,6 +13,7 @@ import json
 import pandas as pd
 
 from analysis.collect.datasets import locate
+from analysis.core import storage
 
 NARRATIVE_FRAMES = {"RE": "resolution", "HI": "human_interest", "CO": "conflict", "MO": "moral", "EC": "economic"}
 
@@ -65,7 +66,7 @@ def load_word_list(dataset: str, file: str, *, download: bool = False) -> list[s
     """A plain word list (one entry per line, ``#`` comments and blank lines skipped), lower-cased, in order."""
     path = locate(dataset, file, download=download)
     words = []
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    for line in storage.read_text(path, encoding="utf-8-sig").splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
             words.append(line.lower())
@@ -74,5 +75,5 @@ def load_word_list(dataset: str, file: str, *, download: bool = False) -> list[s
 
 def load_policy_frames(*, download: bool = False) -> dict[str, str]:
     """The 15 Media Frames Corpus policy frames (plus 'Other'): code ('1.0') -> name, primary codes only."""
-    codes = json.loads(locate("policy_frames", "codes", download=download).read_text(encoding="utf-8"))
+    codes = json.loads(storage.read_text(locate("policy_frames", "codes", download=download)))
     return {c: name for c, name in codes.items() if c.endswith(".0")}

@@ -112,7 +112,7 @@ def _dataset_rows(source: Source) -> pd.DataFrame:
 
 
 def _text_file_row(path: Path, source: Source, key: str) -> dict:
-    text, _encoding = decode_text(path.read_bytes())
+    text, _encoding = decode_text(storage.read_bytes(path))
     lines = text.split("\n")[source.skip_lines:]
     body = normalise_text("\n".join(lines))
     title = source.title
@@ -162,7 +162,7 @@ def read_article_file(path: Path, *, name: str | None = None) -> tuple[pd.DataFr
     path = Path(path)
     name = name or path.name
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = storage.read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{name}: not UTF-8 text (byte {exc.start}); re-save the export as UTF-8") from None
     suffix = path.suffix.lower() if not name.endswith(".gz") else ""

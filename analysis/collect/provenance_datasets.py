@@ -15,6 +15,7 @@ import re
 import pandas as pd
 
 from analysis.collect.datasets import iter_jsonl, locate
+from analysis.core import storage
 
 SIDES = ("left", "center", "right")
 
@@ -51,7 +52,7 @@ def load_neus_probe(split: str = "test", *, download: bool = False) -> pd.DataFr
         raise ValueError(f"split={split!r}; allowed: train, val, test")
     path = locate("neus", f"probe_{split}", download=download)
     rows = []
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+    for line_no, line in enumerate(storage.read_text(path).splitlines()):
         for position, item in enumerate(line.split(" [SEP] ")):
             m = _PROBE_ITEM.match(item)
             if m is None:

@@ -20,6 +20,7 @@ import feedparser
 import pandas as pd
 
 from analysis.collect.rows import Problem
+from analysis.core import storage
 from analysis.core.errors import InputFileError
 
 URL_COLUMNS = ["url", "outlet", "title", "published", "line"]
@@ -39,7 +40,7 @@ def read_url_list(path: Path, *, outlet: str | None = None) -> tuple[pd.DataFram
     """URLs from a text or CSV file, de-duplicated, with problems reported by line."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = storage.read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
     rows: list[dict] = []

@@ -45,7 +45,7 @@ def source_urls(source: Source, paths: StudyPaths) -> pd.DataFrame:
     frames = []
     for snapshot in snapshots:
         try:
-            frames.append(parse_feed(snapshot.read_bytes(), feed_url=source.url or str(snapshot), outlet=source.outlet))
+            frames.append(parse_feed(storage.read_bytes(snapshot), feed_url=source.url or str(snapshot), outlet=source.outlet))
         except InputFileError as exc:
             log.warning("feed snapshot %s skipped: %s", snapshot.name, exc)
     return pd.concat(frames, ignore_index=True).drop_duplicates("url") if frames else pd.DataFrame(
@@ -120,7 +120,7 @@ def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
         if not page.exists():
             raise StageInputError(f"{page}: raw page of {url} is missing from the evidence store; "
                                   f"restore it or run `python -m analysis collect {paths.study} --refresh`")
-        row = _page_row(page.read_bytes(), content_type=entry["content_type"],
+        row = _page_row(storage.read_bytes(page), content_type=entry["content_type"],
                         url=entry["final_url"] or url, key="web", source_id=url, outlet=outlet,
                         fallback_title=title, fallback_published=published)
         (rows.append(row) if row else empty.append(url))
@@ -140,7 +140,7 @@ def saved_page_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
     """Article rows from a folder of saved HTML pages."""
     rows = []
     for path in storage.list_files(paths.resolve(source.path), source.pattern):
-        row = _page_row(path.read_bytes(), content_type=None, url=None, key=f"file:{source.path}",
+        row = _page_row(storage.read_bytes(path), content_type=None, url=None, key=f"file:{source.path}",
                         source_id=path.name, outlet=source.outlet, fallback_title=None, fallback_published=None)
         if row is None:
             log.warning("ingest: %s: extraction empty; skipped", path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from importlib import metadata
 
-from analysis.core import config
+from analysis.core import config, storage
 
 # Packages whose upgrade can change a stage's output (lexicon, splitter, bytes).
 VERSIONED_DEPENDENCIES = ("vaderSentiment", "nltk", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "seaborn",
@@ -33,5 +33,5 @@ def code_hash() -> str:
         h.update(f"{dist}=={metadata.version(dist)}".encode())
     for path in source_files():
         h.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
-        h.update(path.read_bytes())
+        h.update(storage.read_bytes(path))
     return h.hexdigest()

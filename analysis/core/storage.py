@@ -79,6 +79,20 @@ def read_bytes(path: Path) -> bytes:
     return Path(path).read_bytes()
 
 
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    return Path(path).read_text(encoding=encoding)
+
+
+def open_log(path: Path):
+    """A text file opened for writing, for another process's log lines (a kernel's stderr)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return open(path, "w", encoding="utf-8")  # noqa: SIM115 - the caller closes it (a with block)
+
+
+def is_empty_file(path: Path) -> bool:
+    return Path(path).exists() and Path(path).stat().st_size == 0
+
+
 def write_object(obj: Any, path: Path) -> None:
     """Pickle ``obj`` (atomic). Only for the toolkit's own cache: unpickling runs code, so only trusted files."""
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from analysis.core import defaults
+from analysis.core import defaults, storage
 from analysis.core.catalog import ARTICLE_DATASETS, DATASETS, TEXT_DATASETS
 from analysis.core.config import StudyPaths
 from analysis.core.errors import StudyConfigError
@@ -559,7 +559,7 @@ def load_study(paths: StudyPaths) -> Study:
         raise StudyConfigError(
             f"{paths.study_file}: no such study file; create one with `python -m analysis init {paths.study}`"
         )
-    study = parse_study(paths.study_file.read_text(encoding="utf-8"), study_id=paths.study, path=paths.study_file)
+    study = parse_study(storage.read_text(paths.study_file), study_id=paths.study, path=paths.study_file)
     registry = paths.resolve(study.outlets)
     if not registry.exists():
         raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")

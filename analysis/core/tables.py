@@ -24,6 +24,7 @@ from typing import Literal
 
 import pandas as pd
 
+from analysis.core import storage
 from analysis.core.errors import SchemaError
 
 Kind = Literal["str", "int", "float", "datetime", "bool"]
@@ -58,7 +59,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _read_toml(relative: str) -> dict:
-    return tomllib.loads((_PACKAGE_DIR / relative).read_text(encoding="utf-8"))
+    return tomllib.loads(storage.read_text(_PACKAGE_DIR / relative))
 
 
 def _columns(items: list, groups: dict[str, tuple[Column, ...]], where: str) -> tuple[Column, ...]:

@@ -38,7 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from analysis.collect import datasets
 from analysis.collect.framing_datasets import load_babe, load_word_list
-from analysis.core import defaults, tables
+from analysis.core import defaults, storage, tables
 from analysis.stats import contrasts
 from analysis.text.texts import as_texts, tokenize
 
@@ -127,7 +127,7 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
         digest = hashlib.sha256()
         self.indexes_, self.n_entries_ = {}, {}
         for name, (dataset, file) in LISTS.items():
-            digest.update(datasets.locate(dataset, file, download=False).read_bytes())
+            digest.update(storage.read_bytes(datasets.locate(dataset, file, download=False)))
             entries = [e for e in load_word_list(dataset, file) if name != "bias_words" or len(e) >= MIN_BIAS_ENTRY]
             index: dict[str, list] = {}
             for entry in entries:

@@ -74,7 +74,7 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
     log.info("report: executing %s", source.name)
     try:
         # The kernel's own log lines (start-up notices) go to a file, not the user's terminal.
-        with open(kernel_log, "w") as log_fh:
+        with storage.open_log(kernel_log) as log_fh:
             client.execute(stderr=log_fh, env=kernel_env)
     except CellExecutionError as exc:
         storage.write_text(dest, nbformat.writes(nb))
@@ -84,8 +84,8 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
     except (RuntimeError, TimeoutError) as exc:
         raise AnalysisError(f"notebook {source.name}: the Jupyter kernel did not run ({exc}); see {kernel_log}") from None
     finally:
-        if kernel_log.exists() and kernel_log.stat().st_size == 0:
-            kernel_log.unlink()
+        if storage.is_empty_file(kernel_log):
+            storage.remove_file(kernel_log)
     storage.write_if_changed(dest, nbformat.writes(nb).encode())
 
 
@@ -112,7 +112,7 @@ def export_tables(paths: StudyPaths) -> list[Path]:
     written += _latex_exports(paths)
     status = paths.interim / "collection_status.csv"
     if status.exists():
-        storage.write_if_changed(paths.tables / status.name, status.read_bytes())
+        storage.write_if_changed(paths.tables / status.name, storage.read_bytes(status))
         written.append(paths.tables / status.name)
     return written
 
@@ -219,7 +219,7 @@ def _methods_section(study: Study, paths: StudyPaths) -> str:
 def _image_tag(paths: StudyPaths, name: str, *, alt: str, embed: bool, prefix: str) -> str:
     """An <img> shown at its print size (one or two journal columns), so the page shows what a journal prints."""
 
-    data = (paths.figures / f"{name}.png").read_bytes()
+    data = storage.read_bytes(paths.figures / f"{name}.png")
     with Image.open(BytesIO(data)) as image:
         width_in = image.width / style.STYLE["savefig.dpi"]
     # a data URI keeps the page readable when it travels alone
@@ -293,7 +293,7 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
             "</figcaption></figure>"
         )
     for i, s in enumerate((s for s in sidecars if s.get("kind") == "table"), start=1):
-        fragment = (paths.figures / f"{s['name']}.html").read_text(encoding="utf-8")
+        fragment = storage.read_text(paths.figures / f"{s['name']}.html")
         link = table_link(s).removeprefix(" · ")
         parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
                      f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from vaderSentiment import vaderSentiment as vs
 
-from analysis.core import tables
+from analysis.core import storage, tables
 from analysis.sentiment.vader_fast import FastVader
 
 NEGATIVE_THRESHOLD = -0.05  # VADER authors' conventional cut-off for "negative"
@@ -38,7 +38,7 @@ class VaderScorer(TransformerMixin, BaseEstimator):
         # so the version string, and with it every cached score, stays the same.
         self.analyzer_ = FastVader()
         lexicon = Path(vs.__file__).with_name("vader_lexicon.txt")
-        digest = hashlib.sha256(lexicon.read_bytes()).hexdigest()[:12]
+        digest = hashlib.sha256(storage.read_bytes(lexicon)).hexdigest()[:12]
         self.version_ = f"vaderSentiment {metadata.version('vaderSentiment')} lexicon {digest}"
         self.n_lexicon_terms_ = len(self.analyzer_.lexicon)
         return self

@@ -281,7 +281,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries carry a fixed date: openpyxl adds entries stamped with the clock or a temp file's mtime."""
 
     def write(self, filename, arcname=None, *args, **kwargs):
-        return self.writestr(arcname or str(filename), Path(filename).read_bytes())
+        return self.writestr(arcname or str(filename), storage.read_bytes(filename))
 
     def writestr(self, zinfo_or_arcname, data, *args, **kwargs):
         if isinstance(zinfo_or_arcname, str):

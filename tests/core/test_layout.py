@@ -116,6 +116,35 @@ def test_no_import_inside_a_function_except_optional_dependencies(graph):
     assert inner == []
 
 
+# File-system calls that read, write or delete: only core.storage makes them (reading the package's own
+# declarations in core.tables and core.code included), so atomic writes and error messages live in one place.
+FILE_CALLS = {"read_text", "read_bytes", "write_text", "write_bytes", "unlink", "mkdir", "rmdir", "touch"}
+# Where a module streams to a file the storage module handed it (an atomic temporary path), not a path of its own.
+# And the VADER lexicon, a resource inside the vaderSentiment package (importlib.resources), not a path.
+FILE_ACCESS_ALLOWED = {"analysis.collect.fetch": {"open"}, "analysis.sentiment.vader_fast": {"read_bytes"}}
+
+
+def test_only_the_storage_module_touches_files():
+    found = []
+    for name, path in _modules().items():
+        if name == "analysis.core.storage":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            fn = node.func
+            called = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
+            is_path_call = (isinstance(fn, ast.Attribute) and called in FILE_CALLS
+                            and not (isinstance(fn.value, ast.Name) and fn.value.id == "storage"))
+            is_open = isinstance(fn, ast.Name) and called == "open"
+            via_module = isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and (
+                fn.value.id in ("os", "shutil") and called in {"remove", "unlink", "rename", "replace", "rmtree",
+                                                               "makedirs", "copy", "copyfile", "move"})
+            if (is_path_call or is_open or via_module) and called not in FILE_ACCESS_ALLOWED.get(name, ()):
+                found.append(f"{name}:{node.lineno}: {ast.unparse(node)[:80]}")
+    assert found == []
+
+
 def test_no_module_over_the_size_limit():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
