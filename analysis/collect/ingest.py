@@ -24,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.collect import datasets, provenance_datasets, web
+from analysis.collect import datasets, outlets, provenance_datasets, web
+from analysis.collect.dates import date_precision
 from analysis.collect.extract import decode_text, detect_language
 from analysis.collect.outlets import load_registry, original_outlet, resolve_outlets
 from analysis.collect.rows import ROW_COLUMNS, Problem
@@ -36,6 +37,8 @@ from analysis.core.study import MatchClause, Source, Study
 log = logging.getLogger("analysis")
 IMPORT_REQUIRED = ("outlet", "text")
 IMPORT_OPTIONAL = ("title", "url", "published", "author", "id", "event_id")
+# Outlet metadata an import may carry for outlets data/outlets.csv does not know (see outlets.merge_import_metadata).
+IMPORT_OUTLET_COLUMNS = ("outlet_type", "country", "leaning", "leaning_source", "language", "original_outlet")
 
 
 def normalise_text(text: str) -> str:
@@ -146,6 +149,7 @@ def _files_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
     key = f"dataset:{source.dataset}" if source.dataset else f"file:{source.path}"
     rows = [_text_file_row(p, source, key) for p in source_files(source, paths)]
     df = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    df["date_precision"] = df["published"].map(date_precision)
     df["published"] = pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True)
     return df
 
@@ -202,13 +206,15 @@ def read_article_file(path: Path, *, name: str | None = None) -> tuple[pd.DataFr
         if missing:
             problems.append(Problem(name, lineno, f"missing {' and '.join(missing)}; row skipped"))
             continue
-        row = {k: (str(rec[k]) if rec.get(k) not in (None, "") else None) for k in (*IMPORT_REQUIRED, *IMPORT_OPTIONAL)}
+        row = {k: (str(rec[k]).strip() if rec.get(k) not in (None, "") else None)
+               for k in (*IMPORT_REQUIRED, *IMPORT_OPTIONAL, *IMPORT_OUTLET_COLUMNS)}
         row["line"] = lineno
+        problems += outlets.check_import_metadata(row, name=name, line=lineno)
         if row["published"] is not None and pd.isna(pd.to_datetime(row["published"], errors="coerce", utc=True)):
             problems.append(Problem(name, lineno, f"unreadable date {row['published']!r}; kept as undated"))
             row["published"] = None
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*IMPORT_REQUIRED, *IMPORT_OPTIONAL, "line"]), problems
+    return pd.DataFrame(rows, columns=[*IMPORT_REQUIRED, *IMPORT_OPTIONAL, *IMPORT_OUTLET_COLUMNS, "line"]), problems
 
 
 def _import_rows(paths: StudyPaths) -> pd.DataFrame:
@@ -229,8 +235,10 @@ def _import_rows(paths: StudyPaths) -> pd.DataFrame:
             "source_id": df["id"].where(has_id, pd.Series(content_id, index=df.index)),
             "source_outlet": df["outlet"], "url": df["url"], "title": df["title"].fillna(""),
             "published": pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True),
+            "date_precision": df["published"].map(date_precision),
             "text": df["text"], "dataset_label": None, "extractor": "import", "canonical_url": None,
             "author": df["author"], "event_id": df["event_id"] if "event_id" in df else None,
+            **{f"import_{c}": df[c] for c in IMPORT_OUTLET_COLUMNS},
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
 
@@ -291,6 +299,10 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
     if unreadable.any():
         log.warning("ingest: %d publication dates could not be read and count as undated, e.g. %r",
                     int(unreadable.sum()), rows.loc[unreadable, "published"].iloc[0])
+    # Sources that parse their dates early (imports, text files) keep the precision of the text they read.
+    known = rows["date_precision"] if "date_precision" in rows else pd.Series(None, index=rows.index, dtype=object)
+    rows["date_precision"] = [k if isinstance(k, str) and ok else (date_precision(v) if ok else "")
+                              for k, v, ok in zip(known, rows["published"], parsed.notna())]
     rows["published"] = parsed
     n_undated = int(rows["published"].isna().sum())
     rows = in_window(rows, study)
@@ -309,6 +321,10 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
     n_dupes = n_before - len(rows)
     log.info("ingest: %d rows read; left out: %d outside the date window%s, %d empty, %d duplicates",
              n_read, n_window, "" if study.keep_undated else f" or undated ({n_undated} undated)", n_empty, n_dupes)
+    imprecise = rows["date_precision"].isin(["month", "year"])
+    if imprecise.any() or (rows["date_precision"] == "").any():
+        log.info("ingest: %d articles dated only to the month or year and %d undated: neither takes part in "
+                 "who-copied-whom direction", int(imprecise.sum()), int((rows["date_precision"] == "").sum()))
     if rows.empty:
         raise StageInputError(
             f"study {study.id!r}: no articles after ingest ({n_read} read, {n_window} outside the date window"
@@ -316,14 +332,28 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
             f"`python -m analysis ingest {study.id} FILE`")
     registry = load_registry(paths.resolve(study.outlets))
     articles = resolve_outlets(rows.fillna({"source_outlet": ""}), registry=registry)
-    articles["language"] = [detect_language(f"{t}\n{x}")[0] for t, x in zip(articles["title"], articles["text"])]
+    articles, conflicts = outlets.merge_import_metadata(articles)
+    for line in conflicts:
+        log.warning("ingest: %s", line)
+    unknown = outlets.unresolved(articles)
+    if unknown:
+        log.warning("ingest: %d outlets are not in %s and carry no outlet_type, country or leaning, so they stay "
+                    "unclassified and unrated: %s. Add them to that file (columns %s) or give those columns in "
+                    "the import file", len(unknown), study.outlets, ", ".join(unknown[:20]) +
+                    (f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""), ", ".join(outlets.REGISTRY_COLUMNS))
+    given_language = articles["import_language"] if "import_language" in articles else \
+        pd.Series(None, index=articles.index, dtype=object)
+    articles["language"] = [lang if isinstance(lang, str) else detect_language(f"{t}\n{x}")[0]
+                            for lang, t, x in zip(given_language, articles["title"], articles["text"])]
     non_english = articles.loc[articles["language"] != "en", ["outlet", "language"]]
     if len(non_english):
         log.warning("ingest: %d articles are not in English (flagged, kept): %s", len(non_english),
                     ", ".join(f"{o} ({lang})" for o, lang in non_english.itertuples(index=False)))
+    given_original = articles["import_original_outlet"] if "import_original_outlet" in articles else \
+        pd.Series(None, index=articles.index, dtype=object)
     articles["original_outlet"] = [
-        original_outlet(publisher=o, text=x, canonical_url=c, registry=registry)
-        for o, x, c in zip(articles["outlet"], articles["text"], articles["canonical_url"])
+        g if isinstance(g, str) else original_outlet(publisher=o, text=x, canonical_url=c, registry=registry)
+        for g, o, x, c in zip(given_original, articles["outlet"], articles["text"], articles["canonical_url"])
     ]
     articles = articles.sort_values(["outlet", "published", "doc_id"], na_position="last")
     return tables.validate(articles.astype({"source_id": "str", "source_outlet": "str"}), "articles_raw")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from analysis.collect.rows import Problem
 from analysis.core.errors import StudyConfigError
 
 REGISTRY_COLUMNS = ["outlet", "aliases", "domains", "outlet_type", "country", "leaning", "leaning_source"]
@@ -121,8 +122,59 @@ def resolve_outlets(articles: pd.DataFrame, *, registry: pd.DataFrame) -> pd.Dat
 
 
 def unresolved(articles: pd.DataFrame) -> list[str]:
-    """Outlet names that the registry did not know (for the ingest log)."""
-    return sorted(articles.loc[articles["outlet_type"] == "unclassified", "outlet"].unique())
+    """Outlet names that the registry did not know and no import described (for the ingest log)."""
+    unknown = (articles["outlet_type"] == "unclassified") & (articles["leaning"] == "unrated")
+    return sorted(articles.loc[unknown, "outlet"].unique())
+
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+def check_import_metadata(row: dict, *, name: str, line: int) -> list:
+    """Problems with the outlet metadata of one import row; an unusable value is dropped, the row kept."""
+    problems = []
+    checks = {"leaning": (lambda v: v.lower() in LEANINGS, f"use one of {', '.join(LEANING_ORDER)}"),
+              "country": (lambda v: bool(_COUNTRY.match(v.upper())), "use an ISO 3166 alpha-2 code such as US or CN"),
+              "language": (lambda v: bool(_LANGUAGE.match(v.lower())), "use an ISO 639-1 code such as en or zh")}
+    for key, (ok, hint) in checks.items():
+        value = row.get(key)
+        if value is None:
+            continue
+        if ok(value):
+            row[key] = value.lower() if key in ("leaning", "language") else value.upper()
+        else:
+            problems.append(Problem(name, line, f"{key} {value!r} not understood ({hint}); left out"))
+            row[key] = None
+    return problems
+
+
+def merge_import_metadata(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Fill outlet type, country and leaning from an import's ``import_*`` columns where the registry is silent.
+
+    The registry (``data/outlets.csv``) stays the one source of truth for the outlets it knows, so an outlet
+    keeps one leaning and one colour across studies; an import that disagrees with it is reported, not applied.
+    Returns the articles (``import_*`` columns dropped) and one line per disagreement.
+    """
+    out = articles.copy()
+    conflicts: dict[tuple[str, str], str] = {}
+    unknown_value = {"outlet_type": "unclassified", "country": "unknown", "leaning": "unrated"}
+    for column, empty in unknown_value.items():
+        given = out.get(f"import_{column}")
+        if given is None:
+            continue
+        fill = given.notna() & (out[column] == empty)
+        out.loc[fill, column] = given[fill]
+        if column == "leaning":
+            source = out.get("import_leaning_source", pd.Series(None, index=out.index))
+            out.loc[fill, "leaning_source"] = source[fill].where(source[fill].notna(), "import file")
+        clash = given.notna() & (out[column] != empty) & (out[column] != given) & ~fill
+        for outlet, value, mine in zip(out.loc[clash, "outlet"], given[clash], out.loc[clash, column]):
+            conflicts.setdefault((outlet, column), f"{outlet}: the import gives {column} {value!r}, the outlet "
+                                                   f"registry {mine!r}; the registry's is kept (edit it to change)")
+    dropped = out.drop(columns=[c for c in out.columns if c.startswith("import_")
+                                and c not in ("import_language", "import_original_outlet")])
+    return dropped, list(conflicts.values())
 
 
 _REPOST_CUES = re.compile(

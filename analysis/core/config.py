@@ -27,6 +27,8 @@ from analysis.core.tables import schema
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # analysis/, one up from analysis/core/
 # Frame codebooks shipped with the toolkit (data files in the checkout, named by stem in study.toml).
 SHIPPED_CODEBOOKS = PACKAGE_DIR.parent / "data" / "codebooks"
+# Gold standards annotated by hand for this toolkit (offsets into public datasets, never their text).
+HAND_GOLD = PACKAGE_DIR.parent / "data" / "gold"
 APP_NAME = "media-framing-analysis"
 
 

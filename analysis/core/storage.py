@@ -234,6 +234,11 @@ def read_table(path: Path, *, columns: list[str] | None = None, hint: str = "") 
     return pd.read_parquet(path, columns=columns, engine="pyarrow")
 
 
+def read_csv(path: Path, **options: Any) -> pd.DataFrame:
+    """A CSV the toolkit ships or a user hands it (options as for :func:`pandas.read_csv`)."""
+    return pd.read_csv(path, **options)
+
+
 def write_csv(df: pd.DataFrame, path: Path) -> bool:
     """CSV for readers of the report: fixed float format and line endings."""
     return write_if_changed(path, df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode())

@@ -134,6 +134,9 @@ class ProvenanceSettings:
     # without an article starts a new event, so an outlet is not said to omit a fact of a story it never
     # covered. 0 treats the whole study as one event (a single-event study).
     event_gap_days: int = 3
+    # Wire agencies to recognise besides the built-in ones (analysis.provenance.reuse.WIRE_AGENCIES), as
+    # the text names them ("Kyodo", "Yonhap"); each is credited under the name given.
+    wire_agencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -373,8 +376,12 @@ def _parse_provenance(path: Path, table: Any) -> ProvenanceSettings:
         fact_threshold=r.get("fact_threshold", (float, int), default.fact_threshold),
         fact_min_articles=r.get("fact_min_articles", int, default.fact_min_articles),
         event_gap_days=r.get("event_gap_days", int, default.event_gap_days),
+        wire_agencies=r.strings("wire_agencies"),
     )
-    r.finish(["min_containment", "syndication", "fact_threshold", "fact_min_articles", "event_gap_days"])
+    r.finish(["min_containment", "syndication", "fact_threshold", "fact_min_articles", "event_gap_days",
+              "wire_agencies"])
+    if any(not a.strip() or len(a) > 60 for a in settings.wire_agencies):
+        r.fail("key 'wire_agencies' must list agency names as the text spells them (1 to 60 characters)")
     if settings.event_gap_days < 0:
         r.fail(f"key 'event_gap_days' is {settings.event_gap_days}; use 0 (one event) or more days")
     for key in ("min_containment", "syndication"):

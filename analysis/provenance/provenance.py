@@ -67,12 +67,15 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     p, c = study.provenance, study.compare
     settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication, seed=study.seed)
     pairs, passages = reuse.find_reuse(articles, settings=settings)
-    wire = reuse.article_wire(articles)
+    wire = reuse.article_wire(articles, agencies=p.wire_agencies)
     marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
     out = {"reuse_pairs": pairs, "reuse_passages": passages, "article_wire": wire, "sentence_reuse": marks,
            "reuse_clusters": reuse.reuse_clusters(pairs, articles, wire=wire)}
-    log.info("provenance: %d reuse pairs (%d syndicated), %d sentences marked as copies", len(pairs),
-             int(pairs["syndicated"].sum()), int(marks["is_copy"].sum()))
+    copies = pairs["relation"] == "copy"
+    log.info("provenance: %d reuse pairs: %d copies (%d syndicated, %d with a direction), %d shared quotations "
+             "(not counted as copying); %d sentences marked as copies", len(pairs), int(copies.sum()),
+             int(pairs["syndicated"].sum()), int((copies & (pairs["direction"] != "unknown")).sum()),
+             int((~copies).sum()), int(marks["is_copy"].sum()))
 
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
     out["reuse_sensitivity"] = reuse_sensitivity.reuse_sensitivity(

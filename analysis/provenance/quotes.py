@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.core import tables
 from analysis.core.study import Actor
+from analysis.provenance.quote_marks import quote_spans
 from analysis.provenance.quote_matching import match_quotes
 from analysis.provenance.quote_rules import SOURCE_RULES, SOURCE_TYPES
 from analysis.text.actors import ActorMatcher
@@ -398,49 +399,6 @@ def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
     return name.replace(_DOT, "."), (fuller[-1][2] or "").replace(_DOT, ".")[1:]
 
 
-def _role(text: str, p: int, *, inside: bool) -> str:
-    """Whether the double-quote mark at ``p`` opens or closes, from its neighbours and its shape."""
-    before, after = text[p - 1] if p else " ", text[p + 1] if p + 1 < len(text) else " "
-    opens = (before.isspace() or before in "([{—–-/") and not after.isspace()
-    closes = not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-…'’")
-    if text[p] == "“":
-        return "close" if inside and closes and not opens else "open"
-    if text[p] == "”":
-        return "open" if not inside and opens and not closes else "close"
-    return ("open" if opens else "close") if opens != closes else ("close" if inside else "open")
-
-
-def _quote_spans(text: str) -> list[tuple[int, int, list[int]]]:
-    """(opening mark, closing mark, paragraph-continuation marks) of each double-quoted span.
-
-    A quote still open at a paragraph's end continues only if the next paragraph opens with a
-    quote mark (the journalistic convention for multi-paragraph quotes); otherwise it is dropped,
-    since guessing where an unterminated quote ends misattributes more than it finds.
-    """
-    spans: list[tuple[int, int, list[int]]] = []
-    current: tuple[int, list[int]] | None = None
-    for para in re.finditer(r"[^\n]+", text):
-        marks = [m.start() for m in re.finditer(r"[\"“”]", text[para.start():para.end()])]
-        marks = [para.start() + p for p in marks]
-        lead = para.start() + len(para.group()) - len(para.group().lstrip())
-        if current is not None:
-            if marks and marks[0] == lead and _role(text, lead, inside=False) == "open":
-                current[1].append(lead)
-                marks = marks[1:]
-            else:
-                current = None
-        for p in marks:
-            role = _role(text, p, inside=current is not None)
-            if current is None:
-                current = (p, []) if role == "open" else None
-            elif role == "close":
-                spans.append((current[0], p, current[1]))
-                current = None
-            else:  # an opening mark inside an open quote: the earlier mark was stray
-                current = (p, [])
-    return spans
-
-
 def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[Actor] = (),
                    min_words: int = 3) -> pd.DataFrame:
     """Direct quotes with speaker, cue, actor and source type (the ``quotes`` table).
@@ -474,7 +432,7 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
     rows = []
     for doc, outlet, text in zip(articles["doc_id"], articles["outlet"], articles["text"].fillna("")):
         spans = []
-        for o, c, conts in _quote_spans(text):
+        for o, c, conts in quote_spans(text):
             s, e = o + 1, c
             while s < e and text[s].isspace():
                 s += 1

@@ -29,6 +29,7 @@ import pandas as pd
 from datasketch import MinHash, MinHashLSHEnsemble
 
 from analysis.core import tables
+from analysis.provenance.quote_marks import quotation_regions
 
 _WORD = re.compile(r"\w+")
 
@@ -41,6 +42,15 @@ class ReuseSettings:
     min_containment: float = 0.15
     min_passage_words: int = 10
     syndication: float = 0.5
+    # A passage is a shared quotation when at least this share of its characters lies inside quote marks
+    # in either article; a pair whose every passage is one shares quotes, not reporting.
+    quoted_share: float = 0.5
+    # A pair below min_containment is still reuse when it shares a passage of this many words outside quotation
+    # marks: a copied paragraph inside a long article is copying however little of the article it is.
+    min_copied_words: int = 20
+    # Shingles found in more articles than this are stock phrases and page furniture, not evidence of copying
+    # (they still count in containment); the passage index skips them.
+    max_shingle_articles: int = 10
     num_perm: int = 128
     num_part: int = 8
     seed: int = 1
@@ -88,6 +98,37 @@ def _candidate_pairs(sets: list[np.ndarray], *, settings: ReuseSettings) -> Iter
             if i != j and pair not in seen:
                 seen.add(pair)
                 yield pair
+
+
+def _passage_candidates(sets: list[np.ndarray], *, min_shared: int, max_df: int) -> set[tuple[int, int]]:
+    """(i, j), i < j, for pairs sharing at least ``min_shared`` shingles that occur in at most ``max_df`` articles.
+
+    An exact inverted index, vectorised by posting-list length: the LSH index finds pairs by their share of
+    the article, this one by the absolute length of what they share.
+    """
+    lengths = [len(x) for x in sets]
+    if sum(lengths) == 0:
+        return set()
+    hashes = np.concatenate([x for x in sets if len(x)])
+    docs = np.repeat(np.arange(len(sets), dtype=np.int64), lengths)
+    order = np.argsort(hashes, kind="stable")
+    hashes, docs = hashes[order], docs[order]
+    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
+    sizes = np.diff(np.r_[starts, len(hashes)])
+    keys = []
+    n = np.int64(len(sets))
+    for size in range(2, max_df + 1):
+        groups = starts[sizes == size]
+        if not len(groups):
+            continue
+        members = docs[groups[:, None] + np.arange(size)]  # (groups, size), doc ids ascending within a group
+        first, second = np.triu_indices(size, k=1)
+        keys.append((members[:, first] * n + members[:, second]).ravel())
+    if not keys:
+        return set()
+    pair_keys, counts = np.unique(np.concatenate(keys), return_counts=True)
+    pair_keys = pair_keys[counts >= min_shared]
+    return {(int(k // n), int(k % n)) for k in pair_keys}
 
 
 # --- passages --------------------------------------------------------------
@@ -159,10 +200,28 @@ def _dated_table(rows: list, name: str) -> pd.DataFrame:
     return df
 
 
-def _direction(a: pd.Timestamp, b: pd.Timestamp) -> str:
-    if pd.isna(a) or pd.isna(b) or a == b:
+# Dates precise enough to say which of two articles came first.
+DIRECTED_PRECISIONS = ("day", "time")
+
+
+def _direction(a: pd.Timestamp, b: pd.Timestamp, precision_a: str = "day", precision_b: str = "day") -> str:
+    """a->b when a was published first, at the precision both dates share; unknown otherwise.
+
+    A date known only to the month or year ("2019-10") says nothing about order within it, so it gives
+    no direction, nor does an undated article or a same-day pair unless both carry a time of day.
+    """
+    if pd.isna(a) or pd.isna(b) or precision_a not in DIRECTED_PRECISIONS or precision_b not in DIRECTED_PRECISIONS:
+        return "unknown"
+    if not (precision_a == precision_b == "time"):
+        a, b = a.normalize(), b.normalize()
+    if a == b:
         return "unknown"
     return "a->b" if a < b else "b->a"
+
+
+def _quoted_fraction(start: int, end: int, regions: list[tuple[int, int]]) -> float:
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in regions)
+    return inside / max(1, end - start)
 
 
 def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSettings()) -> tuple[pd.DataFrame,
@@ -170,10 +229,14 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
     """Reuse pairs and their aligned passages for every pair of articles in ``articles``.
 
     ``articles`` needs ``doc_id``, ``outlet``, ``text`` and (optionally)
-    ``published``. A pair is reported when either article has at least
+    ``published`` with ``date_precision``. A pair is reported when either article has at least
     ``min_containment`` of its shingles in the other and they share a passage
-    of at least ``min_passage_words`` words; a shared quote or stock phrase
-    alone is not reuse. Returns (``reuse_pairs``, ``reuse_passages``).
+    of at least ``min_passage_words`` words, or, whatever the containment, when they share a passage of at
+    least ``min_copied_words`` words outside quotation marks; a stock phrase alone is not reuse.
+    A pair whose every shared passage lies within quotation marks (an official statement or a quote
+    several outlets carried) has ``relation`` shared_quote: it is listed, but it is not copying, so it
+    gets no direction and no cluster and marks no sentence as a copy. Returns (``reuse_pairs``,
+    ``reuse_passages``).
     """
     ids = articles["doc_id"].astype(str).tolist()
     order = np.argsort(ids, kind="stable")
@@ -182,6 +245,8 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
     outlets = articles["outlet"].astype(str).to_numpy()[order]
     published = (pd.to_datetime(articles["published"], utc=True).to_numpy()[order] if "published" in articles
                  else np.full(len(ids), np.datetime64("NaT")))
+    precision = (articles["date_precision"].astype(str).to_numpy()[order] if "date_precision" in articles
+                 else np.full(len(ids), "day"))
     # Per article only compact arrays are kept (hashes, word offsets), never the words: on the
     # 37,554-article AllSides corpus the word lists alone would take gigabytes.
     positional, spans = [], []
@@ -190,84 +255,147 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
         positional.append(shingle_hashes(words, settings.shingle).astype(np.uint32))
         spans.append(offsets.astype(np.int32))
     sets = [np.unique(h) for h in positional]
+    regions: dict[int, list[tuple[int, int]]] = {}
+
+    def quotation_regions_of(k: int) -> list[tuple[int, int]]:  # only for articles in some pair
+        if k not in regions:
+            regions[k] = quotation_regions(texts[k])
+        return regions[k]
+
     pair_rows, passage_rows = [], []
-    for i, j in sorted(_candidate_pairs(sets, settings=settings)):
+    candidates = set(_candidate_pairs(sets, settings=settings))
+    min_shared = settings.min_copied_words - settings.shingle + 1
+    by_length = _passage_candidates(sets, min_shared=min_shared, max_df=settings.max_shingle_articles)
+    candidates |= by_length
+    for i, j in sorted(candidates):
         shared = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
         c_ij, c_ji = shared / len(sets[i]), shared / len(sets[j])
-        if max(c_ij, c_ji) < settings.min_containment:
-            continue
         passages = align_passages(positional[i], spans[i], positional[j], spans[j],
                                   size=settings.shingle, min_words=settings.min_passage_words)
         if not passages:
             continue
+        quoted = [max(_quoted_fraction(p[0], p[1], quotation_regions_of(i)),
+                      _quoted_fraction(p[2], p[3], quotation_regions_of(j))) >= settings.quoted_share
+                  for p in passages]
+        # by_length holds the pairs that share enough shingles rarer than stock phrases
+        long_copy = (i, j) in by_length and any(p[4] >= settings.min_copied_words and not q
+                                                 for p, q in zip(passages, quoted))
+        if max(c_ij, c_ji) < settings.min_containment and not long_copy:
+            continue
+        relation = "shared_quote" if all(quoted) else "copy"
         pa, pb = pd.Timestamp(published[i]), pd.Timestamp(published[j])
-        direction = _direction(pa, pb)
+        direction = _direction(pa, pb, precision[i], precision[j]) if relation == "copy" else "unknown"
         source = {"a->b": ids[i], "b->a": ids[j]}.get(direction, "")
+        n_words = sum(p[4] for p in passages)
+        quoted_words = sum(p[4] for p, q in zip(passages, quoted) if q)
         pair_rows.append((ids[i], ids[j], outlets[i], outlets[j], pa, pb, len(sets[i]), len(sets[j]), c_ij, c_ji,
                           shared / (len(sets[i]) + len(sets[j]) - shared), len(passages),
                           max(p[4] for p in passages), direction, source, outlets[i] == outlets[j],
-                          max(c_ij, c_ji) >= settings.syndication))
-        passage_rows += [(ids[i], ids[j], k, *p) for k, p in enumerate(passages)]
+                          relation == "copy" and max(c_ij, c_ji) >= settings.syndication, relation,
+                          quoted_words / max(1, n_words)))
+        passage_rows += [(ids[i], ids[j], k, *p, q) for k, (p, q) in enumerate(zip(passages, quoted))]
     return _dated_table(pair_rows, "reuse_pairs"), tables.from_rows(passage_rows, "reuse_passages")
 
 
 # --- wire credits ----------------------------------------------------------
 
-# Agencies credited in the text itself. A dateline "(Reuters) -" or a credit
-# line means the article is the agency's copy; "contributed to this report"
-# means it used some; "Reuters reported" is a citation, which the quotes
-# module counts, not a credit.
-_AGENCY = r"(?P<agency>Reuters|AP|Associated Press|AFP|Agence France-Presse|Bloomberg|Xinhua)"
-WIRE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
-    ("dateline", re.compile(r"^[^\n]{0,80}?\(" + _AGENCY + r"\)\s*[-—–]")),
-    ("credit line", re.compile(r"(?:Reporting by [^\n]{3,200}?(?:Editing|Writing) by)", re.IGNORECASE)),
-    ("credit line", re.compile(r"(?:Copyright|©)\s*\d{4}\s+(?:The\s+)?" + _AGENCY)),
-    ("credit line", re.compile(r"^[ \t]*[-—–]?\s*(?:The\s+)?" + _AGENCY + r"\s*$", re.MULTILINE)),
-    ("contribution line", re.compile(r"(?:The\s+)?" + _AGENCY + r"\s+contributed to this (?:report|story)",
-                                     re.IGNORECASE)),
-)
-_CANONICAL_AGENCY = {"associated press": "AP", "ap": "AP", "agence france-presse": "AFP", "afp": "AFP",
-                     "reuters": "Reuters", "bloomberg": "Bloomberg", "xinhua": "Xinhua"}
+# Agencies credited in the text itself, canonical name -> the forms a text spells it in. A dateline
+# "(Reuters) -" or a credit line means the article is the agency's copy; "contributed to this report"
+# means it used some; "Reuters reported" is a citation, which the quotes module counts, not a credit.
+WIRE_AGENCIES: dict[str, tuple[str, ...]] = {
+    "Reuters": ("Reuters",), "AP": ("AP", "Associated Press"),
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"), "Bloomberg": ("Bloomberg", "Bloomberg News"),
+    "Xinhua": ("Xinhua", "Xinhua News Agency"), "PTI": ("PTI", "Press Trust of India"), "IANS": ("IANS",),
+    "ANI": ("ANI",), "Kyodo": ("Kyodo", "Kyodo News"), "Yonhap": ("Yonhap",), "dpa": ("dpa", "DPA"),
+    "EFE": ("EFE",), "UPI": ("UPI", "United Press International"), "CNA": ("CNA",),
+}
 
 
-# A byline naming an agency as one of its comma-separated authors ("Matthew Lee, Associated Press").
-_BYLINE_AGENCY = re.compile(r"^(?:the\s+)?" + _AGENCY + r"(?:\s+news)?$", re.IGNORECASE)
+@dataclass(frozen=True)
+class _WireRules:
+    patterns: tuple[tuple[str, re.Pattern], ...]
+    byline: re.Pattern
+    canonical: dict[str, str]
 
 
-def credited_agency(text: str, *, author: str | None = None) -> tuple[str, str, str]:
+def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
+    """The credit patterns for the built-in agencies plus ``extra`` (a study's ``wire_agencies``).
+
+    Every rule reads any line of the text, in any case: a dateline may follow a photo caption
+    ("WASHINGTON (REUTERS) -" in the fifth paragraph), and pages shout.
+    """
+    forms = {form: name for name, spelled in WIRE_AGENCIES.items() for form in spelled}
+    forms |= {a.strip(): a.strip() for a in extra}
+    canonical = {f.casefold(): n for f, n in forms.items()}
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    agency = f"(?P<agency>{alternatives})"
+    agency_cs = f"(?P<agency>(?-i:{alternatives}))"
+    flags = re.IGNORECASE | re.MULTILINE
+    patterns = (
+        # "WASHINGTON (Reuters) -", "BEIJING, Oct 8 (Xinhua) --", "(AP) —" at the start of any line
+        ("dateline", re.compile(r"^[^\n()]{0,80}?\(\s*" + agency + r"\s*\)\s*(?:[-—–]|:)", flags)),
+        # "AFP, BEIJING", "Reuters, Washington:" opening a line
+        ("dateline", re.compile(r"^[ \t]*" + agency + r"\s*,\s*(?-i:[A-Z][A-Z .'-]{2,40})\b", flags)),
+        ("credit line", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|Writing) by", re.IGNORECASE)),
+        ("credit line", re.compile(r"(?:Copyright|©)\s*(?:\(c\)\s*)?\d{4}\s+(?:The\s+)?" + agency, re.IGNORECASE)),
+        # a line that is only the agency, or a byline "By PTI" / "By The Associated Press"
+        ("credit line", re.compile(r"^[ \t]*[-—–]?\s*(?:By\s+)?(?:The\s+)?" + agency + r"(?:\s+(?:staff|reporters?))?"
+                                   r"\s*[.]?\s*$", flags)),
+        ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed\s+(?:reporting\s+)?to\s+this\s+"
+                                         r"(?:report|story|article)", re.IGNORECASE)),
+        # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
+        # "Bloomberg reported", "a Reuters report". Case-sensitive, so "ap" and "ani" stay words.
+        ("citation", re.compile(r"(?:according to|told|cited by|reported by|quoted by|in an interview with)\s+"
+                                r"(?:[Tt]he\s+)?" + agency_cs + r"\b")),
+        ("citation", re.compile(r"\b" + agency_cs + r"\s+(?:reported|reports|has reported|first reported|quoted|cited|"
+                                r"said,? citing)\b")),
+        ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|tally)\b")),
+    )
+    byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)
+    return _WireRules(patterns, byline, canonical)
+
+
+_DEFAULT_RULES = wire_rules()
+
+
+def credited_agency(text: str, *, author: str | None = None, rules: _WireRules = _DEFAULT_RULES) -> tuple[str, str, str]:
     """(agency, basis, evidence) for the strongest wire credit in ``text`` or its byline; empty strings if none.
 
-    Datelines and credit lines come first; then the byline (AllSides keeps
-    "Associated Press" there while the text has lost its dateline); then a
-    "contributed to this report" line.
+    Datelines and credit lines come first (anywhere in the text); then the byline (AllSides keeps
+    "Associated Press" there while the text has lost its dateline); then a "contributed to this report" line;
+    last a citation of the agency's reporting ("according to Reuters"), which says the article used the
+    agency's work but not that it carries its copy (clusters name their agency from the first three only).
     """
-    found = _text_credit(text, ("dateline", "credit line"))
-    if found[0] or not author:
-        return found if found[0] else _text_credit(text, ("contribution line",))
-    for part in re.split(r"[,;]|\band\b", author):
-        m = _BYLINE_AGENCY.match(part.strip())
+    found = _text_credit(text, ("dateline", "credit line"), rules)
+    if found:
+        return found
+    for part in re.split(r"[,;]|\band\b", author or ""):
+        m = rules.byline.match(part.strip())
         if m:
-            return _CANONICAL_AGENCY[m["agency"].casefold()], "byline", " ".join(author.split())[:80]
-    return _text_credit(text, ("contribution line",))
+            return rules.canonical[m["agency"].casefold()], "byline", " ".join(author.split())[:80]
+    return _text_credit(text, ("contribution line",), rules) or _text_credit(text, ("citation",), rules) or ("", "", "")
 
 
-def _text_credit(text: str, bases: tuple[str, ...]) -> tuple[str, str, str]:
-    for basis, pattern in WIRE_PATTERNS:
+def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules) -> tuple[str, str, str] | tuple[()]:
+    for basis, pattern in rules.patterns:
         if basis not in bases:
             continue
         m = pattern.search(text)
         if m is None:
             continue
         agency = m.groupdict().get("agency") or "Reuters"  # "Reporting by ...; Editing by" is Reuters' house style
-        return _CANONICAL_AGENCY[agency.casefold()], basis, " ".join(m.group().split())[:80]
-    return "", "", ""
+        return rules.canonical[agency.casefold()], basis, " ".join(m.group().split())[:80]
+    return ()
 
 
-def article_wire(articles: pd.DataFrame) -> pd.DataFrame:
-    """The ``article_wire`` table: the agency each article's text (or byline, if ``author`` is given) credits."""
+def article_wire(articles: pd.DataFrame, *, agencies: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The ``article_wire`` table: the agency each article's text (or byline, if ``author`` is given) credits.
+
+    ``agencies``: names to recognise besides :data:`WIRE_AGENCIES` (a study's ``wire_agencies``)."""
+    rules = wire_rules(agencies) if agencies else _DEFAULT_RULES
     authors = articles["author"] if "author" in articles else pd.Series(None, index=articles.index)
     rows = [(str(d), str(o), *credited_agency(t if isinstance(t, str) else "",
-                                              author=a if isinstance(a, str) else None))
+                                              author=a if isinstance(a, str) else None, rules=rules))
             for d, o, t, a in zip(articles["doc_id"], articles["outlet"], articles["text"], authors)]
     return tables.from_rows(rows, "article_wire")
 
@@ -275,12 +403,14 @@ def article_wire(articles: pd.DataFrame) -> pd.DataFrame:
 # --- syndication clusters --------------------------------------------------
 
 def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Syndicated stories: connected components of ``syndicated`` pairs, one row per member.
+    """Stories whose text travelled: connected components of the copy pairs, one row per member.
 
-    The origin is the earliest dated member (ties: longest text, then doc_id);
-    the cluster's agency is the one most of its members credit.
+    Every pair above the reuse threshold that shares more than quotations links its articles, so a wire
+    story and its three reposts are one cluster even where a repost cut most of it. The origin is the
+    earliest dated member (ties: longest text, then doc_id); the cluster's agency is the one most of its
+    members credit.
     """
-    syndicated = pairs.loc[pairs["syndicated"]]
+    syndicated = pairs.loc[pairs["relation"] == "copy"]
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -339,12 +469,14 @@ def sentence_reuse(sentences: pd.DataFrame, pairs: pd.DataFrame, passages: pd.Da
         return (pd.isna(px), px if pd.notna(px) else 0, x) < (pd.isna(py), py if pd.notna(py) else 0, y)
 
     sources = {}
-    for r in pairs.itertuples(index=False):
+    for r in pairs.loc[pairs["relation"] == "copy"].itertuples(index=False):
         src = r.source_doc_id or (r.doc_a if precedes(r.doc_a, r.doc_b) else r.doc_b)
         sources[(r.doc_a, r.doc_b)] = src
-    # (doc, partner) -> list of (start, end) spans in doc
+    # (doc, partner) -> list of (start, end) spans in doc; a shared quotation is nobody's copy
     spans: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-    for r in passages.itertuples(index=False):
+    for r in passages.loc[~passages["quoted"]].itertuples(index=False):
+        if (r.doc_a, r.doc_b) not in sources:
+            continue
         spans[r.doc_a].append((r.doc_b, r.a_start, r.a_end))
         spans[r.doc_b].append((r.doc_a, r.b_start, r.b_end))
     rows = []

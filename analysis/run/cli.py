@@ -122,11 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "the frame codebook and classifier (Narrative Frames) and loaded language "
                                    "(BABE) and writes reports/validation/framing.csv. `validate extraction` "
                                    "measures token precision/recall/F1 of extraction and cleaning on the "
-                                   "article-extraction benchmark and writes reports/validation/extraction.csv.")
-    p.add_argument("study", metavar="STUDY|sentiment|framing|extraction",
-                   help="a study id, or 'sentiment', 'framing' or 'extraction'")
+                                   "article-extraction benchmark and writes reports/validation/extraction.csv. "
+                                   "`validate provenance` scores quotes, speakers, source types, wire credits and reuse pairs on the "
+                                   "hand-made gold in data/gold/provenance and writes "
+                                   "reports/validation/provenance.csv.")
+    p.add_argument("study", metavar="STUDY|sentiment|framing|extraction|provenance",
+                   help="a study id, or 'sentiment', 'framing', 'extraction' or 'provenance'")
     p.add_argument("--study", dest="instruments_of", default=DEFAULT_STUDY, metavar="STUDY",
-                   help="with 'sentiment' or 'framing': whose instruments and seed to use (default: %(default)s)")
+                   help="with 'sentiment', 'framing' or 'provenance': whose instruments, seed and actors to use "
+                        "(default: %(default)s)")
     p.add_argument("--force", action="store_true", help="re-run even if up to date")
 
 

@@ -21,7 +21,7 @@ from analysis.core.study import check_study_id, load_study
 from analysis.core.study_template import skeleton
 from analysis.report import manifest, report
 from analysis.run import dag, engine
-from analysis.validation import codesheets, extraction_gold, framing_gold, sentiment_gold, validate
+from analysis.validation import codesheets, coverage_gold, extraction_gold, framing_gold, sentiment_gold, validate
 
 log = logging.getLogger("analysis")
 
@@ -59,6 +59,8 @@ def cmd_stage(args) -> int:
         return _validate_sentiment(args.instruments_of)
     if args.command == "validate" and args.study == "framing":
         return _validate_framing(args.instruments_of)
+    if args.command == "validate" and args.study == "provenance":
+        return _validate_provenance(args.instruments_of)
     paths = config.study_paths(args.study)
     study = load_study(paths)
     if args.command == "collect":
@@ -103,6 +105,12 @@ def _validate_framing(study_id: str) -> int:
     study = load_study(config.study_paths(study_id))  # its seed and resample count, as in its report
     table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
     return _publish_validation("framing", table, framing_gold.summary_markdown(table))
+
+
+def _validate_provenance(study_id: str) -> int:
+    study = load_study(config.study_paths(study_id))  # its actors type the quoted speakers, as in its report
+    table = coverage_gold.provenance_validity(actors=tuple(study.actors))
+    return _publish_validation("provenance", table, coverage_gold.summary_markdown(table))
 
 
 def _engine(args):

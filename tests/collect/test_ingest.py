@@ -232,3 +232,45 @@ def test_an_outlet_labelled_two_ways_by_a_dataset_takes_its_most_frequent_label(
     assert leaning.to_dict() == {"Unknown Weekly": "left", "Tie Daily": "center", "Solo Post": "right"}
     assert out.loc[out["outlet"] == "Solo Post", "leaning_source"].iloc[0] == "source dataset label"
     assert out.loc[out["outlet"] == "Tie Daily", "leaning_source"].iloc[0].endswith("(most frequent for the outlet)")
+
+
+def test_each_date_keeps_its_precision_and_the_run_counts_the_imprecise(tiny_study, tmp_path, caplog):
+    ingest.import_file(write_jsonl(tmp_path / "precision.jsonl", [
+        {"outlet": "Vox", "text": "a", "published": "2019-10-08T14:03:00-04:00"},
+        {"outlet": "Vox", "text": "b", "published": "2019-10-09"},
+        {"outlet": "Vox", "text": "c", "published": "2019-10"},
+        {"outlet": "Vox", "text": "d", "published": "2019"},
+        {"outlet": "Vox", "text": "e", "published": "Tuesday, October 8, 2019"},
+        {"outlet": "Vox", "text": "f"},
+    ]), tiny_study)
+    with caplog.at_level("INFO", logger="analysis"):
+        articles = ingest.build_articles(load_study(tiny_study), tiny_study)
+    vox = articles.loc[articles["outlet"] == "Vox"].set_index("text")["date_precision"]
+    assert vox.to_dict() == {"a": "time", "b": "day", "c": "month", "d": "year", "e": "day", "f": ""}
+    assert "2 articles dated only to the month or year and 1 undated" in caplog.text
+
+
+def test_an_import_describes_outlets_the_registry_does_not_know(tiny_study, tmp_path, caplog):
+    path = write_jsonl(tmp_path / "meta.jsonl", [
+        {"outlet": "Global Times", "text": "China firmly opposes the move.", "outlet_type": "state media",
+         "country": "cn", "leaning": "unrated", "language": "en"},
+        {"outlet": "Ministry of Commerce of China", "text": "MOFCOM statement.", "outlet_type": "government",
+         "country": "CN", "original_outlet": "Xinhua"},
+        {"outlet": "Reuters", "text": "A wire story.", "leaning": "right"},  # the registry says otherwise
+        {"outlet": "Some Blog", "text": "A blog post.", "leaning": "far left", "country": "Narnia"},
+        {"outlet": "Mystery Wire", "text": "Nobody knows this outlet."},
+    ])
+    _, _, problems, _ = ingest.import_file(path, tiny_study)
+    assert [str(p) for p in problems] == [
+        "meta.jsonl:4: leaning 'far left' not understood (use one of left, lean left, center, lean right, right, "
+        "unrated); left out",
+        "meta.jsonl:4: country 'Narnia' not understood (use an ISO 3166 alpha-2 code such as US or CN); left out"]
+    with caplog.at_level("INFO", logger="analysis"):
+        articles = ingest.build_articles(load_study(tiny_study), tiny_study).set_index("outlet")
+    assert articles.loc["Global Times", ["outlet_type", "country", "leaning_source"]].tolist() == \
+        ["state media", "CN", "import file"]
+    assert articles.loc["Ministry of Commerce of China", "original_outlet"] == "Xinhua"
+    assert articles.loc["Reuters", "leaning"].iloc[0] == "center"  # the registry's rating is kept...
+    assert "Reuters: the import gives leaning 'right', the outlet registry 'center'" in caplog.text  # ...and said
+    assert "2 outlets are not in data/outlets.csv" in caplog.text
+    assert "Mystery Wire, Some Blog" in caplog.text and "Global Times" not in caplog.text.split("outlets are not")[1]

@@ -117,10 +117,12 @@ def test_a_wire_story_run_by_three_outlets_forms_one_cluster_named_after_the_age
     ("The firms denied wrongdoing.\n\nReporting by Jane Doe in Beijing; Editing by Tom Roe", ("Reuters", "credit line")),
     ("The firms denied wrongdoing.\n\nCopyright 2019 The Associated Press. All rights reserved.", ("AP", "credit line")),
     ("The firms denied wrongdoing.\n\nThe Associated Press contributed to this report.", ("AP", "contribution line")),
-    ("The firms denied wrongdoing, Reuters reported on Monday.", ("", "")),
+    ("The firms denied wrongdoing, Reuters reported on Monday.", ("Reuters", "citation")),
+    ("The minister told The Associated Press that talks would go on.", ("AP", "citation")),
+    ("According to a Bloomberg report, the list will grow.", ("Bloomberg", "citation")),
     ("An AP photographer was there. Reuters and AFP were not.", ("", "")),
 ])
-def test_wire_credits_are_read_from_datelines_and_credit_lines_not_citations(text, expected):
+def test_wire_credits_are_read_from_datelines_and_credit_lines_and_citations_come_last(text, expected):
     agency, basis, evidence = reuse.credited_agency(text)
     assert (agency, basis) == expected
     assert (evidence == "") == (agency == "")
@@ -168,3 +170,127 @@ def test_a_dateline_outranks_the_byline_and_a_byline_outranks_a_contribution_lin
     text = "BEIJING (AFP) - China protested.\n\nThe Associated Press contributed to this report."
     assert reuse.credited_agency(text, author="Reuters")[:2] == ("AFP", "dateline")
     assert reuse.credited_agency(text.split("\n\n")[1], author="Reuters")[:2] == ("Reuters", "byline")
+
+
+# --- shared quotations, travelling stories, imprecise dates (issue 20) --------------------------
+
+STATEMENT = ("“This action constricts the ability of firms implicated in repression of minority groups to use "
+             "Freedonian technology against those communities, and we will not stand for it,” the ministry said in "
+             "its filing.")
+OWN_WORDS = [
+    ["Mayor Otis Driftwood opened a new bridge over the river on Sunday afternoon with a brass band.",
+     "Traders in the capital shrugged off the news and the currency ended the session slightly firmer.",
+     "Critics in parliament argued the government had moved too slowly for several years now."],
+    ["A crowd gathered outside the ministry where protesters demanded the release of detained relatives.",
+     "The opposition leader wrote a long letter complaining about the tone of the official announcement.",
+     "Economists expect exports of optical sensors to shrink sharply during the coming quarter."],
+    ["Our correspondent travelled to the border region where the factories in question are located.",
+     "Local residents described cameras on every street corner and checkpoints at the entrance to markets.",
+     "The regional governor did not respond to several requests for comment sent over the weekend."],
+]
+
+
+def test_a_statement_every_outlet_quotes_is_a_shared_quote_not_copying():
+    articles = _articles([(f"s{k}", outlet, f"2019-10-0{7 + k}", " ".join(own[:2]) + " " + STATEMENT + " " + own[2])
+                          for k, (outlet, own) in enumerate(zip(["Wire", "Paper", "Blog"], OWN_WORDS))])
+    pairs, passages = reuse.find_reuse(articles)
+    assert len(pairs) == 3 and (pairs["relation"] == "shared_quote").all()
+    assert (pairs["direction"] == "unknown").all() and (pairs["source_doc_id"] == "").all()
+    assert not pairs["syndicated"].any() and passages["quoted"].all()
+    assert reuse.reuse_clusters(pairs, articles).empty
+    sentences = prepare.split_sentences(articles.assign(title=""))
+    assert not reuse.sentence_reuse(sentences, pairs, passages, articles)["is_copy"].any()
+
+
+def test_copying_around_a_quotation_is_still_copying():
+    body = " ".join(WIRE[:6]) + " " + STATEMENT + " " + " ".join(WIRE[6:])
+    articles = _articles([("c1", "Wire", "2019-10-07", body), ("c2", "Paper", "2019-10-08", body + " " + FILLER[0])])
+    pairs, passages = reuse.find_reuse(articles)
+    assert pairs["relation"].tolist() == ["copy"] and pairs["direction"].tolist() == ["a->b"]
+    assert pairs["quoted_share"].iloc[0] < 0.5
+
+
+def test_reposts_that_cut_the_story_still_form_one_cluster():
+    # each repost keeps a third of the wire story: containment below the syndication threshold
+    articles = _articles([("w1", "Wire", "2019-10-07", " ".join(WIRE)),
+                          ("r2", "Paper", "2019-10-08", " ".join(WIRE[:3] + OWN_WORDS[0] + FILLER[:1])),
+                          ("r3", "Blog", "2019-10-08", " ".join(WIRE[4:7] + OWN_WORDS[1] + FILLER[2:3])),
+                          ("r4", "Radio", "2019-10-09", " ".join(OWN_WORDS[2] + FILLER[4:5] + WIRE[9:]))])
+    pairs, _ = reuse.find_reuse(articles)
+    assert not pairs["syndicated"].any()
+    clusters = reuse.reuse_clusters(pairs, articles)
+    assert clusters["cluster_id"].nunique() == 1 and sorted(clusters["doc_id"]) == ["r2", "r3", "r4", "w1"]
+    assert clusters.set_index("doc_id")["is_origin"].idxmax() == "w1"
+
+
+@pytest.mark.parametrize(("precision_a", "precision_b", "expected"), [
+    ("day", "day", "a->b"), ("month", "day", "unknown"), ("day", "year", "unknown"), ("", "day", "unknown"),
+    ("time", "time", "a->b")])
+def test_direction_needs_dates_precise_to_the_day(precision_a, precision_b, expected):
+    body = " ".join(WIRE)
+    articles = _articles([("a1", "Seed", "2019-10-01", body), ("b2", "Tech", "2019-10-08", body)])
+    articles["date_precision"] = [precision_a, precision_b]
+    pairs, _ = reuse.find_reuse(articles)
+    assert pairs["direction"].tolist() == [expected]
+
+
+def test_same_day_articles_are_ordered_only_by_their_times():
+    body = " ".join(WIRE)
+    articles = _articles([("a1", "Wire", "2019-10-08 09:00", body), ("b2", "Paper", "2019-10-08 15:00", body)])
+    articles["date_precision"] = ["time", "day"]
+    assert reuse.find_reuse(articles)[0]["direction"].tolist() == ["unknown"]
+    articles["date_precision"] = ["time", "time"]
+    assert reuse.find_reuse(articles)[0]["direction"].tolist() == ["a->b"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Photo: a camera on a pole. (Getty Images)\n\nFirms react.\n\nMore text here.\n\nOfficials spoke.\n\n"
+     "WASHINGTON (REUTERS) - The U.S. added 28 entities on Monday.", ("Reuters", "dateline")),
+    ("AFP, BEIJING\n\nChina said on Tuesday it firmly opposes the move.", ("AFP", "dateline")),
+    ("By PTI\n\nChina on Tuesday slammed the US decision.", ("PTI", "credit line")),
+    ("(Reuters) - Shares of the firms fell in Hong Kong.", ("Reuters", "dateline")),
+    ("BEIJING, Oct. 9 (Xinhua) -- China firmly opposes the move, a spokesperson said.", ("Xinhua", "dateline")),
+    ("The firms denied wrongdoing.\n\nReuters contributed reporting to this story.", ("Reuters", "contribution line")),
+    ("Applebee's said on Monday it would open stores.", ("", "")),
+    ("The ANI reporter asked about it, the AP said.", ("", "")),
+])
+def test_wire_credits_anywhere_in_the_text_and_in_any_case(text, expected):
+    assert reuse.credited_agency(text)[:2] == expected
+
+
+def test_a_study_can_add_agencies():
+    text = "TOKYO (Kyodo News Service) - Japan said it would study the list."
+    assert reuse.credited_agency(text)[:2] == ("", "")
+    rules = reuse.wire_rules(("Kyodo News Service",))
+    assert reuse.credited_agency(text, rules=rules)[:2] == ("Kyodo News Service", "dateline")
+    articles = _articles([("k1", "Japan Daily", "2019-10-09", text)])
+    wire = reuse.article_wire(articles, agencies=("Kyodo News Service",))
+    assert wire["wire_agency"].tolist() == ["Kyodo News Service"]
+
+
+def _own_text(seed: int, n_words: int) -> str:
+    """Prose-like text no other article shares: words drawn at random from a small vocabulary."""
+    rng = random.Random(seed)
+    vocabulary = " ".join(FILLER + [" ".join(o) for o in OWN_WORDS]).lower().replace(".", "").split()
+    words = [rng.choice(vocabulary) for _ in range(n_words)]
+    return " ".join(" ".join(words[k:k + 12]).capitalize() + "." for k in range(0, n_words, 12))
+
+
+def test_a_paragraph_copied_into_a_long_article_is_copying_whatever_its_share():
+    paragraph = " ".join(WIRE[:2])  # 29 words, outside any quotation
+    articles = _articles([("a1", "Wire", "2019-10-07", _own_text(1, 400) + " " + paragraph),
+                          ("b2", "Paper", "2019-10-08", paragraph + " " + _own_text(2, 400))])
+    pairs, _ = reuse.find_reuse(articles)
+    assert pairs["relation"].tolist() == ["copy"] and pairs["direction"].tolist() == ["a->b"]
+    assert max(pairs["containment_a_in_b"].iloc[0], pairs["containment_b_in_a"].iloc[0]) < 0.15
+    # the same paragraph inside quotation marks in both is a shared quotation: at this share, not even listed
+    quoted = articles.assign(text=articles["text"].str.replace(paragraph, f"“{paragraph}”", regex=False))
+    assert reuse.find_reuse(quoted)[0].empty
+
+
+def test_a_stock_sentence_in_many_articles_is_not_copying():
+    stock = ("The ministry did not immediately respond to a request for comment sent by email on Monday evening "
+             "and the embassy declined to comment.")
+    articles = _articles([(f"s{k:02d}", f"Outlet {k}", "2019-10-07", _own_text(k, 300) + " " + stock)
+                          for k in range(14)])
+    assert reuse.find_reuse(articles)[0].empty

@@ -1,0 +1,89 @@
+"""Where quotations are in a text: the spans between quote marks, whatever the page's typography.
+
+:func:`quote_spans` finds double-quoted spans (straight or typographic) the way
+:mod:`analysis.provenance.quotes` attributes them. :func:`quotation_regions` is wider: every stretch
+of text a reader would take as someone else's words (double quotes, doubled apostrophes, guillemets,
+corner brackets, and a quote the page left unclosed, up to its paragraph's end), which is what text
+reuse must discount so that outlets carrying the same official statement are not said to copy each other.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _role(text: str, p: int, *, inside: bool) -> str:
+    """Whether the double-quote mark at ``p`` opens or closes, from its neighbours and its shape."""
+    before, after = text[p - 1] if p else " ", text[p + 1] if p + 1 < len(text) else " "
+    opens = (before.isspace() or before in "([{—–-/") and not after.isspace()
+    closes = not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-…'’")
+    if text[p] == "“":
+        return "close" if inside and closes and not opens else "open"
+    if text[p] == "”":
+        return "open" if not inside and opens and not closes else "close"
+    return ("open" if opens else "close") if opens != closes else ("close" if inside else "open")
+
+
+def quote_spans(text: str) -> list[tuple[int, int, list[int]]]:
+    """(opening mark, closing mark, paragraph-continuation marks) of each double-quoted span.
+
+    A quote still open at a paragraph's end continues only if the next paragraph opens with a
+    quote mark (the journalistic convention for multi-paragraph quotes); otherwise it is dropped,
+    since guessing where an unterminated quote ends misattributes more than it finds.
+    """
+    spans: list[tuple[int, int, list[int]]] = []
+    current: tuple[int, list[int]] | None = None
+    for para in re.finditer(r"[^\n]+", text):
+        marks = [m.start() for m in re.finditer(r"[\"“”]", text[para.start():para.end()])]
+        marks = [para.start() + p for p in marks]
+        lead = para.start() + len(para.group()) - len(para.group().lstrip())
+        if current is not None:
+            if marks and marks[0] == lead and _role(text, lead, inside=False) == "open":
+                current[1].append(lead)
+                marks = marks[1:]
+            else:
+                current = None
+        for p in marks:
+            role = _role(text, p, inside=current is not None)
+            if current is None:
+                current = (p, []) if role == "open" else None
+            elif role == "close":
+                spans.append((current[0], p, current[1]))
+                current = None
+            else:  # an opening mark inside an open quote: the earlier mark was stray
+                current = (p, [])
+    return spans
+
+
+# Pairs of marks that open and close a quotation in other typographies (the opening one first).
+_OTHER_PAIRS = (("«", "»"), ("「", "」"), ("『", "』"), ("„", "“"))
+_DOUBLED_APOSTROPHES = re.compile(r"(?<![\w'])''(?=\S)(?P<body>.+?)(?<=\S)''(?![\w'])")
+
+
+def quotation_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quoted stretch of ``text``, merged and sorted; see the module docstring.
+
+    An opening double mark with no closing one in its paragraph (a page that cut the quote off) opens a
+    region to the paragraph's end, unless the quote goes on in the next paragraph (then
+    :func:`quote_spans` has it).
+    """
+    regions = [(o + 1, c) for o, c, _ in quote_spans(text)]
+    for para in re.finditer(r"[^\n]+", text):
+        start, line = para.start(), para.group()
+        regions += [(start + m.start("body"), start + m.end("body")) for m in _DOUBLED_APOSTROPHES.finditer(line)]
+        for opening, closing in _OTHER_PAIRS:
+            for m in re.finditer(re.escape(opening) + r"([^" + re.escape(opening + closing) + r"]+)"
+                                 + re.escape(closing), line):
+                regions.append((start + m.start(1), start + m.end(1)))
+        marks = [m.start() for m in re.finditer(r"[\"“”]", line)]
+        covered = [(o, c) for o, c in regions if start <= o <= start + len(line)]
+        loose = [p for p in marks if not any(o - 1 <= start + p <= c for o, c in covered)]
+        if loose and _role(text, start + loose[-1], inside=False) == "open":
+            regions.append((start + loose[-1] + 1, para.end()))
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(r for r in regions if r[1] > r[0]):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged

@@ -1,0 +1,206 @@
+"""Provenance measures against the hand-made gold standard on real multi-outlet coverage (``data/gold/``).
+
+The gold (``data/gold/provenance``, annotated for this toolkit; see its README) marks, in 45 AllSides articles
+of ten same-event clusters split into ``dev`` and ``test``: every quote with its speaker and source type, the
+wire agencies each text credits, and every pair of articles sharing a passage of ten or more words, judged
+as copying or as a shared quotation. It stores offsets and hashes only; the text is read from the AllSides
+dataset, and a span whose hash differs stops the run (the dataset changed under the gold).
+
+:func:`provenance_validity` scores the toolkit's quote extraction, speaker attribution, source typing,
+wire credits and reuse pairs on it, in the long format of the other validation tables
+(``dataset, split, instrument, metric, value, n``). Rules may be developed on ``dev``; ``test`` is what the
+README reports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pandas as pd
+
+from analysis.collect import datasets
+from analysis.core import config, storage
+from analysis.core.errors import AnalysisError
+from analysis.core.study import Actor
+from analysis.provenance import quotes, reuse
+from analysis.text import prepare
+
+DATASET = "hand_gold_provenance"
+MARKED_KINDS = ("direct", "partial")  # quotes between quote marks; "reported" speech has none
+# A detected quote and a gold quote are one when their character spans overlap by at least this share of
+# their union: a quote the page cut off, or one detected with its attribution tail, still counts.
+MIN_OVERLAP = 0.5
+_TITLE = re.compile(r"^(?:the|mr\.?|mrs\.?|ms\.?|dr\.?|sen\.?|rep\.?|president|secretary|minister|spokes\w+|"
+                    r"prime minister|premier|commerce|foreign)\s+", re.IGNORECASE)
+
+
+def _folder():
+    return config.HAND_GOLD / "provenance"
+
+
+def load_gold(*, split: str | None = None) -> dict[str, pd.DataFrame]:
+    """The gold tables (``articles`` with their ``text``, ``quotes``, ``scare_quotes``, ``reuse_pairs``)."""
+    folder = _folder()
+    gold = {name: storage.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
+            for name in ("articles", "quotes", "scare_quotes", "reuse_pairs")}
+    corpus = datasets.load_allsides(download=False).set_index("source_id")
+    missing = sorted(set(gold["articles"]["allsides_id"]) - set(corpus.index))
+    if missing:
+        raise AnalysisError(f"{folder / 'articles.csv'}: {len(missing)} articles are not in the AllSides dataset, "
+                            f"e.g. {missing[0]}")
+    articles = gold["articles"].join(corpus[["text", "author", "url"]], on="allsides_id")
+    text = articles.set_index("allsides_id")["text"]
+    for name in ("quotes", "scare_quotes"):
+        df = gold[name]
+        df[["start", "end"]] = df[["start", "end"]].astype(int)
+        for r in df.itertuples(index=False):
+            span = text[r.allsides_id][r.start:r.end]
+            if hashlib.sha1(span.encode("utf-8")).hexdigest()[:12] != r.text_sha1:
+                raise AnalysisError(f"{folder / (name + '.csv')}: the span {r.start}-{r.end} of {r.allsides_id} "
+                                    "no longer has its recorded hash; the AllSides file differs from the annotated one")
+    gold["articles"] = articles
+    if split is not None:
+        keep = set(articles.loc[articles["split"] == split, "allsides_id"])
+        gold = {name: df.loc[df[df.columns[0]].isin(keep)].reset_index(drop=True) for name, df in gold.items()}
+    return gold
+
+
+def _study_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """The gold articles as the provenance measures take them (one article, one doc_id)."""
+    dated = articles["date_iso"].str.len() > 0
+    return pd.DataFrame({
+        "doc_id": articles["allsides_id"], "outlet": articles["outlet"], "text": articles["text"],
+        "title": "", "author": articles["author"].where(articles["author"].str.len() > 0, None),
+        "published": pd.to_datetime(articles["date_iso"].where(dated, None), utc=True),
+        "date_precision": dated.map({True: "day", False: ""}),
+    }).reset_index(drop=True)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return max(0, inter) / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+def match_spans(gold: pd.DataFrame, found: pd.DataFrame, *, min_overlap: float = MIN_OVERLAP) -> list[tuple[int, int]]:
+    """(gold row, found row) pairs, one-to-one, best overlap first, within each article."""
+    pairs = []
+    for doc, g in gold.groupby("allsides_id"):
+        f = found.loc[found["doc_id"] == doc]
+        scored = sorted(((_overlap((gs, ge), (fs, fe)), gi, fi)
+                         for gi, gs, ge in zip(g.index, g["start"], g["end"])
+                         for fi, fs, fe in zip(f.index, f["start"], f["end"])), reverse=True)
+        used_g, used_f = set(), set()
+        for score, gi, fi in scored:
+            if score < min_overlap:
+                break
+            if gi not in used_g and fi not in used_f:
+                used_g.add(gi)
+                used_f.add(fi)
+                pairs.append((gi, fi))
+    return pairs
+
+
+def same_speaker(gold: str, found: str) -> bool:
+    """Whether a detected speaker names the gold one: equal after titles, or sharing the surname or head noun."""
+    g, f = (_TITLE.sub("", " ".join(x.casefold().replace("’", "'").split())).strip(" .,") for x in (gold, found))
+    if not g or not f:
+        return False
+    if g == f or g in f or f in g:
+        return True
+    g_last, f_last = g.split()[-1].removesuffix("'s"), f.split()[-1].removesuffix("'s")
+    return len(g_last) > 2 and g_last == f_last
+
+
+def _prf(tp: int, n_found: int, n_gold: int) -> dict[str, tuple[float, int]]:
+    p = tp / n_found if n_found else float("nan")
+    r = tp / n_gold if n_gold else float("nan")
+    f1 = 2 * p * r / (p + r) if n_found and n_gold and (p + r) else float("nan")
+    return {"precision": (p, n_found), "recall": (r, n_gold), "f1": (f1, n_gold)}
+
+
+def _rows(split: str, instrument: str, metrics: dict[str, tuple[float, int]]) -> list[tuple]:
+    return [(DATASET, split, instrument, metric, float(value), int(n)) for metric, (value, n) in metrics.items()]
+
+
+def score_quotes(gold: dict[str, pd.DataFrame], *, split: str, actors: tuple[Actor, ...] = ()) -> list[tuple]:
+    articles = _study_articles(gold["articles"])
+    sentences = prepare.split_sentences(articles)
+    found = quotes.extract_quotes(articles, sentences, actors=actors).reset_index(drop=True)
+    marked = gold["quotes"].loc[gold["quotes"]["kind"].isin(MARKED_KINDS)]
+    pairs = match_spans(marked, found)
+    rows = _rows(split, "quotes", _prf(len(pairs), len(found), len(marked)))
+    everything = match_spans(gold["quotes"], found)
+    rows += _rows(split, "quotes", {"recall_with_reported_speech": (len(everything) / max(1, len(gold["quotes"])),
+                                                                    len(gold["quotes"]))})
+    with_speaker = [(g, f) for g, f in pairs if marked.loc[g, "speaker"]]
+    right = sum(same_speaker(marked.loc[g, "speaker"], found.loc[f, "speaker"]) for g, f in with_speaker)
+    rows += _rows(split, "quote_speakers", {"accuracy": (right / max(1, len(with_speaker)), len(with_speaker))})
+    typed = [(g, f) for g, f in pairs if marked.loc[g, "speaker_type"] not in ("", "unknown")]
+    right = sum(marked.loc[g, "speaker_type"] == found.loc[f, "source_type"] for g, f in typed)
+    rows += _rows(split, "quote_source_types", {"accuracy": (right / max(1, len(typed)), len(typed))})
+    scare = match_spans(gold["scare_quotes"], found)
+    rows += _rows(split, "quotes", {"scare_quotes_taken_for_quotes": (len(scare) / max(1, len(gold["scare_quotes"])),
+                                                                      len(gold["scare_quotes"]))})
+    return rows
+
+
+def score_wire(gold: dict[str, pd.DataFrame], *, split: str) -> list[tuple]:
+    """Per article: is the credited agency one the gold lists (precision), and is one found where the gold has any.
+
+    The gold counts citations of an agency ("according to AFP", "Bloomberg reported") as credits; the toolkit
+    credits only an agency whose copy the article carries (dateline, byline, credit or contribution line).
+    """
+    articles = _study_articles(gold["articles"])
+    wire = reuse.article_wire(articles).set_index("doc_id")["wire_agency"]
+    expected = gold["articles"].set_index("allsides_id")["wire_credits"].map(
+        lambda s: {_canonical_agency(a) for a in s.split(";") if a.strip()})
+    found = {d: a for d, a in wire.items() if a}
+    right = sum(a in expected[d] for d, a in found.items())
+    credited = [d for d, agencies in expected.items() if agencies]
+    hit = sum(found.get(d, "") in expected[d] for d in credited)
+    return _rows(split, "wire_credits", {"precision": (right / max(1, len(found)), len(found)),
+                                         "recall": (hit / max(1, len(credited)), len(credited))})
+
+
+_AGENCY_NAMES = {"associated press": "AP", "ap": "AP", "agence france-presse": "AFP", "afp": "AFP",
+                 "bloomberg news": "Bloomberg"}
+
+
+def _canonical_agency(name: str) -> str:
+    name = name.strip()
+    return _AGENCY_NAMES.get(name.casefold(), name)
+
+
+def score_reuse(gold: dict[str, pd.DataFrame], *, split: str) -> list[tuple]:
+    """Copy pairs found against the gold's copy pairs; shared quotations taken for copying are errors."""
+    articles = _study_articles(gold["articles"])
+    pairs, _ = reuse.find_reuse(articles)
+    relation = pairs["relation"] if "relation" in pairs else pd.Series("copy", index=pairs.index)
+    copies = {tuple(sorted(p)) for p, rel in zip(zip(pairs["doc_a"], pairs["doc_b"]), relation) if rel == "copy"}
+    labelled = gold["reuse_pairs"]
+    gold_pairs = {tuple(sorted(p)): rel for p, rel in zip(zip(labelled["allsides_id_a"], labelled["allsides_id_b"]),
+                                                          labelled["relation"])}
+    truth = {p for p, rel in gold_pairs.items() if rel == "copy"}
+    quoted = {p for p, rel in gold_pairs.items() if rel == "shared_quote"}
+    rows = _rows(split, "reuse_pairs", _prf(len(copies & truth), len(copies), len(truth)))
+    rows += _rows(split, "reuse_pairs", {"shared_quotes_taken_for_copying": (len(copies & quoted) / max(1, len(quoted)),
+                                                                             len(quoted))})
+    return rows
+
+
+def provenance_validity(*, splits: tuple[str, ...] = ("dev", "test"), actors: tuple[Actor, ...] = ()) -> pd.DataFrame:
+    """Every provenance measure on the hand-made gold, one row per split, instrument and metric."""
+    rows = []
+    for split in splits:
+        gold = load_gold(split=split)
+        rows += score_quotes(gold, split=split, actors=actors)
+        rows += score_wire(gold, split=split)
+        rows += score_reuse(gold, split=split)
+    return pd.DataFrame(rows, columns=["dataset", "split", "instrument", "metric", "value", "n"])
+
+
+def summary_markdown(table: pd.DataFrame) -> str:
+    lines = ["| split | instrument | metric | value | n |", "|---|---|---|---|---|"]
+    lines += [f"| {r.split} | {r.instrument} | {r.metric} | {r.value:.3f} | {r.n:,} |" for r in table.itertuples()]
+    return "\n".join(lines) + "\n"

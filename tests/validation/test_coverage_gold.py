@@ -1,0 +1,71 @@
+"""The hand-made provenance gold (data/gold/provenance): intact, and the figures the README reports."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA
+
+from analysis.core import config
+from analysis.core.errors import AnalysisError
+from analysis.validation import coverage_gold
+
+needs_allsides = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").exists(),
+                                    reason="needs ../shared/data/allsides")
+
+
+@needs_allsides
+def test_every_gold_span_still_has_its_hash_and_splits_are_disjoint(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    gold = coverage_gold.load_gold()
+    articles = gold["articles"]
+    assert len(articles) >= 40 and articles["text"].str.len().gt(0).all()
+    events = articles.groupby("event")["split"].nunique()
+    assert (events == 1).all()  # a same-event cluster never straddles dev and test
+    assert set(gold["quotes"]["speaker_type"]) <= {"us_government", "chinese_government", "government_other",
+                                                   "company", "ngo_advocacy", "expert", "media", "anonymous",
+                                                   "other", "unknown"}
+
+
+@needs_allsides
+def test_a_span_whose_hash_changed_stops_the_run(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    copy = tmp_path / "gold"
+    shutil.copytree(config.HAND_GOLD / "provenance", copy / "provenance")
+    quotes = pd.read_csv(copy / "provenance" / "quotes.csv", dtype=str, keep_default_na=False)
+    quotes.loc[0, "end"] = str(int(quotes.loc[0, "end"]) + 1)
+    quotes.to_csv(copy / "provenance" / "quotes.csv", index=False)
+    monkeypatch.setattr(config, "HAND_GOLD", copy)
+    with pytest.raises(AnalysisError, match="no longer has its recorded hash"):
+        coverage_gold.load_gold()
+
+
+def test_spans_match_one_to_one_by_overlap():
+    gold = pd.DataFrame({"allsides_id": ["a", "a", "b"], "start": [0, 100, 0], "end": [50, 150, 40]})
+    found = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "start": [5, 98, 300, 30], "end": [50, 160, 320, 90]})
+    assert sorted(coverage_gold.match_spans(gold, found)) == [(0, 0), (1, 1)]  # b overlaps too little
+
+
+@pytest.mark.parametrize("gold, found, same", [
+    ("Wilbur Ross", "Ross", True), ("Commerce Department", "the Commerce Department", True),
+    ("Geng Shuang", "Foreign Ministry spokesman Geng Shuang", True), ("Donald Trump", "President Trump", True),
+    ("Huawei", "the company", False), ("Carrie Lam", "", False), ("Xi Jinping", "Li Keqiang", False),
+])
+def test_speaker_names_match_by_surname_or_containment(gold, found, same):
+    assert coverage_gold.same_speaker(gold, found) is same
+
+
+@needs_allsides
+def test_the_readme_figures_on_the_test_split(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    from analysis.core.study import load_study
+
+    study = load_study(config.study_paths(config.DEFAULT_STUDY, root=config.PACKAGE_DIR.parent))
+    table = coverage_gold.provenance_validity(splits=("test",), actors=tuple(study.actors))
+    got = {(r.instrument, r.metric): (round(r.value, 3), r.n) for r in table.itertuples()}
+    assert got[("quotes", "f1")] == (0.907, 296)
+    assert got[("reuse_pairs", "f1")] == (0.833, 6)
+    assert got[("reuse_pairs", "shared_quotes_taken_for_copying")] == (0.091, 11)
+    assert got[("wire_credits", "recall")] == (0.7, 10)
