@@ -407,8 +407,8 @@ def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.Data
 
     Every pair above the reuse threshold that shares more than quotations links its articles, so a wire
     story and its three reposts are one cluster even where a repost cut most of it. The origin is the
-    earliest dated member (ties: longest text, then doc_id); the cluster's agency is the one most of its
-    members credit.
+    earliest dated member (same-day ties: one carrying an agency's dateline or credit line, then the longest
+    text, then doc_id); the cluster's agency is the one most of its members credit.
     """
     syndicated = pairs.loc[pairs["relation"] == "copy"]
     parent: dict[str, str] = {}
@@ -436,9 +436,12 @@ def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.Data
         containment[(r.doc_b, r.doc_a)] = r.containment_b_in_a
     rows, clusters = [], sorted(members.values(), key=lambda m: (published[m].min() if published[m].notna().any()
                                                                   else pd.Timestamp.max.tz_localize("UTC"), m[0]))
+    # An article carrying an agency's dateline or credit line is the agency's copy, so among the earliest
+    # members it is the likelier origin than a longer rewrite published the same day.
+    carries = {d for d in info.index if agency.loc[d, "wire_basis"] in ("dateline", "credit line")}
     for k, docs in enumerate(clusters):
-        origin = sorted(docs, key=lambda d: (pd.isna(published[d]), published[d] if pd.notna(published[d]) else 0,
-                                             -length[d], d))[0]
+        origin = sorted(docs, key=lambda d: (pd.isna(published[d]), published[d].normalize()
+                                             if pd.notna(published[d]) else 0, d not in carries, -length[d], d))[0]
         credits = Counter(agency.loc[d, "wire_agency"] for d in docs
                           if agency.loc[d, "wire_basis"] in ("dateline", "credit line", "byline"))
         credits.pop("", None)

@@ -56,9 +56,10 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
         strength = max(r.containment_a_in_b, r.containment_b_in_a)
         src, dst = (r.doc_b, r.doc_a) if r.direction == "b->a" else (r.doc_a, r.doc_b)
         style = "-|>" if r.direction != "unknown" else "-"
+        quoted = getattr(r, "relation", "copy") == "shared_quote"
         ax.annotate("", xy=(mdates.date2num(x[dst]), y[dst]), xytext=(mdates.date2num(x[src]), y[src]),
                     arrowprops=dict(arrowstyle=style, lw=0.5 + 2.5 * strength, alpha=0.35 + 0.5 * strength,
-                                    color="#D55E00" if r.syndicated else "#555555",
+                                    color="#D55E00" if r.syndicated else "#555555", ls=":" if quoted else "-",
                                     connectionstyle="arc3,rad=0.15", shrinkA=3, shrinkB=3))
     colours = info["outlet"].map(outlet_colours(info["outlet"], info["leaning"]))
     ax.scatter(x, y, s=18, c=colours, zorder=3, edgecolors="white", linewidths=0.4)
@@ -75,13 +76,16 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
     ax.set_xlabel("publication date")
     n_syn = int(pairs["syndicated"].sum())
     n_dir = int((pairs["direction"] != "unknown").sum())
+    n_quoted = int((pairs["relation"] == "shared_quote").sum()) if "relation" in pairs else 0
     caption = (f"Text reuse: {_n(len(pairs), 'pair')} of articles ({_n(len(docs), 'article')}, "
-               f"{_n(info['outlet'].nunique(), 'outlet')}) share passages; {n_syn} are syndicated copies (orange, "
-               f"max containment >= 0.5). Containment = share of one article's word 5-gram shingles found in the "
-               f"other (MinHash LSH Ensemble candidates, exact containment >= {min_containment:.2f} and a shared "
-               f"passage of >= 10 words); line width grows with containment; arrows run from the earlier article "
-               f"to the later ({n_dir} pairs dated apart), plain lines where the dates do not decide. Dots "
-               f"coloured by leaning.")
+               f"{_n(info['outlet'].nunique(), 'outlet')}) share passages; {n_quoted} of them share only "
+               f"quotations (dotted: a statement or quote both carried, not copying) and {n_syn} are syndicated "
+               f"copies (orange, max containment >= 0.5). Containment = share of one article's word 5-gram "
+               f"shingles found in the other (MinHash LSH Ensemble candidates, exact containment >= "
+               f"{min_containment:.2f} and a shared passage of >= 10 words, or an unquoted shared passage of >= 20 "
+               f"words); line width grows with containment; arrows run from the earlier article to the later "
+               f"({n_dir} pairs dated apart to the day), plain lines where the dates do not decide. Dots coloured "
+               f"by leaning.")
     return Plot("reuse_network", fig, caption, table="reuse_pairs")
 
 

@@ -26,6 +26,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.text.characters import character_changes, fold_for_matching, normalise_characters
 from analysis.text.duplicates import find_near_duplicates
+from analysis.text.furniture import remove_furniture
 
 log = logging.getLogger("analysis")
 
@@ -389,7 +390,7 @@ def remove_inline_cards(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
 def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: int = 20, min_words: int = 50,
                    threshold: float = 0.8, num_perm: int = 128, shingle: int = 5,
                    seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Characters, then boilerplate, then quality flags, then near duplicates; nothing dropped.
+    """Characters, then page furniture and boilerplate, then quality flags, then near duplicates; nothing dropped.
 
     Returns (articles with ``CLEAN_COLUMNS`` added, the cleaning log with
     ``LOG_COLUMNS``). Duplicates are detected on cleaned text, so an outlet's
@@ -399,11 +400,18 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     original = [len(t) if isinstance(t, str) else 0 for t in articles["text"]]
     normalised, char_log = normalise_articles(articles)
     normalised, card_log = remove_inline_cards(normalised)
+    normalised, furniture_rows, paywalled = remove_furniture(normalised)
+    furniture_log = _log_frame([(d, step, action, reason, detail[:DETAIL_CHARS])
+                                for d, step, action, reason, detail in furniture_rows])
     cleaned, boiler_log = remove_boilerplate(normalised, min_articles=min_articles, min_chars=min_chars,
                                              same_story_threshold=threshold)
     cleaned["n_chars_removed"] = np.asarray(original, dtype=np.int64) - cleaned["text"].str.len().to_numpy(np.int64)
 
     flags = quality_flags(cleaned, min_words=min_words)
+    if paywalled:  # the notice itself went with the furniture; the text it cut off is still short of the article
+        flags = pd.concat([flags, pd.DataFrame([(d, "paywall_or_truncated", f"removed notice {n[:60]!r}")
+                                                for d, n in paywalled.items()], columns=list(FLAG_COLUMNS))],
+                          ignore_index=True)
     joined = flags.groupby("doc_id", sort=False)["flag"].agg(";".join)
     cleaned["quality_flags"] = cleaned["doc_id"].astype(str).map(joined).astype("str").fillna("")
     flag_log = _log_frame([(d, "quality", "flagged", f, x) for d, f, x in flags.itertuples(index=False)])
@@ -419,7 +427,7 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
          r.canonical_doc_id)
         for r in dupes.itertuples(index=False)])
 
-    steps = pd.concat([char_log, card_log, boiler_log, flag_log, dupe_log], ignore_index=True)
+    steps = pd.concat([char_log, card_log, furniture_log, boiler_log, flag_log, dupe_log], ignore_index=True)
     return cleaned, _number(steps)
 
 

@@ -24,7 +24,7 @@ from analysis.core import config, storage
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Actor
 from analysis.provenance import quotes, reuse
-from analysis.text import prepare
+from analysis.text import characters, clean, prepare
 
 DATASET = "hand_gold_provenance"
 MARKED_KINDS = ("direct", "partial")  # quotes between quote marks; "reported" speech has none
@@ -189,14 +189,46 @@ def score_reuse(gold: dict[str, pd.DataFrame], *, split: str) -> list[tuple]:
     return rows
 
 
+def load_furniture_gold(*, split: str | None = None) -> pd.DataFrame:
+    """``data/gold/furniture/lines.csv`` (every line of 62 AllSides articles labelled prose or furniture) with text."""
+    path = config.HAND_GOLD / "furniture" / "lines.csv"
+    lines = storage.read_csv(path, dtype=str, keep_default_na=False)
+    lines[["start", "end"]] = lines[["start", "end"]].astype(int)
+    if split is not None:
+        lines = lines.loc[lines["split"] == split].reset_index(drop=True)
+    corpus = datasets.load_allsides(download=False).set_index("source_id")
+    texts = corpus.loc[lines["allsides_id"].unique(), ["text", "source_outlet"]]
+    for r in lines.itertuples(index=False):
+        span = texts.loc[r.allsides_id, "text"][r.start:r.end]
+        if hashlib.sha1(span.encode("utf-8")).hexdigest()[:12] != r.text_sha1:
+            raise AnalysisError(f"{path}: the line {r.start}-{r.end} of {r.allsides_id} no longer has its recorded hash")
+    return lines.join(texts, on="allsides_id")
+
+
+def score_furniture(lines: pd.DataFrame, *, split: str) -> list[tuple]:
+    """The clean stage on the gold's articles: is each furniture line removed, and each prose line kept?"""
+    articles = lines.drop_duplicates("allsides_id")
+    frame = pd.DataFrame({"doc_id": articles["allsides_id"], "outlet": articles["source_outlet"],
+                          "text": articles["text"], "title": ""})
+    cleaned, _ = clean.clean_articles(frame)
+    kept = {d: {" ".join(line.split()) for line in t.split("\n")} for d, t in zip(cleaned["doc_id"], cleaned["text"])}
+    removed = [" ".join(characters.normalise_characters(t[s:e]).split()) not in kept[d]
+               for d, t, s, e in zip(lines["allsides_id"], lines["text"], lines["start"], lines["end"])]
+    is_furniture = (lines["label"] == "furniture").to_numpy()
+    tp = int(sum(r and f for r, f in zip(removed, is_furniture)))
+    return _rows(split, "clean_furniture", _prf(tp, int(sum(removed)), int(is_furniture.sum())))
+
+
 def provenance_validity(*, splits: tuple[str, ...] = ("dev", "test"), actors: tuple[Actor, ...] = ()) -> pd.DataFrame:
-    """Every provenance measure on the hand-made gold, one row per split, instrument and metric."""
+    """Every provenance measure on the hand-made gold, one row per split, instrument and metric (with the
+    clean stage's removal of page furniture, scored on ``data/gold/furniture``)."""
     rows = []
     for split in splits:
         gold = load_gold(split=split)
         rows += score_quotes(gold, split=split, actors=actors)
         rows += score_wire(gold, split=split)
         rows += score_reuse(gold, split=split)
+        rows += score_furniture(load_furniture_gold(split=split), split=split)
     return pd.DataFrame(rows, columns=["dataset", "split", "instrument", "metric", "value", "n"])
 
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.
 # Tables the default study does not write, and why; every other declared table is written and checked.
 NOT_WRITTEN = {"agreement": "written by `codesheet import` from human coders' sheets; the default study has none"}
 # Tables the default study writes with no rows, and why.
-EMPTY = {"reuse_clusters": "no pair of its articles is a syndicated copy (see reuse_pairs)"}
+EMPTY: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", list(tables.SCHEMAS))
@@ -143,8 +143,8 @@ def test_ci_runs_the_readme_test_command():
     assert f"```bash\n{command}\n```" in (REPO / "README.md").read_text()
 
 
-# Tables the default study may leave empty: it holds no syndicated copy (one Reuters story partly reused).
-PROVENANCE_MAY_BE_EMPTY = {"reuse_clusters"}
+# Tables the default study may leave empty (none: its two copy pairs make two clusters).
+PROVENANCE_MAY_BE_EMPTY: set[str] = set()
 
 
 def test_provenance_tables_meet_their_contract(default_study_run):
@@ -180,7 +180,10 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_study_run):
     pairs = pd.read_parquet(paths.table("reuse_pairs"))
     quotes = pd.read_parquet(paths.table("quotes"))
     spread = pd.read_parquet(paths.table("quote_spread"))
-    assert f"{len(pairs)} pair of articles shares text" in readme
+    n_quoted = int((pairs["relation"] == "shared_quote").sum())
+    assert f"{len(pairs)} pairs of articles share text, both copying (none shares" in readme and n_quoted == 0
+    clusters = pd.read_parquet(paths.table("reuse_clusters"))
+    assert clusters["cluster_id"].nunique() == 2 and set(clusters.loc[clusters["is_origin"], "outlet"]) == {"Reuters"}
     assert (f"{len(quotes)} direct quotes ({(quotes['speaker'] != '').mean():.0%} with a speaker; "
             f"{len(spread)} distinct, {int((spread['n_outlets'] >= 2).sum())} run by two or more outlets)") in readme
     coverage = pd.read_parquet(paths.table("fact_coverage"))

@@ -278,7 +278,7 @@ def test_seed_subscription_blocks_removed_content_intact():
     removed_paragraphs = [p for p in original if _is_subscription_line(p) or p in furniture] + teaser  # 2nd copy
     assert len(removed) == len(removed_paragraphs) == 8
     assert sorted(removed["detail"]) == sorted(characters.normalise_characters(p)[:80] for p in removed_paragraphs)
-    assert removed["reason"].str.contains("within the article|call to action").all()
+    assert removed["reason"].str.contains("within the article|call to action|not the article.s prose").all()
     assert (removed["reason"] != "").all()
     assert out["n_chars_removed"].iloc[0] == len(text) - len(out["text"].iloc[0])
 
@@ -295,3 +295,44 @@ def test_inline_person_cards_are_cut_and_logged():
                                    "CLICK HERE TO READ MORE about it. John Smith Smithers said MORE tests were needed.")
     assert log["action"].tolist() == ["removed inline link card"] * 2
     assert log["detail"].iloc[0] == card[:80]
+
+
+# --- page furniture that occurs once (issue 20) ------------------------------------------------------
+
+@pytest.mark.parametrize("line, kind", [
+    ("Tuesday, November 24, 2020", "dateline_date"),
+    ("Updated at 5:54 p.m. ET", "dateline_date"),
+    ("No menu items!", "menu"),
+    ("A+A-", "share_widget"),
+    ("• EN • 中文", "menu"),
+    ("TAGS: China, trade, Huawei", "tags"),
+    ("Latest News: Five things to know today", "related_links"),
+    ("Read more: Huawei's founder speaks out", "related_links"),
+    ("Image copyright Reuters Image caption Officials met in Beijing", "caption"),
+    ("(Photo by Jane Doe/Getty Images)", "photo_credit"),
+    ("Subscribe to continue reading this article.", "paywall"),
+    ("Sign up for our daily newsletter", "newsletter"),
+    ("Advertisement", "ad"),
+    ("Great step! — Jane Roe (@janeroe) October 8, 2019", "social_embed"),
+    ("Contributing: Jane Doe, John Roe", "byline"),
+    ("The Commerce Department said on Monday it would add 28 entities to the list.", ""),
+    ("Share prices fell 3% in Hong Kong after the announcement, traders said.", ""),
+    ("Read the statement in full, the ministry urged reporters.", ""),
+    ("CHINA VOWS RESPONSE.", ""),  # a sentence in capitals (ends with a full stop) is not a teaser
+])
+def test_lines_that_are_not_prose_are_recognised_alone(line, kind):
+    from analysis.text.furniture import furniture_kind
+
+    assert furniture_kind(line) == kind
+
+
+def test_furniture_is_removed_logged_and_a_paywall_flags_the_article():
+    text = ("Tuesday, November 24, 2020\nThe ministry said the list was unfair and vowed a response.\n"
+            "A+A-\nOfficials in Washington said more firms could follow soon.\n"
+            "Subscribe to continue reading this article.")
+    out, log = clean.clean_articles(frame([("p1", "Paper", text, "2020-11-24")]))
+    assert out["text"].iloc[0] == ("The ministry said the list was unfair and vowed a response.\n"
+                                   "Officials in Washington said more firms could follow soon.\n")
+    removed = log.loc[log["action"] == "removed page furniture"]
+    assert removed["reason"].str.split(":").str[0].tolist() == ["dateline date", "share widget", "paywall"]
+    assert "paywall_or_truncated" in out["quality_flags"].iloc[0]
