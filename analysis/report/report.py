@@ -234,11 +234,14 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
     and notebooks point into that folder, so it reads alone and still links when the folder is beside it.
     """
     prefix = "" if not embed else f"{study.id}/"
-    articles = storage.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "language",
-                                                               "is_duplicate", "quality_flags", "original_outlet"])
+    articles = storage.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "date_precision",
+                                                               "language", "is_duplicate", "quality_flags",
+                                                               "original_outlet"])
     cleaning = storage.read_table(paths.table("cleaning_log"), columns=["doc_id", "step", "action"])
     cards = cleaning["action"] == "removed inline link card"
-    paragraphs = (cleaning["step"] == "boilerplate") & ~cards
+    furniture = cleaning["action"] == "removed page furniture"
+    paragraphs = (cleaning["step"] == "boilerplate") & ~cards & ~furniture
+    imprecise = int(articles["date_precision"].isin(["month", "year"]).sum())
     sentences = storage.read_table(paths.table("article_sentiment"), columns=["n_sentences"])
     order = {p.stem: i for i, p in enumerate(notebook_files(paths))}
     sidecars = sorted((storage.read_json(p) for p in storage.list_files(paths.figures, "*.json")),
@@ -263,11 +266,15 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         f"<h1>{e(study.title)}</h1>",
         f"<p><strong>Question.</strong> {e(study.question)}</p>" if study.question else "",
         f"<p>{len(articles):,} articles from {articles['outlet'].nunique():,} outlets ({span}; "
-        f"{int(articles['published'].isna().sum()):,} undated), {int(sentences['n_sentences'].sum()):,} sentences. "
+        f"{int(articles['published'].isna().sum()):,} undated"
+        f"{f', {imprecise:,} dated only to the month or year' if imprecise else ''}), "
+        f"{int(sentences['n_sentences'].sum()):,} sentences. "
         f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
         f"<code>{study.settings_hash()[:12]}</code>.</p>",
         f"<p>Cleaning: {int(paragraphs.sum()):,} boilerplate paragraphs removed from "
-        f"{cleaning.loc[paragraphs, 'doc_id'].nunique():,} articles; {int(cards.sum()):,} inline link cards "
+        f"{cleaning.loc[paragraphs, 'doc_id'].nunique():,} articles; {int(furniture.sum()):,} lines of page furniture "
+        f"(captions, embeds, teasers, widgets, date lines) from {cleaning.loc[furniture, 'doc_id'].nunique():,}; "
+        f"{int(cards.sum()):,} inline link cards "
         f"cut from {cleaning.loc[cards, 'doc_id'].nunique():,}; "
         f"{int(articles['is_duplicate'].sum()):,} exact or near duplicates marked; "
         f"{int((articles['quality_flags'] != '').sum()):,} articles with quality flags; "
