@@ -54,4 +54,5 @@ def date_precision(value: object) -> str:
         return "month"
     if (a.hour, a.minute) != (b.hour, b.minute):
         return "day"
-    return "time"
+    # "00:00:00" is what many feeds and CMSs write when they know only the day (as a datetime at midnight is)
+    return "day" if (a.hour, a.minute, a.second) == (0, 0, 0) else "time"

@@ -163,6 +163,16 @@ def merge_import_metadata(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[st
         given = out.get(f"import_{column}")
         if given is None:
             continue
+        # One value per outlet (an outlet has one leaning and one colour): the most frequent the imports give,
+        # applied to all of the outlet's articles, with a line when the imports disagree among themselves.
+        stated = pd.DataFrame({"outlet": out["outlet"], "value": given}).dropna()
+        counts = stated.groupby(["outlet", "value"]).size().reset_index(name="n").sort_values(
+            ["outlet", "n", "value"], ascending=[True, False, True])
+        for outlet, values in counts.groupby("outlet")["value"]:
+            if len(values) > 1:
+                conflicts.setdefault((outlet, column), f"{outlet}: the imports give {column} "
+                                     f"{', '.join(map(repr, values))}; {values.iloc[0]!r}, the most frequent, is used")
+        given = out["outlet"].map(counts.drop_duplicates("outlet").set_index("outlet")["value"])
         fill = given.notna() & (out[column] == empty)
         out.loc[fill, column] = given[fill]
         if column == "leaning":

@@ -53,13 +53,16 @@ def _entry(kind: str, entry_key: str) -> Path:
 
 
 def cached_tables(kind: str, entry_key: str, names: list[str],
-                  compute: Callable[[], Mapping[str, pd.DataFrame]]) -> dict[str, bytes]:
-    """The Parquet bytes of tables ``names``: from the cache, or computed by ``compute`` and cached."""
+                  compute: Callable[[], Mapping[str, pd.DataFrame]], *, refresh: bool = False) -> dict[str, bytes]:
+    """The Parquet bytes of tables ``names``: from the cache, or computed by ``compute`` and cached.
+
+    ``refresh`` computes them even when cached and replaces the entry (a forced rebuild must not trust it)."""
     folder = _entry(kind, entry_key)
-    if all((folder / f"{n}.parquet").exists() for n in names):
+    if not refresh and all((folder / f"{n}.parquet").exists() for n in names):
         log.info("%s: read from the cache (%s)", kind, folder)
     else:
         frames = compute()
+        storage.remove_tree(folder)  # a stale or incomplete entry would keep the rename from landing
         with storage.atomic_folder(folder) as staging:
             for name in names:
                 storage.write_table(frames[name], staging / f"{name}.parquet")

@@ -10,6 +10,7 @@ untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -62,10 +63,11 @@ def atomic_folder(path: Path) -> Iterator[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         yield staging
+        os.chmod(staging, 0o777 & ~_UMASK)  # mkdtemp makes it 0700; entries are read like any other output
         try:
             os.rename(staging, path)
-        except OSError:
-            if not path.is_dir():
+        except OSError as exc:
+            if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY) or not path.is_dir():
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

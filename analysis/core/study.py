@@ -172,6 +172,10 @@ class Study:
     start: dt.date | None = None
     end: dt.date | None = None
     keep_undated: bool = False
+    # Languages (ISO 639-1) the sentence measures can read; articles detected in another language are kept,
+    # counted and left out of the sentences, so VADER and the codebooks never score text they cannot read.
+    # Articles too short to tell ('und') are read.
+    languages: tuple[str, ...] = ("en",)
     seed: int = 12345
     outlets: str = "data/outlets.csv"
     groups: tuple[GroupVar, ...] = ("outlet", "leaning", "outlet_type")
@@ -488,11 +492,15 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
         start=_date(s, "start"),
         end=_date(s, "end"),
         keep_undated=s.get("keep_undated", bool, False),
+        languages=s.strings("languages", ("en",)),
         seed=s.get("seed", int, 12345),
         outlets=s.get("outlets", str, "data/outlets.csv"),
         groups=groups,
     )
-    s.finish(["title", "question", "start", "end", "keep_undated", "seed", "outlets", "groups"])
+    s.finish(["title", "question", "start", "end", "keep_undated", "languages", "seed", "outlets", "groups"])
+    bad = [lang for lang in settings["languages"] if not re.fullmatch(r"[a-z]{2,3}", lang)]
+    if bad or not settings["languages"]:
+        s.fail(f"key 'languages' must list ISO 639-1 codes such as \"en\", got {list(settings['languages'])}")
     if settings["seed"] < 0:
         s.fail(f"key 'seed' is {settings['seed']}; use a non-negative integer")
     if settings["start"] and settings["end"] and settings["start"] > settings["end"]:

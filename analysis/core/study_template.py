@@ -15,6 +15,8 @@ question = "How do outlets differ in how they cover this event?"
 # end = 2019-12-31
 # Keep articles whose source gives no date (they are flagged, not dated).
 keep_undated = true
+# Languages the sentence measures read (ISO 639-1); articles in others are kept and counted, not scored.
+languages = ["en"]
 # Seed for every resampling step, so re-runs give identical numbers.
 seed = 12345
 # Outlet registry: names, domains, type, country, leaning.

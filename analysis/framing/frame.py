@@ -19,6 +19,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.framing import dictionary, frame_classifier, labels, loaded_language, terms, topics
 from analysis.stats import contrasts
+from analysis.text.prepare import readable
 
 GROUPS = ("outlet", "leaning", "outlet_type")
 TOPIC_TABLES = ("topic_terms", "topic_k_scores", "article_topics", "topic_prevalence", "topic_top_articles")
@@ -127,7 +128,7 @@ def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) ->
 def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
                    sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Every framing table of the study, by name, each checked against its schema."""
-    kept = articles.loc[~articles["is_duplicate"]]
+    kept = articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
     kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
     out = {}
     out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences))

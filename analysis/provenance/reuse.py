@@ -42,9 +42,6 @@ class ReuseSettings:
     min_containment: float = 0.15
     min_passage_words: int = 10
     syndication: float = 0.5
-    # A passage is a shared quotation when at least this share of its characters lies inside quote marks
-    # in either article; a pair whose every passage is one shares quotes, not reporting.
-    quoted_share: float = 0.5
     # A pair below min_containment is still reuse when it shares a passage of this many words outside quotation
     # marks: a copied paragraph inside a long article is copying however little of the article it is.
     min_copied_words: int = 20
@@ -219,9 +216,25 @@ def _direction(a: pd.Timestamp, b: pd.Timestamp, precision_a: str = "day", preci
     return "a->b" if a < b else "b->a"
 
 
-def _quoted_fraction(start: int, end: int, regions: list[tuple[int, int]]) -> float:
-    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in regions)
-    return inside / max(1, end - start)
+def _ordering_dates(info: pd.DataFrame) -> pd.Series:
+    """Publication dates that may order articles: those precise to the day or time (others count as undated)."""
+    if "published" not in info:
+        return pd.Series(pd.NaT, index=info.index, dtype="datetime64[ns, UTC]")
+    published = pd.to_datetime(info["published"], utc=True)
+    if "date_precision" in info:
+        published = published.where(info["date_precision"].isin(DIRECTED_PRECISIONS))
+    return published
+
+
+def _unquoted_words(start: int, end: int, words: np.ndarray, regions: list[tuple[int, int]]) -> int:
+    """Words of the passage ``start``-``end`` (offsets ``words``) that lie outside every quotation region."""
+    inside = words[(words[:, 0] >= start) & (words[:, 1] <= end)]
+    if not regions or not len(inside):
+        return len(inside)
+    bounds = np.asarray(regions, dtype=np.int64)
+    k = np.searchsorted(bounds[:, 0], inside[:, 0], side="right") - 1
+    quoted = (k >= 0) & (inside[:, 1] <= bounds[np.maximum(k, 0), 1])
+    return int((~quoted).sum())
 
 
 def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSettings()) -> tuple[pd.DataFrame,
@@ -270,12 +283,16 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
     for i, j in sorted(candidates):
         shared = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
         c_ij, c_ji = shared / len(sets[i]), shared / len(sets[j])
+        if max(c_ij, c_ji) < settings.min_containment and (i, j) not in by_length:
+            continue
         passages = align_passages(positional[i], spans[i], positional[j], spans[j],
                                   size=settings.shingle, min_words=settings.min_passage_words)
         if not passages:
             continue
-        quoted = [max(_quoted_fraction(p[0], p[1], quotation_regions_of(i)),
-                      _quoted_fraction(p[2], p[3], quotation_regions_of(j))) >= settings.quoted_share
+        # A passage is a shared quotation when, in either article, fewer than min_passage_words of its words
+        # lie outside quotation marks: the quote and its attribution tail, not the reporting around it.
+        quoted = [min(_unquoted_words(p[0], p[1], spans[i], quotation_regions_of(i)),
+                      _unquoted_words(p[2], p[3], spans[j], quotation_regions_of(j))) < settings.min_passage_words
                   for p in passages]
         # by_length holds the pairs that share enough shingles rarer than stock phrases
         long_copy = (i, j) in by_length and any(p[4] >= settings.min_copied_words and not q
@@ -298,6 +315,8 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
 
 
 # --- wire credits ----------------------------------------------------------
+
+_DATELINE_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
 
 # Agencies credited in the text itself, canonical name -> the forms a text spells it in. A dateline
 # "(Reuters) -" or a credit line means the article is the agency's copy; "contributed to this report"
@@ -335,7 +354,8 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
         # "WASHINGTON (Reuters) -", "BEIJING, Oct 8 (Xinhua) --", "(AP) —" at the start of any line
         ("dateline", re.compile(r"^[^\n()]{0,80}?\(\s*" + agency + r"\s*\)\s*(?:[-—–]|:)", flags)),
         # "AFP, BEIJING", "Reuters, Washington:" opening a line
-        ("dateline", re.compile(r"^[ \t]*" + agency + r"\s*,\s*(?-i:[A-Z][A-Z .'-]{2,40})\b", flags)),
+        ("dateline", re.compile(r"^[ \t]*" + agency_cs + r"\s*,\s*(?-i:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})"
+                                r"\s*(?:$|[-—–:]|,\s*(?:" + _DATELINE_MONTH + r"))", re.MULTILINE)),
         ("credit line", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|Writing) by", re.IGNORECASE)),
         ("credit line", re.compile(r"(?:Copyright|©)\s*(?:\(c\)\s*)?\d{4}\s+(?:The\s+)?" + agency, re.IGNORECASE)),
         # a line that is only the agency, or a byline "By PTI" / "By The Associated Press"
@@ -345,10 +365,9 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
                                          r"(?:report|story|article)", re.IGNORECASE)),
         # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
         # "Bloomberg reported", "a Reuters report". Case-sensitive, so "ap" and "ani" stay words.
-        ("citation", re.compile(r"(?:according to|told|cited by|reported by|quoted by|in an interview with)\s+"
+        ("citation", re.compile(r"(?:[Aa]ccording to|told|cited by|reported by|quoted by|in an interview with)\s+"
                                 r"(?:[Tt]he\s+)?" + agency_cs + r"\b")),
-        ("citation", re.compile(r"\b" + agency_cs + r"\s+(?:reported|reports|has reported|first reported|quoted|cited|"
-                                r"said,? citing)\b")),
+        ("citation", re.compile(r"\b" + agency_cs + r"\s+(?:reported|reports|has reported|first reported)\b")),
         ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|tally)\b")),
     )
     byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)
@@ -427,7 +446,7 @@ def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.Data
     for doc in sorted(parent):
         members[find(doc)].append(doc)
     info = articles.set_index(articles["doc_id"].astype(str))
-    published = pd.to_datetime(info["published"], utc=True) if "published" in info else pd.Series(pd.NaT, info.index)
+    published = _ordering_dates(info)
     length = info["text"].str.len()
     agency = (wire.set_index("doc_id") if wire is not None else article_wire(articles).set_index("doc_id"))
     containment = {}
@@ -464,8 +483,7 @@ def sentence_reuse(sentences: pd.DataFrame, pairs: pd.DataFrame, passages: pd.Da
     unknown, the article that comes first in canonical order (earliest dated,
     then doc_id, as in cleaning) keeps the text and the other holds the copy.
     """
-    published = pd.to_datetime(articles.set_index("doc_id")["published"], utc=True) \
-        if "published" in articles else pd.Series(pd.NaT, index=articles["doc_id"])
+    published = _ordering_dates(articles.set_index("doc_id"))
 
     def precedes(x: str, y: str) -> bool:
         px, py = published.get(x, pd.NaT), published.get(y, pd.NaT)

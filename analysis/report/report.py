@@ -278,7 +278,8 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         f"cut from {cleaning.loc[cards, 'doc_id'].nunique():,}; "
         f"{int(articles['is_duplicate'].sum()):,} exact or near duplicates marked; "
         f"{int((articles['quality_flags'] != '').sum()):,} articles with quality flags; "
-        f"{int((articles['language'] != 'en').sum()):,} not in English; "
+        f"{int((~articles['language'].isin([*study.languages, 'und'])).sum()):,} not in "
+        f"{', '.join(study.languages)} (kept, left out of the sentence measures); "
         f"{int(articles['original_outlet'].notna().sum()):,} reposts (every action is in "
         f'<a href="{prefix}tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
         _collection_line(paths, prefix=prefix),

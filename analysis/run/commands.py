@@ -140,7 +140,7 @@ def cmd_reproduce(args) -> int:
         before = Path(tmp) / "reports"
         if args.check:
             storage.copy_tree(paths.reports, before)
-        dag.run_all(study, paths, force=True)
+        dag.run_all(study, paths, force=True, refresh_cache=True)
         if not args.check:
             log.info("reproduce: rebuilt %s", paths.reports)
             return 0

@@ -51,6 +51,8 @@ class Stage:
     applies: Callable[[Study], bool] = lambda study: True
     # Whether run() takes the engine that spreads its partitions over processes or a Dask cluster.
     parallel: bool = False
+    # Whether run() reads the machine-wide cache and takes ``refresh`` (set by ``reproduce``) to bypass it.
+    cached: bool = False
 
 
 def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
@@ -97,7 +99,7 @@ STAGES: dict[str, Stage] = {
         Stage("clean", STAGE_HELP["clean"],
               _tables("articles_raw"), _tables("articles", "cleaning_log"), clean.run, lambda s: None),
         Stage("prepare", STAGE_HELP["prepare"],
-              _tables("articles"), _tables("sentences"), prepare.run, lambda s: None, parallel=True),
+              _tables("articles"), _tables("sentences"), prepare.run, lambda s: s.languages, parallel=True),
         Stage("measure", STAGE_HELP["measure"],
               _measure_inputs,
               _tables("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
@@ -105,7 +107,7 @@ STAGES: dict[str, Stage] = {
               lambda s: (s.actors, s.sentiment), parallel=True),
         Stage("frame", STAGE_HELP["frame"],
               _framing_inputs, _tables(*frame.TABLES), frame.run,
-              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups)),
+              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups, s.languages)),
         Stage("compare", STAGE_HELP["compare"],
               _compare_inputs,
               _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
@@ -116,7 +118,7 @@ STAGES: dict[str, Stage] = {
               provenance.run,
               lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by)),
         Stage("validate", STAGE_HELP["validate"],
-              validate.inputs, _tables(*validate.TABLES), validate.run, validate.settings),
+              validate.inputs, _tables(*validate.TABLES), validate.run, validate.settings, cached=True),
         Stage("report", STAGE_HELP["report"],
               _report_inputs, lambda s, p: [p.reports / "index.html"], report.run, parallel=True),
     ]
@@ -146,8 +148,12 @@ def is_current(stage: Stage, study: Study, paths: StudyPaths, fp: str) -> bool:
     return saved.get("fingerprint") == fp and storage.unchanged(paths.root, saved.get("outputs", {}))
 
 
-def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False) -> str:
-    """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``."""
+def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False,
+              refresh_cache: bool = False) -> str:
+    """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``.
+
+    ``force`` re-runs it; the machine-wide cache (keyed by content) is still read unless ``refresh_cache``
+    (``reproduce``: rebuild everything from the data)."""
     stage = STAGES[name]
     if not stage.applies(study):
         log.info("%s: nothing to do for this study, skipped", name)
@@ -159,6 +165,8 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     if force:  # a stage's own finer records (the report's, one per notebook) are forced too
         storage.remove_tree(paths.stage_records / stage.name)
     options = {"engine": engine.current()} if stage.parallel else {}
+    if stage.cached:
+        options["refresh"] = refresh_cache
     started = time.perf_counter()
     produced = stage.run(study, paths, **options) or stage.outputs(study, paths)
     log.info("%s: ran in %.1f s", name, time.perf_counter() - started)
@@ -167,10 +175,11 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     return "ran"
 
 
-def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None) -> dict[str, str]:
+def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None,
+            refresh_cache: bool = False) -> dict[str, str]:
     results = {}
     for name in STAGES:
-        results[name] = run_stage(name, study, paths, force=force)
+        results[name] = run_stage(name, study, paths, force=force, refresh_cache=refresh_cache)
         if name == until:
             break
     return results

@@ -30,8 +30,8 @@ _AGENCY_OR_PHOTO = (r"(?:AP|AFP|Reuters|REUTERS|Getty(?: Images)?|EPA(?:-EFE)?|X
 FURNITURE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
     (kind, re.compile(pattern), limit) for kind, pattern, limit in [
         ("caption", r"^(?:Image|Photo|Picture|Video|Media) (?:copyright|caption|credit|source)\b.*$", 400),
-        ("caption", r"^(?:Photo|Photograph|Image|Picture|Video|Graphic|Caption|FILE PHOTO|File photo)\s*[:|-]\s*.*$",
-         300),
+        ("caption", r"^(?:Photo|Photograph|Image|Picture|Video|Graphic|Caption|FILE PHOTO|File photo)"
+                    r"(?:\s*[:|]|\s+[-–—])\s*.*$", 300),
         ("photo_credit", r"^.{0,250}[(\[]\s*(?:(?:AP|Reuters|AFP|Getty|EPA|Xinhua)\s*)?(?:Photo|Photograph|Image)s?"
                          r"(?:/| by | credit:?\s*)[^)\]]{0,80}[)\]]\.?$", 320),
         ("photo_credit", rf"^(?:Photo|Photograph|Image|Picture)s?\s*(?:by|credit:?|:)?\s*[^.]{{0,60}}"
@@ -46,16 +46,17 @@ FURNITURE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
                           r"Listen|LISTEN|Click here|CLICK HERE|Trending|TRENDING|Don't [Mm]iss|DON'T MISS|Top Stories|"
                           r"Latest(?: [Nn]ews| [Ss]tories)?|LATEST(?: NEWS)?|Most [Rr]ead|MOST READ|Most [Pp]opular|"
                           r"Editor['’]s [Pp]icks|More from [A-Z][\w ]{1,30})"
-                          r"(?:\s*(?:[:>|»›-]|\.{3})\s*|\s+(?:on|to|for|about)\s+).*$", 250),
+                          r"(?:\s*(?:[:>|»›]|\.{3})\s*|\s+[-–—]\s+).*$", 250),
         ("related_links", r"^(?:Read|Click|Tap) (?:the )?(?:full|original) (?:story|article|report) (?:here|at|on)\b.*$",
          200),
         ("related_links", r"^(?:Read|READ|Watch|WATCH|Related|RELATED)\s*:\s*\S.*$", 200),
         ("related_links", r"^.{5,200}\s(?:Read more|READ MORE|Read More)\s*[»›>]?$", 230),
         # a teaser headline in capitals between paragraphs (six words or more, no sentence end)
-        ("related_links", r"^(?=(?:[^a-z]*\b[A-Z][A-Z'’.-]+\b){6})[^a-z]{20,200}(?<![.:])$", 200),
+        ("related_links", r"^(?=(?:[^a-z]*\b[A-Z][A-Z'’.-]+\b){6})[^a-z\"“”!?]{20,200}(?<![.:])$", 200),
         ("related_links", r"^(?:JUST WATCHED|MUST WATCH)\b.*$", 400),
-        ("newsletter", r"^(?i:.{0,120}\b(?:sign up|subscribe)\b.{0,120}\b(?:newsletters?|inbox|e-?mails?|alerts?|"
-                       r"briefings?|updates)\b.{0,80})$", 250),
+        ("newsletter", r"^(?:Sign up|SIGN UP|Subscribe|SUBSCRIBE|Get|Receive|Join)\b(?i:.{0,120}\b(?:newsletters?|"
+                       r"inbox|e-?mails?|alerts?|briefings?|updates)\b.{0,80})$", 250),
+        ("newsletter", r"^(?i:.{0,80}\b(?:sign up|subscribe)\b.{0,60}\bnewsletters?\b.{0,80})$", 200),
         ("newsletter", r"^Interested in .{1,80}\? Add .{1,80} as an interest\b.*$", 250),
         ("newsletter", r"^(?:Get|Receive) (?:our|the) .{0,60}(?:newsletter|briefing|alerts?)\b.{0,80}$", 200),
         ("ad", r"^(?:Advertisement|ADVERTISEMENT|Sponsored(?: Content| Links?)?|SPONSORED|Story continues below"
@@ -74,10 +75,10 @@ FURNITURE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
         ("dateline_date", rf"^(?:Updated|Published|Posted|Last updated)[:\s]+.{{0,20}}{_TIME}.{{0,40}}$", 90),
         ("byline", r"^(?:By|BY|Written by|Words by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
                    r"(?:(?:,|\s+and|\s*&)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}){0,4}"
-                   r"(?:\s*[,|]\s*[\w .'’&-]{0,50})?$", 160),
+                   r"(?:\s*[,|]\s*(?:[A-Z][\w.'’&-]*\s?){1,5})?$", 160),
         ("byline", r"^(?:Contributing|Contributors?|Additional reporting(?: by)?)\s*:\s*.{1,120}$", 140),
         ("byline", r"^[—–-]\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}$", 50),
-        ("tags", r"^(?:Tags?|TAGS?|Topics?|TOPICS?|Filed [Uu]nder|Categories|Keywords)\s*[:|]?\s*.{0,200}$", 220),
+        ("tags", r"^(?:Tags?|TAGS?|Topics?|TOPICS?|Filed [Uu]nder|Categories|Keywords)\s*[:|]\s*.{0,200}$", 220),
         ("menu", r"^(?:No menu items!?|Menu|MENU|Skip to (?:main )?content|Home|HOME|Search|Close|Open menu)$", 40),
         ("menu", r"^(?:[•|·]\s*)?(?:EN|ES|FR|DE|中文|日本語|한국어|Русский|العربية|Español|Français|English)"
                  r"(?:\s*[•|·]\s*(?:EN|ES|FR|DE|中文|日本語|한국어|Русский|العربية|Español|Français|English))+$", 80),

@@ -120,20 +120,27 @@ def training_texts(articles_path: Path, *, max_chars: int = PUNKT_TRAINING_CHARS
     return texts
 
 
+def readable(languages: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
+    """Which articles the sentence measures read: a language of the study's, or too short to tell ('und')."""
+    return languages.isin([*allowed, "und"])
+
+
 def _split_partition(index: int, shared: dict) -> pd.DataFrame:
-    part = storage.read_row_group(shared["articles"], index, columns=["doc_id", "outlet", "text"])
-    return split_sentences(part, splitter=shared["splitter"])
+    part = storage.read_row_group(shared["articles"], index, columns=["doc_id", "outlet", "text", "language"])
+    part = part.loc[readable(part["language"], shared["languages"])]
+    return split_sentences(part.drop(columns="language"), splitter=shared["splitter"])
 
 
-def prepare_sentences(paths: StudyPaths, *, engine) -> int:
+def prepare_sentences(paths: StudyPaths, *, engine, languages: tuple[str, ...] = ("en",)) -> int:
     """Split every partition of ``articles`` into sentences; write ``sentences``; return the number of sentences.
 
     Partition *i* of ``articles`` becomes row group *i* of ``sentences``, so every later partition holds
-    whole articles. Results are written in partition order whatever the engine.
+    whole articles. Results are written in partition order whatever the engine. Articles in a language not in
+    ``languages`` get no sentences (see :func:`readable`).
     """
     articles = paths.table("articles")
     splitter = PunktSentenceSplitter().fit(training_texts(articles))
-    shared = {"articles": articles, "splitter": splitter}
+    shared = {"articles": articles, "splitter": splitter, "languages": tuple(languages)}
     with storage.PartitionWriter(paths.table("sentences"), empty=tables.empty("sentences")) as out:
         for sentences in engine.map(_split_partition, range(storage.row_groups(articles)), shared=shared):
             out.write(sentences)
@@ -142,5 +149,11 @@ def prepare_sentences(paths: StudyPaths, *, engine) -> int:
 
 def run(study: Study, paths: StudyPaths, *, engine) -> None:
     """The prepare stage: ``articles`` into ``sentences`` with character offsets, partition by partition."""
-    n = prepare_sentences(paths, engine=engine)
+    n = prepare_sentences(paths, engine=engine, languages=study.languages)
     log.info("prepare: %d sentences", n)
+    languages = storage.read_table(paths.table("articles"), columns=["language"])["language"]
+    unread = languages.loc[~readable(languages, study.languages)].value_counts()
+    if len(unread):
+        log.warning("prepare: %d articles not in %s (%s) are kept but left out of the sentence measures; add their "
+                    "language to [study] languages once an instrument reads it", int(unread.sum()),
+                    ", ".join(study.languages), ", ".join(f"{lang}: {k}" for lang, k in unread.items()))

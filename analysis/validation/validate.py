@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.core import cache, storage, tables
+from analysis.core import cache, config, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
+from analysis.framing import loaded_language
 from analysis.sentiment import instruments, target_sentiment
 from analysis.validation import framing_gold, provenance_gold, sentiment_gold
 
@@ -48,6 +49,9 @@ def inputs(study: Study, paths: StudyPaths) -> list[Path]:
     files += [datasets.locate("narrative_frames", "articles", download=False)]
     files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
     files += [datasets.locate("neus", f"probe_{split}", download=False) for split in ("test", "val")]
+    # what the framing and loaded-language validity also read: the shipped codebooks and the marker lexicons
+    files += sorted(storage.list_files(config.SHIPPED_CODEBOOKS, "*.toml"))
+    files += [datasets.locate(dataset, file, download=False) for dataset, file in loaded_language.LISTS.values()]
     return files + instruments.training_files(study, paths)
 
 
@@ -66,13 +70,14 @@ def validation_tables(study: Study, paths: StudyPaths) -> dict[str, pd.DataFrame
                 threshold=study.provenance.fact_threshold)}
 
 
-def run(study: Study, paths: StudyPaths) -> None:
+def run(study: Study, paths: StudyPaths, *, refresh: bool = False) -> None:
     """Write the validation tables, from the cache when these instruments were validated before on this machine.
 
     Validation depends on the instruments, the settings in :func:`settings` and the labelled data, never on
-    the study's articles, so a study whose instruments another study validated copies its results."""
+    the study's articles, so a study whose instruments another study validated copies its results.
+    ``refresh`` (``reproduce``) computes them again and replaces the cached copy."""
     key = cache.key(settings=settings(study), files=inputs(study, paths), packages=("scikit-learn",))
-    parquet = cache.cached_tables("validation", key, TABLES, lambda: validation_tables(study, paths))
+    parquet = cache.cached_tables("validation", key, TABLES, lambda: validation_tables(study, paths), refresh=refresh)
     for name, data in parquet.items():
         storage.write_if_changed(paths.table(name), data)
     nyt = storage.read_table(paths.table("sentiment_validation"))

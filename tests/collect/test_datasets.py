@@ -37,12 +37,18 @@ ARTICLES = [article("ID1", "2019-10-08", "left"), article("ID2", "10/9/19", "cen
 
 
 def allsides_zip(records: list[dict]) -> bytes:
+    """The same bytes on every call: members carry a fixed date, not the time of the call (xdist workers
+    collect the parametrized cut-off archive below separately and must see one test id)."""
     buffer = io.BytesIO()
+
+    def member(name: str, data: str) -> None:
+        zf.writestr(zipfile.ZipInfo(name, date_time=(2021, 3, 31, 0, 0, 0)), data)
+
     with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr(f"{PREFIX}/README.md", "not an article")
-        zf.writestr(f"{PREFIX}/data/splits/random/train.tsv", "ID\tbias\n")
+        member(f"{PREFIX}/README.md", "not an article")
+        member(f"{PREFIX}/data/splits/random/train.tsv", "ID\tbias\n")
         for rec in reversed(records):  # the loader must sort members, not trust archive order
-            zf.writestr(f"{PREFIX}/data/jsons/{rec['ID']}.json", json.dumps(rec))
+            member(f"{PREFIX}/data/jsons/{rec['ID']}.json", json.dumps(rec))
     return buffer.getvalue()
 
 
@@ -148,7 +154,7 @@ def test_download_builds_articles_from_archive(empty_mirror, server, monkeypatch
     (None, "HTTP 404"),
     (b"this is not a zip file", "not a zip archive"),
     (allsides_zip(ARTICLES)[:200], "not a zip archive"),  # cut-off archive
-])
+], ids=["missing", "not-a-zip", "cut-off-zip"])
 def test_download_failure_is_data_not_found(empty_mirror, server, monkeypatch, body, expected):
     url = server.base + "/archive.zip"
     if body is not None:

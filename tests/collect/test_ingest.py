@@ -274,3 +274,16 @@ def test_an_import_describes_outlets_the_registry_does_not_know(tiny_study, tmp_
     assert "Reuters: the import gives leaning 'right', the outlet registry 'center'" in caplog.text  # ...and said
     assert "2 outlets are not in data/outlets.csv" in caplog.text
     assert "Mystery Wire, Some Blog" in caplog.text and "Global Times" not in caplog.text.split("outlets are not")[1]
+
+
+def test_an_outlet_keeps_one_leaning_when_its_import_rows_disagree(tiny_study, tmp_path, caplog):
+    ingest.import_file(write_jsonl(tmp_path / "split.jsonl", [
+        {"outlet": "Split Daily", "text": "One.", "leaning": "left"},
+        {"outlet": "Split Daily", "text": "Two.", "leaning": "left"},
+        {"outlet": "Split Daily", "text": "Three.", "leaning": "right"},
+        {"outlet": "Split Daily", "text": "Four."},
+    ]), tiny_study)
+    with caplog.at_level("INFO", logger="analysis"):
+        articles = ingest.build_articles(load_study(tiny_study), tiny_study)
+    assert set(articles.loc[articles["outlet"] == "Split Daily", "leaning"]) == {"left"}
+    assert "Split Daily: the imports give leaning 'left', 'right'; 'left', the most frequent, is used" in caplog.text

@@ -166,3 +166,13 @@ def test_default_study_parses():
     s = load_study(config.study_paths("entity-list", config.PACKAGE_DIR.parent))
     assert {a.name for a in s.actors} >= {"Huawei", "Uighurs", "US government", "Chinese government"}
     assert [src.kind for src in s.sources] == ["dataset", "files", "imports"]
+
+
+def test_languages_default_to_english_and_must_be_codes():
+    assert parse_study(MINIMAL, study_id="x", path=P).languages == ("en",)
+    text = MINIMAL.replace("[study]\n", '[study]\nlanguages = ["en", "zh"]\n', 1)
+    assert parse_study(text, study_id="x", path=P).languages == ("en", "zh")
+    with pytest.raises(StudyConfigError, match="key 'languages' must list ISO 639-1 codes"):
+        parse_study(MINIMAL.replace("[study]\n", '[study]\nlanguages = ["English"]\n', 1), study_id="x", path=P)
+    with pytest.raises(StudyConfigError, match=r"\[provenance\]: key .wire_agencies. must list agency names"):
+        parse_study(MINIMAL + '[provenance]\nwire_agencies = [""]\n', study_id="x", path=P)

@@ -294,3 +294,38 @@ def test_a_stock_sentence_in_many_articles_is_not_copying():
     articles = _articles([(f"s{k:02d}", f"Outlet {k}", "2019-10-07", _own_text(k, 300) + " " + stock)
                           for k in range(14)])
     assert reuse.find_reuse(articles)[0].empty
+
+
+# --- found in review ------------------------------------------------------------------------------------------
+
+def test_a_verbatim_copy_of_a_quote_heavy_story_is_copying_not_a_shared_quote():
+    body = "\n".join(f"“Paragraph {k} of what the minister said about the tariffs and the talks,” Minister Jones "
+                     f"said on Monday in the capital, where officials from both countries met for round {k}."
+                     for k in range(8)) + "\nThe talks resume next week in Geneva, officials said."
+    articles = _articles([("a1", "Wire", "2019-10-07", body), ("b2", "Paper", "2019-10-08", body)])
+    pairs, _ = reuse.find_reuse(articles)
+    assert pairs["relation"].tolist() == ["copy"] and pairs["syndicated"].tolist() == [True]
+    assert pairs["direction"].tolist() == ["a->b"] and len(reuse.reuse_clusters(pairs, articles)) == 2
+
+
+def test_a_month_only_date_orders_neither_the_cluster_nor_the_copy_marks():
+    body = " ".join(WIRE)
+    articles = _articles([("m1", "Monthly", "2019-10-01", body), ("d2", "Daily", "2019-10-20", body)])
+    articles["date_precision"] = ["month", "day"]
+    pairs, passages = reuse.find_reuse(articles)
+    clusters = reuse.reuse_clusters(pairs, articles)
+    assert clusters.set_index("doc_id")["is_origin"].to_dict() == {"d2": True, "m1": False}
+    marks = reuse.sentence_reuse(prepare.split_sentences(articles.assign(title="")), pairs, passages, articles)
+    assert marks.groupby("doc_id")["is_copy"].all().to_dict() == {"d2": False, "m1": True}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reuters, CNN and the BBC all reported the decision on Monday.", ("", "")),
+    ("AP, NBC News and Fox News called the race for the senator.", ("", "")),
+    ("BLOOMBERG, IN FIRST CAMPAIGN APPEARANCE, WARNS THAT TRUMP IS A THREAT", ("", "")),
+    ("AFP, BEIJING, Oct. 9\nChina said it firmly opposes the move.", ("AFP", "dateline")),
+    ("According to Reuters, the list will grow.", ("Reuters", "citation")),
+    ("Bloomberg cited his record as mayor of New York.", ("", "")),
+])
+def test_wire_credit_rules_leave_prose_alone(text, expected):
+    assert reuse.credited_agency(text)[:2] == expected

@@ -319,6 +319,15 @@ def test_inline_person_cards_are_cut_and_logged():
     ("Share prices fell 3% in Hong Kong after the announcement, traders said.", ""),
     ("Read the statement in full, the ministry urged reporters.", ""),
     ("CHINA VOWS RESPONSE.", ""),  # a sentence in capitals (ends with a full stop) is not a teaser
+    # prose that earlier versions of the rules took for furniture (found in review)
+    ("By Tuesday, the Senate had passed the bill.", ""),
+    ("Topics discussed included trade, tariffs and North Korea.", ""),
+    ("More to the point, the senator never voted for it.", ""),
+    ("Listen to the man. Americans need to take better care.", ""),
+    ("Photo-sharing app Instagram said it would comply.", ""),
+    ("The campaign urged supporters to sign up for text alerts.", ""),
+    ("“NO COLLUSION, NO OBSTRUCTION, COMPLETE AND TOTAL EXONERATION!”", ""),
+    ("Categories showing declines included machinery, furniture and chemicals.", ""),
 ])
 def test_lines_that_are_not_prose_are_recognised_alone(line, kind):
     from analysis.text.furniture import furniture_kind

@@ -50,3 +50,26 @@ def test_unfitted_splitter_raises():
 
     with pytest.raises(NotFittedError):
         PunktSentenceSplitter().spans("A. B.")
+
+
+def test_articles_in_a_language_the_study_does_not_read_get_no_sentences(tiny_study, caplog):
+    from conftest import write_jsonl
+
+    from analysis.collect import ingest
+    from analysis.core import storage
+    from analysis.core.study import load_study
+    from analysis.run import dag
+
+    zh = "美国商务部将二十八家中国实体列入出口管制实体清单。中方对此坚决反对，敦促美方立即纠正错误做法。" * 3
+    ingest.import_file(write_jsonl(tiny_study.imports.parent / "zh.jsonl",
+                                   [{"outlet": "Xinhua", "text": zh, "published": "2019-10-09"}]), tiny_study)
+    study = load_study(tiny_study)
+    with caplog.at_level("WARNING", logger="analysis"):
+        for stage in ("ingest", "clean", "prepare"):
+            dag.run_stage(stage, study, tiny_study)
+    articles = storage.read_table(tiny_study.table("articles"))
+    chinese = set(articles.loc[articles["language"] == "zh", "doc_id"])
+    assert len(chinese) == 1
+    sentences = storage.read_table(tiny_study.table("sentences"))
+    assert not set(sentences["doc_id"]) & chinese and len(set(sentences["doc_id"])) == 5
+    assert "1 articles not in en (zh: 1) are kept but left out of the sentence measures" in caplog.text

@@ -12,9 +12,9 @@ from analysis.validation import validate
 
 def test_a_cached_validation_is_byte_identical_to_computing_it_afresh(tiny_study, tmp_path, caplog):
     study = load_study(tiny_study)
-    dag.run_stage("validate", study, tiny_study, force=True)  # fills the run's cache, or reads it
+    validate.run(study, tiny_study)  # fills the run's cache, or reads it
     with caplog.at_level(logging.INFO, logger="analysis"):
-        dag.run_stage("validate", study, tiny_study, force=True)
+        dag.run_stage("validate", study, tiny_study)
     assert "validation: read from the cache" in caplog.text
     fresh = validate.validation_tables(study, tiny_study)
     for name in validate.TABLES:
@@ -30,3 +30,18 @@ def test_the_cache_key_ignores_the_articles_but_not_the_instruments(tiny_study):
     tiny_study.study_file.write_text(text.replace('actor_instruments = ["sentence_vader"]',
                                                   'actor_instruments = ["target_logreg"]'))
     assert validate.settings(load_study(tiny_study)) != validate.settings(study)
+
+
+def test_reproduce_recomputes_instead_of_trusting_the_cache(tiny_study, caplog, tmp_path, monkeypatch):
+    from analysis.core import cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "own_cache"))
+    study = load_study(tiny_study)
+    validate.run(study, tiny_study)
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        dag.run_stage("validate", study, tiny_study, force=True)
+    assert "validation: read from the cache" in caplog.text  # --force re-runs the stage, trusting the cache
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        dag.run_stage("validate", study, tiny_study, force=True, refresh_cache=True)
+    assert "read from the cache" not in caplog.text and "vs human mean r" in caplog.text
