@@ -29,6 +29,11 @@ def _study_arg(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
         p.add_argument("study", help="study id, a folder in data/studies/")
 
 
+def _refresh_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--refresh-cache", action="store_true",
+                   help="compute instrument validation again instead of reading the machine-wide cache")
+
+
 def _engine_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("execution (changes speed, never results)")
     g.add_argument("--engine", choices=["local", "dask"], default="local",
@@ -78,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     _study_arg(p, optional=True)
     p.add_argument("--force", action="store_true", help="re-run every stage even if it is up to date")
     p.add_argument("--until", choices=list(STAGE_HELP), help="stop after this stage")
+    _refresh_arg(p)
     _engine_args(p)
 
     p = sub.add_parser("reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
@@ -86,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "per artifact that differs (pixels for images, cells for tables).")
     _study_arg(p, optional=True)
     p.add_argument("--check", action="store_true", help="fail if any artifact differs from the current manifest")
+    _refresh_arg(p)
 
     p = sub.add_parser("init", help="write a commented study.toml skeleton",
                        description="Create data/studies/STUDY/study.toml with every key documented.")

@@ -123,7 +123,7 @@ def cmd_run(args) -> int:
     paths = config.study_paths(args.study)
     study = load_study(paths)
     with _engine(args):
-        results = dag.run_all(study, paths, force=args.force, until=args.until)
+        results = dag.run_all(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache)
     log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
     if "report" in results:
         log.info("report: %s", paths.reports / "index.html")
@@ -140,7 +140,7 @@ def cmd_reproduce(args) -> int:
         before = Path(tmp) / "reports"
         if args.check:
             storage.copy_tree(paths.reports, before)
-        dag.run_all(study, paths, force=True, refresh_cache=True)
+        dag.run_all(study, paths, force=True, refresh_cache=args.refresh_cache)
         if not args.check:
             log.info("reproduce: rebuilt %s", paths.reports)
             return 0

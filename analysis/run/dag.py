@@ -51,7 +51,7 @@ class Stage:
     applies: Callable[[Study], bool] = lambda study: True
     # Whether run() takes the engine that spreads its partitions over processes or a Dask cluster.
     parallel: bool = False
-    # Whether run() reads the machine-wide cache and takes ``refresh`` (set by ``reproduce``) to bypass it.
+    # Whether run() reads the machine-wide cache and takes ``refresh`` (``--refresh-cache``) to bypass it.
     cached: bool = False
 
 
@@ -153,7 +153,7 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``.
 
     ``force`` re-runs it; the machine-wide cache (keyed by content) is still read unless ``refresh_cache``
-    (``reproduce``: rebuild everything from the data)."""
+    (``--refresh-cache``)."""
     stage = STAGES[name]
     if not stage.applies(study):
         log.info("%s: nothing to do for this study, skipped", name)

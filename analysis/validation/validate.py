@@ -75,7 +75,7 @@ def run(study: Study, paths: StudyPaths, *, refresh: bool = False) -> None:
 
     Validation depends on the instruments, the settings in :func:`settings` and the labelled data, never on
     the study's articles, so a study whose instruments another study validated copies its results.
-    ``refresh`` (``reproduce``) computes them again and replaces the cached copy."""
+    ``refresh`` (``--refresh-cache``) computes them again and replaces the cached copy."""
     key = cache.key(settings=settings(study), files=inputs(study, paths), packages=("scikit-learn",))
     parquet = cache.cached_tables("validation", key, TABLES, lambda: validation_tables(study, paths), refresh=refresh)
     for name, data in parquet.items():

@@ -91,3 +91,13 @@ def test_objects_round_trip_and_an_unreadable_entry_is_recomputed(own_cache):
     (own_cache / "model_demo" / "k4" / "object.pickle").write_bytes(b"not a pickle")
     assert cache.cached_object("model_demo", "k4", compute) == {"weights": [0.5, 0.25]}
     assert len(calls) == 2
+
+
+def test_refresh_computes_again_and_replaces_the_entry(own_cache):
+    compute, calls = _counting({"a": pd.DataFrame({"x": [1]})})
+    first = cache.cached_tables("demo", "k5", ["a"], compute)
+    again = cache.cached_tables("demo", "k5", ["a"], compute, refresh=True)
+    assert len(calls) == 2 and first == again
+    (own_cache / "demo" / "k5" / "a.parquet").unlink()  # an incomplete entry is filled again, not trusted
+    cache.cached_tables("demo", "k5", ["a"], compute)
+    assert len(calls) == 3
