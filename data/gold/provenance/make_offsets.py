@@ -3,7 +3,7 @@
 
 The scratch notes (/tmp/gold_work/ann_*.txt, reuse_judged.tsv, sel.json) contain text anchors
 from the articles and therefore are NOT stored in the repository. This script holds no article text.
-Usage: /work/main/.venv/bin/python make_offsets.py [scratch_dir] [out_dir]
+Usage: .venv/bin/python data/gold/provenance/make_offsets.py [scratch_dir] [out_dir]
 Requires the helper modules lib.py, cands.py, proc.py from the scratch dir (self-written; they do
 not import the toolkit).
 """

@@ -1,5 +1,7 @@
+import pathlib
+ALLSIDES = str(pathlib.Path(__file__).resolve().parents[5] / 'shared' / 'data' / 'allsides' / 'articles.jsonl.gz')
 import gzip, json, re, hashlib, itertools, collections, datetime as dt
-P='/work/shared/data/allsides/articles.jsonl.gz'
+P=ALLSIDES
 TOPIC=re.compile(r'\b(china|chinese|beijing|huawei|zte|xi jinping|xinjiang|uighur|uyghur|hong kong|tariff|trade war|entity list)\b',re.I)
 arts={}
 with gzip.open(P,'rt') as f:

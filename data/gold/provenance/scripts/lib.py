@@ -1,5 +1,7 @@
+import pathlib
+ALLSIDES = str(pathlib.Path(__file__).resolve().parents[5] / 'shared' / 'data' / 'allsides' / 'articles.jsonl.gz')
 import gzip,json,re
-P='/work/shared/data/allsides/articles.jsonl.gz'
+P=ALLSIDES
 _A=None
 def load():
     global _A

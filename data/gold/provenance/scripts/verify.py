@@ -1,7 +1,9 @@
+import pathlib
+ALLSIDES = str(pathlib.Path(__file__).resolve().parents[5] / 'shared' / 'data' / 'allsides' / 'articles.jsonl.gz')
 import csv,json,hashlib,collections,gzip
-G='/work/main/data/gold/provenance/'
+G=str(pathlib.Path(__file__).resolve().parents[1]) + '/'
 A={}
-for line in gzip.open('/work/shared/data/allsides/articles.jsonl.gz','rt'):
+for line in gzip.open(ALLSIDES,'rt'):
     a=json.loads(line); A[a['ID']]=a['content_original']
 sha=lambda s: hashlib.sha1(s.encode()).hexdigest()[:12]
 arts=list(csv.DictReader(open(G+'articles.csv')))
