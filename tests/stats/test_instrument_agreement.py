@@ -59,3 +59,22 @@ def test_frame_agreement_is_cohens_kappa_on_the_shared_frames():
     assert corpus["category"] == "economic_consequences" and corpus["metric"] == "cohen_kappa"
     assert corpus["value"] == cohen_kappa_score(present.astype(int), predicted.astype(int))
     assert set(out["category"]) == {"economic_consequences"}  # morality: no rows on either side
+
+
+def test_the_whole_matrix_bootstrap_equals_one_library_call_per_resample():
+    """The batched kappa and rho give, resample by resample, what scikit-learn's and scipy's functions give,
+    one-class and tied resamples included."""
+    from analysis.stats import instrument_agreement as ia
+
+    rng = np.random.default_rng(0)
+    for trial in range(100):
+        n = int(rng.integers(3, 30))
+        a, b = rng.integers(0, 2, n), rng.integers(0, 2, n)
+        if trial % 5 == 0:
+            a[:] = 1
+        idx = rng.integers(0, n, size=(40, n))
+        np.testing.assert_allclose(ia._kappa_rows(a[idx], b[idx]), [ia._kappa(a[i], b[i]) for i in idx], atol=1e-12)
+        x = rng.normal(size=n).round(1)
+        y = x + rng.normal(size=n).round(1)
+        np.testing.assert_allclose(ia._spearman_rows(x[idx], y[idx]), [ia._spearman(x[i], y[i]) for i in idx],
+                                   atol=1e-12)
