@@ -6,8 +6,9 @@ that shape them and the content of the files they read, and kept in ``<data home
 ``ANALYSIS_CACHE_HOME``). A study then reads them instead of recomputing them: a small study's validate
 stage drops from about 20 s to a file copy.
 
-Entries are written to a temporary folder and renamed into place, so a crash leaves no half entry and two
-processes filling the same entry at once both end with one complete copy. Delete the folder to start
+Entries are written to a temporary folder and renamed into place, so a crash leaves no half entry; two
+processes that need the same missing entry take turns on a lock file beside it, so one computes and the
+other reads what it wrote. Delete the folder to start
 afresh; nothing else refers to it. Models are pickled, so the cache folder must be as
 trusted as the code itself: it lives in the user's own cache directory and is written only by this module.
 """
@@ -58,29 +59,33 @@ def cached_tables(kind: str, entry_key: str, names: list[str],
 
     ``refresh`` computes them even when cached and replaces the entry (a forced rebuild must not trust it)."""
     folder = _entry(kind, entry_key)
-    if not refresh and all((folder / f"{n}.parquet").exists() for n in names):
-        log.info("%s: read from the cache (%s)", kind, folder)
-    else:
-        frames = compute()
-        storage.remove_tree(folder)  # a stale or incomplete entry would keep the rename from landing
-        with storage.atomic_folder(folder) as staging:
-            for name in names:
-                storage.write_table(frames[name], staging / f"{name}.parquet")
+    complete = lambda: all((folder / f"{n}.parquet").exists() for n in names)  # noqa: E731
+    if refresh or not complete():
+        with storage.exclusive(folder.with_name(folder.name + ".lock")):
+            if refresh or not complete():  # another process may have filled it while this one waited
+                frames = compute()
+                storage.remove_tree(folder)  # a stale or incomplete entry would keep the rename from landing
+                with storage.atomic_folder(folder) as staging:
+                    for name in names:
+                        storage.write_table(frames[name], staging / f"{name}.parquet")
+                return {n: storage.read_bytes(folder / f"{n}.parquet") for n in names}
+    log.info("%s: read from the cache (%s)", kind, folder)
     return {n: storage.read_bytes(folder / f"{n}.parquet") for n in names}
 
 
 def cached_object(kind: str, entry_key: str, compute: Callable[[], Any]) -> Any:
     """A fitted model (or any picklable object): loaded from the cache, or computed and cached."""
     folder = _entry(kind, entry_key)
-    if (folder / "object.pickle").exists():
-        try:
-            obj = storage.read_object(folder / "object.pickle")
-            log.info("%s: read from the cache (%s)", kind, folder)
-            return obj
-        except Exception as exc:  # noqa: BLE001 - an unreadable entry is recomputed, never fatal
-            log.warning("%s: cached copy in %s unreadable (%s); computing it again", kind, folder, exc)
-            storage.remove_tree(folder)
-    obj = compute()
-    with storage.atomic_folder(folder) as staging:
-        storage.write_object(obj, staging / "object.pickle")
-    return obj
+    with storage.exclusive(folder.with_name(folder.name + ".lock")):  # one process computes, the others wait
+        if (folder / "object.pickle").exists():
+            try:
+                obj = storage.read_object(folder / "object.pickle")
+                log.info("%s: read from the cache (%s)", kind, folder)
+                return obj
+            except Exception as exc:  # noqa: BLE001 - an unreadable entry is recomputed, never fatal
+                log.warning("%s: cached copy in %s unreadable (%s); computing it again", kind, folder, exc)
+                storage.remove_tree(folder)
+        obj = compute()
+        with storage.atomic_folder(folder) as staging:
+            storage.write_object(obj, staging / "object.pickle")
+        return obj

@@ -28,6 +28,11 @@ import pyarrow.parquet as pq
 
 from analysis.core.errors import AnalysisError, StageInputError
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: cache entries are computed without a lock
+    fcntl = None
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -71,6 +76,27 @@ def atomic_folder(path: Path) -> Iterator[Path]:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) while the block runs.
+
+    Two processes that would compute the same cache entry take turns: the second waits, then finds
+    the entry the first wrote. Where the platform has no ``fcntl`` (Windows) the block runs unlocked,
+    which only costs the duplicate work the lock saves.
+    """
+    if fcntl is None:  # pragma: no cover - not on the platforms CI runs
+        yield
+        return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def remove_tree(path: Path) -> None:

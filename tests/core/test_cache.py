@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pandas as pd
 import pytest
@@ -61,26 +62,30 @@ def test_a_crash_while_computing_leaves_no_entry(own_cache):
     with pytest.raises(KeyError):
         cache.cached_tables("demo", "k2", ["a", "b"], lambda: frames)
     assert not (own_cache / "demo" / "k2").exists()
-    assert list((own_cache / "demo").iterdir()) == []  # no staging folder left behind
+    # no staging folder left behind; only the (empty) lock file beside the entry
+    assert [p.name for p in (own_cache / "demo").iterdir()] == ["k2.lock"]
 
 
-def test_two_processes_filling_one_entry_both_get_it(own_cache):
+def test_two_processes_needing_one_entry_compute_it_once_and_both_get_it(own_cache):
     frames = {"a": pd.DataFrame({"x": range(1000)})}
-    barrier = threading.Barrier(2)
-    results = []
+    started = threading.Event()
+    results, calls = [], []
 
     def compute():
-        barrier.wait()  # both compute before either moves its folder into place
+        calls.append(1)
+        started.set()
+        time.sleep(0.5)  # the other thread asks for the entry while this one is still computing it
         return frames
 
     threads = [threading.Thread(target=lambda: results.append(cache.cached_tables("demo", "k3", ["a"], compute)))
                for _ in range(2)]
-    for t in threads:
-        t.start()
+    threads[0].start()
+    started.wait()
+    threads[1].start()
     for t in threads:
         t.join()
-    assert len(results) == 2 and results[0] == results[1]
-    assert [p.name for p in (own_cache / "demo").iterdir()] == ["k3"]
+    assert len(results) == 2 and results[0] == results[1] and len(calls) == 1
+    assert sorted(p.name for p in (own_cache / "demo").iterdir()) == ["k3", "k3.lock"]
 
 
 def test_objects_round_trip_and_an_unreadable_entry_is_recomputed(own_cache):
