@@ -18,7 +18,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.provenance import quote_matching, quote_rules
+from analysis.provenance import quote_matching
+from analysis.text import source_types as quote_rules
 
 
 def corpus(n_outlets: int, n_articles: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import defaults, tables
-from analysis.provenance.quote_rules import SOURCE_TYPES
 from analysis.stats.contrasts import expanded_confidence, group_rng
+from analysis.text.source_types import SOURCE_TYPES
 
 
 def _tokens(text: str) -> list[str]:

@@ -29,7 +29,7 @@ import pandas as pd
 from datasketch import MinHash, MinHashLSHEnsemble
 
 from analysis.core import tables
-from analysis.provenance.quote_marks import quotation_regions
+from analysis.text.quote_marks import quotation_regions
 
 _WORD = re.compile(r"\w+")
 

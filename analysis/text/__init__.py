@@ -2,7 +2,8 @@
 
 Stages: ``clean`` (boilerplate, quality flags, duplicates, every action logged) and ``prepare``
 (sentences). Also ``punkt_fast`` (the sentence splitter), ``actors`` (which sentences mention which
-actor) and ``texts`` (the one "input into texts" conversion and the word tokenizer).
+actor), ``texts`` (the one "input into texts" conversion and the word tokenizer), and who speaks:
+``quote_marks``, ``attribution``, ``source_types`` and ``voice`` (whose voice each stretch of text is in).
 """
 
 from analysis.core.lazy import exports

@@ -14,7 +14,8 @@ import pytest
 
 from analysis.core import tables
 from analysis.core.study import Actor
-from analysis.provenance import quote_matching, quote_rules, quotes
+from analysis.provenance import quote_matching, quotes
+from analysis.text import source_types as quote_rules
 
 ACTORS = (
     Actor("Surveillance AI firms", "company", aliases=("Hikvision", "Dahua")),

@@ -1,4 +1,4 @@
-"""Source-type rules for quoted speakers: the story-specific part of :mod:`analysis.provenance.quotes`.
+"""Source-type rules for speakers: the story-specific part of :mod:`analysis.text.attribution`.
 
 Kept apart from the attribution logic because it is what a study on another
 story edits: the names below (Trump, Geng Shuang, Hikvision, ...) are tuned

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.provenance.quote_marks import quotation_regions
+from analysis.text.quote_marks import quotation_regions
 
 
 @pytest.mark.parametrize("text, quoted", [
