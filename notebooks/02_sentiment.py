@@ -38,6 +38,12 @@ notebook.publish(figures.sentiment_by_group(t.sentiment_by_group, t.sentiment_co
                                           instrument=primary), study=study)
 
 # %% [markdown]
+# ## Whose tone: the outlet's own sentences and those in its sources' words
+
+# %%
+notebook.publish(figures.sentiment_by_voice(t.sentiment_by_voice, seed=t.study.seed, instrument=primary), study=study)
+
+# %% [markdown]
 # ## Distribution of sentence scores
 
 # %%

@@ -25,14 +25,21 @@ seed = t.study.seed
 min_articles = t.study.compare.min_articles
 
 # %% [markdown]
-# ## Frames by leaning
+# ## Frames by leaning, in the outlet's own voice
 
 # %%
 notebook.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed,
                                                      min_articles=min_articles), study=study)
 
 # %% [markdown]
-# ## Frames by outlet
+# ## Who frames it: the outlet, or the people it quotes
+
+# %%
+notebook.publish(framing_figures.frame_voice_plot(t.frame_profiles, t.frame_voices, codebook=codebook, seed=seed,
+                                                min_articles=min_articles), study=study)
+
+# %% [markdown]
+# ## Frames by outlet, in the outlet's own voice
 
 # %%
 notebook.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed, by="outlet",

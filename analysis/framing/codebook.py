@@ -7,6 +7,7 @@ A codebook names its frames and, for each, the cues a dictionary matcher
     name = "entity_list"            # the value of the `codebook` column in every frame table
     description = "..."
     citation = "..."                # optional
+    rebuttal_cues = ["smear campaign against"]   # optional, added to REBUTTAL_BEFORE
 
     [[frames]]
     id = "human_rights"             # snake_case, unique
@@ -27,6 +28,13 @@ Patterns are regular expressions matched in any case. A cue preceded within
 ``negation_window`` tokens of its sentence by a negator (:data:`NEGATORS`,
 or any word ending in "n't") does not count, and a frame's sentence hit is
 cancelled when a frame it ``excludes`` matches the same sentence.
+
+A cue used to reject its frame is a *rebuttal*, recorded apart and not counted
+as using the frame: one of :data:`REBUTTAL_BEFORE` (or the codebook's
+``rebuttal_cues``) within ``REBUTTAL_WINDOW`` tokens before it ("the so-called
+human rights problem", "under the pretext of security", "denies mistreatment"),
+or one of :data:`REBUTTAL_AFTER` within that window after it ("claims of
+forced labour are groundless").
 
 tomllib keeps no positions, so every problem is located by searching the raw
 text for the offending key or value inside its table, and raised as
@@ -53,7 +61,20 @@ CODEBOOK_TO_NARRATIVE = {"conflict": "conflict", "human_interest": "human_intere
 
 #: Words that negate a cue that follows them within the frame's window. Any token ending in "n't"
 #: ("didn't", "won’t") counts too; "cannot" is "not" spelled as one word.
-NEGATORS = frozenset({"not", "no", "never", "without", "nor", "deny", "denied", "denies", "cannot"})
+NEGATORS = frozenset({"not", "no", "never", "without", "nor", "cannot"})
+
+#: Phrases that mark a cue shortly after them as rejected by its speaker. Denials were negators before
+#: rebuttals existed: "China denies mistreatment" is Beijing rejecting the human-rights frame, which a
+#: study wants to see, not a cue to drop. "Alleged" is left out: outlets use it to stay neutral.
+REBUTTAL_BEFORE = ("so-called", "so called", "under the pretext of", "on the pretext of", "under the guise of",
+                   "under the pretense of", "under the pretence of", "under the excuse of", "under the banner of",
+                   "in the name of", "deny", "denies", "denied", "denying", "reject", "rejects", "rejected",
+                   "rejecting", "refute", "refutes", "refuted", "false", "groundless", "baseless", "unfounded",
+                   "fabricated", "trumped-up", "bogus")
+#: Words that, shortly after a cue, dismiss it ("... are groundless", "uses human rights as a pretext").
+REBUTTAL_AFTER = ("groundless", "baseless", "unfounded", "false", "fabricated", "fabrication", "fabrications",
+                  "lies", "nonsense", "pretext", "excuse", "smear", "smears", "slander")
+REBUTTAL_WINDOW = 6
 
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 _HEADER = re.compile(r"\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(?:#.*)?\Z")
@@ -86,6 +107,7 @@ class Codebook:
     frames: tuple[Frame, ...]
     path: str
     sha256: str
+    rebuttal_cues: tuple[str, ...] = ()
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -126,7 +148,10 @@ def parse_codebook(text: str, *, path: str | Path, sha256: str = "") -> Codebook
     head = _Reader(src, ("codebook", 0), "[codebook]", top.get("codebook", dict))
     name, description = head.get("name", str), head.get("description", str)
     citation = head.get("citation", str, "")
-    head.finish(["name", "description", "citation"])
+    rebuttal_cues = tuple(" ".join(c.lower().split()) for c in head.strings("rebuttal_cues"))
+    if any(not c for c in rebuttal_cues):
+        head.fail("key 'rebuttal_cues' holds an empty phrase", key="rebuttal_cues")
+    head.finish(["name", "description", "citation", "rebuttal_cues"])
     frame_tables = top.get("frames", list)
     top.finish(["codebook", "frames"])
     if not frame_tables:
@@ -147,7 +172,7 @@ def parse_codebook(text: str, *, path: str | Path, sha256: str = "") -> Codebook
             if ref not in seen:
                 r.fail(f"key 'excludes' names {ref!r}, which is not a frame of this codebook; "
                        f"frames: {', '.join(seen)}", key="excludes", value=ref)
-    return Codebook(name, description, citation, tuple(frames), str(path), sha256)
+    return Codebook(name, description, citation, tuple(frames), str(path), sha256, rebuttal_cues)
 
 
 def _parse_frame(r: _Reader) -> Frame:

@@ -35,8 +35,16 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.core import defaults, tables
-from analysis.framing.codebook import NEGATORS, codebook_path, load_codebook
+from analysis.framing.codebook import (
+    NEGATORS,
+    REBUTTAL_AFTER,
+    REBUTTAL_BEFORE,
+    REBUTTAL_WINDOW,
+    codebook_path,
+    load_codebook,
+)
 from analysis.stats import contrasts
+from analysis.text import voice
 
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*")
 # A phrase's spaces also match a hyphen: "trade war" and "trade-war" are one cue.
@@ -68,6 +76,26 @@ def _negated(tokens: tuple[list[int], list[bool]], start: int, window: int) -> b
     return any(negators[max(0, before - window):before])
 
 
+# A denial of a that-clause, with nothing but up to three words between: "has continued to deny that".
+_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refute(?:s|d)?)"
+                     r"(?:\s+\w+){0,3}?\s+that\s(?!.*\b(?:but|however|although)\b)", re.IGNORECASE)
+
+
+def _phrases(phrases) -> re.Pattern[str]:
+    alternation = "|".join(indicator_regex(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"{_START}(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def _window(text: str, start: int, end: int, words: int) -> tuple[str, str]:
+    """Up to ``words`` words of ``text`` before ``start`` and after ``end``, within the sentence's clause."""
+    before = re.split(r"[;:!?]|\.\s", text[:start])[-1]
+    after = re.split(r"[;:!?]|\.\s", text[end:])[0]
+    head = [m.start() for m in _TOKEN.finditer(before)]
+    tail = [m.end() for m in _TOKEN.finditer(after)]
+    return (before[head[-words]:] if len(head) >= words else before), (after[:tail[words - 1]] if len(tail) >= words
+                                                                      else after)
+
+
 class FrameMatcher(TransformerMixin, BaseEstimator):
     """Finds a codebook's frames in sentences from its indicators and patterns.
 
@@ -97,10 +125,35 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
         self.compiled_ = compiled
+        self.rebuttal_before_ = _phrases(REBUTTAL_BEFORE + cb.rebuttal_cues)
+        self.rebuttal_after_ = _phrases(REBUTTAL_AFTER)
         return self
 
+    def is_rebuttal(self, text: str, start: int, end: int) -> bool:
+        """Whether the cue at ``text[start:end]`` is used to reject its frame (see :mod:`analysis.framing.codebook`).
+
+        Besides the phrases of the codebook module, a denial reaches over the clause it introduces:
+        "denies that the Uighurs have been mistreated" rejects "mistreated" however far it stands.
+        """
+        check_is_fitted(self, "compiled_")
+        before, after = _window(text, start, end, REBUTTAL_WINDOW)
+        clause, _ = _window(text, start, end, 4 * REBUTTAL_WINDOW)
+        return bool(self.rebuttal_before_.search(before) or self.rebuttal_after_.search(after)
+                    or _DENIAL.search(clause))
+
+    def find_all(self, text: str) -> list[tuple[str, str, int, int, bool]]:
+        """(frame id, matched text, start, end, rebuttal) of every match that survives negation and excludes."""
+        return [(frame, surface, start, end, self.is_rebuttal(text, start, end))
+                for frame, surface, start, end in self._matches(text)]
+
     def find(self, text: str) -> list[tuple[str, str, int, int]]:
-        """(frame id, matched text, start, end) of every counted match, in codebook order, then by start."""
+        """(frame id, matched text, start, end) of every counted match, in codebook order, then by start.
+
+        A rebuttal does not count: it rejects the frame rather than using it (:meth:`find_all` lists it).
+        """
+        return [hit[:4] for hit in self.find_all(text) if not hit[4]]
+
+    def _matches(self, text: str) -> list[tuple[str, str, int, int]]:
         check_is_fitted(self, "compiled_")
         tokens = None
         found: dict[str, list[tuple[int, int, str]]] = {}
@@ -151,28 +204,66 @@ def _table(rows: list | pd.DataFrame, name: str) -> pd.DataFrame:
     return tables.validate(df.astype(ints), name)
 
 
-def frame_hits(sentences: pd.DataFrame, *, matcher: FrameMatcher) -> pd.DataFrame:
-    """The ``frame_hits`` table of a fitted matcher over ``sentences`` (doc_id, sent_id, outlet, text)."""
+def frame_hits(sentences: pd.DataFrame, *, matcher: FrameMatcher, voices: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``frame_hits`` table of a fitted matcher over ``sentences`` (doc_id, sent_id, outlet, text).
+
+    ``voices``: the ``voice_spans`` table (:func:`analysis.text.voice.voice_spans`), whose offsets
+    point into the article text, so ``sentences`` then needs its ``start`` column; without it every
+    cue counts as the outlet's own voice. Sentences with only rebuttals of a frame get a row with
+    ``rebuttal`` true and ``n_matches`` 0.
+    """
     check_is_fitted(matcher, "compiled_")
     name = matcher.codebook_.name
+    found = []
+    starts = sentences["start"] if voices is not None else [0] * len(sentences)
+    for doc, sent, outlet, text, offset in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
+                                               sentences["text"], starts):
+        found += [(doc, sent, outlet, frame, surface, start, end, rebuttal, int(offset) + start)
+                  for frame, surface, start, end, rebuttal in matcher.find_all(text)]
+    if voices is None or not found:
+        said = pd.DataFrame({"voice": ["outlet"] * len(found), "speaker_type": [""] * len(found)})
+    else:
+        said = voice.voice_at(voices, [f[0] for f in found], [f[8] for f in found])
+    by_key: dict[tuple, list] = {}
+    for f, v, t in zip(found, said["voice"], said["speaker_type"]):
+        by_key.setdefault(f[:4], []).append((f[4], f[5], f[6], f[7], v, t or ("" if v == "outlet" else "unknown")))
     rows = []
-    for doc, sent, outlet, text in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
-                                       sentences["text"]):
-        by_frame: dict[str, list] = {}
-        for frame, surface, start, end in matcher.find(text):
-            by_frame.setdefault(frame, []).append((surface, start, end))
-        rows += [(doc, sent, outlet, name, frame, len(h), *h[0]) for frame, h in by_frame.items()]
+    for (doc, sent, outlet, frame), matches in by_key.items():
+        used = [m for m in matches if not m[3]]
+        rebutted = [m for m in matches if m[3]]
+        first = used[0] if used else matches[0]
+        other = next((m for m in used if m[4] != "outlet"), None)
+        rows.append((doc, sent, outlet, name, frame, len(used), *first[:3], first[4], first[5],
+                     any(m[4] == "outlet" for m in used), other is not None,
+                     other[4] if other else "", other[5] if other else "", len(rebutted),
+                     rebutted[0][4] if rebutted else "", rebutted[0][5] if rebutted else "", not used))
     return _table(rows, "frame_hits")
 
 
+def _dominant(out: pd.DataFrame) -> pd.Series:
+    """Each article's dominant frame per codebook: most own-voice sentences, then most sentences, then codebook order."""
+    order = out.groupby(["doc_id", "codebook"], sort=False).cumcount()
+    ranked = out.assign(_order=order).sort_values(["doc_id", "codebook", "n_own_hit_sentences", "n_hit_sentences",
+                                                   "_order"], ascending=[True, True, False, False, True])
+    top = ranked.drop_duplicates(["doc_id", "codebook"])
+    top = top.loc[top["n_own_hit_sentences"] > 0]
+    return pd.Series(out.index.isin(top.index), index=out.index)
+
+
 def article_frames(hits: pd.DataFrame, *, sentences: pd.DataFrame, articles: pd.DataFrame,
-                   matchers: FrameMatcher | Sequence[FrameMatcher]) -> pd.DataFrame:
+                   matchers: FrameMatcher | Sequence[FrameMatcher],
+                   sentence_voices: pd.DataFrame | None = None) -> pd.DataFrame:
     """The ``article_frames`` table: every article crossed with every frame of ``matchers``.
 
     ``matchers`` are the fitted matchers behind ``hits``: their frame lists
     give the zero rows of frames no sentence uses. An article without
     sentences (empty after cleaning) has nothing to measure and gets no rows,
-    as in ``article_sentiment``.
+    as in ``article_sentiment``. ``sentence_voices`` (the ``sentence_voice``
+    table) splits each article's sentences into the outlet's own and those
+    mostly in others' words; without it every sentence is the outlet's.
+    ``own_share`` is the share of the outlet's own sentences with a cue of the
+    frame in its own voice; ``others_share`` the share of the other sentences
+    with a cue in a quoted, reported or attributed voice.
     """
     matchers = [matchers] if isinstance(matchers, FrameMatcher) else list(matchers)
     frames = pd.DataFrame([(m.codebook_.name, f) for m in matchers for f in m.frame_ids_],
@@ -183,18 +274,74 @@ def article_frames(hits: pd.DataFrame, *, sentences: pd.DataFrame, articles: pd.
     unknown = sorted(set(zip(hits["codebook"], hits["frame"])) - known)
     if unknown:
         raise ValueError(f"hits name frames that none of the matchers has: {unknown[:3]}")
-    n_sentences = sentences.groupby("doc_id").size().rename("n_sentences")
-    docs = articles.loc[articles["doc_id"].isin(n_sentences.index), ["doc_id", "outlet", "outlet_type", "leaning"]]
-    grid = docs.sort_values("doc_id").merge(frames, how="cross").merge(n_sentences, on="doc_id")
-    counts = hits.groupby(["doc_id", "codebook", "frame"]).size().rename("n_hit_sentences").reset_index()
-    out = grid.merge(counts, on=["doc_id", "codebook", "frame"], how="left")
-    out["n_hit_sentences"] = out["n_hit_sentences"].fillna(0).astype("int64")
+    if sentence_voices is None:
+        sentence_voices = sentences[["doc_id", "sent_id"]].assign(voice="outlet")
+    own_sentence = sentences[["doc_id", "sent_id"]].merge(sentence_voices[["doc_id", "sent_id", "voice"]],
+                                                          on=["doc_id", "sent_id"], how="left")
+    own_sentence["own"] = own_sentence["voice"].fillna("outlet").eq("outlet")
+    per_doc = own_sentence.groupby("doc_id").agg(n_sentences=("sent_id", "size"), n_own_sentences=("own", "sum"))
+    docs = articles.loc[articles["doc_id"].isin(per_doc.index), ["doc_id", "outlet", "outlet_type", "leaning"]]
+    grid = docs.sort_values("doc_id").merge(frames, how="cross").merge(per_doc.reset_index(), on="doc_id")
+    used = hits.loc[~hits["rebuttal"]].merge(own_sentence[["doc_id", "sent_id", "own"]], on=["doc_id", "sent_id"],
+                                              how="left")
+    used["own"] = used["own"].fillna(True).astype(bool)
+    keys = ["doc_id", "codebook", "frame"]
+    counts = used.groupby(keys).agg(
+        n_hit_sentences=("sent_id", "size"),
+        n_own_hit_sentences=("own_voice", lambda v: int((v & used.loc[v.index, "own"]).sum())),
+        n_others_hit_sentences=("other_voice", lambda v: int((v & ~used.loc[v.index, "own"]).sum())))
+    rebuttals = hits.loc[hits["n_rebuttals"] > 0].groupby(keys).size().rename("n_rebuttal_sentences")
+    out = grid.merge(counts.reset_index(), on=keys, how="left").merge(rebuttals.reset_index(), on=keys, how="left")
+    for column in ("n_hit_sentences", "n_own_hit_sentences", "n_others_hit_sentences", "n_rebuttal_sentences"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["n_own_sentences"] = out["n_own_sentences"].astype("int64")
     out["share"] = out["n_hit_sentences"] / out["n_sentences"]
     out["present"] = (out["n_hit_sentences"] > 0).to_numpy(bool)
+    out["own_share"] = (out["n_own_hit_sentences"] / out["n_own_sentences"].where(out["n_own_sentences"] > 0))
+    n_others = out["n_sentences"] - out["n_own_sentences"]
+    out["others_share"] = out["n_others_hit_sentences"] / n_others.where(n_others > 0)
+    out["dominant"] = _dominant(out).to_numpy(bool)
     return _table(out, "article_frames")
 
 
-def frame_profiles(article_frames: pd.DataFrame, *, by: str, value: Literal["present", "share"] = "present",
+#: What ``frame_profiles`` can summarise per article: see the ``article_frames`` table.
+PROFILE_MEASURES = ("present", "share", "own_share", "others_share", "dominant")
+
+
+def frame_voices(hits: pd.DataFrame, articles: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """The ``frame_voices`` table: in each group, who voices each frame's cues and who rebuts them.
+
+    One row per group, frame, voice and speaker type (``outlet`` for the outlet's own voice):
+    ``n_sentences`` sentences with a cue in that voice, ``n_articles`` articles they come from,
+    ``share`` of the frame's cue sentences in the group, and ``n_rebuttal_sentences`` in which that
+    voice rejects the frame. Counts, not estimates: the profiles carry the intervals.
+    """
+    if by not in articles.columns:
+        raise ValueError(f"by={by!r} is not a column of articles; allowed: outlet, outlet_type, leaning")
+    h = hits.merge(articles[["doc_id", by]].rename(columns={by: "group"}), on="doc_id")
+    parts = [h.loc[h["own_voice"] & ~h["rebuttal"]].assign(v="outlet", t="outlet", kind="use"),
+             h.loc[h["other_voice"]].assign(v=h["other_voice_kind"], t=h["other_speaker_type"], kind="use"),
+             h.loc[h["n_rebuttals"] > 0].assign(v=h["rebuttal_voice"], t=h["rebuttal_speaker_type"], kind="rebut")]
+    long = pd.concat(parts, ignore_index=True)
+    long["t"] = long["t"].where(long["v"] != "outlet", "outlet").replace("", "unknown")
+    if long.empty:
+        return _table([], "frame_voices")
+    keys = ["group", "codebook", "frame", "v", "t"]
+    uses = long.loc[long["kind"] == "use"]
+    out = uses.groupby(keys).agg(n_sentences=("sent_id", "size"), n_articles=("doc_id", "nunique")).reset_index()
+    rebut = long.loc[long["kind"] == "rebut"].groupby(keys).size().rename("n_rebuttal_sentences").reset_index()
+    out = out.merge(rebut, on=keys, how="outer")
+    out[["n_sentences", "n_articles", "n_rebuttal_sentences"]] = out[
+        ["n_sentences", "n_articles", "n_rebuttal_sentences"]].fillna(0).astype("int64")
+    totals = out.groupby(["group", "codebook", "frame"])["n_sentences"].transform("sum")
+    out["share"] = out["n_sentences"] / totals.where(totals > 0)
+    out = out.rename(columns={"v": "voice", "t": "speaker_type"}).assign(group_var=by)
+    return _table(out.sort_values(["codebook", "frame", "group", "voice", "speaker_type"], ignore_index=True),
+                  "frame_voices")
+
+
+def frame_profiles(article_frames: pd.DataFrame, *, by: str,
+                   value: Literal["present", "share", "own_share", "others_share", "dominant"] = "present",
                    n_boot: int = defaults.N_BOOT, confidence: float = defaults.CONFIDENCE,
                    min_articles: int = defaults.MIN_ARTICLES, seed: int = defaults.SEED) -> pd.DataFrame:
     """The ``frame_profiles`` table for one grouping variable ``by`` (outlet, leaning, outlet_type, ...).
@@ -208,12 +355,15 @@ def frame_profiles(article_frames: pd.DataFrame, *, by: str, value: Literal["pre
     proportion and a mean of shares alike. Its known weakness: a group where no
     article (or every article) uses a frame gets a zero-width interval.
     """
-    if value not in ("present", "share"):
-        raise ValueError(f"value={value!r}; allowed: 'present', 'share'")
+    if value not in PROFILE_MEASURES:
+        raise ValueError(f"value={value!r}; allowed: {', '.join(map(repr, PROFILE_MEASURES))}")
     if by not in article_frames.columns:
         raise ValueError(f"by={by!r} is not a column of article_frames; allowed: outlet, outlet_type, leaning")
     parts = []
     for (codebook, frame), sub in article_frames.groupby(["codebook", "frame"], sort=False):
+        sub = sub.loc[sub[value].notna()]  # own_share of an article with no own sentence: nothing to average
+        if sub.empty:
+            continue
         scores = sub.assign(instrument=frame, instrument_version=codebook, **{value: sub[value].astype(float)})
         summary = contrasts.summarize_groups(scores, by=by, value=value, n_boot=n_boot, confidence=confidence,
                                            min_articles=min_articles, seed=seed, target=codebook)

@@ -1,4 +1,4 @@
-"""The framing stage: frames, word choice, distinctive terms, topics and loaded language for one study.
+"""The framing stage: voices, frames, word choice, distinctive terms, topics and loaded language for one study.
 
 Each measure lives in its own module; this one runs them in order on the
 study's ``articles`` and ``sentences`` and returns the tables by name, so the
@@ -19,6 +19,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.framing import dictionary, frame_classifier, labels, loaded_language, terms, topics
 from analysis.stats import contrasts
+from analysis.text import voice
 from analysis.text.prepare import readable
 
 GROUPS = ("outlet", "leaning", "outlet_type")
@@ -40,18 +41,33 @@ def _groups(study: Study) -> list[str]:
     return [g for g in GROUPS if g in study.groups]
 
 
-def measure_frames(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
-                   sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Dictionary frames per sentence, article and group, with keyword-in-context evidence."""
+def voices(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Whose voice each stretch of each article is in (the outlet's, or quoted, reported, attributed speech)."""
+    spans = voice.voice_spans(articles, sentences, actors=tuple(study.actors))
+    return {"voice_spans": spans, "sentence_voice": voice.sentence_voice(spans, sentences)}
+
+
+def measure_frames(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+                   voice_spans: pd.DataFrame, sentence_voice: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Dictionary frames per sentence, article and group, by voice, with keyword-in-context evidence.
+
+    Profiles cover every measure of ``article_frames``: the frame's prominence in the outlet's own
+    voice (``own_share``) and in the words of those it quotes (``others_share``), the share of
+    articles it dominates, and its mere presence (``present``) and share of all sentences.
+    """
     c = study.compare
     matchers = [dictionary.FrameMatcher(codebook=str(paths.codebook(name))).fit() for name in study.framing.codebooks]
-    hits = pd.concat([dictionary.frame_hits(sentences, matcher=m) for m in matchers], ignore_index=True)
-    per_article = dictionary.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers)
-    profiles = pd.concat([dictionary.frame_profiles(per_article, by=g, value="present", n_boot=c.n_boot,
-                                                confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
-                          for g in _groups(study)], ignore_index=True)
-    return {"frame_hits": hits, "article_frames": per_article, "frame_profiles": profiles,
-            "frame_evidence": dictionary.frame_evidence(hits, sentences)}
+    hits = pd.concat([dictionary.frame_hits(sentences, matcher=m, voices=voice_spans) for m in matchers],
+                     ignore_index=True)
+    per_article = dictionary.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers,
+                                            sentence_voices=sentence_voice)
+    profiles = pd.concat([dictionary.frame_profiles(per_article, by=g, value=measure, n_boot=c.n_boot,
+                                                    confidence=c.confidence, min_articles=c.min_articles,
+                                                    seed=study.seed)
+                          for measure in dictionary.PROFILE_MEASURES for g in _groups(study)], ignore_index=True)
+    by_voice = pd.concat([dictionary.frame_voices(hits, articles, by=g) for g in _groups(study)], ignore_index=True)
+    return {"frame_hits": hits, "article_frames": per_article, "frame_profiles": profiles, "frame_voices": by_voice,
+            "frame_evidence": dictionary.frame_evidence(hits.loc[~hits["rebuttal"]], sentences)}
 
 
 def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -130,8 +146,8 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
     """Every framing table of the study, by name, each checked against its schema."""
     kept = articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
     kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
-    out = {}
-    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences))
+    out = voices(study, articles=kept, sentences=kept_sentences)
+    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences, **out))
     out.update(classify_frames(study, articles=kept))
     out.update(word_choice(study, articles=kept, sentences=kept_sentences))
     out.update(vocabulary(study, articles=kept))

@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from analysis.core import defaults
-from analysis.report.figures import Plot, _n, _split_table, empty_plot
+from analysis.report.figures import Plot, _n, _split_table, empty_plot, paired_intervals
 from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, instrument_palette
 
 SPECTRUM = [g for g in LEANING_ORDER if g != "unrated"]
@@ -39,11 +39,27 @@ def _annotated_heatmap(ax, means: pd.DataFrame, annot: pd.DataFrame, *, vmax: fl
     plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
 
 
+_MEASURE_TEXT = {
+    "own_share": ("Mean share of own-voice sentences", "mean share of each article's sentences in the outlet's own "
+                  "voice that hold a cue of the frame in that voice (quoted, reported and attributed speech left "
+                  "out, rebuttals such as 'so-called' not counted)"),
+    "present": ("Share of articles using the frame", "share of each group's articles with at least one sentence "
+                "matching the frame's indicators"),
+    "dominant": ("Share of articles it dominates", "share of each group's articles whose dominant frame it is (most "
+                 "own-voice sentences)"),
+}
+
+
 def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, by: str = "leaning",
-                          min_articles: int = defaults.MIN_ARTICLES) -> Plot:
-    """Share of each group's articles that use each frame, with the CI in every cell."""
-    t = profiles.loc[(profiles["codebook"] == codebook) & (profiles["measure"] == "present")
+                          measure: str = "own_share", min_articles: int = defaults.MIN_ARTICLES) -> Plot:
+    """Each frame's prominence per group (``measure`` of ``frame_profiles``), with the CI in every cell."""
+    if measure not in _MEASURE_TEXT:
+        raise ValueError(f"measure={measure!r}; allowed: {', '.join(_MEASURE_TEXT)}")
+    t = profiles.loc[(profiles["codebook"] == codebook) & (profiles["measure"] == measure)
                      & (profiles["group_var"] == by) & (profiles["n_articles"] >= min_articles)]
+    if t.empty:
+        return empty_plot(f"frames_{codebook}_by_{by}", f"No group has {min_articles} articles with a {measure} value.",
+                          f"Frames by {by.replace('_', ' ')}, codebook {codebook}: nothing to show.")
     order = _leanings(t) if by == "leaning" else \
         t.groupby("group")["n_articles"].first().sort_values(ascending=False).index.tolist()
     frames_ = list(dict.fromkeys(t["frame"]))
@@ -54,14 +70,54 @@ def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, b
     n = t.groupby("group")["n_articles"].first()
     means.index = annot.index = [f"{g} (n={n[g]})" for g in order]
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.42 * len(order) + 1.9))
-    _annotated_heatmap(ax, means, annot, vmax=1, label="Share of articles using the frame")
-    caption = (f"Frames by {by.replace('_', ' ')}, codebook {codebook}: share of each group's articles with at least "
-               f"one sentence matching the frame's indicators (negations within 3 words excluded), "
+    label, method = _MEASURE_TEXT[measure]
+    _annotated_heatmap(ax, means, annot, vmax=min(1.0, max(0.05, float(np.nanmax(means.to_numpy())) * 1.1)) if
+                       measure == "own_share" else 1, label=label)
+    caption = (f"Frames by {by.replace('_', ' ')}, codebook {codebook}: {method} (negations within 3 words excluded), "
                f"{_n(int(n.sum()), 'article')} in {_n(len(order), 'group')} with at least {min_articles} articles; "
-               f"duplicates left out. Cells: share [{_interval_method(t)}, seed {seed}]. Unit: article. The "
-               f"matching sentences are in frame_evidence.csv; the codebook's validity against human coders is "
-               f"in the validation figures.")
-    return Plot(f"frames_{codebook}_by_{by}", fig, caption, table=_split_table("frames", by))
+               f"duplicates left out. Cells: {measure} [{_interval_method(t)}, seed {seed}]. Unit: article. Mere "
+               f"presence and the other measures are in frame_profiles.csv, the matching sentences in "
+               f"frame_evidence.csv; the codebook's and the voice rules' validity against human coders are in the "
+               f"validation figures.")
+    suffix = "" if measure == "own_share" else f"_{measure}"
+    return Plot(f"frames_{codebook}_by_{by}{suffix}", fig, caption, table=_split_table("frames", by))
+
+
+def frame_voice_plot(profiles: pd.DataFrame, voices: pd.DataFrame, *, codebook: str, seed: int,
+                     by: str = "leaning", min_articles: int = defaults.MIN_ARTICLES) -> Plot:
+    """Each frame in the outlet's own voice next to the voices it quotes, per group, with CIs."""
+    t = profiles.loc[(profiles["codebook"] == codebook) & profiles["measure"].isin(["own_share", "others_share"])
+                     & (profiles["group_var"] == by) & (profiles["n_articles"] >= min_articles)]
+    if t.empty:
+        return empty_plot(f"frame_voices_{codebook}_by_{by}", f"No group has {min_articles} articles.",
+                          f"Who frames it, codebook {codebook}, by {by.replace('_', ' ')}: nothing to show.")
+    groups = _leanings(t) if by == "leaning" else sorted(set(t["group"]))
+    frames_ = list(dict.fromkeys(t["frame"]))
+    fig, axes = plt.subplots(1, len(frames_), figsize=(DOUBLE_COLUMN_IN, 0.3 * len(groups) + 1.4), sharey=True,
+                             squeeze=False, layout="constrained")
+    for ax, frame in zip(axes[0], frames_):
+        paired_intervals(ax, [t.loc[(t["frame"] == frame) & (t["measure"] == m)] for m in ("own_share", "others_share")],
+                         groups)
+        ax.set_title(frame.replace("_", " "), fontsize=6)
+        ax.set_xlim(0, None)
+        ax.tick_params(axis="x", labelsize=5)
+    axes[0][0].set_yticks(range(len(groups)), groups)
+    axes[0][0].invert_yaxis()
+    axes[0][0].legend(frameon=False, fontsize=5, loc="lower right")
+    fig.supxlabel("Mean share of sentences with a cue of the frame", fontsize=6)
+    by_voice = voices.loc[(voices["codebook"] == codebook) & (voices["group_var"] == by)]
+    quoted = by_voice.loc[by_voice["voice"] != "outlet", "n_sentences"].sum()
+    rebutted = int(by_voice["n_rebuttal_sentences"].sum())
+    n = t.groupby("group")["n_articles"].max()
+    caption = (f"Who frames it, codebook {codebook}, by {by.replace('_', ' ')}: circles, the mean share of each "
+               f"article's sentences in the outlet's own voice that use the frame in that voice; squares, the mean "
+               f"share of its sentences in others' words (quoted, reported or attributed speech) that use it in "
+               f"those words. {_n(int(n.sum()), 'article')}; {_n(int(quoted), 'sentence')} use a frame in quoted "
+               f"voices and {_n(rebutted, 'sentence')} use a cue to reject its frame (not counted). Bars: "
+               f"{_interval_method(t)}, seed {seed}; unit: article. Voices come from attribution rules whose "
+               f"accuracy on hand-labelled cues is in the validation figures; speakers by source type are in "
+               f"frame_voices.csv.")
+    return Plot(f"frame_voices_{codebook}_by_{by}", fig, caption, table=_split_table("frame_voices", by))
 
 
 def distinctive_terms_plot(terms: pd.DataFrame, *, by: str = "leaning", top: int = 8) -> Plot:

@@ -21,10 +21,10 @@ from analysis.core.study import Study, load_study
 from analysis.report import figures
 
 REPORT_TABLES = [
-    "articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group",
+    "articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group", "sentiment_by_voice",
     "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group", "articles_by_period",
     "sentiment_validation", "validation_scores", "target_sentiment_validation",
-    "frame_profiles", "frame_evidence", "frame_predictions", "frame_prediction_profiles", "distinctive_terms",
+    "frame_profiles", "frame_voices", "frame_evidence", "frame_predictions", "frame_prediction_profiles", "distinctive_terms",
     "label_shares", "label_contrasts", "label_candidates", "topic_terms", "topic_k_scores", "topic_prevalence",
     "topic_top_articles", "markers_by_group", "framing_validation",
     "reuse_pairs", "reuse_clusters", "article_wire", "reuse_sensitivity", "term_sensitivity", "quotes",

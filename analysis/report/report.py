@@ -41,6 +41,7 @@ _nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines du
 _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
                     "actor_sentiment_by_group": ("actor_sentiment_by_outlet", "actor_sentiment_by_group"),
                     "frame_profiles": ("frames_by_outlet", "frames_by_group"),
+                    "frame_voices": ("frame_voices_by_outlet", "frame_voices_by_group"),
                     "label_shares": ("labels_by_outlet", "labels_by_group"),
                     "topic_prevalence": ("topics_by_outlet", "topics_by_group"),
                     "markers_by_group": ("loaded_language_by_outlet", "loaded_language_by_group"),

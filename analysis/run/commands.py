@@ -102,8 +102,8 @@ def _validate_sentiment(study_id: str) -> int:
 
 
 def _validate_framing(study_id: str) -> int:
-    study = load_study(config.study_paths(study_id))  # its seed and resample count, as in its report
-    table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
+    study = load_study(config.study_paths(study_id))  # its seed, resample count and actors, as in its report
+    table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot, actors=tuple(study.actors))
     return _publish_validation("framing", table, framing_gold.summary_markdown(table))
 
 

@@ -77,7 +77,7 @@ def _framing_inputs(study: Study, paths: StudyPaths) -> list[Path]:
 def _compare_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     names = ["articles", "sentences", "sentence_sentiment", "article_sentiment", "actor_mentions",
              "article_actor_sentiment", "article_frames"]
-    optional = [paths.table("frame_predictions")] if paths.table("frame_predictions").exists() else []
+    optional = [paths.table(n) for n in ("frame_predictions", "sentence_voice") if paths.table(n).exists()]
     return [paths.table(n) for n in names] + optional
 
 
@@ -107,10 +107,11 @@ STAGES: dict[str, Stage] = {
               lambda s: (s.actors, s.sentiment), parallel=True),
         Stage("frame", STAGE_HELP["frame"],
               _framing_inputs, _tables(*frame.TABLES), frame.run,
-              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups, s.languages)),
+              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups, s.languages, s.actors)),
         Stage("compare", STAGE_HELP["compare"],
               _compare_inputs,
-              _tables("sentiment_by_group", "actor_sentiment_by_group", "sentiment_contrasts", "sentiment_evidence",
+              _tables("sentiment_by_group", "sentiment_by_voice", "actor_sentiment_by_group", "sentiment_contrasts",
+                      "sentiment_evidence",
                       "actor_coverage", "articles_by_period", "instrument_agreement"),
               compare.run, lambda s: (s.groups, s.compare, s.seed, s.actors, s.framing.codebooks), parallel=True),
         Stage("provenance", STAGE_HELP["provenance"],

@@ -34,6 +34,11 @@ def run(study: Study, paths: StudyPaths, *, engine) -> None:
     summaries = [contrasts.summarize_groups(scores, by=g, **opts) for g in study.groups]
     by_group = pd.concat(summaries, ignore_index=True) if summaries else tables.empty("sentiment_by_group")
     storage.write_table(tables.validate(by_group, "sentiment_by_group"), paths.table("sentiment_by_group"))
+    voices = paths.table("sentence_voice")
+    by_voice = sentiment_by_voice(storage.read_table(paths.table("sentence_sentiment")),
+                                  storage.read_table(voices) if voices.exists() else None, articles,
+                                  groups=study.groups, **opts)
+    storage.write_table(by_voice, paths.table("sentiment_by_voice"))
 
     def contrasts_of(table, target):
         return [job for g in study.groups
@@ -80,6 +85,28 @@ def study_instrument_agreement(study: Study, paths: StudyPaths) -> pd.DataFrame:
             storage.read_table(paths.table("article_frames")), storage.read_table(predictions),
             shared=CODEBOOK_TO_NARRATIVE, codebook="generic_news_frames", **opts))
     return pd.concat(parts, ignore_index=True)
+
+
+def sentiment_by_voice(sentence_scores: pd.DataFrame, sentence_voice: pd.DataFrame | None, articles: pd.DataFrame,
+                       *, groups: tuple[str, ...] | list[str], **opts) -> pd.DataFrame:
+    """The ``sentiment_by_voice`` table: each article's mean sentence score in the outlet's own voice and in others'.
+
+    A wire copy quoting an angry ministry reads negative; this table says whether the tone is the
+    outlet's or its sources'. Each article gives one score per voice it has sentences in (the mean of
+    those sentences), and groups are summarised like ``sentiment_by_group`` (bootstrap over articles),
+    each voice on its own seeded stream. Without a ``sentence_voice`` table the result is empty.
+    """
+    if sentence_voice is None or sentence_scores.empty:
+        return tables.empty("sentiment_by_voice")
+    voiced = sentence_scores.merge(sentence_voice[["doc_id", "sent_id", "voice"]], on=["doc_id", "sent_id"])
+    voiced["voice"] = np.where(voiced["voice"] == "outlet", "outlet", "others")
+    per_article = (voiced.groupby(["doc_id", "instrument", "instrument_version", "voice"], as_index=False)
+                   .agg(sentiment=("score", "mean"), n_sentences=("score", "size"))
+                   .merge(articles, on="doc_id"))
+    parts = [contrasts.summarize_groups(sub, by=g, target=f"voice {voice}", **opts).assign(voice=voice)
+             for voice, sub in per_article.groupby("voice", sort=True) for g in groups]
+    return tables.validate(pd.concat(parts, ignore_index=True), "sentiment_by_voice") if parts else \
+        tables.empty("sentiment_by_voice")
 
 
 def sentiment_evidence(paths: StudyPaths, *, top: int = 5) -> pd.DataFrame:

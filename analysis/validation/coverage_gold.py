@@ -35,6 +35,15 @@ _TITLE = re.compile(r"^(?:the|mr\.?|mrs\.?|ms\.?|dr\.?|sen\.?|rep\.?|president|s
                     r"prime minister|premier|commerce|foreign)\s+", re.IGNORECASE)
 
 
+def verify_hashes(rows: pd.DataFrame, texts: pd.Series, *, path, start: str = "start", end: str = "end",
+                  what: str = "span") -> None:
+    """Stop if any labelled span of ``rows`` (``allsides_id``, offsets, ``text_sha1``) no longer hashes as recorded."""
+    for doc, a, b, sha in zip(rows["allsides_id"], rows[start], rows[end], rows["text_sha1"]):
+        if hashlib.sha1(texts[doc][a:b].encode("utf-8")).hexdigest()[:12] != sha:
+            raise AnalysisError(f"{path}: the {what} {a}-{b} of {doc} no longer has its recorded hash; the AllSides "
+                                "file differs from the annotated one")
+
+
 def _folder():
     return config.HAND_GOLD / "provenance"
 
@@ -54,11 +63,7 @@ def load_gold(*, split: str | None = None) -> dict[str, pd.DataFrame]:
     for name in ("quotes", "scare_quotes"):
         df = gold[name]
         df[["start", "end"]] = df[["start", "end"]].astype(int)
-        for r in df.itertuples(index=False):
-            span = text[r.allsides_id][r.start:r.end]
-            if hashlib.sha1(span.encode("utf-8")).hexdigest()[:12] != r.text_sha1:
-                raise AnalysisError(f"{folder / (name + '.csv')}: the span {r.start}-{r.end} of {r.allsides_id} "
-                                    "no longer has its recorded hash; the AllSides file differs from the annotated one")
+        verify_hashes(df, text, path=folder / f"{name}.csv")
     gold["articles"] = articles
     if split is not None:
         keep = set(articles.loc[articles["split"] == split, "allsides_id"])
@@ -198,10 +203,7 @@ def load_furniture_gold(*, split: str | None = None) -> pd.DataFrame:
         lines = lines.loc[lines["split"] == split].reset_index(drop=True)
     corpus = datasets.load_allsides(download=False).set_index("source_id")
     texts = corpus.loc[lines["allsides_id"].unique(), ["text", "source_outlet"]]
-    for r in lines.itertuples(index=False):
-        span = texts.loc[r.allsides_id, "text"][r.start:r.end]
-        if hashlib.sha1(span.encode("utf-8")).hexdigest()[:12] != r.text_sha1:
-            raise AnalysisError(f"{path}: the line {r.start}-{r.end} of {r.allsides_id} no longer has its recorded hash")
+    verify_hashes(lines, texts["text"], path=path, what="line")
     return lines.join(texts, on="allsides_id")
 
 

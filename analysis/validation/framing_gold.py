@@ -23,9 +23,11 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from analysis.collect.framing_datasets import load_narrative_frames
 from analysis.core import defaults
+from analysis.core.study import Actor
 from analysis.framing import dictionary, frame_classifier, loaded_language
 from analysis.framing.codebook import CODEBOOK_TO_NARRATIVE
 from analysis.text import prepare
+from analysis.validation import voice_gold
 from analysis.validation.sentiment_gold import LONG_COLUMNS
 
 
@@ -55,12 +57,18 @@ def codebook_validity(*, codebook: str = "generic_news_frames") -> pd.DataFrame:
     return out[LONG_COLUMNS].astype({"value": "float64", "n": "int64"})
 
 
-def framing_validity(*, seed: int = defaults.SEED, n_boot: int = defaults.N_BOOT) -> pd.DataFrame:
-    """Every framing instrument against human labels, long format ``dataset, split, instrument, metric, value, n``."""
+def framing_validity(*, seed: int = defaults.SEED, n_boot: int = defaults.N_BOOT,
+                     actors: tuple[Actor, ...] = ()) -> pd.DataFrame:
+    """Every framing instrument against human labels, long format ``dataset, split, instrument, metric, value, n``.
+
+    Voice attribution (whose voice each frame cue is in) is scored on the hand-made gold of
+    ``data/gold/voice``, with ``actors`` typing the speakers as the study does.
+    """
 
     parts = [codebook_validity(),
              frame_classifier.validate_on_narrative_frames(seed=seed),
-             loaded_language.validate_on_babe(n_boot=n_boot, seed=seed)]
+             loaded_language.validate_on_babe(n_boot=n_boot, seed=seed),
+             voice_gold.voice_validity(actors=actors)]
     return pd.concat([p[LONG_COLUMNS] for p in parts], ignore_index=True)
 
 
@@ -85,4 +93,17 @@ def summary_markdown(table: pd.DataFrame) -> str:
         for instrument, r in wide.iterrows():
             lines.append(f"| {instrument} | " + " | ".join(f"{v:.3f}" for v in r) + " |")
         lines += ["", "0.5 is chance; `n_tokens` (sentence length) is the trivial baseline.", ""]
+    voice = table.loc[(table["dataset"] == voice_gold.DATASET) & (table["metric"].isin(["accuracy",
+                                                                                          "own_vs_other_accuracy"]))]
+    if len(voice):
+        wide = voice.pivot_table(index="instrument", columns=["split", "metric"], values="value", sort=False)
+        n = voice.groupby("split")["n"].max()
+        lines += ["## Voice of frame cues: hand-made gold on AllSides (data/gold/voice)", "",
+                  "Outlet's own words, quoted, reported or attributed speech (4 classes), and own versus "
+                  f"other; dev n = {n.get('dev', 0)}, test n = {n.get('test', 0)} cues.", "",
+                  "| instrument | " + " | ".join(f"{s} {m}" for s, m in wide.columns) + " |",
+                  "|---|" + "---:|" * len(wide.columns)]
+        for instrument, r in wide.iterrows():
+            lines.append(f"| {instrument} | " + " | ".join("" if pd.isna(v) else f"{v:.3f}" for v in r) + " |")
+        lines += ["", "`voice_all_outlet_baseline`: every cue counted as the outlet's, as before voices existed.", ""]
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Sentence sentiment against VADER's NYT ratings (supervised instruments out of
 fold), actor sentiment against NewsMTSC, the frame codebook and classifier
-against Narrative Frames, loaded language against BABE, and fact matching
+against Narrative Frames, loaded language against BABE, the voice of frame
+cues against the hand-made gold of ``data/gold/voice``, and fact matching
 against NeuS's same-event clusters.
 """
 
@@ -49,6 +50,7 @@ def inputs(study: Study, paths: StudyPaths) -> list[Path]:
     files += [datasets.locate("narrative_frames", "articles", download=False)]
     files += [datasets.locate("babe", f, download=False) for f in ("sg1", "sg2", "mbic")]
     files += [datasets.locate("neus", f"probe_{split}", download=False) for split in ("test", "val")]
+    files += [datasets.locate("allsides", "articles", download=False), config.HAND_GOLD / "voice" / "voice.csv"]
     # what the framing and loaded-language validity also read: the shipped codebooks and the marker lexicons
     files += sorted(storage.list_files(config.SHIPPED_CODEBOOKS, "*.toml"))
     files += [datasets.locate(dataset, file, download=False) for dataset, file in loaded_language.LISTS.values()]
@@ -57,13 +59,14 @@ def inputs(study: Study, paths: StudyPaths) -> list[Path]:
 
 def settings(study: Study) -> tuple:
     """The study settings the validation depends on (nothing else about the study matters to it)."""
-    return (study.compare, study.seed, study.sentiment, bool(study.actors), study.provenance.fact_threshold)
+    return (study.compare, study.seed, study.sentiment, study.actors, study.provenance.fact_threshold)
 
 
 def validation_tables(study: Study, paths: StudyPaths) -> dict[str, pd.DataFrame]:
     """Every instrument of the study against human labels, computed afresh (what the cache holds)."""
     scores, nyt, news = validate_sentiment(study, paths)
-    framing_table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot)
+    framing_table = framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot,
+                                                  actors=tuple(study.actors))
     return {"validation_scores": scores, "sentiment_validation": nyt, "target_sentiment_validation": news,
             "framing_validation": tables.validate(framing_table, "framing_validation"),
             "fact_matching_validation": provenance_gold.fact_matching_validity(

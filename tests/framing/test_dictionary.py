@@ -201,8 +201,10 @@ def test_frame_hits_table(matcher):
     hits = frame_hits(SENTENCES, matcher=matcher)
     assert hits.columns.tolist() == tables.schema("frame_hits").names
     assert hits.values.tolist() == [
-        ["a1", 0, "Reuters", "tiny", "rights", 2, "violate", 13, 20],
-        ["a1", 1, "Reuters", "tiny", "trade", 2, "Tariffs", 0, 7],
+        ["a1", 0, "Reuters", "tiny", "rights", 2, "violate", 13, 20, "outlet", "", True, False, "", "", 0, "", "",
+         False],
+        ["a1", 1, "Reuters", "tiny", "trade", 2, "Tariffs", 0, 7, "outlet", "", True, False, "", "", 0, "", "",
+         False],
     ]
     assert {c: hits[c].dtype.kind for c in ("sent_id", "n_matches", "start", "end")} == dict.fromkeys(
         ("sent_id", "n_matches", "start", "end"), "i")
@@ -246,7 +248,7 @@ def test_frame_profiles_ci_is_the_article_bootstrap_of_compare():
         assert (left["group"], left["measure"], left["n_articles"], left["n_sentences"]) == ("left", measure, 7, 38)
         assert left["mean"] == pytest.approx(values.mean()) and left["ci_method"].startswith("90% expanded")
         assert right["n_articles"] == 2 and np.isnan(right["ci_low"]) and right["ci_method"].startswith("no interval")
-    with pytest.raises(ValueError, match="allowed: 'present', 'share'"):
+    with pytest.raises(ValueError, match="allowed: 'present', 'share', 'own_share'"):
         frame_profiles(af, by="leaning", value="mean")
     assert len(frame_profiles(af.iloc[:0], by="leaning")) == 0
 

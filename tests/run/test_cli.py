@@ -20,13 +20,30 @@ def tree_hashes(*folders) -> dict[str, str]:
             for folder in folders for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def messy_dates() -> list[dict]:
+    """The tiny corpus with month-only, year-only, missing and zoned publication dates."""
+    articles = [dict(a) for a in TINY_ARTICLES]
+    articles[0]["published"] = "2019-10"                      # month only
+    articles[1]["published"] = "2019"                         # year only
+    articles[2].pop("published")                              # undated
+    articles[3]["published"] = "2019-10-08T23:30:00-05:00"    # a zone: 9 October in UTC
+    articles[4]["published"] = "2019-10-09T01:00:00+08:00"    # 8 October in UTC
+    return articles
+
+
 @pytest.mark.slow  # the tiny study end to end three times (notebooks included)
-def test_init_ingest_run_on_own_jsonl(project, tiny_jsonl, capsys):
+def test_init_ingest_run_on_own_jsonl_with_messy_dates(project, tmp_path, capsys):
+    """A new user's own JSONL, whose dates are month-only, year-only, missing and in mixed time zones."""
     assert main(["init", "demo"]) == 0
-    assert main(["ingest", "demo", str(tiny_jsonl)]) == 0
+    assert main(["ingest", "demo", str(write_jsonl(tmp_path / "dates.jsonl", messy_dates()))]) == 0
     assert main(["run", "demo"]) == 0
+    assert "2 articles dated only to the month or year and 1 undated" in capsys.readouterr().err
     paths = config.study_paths("demo")
+    table = pd.read_parquet(paths.table("articles")).set_index("source_id")
+    assert table["date_precision"].to_dict() == {"a1": "month", "a2": "year", "a3": "", "a4": "time", "a5": "time"}
+    assert table.loc["a4", "published"] == pd.Timestamp("2019-10-09 04:30", tz="UTC")
     index = (paths.reports / "index.html").read_text()
+    assert "1 undated, 2 dated only to the month or year)" in index
     assert index.count("<figure") >= 3
     for name in ("articles_by_outlet", "sentiment_by_outlet", "actor_coverage"):
         assert (paths.figures / f"{name}.png").stat().st_size > 1000
@@ -262,23 +279,3 @@ def test_reproduce_check_passes_on_a_rebuild_and_names_what_was_altered(tiny_stu
     assert f"figures/{png.name}: differs (" in err and "pixels differ" in err
     assert "tables/sentiment_by_outlet.csv: differs (1 of " in err and "column 'mean'" in err
     assert mpimg.imread(png)[:10, :10, :3].max() > 0  # the rebuild restored the figure
-
-
-@pytest.mark.slow  # one end-to-end build of a tiny study (notebooks included)
-def test_month_year_undated_and_zoned_dates_in_one_study_give_a_report_that_counts_them(project, tmp_path, capsys):
-    articles = [dict(a) for a in TINY_ARTICLES]
-    articles[0]["published"] = "2019-10"                      # month only
-    articles[1]["published"] = "2019"                         # year only
-    articles[2].pop("published")                              # undated
-    articles[3]["published"] = "2019-10-08T23:30:00-05:00"    # a zone: 9 October in UTC
-    articles[4]["published"] = "2019-10-09T01:00:00+08:00"    # 8 October in UTC
-    main(["init", "dates"])
-    assert main(["ingest", "dates", str(write_jsonl(tmp_path / "dates.jsonl", articles))]) == 0
-    assert main(["run", "dates"]) == 0
-    assert "2 articles dated only to the month or year and 1 undated" in capsys.readouterr().err
-    paths = config.study_paths("dates")
-    table = pd.read_parquet(paths.table("articles")).set_index("source_id")
-    assert table["date_precision"].to_dict() == {"a1": "month", "a2": "year", "a3": "", "a4": "time", "a5": "time"}
-    assert table.loc["a4", "published"] == pd.Timestamp("2019-10-09 04:30", tz="UTC")
-    index = (paths.reports / "index.html").read_text()
-    assert "1 undated, 2 dated only to the month or year)" in index

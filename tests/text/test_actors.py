@@ -61,3 +61,26 @@ def test_find_mentions_table():
     assert sents.loc[0, "text"][spans.loc["US government", "start"]:spans.loc["US government", "end"]] == \
         "Commerce Department"
     assert find_mentions(sents.iloc[1:], matcher=ActorMatcher(actors=ACTORS).fit()).empty
+
+
+@pytest.mark.parametrize("study_id", ["entity-list", "entity-list-2019"])
+@pytest.mark.parametrize("text, actors", [
+    # what a Chinese official statement calls the US government
+    ("The US has abused state power, China said.", {"US government", "Chinese government"}),
+    ("Washington should stop its bullying, the foreign ministry said.", {"US government", "Chinese government"}),
+    ("USDOC added 28 entities to the Entity List.", {"US government"}),
+    ("The Bureau of Industry and Security published the rule.", {"US government"}),
+    ("the United States blacklisted the firms", {"US government"}),
+    ("China's Commerce Ministry vowed to respond.", {"Chinese government"}),
+    # the country as an adjective or a market, the newspaper, the state, the university: no government
+    ("U.S. companies lost sales in the US market.", set()),
+    ("The Washington Post and University of Washington researchers reported it.", set()),
+    ("China is a big market for chips.", set()),
+])
+def test_the_shipped_studies_know_the_common_names_of_the_governments(study_id, text, actors):
+    from analysis.core import config
+    from analysis.core.study import load_study
+
+    study = load_study(config.study_paths(study_id))
+    found = {h[0] for h in ActorMatcher(actors=tuple(study.actors)).fit().find(text)}
+    assert found & {"US government", "Chinese government"} == actors

@@ -1,0 +1,311 @@
+"""Whose voice each stretch of an article is in: the outlet's own, or someone it quotes or reports.
+
+A frame cue, a loaded word or a sentiment score means something else when the
+outlet says it than when it reports a foreign ministry saying it. This module
+labels every stretch of text with one of four voices:
+
+``quoted``
+    between quote marks of any typography (an unclosed quote runs to its paragraph's
+    end, see :mod:`analysis.text.quote_marks`) when a reader takes the marks as
+    someone's words: spans of ``min_quote_words`` words or more, and shorter ones
+    introduced by a speech or naming verb ("called the move 'gross interference'").
+``reported``
+    the content of a speech act: "X said (that) ...", "..., X said.", "..., said X, a ...",
+    a headline "China says ...".
+``attributed``
+    a position with a source but no speech report: "according to X, ...",
+    "..., according to X", "X argues / contends / maintains / criticized ...".
+``outlet``
+    everything else, including the attribution tags themselves ("X said").
+
+Quoted stretches shorter than ``min_quote_words`` without such a verb are mentions or
+scare quotes (``its "entity list"``, the "re-education" camps): they keep the voice around
+them and are listed with voice ``scare_quote``, which the framing room reads as a cue used
+to keep a frame at a distance. Speakers come from :mod:`analysis.text.attribution`, typed
+by :mod:`analysis.text.source_types` or a study actor's ``source_type``.
+
+Tables: ``voice_spans`` (every non-outlet stretch, cut at sentence bounds) and
+``sentence_voice`` (each sentence's majority voice). Hand-written rules because no
+shippable library labels reported speech; their accuracy on hand-labelled AllSides
+sentences (``data/gold/voice``) is in ``reports/validation``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.core import tables
+from analysis.core.study import Actor
+from analysis.text import attribution as att
+from analysis.text.quote_marks import quotation_regions, quote_spans
+
+VOICES = ("outlet", "quoted", "reported", "attributed")
+SPAN_VOICES = ("quoted", "reported", "attributed", "scare_quote")
+
+# Speech acts (reported) and stated positions (attributed). Verbs of the first kind take a clause
+# ("said the move was ..."); those of the second take a noun ("announced tariffs", "vowed action") and
+# report speech only when "that" follows; "accused"/"denied" report whatever follows them.
+_CLAUSE_VERBS = ("said says say told tells warned warns added adds wrote writes stated states noted notes "
+                 "explained explains insisted insists claimed claims declared declares stressed stresses asserted "
+                 "asserts acknowledged acknowledges confirmed confirms responded replied countered complained "
+                 "complains tweeted tweets posted reported reports revealed reveals disclosed cautioned cautions "
+                 "suggested suggests predicted predicts accused accuses accusing denied denies deny denying "
+                 "notified notifies").split()
+_NOUN_VERBS = ("announced announces vowed vows pledged pledges promised promises urged urges called calls demanded "
+               "demands rejected rejects dismissed dismisses slammed slams blasted blasts condemned condemns "
+               "described describes requested requests threatened threatens criticized criticizes criticised "
+               "expressed expresses").split()
+_ATTRIBUTING = ("argued argues argue contended contends contend maintained maintains maintain alleged alleges "
+                "believes believe considers consider show shows showed").split()
+_PARTICIPLES = "saying claiming arguing insisting warning adding noting accusing stressing asserting contending".split()
+_VERBS = (dict.fromkeys(_CLAUSE_VERBS + _NOUN_VERBS, "reported") | dict.fromkeys(_ATTRIBUTING, "attributed")
+          | dict.fromkeys(_PARTICIPLES, "reported"))
+_VERB = re.compile(r"(?<![-\w])(?P<v>" + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True))
+                   + r")(?![-\w])")
+_ADDRESSEE = re.compile(r"^\s*(?:reporters|journalists|lawmakers|the media|the press|(?:the\s+)?[A-Z][\w.\u2024-]*"
+                        r"(?:\s+[A-Z][\w.\u2024-]*)*|him|her|them|us|me)\b")
+_OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b)|(?:on|in|at|last|this)\s+[^,]{1,40},\s*)?"
+                     r"(?:that\s+|:\s*|,\s*)?")
+_THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s")  # "announced on Friday that", "expressed regret that"
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
+_TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
+# Before a verb whose subject is the sentence's ("China has continued to deny that", "..., and said ...").
+_SHARED_SUBJECT = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|later|then))?|\s+to)\s*$")
+_PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
+_RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
+                       r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
+_QUOTED_AS = re.compile(r"\b(?:was|were|is|are|been)\s+quoted\b[^,;.]{0,60}?\bas\s+saying\b")
+_WEEKDAY = rf"(?:{_DAY}|here|there)"
+_TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
+              r"(?:\s+(?:on|in|at|during|last|this|late|early|to|via|while|citing|after|before|when)\b"
+              r"[^,;:!?\"“”]{0,60})?")
+_TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b))"  # sentence end, or a participle clause after it
+_POSTPOSED = re.compile(
+    r"(?P<sep>,|\s[—–]|\s-)\s*(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
+    + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING) + r")"
+    + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
+    + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
+      r"(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
+_ACCORDING_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However|Meanwhile|Also),?\s+)?according to\s+"
+                              r"(?P<np>[^,;:!?\"“”]{1,120}?),\s*", re.IGNORECASE)
+# Verbs that make a short quoted span someone's words rather than a mention of a term.
+_NAMING = re.compile(r"(?:\b(?:called|calls|calling|dubbed|dubs|labell?ed|branded|brands|termed|terms|decried|denounced"
+                     r"|condemned|slammed|blasted|described|describes|describing|characteri[sz]ed|criticized|said|says"
+                     r"|saying|urged|warned|vowed|accused|accusing|as)\b[^.;:!?\"“”]{0,50}|[:,]\s*)$")
+
+
+def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and regions[i][0] <= pos < regions[i][1]
+
+
+def _quoted(text: str, reader: att.ArticleSpeakers, min_quote_words: int) -> tuple[list[tuple], list[tuple]]:
+    """(quoted stretches, scare-quoted stretches) as (start, end, speaker, source_type, cue) tuples."""
+    doubles = []
+    for o, c, conts in quote_spans(text):
+        body = " ".join(text[o + 1:c].split())
+        doubles.append((o, c, o + 1, c, body, conts))
+    covered = [(o, c) for o, c, *_ in doubles]
+    others = []
+    for s, e in quotation_regions(text):  # guillemets, corner brackets, doubled apostrophes, unclosed quotes
+        if not any(o <= s and e <= c + 1 for o, c in covered):
+            others.append((s - 1, min(e, len(text) - 1), s, e, " ".join(text[s:e].split()), []))
+    spans = sorted(doubles + others, key=lambda sp: sp[0])
+    quoted, scare = [], []
+    for (o, c, s, e, body, _), row in zip(spans, reader.quotes(spans)):
+        speaker, cue, source_type = row[6], row[7], row[9]
+        n_words = len(att.WORD.findall(body))
+        line_start = text.rfind("\n", 0, o) + 1
+        lead = reader.masked[max(line_start, o - 80):o]
+        if n_words >= min_quote_words or _NAMING.search(lead):
+            quoted.append((s, e, speaker, source_type, cue))
+        elif n_words:
+            scare.append((s, e, "", "", ""))
+    return quoted, scare
+
+
+def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, str, tuple, int] | None:
+    """(content start, voice, attribution, verb position) of the first "X said ..." in ``sentence[lo:hi]``."""
+    quoted_as = _QUOTED_AS.search(sentence, lo, hi)
+    relative = _RELATIVE.search(sentence, lo, hi)
+    for m in _VERB.finditer(sentence, lo, hi):
+        verb = m["v"]
+        if inside(m.start()):
+            continue
+        if relative and relative.start("v") == m.start():  # "China, which denies mistreatment, ..."
+            head = att._valid_np(att._NOT_SUBJECT.sub("", relative["np"].split(",")[-1].strip()))
+            if head:
+                return m.end(), "reported", (head.replace(att._DOT, "."), "", verb), m.start()
+        if verb in _PARTICIPLES:  # "..., saying ...": the speaker is the sentence's subject
+            if quoted_as is None and m.start() == 0:
+                continue
+            subject = att._np_before(sentence[:quoted_as.start()]) if quoted_as else att._np_before(
+                re.split(r",", sentence[:m.start()])[0] + " said")
+        else:
+            subject = att._np_before(sentence[:m.start()])
+            if subject is None and _SHARED_SUBJECT.search(sentence[:m.start()]):
+                lead = att._SUBJECT.match(sentence)
+                head = att._valid_np(lead[1]) if lead else None
+                subject = (head, "") if head else None
+        if subject is None:
+            continue
+        rest = sentence[m.end():hi]
+        if verb in ("told", "tells") and _ADDRESSEE.match(rest):
+            rest = rest[_ADDRESSEE.match(rest).end():]
+        if verb in _NOUN_VERBS:
+            that = _THAT.match(rest) or _TIMED.match(rest)
+            if that is None:
+                continue
+            rest = rest[that.end():]
+        elif _PREPOSITION.match(rest) and verb not in ("accused", "accuses", "accusing"):
+            continue
+        rest = rest[_OBJECT.match(rest).end():]
+        if len(att.WORD.findall(rest)) < 3:
+            continue
+        attr = (subject[0].replace(att._DOT, "."), subject[1].replace(att._DOT, "."), verb)
+        return hi - len(rest), _VERBS[verb], attr, m.start()
+    return None
+
+
+def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
+    """Reported and attributed stretches, sentence by sentence, outside the quoted ones."""
+    regions = sorted((s, e) for s, e, *_ in quoted)
+    starts = [r[0] for r in regions]
+    found = []
+    for a, b in reader.bounds:
+        sentence = reader.masked[a:b]
+        stripped = sentence.rstrip()
+        inside = lambda pos: _inside(regions, starts, a + pos)  # noqa: E731
+        tag = _POSTPOSED.search(stripped)
+        end = len(stripped)
+        if tag and tag.start("sep") > 0:  # '"...," X said.' too: the content before the tag is then the quote
+            if tag["np3"] is not None:
+                attr = att._with_statement(att._np_after(tag["np3"]), "according to", tag["np3"]) or (
+                    " ".join(tag["np3"].replace(att._DOT, ".").split()), "", "according to")
+                voice = "attributed"
+            elif tag["np2"] is not None:
+                attr, voice = att._with_statement(att._np_after(tag["np2"]), tag["v2"], tag["np2"]), "reported"
+            else:
+                head = att._valid_np(tag["np"])
+                attr = (head.replace(att._DOT, "."), "", tag["v"]) if head else None
+                voice = _VERBS.get(tag["v"], "reported")
+            if attr is not None:
+                inner = _preposed(stripped, 0, tag.start("sep"), inside)  # "Liu said ..., Xinhua reported": Liu spoke
+                if inner is not None:
+                    found.append((a + inner[0], a + tag.start("sep"), inner[1], inner[2], a + inner[3]))
+                else:
+                    found.append((a, a + tag.start("sep"), voice, attr, a + tag.start("sep")))
+                if tag.end() >= len(stripped):
+                    continue
+                end = tag.start("sep")
+        first = _ACCORDING_FIRST.match(sentence)
+        if first:
+            attr = att._with_statement(att._np_after(first["np"]), "according to", first["np"])
+            if attr is not None:
+                found.append((a + first.end(), a + len(stripped), "attributed", attr, a))
+                continue
+        pre = _preposed(stripped, 0, len(stripped), inside)
+        if pre is not None and (end == len(stripped) or pre[0] > end):
+            found.append((a + pre[0], a + len(stripped), pre[1], pre[2], a + pre[3]))
+    out = []
+    for start, end, voice, attr, pos in found:
+        speaker, cue, source_type, _ = reader.resolve(attr, pos)
+        for s, e in _minus(start, end, regions):
+            out.append((s, e, speaker, source_type, cue, voice))
+    return out
+
+
+def _minus(start: int, end: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[start, end) without the given (sorted) regions."""
+    parts, cursor = [], start
+    for s, e in regions:
+        if e <= cursor or s >= end:
+            continue
+        if s > cursor:
+            parts.append((cursor, s))
+        cursor = max(cursor, e)
+    if cursor < end:
+        parts.append((cursor, end))
+    return [(s, e) for s, e in parts if e - s > 1]
+
+
+def article_voices(reader: att.ArticleSpeakers, *,
+                   min_quote_words: int = 3) -> list[tuple[int, int, str, str, str, str]]:
+    """(start, end, voice, speaker, source_type, cue) of every non-outlet stretch of one article, by start."""
+    quoted, scare = _quoted(reader.text, reader, min_quote_words)
+    rows = [(s, e, "quoted", sp, st, cue) for s, e, sp, st, cue in quoted]
+    rows += [(s, e, voice, sp, st, cue) for s, e, sp, st, cue, voice in _reported(reader, quoted)]
+    rows += [(s, e, "scare_quote", "", "", "") for s, e, *_ in scare]
+    return sorted(rows)
+
+
+def voice_spans(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[Actor] = (),
+                min_quote_words: int = 3) -> pd.DataFrame:
+    """The ``voice_spans`` table: each non-outlet stretch of every article, cut at sentence bounds."""
+    if min_quote_words < 1:
+        raise ValueError(f"min_quote_words must be at least 1, got {min_quote_words}")
+    rows = []
+    for doc, outlet, text, reader in att.read_articles(articles, sentences, actors=actors):
+        doc_sents = reader.sents
+        if not len(doc_sents):
+            continue
+        for s, e, voice, speaker, source_type, cue in article_voices(reader, min_quote_words=min_quote_words):
+            first = max(int(np.searchsorted(doc_sents[:, 1], s, "right")) - 1, 0)
+            for sent_id, a, b in doc_sents[first:]:
+                if a >= e:
+                    break
+                lo, hi = max(s, int(a)), min(e, int(b))
+                if hi > lo and text[lo:hi].strip():
+                    rows.append((doc, int(sent_id), outlet, lo, hi, voice, speaker, source_type or "unknown", cue))
+    return tables.from_rows(rows, "voice_spans").drop_duplicates(["doc_id", "sent_id", "start"], ignore_index=True)
+
+
+def voice_at(spans: pd.DataFrame, doc_ids: Sequence[str], positions: Sequence[int]) -> pd.DataFrame:
+    """Voice, speaker and source type at each (doc_id, article offset); ``outlet`` where no span covers it.
+
+    Scare quotes are not a voice: a position inside one gets the voice around it, and
+    ``scare_quoted`` says it sits between scare quotes. Where a quote lies inside reported
+    speech, the quote wins.
+    """
+    n = len(doc_ids)
+    voice, speaker, source_type = ["outlet"] * n, [""] * n, [""] * n
+    scare = np.zeros(n, dtype=bool)
+    by_doc = {doc: (g["start"].to_numpy(), g["end"].to_numpy(), g["voice"].to_numpy(), g["speaker"].to_numpy(),
+                    g["speaker_type"].to_numpy()) for doc, g in spans.groupby("doc_id", sort=False)}
+    for i, (doc, pos) in enumerate(zip(doc_ids, positions)):
+        if doc not in by_doc:
+            continue
+        starts, ends, voices, speakers, types = by_doc[doc]
+        for j in np.flatnonzero((starts <= pos) & (pos < ends)):
+            if voices[j] == "scare_quote":
+                scare[i] = True
+            elif voice[i] == "outlet" or voices[j] == "quoted":
+                voice[i], speaker[i], source_type[i] = voices[j], speakers[j], types[j]
+    return pd.DataFrame({"voice": voice, "speaker": speaker, "speaker_type": source_type, "scare_quoted": scare})
+
+
+def sentence_voice(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The ``sentence_voice`` table: each sentence's majority voice by characters, and its outlet share."""
+    sent = sentences[["doc_id", "sent_id", "outlet", "start", "end"]]
+    length = (sent["end"] - sent["start"]).clip(lower=1)
+    voiced = spans.loc[spans["voice"] != "scare_quote"].assign(chars=lambda d: d["end"] - d["start"])
+    by_voice = voiced.groupby(["doc_id", "sent_id", "voice"], as_index=False)["chars"].sum()
+    top = (by_voice.sort_values(["doc_id", "sent_id", "chars"], ascending=[True, True, False])
+           .drop_duplicates(["doc_id", "sent_id"]))
+    speakers = (voiced.sort_values("chars", ascending=False).drop_duplicates(["doc_id", "sent_id", "voice"])
+                [["doc_id", "sent_id", "voice", "speaker", "speaker_type"]])
+    top = top.merge(speakers, on=["doc_id", "sent_id", "voice"], how="left")
+    out = sent.assign(length=length.to_numpy()).merge(top, on=["doc_id", "sent_id"], how="left")
+    other = voiced.groupby(["doc_id", "sent_id"])["chars"].sum().rename("other_chars").reset_index()
+    out = out.merge(other, on=["doc_id", "sent_id"], how="left")
+    other_chars = out["other_chars"].fillna(0).clip(upper=out["length"])
+    out["outlet_share"] = 1 - other_chars / out["length"]
+    own = out["voice"].isna() | (out["outlet_share"] >= out["chars"].fillna(0) / out["length"])
+    out.loc[own, ["voice", "speaker", "speaker_type"]] = ["outlet", "", ""]
+    out = out[["doc_id", "sent_id", "outlet", "voice", "speaker", "speaker_type", "outlet_share"]]
+    return tables.from_rows(list(out.itertuples(index=False, name=None)), "sentence_voice")

@@ -1,0 +1,118 @@
+"""Voice attribution on short synthetic text written for the tests: which stretch is the outlet's own
+words, and which is quoted, reported or attributed speech, with the speaker and its source type."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.core import tables
+from analysis.core.study import Actor
+from analysis.text import voice
+from analysis.text.prepare import split_sentences
+
+
+def voices_of(text: str, actors=()) -> pd.DataFrame:
+    articles = pd.DataFrame({"doc_id": ["d"], "outlet": ["Wire"], "text": [text]})
+    return voice.voice_spans(articles, split_sentences(articles), actors=actors)
+
+
+def voice_of(text: str, phrase: str, actors=()) -> tuple[str, str, str]:
+    """(voice, speaker, speaker_type) at the first occurrence of ``phrase``."""
+    spans = voices_of(text, actors)
+    found = voice.voice_at(spans, ["d"], [text.index(phrase)]).iloc[0]
+    return found["voice"], found["speaker"], found["speaker_type"]
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    # the outlet's own sentence
+    ("The US blacklisted 28 Chinese entities over human rights abuses.", "human rights", "outlet"),
+    # a direct quote, straight and typographic marks
+    ('"This is gross interference in our internal affairs," Geng Shuang said.', "interference", "quoted"),
+    ("“This is gross interference in our internal affairs,” Geng Shuang said.", "interference", "quoted"),
+    # a quote closed with two apostrophes, and one the page cut off
+    ("The ministry said ''this is gross interference in China's affairs'' on Tuesday.", "interference", "quoted"),
+    ('Geng said: "This is gross interference in our internal affairs and\nThe next paragraph.', "interference",
+     "quoted"),
+    # guillemets
+    ("Le ministère a dit «une ingérence grossière dans nos affaires» mardi.", "ingérence", "quoted"),
+    # reported speech: preposed, postposed, inverted, headline
+    ("China's foreign ministry said the sanctions were interference in its internal affairs.", "interference",
+     "reported"),
+    ("The sanctions were interference in China's internal affairs, a foreign ministry spokesman said on Tuesday.",
+     "interference", "reported"),
+    ("The sanctions were interference in China's internal affairs, said Geng Shuang, a ministry spokesman.",
+     "interference", "reported"),
+    ("China says US sanctions are interference in its internal affairs", "interference", "reported"),
+    # attribution without a speech report
+    ("According to the Commerce Department, the firms were implicated in human rights violations.",
+     "human rights", "attributed"),
+    ("The firms were implicated in human rights violations, according to the Commerce Department.",
+     "human rights", "attributed"),
+    ("Analysts argue the ban will hurt the trade talks badly.", "trade talks", "attributed"),
+])
+def test_voice_of_a_cue(text, phrase, expected):
+    assert voice_of(text, phrase)[0] == expected
+
+
+@pytest.mark.parametrize("text, phrase", [
+    # the attribution tag itself is the outlet's
+    ("Foreign ministry spokesman Geng Shuang said the move was interference in its affairs.", "spokesman"),
+    # a noun object of "announced" is not reported speech; "announced ... that" is
+    ("Trump announced the tariffs set for September and December.", "tariffs"),
+    # a term between quote marks that names something is a mention, not a quote
+    ('The company was added to the Commerce Department\'s "entity list" last year.', "entity list"),
+    # "warns of" takes a noun, not a clause
+    ("China warns of countermeasures against the new law on Xinjiang.", "countermeasures"),
+])
+def test_outlet_words_stay_the_outlets(text, phrase):
+    assert voice_of(text, phrase)[0] == "outlet"
+
+
+def test_scare_quotes_are_listed_but_keep_the_voice_around_them():
+    text = 'The company was added to the Commerce Department\'s "entity list" last year.'
+    spans = voices_of(text)
+    assert spans["voice"].tolist() == ["scare_quote"]
+    found = voice.voice_at(spans, ["d"], [text.index("entity")]).iloc[0]
+    assert found["voice"] == "outlet" and found["scare_quoted"]
+    # a short quote after a naming verb is the speaker's words
+    assert voice_of('Beijing called the move "gross interference" on Tuesday.', "gross")[0] == "quoted"
+
+
+def test_speakers_are_resolved_and_typed():
+    text = ("Commerce Secretary Wilbur Ross announced the listing on Monday. "
+            "The secretary said the firms were implicated in human rights violations in Xinjiang. "
+            '"We will take all necessary measures," a Chinese foreign ministry spokesman said.')
+    v, speaker, kind = voice_of(text, "implicated")
+    assert (v, kind) == ("reported", "us_government") and "Ross" in speaker
+    v, speaker, kind = voice_of(text, "necessary measures")
+    assert (v, kind) == ("quoted", "chinese_government")
+    # a study actor's own source type wins over the rules
+    hik = Actor(name="Hikvision", type="company", aliases=("Hikvision",), source_type="company")
+    assert voice_of("Hikvision said the decision lacked any factual basis at all.", "factual", (hik,))[2] == "company"
+
+
+def test_headline_fragments_never_speak():
+    text = "China Blasts US Over Blacklist\nThe listing came on Monday, officials said."
+    spans = voices_of(text)
+    assert not (spans["speaker"] == "China Blasts").any()
+
+
+def test_sentence_voice_is_the_majority_by_characters():
+    articles = pd.DataFrame({"doc_id": ["d"], "outlet": ["Wire"], "text": [
+        "The US listed 28 firms on Monday. "
+        '"This is a blatant interference in China\'s internal affairs and we firmly oppose it," Geng said.']})
+    sentences = split_sentences(articles)
+    out = voice.sentence_voice(voice.voice_spans(articles, sentences), sentences)
+    assert out.columns.tolist() == tables.schema("sentence_voice").names
+    assert out["voice"].tolist() == ["outlet", "quoted"]
+    assert out["outlet_share"].iloc[0] == 1.0 and out["outlet_share"].iloc[1] < 0.3
+    assert out["speaker"].iloc[1] == "Geng"
+
+
+def test_tables_are_typed_when_empty_and_reject_bad_options():
+    empty = voices_of("")
+    assert empty.columns.tolist() == tables.schema("voice_spans").names and len(empty) == 0
+    with pytest.raises(ValueError, match="min_quote_words"):
+        voice.voice_spans(pd.DataFrame({"doc_id": [], "outlet": [], "text": []}),
+                          pd.DataFrame({"doc_id": [], "sent_id": [], "start": [], "end": []}), min_quote_words=0)
