@@ -285,7 +285,7 @@ def sentiment_by_voice(by_voice: pd.DataFrame, *, seed: int, by: str = "leaning"
     ax.set_yticks(range(len(groups)), [f"{g} (n={int(own.get(g, 0))})" for g in groups])
     ax.invert_yaxis()
     ax.set_xlabel(f"Mean sentence sentiment per article ({instrument})")
-    ax.legend(frameon=False, fontsize=5)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside upper center", ncols=2, frameon=False, fontsize=6)
     caption = (f"Sentiment by voice and {by.replace('_', ' ')}, {instrument}: for each article, the mean score of its "
                f"sentences mostly in the outlet's own words (circles) and of those mostly in the words of the people "
                f"it quotes or reports (squares), averaged over the group's articles (n: articles with own-voice "

@@ -7,6 +7,8 @@ the same tables (n, unit, interval method), and leaning colours are fixed.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -98,12 +100,13 @@ def frame_voice_plot(profiles: pd.DataFrame, voices: pd.DataFrame, *, codebook: 
     for ax, frame in zip(axes[0], frames_):
         paired_intervals(ax, [t.loc[(t["frame"] == frame) & (t["measure"] == m)] for m in ("own_share", "others_share")],
                          groups)
-        ax.set_title(frame.replace("_", " "), fontsize=6)
+        ax.set_title(textwrap.fill(frame.replace("_", " "), 14), fontsize=6)
         ax.set_xlim(0, None)
         ax.tick_params(axis="x", labelsize=5)
     axes[0][0].set_yticks(range(len(groups)), groups)
     axes[0][0].invert_yaxis()
-    axes[0][0].legend(frameon=False, fontsize=5, loc="lower right")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False, fontsize=6)
     fig.supxlabel("Mean share of sentences with a cue of the frame", fontsize=6)
     by_voice = voices.loc[(voices["codebook"] == codebook) & (voices["group_var"] == by)]
     quoted = by_voice.loc[by_voice["voice"] != "outlet", "n_sentences"].sum()

@@ -86,12 +86,13 @@ def test_readme_numbers_match_a_fresh_run(default_study_run):
 def test_report_shows_framing_with_evidence(default_study_run):
     paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
-    for figure in ("frames_entity_list_by_leaning", "frames_entity_list_by_outlet", "distinctive_terms_by_leaning",
+    for figure in ("frames_entity_list_by_leaning", "frames_entity_list_by_outlet", "frame_voices_entity_list_by_leaning",
+                   "sentiment_by_voice", "distinctive_terms_by_leaning",
                    "labels_by_leaning", "topics_by_leaning", "markers_by_leaning", "framing_validity",
                    "frame_predictions_by_leaning"):
         assert f'<figure id="{figure}">' in index, figure
     assert '<section id="frame_evidence">' in index
-    for name in ("frames_by_outlet", "frame_evidence", "distinctive_terms", "labels_by_outlet", "topics_by_outlet",
+    for name in ("frames_by_outlet", "frame_voices_by_group", "sentiment_by_voice", "frame_evidence", "distinctive_terms", "labels_by_outlet", "topics_by_outlet",
                  "loaded_language_by_outlet", "framing_validation"):
         assert (paths.tables / f"{name}.csv").exists(), name
     terms = pd.read_parquet(paths.table("distinctive_terms"))
@@ -115,6 +116,25 @@ def test_readme_framing_numbers_match_a_fresh_run(default_study_run):
         "codebook == 'entity_list' and measure == 'present' and group_var == 'leaning'").set_index(["frame", "group"])
     r = frames_.loc[("trade_war_economy", "left")]
     assert f"{r['mean']:.0%} [{r['ci_low']:.0%}, {r['ci_high']:.0%}] of left" in readme
+    # frames by voice: the outlet's own sentences next to the quoted ones, and who voices sovereignty
+    text = " ".join(readme.split())
+    own = pd.read_parquet(paths.table("frame_profiles")).query(
+        "codebook == 'entity_list' and group_var == 'leaning'").set_index(["frame", "measure", "group"])
+    r = own.loc[("trade_war_economy", "own_share", "left")]
+    assert f"it holds {r['mean']:.0%} [{r['ci_low']:.0%}, {r['ci_high']:.0%}] of left articles' own-voice" in text
+    r = own.loc[("sovereignty_interference", "others_share", "center")]
+    assert f"{r['mean']:.1%} [{r['ci_low']:.1%}, {r['ci_high']:.1%}] of center articles' quoted" in text
+    voices = pd.read_parquet(paths.table("sentence_voice"))["voice"].value_counts()
+    assert (f"{int((voices.drop('outlet')).sum()):,} of the {int(voices.sum()):,} sentences are mostly in other "
+            f"people's words ({voices['quoted']} quoted, {voices['reported']} reported, {voices['attributed']} "
+            f"attributed") in text
+    sov = pd.read_parquet(paths.table("frame_voices")).query(
+        "codebook == 'entity_list' and group_var == 'leaning' and frame == 'sovereignty_interference'")
+    outlet = int(sov.loc[sov["voice"] == "outlet", "n_sentences"].sum())
+    others = int(sov.loc[sov["voice"] != "outlet", "n_sentences"].sum())
+    chinese = int(sov.loc[sov["speaker_type"] == "chinese_government", "n_sentences"].sum())
+    assert (f"Of the {outlet + others} sentences using that frame, {outlet} are the outlets' own and {others} are "
+            f"quotes or reported speech, {chinese} of them from Chinese government speakers") in text
 
 
 def test_issue_goals_target_model_and_best_sentence_instrument(default_study_run):
