@@ -278,7 +278,7 @@ def sentiment_by_voice(by_voice: pd.DataFrame, *, seed: int, by: str = "leaning"
         return empty_plot("sentiment_by_voice", "No sentences with a voice to compare.",
                           f"Sentiment by voice ({instrument}): nothing to show.")
     groups = sorted(set(t["group"]), key=lambda g: (LEANING_ORDER.index(g) if g in LEANING_ORDER else 99, g))
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN / 2, 0.32 * len(groups) + 1.1), layout="constrained")
+    fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, 0.32 * len(groups) + 1.1), layout="constrained")
     paired_intervals(ax, [t.loc[t["voice"] == voice] for voice in ("outlet", "others")], groups)
     ax.axvline(0, color="#BBBBBB", lw=0.8, zorder=0)
     own = t.loc[t["voice"] == "outlet"].set_index("group")["n_articles"]
