@@ -95,15 +95,19 @@ _LOWER_SPEAKERS = re.compile(r"^(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts
 _STATEMENT = re.compile(r"^(?:an?|the|its|his|her)\s+(?:\w+\s+)?(?:statement|letter)\s+(?:from|by|issued by|"
                         r"released by)\s+(?P<x>.+)$|^(?P<y>.+?)['’]s?\s+(?:\w+\s+)?statement$", re.IGNORECASE)
 # "the company", "the ministry": resolved to the latest earlier speaker whose type fits the noun.
-_GENERIC = re.compile(r"^(?:an?\s+(?:[a-z-]+\s+)?(?P<doc>statement|letter)|(?:the|this|that)\s+(?:[a-z-]+\s+){0,3}"
+_GENERIC = re.compile(r"^(?:an?\s+(?:[a-z-]+\s+)?(?P<doc>statement|letter)|(?:the|this|that)\s+(?:[a-z'’-]+\s+){0,3}"
                       r"(?P<head>company|firm|ministry|department|agency|"
                       r"embassy|government|administration|authorities|spokes(?:man|woman|person)|official|statement|"
                       r"report|group|organi[sz]ation|president|book|letter|adviser|secretary|senator|minister|"
-                      r"lawmaker|ambassador|publisher|democrat|republican))$", re.IGNORECASE)
+                      r"lawmaker|ambassador|publisher|democrat|republican|newspaper|paper|tabloid|broadcaster|outlet|"
+                      r"commentary|editorial|chairman|chairwoman|chamber|council|office|filing))$", re.IGNORECASE)
+_MEDIA_NOUNS = ("newspaper", "paper", "tabloid", "broadcaster", "outlet", "commentary", "editorial", "publisher")
 _GENERIC_TYPES = {"company": {"company"}, "firm": {"company"}, "ministry": {"chinese_government", "government_other"},
                   "department": {"us_government", "government_other"}, "democrat": {"us_government"},
-                  "republican": {"us_government"}, "senator": {"us_government"}} | dict.fromkeys(
-                  ("agency", "embassy", "government", "administration", "authorities", "president", "official"), _GOV)
+                  "republican": {"us_government"}, "senator": {"us_government"},
+                  "filing": _GOV | {"company"}} | dict.fromkeys(_MEDIA_NOUNS, {"media"}) | dict.fromkeys(
+                  ("agency", "embassy", "government", "administration", "authorities", "president", "official",
+                   "office"), _GOV)
 _NOT_NAMES = frozenset("the a an he she they it this that its his her their one some officials chinese american "
                        "u.s. us mr. ms. mrs. dr. you we i".split())
 _BYLINE = re.compile(r"^(?=.*[,–—])[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|at|&|[–—]))+$")

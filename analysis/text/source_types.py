@@ -27,13 +27,17 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                      r"exile groups?"),
     ("expert", r"professor|Prof|analysts?|researchers?|experts?|scholars?|economists?|fellow|think[- ]tank|"
                r"university|college|historian|institute|Cent(?:er|re) for|Brookings|Council on Foreign Relations|CSIS|"
-               r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist"),
+               r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist|"
+               # research units of banks and news firms: "Bloomberg Economics", "Capital Economics"
+               r"[A-Z][\w'’&]+ (?:Economics|Analytics|Research)|Eurasia Group|Economist Intelligence Unit"),
     ("media", r"Reuters|AFP|Agence France|Associated Press|Bloomberg|Xinhua|Global Times|People['’]s Daily|CGTN|"
+              r"China Daily|Caixin|Taoran Notes|"
               r"CCTV|South China Morning Post|(?:New York|Financial) Times|Wall Street Journal|"
               r"Washington (?:Post|Examiner|Times)|TechCrunch|CNN|BBC|Fox News|Al Jazeera|correspondent|"
               r"(?:news)?papers?|tabloid|broadcaster|news (?:agency|outlet|site|service)|state(?:-run)? media|"
               r"journalists?|reporters?|editor(?:ial)?|columnist"),
-    ("us_government", r"Commerce (?:Department|Secretary)|"
+    ("us_government", r"Commerce (?:Department|Secretary)|Council of Economic Advisers|National Economic Council|"
+                      r"(?:U\.S\. |US )?Trade Representative|USTR|Bureau of Industry and Security|USDOC|"
                       r"Department of (?:Commerce|State|Defense|Justice|the Treasury)|"
                       r"Secretary of (?:State|Commerce|Defense|the Treasury)|(?:State|Treasury|Justice|Defense) "
                       r"Department|White House|Pentagon|Treasury|administration|Bureau of Industry|FCC|FBI|Sen|"
@@ -48,7 +52,8 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                            r"Commerce Ministry|MOFCOM|Geng Shuang|Hua Chunying|Lu Kang|Zhao Lijian|Wang Wenbin|Wang Yi|"
                            r"Gao Feng|Cui Tiankai|Xi Jinping|President Xi|^Xi$|Chen Quanguo|Shohrat Zakir|"
                            r"(?:Chinese|China['’]s) (?:embassy|officials?|government|authorities|ministry|ambassador|"
-                           r"consulate|leaders?|diplomats?|spokes\w+|side|regulators?)|Beijing(?!-based)|"
+                           r"consulate|leaders?|diplomats?|spokes\w+|side|regulators?|(?:Vice )?(?:Premier|President)|"
+                           r"(?:Foreign |Commerce )?Minister|State Councilor|central bank)|Li Keqiang|Liu He|Wang Qishan|Beijing(?!-based)|"
                            r"(?:Xinjiang|regional) (?:government|authorities)|Communist Party|CCP|CPC|State Council|"
                            r"^(?:China|the Chinese side)$"),
     ("company", r"compan(?:y|ies)|firms?|Inc|Corp|Ltd|LLC|CEO|chief executive|founder|executives|chair(?:man|woman)|"

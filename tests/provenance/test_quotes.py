@@ -177,6 +177,14 @@ def test_generic_noun_resolves_to_an_actor_or_stays():
     assert extract(text).iloc[0]["speaker"] == "the company"  # no actors: nothing to resolve to
 
 
+@pytest.mark.parametrize("noun", ["the newspaper", "the state-run paper", "the tabloid"])
+def test_a_role_noun_resolves_to_the_latest_speaker_of_its_kind(noun):
+    text = ("China Daily said in an editorial that the tariffs would fail.\n\n"
+            f"“There should be no doubting Beijing's resolve,” {noun} said.")
+    row = extract(text).iloc[0]
+    assert (row["speaker"], row["source_type"]) == ("China Daily", "media")
+
+
 def test_surname_and_continuation_quotes_inherit_the_speaker():
     text = ("“Sanctions rarely work,” said Maya Lind, a researcher at Human Rights Watch.\n\n"
             "“They hurt the wrong people,” Lind added. “And they last for years.”\n\n"
@@ -236,6 +244,11 @@ def test_aggregator_byline_after_the_excerpt():
     ("an official who spoke on condition of anonymity", "anonymous"),
     ("the Irish foreign minister", "government_other"),
     ("Tom Berg", "other"),
+    # titles and units the first rules missed on real coverage
+    ("Chinese Premier Li Keqiang", "chinese_government"),
+    ("China's central bank governor", "chinese_government"),
+    ("Council of Economic Advisers Chairman Kevin Hassett", "us_government"),
+    ("Jamie Murray of Bloomberg Economics", "expert"),
 ])
 def test_source_type_rules(speaker, source_type):
     row = only(f"“The decision will change the industry,” said {speaker}.")

@@ -66,6 +66,7 @@ def test_the_readme_figures_on_the_test_split(monkeypatch):
     table = coverage_gold.provenance_validity(splits=("test",), actors=tuple(study.actors))
     got = {(r.instrument, r.metric): (round(r.value, 3), r.n) for r in table.itertuples()}
     assert got[("quotes", "f1")] == (0.907, 296)
+    assert got[("quote_speakers", "accuracy")] == (0.815, 248) and got[("quote_source_types", "accuracy")] == (0.714, 248)
     assert got[("reuse_pairs", "f1")] == (0.833, 6)
     assert got[("reuse_pairs", "shared_quotes_taken_for_copying")] == (0.091, 11)
     assert got[("wire_credits", "recall")] == (0.7, 10)
