@@ -76,6 +76,13 @@ def cached_tables(kind: str, entry_key: str, names: list[str],
 def cached_object(kind: str, entry_key: str, compute: Callable[[], Any]) -> Any:
     """A fitted model (or any picklable object): loaded from the cache, or computed and cached."""
     folder = _entry(kind, entry_key)
+    if (folder / "object.pickle").exists():  # a hit needs no lock (and a read-only cache folder works)
+        try:
+            obj = storage.read_object(folder / "object.pickle")
+            log.info("%s: read from the cache (%s)", kind, folder)
+            return obj
+        except Exception:  # noqa: BLE001 - unreadable: handled under the lock below
+            pass
     with storage.exclusive(folder.with_name(folder.name + ".lock")):  # one process computes, the others wait
         if (folder / "object.pickle").exists():
             try:

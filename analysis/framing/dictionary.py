@@ -5,11 +5,17 @@ sentence. The tables built from it run from sentence to group, and every
 number can be traced back to the sentence and words behind it:
 
 ``frame_hits`` (key ``doc_id, sent_id, codebook, frame``)
-    one row per sentence and frame it uses: ``n_matches``, the first
-    ``matched`` surface form and its ``start``/``end`` in the sentence.
+    one row per sentence and frame whose cues it holds: ``n_matches``, the first
+    ``matched`` surface form and its ``start``/``end`` in the sentence, the voice
+    and speaker type of that match, whether a counted match is in the outlet's own
+    voice (``own_voice``) or another's (``other_voice``), and the rebuttals; a row
+    with ``rebuttal`` true only rejects the frame and does not count as using it.
 ``article_frames`` (key ``doc_id, codebook, frame``)
     every article with at least one sentence crossed with every frame, zeros
-    included: ``n_sentences``, ``n_hit_sentences``, ``share``, ``present``.
+    included: ``n_sentences``, ``n_hit_sentences``, ``share``, ``present``, and by
+    voice ``own_share``, ``others_share``, ``n_rebuttal_sentences``, ``dominant``.
+``frame_voices`` (key ``group_var, group, codebook, frame, voice, speaker_type``)
+    per group, who voices each frame's cues and who rebuts them (counts).
 ``frame_profiles`` (key ``codebook, frame, measure, group_var, group``)
     per group: share of articles using the frame (``measure="present"``) or
     mean share of their sentences (``"share"``), with a bootstrap CI over articles.
@@ -77,8 +83,13 @@ def _negated(tokens: tuple[list[int], list[bool]], start: int, window: int) -> b
 
 
 # A denial of a that-clause, with nothing but up to three words between: "has continued to deny that".
-_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refute(?:s|d)?)"
-                     r"(?:\s+\w+){0,3}?\s+that\s(?!.*\b(?:but|however|although)\b)", re.IGNORECASE)
+# "did not deny that" is no denial; the scope ends where another clause or speaker begins.
+_DENIAL = re.compile(r"(?<!\bnot\s)(?<!n't\s)(?<!n’t\s)(?<!never\s)"
+                     r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|refute(?:s|d)?)"
+                     r"(?:\s+\w+){0,3}?\s+that\s(?!.*(?:\b(?:but|however|although|while|whereas)\b|,\s+and\b|"
+                     r"\b(?:said|says|say|told|argued|argues)\b))", re.IGNORECASE)
+_NEGATED_LEAD = re.compile(r"\b(?:not|never|no longer)\s+$|n[’']t\s+$", re.IGNORECASE)
+_SPEECH = re.compile(r"\b(?:said|says|say|told|called|calls|argued|argues|accused|accuses|described)\b", re.IGNORECASE)
 
 
 def _phrases(phrases) -> re.Pattern[str]:
@@ -138,8 +149,12 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "compiled_")
         before, after = _window(text, start, end, REBUTTAL_WINDOW)
         clause, _ = _window(text, start, end, 4 * REBUTTAL_WINDOW)
-        return bool(self.rebuttal_before_.search(before) or self.rebuttal_after_.search(after)
-                    or _DENIAL.search(clause))
+        dismissal = self.rebuttal_after_.search(after)
+        if dismissal and _SPEECH.search(after[:dismissal.start()]):  # "rights groups said the denials were lies"
+            dismissal = None
+        rejected = any(not _NEGATED_LEAD.search(clause[:len(clause) - len(before) + m.start()])
+                       for m in self.rebuttal_before_.finditer(before))  # "did not deny" rejects nothing
+        return bool(rejected or dismissal or _DENIAL.search(clause))
 
     def find_all(self, text: str) -> list[tuple[str, str, int, int, bool]]:
         """(frame id, matched text, start, end, rebuttal) of every match that survives negation and excludes."""

@@ -170,7 +170,9 @@ def run(study: Study, paths: StudyPaths) -> list:
         else:
             storage.remove_file(paths.table(name))
     hits = produced["frame_hits"]
-    log.info("frame: %d frame hits in %d sentences (%s); %d topics; %d label mentions", len(hits),
-             hits[["doc_id", "sent_id"]].drop_duplicates().shape[0], ", ".join(study.framing.codebooks),
+    used = hits.loc[~hits["rebuttal"]]
+    log.info("frame: %d frame hits in %d sentences (%s), %d rebuttals; %d topics; %d label mentions", len(used),
+             used[["doc_id", "sent_id"]].drop_duplicates().shape[0], ", ".join(study.framing.codebooks),
+             int(hits["n_rebuttals"].sum()),
              produced["topic_terms"]["topic"].nunique(), len(produced.get("label_mentions", ())))
     return [paths.table(n) for n in produced]

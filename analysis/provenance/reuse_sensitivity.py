@@ -136,7 +136,8 @@ def reuse_sensitivity(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_
             measures.append((f"sentiment:{instrument}", sc[["doc_id", "sent_id", "score"]]
                              .rename(columns={"score": "value"}), "mean"))
     if frame_hits is not None and len(frame_hits):
-        for (codebook, frame), hits in frame_hits.groupby(["codebook", "frame"], sort=True):
+        used = frame_hits.loc[~frame_hits["rebuttal"]] if "rebuttal" in frame_hits else frame_hits  # a rebuttal rejects
+        for (codebook, frame), hits in used.groupby(["codebook", "frame"], sort=True):
             flag = skeleton.merge(hits[["doc_id", "sent_id"]].drop_duplicates().assign(value=1.0),
                                   on=["doc_id", "sent_id"], how="left").fillna({"value": 0.0})
             measures.append((f"frame:{codebook}/{frame}", flag, "any"))

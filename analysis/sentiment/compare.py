@@ -35,9 +35,11 @@ def run(study: Study, paths: StudyPaths, *, engine) -> None:
     by_group = pd.concat(summaries, ignore_index=True) if summaries else tables.empty("sentiment_by_group")
     storage.write_table(tables.validate(by_group, "sentiment_by_group"), paths.table("sentiment_by_group"))
     voices = paths.table("sentence_voice")
-    by_voice = sentiment_by_voice(storage.read_table(paths.table("sentence_sentiment")),
-                                  storage.read_table(voices) if voices.exists() else None, articles,
-                                  groups=study.groups, **opts)
+    by_voice = sentiment_by_voice(
+        storage.read_table(paths.table("sentence_sentiment"),
+                           columns=["doc_id", "sent_id", "instrument", "instrument_version", "score"]),
+        storage.read_table(voices, columns=["doc_id", "sent_id", "voice"]), articles, groups=study.groups,
+        **opts) if voices.exists() else tables.empty("sentiment_by_voice")
     storage.write_table(by_voice, paths.table("sentiment_by_voice"))
 
     def contrasts_of(table, target):

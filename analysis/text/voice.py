@@ -25,7 +25,7 @@ to keep a frame at a distance. Speakers come from :mod:`analysis.text.attributio
 by :mod:`analysis.text.source_types` or a study actor's ``source_type``.
 
 Tables: ``voice_spans`` (every non-outlet stretch, cut at sentence bounds) and
-``sentence_voice`` (each sentence's majority voice). Hand-written rules because no
+``sentence_voice`` (the outlet's when at least half of a sentence is its own words, else the largest other voice). Hand-written rules because no
 shippable library labels reported speech; their accuracy on hand-labelled AllSides
 sentences (``data/gold/voice``) is in ``reports/validation``.
 """
@@ -91,6 +91,9 @@ _POSTPOSED = re.compile(
     + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
     + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
       r"(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
+# Where reported content ends: a new clause with its own subject, or a semicolon.
+_NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])")
+_COORDINATED = re.compile(r"^(?:and|but)\s+(?:the\s+)?[A-Z]")
 _ACCORDING_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However|Meanwhile|Also),?\s+)?according to\s+"
                               r"(?P<np>[^,;:!?\"“”]{1,120}?),\s*", re.IGNORECASE)
 # Verbs that make a short quoted span someone's words rather than a mention of a term.
@@ -129,8 +132,10 @@ def _quoted(text: str, reader: att.ArticleSpeakers, min_quote_words: int) -> tup
     return quoted, scare
 
 
-def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, str, tuple, int] | None:
-    """(content start, voice, attribution, verb position) of the first "X said ..." in ``sentence[lo:hi]``."""
+def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tuple, int] | None:
+    """(content start, content end, voice, attribution, verb position) of the first "X said ..." in
+    ``sentence[lo:hi]``. The content ends where a new clause with its own subject begins ("..., and China
+    called it ...") or at a semicolon."""
     quoted_as = _QUOTED_AS.search(sentence, lo, hi)
     relative = _RELATIVE.search(sentence, lo, hi)
     for m in _VERB.finditer(sentence, lo, hi):
@@ -140,12 +145,15 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, str, tuple,
         if relative and relative.start("v") == m.start():  # "China, which denies mistreatment, ..."
             head = att._valid_np(att._NOT_SUBJECT.sub("", relative["np"].split(",")[-1].strip()))
             if head:
-                return m.end(), "reported", (head.replace(att._DOT, "."), "", verb), m.start()
+                return m.end(), relative.end("content"), "reported", (head.replace(att._DOT, "."), "", verb), m.start()
+        participle = None
         if verb in _PARTICIPLES:  # "..., saying ...": the speaker is the sentence's subject
             if quoted_as is None and m.start() == 0:
                 continue
-            subject = att._np_before(sentence[:quoted_as.start()]) if quoted_as else att._np_before(
-                re.split(r",", sentence[:m.start()])[0] + " said")
+            subject = att._np_before(sentence[:quoted_as.start()]) if quoted_as else None
+            participle = None if quoted_as else att._left(sentence[:m.end()])
+            if participle is not None:
+                subject = (participle[0], participle[1])
         else:
             subject = att._np_before(sentence[:m.start()])
             if subject is None and _SHARED_SUBJECT.search(sentence[:m.start()]):
@@ -165,10 +173,12 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, str, tuple,
         elif _PREPOSITION.match(rest) and verb not in ("accused", "accuses", "accusing"):
             continue
         rest = rest[_OBJECT.match(rest).end():]
-        if len(att.WORD.findall(rest)) < 3:
+        if _COORDINATED.match(rest) or len(att.WORD.findall(rest)) < 3:  # '"...," he said, and China ...'
             continue
         attr = (subject[0].replace(att._DOT, "."), subject[1].replace(att._DOT, "."), verb)
-        return hi - len(rest), _VERBS[verb], attr, m.start()
+        start = hi - len(rest)
+        cut = _NEW_CLAUSE.search(sentence, start, hi)
+        return start, cut.start() if cut else hi, _VERBS[verb], attr, m.start()
     return None
 
 
@@ -183,6 +193,7 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
         inside = lambda pos: _inside(regions, starts, a + pos)  # noqa: E731
         tag = _POSTPOSED.search(stripped)
         end = len(stripped)
+        first = _ACCORDING_FIRST.match(sentence)
         if tag and tag.start("sep") > 0:  # '"...," X said.' too: the content before the tag is then the quote
             if tag["np3"] is not None:
                 attr = att._with_statement(att._np_after(tag["np3"]), "according to", tag["np3"]) or (
@@ -197,13 +208,13 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
             if attr is not None:
                 inner = _preposed(stripped, 0, tag.start("sep"), inside)  # "Liu said ..., Xinhua reported": Liu spoke
                 if inner is not None:
-                    found.append((a + inner[0], a + tag.start("sep"), inner[1], inner[2], a + inner[3]))
-                else:
-                    found.append((a, a + tag.start("sep"), voice, attr, a + tag.start("sep")))
+                    found.append((a + inner[0], a + inner[1], inner[2], inner[3], a + inner[4]))
+                else:  # an opening "According to X," stays the outlet's tag: one speaker per stretch
+                    lead = first.end() if first and first.end() < tag.start("sep") else 0
+                    found.append((a + lead, a + tag.start("sep"), voice, attr, a + tag.start("sep")))
                 if tag.end() >= len(stripped):
                     continue
-                end = tag.start("sep")
-        first = _ACCORDING_FIRST.match(sentence)
+                end, first = tag.start("sep"), None
         if first:
             attr = att._with_statement(att._np_after(first["np"]), "according to", first["np"])
             if attr is not None:
@@ -211,7 +222,7 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
                 continue
         pre = _preposed(stripped, 0, len(stripped), inside)
         if pre is not None and (end == len(stripped) or pre[0] > end):
-            found.append((a + pre[0], a + len(stripped), pre[1], pre[2], a + pre[3]))
+            found.append((a + pre[0], a + pre[1], pre[2], pre[3], a + pre[4]))
     out = []
     for start, end, voice, attr, pos in found:
         speaker, cue, source_type, _ = reader.resolve(attr, pos)
@@ -290,7 +301,7 @@ def voice_at(spans: pd.DataFrame, doc_ids: Sequence[str], positions: Sequence[in
 
 
 def sentence_voice(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """The ``sentence_voice`` table: each sentence's majority voice by characters, and its outlet share."""
+    """The ``sentence_voice`` table: the outlet's voice when at least half the characters are, else the largest other voice; and the outlet share."""
     sent = sentences[["doc_id", "sent_id", "outlet", "start", "end"]]
     length = (sent["end"] - sent["start"]).clip(lower=1)
     voiced = spans.loc[spans["voice"] != "scare_quote"].assign(chars=lambda d: d["end"] - d["start"])
@@ -305,7 +316,7 @@ def sentence_voice(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame
     out = out.merge(other, on=["doc_id", "sent_id"], how="left")
     other_chars = out["other_chars"].fillna(0).clip(upper=out["length"])
     out["outlet_share"] = 1 - other_chars / out["length"]
-    own = out["voice"].isna() | (out["outlet_share"] >= out["chars"].fillna(0) / out["length"])
+    own = out["voice"].isna() | (out["outlet_share"] >= 0.5)  # "mostly" others' words: over half of it
     out.loc[own, ["voice", "speaker", "speaker_type"]] = ["outlet", "", ""]
     out = out[["doc_id", "sent_id", "outlet", "voice", "speaker", "speaker_type", "outlet_share"]]
     return tables.from_rows(list(out.itertuples(index=False, name=None)), "sentence_voice")

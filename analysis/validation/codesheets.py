@@ -141,9 +141,9 @@ def _frame_units(study: Study, paths: StudyPaths) -> tuple[pd.DataFrame, list[Co
     codebook = load_codebook(paths.codebook(study.framing.codebooks[0]))
     units = _sentences(paths)
     units = units[units["text"].str.strip() != ""].copy()
-    hits = storage.read_table(paths.table("frame_hits"), columns=["doc_id", "sent_id", "codebook", "frame"],
-                         hint="run the frame stage first")
-    hits = hits[hits["codebook"] == codebook.name]
+    hits = storage.read_table(paths.table("frame_hits"), columns=["doc_id", "sent_id", "codebook", "frame", "rebuttal"],
+                              hint="run the frame stage first")
+    hits = hits[(hits["codebook"] == codebook.name) & ~hits["rebuttal"]]  # a sentence that only rejects a frame
     units["unit_id"] = _sentence_id(units)
     for frame in codebook.frame_ids:
         units[f"auto_{frame}"] = units["unit_id"].isin(_sentence_id(hits[hits["frame"] == frame])).astype("int64")

@@ -74,6 +74,11 @@ def test_rebuttals_are_recorded_and_not_counted(measured):
     ("China denies mistreatment of Uighurs in Xinjiang.", True),
     ("Claims of forced labor are groundless, he said.", True),
     ("The US acted over human rights abuses in Xinjiang.", False),
+    ("China has continued to deny that the Uighur Muslims have been mistreated.", True),
+    # a denial that is itself negated, a dismissal said by someone else, a denial's scope ended by a new clause
+    ("China did not deny that the Uighurs were mistreated.", False),
+    ("Human rights groups said the denials were lies.", False),
+    ("China denies wrongdoing, and the State Department says forced labor is rampant.", False),
 ])
 def test_rebuttal_cues(text, rebutted):
     m = FrameMatcher(codebook="entity_list").fit()

@@ -50,6 +50,9 @@ def voice_of(text: str, phrase: str, actors=()) -> tuple[str, str, str]:
     ("The firms were implicated in human rights violations, according to the Commerce Department.",
      "human rights", "attributed"),
     ("Analysts argue the ban will hurt the trade talks badly.", "trade talks", "attributed"),
+    # a participle clause: the sentence's subject speaks
+    ("The ministry issued a statement on Tuesday, saying the sanctions were unjustified and harmful.",
+     "unjustified", "reported"),
 ])
 def test_voice_of_a_cue(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
@@ -67,6 +70,16 @@ def test_voice_of_a_cue(text, phrase, expected):
 ])
 def test_outlet_words_stay_the_outlets(text, phrase):
     assert voice_of(text, phrase)[0] == "outlet"
+
+
+def test_stretches_never_overlap_and_a_new_clause_ends_reported_speech():
+    text = "According to the ministry, the tariffs are unfair to farmers, Zhao said, adding that talks would go on."
+    spans = voices_of(text).sort_values("start")
+    assert (spans["start"].iloc[1:].to_numpy() >= spans["end"].iloc[:-1].to_numpy()).all()
+    assert voice_of(text, "According")[0] == "outlet" and voice_of(text, "unfair")[1] == "Zhao"
+    text = "China said it mistreats nobody in the region, and the State Department says forced labour is rampant."
+    assert voice_of(text, "mistreats")[1] == "China"
+    assert voice_of(text, "forced labour")[1] != "China"
 
 
 def test_scare_quotes_are_listed_but_keep_the_voice_around_them():
