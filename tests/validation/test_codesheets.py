@@ -48,7 +48,7 @@ def _corpus() -> dict[str, pd.DataFrame]:
             for f, on in (("conflict", s % 2 == 0), ("economic_consequences", s == 1),
                           ("responsibility", s == 5 and o == "The Guardian"),
                           ("morality", d == "fox0" and s == 3)) if on]
-    frame_hits = pd.DataFrame(hits, columns=["doc_id", "sent_id", "outlet", "codebook", "frame"])
+    frame_hits = pd.DataFrame(hits, columns=["doc_id", "sent_id", "outlet", "codebook", "frame"]).assign(rebuttal=False)
     rng = np.random.default_rng(1)
     sentiment = sentences[["doc_id", "sent_id", "outlet"]].assign(instrument="vader", instrument_version="v1",
                                                                  score=rng.uniform(-1, 1, len(sentences)))
