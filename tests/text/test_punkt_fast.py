@@ -38,16 +38,22 @@ def allsides_texts() -> list[str]:
     return df["text"].tolist()
 
 
+@pytest.fixture(scope="module")
+def reference_params(allsides_texts):
+    """nltk's Punkt trained on the AllSides sample: trained once for the module's tests (about 5 s each time)."""
+    return train(allsides_texts, reference=True)
+
+
 @pytest.mark.slow  # trains nltk's and the fast Punkt on the AllSides texts
-def test_training_learns_the_same_parameters_as_nltk(allsides_texts):
-    reference, fast = train(allsides_texts, reference=True), train(allsides_texts)
+def test_training_learns_the_same_parameters_as_nltk(allsides_texts, reference_params):
+    reference, fast = reference_params, train(allsides_texts)
     assert len(reference.abbrev_types) > len(NEWS_ABBREVIATIONS) and reference.collocations
     assert same_params(reference, fast)
 
 
 @pytest.mark.slow  # splits the AllSides articles twice
-def test_spans_identical_to_nltk_on_allsides_articles(allsides_texts):
-    params = train(allsides_texts, reference=True)
+def test_spans_identical_to_nltk_on_allsides_articles(allsides_texts, reference_params):
+    params = reference_params
     want = paragraph_spans(reference_tokenizer(params), allsides_texts)
     got = paragraph_spans(FastPunktSentenceTokenizer(params), allsides_texts)
     assert sum(map(len, want)) >= 25_000  # sentences compared
@@ -132,10 +138,11 @@ def test_language_variables_compile_each_pattern_once(monkeypatch):
 
 
 @pytest.mark.slow  # splits the AllSides articles twice
-def test_memoised_decisions_give_nltks_spans_when_the_memo_fills_and_empties(allsides_texts, monkeypatch):
+def test_memoised_decisions_give_nltks_spans_when_the_memo_fills_and_empties(allsides_texts, reference_params,
+                                                                            monkeypatch):
     # The memo keeps each boundary context's decision; emptied every 50 contexts, the spans must not change,
     # and a second pass over the same texts (every decision from the memo) must give them again.
-    params = train(allsides_texts, reference=True)
+    params = reference_params
     want = paragraph_spans(reference_tokenizer(params), allsides_texts[:300])
     monkeypatch.setattr(FastPunktSentenceTokenizer, "MEMO_SIZE", 50)
     small = FastPunktSentenceTokenizer(params)
