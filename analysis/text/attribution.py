@@ -50,7 +50,7 @@ def _cue_rx(forms: list[str], according: str = "") -> re.Pattern[str]:
 _LEFT_CUE, _VERB_CUE = _cue_rx(list(_CUE), "|[Aa]ccording to"), _cue_rx(list(_CUE))
 _SPEECH_CUE = _cue_rx([f for f in _CUE if f not in _FRAGMENT])
 _INVERTED = "said|says|added|adds|wrote|writes|asked|noted|explained|continued|warned|argued|insisted"
-_NP = r"[^.;:!?“”\"]"  # characters a noun phrase may span (abbreviation dots are masked, see _DOT)
+_NP = r"[^.;:!?“”\"]"  # characters a noun phrase may span (abbreviation dots are masked, see MASK_DOT)
 _RIGHT = re.compile(rf"^[\s,.;!?…—–-]*(?:(?P<cue_a>{_INVERTED})\s+(?P<np_a>{_NP}+)"
                     rf"|according to\s+(?P<np_b>{_NP}+)"
                     rf"|(?P<np_c>{_NP}{{1,150}}?)\s+(?:(?:has|had|also|later|then|again)\s+)?(?P<cue_c>{_SPEECH})\b"
@@ -61,12 +61,12 @@ _ACCORDING = re.compile(r"\baccording to\s+(?P<np>[^,.;:!?“”\"]+)")
 _ABBREV = re.compile(r"\b(?:Sens?|Reps?|Gov|Dr|Mr|Mrs|Ms|Jr|Sr|St|Gen|Lt|Col|Capt|Prof|Inc|Corp|Co|Ltd|No|Dept|"
                      r"Sec|Adm|Amb|Pres|vs)\.|(?:\b[A-Z]\.){2,}|\b[A-Z]\.(?=\s[A-Z][a-z])|\b[RDI]-[A-Z][a-z]{1,4}\.|"
                      r"\.(?=(?:com|org|net)\b)")
-_DOT = "\u2024"
+MASK_DOT = "\u2024"
 _NAME = r"[A-Z][\w.'’&\u2024-]*"
 _AFTER_ABBREV = r"(?<=\u2024)\s+(?=(?:He|She|It|They|The|But|And|We|I)(?:\s|$))"  # "... on the U.S. He said"
 _SENTENCE_END = re.compile(rf"[.!?…][\"”’)]*\s+|{_AFTER_ABBREV}")
 # Noun-phrase trimming: clause openers before a subject, auxiliaries and adverbs after it.
-_NOT_SUBJECT = re.compile(r"^(?i:(?:As|But|And|Yet|So|Still|However|Meanwhile|Instead|Also|Now|Then|While|When|"
+CLAUSE_OPENERS = re.compile(r"^(?i:(?:As|But|And|Yet|So|Still|However|Meanwhile|Instead|Also|Now|Then|While|When|"
                           r"After|Before|Because|Although|If|In|On|At|For|Earlier|Later|Whether|Since|Though|Once|"
                           r"Even|Only|Until|Unless|With|Without|By|From|Under|Despite|Amid|Like|These|There|Such|All|"
                           r"During)(?:\s+|$))+")
@@ -112,9 +112,10 @@ _NOT_NAMES = frozenset("the a an he she they it this that its his her their one 
                        "u.s. us mr. ms. mrs. dr. you we i".split())
 _BYLINE = re.compile(r"^(?=.*[,–—])[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|at|&|[–—]))+$")
 _COUNTRY = re.compile(r"^(?:China|Beijing|Washington|(?:the )?(?:U\.S\.|US|United States)|America)$")
-_SUBJECT = re.compile(rf"\s*((?:{_NAME}\s+)*?{_NAME})\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|got|made|took|gave|went|"
-                      r"came|put|set|met|left|held|saw|knew|thought|brought|spoke|won|lost|sent|spent|led|kept|"
-                      r"began|became|did|had|was|is|has|will|would|can|could|may)\b")  # a leading name, then a verb
+# A leading name, then a verb.
+LEADING_SUBJECT = re.compile(rf"\s*((?:{_NAME}\s+)*?{_NAME})\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|got|made|took|gave|"
+                             r"went|came|put|set|met|left|held|saw|knew|thought|brought|spoke|won|lost|sent|spent|led|"
+                             r"kept|began|became|did|had|was|is|has|will|would|can|could|may)\b")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 Attribution = tuple[str, str, str]  # speaker phrase, appositive, cue
@@ -124,9 +125,9 @@ def _is_named(phrase: str) -> bool:
     return any(w[0].isupper() and w.lower() not in _NOT_NAMES for w in re.findall(r"[A-Za-z][\w.'’&-]*", phrase))
 
 
-def _valid_np(head: str) -> str | None:
+def valid_np(head: str) -> str | None:
     """``head`` trimmed to a plausible speaker noun phrase, or None if it reads like a clause."""
-    head = _NOT_SUBJECT.sub("", _AUX_TAIL.sub("", _WHEN.sub("", head.strip(" ,"))).strip())
+    head = CLAUSE_OPENERS.sub("", _AUX_TAIL.sub("", _WHEN.sub("", head.strip(" ,"))).strip())
     words = head.split()
     lower = [w for w in words if w[:1].islower()]
     if (words and words[0].lower().rstrip("'’s") in _CALENDAR) or any(
@@ -143,7 +144,7 @@ def _valid_np(head: str) -> str | None:
     return None
 
 
-def _np_before(before: str) -> tuple[str, str] | None:
+def np_before(before: str) -> tuple[str, str] | None:
     """The noun phrase (and its appositive) that ends ``before``: the subject of the verb that follows."""
     clause = re.split(rf"[;:!?“”\"—–]|\s-\s|{_AFTER_ABBREV}", re.sub(r"\([^()]*\)", "", before))[-1]
     clause = _AUX_TAIL.sub("", clause.rstrip()).rstrip()
@@ -151,7 +152,7 @@ def _np_before(before: str) -> tuple[str, str] | None:
     parts = [p.strip() for p in clause.rstrip(",").split(",")]
     if clause.endswith(",") and len(parts) >= 2:  # "Geng Shuang, a ministry spokesman, said"
         # the subject is the first bare name among the parts ("Trump's rival, Joe Biden, said")
-        names = [i for i, p in enumerate(parts) if re.fullmatch(rf"(?:{_NAME}\s*){{1,4}}", p) and _NOT_SUBJECT.sub(
+        names = [i for i, p in enumerate(parts) if re.fullmatch(rf"(?:{_NAME}\s*){{1,4}}", p) and CLAUSE_OPENERS.sub(
             "", p) and not re.search(r"^[RDI]-|(?:Republican|Democrat)$", p)]  # not "R-Fla." or "Ohio Democrat"
         i = names[0] if names else len(parts) - 2
         head, appositive = parts[i], ", ".join(parts[i + 1:] or parts[:i])
@@ -161,26 +162,26 @@ def _np_before(before: str) -> tuple[str, str] | None:
     det = re.search(r"(?:^|\s)(?:the|a|an)\s", head)  # "Earlier this week the ministry" -> "the ministry"
     if det and not head[0].isupper():
         head = head[det.start():]
-    head = _valid_np(head)
+    head = valid_np(head)
     return (head, appositive) if head else None
 
 
-def _np_after(after: str) -> tuple[str, str] | None:
+def np_after(after: str) -> tuple[str, str] | None:
     """The noun phrase after an inverted verb ("said Maya Wang, a researcher at ...")."""
     parts = [p.strip() for p in re.split(r"[—–]|\s-\s", re.sub(r"\([^()]*\)", "", after))[0].split(",")]
     head, appositive = parts[0], (parts[1] if len(parts) > 1 else "")
     cut = _AFTER_CUT.search(head)
     if cut:
         head, appositive = head[:cut.start()], f"{head[cut.start():].strip()} {appositive}".strip()
-    head = _valid_np(head)
+    head = valid_np(head)
     return (head, appositive) if head else None
 
 
-def _with_statement(found: tuple[str, str] | None, cue: str, region: str) -> Attribution | None:
+def with_statement(found: tuple[str, str] | None, cue: str, region: str) -> Attribution | None:
     if found is None:
         return None
     cue = "statement" if re.search(r"\bstatement\b", region, re.IGNORECASE) else cue
-    return found[0].replace(_DOT, "."), found[1].replace(_DOT, "."), cue
+    return found[0].replace(MASK_DOT, "."), found[1].replace(MASK_DOT, "."), cue
 
 
 def _right(right: str, *, short: bool = False) -> Attribution | None:
@@ -189,33 +190,33 @@ def _right(right: str, *, short: bool = False) -> Attribution | None:
     if m and short and not (m["np_c"] and "," not in m["np_c"] and _SHORT_REST.match(m["rest"])):
         return None
     if m and m["cue_a"]:
-        return _with_statement(_np_after(m["np_a"]), _CUE[m["cue_a"]], m["np_a"])
+        return with_statement(np_after(m["np_a"]), _CUE[m["cue_a"]], m["np_a"])
     if m and m["np_b"]:
-        return _with_statement(_np_after(m["np_b"]), "according to", m["np_b"])
+        return with_statement(np_after(m["np_b"]), "according to", m["np_b"])
     if m and m["np_c"] and not _LEFT_CUE.search(m["np_c"]):
-        inverted = _np_after(m["rest"]) if m["np_c"].rstrip().endswith(",") else None  # "..., said Sen. X"
-        return _with_statement(inverted or _np_before(m["np_c"]), _CUE[m["cue_c"]], m[0])
+        inverted = np_after(m["rest"]) if m["np_c"].rstrip().endswith(",") else None  # "..., said Sen. X"
+        return with_statement(inverted or np_before(m["np_c"]), _CUE[m["cue_c"]], m[0])
     dash = re.match(r"^\s*[—–]\s*(.+?)\s*$", right)  # an aggregator's "— Name, Outlet" after the quote
     if dash and _BYLINE.match(dash[1]):
-        return dash[1].replace(_DOT, "."), "columnist", "wrote"
+        return dash[1].replace(MASK_DOT, "."), "columnist", "wrote"
     m = None if short else _ACCORDING.search(right)
-    return _with_statement(_np_after(m["np"]), "according to", m["np"]) if m else None
+    return with_statement(np_after(m["np"]), "according to", m["np"]) if m else None
 
 
-def _left(left: str, *, cues: re.Pattern[str] = _LEFT_CUE) -> Attribution | None:
+def left_attribution(left: str, *, cues: re.Pattern[str] = _LEFT_CUE) -> Attribution | None:
     """The nearest "X said", "X, ..., saying", "according to X" or "X called" (as ``cues`` allow) in ``left``."""
     for m in reversed(list(cues.finditer(left))):
         if m["v"] is None:
-            found = _np_after(re.split(r"[,.;:!?“”\"]", left[m.end():])[0])
-            return _with_statement(found, "according to", left[m.end():]) if found else None
+            found = np_after(re.split(r"[,.;:!?“”\"]", left[m.end():])[0])
+            return with_statement(found, "according to", left[m.end():]) if found else None
         if m["v"].endswith("ing"):  # a participle: the speaker is the subject of the sentence
             subject = re.match(rf"\s*((?:(?:the|a|an)\s+)?(?:{_NAME}\s*)+)([a-z]+\b)?\s*(?:,([^,]+),)?", left)
-            found = (_valid_np(subject[1] + (subject[2] or "")) or _valid_np(subject[1]), (subject[3] or "").strip()
+            found = (valid_np(subject[1] + (subject[2] or "")) or valid_np(subject[1]), (subject[3] or "").strip()
                      ) if subject else None
         else:
-            found = _np_before(left[:m.start()])
+            found = np_before(left[:m.start()])
         if found and found[0]:
-            return _with_statement(found, _CUE[m["v"]], left)
+            return with_statement(found, _CUE[m["v"]], left)
     return None
 
 
@@ -258,7 +259,7 @@ def _clean_speaker(phrase: str) -> str:
 
 def mask_abbreviations(text: str) -> str:
     """``text`` with abbreviation dots ("Sen.", "U.S.") replaced by a look-alike, offsets unchanged."""
-    return _ABBREV.sub(lambda m: m[0].replace(".", _DOT), text)
+    return _ABBREV.sub(lambda m: m[0].replace(".", MASK_DOT), text)
 
 
 class ArticleSpeakers:
@@ -279,15 +280,15 @@ class ArticleSpeakers:
         self.named: list[tuple[int, str, str, str, str]] = []  # position, speaker, cue, source_type, actor
         for start, end in self.bounds:
             sentence = self.masked[start:end]
-            subject = _SUBJECT.match(re.sub(r"^\s*(?:In|On|At|After|Before|During|Speaking|With|From|Amid|As)\b"
+            subject = LEADING_SUBJECT.match(re.sub(r"^\s*(?:In|On|At|After|Before|During|Speaking|With|From|Amid|As)\b"
                                             r"[^,]{0,60},", "", sentence))  # past "In Rose Garden remarks,"
-            found = [(m.start(), _np_before(sentence[:m.start()])) for m in _VERB_CUE.finditer(sentence)
+            found = [(m.start(), np_before(sentence[:m.start()])) for m in _VERB_CUE.finditer(sentence)
                      if not m["v"].endswith("ing")]
-            subject = _valid_np(subject[1]) if subject and "'" not in subject[1] else None
+            subject = valid_np(subject[1]) if subject and "'" not in subject[1] else None
             if subject and (len(subject.split()) > 1 or _classify(subject, "", "", matcher, actors)[0] != "other"):
                 found.insert(0, (0, (subject, "")))  # "Trump got at a similar point": no cue, still a referent
             for offset, attr in found:
-                attr = (attr[0].replace(_DOT, "."), attr[1].replace(_DOT, "."), "") if attr else None
+                attr = (attr[0].replace(MASK_DOT, "."), attr[1].replace(MASK_DOT, "."), "") if attr else None
                 speaker, cue, source_type, actor = self.resolve(attr, start + offset)
                 if attr and _is_named(speaker):
                     self.named.append((start + offset, speaker, cue, source_type, actor))
@@ -336,12 +337,12 @@ class ArticleSpeakers:
             left_blank, right_blank = _blank(left), _blank(right)
             attr, inherited = _right(right), None
             if attr is None or attr[2] == "reported":  # 'X said ... "...", state media reported': X spoke
-                attr = _left(left) or attr or _right(following, short=True)
+                attr = left_attribution(left) or attr or _right(following, short=True)
             before = s0 if not left_blank else s0 - 1  # the sentence a speakerless quote may borrow from
             if attr is None and rows and rows[-1][6] and before >= 0 and prev_c >= self.bounds[before][0]:
                 inherited = rows[-1]  # "'A,' he said. 'B.'" and "'A' and 'b'": B is his too
             elif attr is None and left_blank and s0 > 0 and para(o) - para(self.bounds[s0 - 1][0]) <= 1:
-                attr = _left(masked[self.bounds[s0 - 1][0]:min(self.bounds[s0 - 1][1], o)], cues=_SPEECH_CUE)
+                attr = left_attribution(masked[self.bounds[s0 - 1][0]:min(self.bounds[s0 - 1][1], o)], cues=_SPEECH_CUE)
             if attr is None and inherited is None and para(c) + 1 < len(paras) and _blank(
                     text[c + 1:paras[para(c)][1]]):
                 line = text[slice(*paras[para(c) + 1])].strip(" —–-")  # a byline: "Editorial Board, Outlet"
@@ -429,8 +430,8 @@ def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
               if len(re.sub(r"^(?:A|An|The)\s", "", m[0].split(",")[0]).split()) > len(surname.split())]
     if not fuller:
         return None
-    name = re.sub(r"^(?:(?:of|the)\s+)+", "", _NOT_SUBJECT.sub("", fuller[-1][0].split(",")[0]))
-    return name.replace(_DOT, "."), (fuller[-1][2] or "").replace(_DOT, ".")[1:]
+    name = re.sub(r"^(?:(?:of|the)\s+)+", "", CLAUSE_OPENERS.sub("", fuller[-1][0].split(",")[0]))
+    return name.replace(MASK_DOT, "."), (fuller[-1][2] or "").replace(MASK_DOT, ".")[1:]
 
 
 def read_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *,

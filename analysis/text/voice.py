@@ -25,9 +25,9 @@ to keep a frame at a distance. Speakers come from :mod:`analysis.text.attributio
 by :mod:`analysis.text.source_types` or a study actor's ``source_type``.
 
 Tables: ``voice_spans`` (every non-outlet stretch, cut at sentence bounds) and
-``sentence_voice`` (the outlet's when at least half of a sentence is its own words, else the largest other voice). Hand-written rules because no
-shippable library labels reported speech; their accuracy on hand-labelled AllSides
-sentences (``data/gold/voice``) is in ``reports/validation``.
+``sentence_voice`` (the outlet's when at least half of a sentence is its own words, else the largest
+other voice). Hand-written rules because no shippable library labels reported speech; their accuracy
+on hand-labelled AllSides sentences (``data/gold/voice``) is in ``reports/validation``.
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ _VERB = re.compile(r"(?<![-\w])(?P<v>" + "|".join(sorted(map(re.escape, _VERBS),
                    + r")(?![-\w])")
 _ADDRESSEE = re.compile(r"^\s*(?:reporters|journalists|lawmakers|the media|the press|(?:the\s+)?[A-Z][\w.\u2024-]*"
                         r"(?:\s+[A-Z][\w.\u2024-]*)*|him|her|them|us|me)\b")
-_OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b)|(?:on|in|at|last|this)\s+[^,]{1,40},\s*)?"
-                     r"(?:that\s+|:\s*|,\s*)?")
-_THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s")  # "announced on Friday that", "expressed regret that"
+_OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b)|"
+                     r"(?:on|in|at|last|this)\s+[^,]{1,40},\s*)?(?:that\s+|:\s*|,\s*)?")
+# "announced on Friday that", "expressed regret that"
+_THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s")
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
 # Before a verb whose subject is the sentence's ("China has continued to deny that", "..., and said ...").
@@ -143,22 +144,23 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         if inside(m.start()):
             continue
         if relative and relative.start("v") == m.start():  # "China, which denies mistreatment, ..."
-            head = att._valid_np(att._NOT_SUBJECT.sub("", relative["np"].split(",")[-1].strip()))
+            head = att.valid_np(att.CLAUSE_OPENERS.sub("", relative["np"].split(",")[-1].strip()))
             if head:
-                return m.end(), relative.end("content"), "reported", (head.replace(att._DOT, "."), "", verb), m.start()
+                attr = (head.replace(att.MASK_DOT, "."), "", verb)
+                return m.end(), relative.end("content"), "reported", attr, m.start()
         participle = None
         if verb in _PARTICIPLES:  # "..., saying ...": the speaker is the sentence's subject
             if quoted_as is None and m.start() == 0:
                 continue
-            subject = att._np_before(sentence[:quoted_as.start()]) if quoted_as else None
-            participle = None if quoted_as else att._left(sentence[:m.end()])
+            subject = att.np_before(sentence[:quoted_as.start()]) if quoted_as else None
+            participle = None if quoted_as else att.left_attribution(sentence[:m.end()])
             if participle is not None:
                 subject = (participle[0], participle[1])
         else:
-            subject = att._np_before(sentence[:m.start()])
+            subject = att.np_before(sentence[:m.start()])
             if subject is None and _SHARED_SUBJECT.search(sentence[:m.start()]):
-                lead = att._SUBJECT.match(sentence)
-                head = att._valid_np(lead[1]) if lead else None
+                lead = att.LEADING_SUBJECT.match(sentence)
+                head = att.valid_np(lead[1]) if lead else None
                 subject = (head, "") if head else None
         if subject is None:
             continue
@@ -175,7 +177,7 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         rest = rest[_OBJECT.match(rest).end():]
         if _COORDINATED.match(rest) or len(att.WORD.findall(rest)) < 3:  # '"...," he said, and China ...'
             continue
-        attr = (subject[0].replace(att._DOT, "."), subject[1].replace(att._DOT, "."), verb)
+        attr = (subject[0].replace(att.MASK_DOT, "."), subject[1].replace(att.MASK_DOT, "."), verb)
         start = hi - len(rest)
         cut = _NEW_CLAUSE.search(sentence, start, hi)
         return start, cut.start() if cut else hi, _VERBS[verb], attr, m.start()
@@ -196,14 +198,14 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
         first = _ACCORDING_FIRST.match(sentence)
         if tag and tag.start("sep") > 0:  # '"...," X said.' too: the content before the tag is then the quote
             if tag["np3"] is not None:
-                attr = att._with_statement(att._np_after(tag["np3"]), "according to", tag["np3"]) or (
-                    " ".join(tag["np3"].replace(att._DOT, ".").split()), "", "according to")
+                attr = att.with_statement(att.np_after(tag["np3"]), "according to", tag["np3"]) or (
+                    " ".join(tag["np3"].replace(att.MASK_DOT, ".").split()), "", "according to")
                 voice = "attributed"
             elif tag["np2"] is not None:
-                attr, voice = att._with_statement(att._np_after(tag["np2"]), tag["v2"], tag["np2"]), "reported"
+                attr, voice = att.with_statement(att.np_after(tag["np2"]), tag["v2"], tag["np2"]), "reported"
             else:
-                head = att._valid_np(tag["np"])
-                attr = (head.replace(att._DOT, "."), "", tag["v"]) if head else None
+                head = att.valid_np(tag["np"])
+                attr = (head.replace(att.MASK_DOT, "."), "", tag["v"]) if head else None
                 voice = _VERBS.get(tag["v"], "reported")
             if attr is not None:
                 inner = _preposed(stripped, 0, tag.start("sep"), inside)  # "Liu said ..., Xinhua reported": Liu spoke
@@ -216,7 +218,7 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
                     continue
                 end, first = tag.start("sep"), None
         if first:
-            attr = att._with_statement(att._np_after(first["np"]), "according to", first["np"])
+            attr = att.with_statement(att.np_after(first["np"]), "according to", first["np"])
             if attr is not None:
                 found.append((a + first.end(), a + len(stripped), "attributed", attr, a))
                 continue
@@ -301,7 +303,8 @@ def voice_at(spans: pd.DataFrame, doc_ids: Sequence[str], positions: Sequence[in
 
 
 def sentence_voice(spans: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """The ``sentence_voice`` table: the outlet's voice when at least half the characters are, else the largest other voice; and the outlet share."""
+    """The ``sentence_voice`` table: the outlet's voice when at least half the characters are, else the
+    largest other voice; and the outlet share."""
     sent = sentences[["doc_id", "sent_id", "outlet", "start", "end"]]
     length = (sent["end"] - sent["start"]).clip(lower=1)
     voiced = spans.loc[spans["voice"] != "scare_quote"].assign(chars=lambda d: d["end"] - d["start"])
