@@ -294,9 +294,12 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
         quoted = [min(_unquoted_words(p[0], p[1], spans[i], quotation_regions_of(i)),
                       _unquoted_words(p[2], p[3], spans[j], quotation_regions_of(j))) < settings.min_passage_words
                   for p in passages]
-        # by_length holds the pairs that share enough shingles rarer than stock phrases
-        long_copy = (i, j) in by_length and any(p[4] >= settings.min_copied_words and not q
-                                                 for p, q in zip(passages, quoted))
+        # by_length holds the pairs that share enough shingles rarer than stock phrases. The copied words may
+        # come as one paragraph or as several sentences of one wire story, each rewritten around ("steel,
+        # aluminum and autos from Europe, Canada, Mexico and Japan" + "hand over technology in exchange for
+        # access to China's market"): unquoted passages of min_passage_words or more are summed.
+        long_copy = (i, j) in by_length and sum(p[4] for p, q in zip(passages, quoted)
+                                                if not q) >= settings.min_copied_words
         if max(c_ij, c_ji) < settings.min_containment and not long_copy:
             continue
         relation = "shared_quote" if all(quoted) else "copy"
@@ -363,11 +366,22 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
                                    r"\s*[.]?\s*$", flags)),
         ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed\s+(?:reporting\s+)?to\s+this\s+"
                                          r"(?:report|story|article)", re.IGNORECASE)),
+        # "Contributing: Jane Doe, USA TODAY; The Associated Press", "Associated Press writers X and Y contributed."
+        ("contribution line", re.compile(r"^[ \t]*Contributing:[^\n]{0,300}?(?:^|[:;,]\s*|\s)(?:The\s+)?"
+                                         + agency_cs + r"\s*[.;,]?[ \t]*$", re.MULTILINE)),
+        ("contribution line", re.compile(r"\b" + agency_cs + r"\s+(?:writers?|reporters?|correspondents?)\s+"
+                                         r"[^\n]{1,200}?\s+contributed\b")),
         # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
         # "Bloomberg reported", "a Reuters report". Case-sensitive, so "ap" and "ani" stay words.
+        # "according to the official Xinhua news agency" names the agency behind a qualifier; "according to
+        # Bloomberg data" cites a data service, not the agency's reporting.
         ("citation", re.compile(r"(?:[Aa]ccording to|told|cited by|reported by|quoted by|in an interview with)\s+"
-                                r"(?:[Tt]he\s+)?" + agency_cs + r"\b")),
-        ("citation", re.compile(r"\b" + agency_cs + r"\s+(?:reported|reports|has reported|first reported)\b")),
+                                r"(?:[Tt]he\s+)?(?:(?:official|state|state-run|state-owned|government-run|Chinese|"
+                                r"China's|French|British|Japanese|Indian)\s+){0,2}" + agency_cs
+                                + r"\b(?!['’]s)(?!\s+(?:data|figures|calculations|estimates|index|indices|terminal|"
+                                r"survey|poll|rankings?|compiled)\b)")),
+        ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news agency)?\s+(?:reported|reports|has reported|"
+                                r"first reported)\b")),
         ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|tally)\b")),
     )
     byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)
@@ -377,13 +391,16 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
 _DEFAULT_RULES = wire_rules()
 
 
-def credited_agency(text: str, *, author: str | None = None, rules: _WireRules = _DEFAULT_RULES) -> tuple[str, str, str]:
+def credited_agency(text: str, *, author: str | None = None, outlet: str = "",
+                    rules: _WireRules = _DEFAULT_RULES) -> tuple[str, str, str]:
     """(agency, basis, evidence) for the strongest wire credit in ``text`` or its byline; empty strings if none.
 
     Datelines and credit lines come first (anywhere in the text); then the byline (AllSides keeps
     "Associated Press" there while the text has lost its dateline); then a "contributed to this report" line;
     last a citation of the agency's reporting ("according to Reuters"), which says the article used the
     agency's work but not that it carries its copy (clusters name their agency from the first three only).
+    ``outlet``: the publishing outlet; an agency citing itself ("Read more on Bloomberg" in Bloomberg's own
+    story) is not a citation of another's reporting.
     """
     found = _text_credit(text, ("dateline", "credit line"), rules)
     if found:
@@ -392,18 +409,22 @@ def credited_agency(text: str, *, author: str | None = None, rules: _WireRules =
         m = rules.byline.match(part.strip())
         if m:
             return rules.canonical[m["agency"].casefold()], "byline", " ".join(author.split())[:80]
-    return _text_credit(text, ("contribution line",), rules) or _text_credit(text, ("citation",), rules) or ("", "", "")
+    own = rules.canonical.get(outlet.strip().casefold(), outlet.strip())
+    return (_text_credit(text, ("contribution line",), rules)
+            or _text_credit(text, ("citation",), rules, skip=own) or ("", "", ""))
 
 
-def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules) -> tuple[str, str, str] | tuple[()]:
+def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules,
+                 skip: str = "") -> tuple[str, str, str] | tuple[()]:
     for basis, pattern in rules.patterns:
         if basis not in bases:
             continue
-        m = pattern.search(text)
-        if m is None:
-            continue
-        agency = m.groupdict().get("agency") or "Reuters"  # "Reporting by ...; Editing by" is Reuters' house style
-        return rules.canonical[agency.casefold()], basis, " ".join(m.group().split())[:80]
+        for m in pattern.finditer(text):
+            agency = m.groupdict().get("agency") or "Reuters"  # "Reporting by ...; Editing by" is Reuters' style
+            name = rules.canonical[agency.casefold()]
+            if skip and name == skip:
+                continue
+            return name, basis, " ".join(m.group().split())[:80]
     return ()
 
 
@@ -413,7 +434,7 @@ def article_wire(articles: pd.DataFrame, *, agencies: tuple[str, ...] = ()) -> p
     ``agencies``: names to recognise besides :data:`WIRE_AGENCIES` (a study's ``wire_agencies``)."""
     rules = wire_rules(agencies) if agencies else _DEFAULT_RULES
     authors = articles["author"] if "author" in articles else pd.Series(None, index=articles.index)
-    rows = [(str(d), str(o), *credited_agency(t if isinstance(t, str) else "",
+    rows = [(str(d), str(o), *credited_agency(t if isinstance(t, str) else "", outlet=str(o),
                                               author=a if isinstance(a, str) else None, rules=rules))
             for d, o, t, a in zip(articles["doc_id"], articles["outlet"], articles["text"], authors)]
     return tables.from_rows(rows, "article_wire")

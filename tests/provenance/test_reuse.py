@@ -329,3 +329,35 @@ def test_a_month_only_date_orders_neither_the_cluster_nor_the_copy_marks():
 ])
 def test_wire_credit_rules_leave_prose_alone(text, expected):
     assert reuse.credited_agency(text)[:2] == expected
+
+
+@pytest.mark.parametrize("text, outlet, expected", [
+    ("Officials met on Monday.\n\nContributing: Jane Doe, USA TODAY; The Associated Press", "USA Today",
+     ("AP", "contribution line")),
+    ("Officials met on Monday.\n\nAssociated Press writers Jane Doe and Joe Roe contributed.", "Daily",
+     ("AP", "contribution line")),
+    ("“It hurts both sides,” a spokesman said, according to the official Xinhua news agency.", "Paper",
+     ("Xinhua", "citation")),
+    ("The Agence France-Presse news agency reported that 18 people were held.", "Paper", ("AFP", "citation")),
+    # a data service is not the agency's reporting, and an outlet does not credit itself
+    ("The deficit was $375 billion, according to Bloomberg data.", "Paper", ("", "")),
+    ("The levy is modest, according to Bloomberg Economics.\n\nRead more on Bloomberg", "Bloomberg", ("", "")),
+    ("Growth slowed, according to Bloomberg data. A trader told the Associated Press he sold.", "Paper",
+     ("AP", "citation")),
+])
+def test_contribution_lines_qualified_agencies_and_what_is_not_a_credit(text, outlet, expected):
+    assert reuse.credited_agency(text, outlet=outlet)[:2] == expected
+
+
+def test_several_copied_sentences_rewritten_around_are_copying_one_is_not():
+    first = "Beijing raised import duties on steel, aluminum and autos from Europe, Canada, Mexico and Japan."
+    second = "Foreign companies are pressed to hand over technology in exchange for access to the vast market."
+    one = _articles([("a1", "Wire", "2019-10-07", _own_text(1, 400) + " " + first + " " + _own_text(3, 60)),
+                     ("b2", "Paper", "2019-10-08", _own_text(2, 400) + " " + first)])
+    assert reuse.find_reuse(one)[0].empty
+    both = _articles([("a1", "Wire", "2019-10-07", _own_text(1, 400) + " " + first + " " + _own_text(3, 60)
+                       + " " + second),
+                      ("b2", "Paper", "2019-10-08", second + " " + _own_text(2, 400) + " " + first)])
+    pairs, passages = reuse.find_reuse(both)
+    assert pairs["relation"].tolist() == ["copy"] and len(passages) == 2
+    assert max(pairs["containment_a_in_b"].iloc[0], pairs["containment_b_in_a"].iloc[0]) < 0.15
