@@ -94,6 +94,16 @@ _LOWER_SPEAKERS = re.compile(r"^(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts
                              r"media)\b")
 _STATEMENT = re.compile(r"^(?:an?|the|its|his|her)\s+(?:\w+\s+)?(?:statement|letter)\s+(?:from|by|issued by|"
                         r"released by)\s+(?P<x>.+)$|^(?P<y>.+?)['’]s?\s+(?:\w+\s+)?statement$", re.IGNORECASE)
+# "an English-language article in the China Daily", "an editorial by the Global Times": the paper speaks.
+_PIECE_IN = re.compile(r"^(?:an?|the|its|one)\s+(?:[\w-]+\s+){0,2}(?:article|editorial|commentary|op-ed|column|"
+                       r"opinion piece|piece|report)\s+(?:in|by|from|published (?:in|by)|carried by)\s+(?:the\s+)?"
+                       r"(?P<paper>[A-Z].*)$")
+# "a sombre Lam", "the embattled Carrie Lam": a name behind a determiner and adjectives (no role noun, no
+# preposition), which names the same person as the article's fuller mention of that name.
+_MODIFIED_NAME = re.compile(r"^(?:an?|the)\s+(?:[a-z][\w-]*\s+){1,2}(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)$")
+_NOT_ADJECTIVE = re.compile(r"\b(?:for|of|at|from|with|in|on|by|to|spokes\w+|officials?|minister|secretary|"
+                            r"president|chairman|adviser|lawmaker|senator|ambassador|analyst|economist|activist|"
+                            r"professor|director|executive|leader|chief)\b")
 # "the company", "the ministry": resolved to the latest earlier speaker whose type fits the noun.
 _GENERIC = re.compile(r"^(?:an?\s+(?:[a-z-]+\s+)?(?P<doc>statement|letter)|(?:the|this|that)\s+(?:[a-z'’-]+\s+){0,3}"
                       r"(?P<head>company|firm|ministry|department|agency|"
@@ -101,6 +111,8 @@ _GENERIC = re.compile(r"^(?:an?\s+(?:[a-z-]+\s+)?(?P<doc>statement|letter)|(?:th
                       r"report|group|organi[sz]ation|president|book|letter|adviser|secretary|senator|minister|"
                       r"lawmaker|ambassador|publisher|democrat|republican|newspaper|paper|tabloid|broadcaster|outlet|"
                       r"commentary|editorial|chairman|chairwoman|chamber|council|office|filing))$", re.IGNORECASE)
+_ISSUED = re.compile(r"\b(?:(?:released|issued|put out|published|posted|sent|filed)|(?:said|says|added|wrote)\s+(?:in|on)"
+                     r")\s+(?:a|an|its|the)\s+(?:[\w-]+\s+){0,3}(?:statement|letter|filing|notice)\b")
 _MEDIA_NOUNS = ("newspaper", "paper", "tabloid", "broadcaster", "outlet", "commentary", "editorial", "publisher")
 _GENERIC_TYPES = {"company": {"company"}, "firm": {"company"}, "ministry": {"chinese_government", "government_other"},
                   "department": {"us_government", "government_other"}, "democrat": {"us_government"},
@@ -113,9 +125,11 @@ _NOT_NAMES = frozenset("the a an he she they it this that its his her their one 
 _BYLINE = re.compile(r"^(?=.*[,–—])[A-Z][\w.'’&-]*(?:,?\s+(?:[A-Z][\w.'’&-]*|of|the|and|for|at|&|[–—]))+$")
 _COUNTRY = re.compile(r"^(?:China|Beijing|Washington|(?:the )?(?:U\.S\.|US|United States)|America)$")
 # A leading name, then a verb.
-LEADING_SUBJECT = re.compile(rf"\s*((?:{_NAME}\s+)*?{_NAME})\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|got|made|took|gave|"
-                             r"went|came|put|set|met|left|held|saw|knew|thought|brought|spoke|won|lost|sent|spent|led|"
-                             r"kept|began|became|did|had|was|is|has|will|would|can|could|may)\b")
+_LEAD_VERB = (r"(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|got|made|took|gave|went|came|put|set|met|left|held|saw|knew|"
+              r"thought|brought|spoke|won|lost|sent|spent|led|kept|began|became|did|had|was|is|has|will|would|can|"
+              r"could|may)\b")
+LEADING_SUBJECT = re.compile(rf"\s*((?:{_NAME}\s+)*?{_NAME})\s+{_LEAD_VERB}")
+LEADING_APPOSED = re.compile(rf"\s*((?:{_NAME}\s+)*?{_NAME}),\s+(?:an?|the)\s[^,;:“”\"]{{3,90}},\s+{_LEAD_VERB}")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 Attribution = tuple[str, str, str]  # speaker phrase, appositive, cue
@@ -138,7 +152,8 @@ def valid_np(head: str) -> str | None:
             or words[-1].lower() in _DETERMINERS | {"of", "to", "for", "with", "in", "on", "at", "by", "from"}):
         return None
     # a lowercase title before a name: "economist Ann Marsh", "foreign ministry spokesperson Geng Shuang"
-    title = len(words) > 1 and words[-1][0].isupper() and all(w.isalpha() and w not in _NOT_NAMES for w in lower)
+    title = len(words) > 1 and words[-1][0].isupper() and all(w.replace("-", "").isalpha() and w not in _NOT_NAMES
+                                                              for w in lower)
     if words[0][0].isupper() or words[0].lower() in _DETERMINERS | _PRONOUNS or _LOWER_SPEAKERS.match(head) or title:
         return head
     return None
@@ -194,7 +209,9 @@ def _right(right: str, *, short: bool = False) -> Attribution | None:
     if m and m["np_b"]:
         return with_statement(np_after(m["np_b"]), "according to", m["np_b"])
     if m and m["np_c"] and not _LEFT_CUE.search(m["np_c"]):
-        inverted = np_after(m["rest"]) if m["np_c"].rstrip().endswith(",") else None  # "..., said Sen. X"
+        # "..., said Sen. X" is inverted; in "X, a trader, told The Associated Press" the object is the listener
+        inverted = (np_after(m["rest"]) if m["np_c"].rstrip().endswith(",") and re.fullmatch(_INVERTED, m["cue_c"])
+                    else None)
         return with_statement(inverted or np_before(m["np_c"]), _CUE[m["cue_c"]], m[0])
     dash = re.match(r"^\s*[—–]\s*(.+?)\s*$", right)  # an aggregator's "— Name, Outlet" after the quote
     if dash and _BYLINE.match(dash[1]):
@@ -280,13 +297,17 @@ class ArticleSpeakers:
         self.named: list[tuple[int, str, str, str, str]] = []  # position, speaker, cue, source_type, actor
         for start, end in self.bounds:
             sentence = self.masked[start:end]
-            subject = LEADING_SUBJECT.match(re.sub(r"^\s*(?:In|On|At|After|Before|During|Speaking|With|From|Amid|As)\b"
-                                            r"[^,]{0,60},", "", sentence))  # past "In Rose Garden remarks,"
+            opened = re.sub(r"^\s*(?:In|On|At|After|Before|During|Speaking|With|From|Amid|As)\b[^,]{0,60},", "",
+                            sentence)  # past "In Rose Garden remarks,"
+            subject = LEADING_SUBJECT.match(opened)
+            apposed = None if subject else LEADING_APPOSED.match(opened)
             found = [(m.start(), np_before(sentence[:m.start()])) for m in _VERB_CUE.finditer(sentence)
                      if not m["v"].endswith("ing")]
-            subject = valid_np(subject[1]) if subject and "'" not in subject[1] else None
+            subject = valid_np((subject or apposed)[1]) if (subject or apposed) and "'" not in (
+                subject or apposed)[1] else None
             if subject and (len(subject.split()) > 1 or _classify(subject, "", "", matcher, actors)[0] != "other"):
-                found.insert(0, (0, (subject, "")))  # "Trump got at a similar point": no cue, still a referent
+                found.insert(0, (0, (subject, apposed[0].split(",", 1)[1].rsplit(",", 1)[0].strip() if apposed
+                                     else "")))  # "Trump got at a similar point": no cue, still a referent
             for offset, attr in found:
                 attr = (attr[0].replace(MASK_DOT, "."), attr[1].replace(MASK_DOT, "."), "") if attr else None
                 speaker, cue, source_type, actor = self.resolve(attr, start + offset)
@@ -302,8 +323,39 @@ class ArticleSpeakers:
         return max(int(np.searchsorted(self.sents[:, 1], pos, "right")) - 1, 0)
 
     def resolve(self, attr: Attribution | None, pos: int, inherited: tuple | None = None) -> tuple[str, str, str, str]:
-        """(speaker, cue, source_type, actor) of an attribution found at ``pos``."""
-        return _resolve(attr, inherited, self.masked[:pos], self.named, self.mentions, self.matcher, self.actors)
+        """(speaker, cue, source_type, actor) of an attribution found at ``pos``.
+
+        A bare name the rules cannot place ("Joshua Wong said") takes its type from the role the article
+        gives that name elsewhere: "pro-democracy activist Joshua Wong", "Scott Paul, president of the
+        Alliance for American Manufacturing".
+        """
+        speaker, cue, source_type, actor = _resolve(attr, inherited, self.masked[:pos], self.named, self.mentions,
+                                                    self.matcher, self.actors)
+        if source_type == "other" and inherited is None and re.fullmatch(rf"(?:{_NAME}\s+){{0,3}}{_NAME}", speaker):
+            source_type = self.role_type(speaker) or source_type
+        return speaker, cue, source_type, actor
+
+    def role_type(self, name: str) -> str:
+        """The first source type that a mention of ``name`` (or its last word) with its role phrase gets."""
+        surname = name.split()[-1]
+        mentions = [*re.finditer(rf"(?<![\w-]){re.escape(name)}\b", self.masked)] if name != surname else []
+        for m in mentions + [*re.finditer(rf"(?<![\w-]){re.escape(surname)}\b", self.masked)]:
+            start = max(self.masked.rfind(ch, 0, m.start()) for ch in ".;:!?\n“”\"(),—–")
+            words = re.split(r"\s-\s", self.masked[start + 1:m.start()])[-1].split()
+            if len(words) > 6 or any(w in _CUE for w in words):
+                continue
+            appositive = re.match(r",\s+((?:an?|the|[a-z])[^,.;\n]{3,90}|(?:[\w.’'-]+\s+){0,4}(?:of|at|for)\s"
+                                  r"[^,.;\n]{3,80})", self.masked[m.end():])
+            appositive = appositive[1] if appositive else ""
+            if not words and start >= 0 and self.masked[start] == ",":  # "Hong Kong's chief executive, Carrie Lam,"
+                ahead = re.split(r"[.;:!?\n“”\"(),—–]|\s-\s", self.masked[:start])[-1].split()
+                appositive = " ".join(ahead[-6:]) if 0 < len(ahead) else appositive
+            phrase = " ".join([*words, m[0]])
+            kind, _ = _classify(phrase.replace(MASK_DOT, "."), appositive.replace(MASK_DOT, "."), "", self.matcher,
+                                self.actors)
+            if kind not in ("other", "unknown"):
+                return kind
+        return ""
 
     def remember(self, pos: int, speaker: str, cue: str, source_type: str, actor: str) -> None:
         """A named speaker found at ``pos`` becomes a referent of later pronouns."""
@@ -338,6 +390,8 @@ class ArticleSpeakers:
             attr, inherited = _right(right), None
             if attr is None or attr[2] == "reported":  # 'X said ... "...", state media reported': X spoke
                 attr = left_attribution(left) or attr or _right(following, short=True)
+            elif attr[2] == "according to":  # 'X said, "...," according to Xinhua': the agency relayed X
+                attr = left_attribution(left, cues=_SPEECH_CUE) or attr
             before = s0 if not left_blank else s0 - 1  # the sentence a speakerless quote may borrow from
             if attr is None and rows and rows[-1][6] and before >= 0 and prev_c >= self.bounds[before][0]:
                 inherited = rows[-1]  # "'A,' he said. 'B.'" and "'A' and 'b'": B is his too
@@ -373,7 +427,8 @@ def _is_partial(left: str, right: str, body: str, left_blank: bool, right_blank:
 def _person_like(speaker: str, source_type: str) -> bool:
     """Whether "he"/"she" may refer to this speaker: not "the ...", a country, or a one-word firm or outlet."""
     one_word_org = len(speaker.split()) == 1 and source_type in ("company", "media", "ngo_advocacy")
-    return not (re.match(r"(?i)(?:the|an?)\s", speaker) or _COUNTRY.match(speaker) or one_word_org)
+    plural = bool(re.search(r"\s[a-z]+[^s]s$", speaker))  # "Protest movement leaders"
+    return not (re.match(r"(?i)(?:the|an?)\s", speaker) or _COUNTRY.match(speaker) or one_word_org or plural)
 
 
 def _latest(candidates: list[tuple], pos: int, fits: set[str]) -> tuple | None:
@@ -393,8 +448,23 @@ def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, nam
     if stated:
         phrase, cue = stated["x"] or stated["y"], "statement"
     phrase = _clean_speaker(phrase)
+    piece = _PIECE_IN.match(f"{phrase} {appositive}".strip()) or _PIECE_IN.match(phrase)
+    if piece:
+        phrase = piece["paper"]
+    modified = _MODIFIED_NAME.match(phrase)
+    if modified and not _NOT_ADJECTIVE.search(phrase[:modified.start("name")]):
+        phrase = modified["name"]
     generic = _GENERIC.match(phrase)
     head = (generic["head"] or generic["doc"]).lower() if generic else ""
+    if head in ("statement", "letter", "filing"):  # "China's Commerce Ministry released a statement ... the statement said"
+        # the latest issuer, unless a speaker was named after it ("The Embassy said ... '...,' the statement said")
+        issued = [m for m in _ISSUED.finditer(before) if not any(m.start() < n[0] < pos for n in named)]
+        lead = before[:issued[-1].start()] if issued else ""
+        ends = list(_SENTENCE_END.finditer(lead))
+        issuer = np_before(lead[ends[-1].end():] if ends else lead) if issued else None
+        if issuer is not None:
+            phrase, appositive = issuer[0].replace(MASK_DOT, "."), issuer[1].replace(MASK_DOT, ".")
+            return (phrase, "statement", *_classify(phrase, appositive, "statement", matcher, actors))
     if phrase.lower() in _PRONOUNS or generic:
         fits = _GENERIC_TYPES.get(head, set(SOURCE_TYPES))
         people = [n for n in named if phrase.lower() not in ("he", "she") or _person_like(n[1], n[3])]

@@ -24,8 +24,18 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
     ("ngo_advocacy", r"Human Rights (?:Watch|Project)|Amnesty|ACLU|Civil Liberties|World (?:Uighur|Uyghur) Congress|"
                      r"Campaign for|Freedom House|Electronic Frontier|EFF|Reporters Without Borders|activists?|"
                      r"advoca(?:tes?|cy)|rights groups?|campaign(?:ers?|ing groups?| groups?)|non-?profit|NGOs?|"
-                     r"exile groups?"),
-    ("expert", r"professor|Prof|analysts?|researchers?|experts?|scholars?|economists?|fellow|think[- ]tank|"
+                     r"exile groups?|protest(?:s|ers|ors)?(?: (?:movement|groups?|organi[sz]ers?|leaders?))?|"
+                     r"pro-democracy (?:activists?|camp|movement|groups?|leaders?|campaigners?|figures?)|"
+                     r"demonstrators|Civil Human Rights Front|"
+                     # Interest groups, as media-sourcing studies code them: business and trade associations,
+                     # chambers of commerce and unions speak for members, not as a firm.
+                     r"Chamber of Commerce|(?:[A-Z][\w&-]*\s+){1,5}(?:Association|Alliance|Federation|Coalition|"
+                     r"Roundtable)|(?:Industry|Trade|Business|Manufacturers|Retail) (?:Council|Group)|"
+                     r"Association of [A-Z]\w+|(?:labor|trade) unions?|AFL-CIO|lobby(?:ing)? groups?|"
+                     r"trade (?:groups?|associations?)|business groups?|industry groups?"),
+    # Former officials speak in a private capacity, as commentators ("a former Canadian ambassador to China").
+    ("expert", r"former (?:[\w.'’-]+ ){0,4}(?:ambassador|officials?|diplomats?|advis[eo]rs?|secretary|negotiators?|"
+               r"ministers?|envoys?|director|aide|counsel)|professor|Prof|analysts?|researchers?|experts?|scholars?|economists?|fellow|think[- ]tank|"
                r"university|college|historian|institute|Cent(?:er|re) for|Brookings|Council on Foreign Relations|CSIS|"
                r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist|"
                # research units of banks and news firms: "Bloomberg Economics", "Capital Economics"
@@ -36,6 +46,13 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
               r"Washington (?:Post|Examiner|Times)|TechCrunch|CNN|BBC|Fox News|Al Jazeera|correspondent|"
               r"(?:news)?papers?|tabloid|broadcaster|news (?:agency|outlet|site|service)|state(?:-run)? media|"
               r"journalists?|reporters?|editor(?:ial)?|columnist"),
+    # The Hong Kong SAR executive answers to Beijing; its legislators are another government's members
+    # (checked before the US rules, whose "lawmakers" would take them).
+    ("chinese_government", r"(?:Hong Kong|Macau|Macao)(?: SAR)?(?:['’]s)? (?:[a-z-]+ )?(?:Chief Executive|leader|government|"
+                           r"authorities|Chief Secretary|police)|Liaison Office|Hong Kong and Macao Affairs Office"),
+    ("government_other", r"(?:pro-democracy|pro-Beijing|pro-establishment|opposition|Hong Kong|British|Canadian|"
+                         r"Australian|Japanese|Taiwanese|German|French|European|EU) (?:lawmakers?|legislators?|MPs?|"
+                         r"parliamentarians?)|Legislative Council|LegCo|Members? of Parliament|\bMPs?\b"),
     ("us_government", r"Commerce (?:Department|Secretary)|Council of Economic Advisers|National Economic Council|"
                       r"(?:U\.S\. |US )?Trade Representative|USTR|Bureau of Industry and Security|USDOC|"
                       r"Department of (?:Commerce|State|Defense|Justice|the Treasury)|"
@@ -59,8 +76,7 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
     ("company", r"compan(?:y|ies)|firms?|Inc|Corp|Ltd|LLC|CEO|chief executive|founder|executives|chair(?:man|woman)|"
                 r"Huawei|ZTE|Hikvision|Dahua|SenseTime|Megvii|iFlytek|Yitu|Xiaomi|Tencent|Alibaba|ByteDance|TikTok|"
                 r"DJI|Google|Apple|Microsoft|Qualcomm|Intel|Micron|Nvidia|Facebook|Amazon|TSMC|industry|"
-                r"Chamber of Commerce|(?:Industry|Trade|Business|Manufacturers) (?:Association|Council|Roundtable)|"
-                r"Association of Manufacturers"),
+                r"Securities|Capital|Holdings|Group"),
     ("government_other", r"governments?|minist(?:ry|ries|ers?)|department|agency|embassy|parliament|authorities|"
                          r"officials?|regulators?|(?-i:(?:Vice )?President|Premier|Chancellor) (?-i:[A-Z])|"
                          r"European (?:Union|Commission)|EU|United Nations|U\.N|"

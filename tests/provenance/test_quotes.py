@@ -276,8 +276,9 @@ def test_government_actor_keeps_the_rules_government_type():
 
 
 def test_rule_table_is_ordered_and_covers_the_source_types():
-    assert [t for t, _ in quote_rules.SOURCE_RULES] == ["anonymous", "ngo_advocacy", "expert", "media", "us_government",
-                                                   "chinese_government", "company", "government_other"]
+    assert [t for t, _ in quote_rules.SOURCE_RULES] == ["anonymous", "ngo_advocacy", "expert", "media",
+                                                       "chinese_government", "government_other", "us_government",
+                                                       "chinese_government", "company", "government_other"]
     assert set(quote_rules.SOURCE_TYPES) == {t for t, _ in quote_rules.SOURCE_RULES} | {"other", "unknown"}
 
 
@@ -459,3 +460,46 @@ def test_tables_from_rows_types_every_column_with_or_without_rows():
                 "str"]
     assert [str(t) for t in empty.dtypes] == [str(t) for t in full.dtypes] == expected
     assert full["speaker"].tolist() == ["Xi", ""] and full["n_words"].tolist() == [5, 2]
+
+
+@pytest.mark.parametrize("text, speaker, source_type", [
+    # interest groups, the Hong Kong executive and legislature, former officials
+    ("“Tariffs are the wrong answer,” said Jane Doe, president of the National Retail Federation.", "Jane Doe",
+     "ngo_advocacy"),
+    ("“We will withdraw the bill,” said Hong Kong Chief Executive Jane Lee.", "Hong Kong Chief Executive Jane Lee",
+     "chinese_government"),
+    ("“The scars are still bleeding,” said pro-democracy lawmaker Ann Mo.", "pro-democracy lawmaker Ann Mo",
+     "government_other"),
+    ("“He is corporate royalty,” said Tom Grey, a former Canadian ambassador to China.", "Tom Grey", "expert"),
+    # the listener of "told" is not the speaker; an agency relaying a statement is not the speaker
+    ("“The market is calm,” Ann Lee, a strategist at Foo Securities, told The Associated Press.", "Ann Lee", "expert"),
+    ("A spokesperson for China's ministry of commerce said, “We are forced to fight back,” according to Xinhua.",
+     "a spokesperson for China's ministry of commerce", "chinese_government"),
+    # a paper's article speaks for the paper
+    ("“They behave like a gang of hoodlums,” said an English-language article in the China Daily.", "China Daily",
+     "media"),
+])
+def test_speaker_roles_listeners_and_relays(text, speaker, source_type):
+    row = only(text)
+    assert (row["speaker"], row["source_type"]) == (speaker, source_type)
+
+
+@pytest.mark.parametrize("text, speaker, source_type", [
+    # a bare name takes the role the article gives it elsewhere
+    ("Sam Wong, a prominent pro-democracy activist, marched on Monday.\n\n“Too little, too late,” said Sam Wong.",
+     "Sam Wong", "ngo_advocacy"),
+    ("Hong Kong's embattled chief executive, Carrie Lee, spoke on Monday.\n\n“Violence damages us,” said Carrie Lee.",
+     "Carrie Lee", "chinese_government"),
+    # an adjective before a surname, the issuer of "the statement", plural subjects, a subject with an appositive
+    ("Hong Kong leader Carrie Lee spoke on Monday.\n\n“Violence damages us,” a sombre Lee said.", "Carrie Lee",
+     "chinese_government"),
+    ("President Trump spoke on Friday. China's Commerce Ministry released a scathing statement.\n\n"
+     "“This move is damaging,” the statement said.", "China's Commerce Ministry", "chinese_government"),
+    ("Jane Lee, the city's leader, spoke on Monday. Protest movement leaders rejected her offer.\n\n"
+     "“It is unforgivable,” she said.", "Jane Lee", "other"),
+    ("President Trump announced tariffs on Friday. Sen. Marco Rubio, a Florida Republican, heralded the move.\n\n"
+     "“It is American leadership,” he said.", "Marco Rubio", "us_government"),
+])
+def test_speakers_resolved_from_the_rest_of_the_article(text, speaker, source_type):
+    row = extract(text).iloc[-1]
+    assert (row["speaker"], row["source_type"]) == (speaker, source_type)
