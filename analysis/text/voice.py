@@ -77,6 +77,9 @@ _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yeste
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
 # Before a verb whose subject is the sentence's ("China has continued to deny that", "..., and said ...").
 _SHARED_SUBJECT = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|later|then))?|\s+to)\s*$")
+# "China's commerce ministry expressed regret ..., and said": a subject with common nouns before its verb.
+_LEADING_NOUNS = re.compile(r"\s*((?:the\s+)?[A-Z][\w.'’\u2024-]*(?:\s+[a-zA-Z][\w.'’\u2024-]*){0,5}?)\s+"
+                            r"(?:has\s+|have\s+|had\s+)?(?!(?:un)?(?:named|based|elected|related)\b)[a-z]+ed\b")
 _PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
                        r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
@@ -92,6 +95,10 @@ _POSTPOSED = re.compile(
     + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
     + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
       r"(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
+_WHICH = re.compile(r"\s*(?:which|who)\b")
+# A participle clause after a speech tag goes on in the speaker's words ("..., Ross said, calling the rule ...").
+_GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|arguing|insisting|claiming|stressing|"
+                       r"accusing|urging|vowing|dismissing|denouncing|labell?ing|branding)\b")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
 _NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])")
 _COORDINATED = re.compile(r"^(?:and|but)\s+(?:the\s+)?[A-Z]")
@@ -159,7 +166,7 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         else:
             subject = att.np_before(sentence[:m.start()])
             if subject is None and _SHARED_SUBJECT.search(sentence[:m.start()]):
-                lead = att.LEADING_SUBJECT.match(sentence)
+                lead = att.LEADING_SUBJECT.match(sentence) or _LEADING_NOUNS.match(sentence)
                 head = att.valid_np(lead[1]) if lead else None
                 subject = (head, "") if head else None
         if subject is None:
@@ -172,8 +179,8 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
             if that is None:
                 continue
             rest = rest[that.end():]
-        elif _PREPOSITION.match(rest) and verb not in ("accused", "accuses", "accusing"):
-            continue
+        elif _PREPOSITION.match(rest[_OBJECT.match(rest).end():]) and verb not in ("accused", "accuses", "accusing"):
+            continue  # "warned of countermeasures", but not "told Fox on Friday, calling the rule ..."
         rest = rest[_OBJECT.match(rest).end():]
         if _COORDINATED.match(rest) or len(att.WORD.findall(rest)) < 3:  # '"...," he said, and China ...'
             continue
@@ -196,27 +203,38 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
         tag = _POSTPOSED.search(stripped)
         end = len(stripped)
         first = _ACCORDING_FIRST.match(sentence)
-        if tag and tag.start("sep") > 0:  # '"...," X said.' too: the content before the tag is then the quote
+        sep = tag.start("sep") if tag else 0
+        if tag and sep > 0:  # '"...," X said.' too: the content before the tag is then the quote
             if tag["np3"] is not None:
                 attr = att.with_statement(att.np_after(tag["np3"]), "according to", tag["np3"]) or (
                     " ".join(tag["np3"].replace(att.MASK_DOT, ".").split()), "", "according to")
                 voice = "attributed"
-            elif tag["np2"] is not None:
+            elif tag["np2"] is not None and att.np_after(tag["np2"]) is not None:
                 attr, voice = att.with_statement(att.np_after(tag["np2"]), tag["v2"], tag["np2"]), "reported"
             else:
-                head = att.valid_np(tag["np"])
-                attr = (head.replace(att.MASK_DOT, "."), "", tag["v"]) if head else None
-                voice = _VERBS.get(tag["v"], "reported")
+                head = att.valid_np(tag["np"]) if tag["np"] is not None else None
+                if head is None:  # "..., the Tariff Committee, which oversees it, said in a statement."
+                    parts = stripped[:sep].split(",")
+                    while len(parts) > 1 and _WHICH.match(parts[-1]):
+                        parts.pop()
+                    head = att.valid_np(parts[-1]) if len(parts) > 1 else None
+                    sep = len(",".join(parts[:-1])) if head else sep
+                verb = tag["v"] or tag["v2"]
+                attr = (head.replace(att.MASK_DOT, "."), "", verb) if head else None
+                voice = _VERBS.get(verb, "reported")
             if attr is not None:
-                inner = _preposed(stripped, 0, tag.start("sep"), inside)  # "Liu said ..., Xinhua reported": Liu spoke
+                inner = _preposed(stripped, 0, sep, inside)  # "Liu said ..., Xinhua reported": Liu spoke
                 if inner is not None:
                     found.append((a + inner[0], a + inner[1], inner[2], inner[3], a + inner[4]))
                 else:  # an opening "According to X," stays the outlet's tag: one speaker per stretch
-                    lead = first.end() if first and first.end() < tag.start("sep") else 0
-                    found.append((a + lead, a + tag.start("sep"), voice, attr, a + tag.start("sep")))
-                if tag.end() >= len(stripped):
+                    lead = first.end() if first and first.end() < sep else 0
+                    found.append((a + lead, a + sep, voice, attr, a + sep))
+                going_on = _GOING_ON.match(stripped, tag.end())  # '"...," Ross said, calling the rule "tailored"'
+                if going_on:
+                    found.append((a + going_on.end(), a + len(stripped), "reported", attr, a + sep))
+                if tag.end() >= len(stripped) or going_on:
                     continue
-                end, first = tag.start("sep"), None
+                end, first = sep, None
         if first:
             attr = att.with_statement(att.np_after(first["np"]), "according to", first["np"])
             if attr is not None:

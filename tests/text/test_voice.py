@@ -58,6 +58,22 @@ def test_voice_of_a_cue(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
 
 
+@pytest.mark.parametrize("text, phrase, expected, speaker", [
+    # a postposed tag whose subject carries a relative clause
+    ("The new tariffs derail the talks, the State Council Tariff Committee, which oversees retaliation, said in a "
+     "short statement.", "derail", "reported", "the State Council Tariff Committee"),
+    # the participle clause after a speech tag goes on in the speaker's words, past a time phrase
+    ("“There is a loophole,” Commerce Secretary Wilbur Ross told Fox Business on Friday, calling the rule change "
+     "a fix for national security.", "national security", "reported", "Commerce Secretary Wilbur Ross"),
+    # "..., and said" shares a subject made of common nouns
+    ("China's commerce ministry expressed regret at the filing, and said China protects the legal rights of owners.",
+     "legal rights", "reported", "China's commerce ministry"),
+])
+def test_reported_speech_with_relative_clauses_participles_and_shared_subjects(text, phrase, expected, speaker):
+    assert voice_of(text, phrase)[:2] == (expected, speaker)
+
+
+
 @pytest.mark.parametrize("text, phrase", [
     # the attribution tag itself is the outlet's
     ("Foreign ministry spokesman Geng Shuang said the move was interference in its affairs.", "spokesman"),
