@@ -90,12 +90,16 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     found = quotes.extract_quotes(articles, sentences, actors=study.actors)  # quote ids already matched
     out["quotes"] = found
     out["quote_spread"] = quote_matching.quote_spread(found, articles=articles)
+    # Who is quoted counts speech between quote marks only: reported speech is listed and matched to the
+    # quotes it paraphrases, but its detection is less precise (reports/validation/provenance.csv).
+    marked = found.loc[found["kind"] != "reported"]
     out["quote_sources"] = pd.concat(
-        [quote_matching.source_shares(found, articles, by=g, **opts) for g in study.groups], ignore_index=True)
-    out["quote_source_contrasts"] = group_contrasts.source_contrasts(found, articles, by=study.groups,
+        [quote_matching.source_shares(marked, articles, by=g, **opts) for g in study.groups], ignore_index=True)
+    out["quote_source_contrasts"] = group_contrasts.source_contrasts(marked, articles, by=study.groups,
                                                                      n_perm=c.n_perm, **opts)
-    log.info("provenance: %d quotes (%d distinct), %.0f%% with a speaker", len(found),
-             found["quote_id"].nunique(), 100 * (found["speaker"] != "").mean() if len(found) else 0)
+    log.info("provenance: %d quotes and %d reports of speech (%d distinct), %.0f%% with a speaker", len(marked),
+             len(found) - len(marked), found["quote_id"].nunique(),
+             100 * (found["speaker"] != "").mean() if len(found) else 0)
 
     threshold = {} if p.fact_threshold is None else {"threshold": p.fact_threshold}
     articles = coverage_events(articles, gap_days=p.event_gap_days)

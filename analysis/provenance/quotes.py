@@ -12,18 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.core import tables
 from analysis.core.study import Actor
 from analysis.provenance.quote_matching import match_quotes
 from analysis.text.attribution import WORD, read_articles
-from analysis.text.quote_marks import quote_spans
+from analysis.text.quote_marks import all_quote_spans
+from analysis.text.voice import reported_speech
 
 
 def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[Actor] = (),
-                   min_words: int = 3) -> pd.DataFrame:
-    """Direct quotes with speaker, cue, actor and source type (the ``quotes`` table).
+                   min_words: int = 3, reported: bool = True) -> pd.DataFrame:
+    """Quotes with speaker, cue, actor and source type (the ``quotes`` table).
 
     Quotes are double-quoted spans of the full article text, so they may span sentences and, by the
     journalistic convention (each paragraph reopens the quote, only the last closes it), paragraphs;
@@ -42,15 +44,22 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
     subject of a speech verb, or a sentence's leading name), "it"/"they" to the latest name or, for
     "it", study-actor mention; "the company", "the ministry", ... to the latest earlier name, then
     study-actor mention, whose source type fits the noun; a bare surname to an earlier full name.
-    Unresolved phrases are kept as written. ``quote_id`` is filled by :func:`match_quotes` with its
-    defaults; call it again to match with other settings.
+    Unresolved phrases are kept as written.
+
+    ``reported``: also list speech reported without quote marks ("X said (that) ...", "..., X said",
+    "according to X, ..."; found by :func:`analysis.text.voice.reported_speech`) with ``kind``
+    "reported", so a statement one outlet quotes and another paraphrases is one source in both. A
+    reported clause that contains a quote is represented by the quote alone.
+
+    ``quote_id`` is filled by :func:`match_quotes` with its defaults; call it again to match with other
+    settings.
     """
     if min_words < 1:
         raise ValueError(f"min_words must be at least 1, got {min_words}")
     rows = []
     for doc, outlet, text, reader in read_articles(articles, sentences, actors=actors):
         spans = []
-        for o, c, conts in quote_spans(text):
+        for o, c, conts in all_quote_spans(text):
             s, e = o + 1, c
             while s < e and text[s].isspace():
                 s += 1
@@ -59,6 +68,17 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
             body = " ".join("".join(ch for i, ch in enumerate(text[s:e], s) if i not in conts).split())
             if len(WORD.findall(body)) >= min_words:
                 spans.append((o, c, s, e, body, conts))
-        for r in reader.quotes(spans):
-            rows.append((doc, outlet, *r[:5], len(WORD.findall(r[4])), *r[5:], ""))
+        found = [(r[1], r[2], r[3], r[4], r[5], "partial" if r[5] else "direct", *r[6:]) for r in reader.quotes(spans)]
+        if reported:
+            sent_starts = reader.sents[:, 1] if len(reader.sents) else None
+            marked = [(o + 1, c) for o, c, _ in all_quote_spans(text)]  # short ones too: "it 'immediately' hit back"
+            for s, e, _, speaker, source_type, cue in reported_speech(reader, marked):
+                sent = int(reader.sents[max(int(np.searchsorted(sent_starts, s, "right")) - 1, 0), 0]) \
+                    if sent_starts is not None else -1
+                body = " ".join(text[s:e].split())
+                found.append((sent, s, e, body, False, "reported", speaker, cue, "", source_type))
+        for seq, (sent, s, e, body, partial, kind, speaker, cue, actor, source_type) in enumerate(
+                sorted(found, key=lambda r: r[1])):
+            rows.append((doc, outlet, seq, sent, s, e, body, len(WORD.findall(body)), partial, kind, speaker, cue,
+                         actor, source_type, ""))
     return match_quotes(tables.from_rows(rows, "quotes"))

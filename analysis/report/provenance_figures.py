@@ -150,7 +150,8 @@ def quote_sources_plot(shares: pd.DataFrame, *, by: str = "outlet", min_quotes: 
     axes[0].set_yticks(range(len(groups)), [f"{g} ({int(totals[g])})" for g in groups])
     axes[0].invert_yaxis()
     method = sub["ci_method"].loc[sub["ci_low"].notna()]
-    caption = (f"Who is quoted: share of each {by}'s attributed direct quotes by the speaker's source type "
+    caption = (f"Who is quoted: share of each {by}'s quotes (in quote marks; reported speech not counted) by the "
+               f"speaker's source type "
                f"({_n(int(totals.sum()), 'quote')} in {by}s with >= {min_quotes}; n quotes in brackets). "
                f"Speakers from attribution cues (said, told, according to, a statement) resolved to the study's "
                f"actors, else typed by rules. Bars: {method.iloc[0] if len(method) else 'no intervals'} "

@@ -2,8 +2,9 @@
 
 :func:`quote_spans` finds double-quoted spans (straight or typographic) the way
 :mod:`analysis.provenance.quotes` attributes them. :func:`quotation_regions` is wider: every stretch
-of text a reader would take as someone else's words (double quotes, doubled apostrophes, guillemets,
-corner brackets, and a quote the page left unclosed, up to its paragraph's end), which is what text
+of text a reader would take as someone else's words (double quotes, single quotes as British outlets
+and headlines use them, doubled apostrophes, guillemets, corner brackets, and a quote the page left
+unclosed, up to its paragraph's end), which is what text
 reuse must discount so that outlets carrying the same official statement are not said to copy each other.
 """
 
@@ -60,6 +61,27 @@ _OTHER_PAIRS = (("«", "»"), ("「", "」"), ("『", "』"), ("„", "“"))
 _DOUBLED_APOSTROPHES = re.compile(r"(?<![\w'])''(?=\S)(?P<body>.+?)(?<=\S)''(?![\w'])")
 
 
+# Single quote marks double as apostrophes ("China's", "'90s", "protesters' demands"), so a single-quoted
+# span needs an opening mark after a space or bracket and before a word that is not an elision, and a
+# closing mark before a space or punctuation, not after an "s" that makes a plural possessive.
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?!(?:s|t|re|ve|ll|d|m|em|til|cause|n|tis|twas|\d0s)\b)"
+                     r"(?P<body>[A-Za-z0-9\"“][^'‘’\n]{0,600}?(?<![\s])(?<!\bs)(?<!s'))['’]"
+                     r"(?=[\s,.;:!?)\]—–…\"”]|$)", re.MULTILINE)
+
+
+def single_quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the body of each span in single quote marks (‘…’ or '…') within a paragraph.
+
+    Spans inside a double-quoted span are nested quotes of that quote and are not listed.
+    """
+    doubles = [(o, c) for o, c, _ in quote_spans(text)]
+    spans = []
+    for m in _SINGLE.finditer(text):
+        if not any(o < m.start() < c for o, c in doubles):
+            spans.append((m.start("body"), m.end("body")))
+    return spans
+
+
 def quotation_regions(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quoted stretch of ``text``, merged and sorted; see the module docstring.
 
@@ -67,7 +89,7 @@ def quotation_regions(text: str) -> list[tuple[int, int]]:
     region to the paragraph's end, unless the quote goes on in the next paragraph (then
     :func:`quote_spans` has it).
     """
-    regions = [(o + 1, c) for o, c, _ in quote_spans(text)]
+    regions = [(o + 1, c) for o, c, _ in quote_spans(text)] + single_quote_spans(text)
     for para in re.finditer(r"[^\n]+", text):
         start, line = para.start(), para.group()
         regions += [(start + m.start("body"), start + m.end("body")) for m in _DOUBLED_APOSTROPHES.finditer(line)]
@@ -87,3 +109,17 @@ def quotation_regions(text: str) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+def all_quote_spans(text: str) -> list[tuple[int, int, list[int]]]:
+    """(opening mark, closing mark, continuation marks) of every quotation, in order of opening.
+
+    The double-quoted spans of :func:`quote_spans`, then each other region of :func:`quotation_regions`
+    (single quotes, guillemets, doubled apostrophes, an unclosed quote to its paragraph's end) with
+    the position before its body as its opening mark and its end as its closing mark.
+    """
+    doubles = quote_spans(text)
+    covered = [(o, c) for o, c, _ in doubles]
+    others = [(s - 1, min(e, len(text) - 1), []) for s, e in quotation_regions(text)
+              if not any(o <= s and e <= c + 1 for o, c in covered)]
+    return sorted(doubles + others, key=lambda span: span[0])

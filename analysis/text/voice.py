@@ -42,7 +42,7 @@ import pandas as pd
 from analysis.core import tables
 from analysis.core.study import Actor
 from analysis.text import attribution as att
-from analysis.text.quote_marks import quotation_regions, quote_spans
+from analysis.text.quote_marks import all_quote_spans
 
 VOICES = ("outlet", "quoted", "reported", "attributed")
 SPAN_VOICES = ("quoted", "reported", "attributed", "scare_quote")
@@ -99,6 +99,9 @@ _WHICH = re.compile(r"\s*(?:which|who)\b")
 # A participle clause after a speech tag goes on in the speaker's words ("..., Ross said, calling the rule ...").
 _GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|arguing|insisting|claiming|stressing|"
                        r"accusing|urging|vowing|dismissing|denouncing|labell?ing|branding)\b")
+_ADDED_TO = re.compile(r"^\s*(?:(?!that\b)[^,;:\"“”]{1,80}?\s+to\s+(?:the|its|their|his|her|a|an)\b|[\d$€£¥])")
+_ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|to|from|with|through|over)\b"
+                                r"[^,;:“”\"]*?[.!?…]?[\"”’)\]]*\s*$")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
 _NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])")
 _COORDINATED = re.compile(r"^(?:and|but)\s+(?:the\s+)?[A-Z]")
@@ -117,16 +120,7 @@ def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool
 
 def _quoted(text: str, reader: att.ArticleSpeakers, min_quote_words: int) -> tuple[list[tuple], list[tuple]]:
     """(quoted stretches, scare-quoted stretches) as (start, end, speaker, source_type, cue) tuples."""
-    doubles = []
-    for o, c, conts in quote_spans(text):
-        body = " ".join(text[o + 1:c].split())
-        doubles.append((o, c, o + 1, c, body, conts))
-    covered = [(o, c) for o, c, *_ in doubles]
-    others = []
-    for s, e in quotation_regions(text):  # guillemets, corner brackets, doubled apostrophes, unclosed quotes
-        if not any(o <= s and e <= c + 1 for o, c in covered):
-            others.append((s - 1, min(e, len(text) - 1), s, e, " ".join(text[s:e].split()), []))
-    spans = sorted(doubles + others, key=lambda sp: sp[0])
+    spans = [(o, c, o + 1, c, " ".join(text[o + 1:c].split()), conts) for o, c, conts in all_quote_spans(text)]
     quoted, scare = [], []
     for (o, c, s, e, body, _), row in zip(spans, reader.quotes(spans)):
         speaker, cue, source_type = row[6], row[7], row[9]
@@ -172,6 +166,8 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         if subject is None:
             continue
         rest = sentence[m.end():hi]
+        if verb in ("added", "adds") and _ADDED_TO.match(rest):  # "added Hikvision to the list", "added 0.9%"
+            continue
         if verb in ("told", "tells") and _ADDRESSEE.match(rest):
             rest = rest[_ADDRESSEE.match(rest).end():]
         if verb in _NOUN_VERBS:
@@ -182,7 +178,8 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         elif _PREPOSITION.match(rest[_OBJECT.match(rest).end():]) and verb not in ("accused", "accuses", "accusing"):
             continue  # "warned of countermeasures", but not "told Fox on Friday, calling the rule ..."
         rest = rest[_OBJECT.match(rest).end():]
-        if _COORDINATED.match(rest) or len(att.WORD.findall(rest)) < 3:  # '"...," he said, and China ...'
+        # '"...," he said, and China ...'; '"...," she said in the audio.' (only where and how she said it)
+        if _COORDINATED.match(rest) or len(att.WORD.findall(rest)) < 3 or _ONLY_CIRCUMSTANCE.match(rest):
             continue
         attr = (subject[0].replace(att.MASK_DOT, "."), subject[1].replace(att.MASK_DOT, "."), verb)
         start = hi - len(rest)
@@ -194,6 +191,45 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
 def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
     """Reported and attributed stretches, sentence by sentence, outside the quoted ones."""
     regions = sorted((s, e) for s, e, *_ in quoted)
+    out = []
+    for start, end, voice, attr, pos in _stretches(reader, regions):
+        speaker, cue, source_type, _ = reader.resolve(attr, pos)
+        for s, e in _minus(start, end, regions):
+            out.append((s, e, speaker, source_type, cue, voice))
+    return out
+
+
+# Subjects of "added", "showed" or "according to" that report numbers, not speech: "the Hang Seng index
+# added 0.9%", "according to Bloomberg data".
+_NOT_A_SOURCE = re.compile(r"(?i)\b(?:index|indices|stocks?|shares|markets?|futures|yuan|dollar|prices?|data|figures|"
+                           r"statistics|estimates|calculations|numbers|Dow|Nasdaq|S&P(?: 500)?)"
+                           r"(?:\s+(?:released|published|compiled|issued|from|by|for|on|in|showed)\b.*)?\s*$")
+
+
+def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) -> list[tuple]:
+    """Reported and attributed stretches that hold no quotation, as (start, end, voice, speaker, source_type,
+    cue), trimmed of spaces and a final full stop. ``quoted``: the (start, end) of the article's quotes.
+
+    A stretch around a partial quote is left out: the quote stands for it ("X said the move was
+    "gross interference"" is one quote, not a quote and a report).
+    """
+    regions = sorted(quoted)
+    rows = []
+    for start, end, voice, attr, pos in _stretches(reader, regions):
+        if any(s < end and start < e for s, e in regions):
+            continue
+        text = reader.text[start:end]
+        lead = len(text) - len(text.lstrip())
+        body = text.strip().rstrip(".").rstrip()
+        if len(att.WORD.findall(body)) < 3 or _NOT_A_SOURCE.search(attr[0]):
+            continue
+        speaker, cue, source_type, _ = reader.resolve(attr, pos)
+        rows.append((start + lead, start + lead + len(body), voice, speaker, source_type, cue))
+    return rows
+
+
+def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> list[tuple]:
+    """(start, end, voice, attribution, position of the tag) of each reported or attributed stretch."""
     starts = [r[0] for r in regions]
     found = []
     for a, b in reader.bounds:
@@ -243,12 +279,7 @@ def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
         pre = _preposed(stripped, 0, len(stripped), inside)
         if pre is not None and (end == len(stripped) or pre[0] > end):
             found.append((a + pre[0], a + pre[1], pre[2], pre[3], a + pre[4]))
-    out = []
-    for start, end, voice, attr, pos in found:
-        speaker, cue, source_type, _ = reader.resolve(attr, pos)
-        for s, e in _minus(start, end, regions):
-            out.append((s, e, speaker, source_type, cue, voice))
-    return out
+    return found
 
 
 def _minus(start: int, end: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:

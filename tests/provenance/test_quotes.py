@@ -96,8 +96,10 @@ def test_multi_paragraph_quote_is_one_quote_without_the_continuation_mark():
     assert said["speaker"] == "Huawei chairman Liang Hua" and said["source_type"] == "company"
 
 
-def test_unterminated_quote_is_dropped():
-    assert extract("“We will respond, the ministry said.\n\nThe talks resumed on Monday.").empty
+def test_an_unclosed_quote_runs_to_its_paragraphs_end():
+    found = extract("Geng said: “We will respond in kind to any such move\n\nThe talks resumed on Monday.")
+    assert found[["text", "kind", "speaker"]].values.tolist() == [["We will respond in kind to any such move",
+                                                                   "direct", "Geng"]]
 
 
 def test_partial_quote_and_ignored_scare_quotes():
@@ -451,13 +453,13 @@ def test_article_without_sentences_still_yields_quotes():
 
 
 def test_tables_from_rows_types_every_column_with_or_without_rows():
-    rows = [("d1", "Wire", 0, 2, 10, 40, "We will respond in kind.", 5, False, "Xi", "said", "Xi Jinping",
+    rows = [("d1", "Wire", 0, 2, 10, 40, "We will respond in kind.", 5, False, "direct", "Xi", "said", "Xi Jinping",
              "chinese_government", ""),
-            ("d1", "Wire", 1, 3, 50, 60, "gross interference", 2, True, "", "", "", "unknown", "")]
+            ("d1", "Wire", 1, 3, 50, 60, "gross interference", 2, True, "partial", "", "", "", "unknown", "")]
     empty, full = tables.from_rows([], "quotes"), tables.from_rows(rows, "quotes")
     assert list(empty.columns) == list(full.columns) == tables.schema("quotes").names and len(empty) == 0
     expected = ["str", "str", "int64", "int64", "int64", "int64", "str", "int64", "bool", "str", "str", "str", "str",
-                "str"]
+                "str", "str"]
     assert [str(t) for t in empty.dtypes] == [str(t) for t in full.dtypes] == expected
     assert full["speaker"].tolist() == ["Xi", ""] and full["n_words"].tolist() == [5, 2]
 
@@ -503,3 +505,44 @@ def test_speaker_roles_listeners_and_relays(text, speaker, source_type):
 def test_speakers_resolved_from_the_rest_of_the_article(text, speaker, source_type):
     row = extract(text).iloc[-1]
     assert (row["speaker"], row["source_type"]) == (speaker, source_type)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # single quotes, as British outlets and headlines use them; apostrophes are not quote marks
+    ("Trump said 'we will not back down from China' on Friday.", ["we will not back down from China"]),
+    ("China's firms and the protesters' demands were 'heard' in the '90s.", []),
+    # guillemets, corner brackets and doubled apostrophes
+    ("Le ministère a dit «une ingérence grossière dans nos affaires» mardi.",
+     ["une ingérence grossière dans nos affaires"]),
+    ("The ministry said ''this is gross interference in China's affairs'' on Tuesday.",
+     ["this is gross interference in China's affairs"]),
+])
+def test_quotes_in_every_typography(text, expected):
+    found = extract(text)
+    assert found.loc[found["kind"] != "reported", "text"].tolist() == expected
+
+
+def test_reported_speech_is_listed_with_its_speaker_and_is_matched_to_the_quote_it_paraphrases():
+    quoted = "“The entity list is a necessary tool to protect national security,” Commerce Secretary Wilbur Ross said."
+    reported = "Commerce Secretary Wilbur Ross said the entity list is a necessary tool to protect national security."
+    docs, sentences = corpus([("a", "Wire", quoted), ("b", "Paper", reported)])
+    found = quotes.extract_quotes(docs, sentences)
+    assert found["kind"].tolist() == ["direct", "reported"]
+    row = found.iloc[1]
+    assert (row["speaker"], row["source_type"], row["text"]) == (
+        "Commerce Secretary Wilbur Ross", "us_government", "the entity list is a necessary tool to protect national "
+                                                           "security")
+    assert found["quote_id"].nunique() == 1
+    assert quotes.extract_quotes(docs, sentences, reported=False)["kind"].tolist() == ["direct"]
+
+
+@pytest.mark.parametrize("text", [
+    "Geng said in a statement.",  # only where and how it was said
+    "The Hang Seng index added 0.9% as the uncertainty ended over whether talks would resume.",
+    "The Commerce Department added Hikvision and Dahua to the entity list on Monday.",
+    "The deficit was $375 billion last year, according to government figures released on Friday.",
+    "China said it “immediately” retaliated against the tariffs on Friday.",  # the quote stands for the report
+])
+def test_what_is_not_reported_speech(text):
+    found = extract(text)
+    assert found.loc[found["kind"] == "reported"].empty, found[["text", "speaker"]]
