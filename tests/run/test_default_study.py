@@ -204,8 +204,10 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_study_run):
     assert f"{len(pairs)} pairs of articles share text, both copying (none shares" in readme and n_quoted == 0
     clusters = pd.read_parquet(paths.table("reuse_clusters"))
     assert clusters["cluster_id"].nunique() == 2 and set(clusters.loc[clusters["is_origin"], "outlet"]) == {"Reuters"}
-    assert (f"{len(quotes)} direct quotes ({(quotes['speaker'] != '').mean():.0%} with a speaker; "
-            f"{len(spread)} distinct, {int((spread['n_outlets'] >= 2).sum())} run by two or more outlets)") in readme
+    marked = quotes.loc[quotes["kind"] != "reported"]
+    assert (f"{len(marked)} quotes in quote marks ({(marked['speaker'] != '').mean():.0%} with a speaker) and "
+            f"{len(quotes) - len(marked)} reports of speech without them ({len(spread):,} distinct, "
+            f"{int((spread['n_outlets'] >= 2).sum())} run by two or more outlets)") in " ".join(readme.split())
     coverage = pd.read_parquet(paths.table("fact_coverage"))
     assert f"{coverage['fact_id'].nunique()} facts stated by two or more articles" in readme
     us = pd.read_parquet(paths.table("quote_sources")).query(
