@@ -87,19 +87,24 @@ def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.Dat
     return {"frame_predictions": predictions, "frame_prediction_profiles": pd.concat(profiles, ignore_index=True)}
 
 
-def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Which label each outlet uses for each referent, with Wilson intervals, contrasts and candidates."""
+def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+                voice_spans: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Which label each outlet uses for each referent, with Wilson intervals, contrasts and candidates;
+    with ``voice_spans``, also in the outlet's own words apart from its sources' (``label_voices``)."""
     if not study.referents:
         return {}
     referents = [labels.Referent(r.name, {label: forms for label, forms in r.labels}) for r in study.referents]
     matcher = labels.LabelMatcher(referents=referents).fit()
-    mentions = labels.label_mentions(sentences, matcher=matcher)
+    mentions = labels.label_mentions(sentences, matcher=matcher, voices=voice_spans)
+    by = tuple(g for g in ("outlet", "leaning") if g in study.groups)
     shares = labels.labels_by_outlet(mentions, articles, referents=referents, confidence=study.compare.confidence,
-                                     by=tuple(g for g in ("outlet", "leaning") if g in study.groups))
+                                     by=by)
+    by_voice = labels.label_voices(mentions, articles, referents=referents, confidence=study.compare.confidence,
+                                   by=by)
     contrasts = labels.label_contrasts(shares, group_var="leaning", min_articles=study.compare.min_articles)
     candidates = pd.concat([labels.discover_labels(sentences, mentions, referent=r, method="head_noun")
                             for r in referents], ignore_index=True)
-    return {"label_mentions": mentions, "label_shares": shares, "label_contrasts": contrasts,
+    return {"label_mentions": mentions, "label_shares": shares, "label_voices": by_voice, "label_contrasts": contrasts,
             "label_candidates": candidates}
 
 
@@ -129,16 +134,22 @@ def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFram
                   "topic_top_articles": topics.top_articles(per_article, articles)}
 
 
-def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Hedges, factive and assertive verbs, report verbs and bias words per article and group."""
+def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+            sentence_voice: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Hedges, factive and assertive verbs, report verbs and bias words per article and group, and with
+    ``sentence_voice`` per voice (the outlet's own sentences apart from those in others' words)."""
     c = study.compare
+    opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
     rates = loaded_language.marker_rates(sentences, scorer=loaded_language.MarkerScorer().fit())
     per_article = loaded_language.article_marker_rates(rates, articles)
-    by_group = pd.concat([loaded_language.markers_by_group(per_article, by=g, n_boot=c.n_boot,
-                                                           confidence=c.confidence, min_articles=c.min_articles,
-                                                           seed=study.seed)
-                          for g in _groups(study)], ignore_index=True)
-    return {"marker_rates": rates, "article_marker_rates": per_article, "markers_by_group": by_group}
+    by_group = pd.concat([loaded_language.markers_by_group(per_article, by=g, **opts) for g in _groups(study)],
+                         ignore_index=True)
+    out = {"marker_rates": rates, "article_marker_rates": per_article, "markers_by_group": by_group}
+    if sentence_voice is not None:
+        out["markers_by_voice"] = pd.concat([loaded_language.markers_by_voice(rates, sentence_voice, articles, by=g,
+                                                                              **opts) for g in _groups(study)],
+                                            ignore_index=True)
+    return out
 
 
 def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
@@ -149,9 +160,9 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
     out = voices(study, articles=kept, sentences=kept_sentences)
     out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences, **out))
     out.update(classify_frames(study, articles=kept))
-    out.update(word_choice(study, articles=kept, sentences=kept_sentences))
+    out.update(word_choice(study, articles=kept, sentences=kept_sentences, voice_spans=out["voice_spans"]))
     out.update(vocabulary(study, articles=kept))
-    out.update(markers(study, articles=kept, sentences=kept_sentences))
+    out.update(markers(study, articles=kept, sentences=kept_sentences, sentence_voice=out["sentence_voice"]))
     return {name: tables.validate(df, name) for name, df in out.items()}
 
 

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.core import defaults, tables
+from analysis.text.voice import voice_at
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,35 @@ class LabelMatcher(BaseEstimator):
         return [(name, label, surface, start, end) for start, name, label, surface, end in sorted(found)]
 
 
-def label_mentions(sentences: pd.DataFrame, *, matcher: LabelMatcher) -> pd.DataFrame:
-    """The ``label_mentions`` table: one row per label match in ``sentences``."""
-    rows = [(doc, sent, outlet, *hit)
-            for doc, sent, outlet, text in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
-                                               sentences["text"])
+def label_mentions(sentences: pd.DataFrame, *, matcher: LabelMatcher,
+                   voices: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``label_mentions`` table: one row per label match in ``sentences``.
+
+    ``voices``: the ``voice_spans`` table; each match then says whose words it is in ("concentration
+    camps" in a quoted activist is not the outlet's label). Needs the sentences' ``start`` offsets.
+    """
+    starts = sentences["start"] if voices is not None else pd.Series(0, index=sentences.index)
+    rows = [(doc, sent, outlet, *hit, offset + hit[3])
+            for doc, sent, outlet, text, offset in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
+                                                       sentences["text"], starts)
             for hit in matcher.find(text)]
+    if voices is not None and rows:
+        found = voice_at(voices, [r[0] for r in rows], [r[-1] for r in rows])
+        kinds = list(zip(found["voice"], found["speaker_type"]))
+    else:
+        kinds = [("outlet", "")] * len(rows)
+    rows = [(*r[:-1], v, t if v != "outlet" else "") for r, (v, t) in zip(rows, kinds)]
     return validate(tables.from_rows(rows, "label_mentions"), "label_mentions")
+
+
+def label_voices(mentions: pd.DataFrame, articles: pd.DataFrame, *, referents: Sequence[Referent],
+                 confidence: float = defaults.CONFIDENCE, by: Sequence[str] = ("outlet", "leaning")) -> pd.DataFrame:
+    """The ``label_voices`` table: :func:`labels_by_outlet` on the outlet's own matches and on others'."""
+    own = mentions["voice"] == "outlet"
+    parts = [labels_by_outlet(mentions.loc[mask], articles, referents=referents, confidence=confidence, by=by)
+             .assign(voice=voice) for voice, mask in (("outlet", own), ("others", ~own))]
+    out = pd.concat(parts, ignore_index=True)
+    return validate(out[tables.schema("label_voices").names], "label_voices")
 
 
 def labels_by_outlet(mentions: pd.DataFrame, articles: pd.DataFrame, *, referents: Sequence[Referent],

@@ -266,6 +266,22 @@ def markers_by_group(article_rates: pd.DataFrame, *, by: str = "outlet", n_boot:
     return out[tables.schema("markers_by_group").names]
 
 
+def markers_by_voice(rates: pd.DataFrame, sentence_voice: pd.DataFrame, articles: pd.DataFrame, *,
+                     by: str = "outlet", **opts) -> pd.DataFrame:
+    """The ``markers_by_voice`` table: :func:`markers_by_group` on each article's own sentences and, apart, on
+    those mostly in others' words (``sentence_voice``), so a loaded word a quoted official says is not the
+    outlet's. ``opts`` go to :func:`markers_by_group`; each voice draws its own seeded streams.
+    """
+    voiced = rates.merge(sentence_voice[["doc_id", "sent_id", "voice"]], on=["doc_id", "sent_id"], how="inner")
+    voiced["voice"] = np.where(voiced["voice"] == "outlet", "outlet", "others")
+    seed = opts.pop("seed", defaults.SEED)
+    parts = [markers_by_group(article_marker_rates(sub.drop(columns="voice"), articles), by=by,
+                              seed=seed + k, **opts).assign(voice=voice)  # one stream per voice
+             for k, (voice, sub) in enumerate(voiced.groupby("voice", sort=True))]
+    out = pd.concat(parts, ignore_index=True) if parts else tables.empty("markers_by_voice")
+    return tables.validate(out[tables.schema("markers_by_voice").names], "markers_by_voice")
+
+
 def roc_auc_ci(scores, labels, *, clusters=None, n_boot: int = defaults.N_BOOT,
                confidence: float = defaults.CONFIDENCE, rng: np.random.Generator) -> tuple[float, float, float]:
     """ROC AUC = P(score_pos > score_neg) + 0.5 P(tie) and a percentile bootstrap interval.

@@ -447,8 +447,9 @@ def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.Data
 
     Every pair above the reuse threshold that shares more than quotations links its articles, so a wire
     story and its three reposts are one cluster even where a repost cut most of it. The origin is the
-    earliest dated member (same-day ties: one carrying an agency's dateline or credit line, then the longest
-    text, then doc_id); the cluster's agency is the one most of its members credit.
+    earliest dated member (on the first day, the earliest time if every member of that day has one; else
+    one carrying an agency's dateline or credit line, then the longest text, then doc_id); the cluster's
+    agency is the one most of its members credit.
     """
     syndicated = pairs.loc[pairs["relation"] == "copy"]
     parent: dict[str, str] = {}
@@ -479,9 +480,17 @@ def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.Data
     # An article carrying an agency's dateline or credit line is the agency's copy, so among the earliest
     # members it is the likelier origin than a longer rewrite published the same day.
     carries = {d for d in info.index if agency.loc[d, "wire_basis"] in ("dateline", "credit line")}
+    timed = set(info.index[info["date_precision"] == "time"]) if "date_precision" in info else set()
     for k, docs in enumerate(clusters):
+        first_day = min((published[d].normalize() for d in docs if pd.notna(published[d])), default=None)
+        same_day = [d for d in docs if first_day is not None and pd.notna(published[d])
+                    and published[d].normalize() == first_day]
+        # Within the first day, times order the members only when every one of them carries a time.
+        by_time = len(same_day) > 1 and all(d in timed for d in same_day)
         origin = sorted(docs, key=lambda d: (pd.isna(published[d]), published[d].normalize()
-                                             if pd.notna(published[d]) else 0, d not in carries, -length[d], d))[0]
+                                             if pd.notna(published[d]) else 0,
+                                             published[d] if by_time and d in same_day else 0,
+                                             d not in carries, -length[d], d))[0]
         credits = Counter(agency.loc[d, "wire_agency"] for d in docs
                           if agency.loc[d, "wire_basis"] in ("dateline", "credit line", "byline"))
         credits.pop("", None)

@@ -62,7 +62,9 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                       r"(?:House|Senate) (?:Minority|Majority|Democratic|Republican) (?:Leader|Whip)|House Speaker|"
                       r"(?:House|Senate)(?: [A-Z]\w+){0,3} Committee|"
                       r"(?:U\.S\.?|US|American|United States) (?:officials?|government|embassy|ambassador|"
-                      r"trade representative|prosecutors?|diplomats?|president)|"
+                      r"trade representative|prosecutors?|diplomats?|president|secretary|negotiators?|envoy)|"
+                      # a cabinet title left unresolved ("the Secretary said"): in US-China coverage, a US secretary
+                      r"^(?:the )?(?-i:Secretary)$|"
                       r"^(?:the )?(?:U\.S\.|US|United States|America|Washington)$|Trump|Pompeo|Ross|"
                       r"Mnuchin|Lighthizer|Pence|Kudlow|Navarro|Bolton|Rubio|Cotton|Cruz|Pelosi|Schumer|McConnell"),
     ("chinese_government", r"Foreign Ministry|Ministry of (?:Foreign Affairs|Commerce|Public Security)|"

@@ -48,15 +48,15 @@ VOICES = ("outlet", "quoted", "reported", "attributed")
 SPAN_VOICES = ("quoted", "reported", "attributed", "scare_quote")
 
 # Speech acts (reported) and stated positions (attributed). Verbs of the first kind take a clause
-# ("said the move was ..."); those of the second take a noun ("announced tariffs", "vowed action") and
-# report speech only when "that" follows; "accused"/"denied" report whatever follows them.
-_CLAUSE_VERBS = ("said says say told tells warned warns added adds wrote writes stated states noted notes "
+# ("said the move was ..."); those of the second take a noun ("announced tariffs", "vowed action", "added
+# Hikvision to the list") and report speech only when "that" follows (after a tag, "..., he added." reports); "accused"/"denied" report whatever follows them.
+_CLAUSE_VERBS = ("said says say told tells warned warns wrote writes stated states noted notes "
                  "explained explains insisted insists claimed claims declared declares stressed stresses asserted "
                  "asserts acknowledged acknowledges confirmed confirms responded replied countered complained "
                  "complains tweeted tweets posted reported reports revealed reveals disclosed cautioned cautions "
                  "suggested suggests predicted predicts accused accuses accusing denied denies deny denying "
                  "notified notifies").split()
-_NOUN_VERBS = ("announced announces vowed vows pledged pledges promised promises urged urges called calls demanded "
+_NOUN_VERBS = ("added adds announced announces vowed vows pledged pledges promised promises urged urges called calls demanded "
                "demands rejected rejects dismissed dismisses slammed slams blasted blasts condemned condemns "
                "described describes requested requests threatened threatens criticized criticizes criticised "
                "expressed expresses").split()
@@ -91,7 +91,7 @@ _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
 _TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b))"  # sentence end, or a participle clause after it
 _POSTPOSED = re.compile(
     r"(?P<sep>,|\s[—–]|\s-)\s*(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
-    + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING) + r")"
+    + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING + ["added", "adds"]) + r")"
     + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
     + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
       r"(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
@@ -99,7 +99,6 @@ _WHICH = re.compile(r"\s*(?:which|who)\b")
 # A participle clause after a speech tag goes on in the speaker's words ("..., Ross said, calling the rule ...").
 _GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|arguing|insisting|claiming|stressing|"
                        r"accusing|urging|vowing|dismissing|denouncing|labell?ing|branding)\b")
-_ADDED_TO = re.compile(r"^\s*(?:(?!that\b)[^,;:\"“”]{1,80}?\s+to\s+(?:the|its|their|his|her|a|an)\b|[\d$€£¥])")
 _ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|to|from|with|through|over)\b"
                                 r"[^,;:“”\"]*?[.!?…]?[\"”’)\]]*\s*$")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
@@ -166,8 +165,6 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         if subject is None:
             continue
         rest = sentence[m.end():hi]
-        if verb in ("added", "adds") and _ADDED_TO.match(rest):  # "added Hikvision to the list", "added 0.9%"
-            continue
         if verb in ("told", "tells") and _ADDRESSEE.match(rest):
             rest = rest[_ADDRESSEE.match(rest).end():]
         if verb in _NOUN_VERBS:

@@ -318,3 +318,24 @@ def test_allsides_xinjiang_labels(project):
     assert labels.label_contrasts(shares, group_var="leaning")["p_fdr"].between(0, 1).all()
     found = labels.discover_labels(sentences, mentions, referent=CAMPS, top=10)
     assert len(found) == 10 and found["n"].min() >= 2
+
+
+def test_a_label_in_a_quote_is_the_speakers_not_the_outlets():
+    text = ("Activists call them “concentration camps where a million people are held,” Ms. Li said. "
+            "Officials describe the re-education camps as schools.")
+    articles = pd.DataFrame({"doc_id": ["d"], "outlet": ["A"], "leaning": ["left"], "text": [text]})
+    from analysis.text import voice
+    from analysis.text.prepare import split_sentences
+
+    sentences = split_sentences(articles)
+    spans = voice.voice_spans(articles, sentences)
+    mentions = labels.label_mentions(sentences, matcher=_matcher(CAMPS), voices=spans)
+    _check_kinds(mentions, "label_mentions")
+    assert mentions.set_index("label")["voice"].to_dict() == {"concentration camps": "quoted",
+                                                              "re-education camps": "outlet"}
+    by_voice = labels.label_voices(mentions, articles, referents=[CAMPS], by=("outlet",))
+    _check_kinds(by_voice, "label_voices")
+    used = by_voice.loc[by_voice["n_using"] > 0].set_index("voice")["label"].to_dict()
+    assert used == {"others": "concentration camps", "outlet": "re-education camps"}
+    # without voices every match is the outlet's
+    assert set(labels.label_mentions(sentences, matcher=_matcher(CAMPS))["voice"]) == {"outlet"}

@@ -25,6 +25,7 @@ from analysis.framing.loaded_language import (
     inflections,
     marker_rates,
     markers_by_group,
+    markers_by_voice,
     roc_auc_ci,
     validate_on_babe,
 )
@@ -262,3 +263,20 @@ def test_babe_sg2_auc_reproduces_the_measured_values(scorer):
     ci = table.pivot_table(index="instrument", columns="metric", values="value")
     assert (ci["roc_auc_ci_low"] < ci["roc_auc"]).all() and (ci["roc_auc"] < ci["roc_auc_ci_high"]).all()
     assert set(ci["share_entries_annotated"].dropna().index) == {"babe_lexicon", "recasens_bias_words"}
+
+
+def test_markers_by_voice_keeps_a_quoted_loaded_word_out_of_the_outlets_own_rate(scorer):
+    # one article: its own sentence is plain, the quoted one is loaded; the outlet's own rate must be 0
+    sentences = pd.DataFrame({"doc_id": ["q", "q"], "sent_id": [0, 1], "outlet": ["O", "O"],
+                              "text": ["The ministry published the list on Monday.",
+                                       "“This is a shameful, disgraceful and outrageous attack,” he said."]})
+    articles = pd.DataFrame({"doc_id": ["q"], "outlet": ["O"], "outlet_type": ["wire"], "leaning": ["center"]})
+    voices = pd.DataFrame({"doc_id": ["q", "q"], "sent_id": [0, 1], "voice": ["outlet", "quoted"]})
+    rates = marker_rates(sentences, scorer=scorer)
+    assert rates.loc[rates["sent_id"] == 1, "loaded"].item() > 0
+    out = markers_by_voice(rates, voices, articles, by="outlet", n_boot=50, seed=3).set_index(["voice", "marker"])
+    assert out.loc[("outlet", "loaded"), "mean"] == 0 and out.loc[("others", "loaded"), "mean"] > 0
+    assert out.loc[("outlet", "loaded"), "n_sentences"] == 1
+    pd.testing.assert_frame_equal(tables.validate(out.reset_index()[tables.schema("markers_by_voice").names],
+                                                  "markers_by_voice"),
+                                  out.reset_index()[tables.schema("markers_by_voice").names])

@@ -477,6 +477,9 @@ def test_tables_from_rows_types_every_column_with_or_without_rows():
     ("“The market is calm,” Ann Lee, a strategist at Foo Securities, told The Associated Press.", "Ann Lee", "expert"),
     ("A spokesperson for China's ministry of commerce said, “We are forced to fight back,” according to Xinhua.",
      "a spokesperson for China's ministry of commerce", "chinese_government"),
+    # a cabinet title without a name, with or without its country
+    ("“We act to protect national security,” the Secretary said.", "the Secretary", "us_government"),
+    ("“We act to protect national security,” the US Secretary said.", "the US Secretary", "us_government"),
     # a paper's article speaks for the paper
     ("“They behave like a gang of hoodlums,” said an English-language article in the China Daily.", "China Daily",
      "media"),
@@ -540,6 +543,7 @@ def test_reported_speech_is_listed_with_its_speaker_and_is_matched_to_the_quote_
     "Geng said in a statement.",  # only where and how it was said
     "The Hang Seng index added 0.9% as the uncertainty ended over whether talks would resume.",
     "The Commerce Department added Hikvision and Dahua to the entity list on Monday.",
+    "The Commerce Department added the eight firms on Monday after a long review.",
     "The deficit was $375 billion last year, according to government figures released on Friday.",
     "China said it “immediately” retaliated against the tariffs on Friday.",  # the quote stands for the report
 ])

@@ -361,3 +361,15 @@ def test_several_copied_sentences_rewritten_around_are_copying_one_is_not():
     pairs, passages = reuse.find_reuse(both)
     assert pairs["relation"].tolist() == ["copy"] and len(passages) == 2
     assert max(pairs["containment_a_in_b"].iloc[0], pairs["containment_b_in_a"].iloc[0]) < 0.15
+
+
+def test_a_same_day_cluster_is_ordered_by_time_only_where_every_member_has_one():
+    body = " ".join(WIRE)
+    articles = _articles([("early", "Paper", "2019-10-07 08:00", body),
+                          ("late", "Wire", "2019-10-07 15:00", "WASHINGTON (Reuters) - " + body + " More text.")])
+    articles["date_precision"] = ["time", "time"]
+    pairs, _ = reuse.find_reuse(articles)
+    origin = lambda: reuse.reuse_clusters(pairs, articles).set_index("doc_id")["is_origin"].to_dict()  # noqa: E731
+    assert origin() == {"early": True, "late": False}
+    articles["date_precision"] = ["day", "time"]  # no time to compare: the agency's dateline decides
+    assert origin() == {"early": False, "late": True}
