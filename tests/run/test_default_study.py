@@ -135,6 +135,16 @@ def test_readme_framing_numbers_match_a_fresh_run(default_study_run):
     chinese = int(sov.loc[sov["speaker_type"] == "chinese_government", "n_sentences"].sum())
     assert (f"Of the {outlet + others} sentences using that frame, {outlet} are the outlets' own and {others} are "
             f"quotes or reported speech, {chinese} of them from Chinese government speakers") in text
+    # labels and loaded language by voice
+    camps = pd.read_parquet(paths.table("label_mentions")).query("label == 'concentration camps'")["voice"]
+    own_camps = int((camps == "outlet").sum())
+    assert (f'of the {len(camps)} uses of "concentration camps", {own_camps} are the outlets\' own words and '
+            f"{len(camps) - own_camps} are quotes") in text
+    loaded = pd.read_parquet(paths.table("markers_by_voice")).query(
+        "group_var == 'leaning' and group == 'center' and marker == 'loaded'").set_index("voice")
+    own_rate, other_rate = loaded.loc["outlet"], loaded.loc["others"]
+    assert (f"center {own_rate['mean']:.0f} [{own_rate['ci_low']:.0f}, {own_rate['ci_high']:.0f}] own against "
+            f"{other_rate['mean']:.0f} [{other_rate['ci_low']:.0f}, {other_rate['ci_high']:.0f}] others'") in text
 
 
 def test_issue_goals_target_model_and_best_sentence_instrument(default_study_run):
