@@ -102,7 +102,11 @@ def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame
     by_voice = labels.label_voices(mentions, articles, referents=referents, confidence=study.compare.confidence,
                                    by=by)
     contrasts = labels.label_contrasts(shares, group_var="leaning", min_articles=study.compare.min_articles)
-    candidates = pd.concat([labels.discover_labels(sentences, mentions, referent=r, method="head_noun")
+    # context, not head_noun: on the AllSides China subset it ranks held-out labels of the study's referents
+    # ("concentration camps", "Uyghurs", "Chinese government") in the top 2, where head_noun lists
+    # "data center" or "list" (issue 21); the group counts show which side uses each candidate.
+    grouping = dict(articles=articles, by="leaning") if "leaning" in articles else {}
+    candidates = pd.concat([labels.discover_labels(sentences, mentions, referent=r, method="context", **grouping)
                             for r in referents], ignore_index=True)
     return {"label_mentions": mentions, "label_shares": shares, "label_voices": by_voice, "label_contrasts": contrasts,
             "label_candidates": candidates}

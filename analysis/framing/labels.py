@@ -227,9 +227,35 @@ def _inside(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return any(b[k:k + len(a)] == a for k in range(len(b) - len(a) + 1))
 
 
+def _separation(docs: list[set[str]], doc_group: pd.Series) -> tuple[np.ndarray, list[str], list[str]]:
+    """(z, top group, "group n; ...") per candidate: how strongly a group's articles use it more than the rest.
+
+    The article is the unit (one outlet repeating a word is one article's choice). For each group, the
+    log odds of an article using the candidate against the rest's, with 0.5 added to every cell (the
+    Haldane-Anscombe correction, so groups that never use it get a finite value), over its standard
+    error; the largest z is kept. Groups come from ``doc_group`` (doc_id -> group).
+    """
+    groups = sorted(doc_group.unique())
+    size = doc_group.value_counts().reindex(groups).to_numpy(float)
+    total = size.sum()
+    z, top, counts = np.zeros(len(docs)), [], []
+    for k, used in enumerate(docs):
+        n = doc_group.reindex(list(used)).value_counts().reindex(groups, fill_value=0).to_numpy(float)
+        a, b = n + 0.5, size - n + 0.5
+        c, d = n.sum() - n + 0.5, (total - size) - (n.sum() - n) + 0.5
+        zs = (np.log(a / b) - np.log(c / d)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+        best = int(np.argmax(zs))
+        z[k] = zs[best]
+        top.append(str(groups[best]))
+        counts.append("; ".join(f"{g} {int(x)}" for g, x in zip(groups, n)))
+    return z, top, counts
+
+
 def discover_labels(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent: Referent, top: int = 20,
                     min_count: int = 2, window: int = 5, max_n: int = 4,
-                    method: Literal["context", "head_noun"] = "context") -> pd.DataFrame:
+                    method: Literal["context", "head_noun", "contrast"] = "context",
+                    articles: pd.DataFrame | None = None, by: str = "leaning",
+                    pool: int = 200) -> pd.DataFrame:
     """Candidate labels for ``referent``: n-grams used where its known labels are used.
 
     A suggestion list for the researcher to accept or reject (then add to
@@ -251,9 +277,24 @@ def discover_labels(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent
     count (always used together) only the best scored is listed. A sentence
     repeated within an article (scraped twice) is read once. Pass the
     topic's sentences, not a whole archive: every n-gram is counted.
+
+    With ``articles``, every method also reports, for each candidate, the articles using it per
+    group of ``articles[by]``, the group that uses it most and a sentence from that group (columns
+    ``separation``, ``top_group``, ``n_by_group``, ``example_sentence_doc``).
+
+    ``method="contrast"`` looks for the words that split the groups (``articles[by]``): of the
+    ``pool`` candidates whose contexts are most like the known labels' (substitutes, as above), it
+    ranks first those that one group's articles use far more than the rest's ("CCP" in right-leaning
+    outlets where others write "Chinese government"): score = cosine x (1 + min(z, 4) / 4), where z
+    is the candidate's largest one-vs-rest log-odds z over groups (see ``separation``), so
+    separation can at most double a substitute's score and never lifts a word with unlike
+    contexts. Each row then says which group uses it most, the articles per group, and a sentence
+    from that group as evidence.
     """
-    if method not in ("context", "head_noun"):
-        raise ValueError(f"method={method!r}; allowed: 'context', 'head_noun'")
+    if method not in ("context", "head_noun", "contrast"):
+        raise ValueError(f"method={method!r}; allowed: 'context', 'head_noun', 'contrast'")
+    if (method == "contrast" or articles is not None) and (articles is None or by not in articles):
+        raise ValueError(f"method='contrast' and group counts need articles with a {by!r} column")
     known = mentions.loc[mentions["referent"] == referent.name]
     spans = defaultdict(list)
     for doc, sent, label, start, end in zip(known["doc_id"], known["sent_id"], known["label"], known["start"],
@@ -283,7 +324,7 @@ def discover_labels(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent
             if gram[0] not in _STOP and gram[-1] not in _STOP and all(any(c.isalpha() for c in w) for w in gram):
                 occurrences[gram].append((len(parsed) - 1, i, j))
     cands = {g: occ for g, occ in occurrences.items() if len(occ) >= min_count
-             and not any(p.fullmatch(" ".join(g)) for p in forms) and (method == "context" or g[-1] in heads)}
+             and not any(p.fullmatch(" ".join(g)) for p in forms) and (method != "head_noun" or g[-1] in heads)}
     cand_ctx = {g: [w for k, i, j in occ for w in _context(*parsed[k][1:], i, j, window)] for g, occ in cands.items()}
     labels = [lab for lab in referent.labels if label_ctx[lab]]
     grams = [g for g in cands if cand_ctx[g]]
@@ -294,11 +335,26 @@ def discover_labels(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent
     centroid = np.asarray(X[:len(labels)].mean(axis=0)).ravel()
     scores = X[len(labels):] @ centroid / (np.linalg.norm(centroid) or 1.0)
     desc = f"{method}: cosine of tf-idf context vectors (±{window} words, ±{_SLOTS} slots) with the known labels' mean"
+    ranked = sorted(zip(scores, grams), key=lambda t: (-t[0], -len(cands[t[1]]), t[1]))
+    extra: dict[tuple[str, ...], tuple[float, str, str, str]] = {}
+    if articles is not None:  # counts per group and evidence from the group that uses it most
+        ranked = ranked[:pool if method == "contrast" else max(pool, 2 * top)]
+        doc_group = articles.drop_duplicates("doc_id").set_index("doc_id")[by].astype(str)
+        docs = [{parsed[k][0].rsplit("#", 1)[0] for k, _, _ in cands[g]} for _, g in ranked]
+        z, top_group, counts = _separation(docs, doc_group)
+        for (_, g), zg, tg, cg in zip(ranked, z, top_group, counts):
+            in_top = [k for k, _, _ in cands[g] if doc_group.get(parsed[k][0].rsplit("#", 1)[0]) == tg]
+            extra[g] = (float(zg), tg, cg, parsed[(in_top or [cands[g][0][0]])[0]][0])
+    if method == "contrast":
+        ranked = sorted(((sc * (1 + min(max(extra[g][0], 0.0), 4.0) / 4), g) for sc, g in ranked),
+                        key=lambda t: (-t[0], -len(cands[t[1]]), t[1]))
+        desc += f"; x (1 + min(z, 4) / 4), z the largest one-vs-rest log-odds z of articles using it by {by}"
     rows, kept = [], []
-    for s, g in sorted(zip(scores, grams), key=lambda t: (-t[0], -len(cands[t[1]]), t[1])):
+    for s, g in ranked:
         if len(rows) == top:
             break
         if not any((_inside(g, k) or _inside(k, g)) and len(cands[g]) == len(cands[k]) for k in kept):
             kept.append(g)
-            rows.append((referent.name, " ".join(g), float(s), len(cands[g]), parsed[cands[g][0][0]][0], desc))
+            z, group, counts, example = extra.get(g, (float("nan"), "", "", parsed[cands[g][0][0]][0]))
+            rows.append((referent.name, " ".join(g), float(s), len(cands[g]), example, desc, z, group, counts))
     return validate(tables.from_rows(rows, "label_candidates"), "label_candidates")

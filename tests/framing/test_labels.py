@@ -339,3 +339,40 @@ def test_a_label_in_a_quote_is_the_speakers_not_the_outlets():
     assert used == {"others": "concentration camps", "outlet": "re-education camps"}
     # without voices every match is the outlet's
     assert set(labels.label_mentions(sentences, matcher=_matcher(CAMPS))["voice"]) == {"outlet"}
+
+
+def _planted(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Left articles call the sites "prison camps", right ones "training schools"; both share contexts."""
+    rng = np.random.default_rng(seed)
+    frames = ["Thousands of people are held in {} across the region.",
+              "Former detainees described life inside the {} to reporters.",
+              "The government expanded the {} last year despite criticism.",
+              "Satellite images show new {} near the desert city."]
+    filler = ["Officials met on Monday to discuss trade.", "The market rose after the report.",
+              "Analysts expect growth to slow this year.", "The company denied the claims again."]
+    rows = []
+    for k in range(40):
+        side = "left" if k < 20 else "right"
+        label = "prison camps" if side == "left" else "training schools"
+        text = " ".join([frames[i].format(label) for i in rng.choice(4, 2, replace=False)]
+                        + list(rng.choice(filler, 2, replace=False)))
+        rows.append((f"d{k:02d}", f"Outlet {k % 5}", side, text))
+    articles = pd.DataFrame(rows, columns=["doc_id", "outlet", "leaning", "text"])
+    from analysis.text.prepare import split_sentences
+
+    return articles, split_sentences(articles)
+
+
+@pytest.mark.parametrize("method", ["context", "contrast"])
+def test_a_planted_label_of_the_other_side_is_found_with_its_group(method):
+    articles, sentences = _planted()
+    known = Referent("sites", {"prison camps": ("prison camps?",)})
+    mentions = labels.label_mentions(sentences, matcher=_matcher(known))
+    out = labels.discover_labels(sentences, mentions, referent=known, method=method, articles=articles, by="leaning")
+    _check_kinds(out, "label_candidates")
+    assert "training schools" in out["candidate"].head(3).tolist()
+    row = out.set_index("candidate").loc["training schools"]
+    assert row["top_group"] == "right" and row["n_by_group"] == "left 0; right 20" and row["separation"] > 3
+    assert row["example_sentence_doc"].split("#")[0] in set(articles.loc[articles["leaning"] == "right", "doc_id"])
+    with pytest.raises(ValueError, match="articles with a 'leaning' column"):
+        labels.discover_labels(sentences, mentions, referent=known, method="contrast")
