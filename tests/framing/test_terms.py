@@ -273,3 +273,17 @@ def test_no_group_large_enough_gives_an_empty_typed_table():
     table = terms.distinctive_terms(_corpus(), min_articles=50, n_boot=5)
     assert table.empty and list(table.columns) == tables.schema("distinctive_terms").names
     assert pd.api.types.is_bool_dtype(table["stable"]) and pd.api.types.is_integer_dtype(table["rank"])
+
+
+# --- issue 21: the tokenizer ---------------------------------------------------
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("The U.S. and the U.N. met the U.K. envoy.", {"u.s.", "u.n.", "u.k.", "u.k. envoy"}, {"us", "un", "uk", "envoy met"}),
+    ("China-Taiwan ties and China's Taiwan policy.", {"china-taiwan", "china-taiwan ties", "china", "china taiwan",
+                                                      "china taiwan policy"}, {"china's", "ties china"}),
+    ("Officials’ views on the U.S.-China trade war", {"officials", "u.s.-china trade war", "u.s.-china"}, {"officials’"}),
+    ("It's a plan, isn't it? 2019-2020 data", {"plan", "isn't", "data"}, {"it's", "2019-2020", "2019-2020 data", "s"}),
+])
+def test_tokenizer_keeps_abbreviations_compounds_and_folds_possessives(text, present, absent):
+    grams = set(terms.NgramAnalyzer(ngram_range=(1, 3), stop_words=terms.ENGLISH_STOP_WORDS)(text))
+    assert present <= grams and not (absent & grams), grams
