@@ -336,6 +336,9 @@ def test_single_article_means_more_than_half_from_the_top_article(extra, share, 
                                                       "china taiwan policy"}, {"china's", "ties china"}),
     ("Officials’ views on the U.S.-China trade war", {"officials", "u.s.-china trade war", "u.s.-china"}, {"officials’"}),
     ("It's a plan, isn't it? 2019-2020 data", {"plan", "isn't", "data"}, {"it's", "2019-2020", "2019-2020 data", "s"}),
+    ("They’re with us: US and UK envoys at the UN; US-China talks", {"u.s.", "u.k.", "u.n.", "u.k. envoys",
+                                                                     "u.s.-china talks"},
+     {"they’re", "they", "us", "uk", "un", "us-china"}),
 ])
 def test_tokenizer_keeps_abbreviations_compounds_and_folds_possessives(text, present, absent):
     grams = set(terms.NgramAnalyzer(ngram_range=(1, 3), stop_words=terms.ENGLISH_STOP_WORDS)(text))
