@@ -149,7 +149,9 @@ def distinctive_terms_plot(terms: pd.DataFrame, *, by: str = "leaning", top: int
     single = int(t["single_article"].sum())
     caption = (f"Distinctive terms by {by.replace('_', ' ')}: log-odds ratio with an informative Dirichlet prior "
                f"(Monroe, Colaresi & Quinn 2008), each group against all other articles, 1- to 3-grams without "
-               f"stop-word edges, in at least 2 articles from at least 2 outlets; duplicates left out. Shown: the "
+               f"stop-word edges, in at least 2 articles and, within some group, from at least 2 of its outlets "
+               f"(any outlet of a one-outlet group); prior: the groups' term shares averaged with equal weight; "
+               f"duplicates left out. Shown: the "
                f"{_n(n_terms, 'term')} with the highest z per group (of those, {unstable} not stable and {single} "
                f"driven by a single article). Filled points are stable (|z| >= 1.96 with the same sign in 90% of "
                f"article bootstrap resamples) and not driven by one article; ° not stable; † more than half of "

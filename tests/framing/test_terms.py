@@ -123,10 +123,13 @@ def test_z_equals_scattertext_on_random_counts(scattertext_scorer):
 
 def test_table_z_equals_scattertext_on_the_corpus_counts(scattertext_scorer):
     articles = _corpus()
-    X, vocab, _ = terms.term_counts(articles)
-    left = (articles["leaning"] == "left").to_numpy()
-    y_a, y_b = np.asarray(X[left].sum(axis=0)).ravel(), np.asarray(X[~left].sum(axis=0)).ravel()
-    scorer = scattertext_scorer(pd.Series(y_a + y_b, index=vocab, dtype=float), sigma=0.1, scale_type="corpus-size")
+    X, vocab, _ = terms.term_counts(articles, by="leaning")
+    per_group = {g: np.asarray(X[(articles["leaning"] == g).to_numpy()].sum(axis=0)).ravel() for g in TOPICS}
+    y_a, y_b = per_group["left"], per_group["center"] + per_group["right"]
+    # The prior by hand: each leaning's term shares averaged with equal weight, alpha_0 = 0.1 x 2 x the smaller side.
+    shares = np.mean([c / c.sum() for c in per_group.values()], axis=0)
+    alpha = pd.Series(0.1 * 2 * min(y_a.sum(), y_b.sum()) * shares, index=vocab)
+    scorer = scattertext_scorer(alpha, scale_type="none")
     expected = pd.Series(np.asarray(scorer.get_zeta_i_j_given_separate_counts(y_a, y_b)), index=vocab)
     table = terms.distinctive_terms(articles, n_boot=10, top=None, min_articles=2)
     left_rows = table.loc[table["group_a"] == "left"].set_index("term")
@@ -273,3 +276,84 @@ def test_no_group_large_enough_gives_an_empty_typed_table():
     table = terms.distinctive_terms(_corpus(), min_articles=50, n_boot=5)
     assert table.empty and list(table.columns) == tables.schema("distinctive_terms").names
     assert pd.api.types.is_bool_dtype(table["stable"]) and pd.api.types.is_integer_dtype(table["rank"])
+
+
+# --- issue 21: unequal groups, the single-article flag, the tokenizer, one-outlet groups ----------
+
+def _unequal() -> pd.DataFrame:
+    """150 articles from 10 outlets against 3 from 3 outlets: "tariff" only in the large group, "drought" only in
+    the small one, "committee" (the most frequent term) at the same rate in both."""
+    rows = [dict(doc_id=f"b{i}", outlet=f"big {i % 10}", leaning="big",
+                 text="Committee. " * 20 + "Tariff. " * 2 + ("Officials. " * 3 if i % 2 else "")) for i in range(150)]
+    rows += [dict(doc_id=f"s{i}", outlet=f"small {i}", leaning="small",
+                  text="Committee. " * 20 + "Drought. " * 2 + "Officials.") for i in range(3)]
+    return pd.DataFrame(rows)
+
+
+def test_unequal_groups_prior_is_the_groups_mean_and_sized_on_the_smaller_side():
+    articles = _unequal()
+    frame = terms.monroe_frame(articles, group_a="big", group_b="small").set_index("term")
+    y_a, y_b = frame["n"].to_numpy(float), frame["n_other"].to_numpy(float)
+    shares = (y_a / y_a.sum() + y_b / y_b.sum()) / 2  # each group's term shares, equal weight
+    alpha = 0.1 * 2 * min(y_a.sum(), y_b.sum()) * shares
+    np.testing.assert_allclose(frame["z"], _hand_z(y_a, y_b, alpha, full=True), rtol=1e-12)
+    # The pooled prior (a tenth of both sides, shaped like the pooled counts) is the large side's own distribution:
+    # it outweighs the 3 articles about 5 times and shrinks the large side's z towards 0.
+    pooled = 0.1 * (y_a + y_b)
+    z_pooled = pd.Series(_hand_z(y_a, y_b, pooled, full=True), index=frame.index)
+    assert frame.loc["tariff", "z"] > 1.8 * z_pooled["tariff"] and frame.loc["tariff", "z"] > 1.9
+    table = terms.distinctive_terms(articles, mode="pairwise", top=None, n_boot=50, min_articles=2)
+    big = table.loc[table["group_a"] == "big"].set_index("term")
+    assert big["rank"].idxmin() == "tariff" and big.loc["committee", "rank"] > big.loc["officials", "rank"]
+
+
+def test_background_term_counts_series_sets_the_prior():
+    articles = _unequal()
+    background = pd.Series({"committee": 50, "tariff": 5, "officials": 9, "unused": 3})
+    frame = terms.monroe_frame(articles, group_a="big", group_b="small", background=background).set_index("term")
+    y_a, y_b = frame["n"].to_numpy(float), frame["n_other"].to_numpy(float)
+    base = background.reindex(frame.index, fill_value=0).to_numpy(float) + 1  # "drought": not in it, counted 1
+    alpha = 0.1 * 2 * min(y_a.sum(), y_b.sum()) * base / base.sum()
+    np.testing.assert_allclose(frame["z"], _hand_z(y_a, y_b, alpha, full=True), rtol=1e-12)
+    with pytest.raises(ValueError, match="background: a Series must hold term counts"):
+        terms.monroe_frame(articles, group_a="big", background=pd.Series({"tariff": -1}))
+
+
+@pytest.mark.parametrize("extra, share, flagged", [
+    ({"left0": "Zeppelin.", "left1": "Zeppelin."}, 0.5, False),  # once in each of two articles: not one article's
+    ({"left0": "Zeppelin. Zeppelin.", "left1": "Zeppelin."}, 2 / 3, True),
+    ({"left0": "Zeppelin. Zeppelin.", "left1": "Zeppelin.", "left2": "Zeppelin."}, 0.5, False),
+])
+def test_single_article_means_more_than_half_from_the_top_article(extra, share, flagged):
+    table = terms.distinctive_terms(_corpus(extra), n_boot=20, top=None, min_articles=2)
+    row = table.loc[(table["group_a"] == "left") & (table["term"] == "zeppelin")].iloc[0]
+    assert row["top_article_share"] == pytest.approx(share) and row["single_article"] == flagged
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("The U.S. and the U.N. met the U.K. envoy.", {"u.s.", "u.n.", "u.k.", "u.k. envoy"}, {"us", "un", "uk", "envoy met"}),
+    ("China-Taiwan ties and China's Taiwan policy.", {"china-taiwan", "china-taiwan ties", "china", "china taiwan",
+                                                      "china taiwan policy"}, {"china's", "ties china"}),
+    ("Officials’ views on the U.S.-China trade war", {"officials", "u.s.-china trade war", "u.s.-china"}, {"officials’"}),
+    ("It's a plan, isn't it? 2019-2020 data", {"plan", "isn't", "data"}, {"it's", "2019-2020", "2019-2020 data", "s"}),
+    ("They’re with us: US and UK envoys at the UN; US-China talks", {"u.s.", "u.k.", "u.n.", "u.k. envoys",
+                                                                     "u.s.-china talks"},
+     {"they’re", "they", "us", "uk", "un", "us-china"}),
+])
+def test_tokenizer_keeps_abbreviations_compounds_and_folds_possessives(text, present, absent):
+    grams = set(terms.NgramAnalyzer(ngram_range=(1, 3), stop_words=terms.ENGLISH_STOP_WORDS)(text))
+    assert present <= grams and not (absent & grams), grams
+
+
+def test_one_outlet_group_keeps_its_terms():
+    # "outlet_type": "wire" has one outlet (left outlet 0's articles left0 and left3), the other types several.
+    articles = _corpus({"left0": "Quokka sightings.", "left3": "Quokka sightings."})
+    articles["outlet_type"] = np.where(articles["outlet"] == "left outlet 0", "wire", "digital")
+    assert "quokka" not in set(terms.term_counts(articles)[1])  # the whole corpus as one group: 2 outlets needed
+    assert "quokka" in set(terms.term_counts(articles, by="outlet_type")[1])
+    table = terms.distinctive_terms(articles, by="outlet_type", n_boot=50, top=5, min_articles=2)
+    wire = table.loc[table["group_a"] == "wire"]
+    assert {"quokka", "quokka sightings"} <= set(wire["term"]) and (wire["outlets_a"] == 1).all()
+    # A many-outlet group still needs two of its outlets: one outlet's words are house style.
+    by_outlet_count = set(terms.term_counts(_corpus({"left0": "Narwhal.", "left3": "Narwhal."}), by="leaning")[1])
+    assert "narwhal" not in by_outlet_count
