@@ -7,7 +7,10 @@ Classes (the word lists of Recasens, Danescu-Niculescu-Mizil & Jurafsky 2013): `
 ``babe_lexicon`` (BABE's word list). ``loaded`` counts tokens in either bias list (once
 per token, leaving out Recasens lemmas that are epistemic-list words such as "say",
 counted in their own class); ``loaded_score = loaded / n_tokens``. Classes overlap on
-purpose ("claim" is a hedge, an assertive and a report verb).
+purpose ("claim" is a hedge, an assertive and a report verb). ``prune=True`` leaves the names,
+function words and frequent words without valence of ``loaded_pruned.csv`` out of ``loaded``
+(:mod:`analysis.framing.loaded_pruning` says how they were chosen): Recasens' lemmas include
+"house", "government" and "party", so 98% of BABE's non-biased sentences had a loaded word.
 
 Matching: entries are base forms, so each token is tested with the base forms it may
 inflect (:func:`inflections`: "claimed" -> claim, "alleges"/"allegedly" -> allege,
