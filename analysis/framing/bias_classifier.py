@@ -8,7 +8,8 @@ model cannot learn that "Trump" or "abortion" sentences are the biased ones and 
 study of other topics. The evaluative vocabulary is VADER's sentiment lexicon, the Recasens et al.
 (2013) lists (bias lemmas, hedges, factives, assertives, implicatives, report verbs) and function words
 (negation, intensifiers, quantifiers), less the names and topic words of the pruned ``loaded`` list. Over the masked tokens: tf-idf of word
-1-2-grams, a logistic regression, Platt-calibrated by ``CalibratedClassifierCV``.
+1-2-grams, a logistic regression, Platt-calibrated by ``CalibratedClassifierCV``; given each training
+sentence's outlet, labels are balanced inside each outlet by weights.
 
 Validation (:func:`validate_on_babe`) is out-of-fold with whole outlets held out, because BABE's
 outlets differ in base rate (Reuters 10% biased, Alternet 75%): a model that recognised an outlet's
@@ -106,7 +107,10 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
     def _masked(self, X) -> list[str]:
         return [" ".join(mask_tokens(t, keep=self.keep_)) for t in as_texts(X).tolist()]
 
-    def fit(self, X, y) -> BiasClassifier:
+    def fit(self, X, y, *, groups=None) -> BiasClassifier:
+        """``groups`` (e.g. each sentence's outlet): weights that make each group's biased and non-biased
+        sentences weigh alike, the group's total kept, so the model cannot learn an outlet's base rate
+        (BABE: Reuters 10% biased, Alternet 75%) through its house style."""
         if self.vocabulary not in ("evaluative", "masked"):
             raise ValueError(f"vocabulary={self.vocabulary!r}; allowed: 'evaluative', 'masked'")
         if bad := [x for x in self.lexicons if x not in ("vader", "recasens", "babe")]:
@@ -122,7 +126,7 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
         Xt = self.vectorizer_.fit_transform(self._masked(X))
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=2000), method="sigmoid",
-                                             cv=folds).fit(Xt, y)
+                                             cv=folds).fit(Xt, y, sample_weight=balancing_weights(y, groups))
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -134,15 +138,27 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
+def balancing_weights(y, groups) -> np.ndarray | None:
+    """Per row: group size / (2 * rows of its (group, label) cell), so labels balance inside each group; None
+    without groups."""
+    if groups is None:
+        return None
+    cells = pd.DataFrame({"g": np.asarray(groups), "y": np.asarray(y)})
+    n_group = cells.groupby("g")["y"].transform("size").to_numpy()
+    n_cell = cells.groupby(["g", "y"])["y"].transform("size").to_numpy()
+    return n_group / (2.0 * n_cell)
+
+
 def out_of_fold(texts, y, *, groups, estimator: BiasClassifier | None = None) -> np.ndarray:
-    """P(positive class) for every row from a model fitted without that row's group (leave one group out)."""
+    """P(positive class) for every row from a model fitted without that row's group (leave one group out),
+    its training rows weighted by :func:`balancing_weights` of their groups."""
     estimator = estimator if estimator is not None else BiasClassifier()
     texts, y, groups = as_texts(texts).reset_index(drop=True), np.asarray(y), np.asarray(groups)
     out = np.full(len(y), np.nan)
     for train, test in LeaveOneGroupOut().split(texts, y, groups):
         if len(np.unique(y[train])) < 2:
             continue
-        model = clone(estimator).fit(texts.iloc[train], y[train])
+        model = clone(estimator).fit(texts.iloc[train], y[train], groups=groups[train])
         out[test] = model.predict_proba(texts.iloc[test])[:, 1]
     return out
 

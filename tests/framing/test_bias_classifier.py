@@ -10,7 +10,13 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from analysis.framing import bias_classifier
-from analysis.framing.bias_classifier import BiasClassifier, mask_tokens, out_of_fold, validate_on_babe
+from analysis.framing.bias_classifier import (
+    BiasClassifier,
+    balancing_weights,
+    mask_tokens,
+    out_of_fold,
+    validate_on_babe,
+)
 from analysis.framing.loaded_language import MarkerScorer, length_strata, pruned_words
 from analysis.framing.loaded_pruning import loaded_entries
 
@@ -84,9 +90,10 @@ def test_out_of_fold_never_trains_on_the_held_out_outlet(monkeypatch):
     seen = []
 
     class Spy(BiasClassifier):
-        def fit(self, X, y):
+        def fit(self, X, y, *, groups=None):
             seen.append(set(X))
-            return super().fit(X, y)
+            assert len(set(groups)) == 2
+            return super().fit(X, y, groups=groups)
 
     proba = out_of_fold(texts, y, groups=outlets, estimator=Spy(min_df=1, calibration_cv=2))
     assert len(seen) == 3 and not np.isnan(proba).any()
@@ -94,6 +101,12 @@ def test_out_of_fold_never_trains_on_the_held_out_outlet(monkeypatch):
         held = {t for t, o in zip(texts, outlets) if o == outlet}
         assert sum(not (held & train) for train in seen) == 1  # one fold without it, the one scoring it
         assert all(len(train) == 8 for train in seen)
+
+
+def test_balancing_weights_even_out_labels_inside_each_group():
+    w = balancing_weights([1, 0, 0, 0, 1, 1], ["a", "a", "a", "a", "b", "b"])
+    assert np.allclose(w, [2, 2 / 3, 2 / 3, 2 / 3, 0.5, 0.5])  # a: 1 biased, 3 not -> 2 and 2; b keeps its 2
+    assert balancing_weights([0, 1], None) is None
 
 
 def test_length_strata_are_equal_fifths():
@@ -117,8 +130,8 @@ def test_pruned_entries_leave_loaded():
 def test_babe_figures():
     table = validate_on_babe(n_boot=200)
     got = table.set_index(["instrument", "metric"])["value"]
-    assert got["bias_classifier", "roc_auc"] == pytest.approx(0.706, abs=0.01)
-    assert got["bias_classifier", "roc_auc_within_length"] == pytest.approx(0.698, abs=0.01)
+    assert got["bias_classifier", "roc_auc"] == pytest.approx(0.738, abs=0.01)
+    assert got["bias_classifier", "roc_auc_within_length"] == pytest.approx(0.731, abs=0.01)
     assert got["length_only", "roc_auc"] == pytest.approx(0.475, abs=0.005)
-    assert got["bias_classifier", "roc_auc_ci_low"] < 0.706 < got["bias_classifier", "roc_auc_ci_high"]
+    assert got["bias_classifier", "roc_auc_ci_low"] < 0.738 < got["bias_classifier", "roc_auc_ci_high"]
     assert set(table["n"]) == {3673}
