@@ -6,10 +6,12 @@ Here every token is first masked (:func:`mask_tokens`): a capitalised word that 
 sentence is ``_name_``, a number ``_num_``, and a word outside the evaluative vocabulary ``_``, so a
 model cannot learn that "Trump" or "abortion" sentences are the biased ones and carry that to a
 study of other topics. The evaluative vocabulary is VADER's sentiment lexicon, the Recasens et al.
-(2013) lists (bias lemmas, hedges, factives, assertives, implicatives, report verbs) and function words
-(negation, intensifiers, quantifiers), less the names and topic words of the pruned ``loaded`` list. Over the masked tokens: tf-idf of word
-1-2-grams, a logistic regression, Platt-calibrated by ``CalibratedClassifierCV``; given each training
-sentence's outlet, labels are balanced inside each outlet by weights.
+(2013) lists (bias lemmas, hedges, factives, assertives, implicatives, report verbs) and function
+words (negation, intensifiers, quantifiers), less the names and topic words of the pruned ``loaded``
+list. Over the masked tokens: tf-idf of word 1-2-grams, a logistic regression, Platt-calibrated by
+``CalibratedClassifierCV``; given each training sentence's outlet, labels are balanced inside each
+outlet by weights. :func:`fit_default` fits it on all of BABE SG2 (about 2 s; 3,000 sentences score
+in about 1.5 s).
 
 Validation (:func:`validate_on_babe`) is out-of-fold with whole outlets held out, because BABE's
 outlets differ in base rate (Reuters 10% biased, Alternet 75%): a model that recognised an outlet's
@@ -151,7 +153,8 @@ def balancing_weights(y, groups) -> np.ndarray | None:
 
 def out_of_fold(texts, y, *, groups, estimator: BiasClassifier | None = None) -> np.ndarray:
     """P(positive class) for every row from a model fitted without that row's group (leave one group out),
-    its training rows weighted by :func:`balancing_weights` of their groups."""
+    its training rows weighted by :func:`balancing_weights` of their groups; NaN for a group whose
+    training rows hold one class only (none in BABE)."""
     estimator = estimator if estimator is not None else BiasClassifier()
     texts, y, groups = as_texts(texts).reset_index(drop=True), np.asarray(y), np.asarray(groups)
     out = np.full(len(y), np.nan)
@@ -161,6 +164,12 @@ def out_of_fold(texts, y, *, groups, estimator: BiasClassifier | None = None) ->
         model = clone(estimator).fit(texts.iloc[train], y[train], groups=groups[train])
         out[test] = model.predict_proba(texts.iloc[test])[:, 1]
     return out
+
+
+def fit_default(*, split: str = "sg2") -> BiasClassifier:
+    """A :class:`BiasClassifier` fitted on every sentence of a BABE split, labels balanced inside each outlet."""
+    babe = load_babe(split)
+    return BiasClassifier().fit(babe["text"], babe["label"], groups=babe["outlet"])
 
 
 def validate_on_babe(*, split: str = "sg2", estimator: BiasClassifier | None = None,

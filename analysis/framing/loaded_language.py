@@ -78,8 +78,8 @@ MIN_BIAS_ENTRY = 3
 # Entries of the merged list that are names, function words or frequent words without valence, dropped
 # from ``loaded`` with ``prune=True``; the rule that chose them is analysis.framing.loaded_pruning.
 PRUNED = Path(__file__).with_name("loaded_pruned.csv")
-CACHE_LIMIT = 500_000
-N_STRATA = 5  # length fifths: a bias measure must work among sentences of like length  # distinct tokens memoised; a news vocabulary stays well below
+CACHE_LIMIT = 500_000  # distinct tokens memoised; a news vocabulary stays well below
+N_STRATA = 5  # length fifths: a bias measure must work among sentences of like length
 
 
 def inflections(token: str) -> tuple[str, ...]:

@@ -135,3 +135,11 @@ def test_babe_figures():
     assert got["length_only", "roc_auc"] == pytest.approx(0.475, abs=0.005)
     assert got["bias_classifier", "roc_auc_ci_low"] < 0.738 < got["bias_classifier", "roc_auc_ci_high"]
     assert set(table["n"]) == {3673}
+
+
+@needs_babe
+def test_fit_default_scores_new_sentences():
+    model = bias_classifier.fit_default()
+    p = model.predict_proba(["Reuters said the talks would resume on Monday.",
+                             "The deranged, hateful radicals are destroying our country."])[:, 1]
+    assert p[0] < 0.5 < p[1]
