@@ -47,7 +47,7 @@ def discover() -> list[type]:
 ESTIMATORS = discover()
 KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher", "TopicModel", "FrameClassifier",
          "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor",
-         "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline"}
+         "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier"}
 # sklearn.base's mixins, less those BaseEstimator itself inherits (its HTML repr)
 MIXINS = [obj for name, obj in vars(sklearn.base).items()
           if isinstance(obj, type) and name.endswith("Mixin") and obj not in BaseEstimator.__mro__]
@@ -166,6 +166,15 @@ def _marker_scorer(tmp_path, monkeypatch) -> Case:
     return Case(MarkerScorer(), X=SENTENCES, invalid={"match": "porter", "exact": ("no_such_list",)})
 
 
+def _bias_classifier(tmp_path, monkeypatch) -> Case:
+    from analysis.framing.bias_classifier import BiasClassifier
+
+    monkeypatch.setenv("ANALYSIS_DATA_HOME", str(tmp_path / "data_home"))
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    return Case(BiasClassifier(min_df=1, calibration_cv=2), X=SENTENCES, y=[0, 1] * 6,
+                invalid={"vocabulary": "all", "lexicons": ("wordnet",)})
+
+
 def _vader_scorer(tmp_path, monkeypatch) -> Case:
     from analysis.sentiment.scoring import VaderScorer
 
@@ -232,6 +241,7 @@ FACTORIES: dict[str, Callable[..., Case]] = {
     "MentionViews": _mention_views,
     "TargetSentimentClassifier": _target_sentiment_classifier,
     "SentenceVaderBaseline": _sentence_vader_baseline,
+    "BiasClassifier": _bias_classifier,
 }
 
 

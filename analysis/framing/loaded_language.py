@@ -7,7 +7,10 @@ Classes (the word lists of Recasens, Danescu-Niculescu-Mizil & Jurafsky 2013): `
 ``babe_lexicon`` (BABE's word list). ``loaded`` counts tokens in either bias list (once
 per token, leaving out Recasens lemmas that are epistemic-list words such as "say",
 counted in their own class); ``loaded_score = loaded / n_tokens``. Classes overlap on
-purpose ("claim" is a hedge, an assertive and a report verb).
+purpose ("claim" is a hedge, an assertive and a report verb). ``prune=True`` leaves the names,
+function words and frequent words without valence of ``loaded_pruned.csv`` out of ``loaded``
+(:mod:`analysis.framing.loaded_pruning` says how they were chosen): Recasens' lemmas include
+"house", "government" and "party", so 98% of BABE's non-biased sentences had a loaded word.
 
 Matching: entries are base forms, so each token is tested with the base forms it may
 inflect (:func:`inflections`: "claimed" -> claim, "alleges"/"allegedly" -> allege,
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -34,6 +38,7 @@ import pandas as pd
 from nltk.stem import SnowballStemmer
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.collect import datasets
@@ -70,7 +75,11 @@ NOT_PLURAL = frozenset("news us its this his has was is as does thus yes always"
 # Recasens' bias list has "s", "mr", "st": pieces of "U.S.", "Mr.", "St." once tokenized, news
 # style rather than bias ("s" alone hits a third of BABE's sentences). They are left out.
 MIN_BIAS_ENTRY = 3
+# Entries of the merged list that are names, function words or frequent words without valence, dropped
+# from ``loaded`` with ``prune=True``; the rule that chose them is analysis.framing.loaded_pruning.
+PRUNED = Path(__file__).with_name("loaded_pruned.csv")
 CACHE_LIMIT = 500_000  # distinct tokens memoised; a news vocabulary stays well below
+N_STRATA = 5  # length fifths: a bias measure must work among sentences of like length
 
 
 def inflections(token: str) -> tuple[str, ...]:
@@ -101,14 +110,15 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
     """Per sentence: ``n_tokens``, a count per class in ``MARKERS`` and ``loaded_score``.
 
     ``match``: ``"inflection"`` (:func:`inflections` of each token) or ``"snowball"`` (entries
-    and tokens stemmed alike, for comparison); ``exact``: classes matched on surface forms.
+    and tokens stemmed alike, for comparison); ``exact``: classes matched on surface forms;
+    ``prune``: ``loaded`` leaves out the entries of ``loaded_pruned.csv`` (:func:`pruned_words`).
     """
 
     kind = "markers"
 
     def __init__(self, *, match: Literal["inflection", "snowball"] = "inflection",
-                 exact: tuple[str, ...] = ("hedges",)):
-        self.match, self.exact = match, exact
+                 exact: tuple[str, ...] = ("hedges",), prune: bool = False):
+        self.match, self.exact, self.prune = match, exact, prune
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -140,7 +150,10 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
         # those are counted in their own classes, so "loaded" leaves them out.
         self.epistemic_ = frozenset(e for name in ("hedges", "factives", "assertives", "implicatives", "report_verbs")
                                     for e in load_word_list(*LISTS[name]))
+        self.pruned_ = pruned_words() if self.prune else frozenset()
         self.version_ = f"{INSTRUMENT} {digest.hexdigest()[:12]} {self.match} exact={','.join(self.exact) or '-'}"
+        if self.prune:
+            self.version_ += f" pruned={hashlib.sha256(storage.read_bytes(PRUNED)).hexdigest()[:12]}"
         return self
 
     def _forms(self, token: str) -> tuple[str, ...]:
@@ -170,8 +183,8 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
                     for start, _end, entry in spans:
                         out[r, col[_report_class(entry, tokens[start])]] += 1
                 elif name in ("bias_words", "babe_lexicon"):
-                    loaded.update(i for start, end, entry in spans if name == "babe_lexicon"
-                                  or entry not in self.epistemic_ for i in range(start, end))
+                    loaded.update(i for start, end, entry in spans if entry not in self.pruned_ and (
+                                  name == "babe_lexicon" or entry not in self.epistemic_) for i in range(start, end))
             out[r, col["loaded"]] = len(loaded)
         out[:, -1] = np.divide(out[:, col["loaded"]], out[:, 0], out=np.zeros(len(texts)), where=out[:, 0] > 0)
         return out
@@ -179,6 +192,11 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "indexes_")
         return np.array(["n_tokens", *MARKERS, "loaded_score"], dtype=object)
+
+
+def pruned_words() -> frozenset[str]:
+    """The entries ``MarkerScorer(prune=True)`` leaves out of ``loaded`` (the word column of ``loaded_pruned.csv``)."""
+    return frozenset(pd.read_csv(PRUNED, dtype=str, keep_default_na=False)["word"])
 
 
 def _match(forms: list[tuple[str, ...]], index: dict) -> list[tuple[int, int, str]]:
@@ -307,6 +325,19 @@ def roc_auc_ci(scores, labels, *, clusters=None, n_boot: int = defaults.N_BOOT,
     return float(auc[0]), float(low), float(high)
 
 
+def length_strata(n_tokens, *, n_strata: int = N_STRATA) -> np.ndarray:
+    """Stratum 0..n_strata-1 of each sentence by token count, equal-sized (ties broken by order)."""
+    ranks = pd.Series(np.asarray(n_tokens)).rank(method="first")
+    return pd.qcut(ranks, n_strata, labels=False).to_numpy()
+
+
+def within_strata_auc(scores, labels, strata) -> list[float]:
+    """ROC AUC of ``scores`` inside each stratum (NaN where a stratum has one class)."""
+    frame = pd.DataFrame({"s": np.asarray(scores, float), "y": np.asarray(labels), "k": np.asarray(strata)})
+    return [float(roc_auc_score(g["y"], g["s"])) if g["y"].nunique() == 2 else np.nan
+            for _, g in frame.groupby("k", sort=True)]
+
+
 def validate_on_babe(*, splits: tuple[str, ...] = ("sg2", "sg1", "mbic"), scorer: MarkerScorer | None = None,
                      n_boot: int = defaults.N_BOOT, confidence: float = defaults.CONFIDENCE,
                      seed: int = defaults.SEED) -> pd.DataFrame:
@@ -314,14 +345,16 @@ def validate_on_babe(*, splits: tuple[str, ...] = ("sg2", "sg1", "mbic"), scorer
 
     Long table, key (split, instrument, metric): dataset ("babe"), split, instrument, metric,
     value (float), n (int, sentences). Instruments: ``loaded_score``, ``recasens_bias_words``,
-    ``babe_lexicon`` and the other classes as rates per token, and ``n_tokens``, the trivial
+    ``babe_lexicon`` and the other classes as rates per token, ``loaded_score_pruned`` (``prune=True``:
+    names, function words and frequent words without valence left out) and ``n_tokens``, the trivial
     baseline. A higher score is read as "biased": AUC < 0.5 means the marker goes with
     non-biased sentences. Metrics: ``roc_auc``; ``roc_auc_ci_low``/``_ci_high``, a percentile
     bootstrap (the same resamples for every instrument of a split), over source articles if
     the table has ``news_link`` (``load_babe`` gives it), else over sentences, too narrow
     since sentences of one article are not independent; ``share_nonzero``
     (lexicon scores tie a lot); and for the two bias lists ``share_entries_annotated``, the
-    share of list entries this split's annotators marked as biased words.
+    share of list entries this split's annotators marked as biased words; for the two loaded scores
+    ``roc_auc_within_length``, the mean AUC inside the five length fifths.
 
     Circularity: the BABE lexicon ships with BABE as the "dictionary of biased words used to
     craft features" for the authors' classifier trained on these splits; the repository does
@@ -329,6 +362,7 @@ def validate_on_babe(*, splits: tuple[str, ...] = ("sg2", "sg1", "mbic"), scorer
     here is an upper bound for new text; Recasens' list (Wikipedia NPOV edits) is out of domain.
     """
     scorer = scorer if scorer is not None else MarkerScorer().fit()
+    pruned = MarkerScorer(**{**scorer.get_params(), "prune": True}).fit()
     names = list(scorer.get_feature_names_out())
     recasens = load_word_list("recasens", "bias_words")
     lexicons = {"recasens_bias_words": {w for w in recasens if len(w) >= MIN_BIAS_ENTRY},
@@ -341,7 +375,10 @@ def validate_on_babe(*, splits: tuple[str, ...] = ("sg2", "sg1", "mbic"), scorer
         rates = values.drop(columns=["n_tokens", "loaded_score"]).div(np.maximum(n_tokens, 1), axis=0)
         rates = rates.rename(columns={"bias_words": "recasens_bias_words"})
         rates = rates.drop(columns="loaded")  # the same numbers as loaded_score
-        instruments = {"loaded_score": values["loaded_score"], **dict(rates.items()), "n_tokens": values["n_tokens"]}
+        instruments = {"loaded_score": values["loaded_score"], **dict(rates.items()),
+                       "loaded_score_pruned": pd.Series(pruned.transform(babe["text"])[:, -1]),
+                       "n_tokens": values["n_tokens"]}
+        strata = length_strata(n_tokens)
         clusters = babe["news_link"] if "news_link" in babe.columns else None
         annotated = {w.lower() for ws in babe["biased_words"] for w in ws}
         for instrument, score in instruments.items():
@@ -350,6 +387,8 @@ def validate_on_babe(*, splits: tuple[str, ...] = ("sg2", "sg1", "mbic"), scorer
                                         confidence=confidence, rng=rng)
             metrics = {"roc_auc": auc, "roc_auc_ci_low": low, "roc_auc_ci_high": high,
                        "share_nonzero": float((score.to_numpy() > 0).mean())}
+            if instrument.startswith("loaded_score"):
+                metrics["roc_auc_within_length"] = float(np.nanmean(within_strata_auc(score, babe["label"], strata)))
             if instrument in lexicons:
                 metrics["share_entries_annotated"] = len(lexicons[instrument] & annotated) / len(lexicons[instrument])
             rows += [dict(dataset="babe", split=split, instrument=instrument, metric=m, value=float(v), n=len(babe))

@@ -294,7 +294,9 @@ def framing_validity_plot(validation: pd.DataFrame) -> Plot:
                f"test folds. Right: ROC AUC of each sentence score against BABE's expert biased/non-biased labels "
                f"(Spinde et al. 2021; {_n(n_babe, 'sentence')} of SG2; intervals over source articles in "
                f"framing_validation.csv); loaded_score {loaded.get('loaded_score', float('nan')):.3f}, sentence "
-               f"length {loaded.get('n_tokens', float('nan')):.3f}.")
+               f"length {loaded.get('n_tokens', float('nan')):.3f}"
+               + (f", bias_classifier {loaded['bias_classifier']:.3f} (each outlet held out in turn)"
+                  if "bias_classifier" in loaded else "") + ".")
     return Plot("framing_validity", fig, caption, table="framing_validation")
 
 

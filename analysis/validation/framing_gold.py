@@ -9,7 +9,9 @@
 * The supervised frame classifier, cross-validated with no outlet in both a
   training and a test fold (:mod:`analysis.framing.frame_classifier`).
 * The loaded-language score and the epistemic markers against BABE's
-  biased/non-biased sentence labels (:mod:`analysis.framing.loaded_language`).
+  biased/non-biased sentence labels (:mod:`analysis.framing.loaded_language`), and the
+  supervised bias classifier, each BABE outlet held out in turn, beside sentence length
+  (:mod:`analysis.framing.bias_classifier`).
 
 ``python -m analysis validate framing`` writes the table to
 ``reports/validation/framing.csv`` with a markdown summary beside it.
@@ -24,7 +26,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 from analysis.collect.framing_datasets import load_narrative_frames
 from analysis.core import defaults
 from analysis.core.study import Actor
-from analysis.framing import dictionary, frame_classifier, loaded_language
+from analysis.framing import bias_classifier, dictionary, frame_classifier, loaded_language
 from analysis.framing.codebook import CODEBOOK_TO_NARRATIVE
 from analysis.text import prepare
 from analysis.validation import voice_gold
@@ -68,6 +70,7 @@ def framing_validity(*, seed: int = defaults.SEED, n_boot: int = defaults.N_BOOT
     parts = [codebook_validity(),
              frame_classifier.validate_on_narrative_frames(seed=seed),
              loaded_language.validate_on_babe(n_boot=n_boot, seed=seed),
+             bias_classifier.validate_on_babe(n_boot=n_boot, seed=seed),
              voice_gold.voice_validity(actors=actors)]
     return pd.concat([p[LONG_COLUMNS] for p in parts], ignore_index=True)
 
@@ -91,8 +94,13 @@ def summary_markdown(table: pd.DataFrame) -> str:
         lines += ["## BABE (Spinde et al. 2021): ROC AUC of sentence scores against biased / non-biased", "",
                   "| instrument | " + " | ".join(wide.columns) + " |", "|---|" + "---:|" * len(wide.columns)]
         for instrument, r in wide.iterrows():
-            lines.append(f"| {instrument} | " + " | ".join(f"{v:.3f}" for v in r) + " |")
-        lines += ["", "0.5 is chance; `n_tokens` (sentence length) is the trivial baseline.", ""]
+            lines.append(f"| {instrument} | " + " | ".join("" if pd.isna(v) else f"{v:.3f}" for v in r) + " |")
+        lines += ["", "0.5 is chance; `n_tokens` and `length_only` (sentence length) are the trivial baseline; "
+                  "`bias_classifier` is out-of-fold with each outlet held out in turn (SG2 only).", ""]
+        within = table.loc[(table["dataset"] == "babe") & (table["metric"] == "roc_auc_within_length")]
+        if len(within):
+            lines += ["Mean ROC AUC within sentence-length fifths: " + "; ".join(
+                f"{r.instrument} ({r.split}) {r.value:.3f}" for r in within.itertuples()) + ".", ""]
     voice = table.loc[(table["dataset"] == voice_gold.DATASET) & (table["metric"].isin(["accuracy",
                                                                                           "own_vs_other_accuracy"]))]
     if len(voice):

@@ -132,7 +132,8 @@ def test_bad_parameters_name_the_argument(params, message):
 
 def test_estimator_contract(scorer):
     cloned = clone(scorer)
-    assert cloned.get_params() == scorer.get_params() == {"match": "inflection", "exact": ("hedges",)}
+    assert cloned.get_params() == scorer.get_params() == {"match": "inflection", "exact": ("hedges",),
+                                                                     "prune": False}
     assert not [a for a in vars(cloned) if a.endswith("_")]
     with pytest.raises(NotFittedError):
         cloned.transform(["x"])
@@ -259,6 +260,8 @@ def test_babe_sg2_auc_reproduces_the_measured_values(scorer):
     assert auc["babe_lexicon"] == pytest.approx(0.592, abs=0.01)
     assert auc["recasens_bias_words"] == pytest.approx(0.492, abs=0.01)
     assert auc["n_tokens"] == pytest.approx(0.475, abs=0.01)
+    # Names, function words and frequent words without valence out of "loaded" (loaded_pruned.csv): 0.536 -> 0.586.
+    assert auc["loaded_score_pruned"] == pytest.approx(0.586, abs=0.01)
     assert auc["report_neutral"] < 0.45 < 0.5 < auc["report_marked"]
     ci = table.pivot_table(index="instrument", columns="metric", values="value")
     assert (ci["roc_auc_ci_low"] < ci["roc_auc"]).all() and (ci["roc_auc"] < ci["roc_auc_ci_high"]).all()

@@ -1,0 +1,145 @@
+"""The BABE bias classifier: masking, the estimator contract, outlet-held-out folds, the pruned list, BABE figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from analysis.framing import bias_classifier
+from analysis.framing.bias_classifier import (
+    BiasClassifier,
+    balancing_weights,
+    mask_tokens,
+    out_of_fold,
+    validate_on_babe,
+)
+from analysis.framing.loaded_language import MarkerScorer, length_strata, pruned_words
+from analysis.framing.loaded_pruning import loaded_entries
+
+needs_babe = pytest.mark.skipif(not (SHARED_DATA / "babe_mbic" / "final_labels_SG2.csv").is_file(),
+                                reason="shared BABE mirror not present")
+
+BIASED = ["The radical mob viciously attacked {a} in a shameful disgrace.",
+          "{a} ludicrously claimed the awful scheme is a total disaster.",
+          "The outrageous, corrupt plan by {a} is utterly absurd.",
+          "{a} shamelessly lied about the horrific, disgusting failure.",
+          "Hateful extremists cheered as {a} pushed the dangerous lie.",
+          "It is a terrible, pathetic betrayal, and {a} knows it."]
+NEUTRAL = ["{a} said the meeting will be held on Tuesday in 2021.",
+           "The committee voted 12 to 3 to approve the budget of {a}.",
+           "{a} announced the report on the second day of the session.",
+           "Officials with {a} said the office opens at 9 a.m.",
+           "The agency published 40 pages of data from {a} on Monday.",
+           "{a} met the delegation and discussed the schedule."]
+
+
+def corpus(name: str = "Smith") -> tuple[list[str], np.ndarray]:
+    return [t.format(a=name) for t in BIASED + NEUTRAL], np.array([1] * len(BIASED) + [0] * len(NEUTRAL))
+
+
+@pytest.fixture(scope="module")
+def model() -> BiasClassifier:
+    texts, y = corpus()
+    return BiasClassifier(min_df=1, calibration_cv=2).fit(texts, y)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Smith met Jones in Paris.", ["smith", "met", "_name_", "in", "_name_"]),
+    ("In 2019, 3,500 people came.", ["in", "_num_", "_num_", "people", "came"]),
+    ('He said: "Terrible news."', ["he", "said", "terrible", "news"]),  # a quote's first word is no name
+    ("Then I left.", ["then", "i", "left"]),
+])
+def test_mask_tokens_hides_names_and_numbers(text, expected):
+    assert mask_tokens(text, keep=None) == expected
+
+
+def test_evaluative_vocabulary_hides_topic_words():
+    keep = bias_classifier.evaluative_vocabulary()
+    tokens = mask_tokens("The abortion bill was a vicious attack on the government.", keep=keep)
+    assert tokens[1] == "_" and "vicious" in tokens and tokens[-1] == "_"  # abortion, government masked
+    assert "very" in keep and "allegedly" in keep  # intensifiers and Recasens' bias lemmas stay
+
+
+def test_swapping_names_does_not_change_the_score(model):
+    for a, b in [("Smith", "Obama"), ("the Reuters desk", "the Breitbart desk")]:
+        assert np.allclose(model.predict_proba(corpus(a)[0]), model.predict_proba(corpus(b)[0]))
+    assert np.allclose(model.predict_proba(["It cost 5 dollars."]), model.predict_proba(["It cost 700 dollars."]))
+
+
+def test_estimator_contract(model):
+    texts, y = corpus()
+    proba = model.predict_proba(texts)
+    assert proba.shape == (len(texts), 2) and np.allclose(proba.sum(axis=1), 1)
+    assert model.predict(texts).shape == (len(texts),) and set(model.classes_) == {0, 1}
+    assert proba[:6, 1].mean() > proba[6:, 1].mean()  # learnt the tiny corpus
+    twin = clone(model)
+    assert twin.get_params() == model.get_params() and not hasattr(twin, "model_")
+    with pytest.raises(NotFittedError):
+        twin.predict_proba(texts)
+    with pytest.raises(ValueError, match="two"):
+        clone(model).fit(texts, np.ones(len(texts)))
+
+
+def test_out_of_fold_never_trains_on_the_held_out_outlet(monkeypatch):
+    texts, y = corpus()
+    outlets = np.array(["a", "b", "c"] * 4)
+    seen = []
+
+    class Spy(BiasClassifier):
+        def fit(self, X, y, *, groups=None):
+            seen.append(set(X))
+            assert len(set(groups)) == 2
+            return super().fit(X, y, groups=groups)
+
+    proba = out_of_fold(texts, y, groups=outlets, estimator=Spy(min_df=1, calibration_cv=2))
+    assert len(seen) == 3 and not np.isnan(proba).any()
+    for outlet in "abc":
+        held = {t for t, o in zip(texts, outlets) if o == outlet}
+        assert sum(not (held & train) for train in seen) == 1  # one fold without it, the one scoring it
+        assert all(len(train) == 8 for train in seen)
+
+
+def test_balancing_weights_even_out_labels_inside_each_group():
+    w = balancing_weights([1, 0, 0, 0, 1, 1], ["a", "a", "a", "a", "b", "b"])
+    assert np.allclose(w, [2, 2 / 3, 2 / 3, 2 / 3, 0.5, 0.5])  # a: 1 biased, 3 not -> 2 and 2; b keeps its 2
+    assert balancing_weights([0, 1], None) is None
+
+
+def test_length_strata_are_equal_fifths():
+    strata = length_strata(np.r_[np.ones(7), np.arange(13)])
+    assert sorted(pd.Series(strata).value_counts()) == [4] * 5
+
+
+def test_pruned_entries_leave_loaded():
+    pruned = pruned_words()
+    assert {"house", "government", "party", "obama", "new", "former", "white", "people"} <= pruned
+    assert pruned <= set(loaded_entries())  # only entries of the merged list, never a new word
+    text = "The government of the new party in the White House said people were disgraceful."
+    plain, pruned_scorer = MarkerScorer().fit(), MarkerScorer(prune=True).fit()
+    loaded = list(plain.get_feature_names_out()).index("loaded")
+    assert plain.transform([text])[0, loaded] > pruned_scorer.transform([text])[0, loaded] == 1  # "disgraceful"
+    assert "pruned=" in pruned_scorer.version_ and "pruned=" not in plain.version_
+
+
+@pytest.mark.slow
+@needs_babe
+def test_babe_figures():
+    table = validate_on_babe(n_boot=200)
+    got = table.set_index(["instrument", "metric"])["value"]
+    assert got["bias_classifier", "roc_auc"] == pytest.approx(0.738, abs=0.01)
+    assert got["bias_classifier", "roc_auc_within_length"] == pytest.approx(0.731, abs=0.01)
+    assert got["length_only", "roc_auc"] == pytest.approx(0.475, abs=0.005)
+    assert got["bias_classifier", "roc_auc_ci_low"] < 0.738 < got["bias_classifier", "roc_auc_ci_high"]
+    assert set(table["n"]) == {3673}
+
+
+@needs_babe
+def test_fit_default_scores_new_sentences():
+    model = bias_classifier.fit_default()
+    p = model.predict_proba(["Reuters said the talks would resume on Monday.",
+                             "The deranged, hateful radicals are destroying our country."])[:, 1]
+    assert p[0] < 0.5 < p[1]
