@@ -47,7 +47,8 @@ def discover() -> list[type]:
 ESTIMATORS = discover()
 KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher", "TopicModel", "FrameClassifier",
          "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor",
-         "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier"}
+         "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier", "ClauseFeatures",
+         "ClauseTargetClassifier"}
 # sklearn.base's mixins, less those BaseEstimator itself inherits (its HTML repr)
 MIXINS = [obj for name, obj in vars(sklearn.base).items()
           if isinstance(obj, type) and name.endswith("Mixin") and obj not in BaseEstimator.__mro__]
@@ -226,6 +227,21 @@ def _sentence_vader_baseline(tmp_path, monkeypatch) -> Case:
     return Case(SentenceVaderBaseline(), X=X, calls={"polarity": X})
 
 
+def _clause_features(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.target_model import ClauseFeatures
+
+    X, _ = mentions()
+    return Case(ClauseFeatures(min_df=1), X=X)
+
+
+def _clause_target_classifier(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.target_model import ClauseTargetClassifier
+
+    X, y = mentions()
+    return Case(ClauseTargetClassifier(min_df=1), X=X, y=y, calls={"polarity": X},
+                invalid={"C": -1.0, "neutral_band": "wide"})
+
+
 FACTORIES: dict[str, Callable[..., Case]] = {
     "ActorMatcher": _actor_matcher,
     "PunktSentenceSplitter": _punkt_sentence_splitter,
@@ -242,6 +258,8 @@ FACTORIES: dict[str, Callable[..., Case]] = {
     "TargetSentimentClassifier": _target_sentiment_classifier,
     "SentenceVaderBaseline": _sentence_vader_baseline,
     "BiasClassifier": _bias_classifier,
+    "ClauseFeatures": _clause_features,
+    "ClauseTargetClassifier": _clause_target_classifier,
 }
 
 

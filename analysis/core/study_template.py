@@ -33,7 +33,9 @@ min_articles = 5     # groups with fewer articles get no interval or contrast
 # Sentence sentiment instruments (the first is the one the main figures use):
 # "vader" (lexicon and rules), "news_ridge" (supervised, trained on news), or a
 # dictionary defined below. Actor-directed sentiment: "target_logreg" (trained
-# on NewsMTSC) and "sentence_vader" (the sentence's VADER score, the baseline).
+# on NewsMTSC), "target_clause" (also NewsMTSC; reads the target's own clause,
+# better at telling apart two targets of one sentence, slower to fit) and
+# "sentence_vader" (the sentence's VADER score, the baseline).
 [sentiment]
 instruments = ["vader"]
 actor_instruments = ["target_logreg", "sentence_vader"]

@@ -123,6 +123,7 @@ INSTRUMENT_LABELS = {
     "vader": "VADER compound (lexicon and rules)",
     "news_ridge": "news_ridge (supervised, trained on news)",
     "target_logreg": "target-aware model (NewsMTSC)",
+    "target_clause": "target's clause + pair contrasts (NewsMTSC)",
     "sentence_vader": "sentence VADER (baseline)",
 }
 

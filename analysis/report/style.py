@@ -38,6 +38,7 @@ LEANING_ORDER = list(LEANING_COLOURS)
 # Dictionaries blue, trained models orange/green, baselines grey: the same in sentiment and framing figures.
 INSTRUMENT_COLOURS = {
     "vader": OKABE_ITO["blue"], "news_ridge": OKABE_ITO["orange"], "target_logreg": OKABE_ITO["bluish_green"],
+    "target_clause": OKABE_ITO["sky_blue"],
     "sentence_vader": OKABE_ITO["grey"], "frame_logreg": OKABE_ITO["orange"], "prior_random": OKABE_ITO["grey"],
     "all_positive": "#CCCCCC",
 }

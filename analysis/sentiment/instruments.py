@@ -4,7 +4,8 @@ Sentence instruments (``transform`` gives the polarity in column 0):
 ``vader``, ``news_ridge`` (supervised, :mod:`analysis.sentiment.sentence_model`) and
 any dictionary in ``[[sentiment.dictionaries]]`` (:mod:`analysis.sentiment.lexicon`).
 Actor instruments (``predict`` and ``polarity`` on sentence + mention span):
-``target_logreg`` and ``sentence_vader`` (:mod:`analysis.sentiment.target_sentiment`).
+``target_logreg`` and ``sentence_vader`` (:mod:`analysis.sentiment.target_sentiment`), and
+``target_clause`` (:mod:`analysis.sentiment.target_model`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def training_files(study: Study, paths: StudyPaths) -> list[Path]:
     if "news_ridge" in study.sentiment.instruments:
 
         files += sentence_model.training_files()
-    if "target_logreg" in study.sentiment.actor_instruments and study.actors:
+    if {"target_logreg", "target_clause"} & set(study.sentiment.actor_instruments) and study.actors:
         files.append(datasets.locate("newsmtsc", "train", download=False))
     return files
 
@@ -67,6 +68,9 @@ def actor_instruments(study: Study) -> list:
     for name in study.sentiment.actor_instruments:
         if name == "target_logreg":
             fitted.append(_trained("target_logreg", target_sentiment.fit_default,
+                                   [datasets.locate("newsmtsc", "train", download=False)]))
+        elif name == "target_clause":
+            fitted.append(_trained("target_clause", target_sentiment.fit_clause_default,
                                    [datasets.locate("newsmtsc", "train", download=False)]))
         else:
             fitted.append(target_sentiment.SentenceVaderBaseline().fit())

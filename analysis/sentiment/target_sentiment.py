@@ -12,6 +12,10 @@ Two instruments behind the same ``X`` (a DataFrame with ``text``, ``start``,
 * ``sentence_vader_baseline``: sentence VADER compound given to every target
   in the sentence (the usual +/-0.05 thresholds).
 
+A third, ``ClauseTargetClassifier`` (``target_clause``), reads the target's own
+clause and compares the targets of one sentence; it lives in
+:mod:`analysis.sentiment.target_model`.
+
 ``evaluate_on_newsmtsc`` trains on ``train.jsonl`` and scores both on
 ``devtest_rw.jsonl``; ``tune_on_train`` is the grouped cross-validation on
 train (groups = sentences) that chose the defaults. Run
@@ -22,13 +26,11 @@ train (groups = sentences) that chose the defaults. Run
 from __future__ import annotations
 
 import argparse
-import hashlib
 import re
 import time
 
 import numpy as np
 import pandas as pd
-import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -40,6 +42,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from analysis.collect.datasets import load_newsmtsc
 from analysis.sentiment.scoring import VaderScorer
+from analysis.sentiment.target_model import ClauseTargetClassifier, training_version
+from analysis.sentiment.target_pairs import bootstrap_macro_f1, pair_metrics
 from analysis.text.texts import as_texts
 
 LABELS = ("negative", "neutral", "positive")
@@ -145,12 +149,7 @@ class TargetSentimentClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
         self.pipeline_ = self._build().fit(X, y)
         self.classes_ = self.pipeline_.classes_
-        digest = hashlib.sha256()
-        for text, start, end, label in zip(X["text"].astype(str), X["start"], X["end"], y, strict=True):
-            digest.update(f"{text}\x00{int(start)}\x00{int(end)}\x00{label}\x00".encode())
-        params = ",".join(f"{k}={v}" for k, v in sorted(self.get_params().items()))
-        self.version_ = (f"{self.name} train {len(y)} rows sha256 {digest.hexdigest()[:12]}; "
-                         f"scikit-learn {sklearn.__version__}; {params}")
+        self.version_ = training_version(self, X, y)
         return self
 
     def polarity(self, X) -> np.ndarray:
@@ -208,6 +207,13 @@ def fit_default() -> TargetSentimentClassifier:
     return TargetSentimentClassifier().fit(train, train["label"])
 
 
+def fit_clause_default() -> ClauseTargetClassifier:
+    """The clause model with its defaults, trained on all of NewsMTSC train (band chosen inside train)."""
+
+    train = load_newsmtsc("train")
+    return ClauseTargetClassifier().fit(train, train["label"])
+
+
 def sentence_vader_baseline(X, *, scorer: VaderScorer | None = None) -> np.ndarray:
     """The simple baseline: the whole sentence's VADER compound, given to the target.
 
@@ -232,27 +238,43 @@ def classification_metrics(y_true, y_pred, *, instrument: str) -> pd.DataFrame:
 
 
 def evaluate_on_newsmtsc(*, model: TargetSentimentClassifier | None = None,
-                         instruments: tuple[str, ...] = ("target_logreg", "sentence_vader")) -> pd.DataFrame:
+                         instruments: tuple[str, ...] = ("target_logreg", "sentence_vader"),
+                         n_boot: int = 1000, confidence: float = 0.95, seed: int = 0) -> pd.DataFrame:
     """Train on NewsMTSC train, score the requested instruments on devtest_rw.
 
     Long format, one row per instrument and metric: ``dataset`` (newsmtsc),
-    ``split`` (devtest_rw), ``instrument`` (target_logreg or
-    sentence_vader), ``metric`` (macro_f1, accuracy, f1_negative,
-    f1_neutral, f1_positive), ``value`` and ``n`` (test rows, or the class's
-    support for per-class F1).
+    ``split`` (devtest_rw), ``instrument`` (target_logreg, target_clause or
+    sentence_vader), ``metric``, ``value`` and ``n``. Metrics: macro_f1 with
+    ``macro_f1_ci_low``/``_ci_high`` (percentile bootstrap over sentences),
+    accuracy, f1_negative, f1_neutral, f1_positive (``n`` = test rows, or the
+    class's support), and the multi-target figures of
+    :func:`analysis.sentiment.target_pairs.pair_metrics` (``n`` = pairs,
+    sentences or gold-neutral targets). ``model`` replaces the default
+    ``target_logreg`` model.
     """
 
     test = load_newsmtsc("devtest_rw")
-    parts = []
-    if TargetSentimentClassifier.name in instruments:
+    fitted = []
+    if TargetSentimentClassifier.name in instruments or ClauseTargetClassifier.name in instruments:
         train = load_newsmtsc("train")
-        model = model if model is not None else TargetSentimentClassifier()
-        model.fit(train, train["label"])
-        parts.append(classification_metrics(test["label"], model.predict(test), instrument=model.name))
+        if TargetSentimentClassifier.name in instruments:
+            fitted.append((model if model is not None else TargetSentimentClassifier()).fit(train, train["label"]))
+        if ClauseTargetClassifier.name in instruments:
+            fitted.append(ClauseTargetClassifier().fit(train, train["label"]))
     if SentenceVaderBaseline.name in instruments:
-        parts.append(classification_metrics(test["label"], sentence_vader_baseline(test),
-                                             instrument=SentenceVaderBaseline.name))
-    out = pd.concat(parts, ignore_index=True)
+        fitted.append(SentenceVaderBaseline().fit())
+    parts = []
+    for instrument in fitted:
+        predicted = np.asarray(instrument.predict(test), dtype=object)
+        metrics = classification_metrics(test["label"], predicted, instrument=instrument.name)
+        low, high = bootstrap_macro_f1(test["label"], predicted, test["sentence_id"], n_boot=n_boot,
+                                       confidence=confidence, seed=seed)
+        ci = pd.DataFrame([(instrument.name, "macro_f1_ci_low", low, len(test)),
+                           (instrument.name, "macro_f1_ci_high", high, len(test))], columns=metrics.columns)
+        scored = pd.DataFrame({"sentence": test["sentence_id"], "label": test["label"], "predicted": predicted,
+                               "score": instrument.polarity(test)})
+        parts += [metrics.iloc[:1], ci, metrics.iloc[1:], pair_metrics(scored, instrument=instrument.name)]
+    out = pd.concat(parts, ignore_index=True).astype({"value": "float64", "n": "int64"})
     out.insert(0, "split", "devtest_rw")
     out.insert(0, "dataset", "newsmtsc")
     return out
@@ -288,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
             print(tune_on_train(n_jobs=2).to_string(index=False))
             print(f"# grouped CV on train: {time.perf_counter() - t0:.1f} s\n")
         t0 = time.perf_counter()
-        table = evaluate_on_newsmtsc()
+        table = evaluate_on_newsmtsc(instruments=("target_logreg", "target_clause", "sentence_vader"))
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         print(f"# train + evaluate: {time.perf_counter() - t0:.1f} s")
 

@@ -115,6 +115,36 @@ def long_table(nyt: pd.DataFrame, newsmtsc: pd.DataFrame | None = None) -> pd.Da
     return out.astype({"value": "float64", "n": "int64"})
 
 
+PAIR_METRICS = ("pairs_ordered_by_score", "pairs_ordered", "split_when_gold_split", "split_when_gold_same",
+                "neutral_called_negative")
+
+
+def _pair_lines(news: pd.DataFrame) -> list[str]:
+    """The multi-target table: macro-F1 with its sentence-bootstrap interval and the pair figures (share, of n)."""
+    pairs = news.loc[news["metric"].isin(PAIR_METRICS + ("macro_f1_ci_low", "macro_f1_ci_high", "macro_f1"))]
+    if not pairs["metric"].isin(PAIR_METRICS).any():
+        return []
+    lines = ["### Targets of one sentence (devtest_rw sentences with two or more targets)", "",
+             "| instrument | macro-F1 [95% CI] | pairs ordered (score) | pairs ordered (labels) | "
+             "split when people split | split when people agree | neutral called negative |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for instrument, t in pairs.groupby("instrument", sort=False):
+        r = t.set_index("metric")
+
+        def share(metric: str) -> str:
+            return f"{r.loc[metric, 'value']:.3f} (n={int(r.loc[metric, 'n'])})" if metric in r.index else ""
+
+        ci = (f" [{r.loc['macro_f1_ci_low', 'value']:.3f}, {r.loc['macro_f1_ci_high', 'value']:.3f}]"
+              if "macro_f1_ci_low" in r.index else "")
+        lines.append(f"| {instrument} | {r.loc['macro_f1', 'value']:.3f}{ci} | "
+                     + " | ".join(share(m) for m in PAIR_METRICS) + " |")
+    lines += ["", "Pairs: two targets of one sentence with different human labels (negative < neutral < positive), "
+              "ordered the human way by the instrument's polarity score or by its labels (a tie is wrong). "
+              "Split: the instrument gives the sentence's targets different labels. The interval resamples "
+              "sentences.", ""]
+    return lines
+
+
 def summary_markdown(table: pd.DataFrame) -> str:
     """A short generated summary of :func:`long_table` (numbers are never typed by hand)."""
     nyt = table.loc[table["dataset"] == "vader_nyt"].pivot_table(
@@ -141,4 +171,5 @@ def summary_markdown(table: pd.DataFrame) -> str:
                          f"{r['f1_neutral']:.3f} | {r['f1_positive']:.3f} |")
         lines += ["", "Published state of the art (Hamborg & Donnay 2021, GRU-TSC): macro-F1 0.831. The models here "
                   "are trained on NewsMTSC train only; devtest_rw is never used for fitting or tuning.", ""]
+        lines += _pair_lines(news)
     return "\n".join(lines)

@@ -176,3 +176,10 @@ def test_languages_default_to_english_and_must_be_codes():
         parse_study(MINIMAL.replace("[study]\n", '[study]\nlanguages = ["English"]\n', 1), study_id="x", path=P)
     with pytest.raises(StudyConfigError, match=r"\[provenance\]: key .wire_agencies. must list agency names"):
         parse_study(MINIMAL + '[provenance]\nwire_agencies = [""]\n', study_id="x", path=P)
+
+
+def test_the_clause_model_is_an_opt_in_actor_instrument():
+    s = parse_study(MINIMAL + '[sentiment]\nactor_instruments = ["target_clause", "target_logreg"]\n',
+                    study_id="x", path=P)
+    assert s.sentiment.actor_instruments == ("target_clause", "target_logreg")
+    assert "target_clause" not in parse_study(MINIMAL, study_id="x", path=P).sentiment.actor_instruments

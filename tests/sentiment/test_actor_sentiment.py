@@ -10,6 +10,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from analysis.core import tables
 from analysis.core.study import Actor
 from analysis.sentiment import actor_sentiment, scoring
+from analysis.sentiment.target_model import ClauseTargetClassifier
 from analysis.sentiment.target_sentiment import SentenceVaderBaseline, TargetSentimentClassifier
 from analysis.text.actors import ActorMatcher, find_mentions
 
@@ -53,6 +54,20 @@ def test_target_model_polarity_is_p_positive_minus_p_negative():
     np.testing.assert_allclose(out["score"], proba[:, classes.index("positive")] - proba[:, classes.index("negative")])
     assert out["label"].tolist() == list(model.predict(spans))
     assert out["instrument_version"].iloc[0].startswith("target_logreg train 18 rows sha256 ")
+
+
+def test_clause_model_scores_actor_mentions():
+    train = pd.DataFrame({"text": [f"they say X is {w} (case {i})" for i in range(3)
+                                   for w in ("great", "awful", "here", "wonderful", "terrible", "there")]})
+    train["start"], train["end"] = 9, 10
+    labels = ["positive", "negative", "neutral"] * 6
+    model = ClauseTargetClassifier(min_df=1).fit(train, labels)
+    out = actor_sentiment.score_mentions(_mentions(), SENTENCES, instruments=[model])
+    tables.validate(out, "actor_sentiment")
+    spans = actor_sentiment.mention_spans(_mentions(), SENTENCES)
+    np.testing.assert_allclose(out["score"], model.polarity(spans))
+    assert out["label"].tolist() == list(model.predict(spans))
+    assert (out["instrument"] == "target_clause").all()
 
 
 def test_mention_spans_point_at_the_alias():

@@ -70,3 +70,16 @@ def test_long_table_and_summary_carry_every_number():
     text = sentiment_gold.summary_markdown(long)
     assert "| vader | sentences | 10 | 0.500 [0.400, 0.550] | 0.450 |" in text
     assert "| t | 0.610 | 0.620 | 0.630 | 0.640 | 0.650 |" in text and "9 targets" in text
+
+
+def test_summary_shows_the_pair_figures():
+    metrics = {"macro_f1": (0.7, 9), "macro_f1_ci_low": (0.6, 9), "macro_f1_ci_high": (0.8, 9), "accuracy": (0.7, 9),
+               "f1_negative": (0.7, 3), "f1_neutral": (0.7, 3), "f1_positive": (0.7, 3),
+               "pairs_ordered_by_score": (0.75, 8), "pairs_ordered": (0.5, 8), "split_when_gold_split": (0.25, 4),
+               "split_when_gold_same": (0.125, 8), "neutral_called_negative": (0.2, 5)}
+    news = pd.DataFrame([("newsmtsc", "devtest_rw", "t", m, v, n) for m, (v, n) in metrics.items()],
+                        columns=sentiment_gold.LONG_COLUMNS)
+    nyt = pd.DataFrame(columns=["instrument", "level", "pearson_r", "ci_low", "ci_high", "spearman_rho", "n_units"])
+    text = sentiment_gold.summary_markdown(sentiment_gold.long_table(nyt, news))
+    assert ("| t | 0.700 [0.600, 0.800] | 0.750 (n=8) | 0.500 (n=8) | 0.250 (n=4) | 0.125 (n=8) | 0.200 (n=5) |"
+            in text)

@@ -1,0 +1,244 @@
+"""A target-sentiment model that reads the target's clause and compares the targets of one sentence.
+
+``ClauseTargetClassifier`` (instrument ``target_clause``) has the interface of
+:class:`analysis.sentiment.target_sentiment.TargetSentimentClassifier`
+(``X`` with ``text``, ``start``, ``end``; ``predict``, ``predict_proba``,
+``polarity``) and differs in three ways:
+
+* features come from the target's clause and a small window in it
+  (:mod:`analysis.sentiment.target_clause`); the whole masked sentence and its
+  VADER score are a separate block scaled by ``sentence_weight``;
+* pairs: every feature also enters as the target's difference from the mean
+  of the other targets of its sentence (zero for a lone target), so the
+  model learns from what tells two targets of one sentence apart;
+* a calibrated neutral band: probabilities are calibrated on out-of-fold
+  decision scores (folds grouped by sentence; multinomial Platt scaling), and
+  the bonus added to P(neutral) before the argmax is chosen by
+  :func:`choose_neutral_band` on a held-out part of the training sentences,
+  never on an evaluation split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold, GroupShuffleSplit
+from sklearn.utils.validation import check_is_fitted
+
+from analysis.sentiment.scoring import VaderScorer
+from analysis.sentiment.target_clause import NUMERIC, PLACEHOLDER, clause_views, sentence_groups
+
+LABELS = ("negative", "neutral", "positive")
+BAND_GRID = tuple(np.round(np.arange(-0.20, 0.201, 0.02), 2))
+_TEXT_VIEWS = ("masked", "clause", "left", "right")
+
+
+def _check(X) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"X must be a DataFrame with columns ['text', 'start', 'end'], got {type(X).__name__}")
+    missing = [c for c in ("text", "start", "end") if c not in X.columns]
+    if missing:
+        raise ValueError(f"X lacks columns {missing}; it needs ['text', 'start', 'end'] (sentence and mention span)")
+    return X
+
+
+def training_version(model: BaseEstimator, X: pd.DataFrame, y) -> str:
+    """What a fitted target model was trained on: its name, the rows' digest, scikit-learn and its parameters."""
+    digest = hashlib.sha256()
+    for text, start, end, label in zip(X["text"].astype(str), X["start"], X["end"], y, strict=True):
+        digest.update(f"{text}\x00{int(start)}\x00{int(end)}\x00{label}\x00".encode())
+    params = ",".join(f"{k}={v}" for k, v in sorted(model.get_params().items()))
+    return (f"{model.name} train {len(y)} rows sha256 {digest.hexdigest()[:12]}; "
+            f"scikit-learn {sklearn.__version__}; {params}")
+
+
+class ClauseFeatures(TransformerMixin, BaseEstimator):
+    """Mention table to a sparse matrix: clause/window/sentence n-grams, VADER scores, clause cues, contrasts.
+
+    Fitted state: ``vectorizers_`` (one TF-IDF per text view) and ``scorer_``.
+    """
+
+    def __init__(self, *, window: int = 3, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+                 sentence_weight: float = 0.5, contrast: bool = True):
+        self.window = window
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.sentence_weight = sentence_weight
+        self.contrast = contrast
+
+    def fit(self, X, y=None) -> ClauseFeatures:
+        views = clause_views(_check(X), window=self.window)
+        self.vectorizers_ = {
+            v: TfidfVectorizer(ngram_range=self.ngram_range, min_df=self.min_df if v in ("clause", "masked") else 1,
+                               sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|[!?]").fit(views[v])
+            for v in _TEXT_VIEWS}
+        self.scorer_ = VaderScorer().fit()
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _base(self, views: pd.DataFrame) -> sp.csr_matrix:
+        w = self.sentence_weight
+        blocks = [self.vectorizers_[v].transform(views[v]) * (w if v == "masked" else 1.0) for v in _TEXT_VIEWS]
+        window = (views["left"] + f" {PLACEHOLDER} " + views["right"]).tolist()
+        vader = [self.scorer_.transform(views["clause"].tolist()), self.scorer_.transform(window),
+                 w * self.scorer_.transform(views["masked"].tolist())]
+        blocks += [sp.csr_matrix(np.hstack(vader)), sp.csr_matrix(views[list(NUMERIC)].to_numpy())]
+        return sp.hstack(blocks, format="csr")
+
+    def transform(self, X) -> sp.csr_matrix:
+        check_is_fitted(self, "vectorizers_")
+        X = _check(X)
+        Z = self._base(clause_views(X, window=self.window))
+        if not self.contrast:
+            return Z
+        # the masked-sentence n-grams hardly differ between targets of one sentence: no contrast for them
+        local = Z[:, self._n_sentence_ngrams():]
+        return sp.hstack([Z, _contrast(local, sentence_groups(X))], format="csr")
+
+    def _n_sentence_ngrams(self) -> int:
+        return len(self.vectorizers_["masked"].vocabulary_)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "vectorizers_")
+        names = [f"{v}__{t}" for v in _TEXT_VIEWS for t in self.vectorizers_[v].get_feature_names_out()]
+        names += [f"vader_{v}__{c}" for v in ("clause", "window", "sentence") for c in ("compound", "pos", "neu", "neg")]
+        names += [f"cue__{c}" for c in NUMERIC]
+        if self.contrast:
+            names += [f"contrast__{n}" for n in names[self._n_sentence_ngrams():]]
+        return np.array(names, dtype=object)
+
+
+def _contrast(Z: sp.csr_matrix, groups: np.ndarray) -> sp.csr_matrix:
+    """Each row minus the mean of the other rows of its group; zero for a row alone in its group."""
+    n = Z.shape[0]
+    G = sp.csr_matrix((np.ones(n), (np.arange(n), groups)), shape=(n, int(groups.max()) + 1 if n else 0))
+    size = np.asarray(G.sum(axis=0)).ravel()[groups]
+    others_sum = G @ (G.T @ Z) - Z
+    scale = np.where(size > 1, 1.0 / np.maximum(size - 1, 1), 0.0)
+    has_others = sp.diags((size > 1).astype(float))
+    return (has_others @ Z - sp.diags(scale) @ others_sum).tocsr()
+
+
+def banded_labels(proba: np.ndarray, band: float, classes=LABELS) -> np.ndarray:
+    """Argmax after adding ``band`` to P(neutral): a positive band widens the neutral zone."""
+    p = np.array(proba, dtype=float, copy=True)
+    p[:, list(classes).index("neutral")] += band
+    return np.asarray(classes, dtype=object)[p.argmax(axis=1)]
+
+
+def choose_neutral_band(proba_heldout: np.ndarray, y_heldout, *, grid=BAND_GRID) -> float:
+    """The band from ``grid`` with the best macro-F1 on held-out TRAINING rows (ties: the smallest |band|)."""
+    scores = [(f1_score(y_heldout, banded_labels(proba_heldout, b), labels=list(LABELS), average="macro"), -abs(b), b)
+              for b in grid]
+    return float(max(scores)[2])
+
+
+class ClauseTargetClassifier(ClassifierMixin, BaseEstimator):
+    """Sentiment toward a masked mention from its clause, pair contrasts and a calibrated neutral band.
+
+    ``neutral_band="auto"`` holds out ``holdout`` of the training sentences,
+    fits on the rest and picks the band there (:func:`choose_neutral_band`);
+    a number fixes it. Fitted state: ``features_``, ``model_`` (the logistic
+    regression on all training rows), ``calibrator_`` (None when there are
+    fewer than two sentences), ``neutral_band_``, ``classes_``, ``version_``.
+    """
+
+    name = "target_clause"
+
+    def __init__(self, *, window: int = 3, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, C: float = 0.3,
+                 sentence_weight: float = 0.5, contrast: bool = True, cv: int = 3,
+                 neutral_band: float | str = "auto", holdout: float = 0.2, max_iter: int = 5000,
+                 random_state: int = 0):
+        self.window = window
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.C = C
+        self.sentence_weight = sentence_weight
+        self.contrast = contrast
+        self.cv = cv
+        self.neutral_band = neutral_band
+        self.holdout = holdout
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _logreg(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=self.max_iter,
+                                  random_state=self.random_state)
+
+    def _out_of_fold(self, Z, y, groups) -> np.ndarray | None:
+        """Decision scores of each training row from a model fitted without its sentence (None: too few sentences)."""
+        n_splits = min(self.cv, len(np.unique(groups)))
+        if n_splits < 2:
+            return None
+        scores = np.zeros((len(y), len(LABELS)))
+        for fit_rows, held in GroupKFold(n_splits=n_splits).split(Z, y, groups):
+            if len(set(y[fit_rows])) < len(LABELS):
+                return None
+            scores[held] = self._logreg().fit(Z[fit_rows], y[fit_rows]).decision_function(Z[held])
+        return scores
+
+    def fit(self, X, y) -> ClauseTargetClassifier:
+        X = _check(X)
+        y = np.asarray(y, dtype=object)
+        if len(y) != len(X):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        if self.neutral_band != "auto" and not isinstance(self.neutral_band, int | float):
+            raise ValueError(f"neutral_band must be 'auto' or a number, got {self.neutral_band!r}")
+        groups = sentence_groups(X)
+        self.features_ = ClauseFeatures(window=self.window, ngram_range=self.ngram_range, min_df=self.min_df,
+                                        sentence_weight=self.sentence_weight, contrast=self.contrast).fit(X)
+        Z = self.features_.transform(X)
+        self.model_ = self._logreg().fit(Z, y)
+        self.classes_ = np.asarray(self.model_.classes_, dtype=object)
+        # Calibration (multinomial Platt scaling of the decision scores) is fitted on out-of-fold
+        # scores, so it corrects the over-confidence a model has on unseen sentences.
+        oof = self._out_of_fold(Z, y, groups)
+        self.calibrator_ = None if oof is None else LogisticRegression(C=100.0, max_iter=1000).fit(oof, y)
+        if self.neutral_band != "auto":
+            self.neutral_band_ = float(self.neutral_band)
+        elif oof is None:
+            self.neutral_band_ = 0.0
+        else:
+            self.neutral_band_ = self._tune_band(oof, y, groups)
+        self.version_ = f"{training_version(self, X, y)}; band {self.neutral_band_:+.2f}"
+        return self
+
+    def _tune_band(self, oof: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
+        # Training rows only: a calibrator fitted on the out-of-fold scores of 1 - holdout of the
+        # sentences, the band chosen on the rest; the split a model is evaluated on never shapes it.
+        split = GroupShuffleSplit(n_splits=1, test_size=self.holdout, random_state=self.random_state)
+        fit_rows, held = next(split.split(oof, y, groups))
+        if len(set(y[fit_rows])) < len(LABELS) or len(held) == 0:
+            return 0.0
+        calibrator = LogisticRegression(C=100.0, max_iter=1000).fit(oof[fit_rows], y[fit_rows])
+        return choose_neutral_band(calibrator.predict_proba(oof[held]), y[held])
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated class probabilities (columns in ``classes_`` order); the band is not applied here."""
+        check_is_fitted(self, "model_")
+        Z = self.features_.transform(_check(X))
+        if self.calibrator_ is None:
+            return self.model_.predict_proba(Z)
+        return self.calibrator_.predict_proba(self.model_.decision_function(Z))
+
+    def predict(self, X) -> np.ndarray:
+        return banded_labels(self.predict_proba(X), self.neutral_band_, self.classes_)
+
+    def polarity(self, X) -> np.ndarray:
+        """P(positive) - P(negative) toward each mention, in [-1, 1]."""
+        proba = self.predict_proba(X)
+        classes = list(self.classes_)
+        return proba[:, classes.index("positive")] - proba[:, classes.index("negative")]
+
+    def get_feature_names_out(self) -> np.ndarray:
+        check_is_fitted(self, "features_")
+        return self.features_.get_feature_names_out()
+
