@@ -144,7 +144,8 @@ def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
     ``sentence_voice`` per voice (the outlet's own sentences apart from those in others' words)."""
     c = study.compare
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
-    rates = loaded_language.marker_rates(sentences, scorer=loaded_language.MarkerScorer().fit())
+    # pruned: names and topic nouns ("china", "government") are not loaded language (loaded_pruned.csv)
+    rates = loaded_language.marker_rates(sentences, scorer=loaded_language.MarkerScorer(prune=True).fit())
     per_article = loaded_language.article_marker_rates(rates, articles)
     by_group = pd.concat([loaded_language.markers_by_group(per_article, by=g, **opts) for g in _groups(study)],
                          ignore_index=True)
