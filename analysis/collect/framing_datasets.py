@@ -77,3 +77,12 @@ def load_policy_frames(*, download: bool = False) -> dict[str, str]:
     """The 15 Media Frames Corpus policy frames (plus 'Other'): code ('1.0') -> name, primary codes only."""
     codes = json.loads(storage.read_text(locate("policy_frames", "codes", download=download)))
     return {c: name for c, name in codes.items() if c.endswith(".0")}
+
+
+def vader_lexicon() -> dict[str, float]:
+    """VADER's word -> mean valence lexicon, as the vaderSentiment package ships it (no download).
+
+    For the framing room, which keeps evaluative words and must not import the sentiment room.
+    """
+    text = storage.package_text("vaderSentiment", "vader_lexicon.txt")
+    return {word: float(measure) for word, measure, *_ in (line.split("\t") for line in text.splitlines() if line)}

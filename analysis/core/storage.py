@@ -18,6 +18,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator
+from importlib import resources
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -387,3 +388,8 @@ def remove_temp_files(folder: Path) -> None:
     if folder.is_dir():
         for tmp in folder.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
+
+
+def package_text(package: str, name: str) -> str:
+    """A data file shipped inside an installed package (e.g. VADER's lexicon), decoded as UTF-8."""
+    return (resources.files(package) / name).read_bytes().decode("utf-8")

@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from analysis.collect.framing_datasets import load_babe, load_word_list
+from analysis.collect.framing_datasets import load_babe, load_word_list, vader_lexicon
 from analysis.core import defaults
 from analysis.framing.loaded_language import (
     LISTS,
@@ -44,7 +44,6 @@ from analysis.framing.loaded_language import (
     roc_auc_ci,
     within_strata_auc,
 )
-from analysis.sentiment.vader_fast import FastVader
 from analysis.stats import contrasts
 from analysis.text.texts import as_texts
 
@@ -59,7 +58,7 @@ def evaluative_vocabulary(*, lexicons: tuple[str, ...] = ("vader", "recasens")) 
     names and frequent words without valence of ``loaded_pruned.csv`` (Recasens' list has "obama", "abortion")."""
     words = set(ENGLISH_STOP_WORDS) | {"i"}
     if "vader" in lexicons:
-        words |= {w for w in FastVader().lexicon if w.isalpha()}
+        words |= {w for w in vader_lexicon() if w.isalpha()}
     if "recasens" in lexicons:
         words |= {w for name, (dataset, file) in LISTS.items() if dataset == "recasens"
                   for entry in load_word_list(dataset, file) for w in entry.split()}

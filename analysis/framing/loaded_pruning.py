@@ -22,9 +22,8 @@ from collections import Counter
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.collect.framing_datasets import load_babe, load_word_list
+from analysis.collect.framing_datasets import load_babe, load_word_list, vader_lexicon
 from analysis.framing.loaded_language import LISTS, MIN_BIAS_ENTRY, PRUNED, inflections
-from analysis.sentiment.vader_fast import FastVader
 from analysis.text.texts import tokenize
 
 MIN_DOC_SHARE = 0.005
@@ -52,7 +51,7 @@ def prune_table(texts) -> pd.DataFrame:
                 inner[low] += 1
                 capital[low] += m.group()[0].isupper()
     epistemic = {e for name in EPISTEMIC for e in load_word_list(*LISTS[name])}
-    valence = FastVader().lexicon
+    valence = vader_lexicon()
     rows = []
     for word in loaded_entries():
         if word in ENGLISH_STOP_WORDS:
