@@ -411,11 +411,16 @@ def target_sentiment_validity(metrics: pd.DataFrame) -> Plot:
     ax.set_ylabel("F1 on NewsMTSC devtest_rw")
     ax.legend(frameon=False, fontsize=6, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
     macro = t.loc[t["metric"] == "macro_f1"].set_index("instrument")
-    parts = "; ".join(f"{i}: macro-F1 {r.value:.3f}" for i, r in macro.iterrows())
+    bounds = metrics.pivot_table(index="instrument", columns="metric", values="value", aggfunc="first")
+    ci = {i: f" [{bounds.loc[i, 'macro_f1_ci_low']:.3f}, {bounds.loc[i, 'macro_f1_ci_high']:.3f}]"
+          for i in macro.index if {"macro_f1_ci_low", "macro_f1_ci_high"} <= set(bounds.columns)
+          and pd.notna(bounds.loc[i, "macro_f1_ci_low"])}
+    parts = "; ".join(f"{i}: macro-F1 {r.value:.3f}{ci.get(i, '')}" for i, r in macro.iterrows())
     n = int(macro["n"].iloc[0]) if len(macro) else 0
     caption = (f"Validity of actor-directed sentiment on NewsMTSC devtest_rw (Hamborg & Donnay 2021; {_n(n, 'target')} "
                f"in news sentences, labelled negative/neutral/positive by human coders). {parts}. The model is "
                f"trained on NewsMTSC train only; the baseline gives every target its sentence's VADER label "
                f"(+/-0.05). Dashed line: published state of the art, macro-F1 {STATE_OF_THE_ART_MACRO_F1}. "
-               f"Point estimates on one fixed test set; no interval.")
+               + ("Brackets: bootstrap interval over sentences at the study's confidence level; bars are point estimates."
+                  if ci else "Point estimates on one fixed test set; no interval."))
     return Plot("target_sentiment_validity", fig, caption, table="target_sentiment_validation")
