@@ -34,7 +34,7 @@ from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from analysis.collect.framing_datasets import load_babe, load_word_list, vader_lexicon
-from analysis.core import defaults
+from analysis.core import defaults, tables
 from analysis.framing.loaded_language import (
     LISTS,
     MarkerScorer,
@@ -212,3 +212,33 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def sentence_bias(sentences: pd.DataFrame, *, model: BiasClassifier, sentence_voice: pd.DataFrame | None = None,
+                  trained_on: str = "BABE SG2") -> pd.DataFrame:
+    """The ``sentence_bias`` table: ``model``'s probability that each sentence is biased, with its voice."""
+    proba = model.predict_proba(sentences["text"].fillna(""))[:, 1] if len(sentences) else np.empty(0)
+    out = sentences[["doc_id", "sent_id", "outlet"]].assign(bias_probability=proba)
+    if sentence_voice is not None:
+        out = out.merge(sentence_voice[["doc_id", "sent_id", "voice"]], on=["doc_id", "sent_id"], how="left")
+    voice = out["voice"] if "voice" in out else pd.Series("outlet", index=out.index)
+    out["voice"] = np.where(voice.fillna("outlet") == "outlet", "outlet", "others")
+    out["instrument_version"] = f"{INSTRUMENT} ({model.vocabulary} words, C={model.C}; trained on {trained_on})"
+    return tables.validate(out[tables.schema("sentence_bias").names], "sentence_bias")
+
+
+def bias_by_group(scores: pd.DataFrame, articles: pd.DataFrame, *, by: str, **opts) -> pd.DataFrame:
+    """The ``bias_by_group`` table: each article's mean bias probability (over all its sentences, its own and
+    others'), summarised per group with :func:`analysis.stats.contrasts.summarize_groups` (bootstrap over
+    articles; each voice on its own seeded stream)."""
+    parts = []
+    for voice, sub in [("all", scores), *scores.groupby("voice", sort=True)]:
+        per_article = (sub.groupby(["doc_id", "instrument_version"], as_index=False)
+                       .agg(bias=("bias_probability", "mean"), n_sentences=("bias_probability", "size"))
+                       .merge(articles[["doc_id", by]].drop_duplicates("doc_id"), on="doc_id")
+                       .assign(instrument=INSTRUMENT))
+        if len(per_article):
+            parts.append(contrasts.summarize_groups(per_article, by=by, value="bias", target=f"bias {voice}", **opts)
+                         .assign(voice=voice))
+    out = pd.concat(parts, ignore_index=True) if parts else tables.empty("bias_by_group")
+    return tables.validate(out[tables.schema("bias_by_group").names], "bias_by_group")

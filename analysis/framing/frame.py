@@ -14,10 +14,10 @@ import logging
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.core import storage, tables
+from analysis.core import cache, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
-from analysis.framing import dictionary, frame_classifier, labels, loaded_language, terms, topics
+from analysis.framing import bias_classifier, dictionary, frame_classifier, labels, loaded_language, terms, topics
 from analysis.stats import contrasts
 from analysis.text import voice
 from analysis.text.prepare import readable
@@ -32,6 +32,7 @@ def framing_inputs(study: Study, paths: StudyPaths) -> list:
 
     files = [paths.codebook(c) for c in study.framing.codebooks]
     files += [datasets.locate(dataset, f, download=False) for dataset, f in loaded_language.LISTS.values()]
+    files.append(datasets.locate("babe", "sg2", download=False))  # the bias classifier's training data
     if study.framing.classifier:
         files.append(datasets.locate(study.framing.classifier, "articles", download=False))
     return files
@@ -141,7 +142,8 @@ def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFram
 def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
             sentence_voice: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Hedges, factive and assertive verbs, report verbs and bias words per article and group, and with
-    ``sentence_voice`` per voice (the outlet's own sentences apart from those in others' words)."""
+    ``sentence_voice`` per voice (the outlet's own sentences apart from those in others' words); the bias
+    classifier's probability per sentence and its article means per group, by voice."""
     c = study.compare
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
     # pruned: names and topic nouns ("china", "government") are not loaded language (loaded_pruned.csv)
@@ -154,6 +156,14 @@ def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
         out["markers_by_voice"] = pd.concat([loaded_language.markers_by_voice(rates, sentence_voice, articles, by=g,
                                                                               **opts) for g in _groups(study)],
                                             ignore_index=True)
+    # the supervised measure (validated on BABE, leave-one-outlet-out), fitted once per toolkit version
+    babe = datasets.locate("babe", "sg2", download=False)
+    model = cache.cached_object("model_bias_classifier", cache.key(files=[babe], packages=("scikit-learn",)),
+                                bias_classifier.fit_default)
+    scores = bias_classifier.sentence_bias(sentences, model=model, sentence_voice=sentence_voice)
+    out["sentence_bias"] = scores
+    out["bias_by_group"] = pd.concat([bias_classifier.bias_by_group(scores, articles, by=g, **opts)
+                                      for g in _groups(study)], ignore_index=True)
     return out
 
 

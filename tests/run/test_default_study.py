@@ -143,6 +143,11 @@ def test_readme_framing_numbers_match_a_fresh_run(default_study_run):
     loaded = pd.read_parquet(paths.table("markers_by_voice")).query(
         "group_var == 'leaning' and group == 'center' and marker == 'loaded'").set_index("voice")
     own_rate, other_rate = loaded.loc["outlet"], loaded.loc["others"]
+    bias = pd.read_parquet(paths.table("bias_by_group")).query("group_var == 'leaning' and voice == 'all'").set_index(
+        "group")
+    shown = {g: f"{bias.loc[g, 'mean']:.2f} [{bias.loc[g, 'ci_low']:.2f}, {bias.loc[g, 'ci_high']:.2f}] in {g}"
+             for g in ("center", "left", "right")}
+    assert all(v in text for v in shown.values()), shown
     assert (f"center {own_rate['mean']:.0f} [{own_rate['ci_low']:.0f}, {own_rate['ci_high']:.0f}] own against "
             f"{other_rate['mean']:.0f} [{other_rate['ci_low']:.0f}, {other_rate['ci_high']:.0f}] others'") in text
 
