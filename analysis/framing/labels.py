@@ -196,7 +196,7 @@ def label_contrasts(shares: pd.DataFrame, *, group_var: str = "leaning",
     return validate(tables.from_rows([(*r, q) for r, q in zip(rows, fdr)], "label_contrasts"), "label_contrasts")
 
 
-_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*")
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[-'’]\w+)*")  # "U.S." is one word, not "u" and "s"
 _SLOTS = 2  # neighbours kept with their position: "held in ___ in" is what a substitute label shares
 _STOP = ENGLISH_STOP_WORDS
 

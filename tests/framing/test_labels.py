@@ -376,3 +376,13 @@ def test_a_planted_label_of_the_other_side_is_found_with_its_group(method):
     assert row["example_sentence_doc"].split("#")[0] in set(articles.loc[articles["leaning"] == "right", "doc_id"])
     with pytest.raises(ValueError, match="articles with a 'leaning' column"):
         labels.discover_labels(sentences, mentions, referent=known, method="contrast")
+
+
+def test_abbreviations_are_one_word_in_candidates():
+    articles, sentences = _planted()
+    sentences = sentences.assign(text=sentences["text"].str.replace("Officials", "U.S. officials", regex=False))
+    known = Referent("sites", {"prison camps": ("prison camps?",)})
+    mentions = labels.label_mentions(sentences, matcher=_matcher(known))
+    out = labels.discover_labels(sentences, mentions, referent=known, method="context", top=200)
+    words = {w for c in out["candidate"] for w in c.split()}
+    assert "u.s." in words and not {"u", "s"} & words
