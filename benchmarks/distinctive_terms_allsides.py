@@ -1,6 +1,6 @@
 """Distinctive terms on the AllSides China subset (Baly et al. 2020; 1,657 articles, 122 outlets).
 
-    ANALYSIS_DATA_MIRRORS=/work/shared/data .venv/bin/python benchmarks/distinctive_terms_allsides.py
+    ANALYSIS_DATA_MIRRORS=../shared/data .venv/bin/python benchmarks/distinctive_terms_allsides.py
 
 Two readings, each printed as the top terms per list with z and flags:
 
