@@ -3,7 +3,8 @@
 No mocks: every case is a real exchange over a socket. A test registers what each path answers with
 ``server.add(path, Reply(...))`` (replies served in turn, the last one repeating), ``server.add_dynamic`` (a
 function of the request number) or ``server.redirect``; ``server.count``, ``server.requests`` and
-``server.user_agents`` say what the client asked for. Unknown paths answer 404.
+``server.user_agents`` say what the client asked for. Unknown paths answer 404; a route registered without a
+query string also answers requests that add one; HEAD gets a GET's status and headers.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class Server:
             n = self.count(path)
             self.requests.append(path)
         route = self.routes.get(path)
+        if route is None:  # a route registered without the query string the client added
+            route = self.routes.get(path.partition("?")[0])
         if route is None:
             return NOT_FOUND
         if callable(route):
@@ -80,6 +83,12 @@ class Handler(BaseHTTPRequestHandler):
     state: Server  # set on a per-server subclass
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._answer(with_body=False)
+
+    def _answer(self, *, with_body: bool) -> None:
         self.state.user_agents.append(self.headers.get("User-Agent", ""))
         reply = self.state.next_reply(self.path)
         time.sleep(reply.delay)
@@ -93,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
                 length = len(reply.body) if reply.content_length is None else reply.content_length
                 self.send_header("Content-Length", str(length))
             self.end_headers()
+            if not with_body:
+                return
             self.wfile.write(reply.body[:16])
             self.wfile.flush()
             if reply.reset:

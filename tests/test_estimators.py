@@ -24,7 +24,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 import analysis
-from analysis.core.errors import AnalysisError, DataNotFoundError
+from analysis.core.errors import AnalysisError, DataNotFoundError, MissingExtraError
 
 
 def discover() -> list[type]:
@@ -48,7 +48,8 @@ ESTIMATORS = discover()
 KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher", "TopicModel", "FrameClassifier",
          "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor",
          "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier", "ClauseFeatures",
-         "ClauseTargetClassifier"}
+         "ClauseTargetClassifier", "TransformerSentenceScorer", "TransformerTargetClassifier",
+         "NewsSentimentTargetClassifier"}
 # sklearn.base's mixins, less those BaseEstimator itself inherits (its HTML repr)
 MIXINS = [obj for name, obj in vars(sklearn.base).items()
           if isinstance(obj, type) and name.endswith("Mixin") and obj not in BaseEstimator.__mro__]
@@ -242,6 +243,35 @@ def _clause_target_classifier(tmp_path, monkeypatch) -> Case:
                 invalid={"C": -1.0, "neutral_band": "wide"})
 
 
+def _tiny_model(tmp_path) -> str:
+    pytest.importorskip("transformers")
+    from tiny_transformer import save_tiny_model
+
+    return str(save_tiny_model(tmp_path / "tiny_model"))
+
+
+def _transformer_sentence_scorer(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.transformer import TransformerSentenceScorer
+
+    return Case(TransformerSentenceScorer(model=_tiny_model(tmp_path)), X=SENTENCES,
+                invalid={"batch_size": 0, "max_length": 2})
+
+
+def _transformer_target_classifier(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.transformer import TransformerTargetClassifier
+
+    X, _ = mentions()
+    return Case(TransformerTargetClassifier(model=_tiny_model(tmp_path)), X=X, calls={"polarity": X},
+                invalid={"batch_size": -1, "target_input": "window"})
+
+
+def _news_sentiment_target_classifier(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.transformer import NewsSentimentTargetClassifier
+
+    X, _ = mentions()
+    return Case(NewsSentimentTargetClassifier(), X=X, calls={"polarity": X}, invalid={"batch_size": 0})
+
+
 FACTORIES: dict[str, Callable[..., Case]] = {
     "ActorMatcher": _actor_matcher,
     "PunktSentenceSplitter": _punkt_sentence_splitter,
@@ -260,6 +290,9 @@ FACTORIES: dict[str, Callable[..., Case]] = {
     "BiasClassifier": _bias_classifier,
     "ClauseFeatures": _clause_features,
     "ClauseTargetClassifier": _clause_target_classifier,
+    "TransformerSentenceScorer": _transformer_sentence_scorer,
+    "TransformerTargetClassifier": _transformer_target_classifier,
+    "NewsSentimentTargetClassifier": _news_sentiment_target_classifier,
 }
 
 
@@ -284,6 +317,8 @@ def fit(estimator: BaseEstimator, case: Case):
         return estimator.fit(case.X, case.y, **case.fit_params)
     except DataNotFoundError as exc:
         pytest.skip(f"{type(estimator).__name__} reads data that is not here: {exc}")
+    except MissingExtraError as exc:  # NewsSentiment cannot share an environment with the pinned transformers
+        pytest.skip(f"{type(estimator).__name__} needs a package that is not installed here: {exc}")
 
 
 def param_names(cls: type) -> list[str]:

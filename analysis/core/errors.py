@@ -29,3 +29,7 @@ class SchemaError(AnalysisError):
 
 class DownloadError(AnalysisError):
     """A download failed (HTTP error, timeout, too large, bad scheme)."""
+
+
+class MissingExtraError(AnalysisError):
+    """An optional instrument needs packages that are not installed (the message gives the install command)."""

@@ -20,6 +20,16 @@ from analysis.core import defaults, storage
 from analysis.core.catalog import ARTICLE_DATASETS, DATASETS, TEXT_DATASETS
 from analysis.core.config import StudyPaths
 from analysis.core.errors import StudyConfigError
+from analysis.core.study_reader import Reader, date, regexes
+from analysis.core.study_sentiment import (  # noqa: F401 (re-exported: the rooms read them from analysis.core.study)
+    ACTOR_INSTRUMENTS,
+    KNOWN_ACTOR_INSTRUMENTS,
+    SENTENCE_INSTRUMENTS,
+    Dictionary,
+    ModelInstrument,
+    SentimentSettings,
+    parse_sentiment,
+)
 
 SourceKind = Literal["dataset", "files", "imports", "urls", "feed", "html"]
 ActorType = Literal["company", "government", "person", "group", "organization", "place", "other"]
@@ -72,34 +82,6 @@ class CompareSettings:
     n_perm: int = defaults.N_PERM
     confidence: float = defaults.CONFIDENCE
     min_articles: int = defaults.MIN_ARTICLES
-
-
-# Built-in instruments; dictionaries add their own names (see [[sentiment.dictionaries]]).
-SENTENCE_INSTRUMENTS = ("vader", "news_ridge")
-ACTOR_INSTRUMENTS = ("target_logreg", "sentence_vader")  # the default a study gets
-# target_clause (clause features, pair contrasts, calibrated neutral band) is opt-in: it takes longer to fit
-KNOWN_ACTOR_INSTRUMENTS = ACTOR_INSTRUMENTS + ("target_clause",)
-
-
-@dataclass(frozen=True)
-class Dictionary:
-    """A user-supplied sentiment dictionary, read at run time (never bundled)."""
-
-    name: str
-    path: str | None = None  # relative to the project root
-    dataset: str | None = None  # or a registered dataset and its file key
-    file: str | None = None
-    positive: tuple[str, ...] = ()
-    negative: tuple[str, ...] = ()
-    signed: str | None = None
-    format: str | None = None
-
-
-@dataclass(frozen=True)
-class SentimentSettings:
-    instruments: tuple[str, ...] = ("vader",)
-    actor_instruments: tuple[str, ...] = ACTOR_INSTRUMENTS
-    dictionaries: tuple[Dictionary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,76 +179,8 @@ class Study:
         return hashlib.sha256(blob).hexdigest()
 
 
-class _Reader:
-    """Pops keys from a TOML table and reports problems with file and key path."""
-
-    def __init__(self, path: Path, where: str, table: Any):
-        self.path, self.where = path, where
-        if not isinstance(table, dict):
-            self.fail(f"expected a table, got {type(table).__name__}")
-        self.table = dict(table)
-
-    def fail(self, msg: str, *, value: str | None = None) -> None:
-        error = StudyConfigError(f"{self.path}: {self.where}: {msg}")
-        error.value = value  # lets parse_study add the line number where the value is written
-        raise error
-
-    def get(self, key: str, types: type | tuple[type, ...], default: Any = ..., *, allowed: tuple | None = None) -> Any:
-        if key not in self.table:
-            if default is ...:
-                self.fail(f"missing required key {key!r}")
-            return default
-        value = self.table.pop(key)
-        if isinstance(value, bool) and bool not in (types if isinstance(types, tuple) else (types,)):
-            self.fail(f"key {key!r} must be {_type_names(types)}, got a boolean")
-        if not isinstance(value, types):
-            self.fail(f"key {key!r} must be {_type_names(types)}, got {type(value).__name__} {value!r}")
-        if allowed is not None and value not in allowed:
-            self.fail(f"key {key!r} is {value!r}; allowed: {', '.join(map(str, allowed))}")
-        return value
-
-    def strings(self, key: str, default: tuple = ()) -> tuple[str, ...]:
-        value = self.get(key, list, list(default))
-        if not all(isinstance(v, str) for v in value):
-            self.fail(f"key {key!r} must be a list of strings")
-        return tuple(value)
-
-    def finish(self, allowed: list[str]) -> None:
-        if self.table:
-            unknown = sorted(self.table)
-            self.fail(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(allowed)}")
-
-
-def _type_names(types: type | tuple[type, ...]) -> str:
-    types = types if isinstance(types, tuple) else (types,)
-    return " or ".join({str: "a string", int: "an integer", float: "a number", bool: "true/false",
-                        list: "a list", dict: "a table", dt.date: "a date"}.get(t, t.__name__) for t in types)
-
-
-def _date(reader: _Reader, key: str) -> dt.date | None:
-    value = reader.get(key, (str, dt.date), None)
-    if isinstance(value, dt.datetime):
-        reader.fail(f"key {key!r} is a date-time ({value}); give a date, YYYY-MM-DD")
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        reader.fail(f"key {key!r} is {value!r}, not a date in YYYY-MM-DD form")
-
-
-def _regexes(reader: _Reader, key: str) -> tuple[str, ...]:
-    patterns = reader.strings(key)
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            reader.fail(f"key {key!r}: pattern {p!r} is not a valid regular expression ({exc})", value=p)
-    return patterns
-
-
 def _parse_source(path: Path, i: int, table: Any) -> Source:
-    r = _Reader(path, f"sources[{i}]", table)
+    r = Reader(path, f"sources[{i}]", table)
     kind = r.get("kind", str, allowed=get_args(SourceKind))
     common = ["kind"]
 
@@ -275,8 +189,8 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
         file = r.get("file", str, None, allowed=tuple(DATASETS[dataset].files))
         clauses = []
         for j, raw in enumerate(r.get("match", list, [])):
-            m = _Reader(path, f"sources[{i}].match[{j}]", raw)
-            patterns = _regexes(m, "patterns")
+            m = Reader(path, f"sources[{i}].match[{j}]", raw)
+            patterns = regexes(m, "patterns")
             if not patterns:
                 m.fail("key 'patterns' must list at least one pattern")
             min_hits = m.get("min_hits", int, 1)
@@ -333,48 +247,8 @@ def _parse_source(path: Path, i: int, table: Any) -> Source:
     return Source(kind)
 
 
-def _parse_dictionary(path: Path, i: int, table: Any) -> Dictionary:
-    r = _Reader(path, f"sentiment.dictionaries[{i}]", table)
-    d = Dictionary(name=r.get("name", str), path=r.get("path", str, None), dataset=r.get("dataset", str, None),
-                   file=r.get("file", str, None), positive=r.strings("positive"), negative=r.strings("negative"),
-                   signed=r.get("signed", str, None),
-                   format=r.get("format", str, None, allowed=("dic", "csv", "tsv", "yaml", "yml")))
-    r.finish(["name", "path", "dataset", "file", "positive", "negative", "signed", "format"])
-    if (d.path is None) == (d.dataset is None) or (d.dataset is not None) != (d.file is not None):
-        r.fail("give either 'path' (a file relative to the project root) or 'dataset' and 'file'")
-    if not (d.positive or d.negative or d.signed):
-        r.fail(f"dictionary {d.name!r} needs 'positive' and 'negative' categories or a 'signed' category "
-               "to give a sentiment score")
-    if d.name in SENTENCE_INSTRUMENTS + KNOWN_ACTOR_INSTRUMENTS:
-        r.fail(f"dictionary name {d.name!r} is a built-in instrument; choose another name")
-    return d
-
-
-def _parse_sentiment(path: Path, table: Any) -> SentimentSettings:
-    r = _Reader(path, "[sentiment]", table)
-    dictionaries = tuple(_parse_dictionary(path, i, t) for i, t in enumerate(r.get("dictionaries", list, [])))
-    settings = SentimentSettings(instruments=r.strings("instruments", ("vader",)),
-                                 actor_instruments=r.strings("actor_instruments", ACTOR_INSTRUMENTS),
-                                 dictionaries=dictionaries)
-    r.finish(["instruments", "actor_instruments", "dictionaries"])
-    known = SENTENCE_INSTRUMENTS + tuple(d.name for d in dictionaries)
-    for name in settings.instruments:
-        if name not in known:
-            r.fail(f"key 'instruments' names {name!r}; allowed: {', '.join(known)} "
-                   "(a dictionary must be defined in [[sentiment.dictionaries]])")
-    for name in settings.actor_instruments:
-        if name not in KNOWN_ACTOR_INSTRUMENTS:
-            r.fail(f"key 'actor_instruments' names {name!r}; allowed: {', '.join(KNOWN_ACTOR_INSTRUMENTS)}")
-    if not settings.instruments:
-        r.fail("key 'instruments' must name at least one instrument")
-    names = [d.name for d in dictionaries]
-    if len(set(names)) != len(names):
-        r.fail("dictionary names must be unique")
-    return settings
-
-
 def _parse_provenance(path: Path, table: Any) -> ProvenanceSettings:
-    r = _Reader(path, "[provenance]", table)
+    r = Reader(path, "[provenance]", table)
     default = ProvenanceSettings()
     settings = ProvenanceSettings(
         min_containment=float(r.get("min_containment", (float, int), default.min_containment)),
@@ -401,7 +275,7 @@ def _parse_provenance(path: Path, table: Any) -> ProvenanceSettings:
 
 
 def _parse_framing(path: Path, table: Any) -> FramingSettings:
-    r = _Reader(path, "[framing]", table)
+    r = Reader(path, "[framing]", table)
     default = FramingSettings()
     settings = FramingSettings(
         codebooks=r.strings("codebooks", default.codebooks),
@@ -420,7 +294,7 @@ def _parse_framing(path: Path, table: Any) -> FramingSettings:
 
 
 def _parse_referent(path: Path, i: int, table: Any) -> Referent:
-    r = _Reader(path, f"referents[{i}]", table)
+    r = Reader(path, f"referents[{i}]", table)
     name = r.get("name", str)
     raw = r.get("labels", dict)
     r.finish(["name", "labels"])
@@ -441,12 +315,12 @@ def _parse_referent(path: Path, i: int, table: Any) -> Referent:
 
 
 def _parse_actor(path: Path, i: int, table: Any) -> Actor:
-    r = _Reader(path, f"actors[{i}]", table)
+    r = Reader(path, f"actors[{i}]", table)
     actor = Actor(
         name=r.get("name", str),
         type=r.get("type", str, "other", allowed=get_args(ActorType)),
         aliases=r.strings("aliases"),
-        patterns=_regexes(r, "patterns"),
+        patterns=regexes(r, "patterns"),
         not_within=r.strings("not_within"),
         source_type=r.get("source_type", str, None, allowed=get_args(SourceType)),
     )
@@ -481,8 +355,8 @@ def parse_study(text: str, *, study_id: str, path: Path) -> Study:
 
 
 def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
-    top = _Reader(path, "top level", doc)
-    s = _Reader(path, "[study]", top.get("study", dict))
+    top = Reader(path, "top level", doc)
+    s = Reader(path, "[study]", top.get("study", dict))
     groups = s.strings("groups", ("outlet", "leaning", "outlet_type"))
     for g in groups:
         if g not in get_args(GroupVar):
@@ -491,8 +365,8 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
         id=study_id,
         title=s.get("title", str),
         question=s.get("question", str, ""),
-        start=_date(s, "start"),
-        end=_date(s, "end"),
+        start=date(s, "start"),
+        end=date(s, "end"),
         keep_undated=s.get("keep_undated", bool, False),
         languages=s.strings("languages", ("en",)),
         seed=s.get("seed", int, 12345),
@@ -508,7 +382,7 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     if settings["start"] and settings["end"] and settings["start"] > settings["end"]:
         raise StudyConfigError(f"{path}: [study]: start {settings['start']} is after end {settings['end']}")
 
-    c = _Reader(path, "[compare]", top.get("compare", dict, {}))
+    c = Reader(path, "[compare]", top.get("compare", dict, {}))
     compare = CompareSettings(
         n_boot=c.get("n_boot", int, 2000),
         n_perm=c.get("n_perm", int, 5000),
@@ -523,9 +397,9 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     if compare.min_articles < 2:
         c.fail("key 'min_articles' must be at least 2 (a CI needs two articles)")
 
-    sentiment = _parse_sentiment(path, top.get("sentiment", dict, {}))
+    sentiment = parse_sentiment(path, top.get("sentiment", dict, {}))
 
-    k = _Reader(path, "[collect]", top.get("collect", dict, {}))
+    k = Reader(path, "[collect]", top.get("collect", dict, {}))
     collect = CollectSettings(
         user_agent=k.get("user_agent", str, None),
         per_host_delay=float(k.get("per_host_delay", (int, float), 1.0)),
@@ -548,7 +422,7 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     framing = _parse_framing(path, top.get("framing", dict, {}))
     referents = tuple(_parse_referent(path, i, t) for i, t in enumerate(top.get("referents", list, [])))
     provenance = _parse_provenance(path, top.get("provenance", dict, {}))
-    v = _Reader(path, "[validation]", top.get("validation", dict, {}))
+    v = Reader(path, "[validation]", top.get("validation", dict, {}))
     validation = ValidationSettings(min_alpha=v.get("min_alpha", (float, int), None),
                                     min_agreement=v.get("min_agreement", (float, int), None))
     v.finish(["min_alpha", "min_agreement"])

@@ -47,6 +47,13 @@ actor_instruments = ["target_logreg", "sentence_vader"]
 # positive = ["positive", "neg_negative"]
 # negative = ["negative", "neg_positive"]
 
+# A transformer model as an instrument (pip install -e '.[transformers]'; fetch a Hub
+# model once with `python -m analysis fetch-model OWNER/NAME`), then name it above:
+# [[sentiment.models]]
+# name = "roberta"
+# kind = "sentence"                # or "target" (an actor instrument), or "newsmtsc"
+# model = "OWNER/NAME"             # or a save_pretrained folder relative to the project root
+
 # Framing: frame codebooks (shipped: generic_news_frames, policy_frames,
 # entity_list; or a path to your own TOML codebook), the coded data the
 # supervised frame classifier learns from ("narrative_frames" or "" for none),

@@ -153,6 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("datasets", help="list known datasets and where each file was found",
                    description="Show every dataset loader, its licence, and the path each file resolves to "
                                "(data home, then mirrors).")
+
+    p = sub.add_parser("fetch-model", help="download a Hugging Face model for a transformer instrument",
+                       description="Download a sequence-classification model (config, tokenizer, weights) from the "
+                                   "Hugging Face Hub into the data home's models/ folder, so studies that name it in "
+                                   "[[sentiment.models]] run offline. Needs the transformers extra: "
+                                   "pip install -e '.[transformers]'.")
+    p.add_argument("model", help="Hub id, owner/name")
+    p.add_argument("--revision", default=None, help="branch, tag or commit (default: the main branch)")
+    p.add_argument("--endpoint", default=None, metavar="URL",
+                   help="a Hub mirror's address (default: $HF_ENDPOINT, else huggingface.co)")
     return parser
 
 
@@ -168,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                         force=True)
     try:
         commands = importlib.import_module("analysis.run.commands")
-        return getattr(commands, f"cmd_{args.command}", commands.cmd_stage)(args)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}", commands.cmd_stage)(args)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

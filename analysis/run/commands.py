@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.collect import collect, datasets, ingest
+from analysis.collect import collect, datasets, ingest, models
 from analysis.core import catalog, config, storage
 from analysis.core.errors import AnalysisError, StudyConfigError
 from analysis.core.study import check_study_id, load_study
@@ -179,4 +179,9 @@ def cmd_datasets(args) -> int:
             except AnalysisError:
                 where = "not found" + (" (downloadable)" if key in ds.downloadable else "")
             print(f"  {key}: {where}")
+    return 0
+
+
+def cmd_fetch_model(args) -> int:
+    print(models.fetch(args.model, revision=args.revision, endpoint=args.endpoint))
     return 0

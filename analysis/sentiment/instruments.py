@@ -6,17 +6,19 @@ any dictionary in ``[[sentiment.dictionaries]]`` (:mod:`analysis.sentiment.lexic
 Actor instruments (``predict`` and ``polarity`` on sentence + mention span):
 ``target_logreg`` and ``sentence_vader`` (:mod:`analysis.sentiment.target_sentiment`), and
 ``target_clause`` (:mod:`analysis.sentiment.target_model`).
+Transformer models named in ``[[sentiment.models]]`` (:mod:`analysis.sentiment.transformer`, the
+``transformers`` extra) are either; their weights come from :mod:`analysis.collect.models`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.collect import datasets
+from analysis.collect import datasets, models
 from analysis.core import cache
 from analysis.core.config import StudyPaths
-from analysis.core.study import Dictionary, Study
-from analysis.sentiment import sentence_model, target_sentiment
+from analysis.core.study import Dictionary, ModelInstrument, Study
+from analysis.sentiment import sentence_model, target_sentiment, transformer
 from analysis.sentiment.lexicon import DictionaryScorer
 from analysis.sentiment.scoring import VaderScorer
 
@@ -37,6 +39,14 @@ def training_files(study: Study, paths: StudyPaths) -> list[Path]:
         files += sentence_model.training_files()
     if {"target_logreg", "target_clause"} & set(study.sentiment.actor_instruments) and study.actors:
         files.append(datasets.locate("newsmtsc", "train", download=False))
+    used = set(study.sentiment.instruments) | (set(study.sentiment.actor_instruments) if study.actors else set())
+    for spec in study.sentiment.models:
+        if spec.name in used and spec.model is not None:
+            try:  # a model not fetched yet has no files; fitting it fetches it or says how
+                folder = models.locate(spec.model, root=paths.root, revision=spec.revision)
+            except models.ModelNotFoundError:
+                continue
+            files += models.weight_files(folder)
     return files
 
 
@@ -45,16 +55,31 @@ def _trained(name: str, fit, files: list[Path]):
     return cache.cached_object(f"model_{name}", cache.key(files=files, packages=("scikit-learn",)), fit)
 
 
+def model_instrument(spec: ModelInstrument, paths: StudyPaths, *, download: bool = True):
+    """A fitted transformer instrument; a Hub model missing from the data home is fetched first."""
+    if spec.kind == "newsmtsc":
+        return transformer.NewsSentimentTargetClassifier(batch_size=spec.batch_size).fit()
+    folder = str(models.locate(spec.model, root=paths.root, revision=spec.revision, download=download))
+    common = dict(model=folder, name=spec.name, labels=spec.labels or None, batch_size=spec.batch_size,
+                  max_length=spec.max_length)
+    if spec.kind == "sentence":
+        return transformer.TransformerSentenceScorer(**common).fit()
+    return transformer.TransformerTargetClassifier(**common, target_input=spec.target_input).fit()
+
+
 def sentence_instruments(study: Study, paths: StudyPaths) -> list:
     """Fitted sentence instruments, in the order the study lists them."""
 
     dictionaries = {d.name: d for d in study.sentiment.dictionaries}
+    model_specs = {m.name: m for m in study.sentiment.models}
     fitted = []
     for name in study.sentiment.instruments:
         if name == "vader":
             fitted.append(VaderScorer().fit())
         elif name == "news_ridge":
             fitted.append(_trained("news_ridge", sentence_model.fit_default, sentence_model.training_files()))
+        elif name in model_specs:
+            fitted.append(model_instrument(model_specs[name], paths))
         else:
             d = dictionaries[name]
             fitted.append(DictionaryScorer(path=str(dictionary_file(d, paths)), name=d.name, positive=d.positive,
@@ -62,11 +87,14 @@ def sentence_instruments(study: Study, paths: StudyPaths) -> list:
     return fitted
 
 
-def actor_instruments(study: Study) -> list:
+def actor_instruments(study: Study, paths: StudyPaths) -> list:
     """Fitted actor instruments (the target-aware model is trained on NewsMTSC once, ~10 s, then cached)."""
+    model_specs = {m.name: m for m in study.sentiment.models}
     fitted = []
     for name in study.sentiment.actor_instruments:
-        if name == "target_logreg":
+        if name in model_specs:
+            fitted.append(model_instrument(model_specs[name], paths))
+        elif name == "target_logreg":
             fitted.append(_trained("target_logreg", target_sentiment.fit_default,
                                    [datasets.locate("newsmtsc", "train", download=False)]))
         elif name == "target_clause":

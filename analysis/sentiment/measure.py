@@ -107,7 +107,7 @@ def measure_sentences(study: Study, paths: StudyPaths, *, engine, scorers, actor
 def run(study: Study, paths: StudyPaths, *, engine) -> None:
     """Score every sentence with each instrument of ``[sentiment]``, find actor mentions, score them."""
     scorers = instruments.sentence_instruments(study, paths)
-    fitted = instruments.actor_instruments(study) if study.actors else []
+    fitted = instruments.actor_instruments(study, paths) if study.actors else []
     rows = measure_sentences(study, paths, engine=engine, scorers=scorers, actor_instruments=fitted)
     log.info("measure: %d sentences scored by %s; %d actor mentions scored by %s",
              rows["sentence_sentiment"] // max(len(scorers), 1), ", ".join(study.sentiment.instruments),

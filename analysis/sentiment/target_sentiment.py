@@ -239,7 +239,8 @@ def classification_metrics(y_true, y_pred, *, instrument: str) -> pd.DataFrame:
 
 def evaluate_on_newsmtsc(*, model: TargetSentimentClassifier | None = None,
                          instruments: tuple[str, ...] = ("target_logreg", "sentence_vader"),
-                         n_boot: int = 1000, confidence: float = 0.95, seed: int = 0) -> pd.DataFrame:
+                         fitted: list | tuple = (), n_boot: int = 1000, confidence: float = 0.95,
+                         seed: int = 0) -> pd.DataFrame:
     """Train on NewsMTSC train, score the requested instruments on devtest_rw.
 
     Long format, one row per instrument and metric: ``dataset`` (newsmtsc),
@@ -250,11 +251,12 @@ def evaluate_on_newsmtsc(*, model: TargetSentimentClassifier | None = None,
     class's support), and the multi-target figures of
     :func:`analysis.sentiment.target_pairs.pair_metrics` (``n`` = pairs,
     sentences or gold-neutral targets). ``model`` replaces the default
-    ``target_logreg`` model.
+    ``target_logreg`` model; ``fitted`` adds instruments that need no training here (transformer
+    models, :mod:`analysis.sentiment.transformer`), scored the same way.
     """
 
     test = load_newsmtsc("devtest_rw")
-    fitted = []
+    fitted = list(fitted)
     if TargetSentimentClassifier.name in instruments or ClauseTargetClassifier.name in instruments:
         train = load_newsmtsc("train")
         if TargetSentimentClassifier.name in instruments:

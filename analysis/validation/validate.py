@@ -34,7 +34,9 @@ def validate_sentiment(study: Study, paths: StudyPaths) -> tuple:
                                             confidence=study.compare.confidence, seed=study.seed)
     news = tables.empty("target_sentiment_validation")
     if study.actors and study.sentiment.actor_instruments:
-        news = target_sentiment.evaluate_on_newsmtsc(instruments=study.sentiment.actor_instruments,
+        models = [instruments.model_instrument(m, paths) for m in study.sentiment.models
+                  if m.name in study.sentiment.actor_instruments]
+        news = target_sentiment.evaluate_on_newsmtsc(instruments=study.sentiment.actor_instruments, fitted=models,
                                                      n_boot=study.compare.n_boot, confidence=study.compare.confidence,
                                                      seed=study.seed)
     return scores, nyt, tables.validate(news, "target_sentiment_validation")

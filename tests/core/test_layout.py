@@ -20,7 +20,9 @@ PACKAGE = Path(analysis.__file__).resolve().parent
 # Data flows one way: a room may import only the rooms before it (and itself).
 ROOM_ORDER = ("core", "stats", "collect", "text", "framing", "sentiment", "provenance", "validation", "report", "run")
 # Imports allowed inside functions: optional dependencies and platform-specific modules only.
-OPTIONAL_IMPORTS = {"dask", "distributed", "multiprocessing"}
+OPTIONAL_IMPORTS = {"dask", "distributed", "multiprocessing",
+                    # the transformers extra (analysis.sentiment.transformer, analysis.collect.models)
+                    "torch", "transformers", "huggingface_hub", "NewsSentiment"}
 MAX_MODULE_LINES = 600
 
 

@@ -115,6 +115,32 @@ def test_sentiment_settings_with_a_dictionary():
     assert parse_study(MINIMAL, study_id="x", path=P).sentiment.instruments == ("vader",)
 
 
+def test_transformer_models_are_instruments_of_their_kind_and_bad_entries_name_the_key():
+    models = ('[[sentiment.models]]\nname = "sst2"\nkind = "sentence"\nmodel = "owner/sst2"\n'
+              '[[sentiment.models]]\nname = "absa"\nkind = "target"\nmodel = "models/absa"\ntarget_input = "marked"\n'
+              'labels = ["negative", "neutral", "positive"]\n[[sentiment.models]]\nname = "grutsc"\nkind = "newsmtsc"\n')
+    s = parse_study(MINIMAL + '[sentiment]\ninstruments = ["vader", "sst2"]\nactor_instruments = ["absa", "grutsc"]\n'
+                    + models, study_id="x", path=P)
+    assert s.sentiment.instruments == ("vader", "sst2")
+    absa = s.sentiment.models[1]
+    assert (absa.kind, absa.model, absa.target_input, absa.labels, absa.batch_size) == (
+        "target", "models/absa", "marked", ("negative", "neutral", "positive"), 32)
+    bad = {'instruments = ["absa"]': "key 'instruments' names 'absa'",  # a target model is not a sentence instrument
+           'actor_instruments = ["sst2"]': "key 'actor_instruments' names 'sst2'"}
+    for line, message in bad.items():
+        with pytest.raises(StudyConfigError, match=message):
+            parse_study(MINIMAL + f"[sentiment]\n{line}\n" + models, study_id="x", path=P)
+    for entry, message in {'name = "m"\nkind = "sentence"\n': "'model' .* is required",
+                           'name = "m"\nkind = "newsmtsc"\nmodel = "a/b"\n': "not used by kind 'newsmtsc'",
+                           'name = "m"\nkind = "image"\nmodel = "a/b"\n': "key 'kind' is 'image'",
+                           'name = "vader"\nkind = "sentence"\nmodel = "a/b"\n': "built-in instrument",
+                           'name = "m"\nkind = "sentence"\nmodel = "a/b"\nlabels = ["good"]\n': "'labels' may only",
+                           'name = "m"\nkind = "sentence"\nmodel = "a/b"\ndevice = "cuda"\n': "unknown key 'device'"
+                           }.items():
+        with pytest.raises(StudyConfigError, match=message):
+            parse_study(MINIMAL + "[sentiment]\n[[sentiment.models]]\n" + entry, study_id="x", path=P)
+
+
 def test_invalid_referent_regex_names_file_and_line():
     text = MINIMAL + '[[referents]]\nname = "camps"\nlabels = { "camps" = ["camps?", "re-(education"] }\n'
     with pytest.raises(StudyConfigError) as err:

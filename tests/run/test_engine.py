@@ -85,7 +85,7 @@ def _run(study, paths, eng, *, use_cache=True, compare=False) -> dict[str, pd.Da
 
     prepare.prepare_sentences(paths, engine=eng)
     measure.measure_sentences(study, paths, engine=eng, scorers=instruments.sentence_instruments(study, paths),
-                                 actor_instruments=instruments.actor_instruments(study), use_cache=use_cache)
+                                 actor_instruments=instruments.actor_instruments(study, paths), use_cache=use_cache)
     names = ("sentences", *MEASURED)
     if compare:
         with engine.use(eng, close=False):
