@@ -292,6 +292,18 @@ def unchanged(root: Path, recorded: dict[str, str]) -> bool:
                for rel, digest in recorded.items())
 
 
+def stat_signatures(paths: list[Path]) -> dict[str, list[int] | None]:
+    """``{path: [size, mtime in ns]}`` (None where missing): a cheap check that files are as they were left."""
+    out = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+            out[str(path)] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            out[str(path)] = None
+    return out
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -177,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="analysis: %(message)s",
                         force=True)
     try:
+        if args.command == "run" and not (args.force or args.until or args.refresh_cache):
+            # checked before the scientific stack is imported: a run that changes nothing answers at once
+            if (report := importlib.import_module("analysis.run.uptodate").current_report(args.study)) is not None:
+                log.info("%s: every stage is up to date (nothing changed since the last run)", args.study)
+                log.info("report: %s", report)
+                return 0
         commands = importlib.import_module("analysis.run.commands")
         return getattr(commands, f"cmd_{args.command.replace('-', '_')}", commands.cmd_stage)(args)
     except AnalysisError as exc:

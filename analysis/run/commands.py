@@ -20,7 +20,7 @@ from analysis.core.errors import AnalysisError, StudyConfigError
 from analysis.core.study import check_study_id, load_study
 from analysis.core.study_template import skeleton
 from analysis.report import manifest, report
-from analysis.run import dag, engine
+from analysis.run import dag, engine, uptodate
 from analysis.validation import codesheets, coverage_gold, extraction_gold, framing_gold, sentiment_gold, validate
 
 log = logging.getLogger("analysis")
@@ -122,8 +122,11 @@ def _engine(args):
 def cmd_run(args) -> int:
     paths = config.study_paths(args.study)
     study = load_study(paths)
+    uptodate.forget(paths)
     with _engine(args):
         results = dag.run_all(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache)
+    if args.until is None and not dag.STAGES["collect"].applies(study):  # web sources change: never taken as current
+        uptodate.record(paths, dag.state_files(study, paths))
     log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
     if "report" in results:
         log.info("report: %s", paths.reports / "index.html")

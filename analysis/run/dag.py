@@ -176,6 +176,19 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     return "ran"
 
 
+def state_files(study: Study, paths: StudyPaths) -> list[Path]:
+    """Every file the stages read or wrote on their last run (what :mod:`analysis.run.uptodate` watches)."""
+    files = []
+    for stage in STAGES.values():
+        if not stage.applies(study):
+            continue
+        files += stage.inputs(study, paths)
+        record = _record_path(stage, paths)
+        if record.exists():
+            files += [paths.root / rel for rel in storage.read_json(record).get("outputs", {})]
+    return files
+
+
 def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None,
             refresh_cache: bool = False) -> dict[str, str]:
     results = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 
@@ -54,11 +55,25 @@ def test_init_ingest_run_on_own_jsonl_with_messy_dates(project, tmp_path, capsys
 
     before = tree_hashes(paths.processed, paths.reports)
     capsys.readouterr()
+    assert main(["run", "demo"]) == 0  # nothing changed: answered from file metadata alone
+    assert "demo: every stage is up to date" in capsys.readouterr().err
+    assert tree_hashes(paths.processed, paths.reports) == before
+    done = subprocess.run([sys.executable, "-c", HELP_IMPORTS, "run", "demo"], capture_output=True, text=True,
+                          cwd=REPO)
+    assert "every stage is up to date" in done.stderr
+    heavy = done.stderr.strip().splitlines()[-1].split()[1:]
+    assert not {"sklearn", "scipy", "matplotlib", "nbformat"} & set(heavy), done.stderr
+
+    # A touched notebook (same content): the fast path declines, every stage compares content and is skipped.
+    notebook = next(paths.notebooks.glob("*.ipynb"))
+    os.utime(notebook, ns=(notebook.stat().st_atime_ns, notebook.stat().st_mtime_ns + 10**9))
     assert main(["run", "demo"]) == 0
     expected = ("done: collect skipped, ingest skipped, clean skipped, prepare skipped, measure skipped, "
                 "frame skipped, compare skipped, provenance skipped, validate skipped, report skipped")
     assert expected in capsys.readouterr().err
     assert tree_hashes(paths.processed, paths.reports) == before
+    assert main(["run", "demo"]) == 0  # and the record of that run lets the next one take the fast path again
+    assert "demo: every stage is up to date" in capsys.readouterr().err
     # that a forced rebuild gives the same bytes and re-executes every notebook is checked by the reproduce test
 
 
