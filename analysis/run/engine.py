@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Literal
 
+from analysis.core import progress
 from analysis.core.errors import AnalysisError
 
 log = logging.getLogger("analysis")
@@ -118,8 +119,12 @@ class LocalEngine:
     def __init__(self, *, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
 
-    def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any]) -> Iterator[Any]:
+    def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any],
+            desc: str = "partitions", unit: str = "partition") -> Iterator[Any]:
         items = list(items)
+        yield from progress.bar(self._results(fn, items, shared), total=len(items), desc=desc, unit=unit)
+
+    def _results(self, fn: Callable[[Any, dict], Any], items: list[Any], shared: dict[str, Any]) -> Iterator[Any]:
         if self.workers == 1 or len(items) <= 1:
             for item in items:  # no process start-up for a corpus of one partition
                 yield fn(item, shared)
@@ -222,8 +227,12 @@ class DaskEngine:
             self._started.result()  # re-raises what went wrong while starting
         return self._client
 
-    def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any]) -> Iterator[Any]:
+    def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any],
+            desc: str = "partitions", unit: str = "partition") -> Iterator[Any]:
         items = list(items)
+        yield from progress.bar(self._results(fn, items, shared), total=len(items), desc=desc, unit=unit)
+
+    def _results(self, fn: Callable[[Any, dict], Any], items: list[Any], shared: dict[str, Any]) -> Iterator[Any]:
         if not items:
             return
         client = self.client

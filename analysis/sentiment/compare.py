@@ -61,7 +61,7 @@ def run(study: Study, paths: StudyPaths, *, engine) -> None:
     # Each job has its own seeded stream, so the engine's processes give the same rows as one process; only a
     # corpus with large contrasts is worth starting them for.
     if any(contrasts.is_large(job) for job in jobs):
-        results = engine.map(contrasts.run_contrast_job, jobs, shared={})
+        results = engine.map(contrasts.run_contrast_job, jobs, shared={}, desc="compare", unit="job")
     else:
         results = map(contrasts.run_contrast_job, jobs)
     table = contrasts.contrast_rows([row for rows in results for row in rows])

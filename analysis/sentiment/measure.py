@@ -89,7 +89,7 @@ def measure_sentences(study: Study, paths: StudyPaths, *, engine, scorers, actor
         writers = {name: stack.enter_context(storage.PartitionWriter(paths.table(name), empty=tables.empty(name)))
                    for name in MEASURE_TABLES}
         for index, part in enumerate(engine.map(_measure_partition, range(storage.row_groups(paths.table("sentences"))),
-                                                shared=shared)):
+                                                shared=shared, desc="measure")):
             keys = storage.read_row_group(paths.table("sentences"), index, columns=["doc_id", "sent_id", "outlet"])
             writers["sentence_sentiment"].write(scoring.sentence_rows(keys, part.score_columns))
             for name, table in part.tables.items():

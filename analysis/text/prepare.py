@@ -142,7 +142,8 @@ def prepare_sentences(paths: StudyPaths, *, engine, languages: tuple[str, ...] =
     splitter = PunktSentenceSplitter().fit(training_texts(articles))
     shared = {"articles": articles, "splitter": splitter, "languages": tuple(languages)}
     with storage.PartitionWriter(paths.table("sentences"), empty=tables.empty("sentences")) as out:
-        for sentences in engine.map(_split_partition, range(storage.row_groups(articles)), shared=shared):
+        for sentences in engine.map(_split_partition, range(storage.row_groups(articles)), shared=shared,
+                                    desc="prepare"):
             out.write(sentences)
     return out.rows
 
