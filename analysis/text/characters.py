@@ -17,13 +17,29 @@ from collections import Counter
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad\u180e\u200e\u200f"), None)
 _LINE_BREAKS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\u0085"): "\n", ord("\t"): " "}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
-_SPACES = re.compile(r"[^\S\n]+")  # any horizontal whitespace (NBSP, thin, ideographic, ...)
+# Any run of horizontal whitespace (NBSP, thin, ideographic, ...) that is not already one plain space: matching
+# every single space too gave the same text at six times the cost (a replacement per word).
+_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 
 _QUOTE_FOLD = str.maketrans({
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u300c\u300d", '"'),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d", "-"),
 })
+
+
+def _replacer(table: dict[int, str | None]):
+    """``text.translate(table)`` as one regex pass over a character class: the same result, but str.translate
+    looks up every character of the text in the table (a third of the clean stage's time on AllSides), while
+    the regex engine skips the characters that are not in it."""
+    pattern = re.compile("[" + "".join(re.escape(chr(c)) for c in table) + "]")
+    mapping = {chr(c): value or "" for c, value in table.items()}
+    return lambda text: pattern.sub(lambda m: mapping[m.group()], text)
+
+
+_break_lines = _replacer(_LINE_BREAKS)
+_drop_invisible = _replacer(_INVISIBLE)
+_fold_quotes = _replacer(_QUOTE_FOLD)
 
 
 def normalise_characters(text: str) -> str:
@@ -35,7 +51,7 @@ def normalise_characters(text: str) -> str:
     structure (``\\n``, blank lines) is kept: paragraphs are found from it.
     """
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text.translate(_LINE_BREAKS).translate(_INVISIBLE))
+    text = _CONTROL.sub("", _drop_invisible(_break_lines(text)))
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
@@ -46,7 +62,7 @@ def fold_for_matching(text: str) -> str:
     NFKC (ligatures, full-width forms) is safe here because the result is
     only compared, never shown or offset into.
     """
-    text = unicodedata.normalize("NFKC", normalise_characters(text)).translate(_QUOTE_FOLD).casefold()
+    text = _fold_quotes(unicodedata.normalize("NFKC", normalise_characters(text))).casefold()
     return " ".join(text.split())
 
 

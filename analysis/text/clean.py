@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.core import defaults, storage, tables
+from analysis.core import defaults, progress, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.text.characters import character_changes, fold_for_matching, normalise_characters
@@ -230,7 +230,8 @@ def remove_boilerplate(articles: pd.DataFrame, *, min_articles: int = 2, min_cha
     cross = _cross_article_keys(keys, folded, outlets, groups, min_articles=min_articles, min_chars=min_chars)
 
     new_texts, removed_chars, rows = [], [], []
-    for doc, text, outlet, ps, fs, ks in zip(doc_ids, texts, outlets, paragraphs, folded, keys):
+    rows_in = zip(doc_ids, texts, outlets, paragraphs, folded, keys, strict=True)
+    for doc, text, outlet, ps, fs, ks in progress.bar(rows_in, total=len(doc_ids), desc="clean", unit="article"):
         reasons = {i: f"repeated in {cross[(outlet, k)]} articles of {outlet}"
                    for i, k in enumerate(ks) if (outlet, k) in cross}
         for i, why in _within_article(ks, fs, min_chars=min_chars).items():
@@ -315,6 +316,15 @@ COOKIE_OR_PAYWALL = re.compile(
 )
 
 
+def _starts_with_words(text: str, prefix: str) -> bool:
+    """``text`` starts with ``prefix`` at a word boundary (regex ``prefix(?!\\w)``, without compiling a pattern for
+    every title: that compile was a tenth of the quality flags' time)."""
+    if not text.startswith(prefix):
+        return False
+    following = text[len(prefix):len(prefix) + 1]
+    return not (following.isalnum() or following == "_")
+
+
 def quality_flags(articles: pd.DataFrame, *, min_words: int = 50) -> pd.DataFrame:
     """Flags, one row each: ``empty``, ``too_short`` (< ``min_words`` words), ``cookie_or_paywall``,
     ``title_repeated_in_body`` (the folded body starts with the folded title, at a word boundary).
@@ -335,7 +345,7 @@ def quality_flags(articles: pd.DataFrame, *, min_words: int = 50) -> pd.DataFram
         if match := COOKIE_OR_PAYWALL.search(folded):
             rows.append((str(doc), "cookie_or_paywall", f"matched {match.group(0)!r}"))
         folded_title = fold_for_matching(title if isinstance(title, str) else "")
-        if folded_title and re.match(re.escape(folded_title) + r"(?!\w)", folded):
+        if folded_title and _starts_with_words(folded, folded_title):
             rows.append((str(doc), "title_repeated_in_body", folded_title[:DETAIL_CHARS]))
     return tables.typed_frame(rows, FLAG_COLUMNS)
 
