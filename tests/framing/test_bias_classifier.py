@@ -13,6 +13,7 @@ from analysis.framing import bias_classifier
 from analysis.framing.bias_classifier import (
     BiasClassifier,
     balancing_weights,
+    marked_vocabulary,
     mask_tokens,
     out_of_fold,
     validate_on_babe,
@@ -55,6 +56,64 @@ def model() -> BiasClassifier:
 ])
 def test_mask_tokens_hides_names_and_numbers(text, expected):
     assert mask_tokens(text, keep=None) == expected
+
+
+def test_shapes_keep_adverb_and_adjective_endings_only():
+    keep = bias_classifier.evaluative_vocabulary()
+    text = "The brazenly monstrous abortion bill was the silliest idea of Smith."
+    plain, shaped = mask_tokens(text, keep=keep), mask_tokens(text, keep=keep, shapes=True)
+    assert plain[1:4] == ["_", "_", "_"]  # brazenly, monstrous, abortion: in no lexicon
+    assert shaped[1:4] == ["_ly", "_ous", "_"] and shaped[-1] == "_name_"  # a topic noun keeps no shape
+    assert mask_tokens("Fly home.", keep=frozenset(), shapes=True) == ["_", "_"]  # too short to be a suffix
+
+
+def test_marked_vocabulary_keeps_words_marked_where_they_occur_and_drops_names_and_topics():
+    texts = ["The draconian rule slammed critics.", "A draconian plan on coronavirus.",
+             *[f"The coronavirus figures of day {k} came in." for k in range(6)],
+             "They met in Wuhan today.", "Officials in Wuhan said so.", "wuhan is a city.",
+             "The dismal vaccine plan.", "A dismal vaccine rollout.", "The dismal vaccine numbers."]
+    marked = [["draconian", "slammed"], ["draconian", "coronavirus"], ["coronavirus"], *[[]] * 5,
+              ["Wuhan"], ["Wuhan"], [], ["dismal"], ["dismal"], ["dismal"]]
+    got = marked_vocabulary(texts, marked)
+    assert {"draconian", "dismal"} <= got  # marked wherever they occur
+    assert "slammed" not in got  # marked once only
+    assert "coronavirus" not in got  # marked in 2 of the 7 sentences that hold it
+    assert "wuhan" not in got  # written as a name more often than not
+    assert "coronavirus" in marked_vocabulary(texts, marked, min_rate=0.25)
+    topics = ["a", "b", *["b"] * 6, "c", "c", "c", "vaccine", "vaccine", "vaccine"]
+    assert "dismal" not in marked_vocabulary(texts, marked, topics=topics)  # its 3 sentences: one topic
+    assert "draconian" in marked_vocabulary(texts, marked, topics=topics)  # 2 sentences: too few to judge
+    assert marked_vocabulary(texts, [[]] * len(texts)) == frozenset()
+
+
+def test_marked_words_widen_the_vocabulary_from_training_sentences_only():
+    texts = [f"The {w} plan was presented by the board." for w in ("gonzo", "gonzo", "gonzo")] + [
+        "The plan was presented by the board."] * 3
+    y = np.array([1, 1, 1, 0, 0, 0])
+    marked = [["gonzo"]] * 3 + [[]] * 3
+    fitted = BiasClassifier(min_df=1, calibration_cv=2).fit(texts, y, marked_words=marked)
+    assert "gonzo" in fitted.marked_ and "gonzo" in fitted.keep_
+    assert "gonzo" not in BiasClassifier(min_df=1, calibration_cv=2).fit(texts, y).keep_
+    assert "gonzo" not in BiasClassifier(min_df=1, calibration_cv=2, marked_min_count=0).fit(
+        texts, y, marked_words=marked).keep_
+    assert fitted.predict_proba(["A gonzo idea."])[0, 1] > fitted.predict_proba(["An idea."])[0, 1]
+
+
+def test_out_of_fold_passes_only_training_rows_marked_words():
+    texts, y = corpus()
+    outlets = np.array(["a", "b", "c"] * 4)
+    marked = [[f"word{i}"] for i in range(len(texts))]
+    seen = []
+
+    class Spy(BiasClassifier):
+        def fit(self, X, y, *, groups=None, marked_words=None, topics=None):
+            seen.append((set(groups), {w for ws in marked_words for w in ws}, list(topics)))
+            return super().fit(X, y, groups=groups, marked_words=marked_words, topics=topics)
+
+    out_of_fold(texts, y, groups=outlets, estimator=Spy(min_df=1, calibration_cv=2), marked_words=marked,
+                topics=outlets)
+    for groups, words, topics in seen:
+        assert words == {f"word{i}" for i, o in enumerate(outlets) if o in groups} and set(topics) == groups
 
 
 def test_evaluative_vocabulary_hides_topic_words():
@@ -125,15 +184,21 @@ def test_pruned_entries_leave_loaded():
     assert "pruned=" in pruned_scorer.version_ and "pruned=" not in plain.version_
 
 
+AUC, WITHIN = 0.763, 0.758  # README and the module docstring quote them
+
+
 @pytest.mark.slow
 @needs_babe
 def test_babe_figures():
     table = validate_on_babe(n_boot=200)
     got = table.set_index(["instrument", "metric"])["value"]
-    assert got["bias_classifier", "roc_auc"] == pytest.approx(0.738, abs=0.01)
-    assert got["bias_classifier", "roc_auc_within_length"] == pytest.approx(0.731, abs=0.01)
+    assert got["bias_classifier", "roc_auc"] == pytest.approx(AUC, abs=0.01)
+    assert got["bias_classifier", "roc_auc_within_length"] == pytest.approx(WITHIN, abs=0.01)
     assert got["length_only", "roc_auc"] == pytest.approx(0.475, abs=0.005)
-    assert got["bias_classifier", "roc_auc_ci_low"] < 0.738 < got["bias_classifier", "roc_auc_ci_high"]
+    assert got["bias_classifier", "roc_auc_ci_low"] < AUC < got["bias_classifier", "roc_auc_ci_high"]
+    # issue 21's targets: 0.75 overall, 0.08 above length alone, 0.70 within every length fifth's mean
+    assert got["bias_classifier", "roc_auc"] >= max(0.75, got["length_only", "roc_auc"] + 0.08)
+    assert got["bias_classifier", "roc_auc_within_length"] >= 0.70
     assert set(table["n"]) == {3673}
 
 
