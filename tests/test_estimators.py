@@ -46,7 +46,7 @@ def discover() -> list[type]:
 
 ESTIMATORS = discover()
 KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher", "TopicModel", "FrameClassifier",
-         "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor",
+         "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor", "VaderDetail",
          "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier", "ClauseFeatures",
          "ClauseTargetClassifier"}
 # sklearn.base's mixins, less those BaseEstimator itself inherits (its HTML repr)
@@ -242,6 +242,12 @@ def _clause_target_classifier(tmp_path, monkeypatch) -> Case:
                 invalid={"C": -1.0, "neutral_band": "wide"})
 
 
+def _vader_detail(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.sentence_model import VaderDetail
+
+    return Case(VaderDetail(), X=SENTENCES)
+
+
 FACTORIES: dict[str, Callable[..., Case]] = {
     "ActorMatcher": _actor_matcher,
     "PunktSentenceSplitter": _punkt_sentence_splitter,
@@ -253,6 +259,7 @@ FACTORIES: dict[str, Callable[..., Case]] = {
     "VaderScorer": _vader_scorer,
     "DictionaryScorer": _dictionary_scorer,
     "NameMasker": _name_masker,
+    "VaderDetail": _vader_detail,
     "SentenceSentimentRegressor": _sentence_sentiment_regressor,
     "MentionViews": _mention_views,
     "TargetSentimentClassifier": _target_sentiment_classifier,

@@ -186,9 +186,9 @@ class RecordingRegressor(SentenceSentimentRegressor):
 
     calls: list[tuple[set, set]] = []
 
-    def fit(self, X, y, *, training_set="unnamed"):
+    def fit(self, X, y, *, sample_weight=None, training_set="unnamed"):
         self.seen_ = set(X)
-        return super().fit(X, y, training_set=training_set)
+        return super().fit(X, y, sample_weight=sample_weight, training_set=training_set)
 
     def predict(self, X):
         type(self).calls.append((self.seen_, set(X)))
