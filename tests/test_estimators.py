@@ -46,7 +46,7 @@ def discover() -> list[type]:
 
 ESTIMATORS = discover()
 KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher", "TopicModel", "FrameClassifier",
-         "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor",
+         "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor", "VaderDetail",
          "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier", "ClauseFeatures",
          "ClauseTargetClassifier", "TransformerSentenceScorer", "TransformerTargetClassifier",
          "NewsSentimentTargetClassifier"}
@@ -272,6 +272,12 @@ def _news_sentiment_target_classifier(tmp_path, monkeypatch) -> Case:
     return Case(NewsSentimentTargetClassifier(), X=X, calls={"polarity": X}, invalid={"batch_size": 0})
 
 
+def _vader_detail(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.sentence_model import VaderDetail
+
+    return Case(VaderDetail(), X=SENTENCES)
+
+
 FACTORIES: dict[str, Callable[..., Case]] = {
     "ActorMatcher": _actor_matcher,
     "PunktSentenceSplitter": _punkt_sentence_splitter,
@@ -283,6 +289,7 @@ FACTORIES: dict[str, Callable[..., Case]] = {
     "VaderScorer": _vader_scorer,
     "DictionaryScorer": _dictionary_scorer,
     "NameMasker": _name_masker,
+    "VaderDetail": _vader_detail,
     "SentenceSentimentRegressor": _sentence_sentiment_regressor,
     "MentionViews": _mention_views,
     "TargetSentimentClassifier": _target_sentiment_classifier,

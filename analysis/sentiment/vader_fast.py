@@ -259,23 +259,41 @@ class FastVader:
         return description
 
     def _scores(self, text: str) -> tuple[float, float, float, float]:
+        text, tokens, low, hits = self._prepare(text)
+        if not tokens:
+            return 0.0, 0.0, 0.0, 0.0
+        if not hits:
+            # Every word scores int 0: compound 0, neutral 1, whatever the punctuation.
+            return 0.0, 0.0, 1.0, 0.0
+        return _score_valence(self._sentiments(tokens, low, hits), hits, text)
+
+    def _prepare(self, text: str) -> tuple[str, list[str], list[str], list[int]]:
+        """(text with emoji described and stripped, its tokens, their lower-cased words, lexicon positions)."""
         if not text.isascii() or self._candidates is _ANY_CHAR:
             if not self._emoji_chars.isdisjoint(self._candidates.findall(text)):
                 text = self._candidates.sub(self._describe_emoji, text)
         text = text.strip()
         tokens = text.split()
-        n = len(tokens)
-        if not n:
-            return 0.0, 0.0, 0.0, 0.0
         low = list(map(self._lower_token, tokens))
-        hits = list(compress(range(n), map(self._is_scored, low)))
-        if not hits:
-            # Every word scores int 0: compound 0, neutral 1, whatever the punctuation.
-            return 0.0, 0.0, 1.0, 0.0
-        return self._score_words(text, tokens, low, hits)
+        hits = list(compress(range(len(tokens)), map(self._is_scored, low)))
+        return text, tokens, low, hits
 
-    def _score_words(self, text: str, tokens: list[str], low: list[str],
-                     hits: list[int]) -> tuple[float, float, float, float]:
+    def word_valences(self, text: str) -> list[float]:
+        """The valence VADER gives each lexicon word of ``text``, in order, after its rules.
+
+        Boosters, negation, capitals, idioms and the "but" rule applied: the
+        numbers whose sum (plus punctuation emphasis) VADER normalises into
+        ``compound``. A word the rules set to 0 is kept as 0.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        _, tokens, low, hits = self._prepare(text)
+        if not hits:
+            return []
+        sentiments = self._sentiments(tokens, low, hits)
+        return [float(sentiments[i]) for i in hits]
+
+    def _sentiments(self, tokens: list[str], low: list[str], hits: list[int]) -> list:
         # The rules of SentimentIntensityAnalyzer.sentiment_valence, run only at
         # the words that can score; every other word scores int 0 there.
         lexicon = self.lexicon
@@ -359,7 +377,7 @@ class FastVader:
 
         if "but" in low:
             _but_check(low, sentiments)
-        return _score_valence(sentiments, hits, text)
+        return sentiments
 
 
 class _LowerWords(dict):

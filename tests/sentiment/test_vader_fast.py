@@ -292,3 +292,20 @@ def test_ascii_punctuation_is_uncased():
     # The ALL-CAPS rules read the raw token, which equals reading the stripped word
     # only because the characters stripped are uncased.
     assert all(c.upper() == c.lower() == c for c in string.punctuation)
+
+
+@pytest.mark.parametrize(("text", "valences"), [
+    ("The plan was good.", [1.9]),  # "good" in the lexicon
+    ("The plan was not good.", [1.9 * vader_fast.N_SCALAR]),  # negated
+    ("The plan was very good but the result was awful.", [(1.9 + 0.293) * 0.5, -2.0 * 1.5]),  # booster, "but"
+    ("Nothing here.", []),
+    ("", []),
+])
+def test_word_valences_are_the_numbers_vader_sums(fast, reference, text, valences):
+    got = fast.word_valences(text)
+    np.testing.assert_allclose(got, valences, atol=1e-12)
+    # Without ! or ?, compound is VADER's normalisation of their sum (alpha 15), rounded to 4 places.
+    total = sum(got)
+    assert round(total / np.sqrt(total * total + 15), 4) == reference.polarity_scores(text)["compound"]
+    with pytest.raises(TypeError, match="must be a str"):
+        fast.word_valences(None)
