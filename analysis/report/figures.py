@@ -36,6 +36,8 @@ class Plot:
     figure: plt.Figure
     caption: str
     table: str = ""  # the CSV in reports/<study>/tables/ that holds the plotted numbers (stem)
+    # Set by empty_plot: the report leaves the figure out and says why in one sentence instead of drawing it blank.
+    empty_message: str = ""
 
     def _repr_markdown_(self) -> str:  # shown under the figure in notebooks
         return f"**{self.name}.** {self.caption}"
@@ -62,7 +64,7 @@ def empty_plot(name: str, message: str, caption: str, *, figsize: tuple[float, f
     fig, ax = plt.subplots(figsize=figsize)
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va=va)
-    return Plot(name, fig, caption, table=table)
+    return Plot(name, fig, caption, table=table, empty_message=message)
 
 
 def _split_table(stem: str, by: str) -> str:

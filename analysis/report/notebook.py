@@ -89,6 +89,13 @@ def _write_sidecar(folder, name: str, **fields) -> None:
 def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
     """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``."""
     paths = config.study_paths(study)
+    if plot.empty_message:  # nothing to draw: the report says so in a sentence, no blank image is written
+        for stale in storage.list_files(paths.figures, f"{plot.name}.*"):
+            if stale.suffix != ".json":
+                storage.remove_file(stale)
+        _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table, kind="omitted",
+                       message=plot.empty_message)
+        return plot
     figures.save(plot, paths.figures)
     _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table)
     return plot

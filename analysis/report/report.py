@@ -290,7 +290,7 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
 
     agreement = coders.read_agreement(paths)
     flagged = coders.flags(study, agreement)
-    for i, s in enumerate((s for s in sidecars if s.get("kind") != "table"), start=1):
+    for i, s in enumerate((s for s in sidecars if s.get("kind") not in ("table", "omitted")), start=1):
         name = e(s["name"])
         warning = coders.caption_warning(s["name"], flagged)
         warning = f'<span style="color:#b00000">{e(warning)}</span>' if warning else ""
@@ -306,6 +306,11 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         link = table_link(s).removeprefix(" · ")
         parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
                      f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
+    omitted = [s for s in sidecars if s.get("kind") == "omitted"]
+    if omitted:  # figures with nothing to show are named, with the reason, rather than drawn blank
+        parts.append("<h3>Left out for lack of data</h3><ul>" + "".join(
+            f'<li id="{e(s["name"])}"><strong>{e(s["name"])}</strong>: {e(s["message"].rstrip("."))}. '
+            f'<span style="font-size:.9rem;color:#333">{e(s["caption"])}</span></li>' for s in omitted) + "</ul>")
     parts.append(coders.section_html(study, agreement, escape=e, prefix=prefix))
     parts.append(_provenance_section(study, prefix=prefix))
     parts.append("<h2>Tables</h2><ul>")

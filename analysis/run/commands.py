@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.collect import collect, datasets, ingest, models
-from analysis.core import catalog, config, storage
+from analysis.core import catalog, code, config, storage
 from analysis.core.errors import AnalysisError, StudyConfigError
 from analysis.core.study import check_study_id, load_study
 from analysis.core.study_template import skeleton
@@ -123,9 +123,12 @@ def cmd_run(args) -> int:
     paths = config.study_paths(args.study)
     study = load_study(paths)
     uptodate.forget(paths)
+    code_at_start = code.code_hash()
     with _engine(args):
         results = dag.run_all(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache)
-    if args.until is None and not dag.STAGES["collect"].applies(study):  # web sources change: never taken as current
+    # Web sources change without our files changing, so such a study is never taken as current; nor is a run
+    # during which the toolkit's code was edited (its stages may have run different code).
+    if args.until is None and not dag.STAGES["collect"].applies(study) and code.code_hash() == code_at_start:
         uptodate.record(paths, dag.state_files(study, paths))
     log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
     if "report" in results:
