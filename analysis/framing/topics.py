@@ -63,6 +63,8 @@ from analysis.text.texts import as_texts
 INSTRUMENT = "nmf_topics"  # the instrument name the prevalence streams are seeded with
 TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w{2,}\b"  # two or more word characters, at least one a letter
 GROUPS = ("outlet", "leaning", "outlet_type")
+LARGE_CORPUS = 5_000  # above this many documents the stability fits run on a sample (module docstring)
+K_SAMPLE = 1_000  # the size of that sample
 
 
 validate = tables.validate
@@ -126,13 +128,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
     to 1; all 0 for a document with no term in the vocabulary). Fitted
     state: ``vectorizer_``, ``nmf_``, ``n_topics_``, ``k_scores_`` (one row
     per candidate k, columns as ``tables.schema("topic_k_scores")``),
-    ``topic_labels_`` (top 3 terms of each topic) and ``version_``.
+    ``topic_labels_`` (top 3 terms of each topic), ``version_`` and ``k_sample_``
+    (the sorted row numbers of the documents the stability fits ran on when the
+    corpus has more than ``large_corpus`` documents, else None).
     """
 
     def __init__(self, *, n_topics: int | Literal["auto"] = "auto", k_range: Sequence[int] = range(3, 13),
                  random_state: int = 0, n_samples: int = 10, sample_fraction: float = 0.8, top_terms: int = 20,
                  min_df: int | float = 2, max_df: int | float = 0.5, max_features: int | None = 10_000,
-                 max_iter: int = 500, n_jobs: int | None = None):
+                 max_iter: int = 500, n_jobs: int | None = None, large_corpus: int | None = LARGE_CORPUS,
+                 k_sample: int = K_SAMPLE):
         self.n_topics = n_topics
         self.k_range = k_range
         self.random_state = random_state
@@ -144,6 +149,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.max_features = max_features
         self.max_iter = max_iter
         self.n_jobs = n_jobs
+        self.large_corpus = large_corpus
+        self.k_sample = k_sample
 
     def _candidates(self) -> list[int]:
         if self.n_topics == "auto":
@@ -161,6 +168,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             raise ValueError(f"sample_fraction must lie in (0, 1), got {self.sample_fraction!r}")
         if self.n_samples < (1 if self.n_topics == "auto" else 0):
             raise ValueError(f"n_samples must be >= 1 with n_topics='auto' (>= 0 otherwise), got {self.n_samples!r}")
+        if self.k_sample < 2:
+            raise ValueError(f"k_sample must be >= 2, got {self.k_sample!r}")
         texts = as_texts(X, title=True).tolist()  # an articles table: title + text
         self.vectorizer_ = TfidfVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, sublinear_tf=True,
                                            min_df=self.min_df, max_df=self.max_df, max_features=self.max_features)
@@ -169,20 +178,28 @@ class TopicModel(TransformerMixin, BaseEstimator):
         # (the vectorizer leaves them unsorted): sort once here. Workers slice their own subset.
         tfidf.sum_duplicates()
         n_docs, n_terms = tfidf.shape
-        size = int(round(self.sample_fraction * n_docs))
-        bound = min(size if self.n_samples else n_docs, n_terms)  # NNDSVD needs k <= min(documents, terms)
+        rng = np.random.default_rng(self.random_state)
+        # Large corpus: the stability fits run on a fixed-seed sample of rows (same vocabulary and
+        # IDF), the final model once on all documents. Small corpora draw nothing here: as before.
+        sampled = (self.large_corpus is not None and self.n_samples > 0
+                   and n_docs > max(self.large_corpus, self.k_sample))
+        self.k_sample_ = np.sort(rng.choice(n_docs, size=self.k_sample, replace=False)) if sampled else None
+        base = tfidf[self.k_sample_] if sampled else tfidf
+        n_base = base.shape[0]
+        size = int(round(self.sample_fraction * n_base))
+        bound = min(size if self.n_samples else n_base, n_terms)  # NNDSVD needs k <= min(documents, terms)
         feasible = [k for k in ks if k <= bound]
+        where = f"{n_docs} documents" + (f" (a sample of {n_base})" if sampled else "")
         if not feasible:
-            raise ValueError(f"no k in {ks} fits {n_docs} documents x {n_terms} terms (subsets of {size}); "
+            raise ValueError(f"no k in {ks} fits {where} x {n_terms} terms (subsets of {size}); "
                              "lower k_range / n_topics or pass more documents")
         if len(feasible) < len(ks):
-            warnings.warn(f"k_range: k > {bound} left out ({n_docs} documents x {n_terms} terms, subsets of {size})",
+            warnings.warn(f"k_range: k > {bound} left out ({where} x {n_terms} terms, subsets of {size})",
                           UserWarning, stacklevel=2)
-        rng = np.random.default_rng(self.random_state)
-        subsets = [np.sort(rng.choice(n_docs, size=size, replace=False)) for _ in range(self.n_samples)]
+        subsets = [np.sort(rng.choice(n_base, size=size, replace=False)) for _ in range(self.n_samples)]
         jobs = [(k, s) for k in feasible for s in [None, *subsets]]
         fits = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_nmf)(tfidf, s, k, random_state=self.random_state, max_iter=self.max_iter) for k, s in jobs)
+            delayed(_fit_nmf)(base, s, k, random_state=self.random_state, max_iter=self.max_iter) for k, s in jobs)
         t = min(self.top_terms, n_terms)
         rows, models = [], {}
         for i, k in enumerate(feasible):
@@ -197,7 +214,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         # idxmax returns the first maximum, and rows are in increasing k: ties go to the smaller k.
         chosen = int(scores.loc[scores["stability"].idxmax(), "k"]) if len(scores) > 1 else feasible[0]
         self.k_scores_ = validate(scores.assign(selected=scores["k"] == chosen), "topic_k_scores")
-        self.nmf_, self.n_topics_ = models[chosen], chosen
+        self.n_topics_ = chosen
+        # k_scores_ keeps the sample's reference fits (all rows alike); the model used is fitted on all.
+        self.nmf_ = _fit_nmf(tfidf, None, chosen, random_state=self.random_state, max_iter=self.max_iter) \
+            if sampled else models[chosen]
         if self.nmf_.n_iter_ >= self.max_iter:
             warnings.warn(f"NMF with k={chosen} stopped at max_iter={self.max_iter} before converging",
                           ConvergenceWarning, stacklevel=2)
@@ -208,6 +228,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:12]
         how = (f"max stability over k in {ks} ({self.n_samples} subsets of {self.sample_fraction:g}, "
                f"top {t} terms)" if self.n_topics == "auto" else "fixed")
+        if sampled:
+            how += (f"; {'k chosen' if self.n_topics == 'auto' else 'stability'} on a random sample of "
+                    f"{n_base} of the {n_docs} documents (over large_corpus={self.large_corpus}), "
+                    "final model on all documents")
         self.version_ = (f"{INSTRUMENT} k={chosen} ({how}); tfidf {n_terms} terms (min_df={self.min_df}, "
                          f"max_df={self.max_df}, max_features={self.max_features}); nmf nndsvda/cd "
                          f"random_state={self.random_state}; {n_docs} documents sha256 {digest}; "
