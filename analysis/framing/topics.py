@@ -48,7 +48,10 @@ Measured here (one core unless noted, shared 2-core machine under load
 about 5): 67 articles 8-16 s, 107 in 10-18 s, 2,000 in 2 min; all 37,554
 AllSides articles 17 min with ``n_jobs=2`` before the sample, 4.3 min
 (255 s) with it: TF-IDF about 50 s, the 110 sample fits 80-130 s, the final
-fit on all 12-20 s (``benchmarks/topics_scale.py``).
+fit on all 12-20 s (``benchmarks/topics_scale.py``; a second run 198 s).
+MiniBatchNMF (batch 1,024) for the final fit was no faster (15.8 s against
+cd's 17.3 s in the same run), fitted worse (Frobenius error 186.46 against
+186.08) and shared little with cd's topics (top-20 agreement 0.40): not used.
 
 Prevalence. An article's topic weights sum to 1 (its topic shares); a
 group's prevalence of a topic is the mean share over its articles, with the
