@@ -253,3 +253,44 @@ def test_parallel_fit_on_a_matrix_joblib_memmaps(corpus):
     ref = topics.TopicModel(k_range=[2, 3], n_samples=2).fit(big)
     assert m.vectorizer_.transform(big["text"]).nnz * 8 > 1_000_000
     pd.testing.assert_frame_equal(m.k_scores_, ref.k_scores_)
+
+
+def test_large_corpus_chooses_k_on_a_sample(corpus):
+    # 30 documents over large_corpus=20: k is chosen on a fixed-seed sample of 24, the model fitted on all 30.
+    params = dict(k_range=range(2, 6), n_samples=4, large_corpus=20, k_sample=24)
+    m = topics.TopicModel(**params).fit(corpus)
+    assert m.n_topics_ == 3 and m.k_scores_["k"].tolist() == [2, 3, 4, 5]
+    assert len(m.k_sample_) == 24 and len(set(m.k_sample_)) == 24 and (np.diff(m.k_sample_) > 0).all()
+    assert "k chosen on a random sample of 24 of the 30 documents (over large_corpus=20)" in m.version_
+    assert "final model on all documents" in m.version_ and "30 documents sha256" in m.version_
+    # The final model is a fit on all 30 documents, not the sample's reference fit.
+    X = m.vectorizer_.transform(topics.as_texts(corpus, title=True))
+    full = topics._fit_nmf(X, None, 3, random_state=0, max_iter=500)
+    np.testing.assert_allclose(m.nmf_.components_, full.components_, atol=1e-12)
+    assert (m.transform(corpus).argmax(axis=1) == full.transform(X).argmax(axis=1)).all()
+    # Deterministic: same seed, same sample, scores and model; n_jobs changes nothing.
+    for other in (topics.TopicModel(**params).fit(corpus), topics.TopicModel(**params, n_jobs=2).fit(corpus)):
+        np.testing.assert_array_equal(other.k_sample_, m.k_sample_)
+        pd.testing.assert_frame_equal(other.k_scores_, m.k_scores_)
+        np.testing.assert_array_equal(other.transform(corpus), m.transform(corpus))
+        assert other.version_ == m.version_
+    # Another seed draws another sample.
+    assert not np.array_equal(topics.TopicModel(**params, random_state=1).fit(corpus).k_sample_, m.k_sample_)
+
+
+def test_large_corpus_threshold_and_small_corpora_unchanged(corpus):
+    base = dict(k_range=range(2, 5), n_samples=3)
+    today = topics.TopicModel(**base, large_corpus=None).fit(corpus)
+    # At or under the threshold (or with a sample as large as the corpus) nothing is sampled: today's model.
+    for extra in (dict(large_corpus=30, k_sample=10), dict(large_corpus=10, k_sample=30), {}):
+        m = topics.TopicModel(**base, **extra).fit(corpus)
+        assert m.k_sample_ is None and "sample" not in m.version_
+        pd.testing.assert_frame_equal(m.k_scores_, today.k_scores_)
+        np.testing.assert_array_equal(m.nmf_.components_, today.nmf_.components_)
+    assert today.get_params()["large_corpus"] is None and topics.TopicModel().large_corpus == topics.LARGE_CORPUS
+    # Fixed k: stability on the sample; without subsets there is nothing to sample.
+    fixed = topics.TopicModel(n_topics=3, n_samples=2, large_corpus=20, k_sample=24).fit(corpus)
+    assert "k=3 (fixed; stability on a random sample of 24 of the 30 documents" in fixed.version_
+    assert topics.TopicModel(n_topics=3, n_samples=0, large_corpus=20, k_sample=24).fit(corpus).k_sample_ is None
+    with pytest.raises(ValueError, match="k_sample"):
+        topics.TopicModel(k_sample=1).fit(corpus)
