@@ -231,7 +231,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             models[k] = ref
             rows.append(dict(k=k, stability=float(np.mean(agree)) if agree else np.nan,
                              stability_sd=float(np.std(agree, ddof=1)) if len(agree) > 1 else np.nan,
-                             n_samples=len(agree), reconstruction_err=float(ref.reconstruction_err_),
+                             n_samples=len(agree), n_documents=n_base, sampled=sampled,
+                             reconstruction_err=float(ref.reconstruction_err_),
                              n_iter=int(ref.n_iter_)))
         scores = pd.DataFrame(rows)
         # idxmax returns the first maximum, and rows are in increasing k: ties go to the smaller k.

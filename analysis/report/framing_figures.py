@@ -213,7 +213,9 @@ def topic_prevalence_plot(prevalence: pd.DataFrame, k_scores: pd.DataFrame, *, s
     chosen = k_scores.loc[k_scores["selected"]].iloc[0]
     caption = (f"Topic prevalence by {by}: NMF on TF-IDF of title and text (seed {seed}), k = {int(chosen['k'])} "
                f"chosen as the most stable of k = {int(k_scores['k'].min())}-{int(k_scores['k'].max())} (mean "
-               f"top-term agreement with models on 80% subsamples, {chosen['stability']:.2f}; all scores in "
+               f"top-term agreement with models on 80% subsamples of {int(chosen['n_documents']):,} articles"
+               f"{' drawn at random, the final model on all' if chosen['sampled'] else ''}"
+               f", {chosen['stability']:.2f}; all scores in "
                f"topic_k_scores.csv). Topics are named by their top 3 terms. Points: mean share over articles; "
                f"bars: {_interval_method(t)}. Unit: article; duplicates left out.")
     return Plot(f"topics_by_{by}", fig, caption, table=_split_table("topics", by))

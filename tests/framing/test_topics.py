@@ -249,8 +249,9 @@ def test_parallel_fit_on_a_matrix_joblib_memmaps(corpus):
     # Over 1 MB, joblib hands workers a read-only memmap; NMF must not need to sort it in place.
     big = pd.concat([synthetic_articles(seed, per_theme=1000) for seed in (0, 1, 2)], ignore_index=True)
     big["text"] = big["text"] + " " + big["text"].str[::-1]  # more distinct terms per document
-    m = topics.TopicModel(k_range=[2, 3], n_samples=2, n_jobs=2).fit(big)
-    ref = topics.TopicModel(k_range=[2, 3], n_samples=2).fit(big)
+    # large_corpus=None: the stability fits run on the whole matrix, which is what must reach the workers as a memmap
+    m = topics.TopicModel(k_range=[2, 3], n_samples=2, n_jobs=2, large_corpus=None).fit(big)
+    ref = topics.TopicModel(k_range=[2, 3], n_samples=2, large_corpus=None).fit(big)
     assert m.vectorizer_.transform(big["text"]).nnz * 8 > 1_000_000
     pd.testing.assert_frame_equal(m.k_scores_, ref.k_scores_)
 
