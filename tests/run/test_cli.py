@@ -47,14 +47,15 @@ def test_init_ingest_run_on_own_jsonl_with_messy_dates(project, tmp_path, capsys
     index = (paths.reports / "index.html").read_text()
     assert "1 undated, 2 dated only to the month or year)" in index
     assert index.count("<figure") >= 3
-    # a figure with nothing to show (5 articles: no topic model) is named with its reason, not drawn blank
+    # a figure with nothing to show (the new study has no [[referents]]: no word choice) is named with its reason,
+    # not drawn blank
     omitted = [json.loads(p.read_text()) for p in paths.figures.glob("*.json")]
     omitted = [s for s in omitted if s.get("kind") == "omitted"]
-    assert any(s["name"].startswith("topics_by_") for s in omitted)
+    assert "labels_by_leaning" in [s["name"] for s in omitted]
     for s in omitted:
         assert not list(paths.figures.glob(f"{s['name']}.png")) and f'<li id="{s["name"]}"><strong>' in index
         assert f'<figure id="{s["name"]}">' not in index
-    assert "Left out for lack of data" in index
+    assert "Left out for lack of data" in index and "No [[referents]] in study.toml" in index
     for name in ("articles_by_outlet", "sentiment_by_outlet", "actor_coverage"):
         assert (paths.figures / f"{name}.png").stat().st_size > 1000
         assert (paths.figures / f"{name}.svg").exists()
