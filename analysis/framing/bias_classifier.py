@@ -50,8 +50,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
+from analysis.collect.datasets import locate
 from analysis.collect.framing_datasets import load_babe, load_word_list, vader_lexicon
-from analysis.core import defaults, tables
+from analysis.core import cache, defaults, tables
 from analysis.framing.loaded_language import (
     LISTS,
     MarkerScorer,
@@ -291,9 +292,17 @@ def validate_on_babe(*, split: str = "sg2", estimator: BiasClassifier | None = N
     Only SG2 is used: 1,539 of SG1's 1,546 and 1,542 of MBIC's 1,551 sentences are SG2 sentences too.
     """
     babe = load_babe(split)
-    scores = {INSTRUMENT: out_of_fold(babe["text"], babe["label"], groups=babe["outlet"], estimator=estimator,
-                                      marked_words=babe["biased_words"].tolist(), topics=babe["topic"]),
-              "length_only": MarkerScorer().fit().transform(babe["text"])[:, 0]}
+
+    def held_out() -> np.ndarray:
+        return out_of_fold(babe["text"], babe["label"], groups=babe["outlet"], estimator=estimator,
+                           marked_words=babe["biased_words"].tolist(), topics=babe["topic"])
+
+    # The held-out scores depend on the code and BABE, not on a study's seed or resamples, and take minutes:
+    # computed once per toolkit version, then every study's validation only bootstraps them.
+    oof = held_out() if estimator is not None else cache.cached_object(
+        f"oof_{INSTRUMENT}_{split}", cache.key(files=[locate("babe", split, download=False)],
+                                               packages=("scikit-learn",)), held_out)
+    scores = {INSTRUMENT: oof, "length_only": MarkerScorer().fit().transform(babe["text"])[:, 0]}
     strata = length_strata(scores["length_only"])
     rows = []
     for instrument, score in scores.items():

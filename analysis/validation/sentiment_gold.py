@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.core import defaults, tables
+from analysis.core import cache, defaults, tables
 from analysis.sentiment import sentence_model
 from analysis.sentiment.scoring import VaderScorer, instrument_name
 from analysis.stats.contrasts import group_rng
@@ -59,8 +59,12 @@ def score_gold(gold: pd.DataFrame, *, scorer=None) -> pd.DataFrame:
     """
     scorer = scorer if scorer is not None else VaderScorer().fit()
     if getattr(scorer, "kind", None) == "supervised":
-
-        return tables.validate(sentence_model.nyt_validation_scores(), "validation_scores")
+        # Ten cross-fits, a minute or more, that depend on the code and the training data but on no study
+        # setting: computed once per toolkit version, whichever study validates first.
+        scores = cache.cached_object("nyt_oof_news_ridge", cache.key(files=sentence_model.training_files(),
+                                                                     packages=("scikit-learn",)),
+                                     sentence_model.nyt_validation_scores)
+        return tables.validate(scores, "validation_scores")
     out = gold[["snippet_id", "article_id", "human_mean"]].copy()
     out["instrument"] = instrument_name(scorer)
     out["score"] = scorer.transform(gold["text"])[:, 0]
