@@ -52,7 +52,8 @@ def _saved_model(folder: Path) -> Path:
     return folder
 
 
-def locate(spec: str, *, root: Path, revision: str | None = None, download: bool = False) -> Path:
+def locate(spec: str, *, root: Path, revision: str | None = None, download: bool = False,
+           endpoint: str | None = None) -> Path:
     """The folder holding model ``spec``: a saved-model folder (absolute or under ``root``), or a fetched Hub id.
 
     With ``download`` a Hub model missing from every model folder is fetched into the data home; without
@@ -73,7 +74,11 @@ def locate(spec: str, *, root: Path, revision: str | None = None, download: bool
         except (errors.LocalEntryNotFoundError, ModelNotFoundError, OSError, ValueError):
             continue
     if download:
-        return fetch(spec, revision=revision)
+        try:
+            return fetch(spec, revision=revision, endpoint=endpoint)
+        except DownloadError as exc:  # "models/mine" reads as a Hub id too: say both things that were tried
+            raise ModelNotFoundError(f"model {spec!r}: there is no folder {folder}, and as a Hugging Face Hub id "
+                                     f"it could not be fetched ({exc})") from None
     where = ", ".join(str(b) for b in model_folders())
     raise ModelNotFoundError(f"model {spec!r} is not in {where}; fetch it once with "
                              f"`python -m analysis fetch-model {spec}` (needs the network)")

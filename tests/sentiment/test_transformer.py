@@ -260,6 +260,9 @@ def test_fetch_model_downloads_a_hub_model_once_and_studies_then_find_it_offline
     server.add("/api/models/owner/missing/tree/main", Reply(status=404, headers={"X-Error-Code": "RepoNotFound"}))
     with pytest.raises(DownloadError, match="owner/missing': no such repository"):
         models.fetch("owner/missing", endpoint=server.base)
+    # a saved-model folder that is missing reads as a Hub id too: the error names both
+    with pytest.raises(models.ModelNotFoundError, match="there is no folder .*owner/missing.*no such repository"):
+        models.locate("owner/missing", root=tmp_path, download=True, endpoint=server.base)
     server.add("/api/models/owner/broken/tree/main", Reply(status=403, body=b"forbidden"))
     with pytest.raises(DownloadError, match="owner/broken': fetching it from the Hugging Face Hub failed.*403"):
         models.fetch("owner/broken", endpoint=server.base)
