@@ -41,7 +41,7 @@ __all__ = [
     "USER_AGENT", "FetchPolicy", "FetchResult", "FetchStatus", "Fetcher", "download_file", "parse_retry_after",
 ]
 
-USER_AGENT = f"media-framing-analysis/{__version__} (research toolkit; +https://pypi.org/project/analysis/)"
+USER_AGENT = f"media-framing-analysis/{__version__} (research toolkit; +https://pypi.org/project/media-framing-analysis/)"
 CHUNK = 1 << 16
 
 FetchStatus = Literal[
