@@ -10,8 +10,9 @@ called before every write, and the tests call it on every table.
 
 The file format: one ``[table]`` per table with ``doc``, ``layer``
 (``interim`` or ``processed``), ``key`` and ``columns``; a column is
-``[name, kind, description]``, with ``"nullable"`` as a fourth item where
-values may be missing, and ``"@group"`` stands for a group of shared columns
+``[name, kind, description]``, with the flags ``"nullable"`` (values may be
+missing) and ``"list"`` (a ``;``-joined list of names: exported to CSV as a
+JSON array) as further items, and ``"@group"`` stands for a group of shared columns
 declared in ``analysis/core/columns.toml``.
 """
 
@@ -38,6 +39,7 @@ class Column:
     kind: Kind
     doc: str
     nullable: bool = False
+    is_list: bool = False  # ';'-joined names in Parquet, a JSON array in the exported CSV
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,9 @@ def _columns(items: list, groups: dict[str, tuple[Column, ...]], where: str) -> 
             out.extend(groups[item[1:]])
             continue
         name, kind, doc, *flags = item
-        if kind not in Kind.__args__ or set(flags) - {"nullable"}:
+        if kind not in Kind.__args__ or set(flags) - {"nullable", "list"}:
             raise SchemaError(f"{where}: column {name!r} has kind {kind!r} and flags {flags}")
-        out.append(Column(name, kind, doc, nullable="nullable" in flags))
+        out.append(Column(name, kind, doc, nullable="nullable" in flags, is_list="list" in flags))
     return tuple(out)
 
 

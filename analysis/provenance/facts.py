@@ -324,12 +324,14 @@ def one_sided_facts(coverage: pd.DataFrame, *, sides: tuple[str, str] = ("left",
     neither = (hit[a] == 0) & (hit[b] == 0) & (there[a] > 0) & (there[b] > 0)
     carried[neither] = hit.loc[neither, others].apply(
         lambda r: " + ".join(s for s in others if r[s] > 0) + " only", axis=1) if neither.any() else ""
-    out = pd.DataFrame({f"n_{s}": hit[s] for s in SIDES} | {f"n_{s}_articles": there[s] for s in SIDES},
-                       index=wide.index).assign(carried_by=carried).reset_index()
-    out = out[out["carried_by"] != ""]
+    kept = carried[carried != ""]
+    out = pd.concat({"n_covering": hit.loc[kept.index].stack(), "n_articles": there.loc[kept.index].stack()}, axis=1)
+    out = out.rename_axis(["fact_id", "event_id", "side"]).reset_index()
+    out["carried_by"] = out.set_index(["fact_id", "event_id"]).index.map(kept).to_numpy()
     text = facts.set_index("fact_id")["fact_text"] if facts is not None else pd.Series(dtype=str)
     out["fact_text"] = out["fact_id"].map(text)
-    return _typed(out.sort_values(["event_id", "fact_id"]), _kinds("one_sided_facts"))
+    out["side_order"] = out["side"].map({s: i for i, s in enumerate(SIDES)})
+    return _typed(out.sort_values(["event_id", "fact_id", "side_order"]), _kinds("one_sided_facts"))
 
 
 def omission_summary(coverage: pd.DataFrame, *, n_boot: int = defaults.N_BOOT, seed: int = defaults.SEED,

@@ -284,13 +284,18 @@ def fact_matching_table(validation: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 def one_sided_table(one_sided: pd.DataFrame, *, top: int = 10) -> tuple[pd.DataFrame, str]:
     """Facts only one side of the spectrum carried, the most widely carried first."""
-    counts = one_sided["carried_by"].value_counts()
-    width = one_sided[["n_left", "n_center", "n_right"]].max(axis=1)
-    shown = one_sided.assign(width=width).sort_values(["width", "fact_id"], ascending=[False, True]).head(top)
-    table = pd.DataFrame({"fact": [_short(t, 110) for t in shown["fact_text"]], "carried by": shown["carried_by"],
-                          "left": shown["n_left"].astype(str) + "/" + shown["n_left_articles"].astype(str),
-                          "center": shown["n_center"].astype(str) + "/" + shown["n_center_articles"].astype(str),
-                          "right": shown["n_right"].astype(str) + "/" + shown["n_right_articles"].astype(str)})
+    facts_ = one_sided.drop_duplicates("fact_id").set_index("fact_id")
+    counts = facts_["carried_by"].value_counts()
+    cells = (one_sided["n_covering"].astype(str) + "/" + one_sided["n_articles"].astype(str))
+    wide = one_sided.assign(cell=cells).pivot(index="fact_id", columns="side", values="cell")
+    width = one_sided.groupby("fact_id")["n_covering"].max()
+    shown = facts_.assign(width=width).reset_index().sort_values(["width", "fact_id"], ascending=[False, True])
+    shown = shown.head(top)
+    sides = [s for s in ("left", "center", "right") if s in wide.columns] + \
+        sorted(set(wide.columns) - {"left", "center", "right"})
+    table = pd.DataFrame({"fact": [_short(t, 110) for t in shown["fact_text"]],
+                          "carried by": shown["carried_by"].to_numpy(),
+                          **{s: wide.loc[shown["fact_id"], s].fillna("0/0").to_numpy() for s in sides}})
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "none"
     caption = (f"Facts one side of the spectrum carried and the other, covering the same event, left out "
                f"({summary}); columns give covering / all articles of each side on the event. Lean left and lean "

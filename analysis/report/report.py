@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import logging
 import os
 import re
@@ -29,7 +30,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
 from analysis.provenance import facts
-from analysis.report import figures, manifest, methods, style
+from analysis.report import datadict, figures, manifest, methods, style
 from analysis.report.notebook import NOTEBOOK_ENV, OPTIONAL_TABLES, REPORT_TABLES, RUN_LOG_ENV
 from analysis.validation import coders
 
@@ -91,7 +92,16 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
 
 
 def export_tables(paths: StudyPaths) -> list[Path]:
-    """CSV copies of the report tables (article text left out: it is the publishers')."""
+    """CSV copies of the report tables (article text left out: it is the publishers'), and their data dictionary
+    (``datapackage.json`` and ``README.md``, from the tables' schemas)."""
+    resources: list[dict] = []
+
+    def write(df: pd.DataFrame, stem: str, table: str) -> Path:
+        out = paths.tables / f"{stem}.csv"
+        storage.write_csv(datadict.csv_ready(df, table), out)
+        resources.append(datadict.resource(out, table=table))
+        return out
+
     written = []
     for name in REPORT_TABLES:
         if name in OPTIONAL_TABLES and not paths.table(name).exists():
@@ -104,18 +114,28 @@ def export_tables(paths: StudyPaths) -> list[Path]:
         if name in _SPLIT_BY_OUTLET:
             outlet = df["group_var"] == "outlet"
             for subset, stem in zip((df[outlet], df[~outlet]), _SPLIT_BY_OUTLET[name]):
-                storage.write_csv(subset, paths.tables / f"{stem}.csv")
-                written.append(paths.tables / f"{stem}.csv")
+                written.append(write(subset, stem, name))
             continue
-        storage.write_csv(df, paths.tables / f"{name}.csv")
-        written.append(paths.tables / f"{name}.csv")
+        written.append(write(df, name, name))
     written.append(_fact_matrix_csv(paths))
+    resources.append(datadict.resource(written[-1], table=None, description=_FACT_MATRIX_DOC))
     written += _latex_exports(paths)
     status = paths.interim / "collection_status.csv"
     if status.exists():
         storage.write_if_changed(paths.tables / status.name, storage.read_bytes(status))
         written.append(paths.tables / status.name)
-    return written
+        resources.append(datadict.resource(written[-1], table=None, description=_COLLECTION_STATUS_DOC))
+    package = datadict.data_package(resources, study=paths.study)
+    storage.write_if_changed(paths.tables / "datapackage.json",
+                             (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode())
+    storage.write_if_changed(paths.tables / "README.md", datadict.readme(package).encode())
+    return [*written, paths.tables / "datapackage.json", paths.tables / "README.md"]
+
+
+_FACT_MATRIX_DOC = ("One row per fact (fact_id, event_id, fact_text), then one column per outlet: the share of that "
+                    "outlet's articles in the fact's event that carried it (empty where the outlet had no article "
+                    "in the event).")
+_COLLECTION_STATUS_DOC = "One row per URL the collect stage tried: its status, HTTP code and message."
 
 
 # The main comparison tables, also written as LaTeX (booktabs) for papers: (table, columns, caption).

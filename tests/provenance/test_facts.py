@@ -83,13 +83,16 @@ def test_paraphrased_fact_merges_and_omission_shows(planted):
 def test_one_sided_fact_is_right(planted):
     articles, sentences, fs = planted
     table = facts.facts_table(fs, sentences, articles)
-    one = facts.one_sided_facts(facts.fact_coverage(fs, articles, by="leaning"), facts=table).set_index("fact_id")
+    one = facts.one_sided_facts(facts.fact_coverage(fs, articles, by="leaning"), facts=table)
+    assert set(one.groupby("fact_id")["side"].apply(tuple)) == {("left", "center", "right")}  # long: a row per side
+    one = one.set_index(["fact_id", "side"])
     praise, budget = _fact_of(fs, PRAISE), _fact_of(fs, BUDGET)
-    assert one.loc[praise, "carried_by"] == "right"
-    assert (one.loc[praise, "n_right"], one.loc[praise, "n_left"], one.loc[praise, "n_right_articles"]) == (2, 0, 2)
-    assert "harbour expansion" in one.loc[praise, "fact_text"]
-    assert one.loc[budget, "carried_by"] == "left"
-    assert _fact_of(fs, OPPOSE) not in one.index
+    assert one.loc[(praise, "right"), "carried_by"] == "right"
+    assert (one.loc[(praise, "right"), "n_covering"], one.loc[(praise, "left"), "n_covering"],
+            one.loc[(praise, "right"), "n_articles"]) == (2, 0, 2)
+    assert "harbour expansion" in one.loc[(praise, "left"), "fact_text"]
+    assert one.loc[(budget, "left"), "carried_by"] == "left"
+    assert _fact_of(fs, OPPOSE) not in one.index.get_level_values("fact_id")
 
 
 def test_center_only_and_absent_side_is_no_omission():
@@ -101,7 +104,7 @@ def test_center_only_and_absent_side_is_no_omission():
     articles, sentences = _corpus(spec)
     fs = facts.group_facts(sentences, articles)
     one = facts.one_sided_facts(facts.fact_coverage(fs, articles, by="leaning"))
-    assert list(one["carried_by"]) == ["center only"]
+    assert list(one["carried_by"].unique()) == ["center only"] and one["fact_id"].nunique() == 1
     # Without any right-side article in the study, not carrying a fact is no omission by the right.
     articles2, sentences2 = _corpus({k: v for k, v in PLANTED.items() if v[1] not in ("right", "lean right")})
     fs2 = facts.group_facts(sentences2, articles2)
