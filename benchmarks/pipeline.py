@@ -273,12 +273,14 @@ def baseline_and_floor(record, root: Path, n: int, repeats: int) -> tuple[float,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis bench", description=__doc__.splitlines()[0],
+                                     epilog="example: python -m analysis bench --quick --out /tmp/bench.csv")
     parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} (and x4), one repeat, no engines")
     parser.add_argument("--sizes", default=None,
                         help=f"comma-separated article counts, 'all' for the whole corpus (default {FULL_SIZES})")
     parser.add_argument("--workdir", type=Path, default=None, help="where the benchmark projects go (default: a temp dir)")
-    parser.add_argument("--out", type=Path, default=REPO / "reports" / "benchmarks" / "pipeline.csv")
+    parser.add_argument("--out", type=Path, default=REPO / "reports" / "benchmarks" / "pipeline.csv",
+                        help="the CSV of measurements, rewritten after each size (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=None,
                         help="runs of the engine and baseline timings, best kept (default 3; 1 with --quick)")
     args = parser.parse_args(argv)

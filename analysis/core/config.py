@@ -49,6 +49,12 @@ def data_mirrors() -> list[Path]:
     return [project_root().parent / "shared" / "data"]
 
 
+def study_ids(root: Path | None = None) -> list[str]:
+    """The studies of a project: the folders of ``data/studies`` that hold a ``study.toml``."""
+    studies = (root or project_root()) / "data" / "studies"
+    return sorted(p.parent.name for p in studies.glob("*/study.toml")) if studies.is_dir() else []
+
+
 def validation_reports() -> Path:
     """Study-independent validation results (extraction quality, ...)."""
     return project_root() / "reports" / "validation"

@@ -286,6 +286,11 @@ def digests(root: Path, files: list[Path]) -> dict[str, str]:
     return {str(Path(p).relative_to(root)): sha256_file(p) for p in files if Path(p).exists()}
 
 
+def mtime(path: Path) -> float:
+    """When ``path`` was last written (POSIX time)."""
+    return Path(path).stat().st_mtime
+
+
 def unchanged(root: Path, recorded: dict[str, str]) -> bool:
     """Whether every file of a :func:`digests` record is still there with the same content."""
     return all((Path(root) / rel).exists() and sha256_file(Path(root) / rel) == digest

@@ -8,6 +8,7 @@ what is allowed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import re
@@ -18,7 +19,7 @@ from typing import Any, Literal, get_args
 
 from analysis.core import defaults, storage
 from analysis.core.catalog import ARTICLE_DATASETS, DATASETS, TEXT_DATASETS
-from analysis.core.config import StudyPaths
+from analysis.core.config import StudyPaths, study_ids
 from analysis.core.errors import StudyConfigError
 from analysis.core.study_reader import Reader, date, regexes
 from analysis.core.study_sentiment import (  # noqa: F401 (re-exported: the rooms read them from analysis.core.study)
@@ -447,9 +448,12 @@ def check_study_id(study_id: str) -> str:
 def load_study(paths: StudyPaths) -> Study:
     check_study_id(paths.study)
     if not paths.study_file.exists():
-        raise StudyConfigError(
-            f"{paths.study_file}: no such study file; create one with `python -m analysis init {paths.study}`"
-        )
+        known = study_ids(paths.root)
+        close = difflib.get_close_matches(paths.study, known, n=1, cutoff=0.6)
+        hint = (f"did you mean {close[0]!r}? " if close else "") + (
+            f"studies here: {', '.join(known)}; " if known else "") + \
+            f"or create it with `python -m analysis init {paths.study}`"
+        raise StudyConfigError(f"{paths.study_file}: no such study file; {hint}")
     study = parse_study(storage.read_text(paths.study_file), study_id=paths.study, path=paths.study_file)
     registry = paths.resolve(study.outlets)
     if not registry.exists():

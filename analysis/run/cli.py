@@ -8,9 +8,12 @@ usage error answer in a fraction of a second instead of after seconds of scienti
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import logging
+import re
 import sys
+import textwrap
 from pathlib import Path
 
 from analysis import __version__
@@ -19,6 +22,65 @@ from analysis.core.errors import AnalysisError
 from analysis.run.stages import CODESHEET_MEASURES, STAGE_HELP
 
 log = logging.getLogger("analysis")
+
+# One or more examples at the end of every command's --help.
+EXAMPLES = {
+    "analysis": ["python -m analysis init my-study", "python -m analysis ingest my-study export.csv --text-col body",
+                 "python -m analysis run my-study", "python -m analysis list"],
+    "run": ["python -m analysis run                     # the default study",
+            "python -m analysis run my-study --until prepare",
+            "python -m analysis -q run my-study --force  # -q also goes after the command: run my-study -q"],
+    "reproduce": ["python -m analysis reproduce entity-list --check"],
+    "init": ["python -m analysis init my-study"],
+    "ingest": ["python -m analysis ingest my-study coverage.jsonl more.csv"],
+    "list": ["python -m analysis list"],
+    "validate": ["python -m analysis validate my-study", "python -m analysis validate framing --study my-study"],
+    "codesheet": ["python -m analysis codesheet export my-study --measure frames --n 200",
+                  "python -m analysis codesheet import my-study --measure frames alice.xlsx bob.xlsx"],
+    "bench": ["python -m analysis bench --quick"],
+    "datasets": ["python -m analysis datasets"],
+    "fetch-model": ["python -m analysis fetch-model cardiffnlp/twitter-roberta-base-sentiment-latest"],
+}
+STAGE_EXAMPLE = "python -m analysis {stage} my-study --force"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Wraps prose as argparse does, but keeps example lines (indented by two spaces) as they are written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line if line.startswith("  ") else
+                         textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+                         for line in text.splitlines())
+
+
+class _Parser(argparse.ArgumentParser):
+    """Suggests the closest command or choice when one is misspelled (argparse 3.11 only lists them)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):
+        if found := re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message):
+            close = difflib.get_close_matches(found[1], re.findall(r"'([^']*)'", found[2]), n=1, cutoff=0.5)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
+        super().error(message)
+
+
+def _examples(command: str) -> str:
+    lines = EXAMPLES.get(command) or [STAGE_EXAMPLE.format(stage=command)]
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+# `-q` is accepted after the command too (`run my-study -q`); SUPPRESS keeps a subcommand from resetting it.
+_QUIET = argparse.ArgumentParser(add_help=False)
+_QUIET.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                    help="only print warnings and errors")
+
+
+def _add_command(sub: argparse._SubParsersAction, name: str, **kwargs) -> argparse.ArgumentParser:
+    return sub.add_parser(name, parents=[_QUIET], epilog=_examples(name), **kwargs)
 
 
 def _study_arg(p: argparse.ArgumentParser, *, optional: bool = False) -> None:
@@ -45,17 +107,17 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
 
 def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
     """``codesheet export`` and ``codesheet import`` (run by :func:`analysis.validation.codesheets.run_cli`)."""
-    p = subparsers.add_parser(
-        "codesheet", help="export blind coding sheets; import coded sheets and measure agreement",
+    p = _add_command(
+        subparsers, "codesheet", help="export blind coding sheets; import coded sheets and measure agreement",
         description="`codesheet export STUDY --measure M --n N` writes reports/STUDY/validation/codesheet_M.csv "
                     "and .xlsx, a stratified sample without automated labels or outlets. Each coder fills a copy "
                     "named after themselves (the file stem is the coder id). `codesheet import STUDY --measure M "
                     "FILE...` checks the copies and writes Krippendorff's alpha and the automated measure's "
                     "agreement with the coders to reports/STUDY/validation/agreement.csv.")
     actions = p.add_subparsers(dest="codesheet_action", required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write a blind coding sheet",
+    export = actions.add_parser("export", parents=[_QUIET], epilog=_examples("codesheet"), help="write a blind coding sheet",
                                 description="Write a coding sheet (CSV and XLSX) and its key.")
-    imp = actions.add_parser("import", help="read coded sheets and write agreement.csv",
+    imp = actions.add_parser("import", parents=[_QUIET], epilog=_examples("codesheet"), help="read coded sheets and write agreement.csv",
                              description="Check coded sheets (errors name file, row and column), then write "
                                          "Krippendorff's alpha and precision/recall/F1 or correlations with CIs.")
     for q in (export, imp):
@@ -68,25 +130,28 @@ def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m analysis",
-        description="Media-bias and framing comparison studies: collect -> ingest -> clean -> prepare -> measure -> "
-                    "compare -> validate -> report.",
+        description="Media-bias and framing comparison studies. A study (data/studies/STUDY/study.toml) runs "
+                    f"through the stages {' -> '.join(STAGE_HELP)}; `run` runs them all, skipping what is up to "
+                    "date.",
+        epilog=_examples("analysis"),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-q", "--quiet", action="store_true", help="only print warnings and errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="run every stage of a study (skipping stages that are up to date)",
-                       description="Run ingest, prepare, measure, compare and report for a study. "
-                                   "Stages whose inputs and settings did not change are skipped.")
+    p = _add_command(sub, "run", help="run every stage of a study (skipping stages that are up to date)",
+                     description=f"Run every stage that applies to the study, in order: {', '.join(STAGE_HELP)} "
+                                 "(collect only for studies with web sources). Stages whose inputs, settings and "
+                                 "code did not change are skipped; a run that changes nothing answers at once.")
     _study_arg(p, optional=True)
     p.add_argument("--force", action="store_true", help="re-run every stage even if it is up to date")
     p.add_argument("--until", choices=list(STAGE_HELP), help="stop after this stage")
     _refresh_arg(p)
     _engine_args(p)
 
-    p = sub.add_parser("reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
+    p = _add_command(sub, "reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
                        description="Re-run every stage from the data (as `run --force`). With --check, compare "
                                    "the rebuilt report with reports/STUDY/MANIFEST.csv and exit 1 with one line "
                                    "per artifact that differs (pixels for images, cells for tables).")
@@ -94,12 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="fail if any artifact differs from the current manifest")
     _refresh_arg(p)
 
-    p = sub.add_parser("init", help="write a commented study.toml skeleton",
+    p = _add_command(sub, "init", help="write a commented study.toml skeleton",
                        description="Create data/studies/STUDY/study.toml with every key documented.")
     _study_arg(p)
     p.add_argument("--force", action="store_true", help="overwrite an existing study.toml")
 
-    p = sub.add_parser("ingest", help="import article files and build the articles table",
+    p = _add_command(sub, "ingest", help="import article files and build the articles table",
                        description="Copy JSONL/CSV article exports (columns outlet, title, text, optional url, "
                                    "published, author, id) into data/raw/STUDY/imports, report unusable rows "
                                    "as FILE:LINE: reason, then rebuild the articles table from every source.")
@@ -110,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, stage_help in STAGE_HELP.items():
         if name in ("ingest", "validate"):
             continue
-        p = sub.add_parser(name, help=stage_help, description=f"Stage '{name}': {stage_help}.")
+        p = _add_command(sub, name, help=stage_help, description=f"Stage '{name}': {stage_help}.")
         _study_arg(p)
         p.add_argument("--force", action="store_true", help="re-run even if up to date")
         _engine_args(p)
@@ -121,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--standalone", action="store_true",
                            help="also write reports/STUDY.html: the report as one file with the figures embedded")
 
-    p = sub.add_parser("validate", help="validate measures against human-labelled data",
+    p = _add_command(sub, "validate", help="validate measures against human-labelled data",
                        description="`validate STUDY` checks each of the study's sentiment instruments against "
                                    "human labels (a stage of `run`). `validate sentiment` does the same for the "
                                    "instruments of --study (default: the default study) and writes "
@@ -143,7 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     _codesheet_arguments(sub)
 
-    p = sub.add_parser("bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
+    _add_command(sub, "list", help="list the project's studies, their state and when they last ran",
+                 description="One line per study in data/studies: up to date, stages still to run, not run, or "
+                             "an invalid study.toml; when it last ran and where its report is.")
+
+    p = _add_command(sub, "bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
                        description="Time and measure memory of every stage, ingest to report, on AllSides studies "
                                    "of 30, 300, 3,000 and all 37,554 articles and on the largest replicated 4x, "
                                    "with a naive baseline and a regex floor at each size and the engines compared; "
@@ -151,11 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
                        add_help=False)
     p.add_argument("bench_args", nargs="*", help="passed to benchmarks/pipeline.py (--quick, --help)")
 
-    sub.add_parser("datasets", help="list known datasets and where each file was found",
+    _add_command(sub, "datasets", help="list known datasets and where each file was found",
                    description="Show every dataset loader, its licence, and the path each file resolves to "
                                "(data home, then mirrors).")
 
-    p = sub.add_parser("fetch-model", help="download a Hugging Face model for a transformer instrument",
+    p = _add_command(sub, "fetch-model", help="download a Hugging Face model for a transformer instrument",
                        description="Download a sequence-classification model (config, tokenizer, weights) from the "
                                    "Hugging Face Hub into the data home's models/ folder, so studies that name it in "
                                    "[[sentiment.models]] run offline. Needs the transformers extra: "

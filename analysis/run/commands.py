@@ -10,6 +10,7 @@ import logging
 import runpy
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -185,6 +186,40 @@ def cmd_datasets(args) -> int:
             except AnalysisError:
                 where = "not found" + (" (downloadable)" if key in ds.downloadable else "")
             print(f"  {key}: {where}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    """One line per study of the project: its state (from the stage records) and when it last ran."""
+    ids = config.study_ids()
+    if not ids:
+        print(f"no studies in {config.project_root() / 'data' / 'studies'}; "
+              "start one with `python -m analysis init STUDY`")
+        return 0
+    rows = []
+    for study_id in ids:
+        paths = config.study_paths(study_id)
+        try:
+            states = dag.stage_states(load_study(paths), paths)
+        except AnalysisError as exc:
+            rows.append((study_id, f"invalid study.toml: {str(exc).split(': ', 1)[-1]}", "", ""))
+            continue
+        applicable = [(name, state, when) for name, state, when in states if state != "does not apply"]
+        pending = [name for name, state, _ in applicable if state != "up to date"]
+        ran = [when for *_, when in applicable if when is not None]
+        if not ran:
+            state = "not run"
+        elif not pending:
+            state = "up to date"
+        else:
+            state = f"{len(pending)} of {len(applicable)} stages to run, from {pending[0]}"
+        last = datetime.fromtimestamp(max(ran)).strftime("%Y-%m-%d %H:%M") if ran else "never"
+        report_file = paths.reports / "index.html"
+        rows.append((study_id, state, last, str(report_file) if report_file.exists() else ""))
+    rows.insert(0, ("STUDY", "STATE", "LAST RUN", "REPORT"))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
     return 0
 
 

@@ -176,6 +176,23 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     return "ran"
 
 
+def stage_states(study: Study, paths: StudyPaths) -> list[tuple[str, str, float | None]]:
+    """``(stage, state, last run as a POSIX time)`` for every stage: ``up to date``, ``to run`` (its inputs,
+    settings or the toolkit changed since), ``not run`` or ``does not apply``."""
+    out = []
+    for stage in STAGES.values():
+        if not stage.applies(study):
+            out.append((stage.name, "does not apply", None))
+            continue
+        record = _record_path(stage, paths)
+        if not record.exists():
+            out.append((stage.name, "not run", None))
+            continue
+        current = is_current(stage, study, paths, fingerprint(stage, study, paths))
+        out.append((stage.name, "up to date" if current else "to run", storage.mtime(record)))
+    return out
+
+
 def state_files(study: Study, paths: StudyPaths) -> list[Path]:
     """Every file the stages read or wrote on their last run (what :mod:`analysis.run.uptodate` watches)."""
     files = []
