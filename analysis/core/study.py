@@ -451,8 +451,8 @@ def load_study(paths: StudyPaths) -> Study:
         known = study_ids(paths.root)
         close = difflib.get_close_matches(paths.study, known, n=1, cutoff=0.6)
         hint = (f"did you mean {close[0]!r}? " if close else "") + (
-            f"studies here: {', '.join(known)}; " if known else "") + \
-            f"or create it with `python -m analysis init {paths.study}`"
+            f"studies here: {', '.join(known)}; or " if known else "") + \
+            f"create it with `python -m analysis init {paths.study}`"
         raise StudyConfigError(f"{paths.study_file}: no such study file; {hint}")
     study = parse_study(storage.read_text(paths.study_file), study_id=paths.study, path=paths.study_file)
     registry = paths.resolve(study.outlets)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 SKELETON = '''\
-# Study definition for `{study}`. Every key is documented in the README
-# ("Starting your own study"); unknown keys are an error, not ignored.
+# Study definition for `{study}`. Every key is documented in the README ("Your own study" and
+# "study.toml reference"); unknown keys are an error, not ignored.
 
 [study]
 title = "{study}"
@@ -13,7 +13,8 @@ question = "How do outlets differ in how they cover this event?"
 # Date window (YYYY-MM-DD). Articles outside it are dropped at ingest.
 # start = 2019-01-01
 # end = 2019-12-31
-# Keep articles whose source gives no date (they are flagged, not dated).
+# Keep articles whose source gives no date (flagged, and left out of the time figure). Without this key
+# they are dropped (the default is false); a new study keeps them, so an export without dates still runs.
 keep_undated = true
 # Languages the sentence measures read (ISO 639-1); articles in others are kept and counted, not scored.
 languages = ["en"]
@@ -53,12 +54,18 @@ actor_instruments = ["target_logreg", "sentence_vader"]
 # name = "roberta"
 # kind = "sentence"                # or "target" (an actor instrument), or "newsmtsc"
 # model = "OWNER/NAME"             # or a save_pretrained folder relative to the project root
+# revision = "main"                # branch, tag or commit of a Hub model
+# labels = ["negative", "neutral", "positive"]   # per class id, when the model's class names do not say
+# target_input = "pair"            # target models: "pair" (sentence, mention) or "marked" (<t>mention</t>)
+# batch_size = 32
+# max_length = 256                 # tokens; capped at the model's own limit
 
 # Framing: frame codebooks (shipped: generic_news_frames, policy_frames,
 # entity_list; or a path to your own TOML codebook), the coded data the
 # supervised frame classifier learns from ("narrative_frames" or "" for none),
 # the groups whose distinctive terms are compared, and the number of topics
-# ("auto": chosen by the stability criterion in analysis/topics.py).
+# ("auto": chosen by the stability criterion in analysis/framing/topics.py,
+# never more than the corpus can support).
 [framing]
 codebooks = ["generic_news_frames"]
 classifier = "narrative_frames"
@@ -75,6 +82,15 @@ topics = "auto"
 # [validation]
 # min_alpha = 0.667       # Krippendorff's alpha between coders
 # min_agreement = 0.6     # the automated measure vs the coders (macro F1 or Spearman's rho)
+
+# Provenance: who copied whom, and which facts each outlet carried.
+# [provenance]
+# min_containment = 0.15   # share of an article's word 5-grams found in another for the pair to count as reuse
+# syndication = 0.5        # containment from which a pair is one story's text (a repost)
+# fact_threshold = 0.72    # cosine distance for two sentences to state one fact
+# fact_min_articles = 2    # articles that must state a fact for the coverage matrix
+# event_gap_days = 3       # without event_id: a longer gap starts a new event (0: one event)
+# wire_agencies = ["Kyodo News"]   # wire names to recognise besides the built-in ones
 
 # Web collection politeness (used by `kind = "urls"` and `kind = "feed"` sources).
 # [collect]
@@ -122,14 +138,16 @@ kind = "imports"
 # pattern = "*.txt"
 # outlet = "My Outlet"
 
-# Actors whose mentions (and later, sentiment toward them) are tracked.
-# Aliases are matched as whole words, case-insensitively; patterns are regexes.
-# [[actors]]
-# name = "US government"
-# type = "government"
-# aliases = ["Commerce Department", "White House"]
+# Actors whose mentions, and the sentiment toward them, are compared across outlets: one [[actors]] table
+# each. Replace this example with the actors of your event; without any actor the actor figures are left out.
+# Aliases are matched as whole words, any case; patterns are regexes (add (?i) for any case).
+[[actors]]
+name = "Government"
+type = "government"     # company, government, person, group, organization, place or other
+aliases = ["government", "ministry", "officials"]
 # patterns = ["\\\\bU\\\\.?S\\\\.? officials\\\\b"]
-# not_within = ["White House Correspondents"]  # phrases in which a match is not this actor
+# not_within = ["government bonds"]   # phrases in which a match is not this actor
+# source_type = "government_other"    # what a quote from this actor counts as (see the README)
 '''
 
 

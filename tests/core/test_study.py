@@ -162,12 +162,13 @@ def test_framing_settings_and_referents():
 def test_skeleton_parses_and_uses_imports():
     s = parse_study(skeleton("demo"), study_id="demo", path=P)
     assert [src.kind for src in s.sources] == ["imports"]
-    assert s.keep_undated is True
+    assert s.keep_undated is True  # unlike the key's default (false), said so in the template and the README
+    assert [a.name for a in s.actors] == ["Government"]  # an example actor, so the actor figures are not blank
 
 
 def test_load_study_reports_missing_files(project):
     paths = config.study_paths("nope")
-    with pytest.raises(StudyConfigError, match="no such study file; create one with `python -m analysis init nope`"):
+    with pytest.raises(StudyConfigError, match="no such study file; create it with `python -m analysis init nope`"):
         load_study(paths)
     paths.study_dir.mkdir(parents=True)
     paths.study_file.write_text('[study]\ntitle = "t"\noutlets = "data/missing.csv"\n[[sources]]\nkind = "imports"\n')
@@ -209,3 +210,21 @@ def test_the_clause_model_is_an_opt_in_actor_instrument():
                     study_id="x", path=P)
     assert s.sentiment.actor_instruments == ("target_clause", "target_logreg")
     assert "target_clause" not in parse_study(MINIMAL, study_id="x", path=P).sentiment.actor_instruments
+
+
+def test_init_template_names_every_key_of_the_readme_reference():
+    import re
+    from pathlib import Path
+
+    from analysis.core.study_template import skeleton
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    reference = readme.split("### `study.toml` reference", 1)[1].split("\n## ", 1)[0]
+    keys = set()
+    for row in (line for line in reference.splitlines() if line.startswith("| `")):
+        for token in re.findall(r"`([^`]+)`", row.split("|")[1]):
+            keys |= {part.strip("[]").split(".")[-1] for part in re.split(r"[\s,]+", token)
+                     if re.fullmatch(r"\[*[a-z_.]+\]*", part)}
+    text = skeleton("demo")
+    missing = sorted(k for k in keys if not re.search(rf"\b{re.escape(k)}\b", text))
+    assert len(keys) > 40 and not missing
