@@ -25,10 +25,10 @@ t = notebook.load_tables(study)
 # ## Articles per outlet
 
 # %%
-notebook.publish(figures.articles_by_outlet(t.articles_by_period), study=study)
+notebook.publish(figures.articles_by_outlet, t.articles_by_period, study=study)
 
 # %% [markdown]
 # ## Articles over time, by leaning
 
 # %%
-notebook.publish(figures.articles_over_time(t.articles_by_period), study=study)
+notebook.publish(figures.articles_over_time, t.articles_by_period, study=study)

@@ -27,33 +27,32 @@ min_articles = t.study.compare.min_articles
 # ## By outlet, every instrument (forest plot)
 
 # %%
-notebook.publish(figures.sentiment_by_outlet(t.sentiment_by_group, seed=t.study.seed,
-                                           instruments=t.study.sentiment.instruments), study=study)
+notebook.publish(figures.sentiment_by_outlet, t.sentiment_by_group, seed=t.study.seed,
+                 instruments=t.study.sentiment.instruments, study=study)
 
 # %% [markdown]
 # ## By leaning and outlet type, with FDR-controlled contrasts
 
 # %%
-notebook.publish(figures.sentiment_by_group(t.sentiment_by_group, t.sentiment_contrasts, seed=t.study.seed,
-                                          instrument=primary), study=study)
+notebook.publish(figures.sentiment_by_group, t.sentiment_by_group, t.sentiment_contrasts, seed=t.study.seed,
+                 instrument=primary, study=study)
 
 # %% [markdown]
 # ## Whose tone: the outlet's own sentences and those in its sources' words
 
 # %%
-notebook.publish(figures.sentiment_by_voice(t.sentiment_by_voice, seed=t.study.seed, instrument=primary), study=study)
+notebook.publish(figures.sentiment_by_voice, t.sentiment_by_voice, seed=t.study.seed, instrument=primary, study=study)
 
 # %% [markdown]
 # ## Distribution of sentence scores
 
 # %%
-notebook.publish(figures.sentence_score_distribution(t.sentence_sentiment, instrument=primary,
-                                                   min_articles=min_articles), study=study)
+notebook.publish(figures.sentence_score_distribution, t.sentence_sentiment, instrument=primary,
+                 min_articles=min_articles, study=study)
 
 # %% [markdown]
 # ## The sentences behind each outlet's score
 
 # %%
-evidence, caption = figures.sentiment_evidence_table(t.sentiment_evidence, t.sentiment_by_group,
-                                                     instrument=primary, min_articles=min_articles)
-notebook.publish_table("sentiment_evidence", evidence, caption=caption, study=study)
+notebook.publish_table("sentiment_evidence", figures.sentiment_evidence_table, t.sentiment_evidence,
+                       t.sentiment_by_group, instrument=primary, min_articles=min_articles, study=study)

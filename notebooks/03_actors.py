@@ -27,18 +27,18 @@ min_articles = t.study.compare.min_articles
 # ## Share of articles mentioning each actor
 
 # %%
-notebook.publish(figures.actor_coverage(t.actor_coverage), study=study)
+notebook.publish(figures.actor_coverage, t.actor_coverage, min_articles=min_articles, study=study)
 
 # %% [markdown]
 # ## Sentiment toward each actor: target-aware model
 
 # %%
-notebook.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="target_logreg",
-                                               seed=t.study.seed, min_articles=min_articles), study=study)
+notebook.publish(figures.actor_sentiment_heatmap, t.actor_sentiment_by_group, instrument="target_logreg",
+                 seed=t.study.seed, min_articles=min_articles, study=study, name="actor_sentiment_target_logreg")
 
 # %% [markdown]
 # ## The same with the sentence-VADER baseline
 
 # %%
-notebook.publish(figures.actor_sentiment_heatmap(t.actor_sentiment_by_group, instrument="sentence_vader",
-                                               seed=t.study.seed, min_articles=min_articles), study=study)
+notebook.publish(figures.actor_sentiment_heatmap, t.actor_sentiment_by_group, instrument="sentence_vader",
+                 seed=t.study.seed, min_articles=min_articles, study=study, name="actor_sentiment_sentence_vader")

@@ -28,57 +28,57 @@ min_articles = t.study.compare.min_articles
 # ## Frames by leaning, in the outlet's own voice
 
 # %%
-notebook.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed,
-                                                     min_articles=min_articles), study=study)
+notebook.publish(framing_figures.frame_profile_heatmap, t.frame_profiles, codebook=codebook, seed=seed,
+                 min_articles=min_articles, study=study, name=f"frames_{codebook}_by_leaning")
 
 # %% [markdown]
 # ## Who frames it: the outlet, or the people it quotes
 
 # %%
-notebook.publish(framing_figures.frame_voice_plot(t.frame_profiles, t.frame_voices, codebook=codebook, seed=seed,
-                                                min_articles=min_articles), study=study)
+notebook.publish(framing_figures.frame_voice_plot, t.frame_profiles, t.frame_voices, codebook=codebook, seed=seed,
+                 min_articles=min_articles, study=study)
 
 # %% [markdown]
 # ## Frames by outlet, in the outlet's own voice
 
 # %%
-notebook.publish(framing_figures.frame_profile_heatmap(t.frame_profiles, codebook=codebook, seed=seed, by="outlet",
-                                                     min_articles=min_articles), study=study)
+notebook.publish(framing_figures.frame_profile_heatmap, t.frame_profiles, codebook=codebook, seed=seed, by="outlet",
+                 min_articles=min_articles, study=study, name=f"frames_{codebook}_by_outlet")
 
 # %% [markdown]
 # ## What the frame indicators matched
 
 # %%
-evidence, caption = framing_figures.frame_evidence_table(t.frame_evidence, codebook=codebook)
-notebook.publish_table("frame_evidence", evidence, caption=caption, study=study)
+notebook.publish_table("frame_evidence", framing_figures.frame_evidence_table, t.frame_evidence, codebook=codebook,
+                       study=study)
 
 # %% [markdown]
 # ## Distinctive terms by leaning
 
 # %%
-notebook.publish(framing_figures.distinctive_terms_plot(t.distinctive_terms, by="leaning"), study=study)
+notebook.publish(framing_figures.distinctive_terms_plot, t.distinctive_terms, by="leaning", study=study)
 
 # %% [markdown]
 # ## Word choice for the same referent
 
 # %%
-notebook.publish(framing_figures.label_matrix(t.label_shares), study=study)
+notebook.publish(framing_figures.label_matrix, t.label_shares, min_articles=min_articles, study=study)
 
 # %% [markdown]
 # ## Topics by leaning
 
 # %%
-notebook.publish(framing_figures.topic_prevalence_plot(t.topic_prevalence, t.topic_k_scores, seed=seed), study=study)
+notebook.publish(framing_figures.topic_prevalence_plot, t.topic_prevalence, t.topic_k_scores, seed=seed, study=study)
 
 # %% [markdown]
 # ## Epistemic markers and loaded words by leaning
 
 # %%
-notebook.publish(framing_figures.markers_plot(t.markers_by_group, seed=seed), study=study)
+notebook.publish(framing_figures.markers_plot, t.markers_by_group, seed=seed, study=study)
 
 # %% [markdown]
 # ## Supervised frames (classifier trained on coded articles)
 
 # %%
-notebook.publish(framing_figures.frame_prediction_heatmap(t.frame_prediction_profiles, t.framing_validation, seed=seed,
-                                                        min_articles=min_articles), study=study)
+notebook.publish(framing_figures.frame_prediction_heatmap, t.frame_prediction_profiles, t.framing_validation,
+                 seed=seed, min_articles=min_articles, study=study)

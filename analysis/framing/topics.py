@@ -88,6 +88,7 @@ TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w{2,}\b"  # two or more word characters,
 GROUPS = ("outlet", "leaning", "outlet_type")
 LARGE_CORPUS = 5_000  # above this many documents the stability fits run on a sample (module docstring)
 K_SAMPLE = 1_000  # the size of that sample
+DOCS_PER_TOPIC = 5  # "auto" considers at most n_documents // 5 topics (at least 2)
 
 
 validate = tables.validate
@@ -211,13 +212,17 @@ class TopicModel(TransformerMixin, BaseEstimator):
         n_base = base.shape[0]
         size = int(round(self.sample_fraction * n_base))
         bound = min(size if self.n_samples else n_base, n_terms)  # NNDSVD needs k <= min(documents, terms)
+        if self.n_topics == "auto":
+            # At least DOCS_PER_TOPIC documents a topic: stability alone chose 12 topics for 18 articles.
+            bound = min(bound, max(2, n_docs // DOCS_PER_TOPIC))
         feasible = [k for k in ks if k <= bound]
         where = f"{n_docs} documents" + (f" (a sample of {n_base})" if sampled else "")
         if not feasible:
             raise ValueError(f"no k in {ks} fits {where} x {n_terms} terms (subsets of {size}); "
                              "lower k_range / n_topics or pass more documents")
         if len(feasible) < len(ks):
-            warnings.warn(f"k_range: k > {bound} left out ({where} x {n_terms} terms, subsets of {size})",
+            per_topic = f"; at most one topic per {DOCS_PER_TOPIC} documents" if self.n_topics == "auto" else ""
+            warnings.warn(f"k_range: k > {bound} left out ({where} x {n_terms} terms, subsets of {size}{per_topic})",
                           UserWarning, stacklevel=2)
         subsets = [np.sort(rng.choice(n_base, size=size, replace=False)) for _ in range(self.n_samples)]
         jobs = [(k, s) for k in feasible for s in [None, *subsets]]

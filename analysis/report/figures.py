@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from analysis.core import defaults, storage
 from analysis.report.style import (  # noqa: F401
@@ -70,6 +70,11 @@ def empty_plot(name: str, message: str, caption: str, *, figsize: tuple[float, f
 def _split_table(stem: str, by: str) -> str:
     """The report splits grouped tables into ``<stem>_by_outlet.csv`` and ``<stem>_by_group.csv``."""
     return f"{stem}_by_outlet" if by == "outlet" else f"{stem}_by_group"
+
+
+def format_p(p: float) -> str:
+    """A p-value threshold as a reader expects it: 0.05, not 0.050000000000000044 (1 - 0.95 in floating point)."""
+    return f"{p:.3g}"
 
 
 def _n(x: int, word: str) -> str:
@@ -197,10 +202,35 @@ def sentence_score_distribution(sentence_scores: pd.DataFrame, *, instrument: st
     return Plot("sentence_score_distribution", fig, caption, table="sentence_sentiment")
 
 
-def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: int, min_articles: int = defaults.MIN_ARTICLES) -> Plot:
-    """Actor x outlet mean sentiment toward the actor; cells whose CI excludes zero are starred."""
+def _hatch_cells(ax, cells: pd.DataFrame, text: pd.DataFrame) -> None:
+    """Grey, hatched cells (``cells`` True) with their text in grey: shown, but not on the colour scale."""
+    for i, j in zip(*np.nonzero(cells.to_numpy())):
+        ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#F4F4F4", edgecolor="#BBBBBB", hatch="////", lw=0))
+        label = text.iat[i, j]
+        if isinstance(label, str) and label:
+            ax.text(j + 0.5, i + 0.5, label, ha="center", va="center", fontsize=5, color="#555555")
+
+
+def _symmetric_limit(values: pd.DataFrame, *, floor: float = 0.1) -> float:
+    """A colour limit at the largest |value| shown in colour (rounded up to 0.1), so no cell is clipped."""
+    largest = float(np.nanmax(np.abs(values.to_numpy(dtype=float)))) if values.notna().any().any() else floor
+    return max(floor, float(np.ceil(largest * 10) / 10))
+
+
+def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: int,
+                            min_articles: int = defaults.MIN_ARTICLES) -> Plot:
+    """Actor x outlet mean sentiment toward the actor; cells whose CI excludes zero are starred.
+
+    Cells with fewer than ``min_articles`` articles keep their mean and n as grey text on a hatched cell and
+    take no colour: one article's extreme score must not look like the strongest finding."""
+    name = f"actor_sentiment_{instrument}"
     t = by_group.loc[(by_group["group_var"] == "outlet") & (by_group["instrument"] == instrument)]
     t = t.loc[t["n_articles"] >= 1]
+    if t.empty:
+        return empty_plot(name, f"No sentiment toward actors measured with {instrument} (no [[actors]] in the "
+                                f"study, no mention found, or the instrument not run).",
+                          f"Sentiment toward each actor by outlet, {instrument_label(instrument)}: nothing to show.",
+                          table="actor_sentiment_by_outlet")
     outlets = t.groupby("group")["n_articles"].max().sort_values(ascending=False)
     outlets = outlets[outlets >= min_articles].index.tolist() or outlets.index.tolist()
     t = t.loc[t["group"].isin(outlets)]
@@ -211,10 +241,14 @@ def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: in
     excludes = excludes.reindex(index=outlets, columns=actors).fillna(False).astype(bool)
     annot = means.map(lambda v: "" if pd.isna(v) else f"{v:+.2f}") + np.where(excludes, "*", "") + \
         n.map(lambda v: "" if pd.isna(v) else f"\n{int(v)}")
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.32 * len(outlets) + 1.8))
-    sns.heatmap(means, ax=ax, cmap="RdBu", vmin=-0.6, vmax=0.6, center=0, annot=annot, fmt="",
-                annot_kws={"size": 5}, cbar_kws={"label": "Mean sentiment toward the actor"}, linewidths=0.3,
-                linecolor="white", mask=means.isna())
+    few = means.notna() & (n < min_articles)
+    coloured = means.mask(few)
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, max(2.2, 0.32 * len(outlets) + 1.8)))
+    limit = _symmetric_limit(coloured)
+    sns.heatmap(coloured, ax=ax, cmap="RdBu", vmin=-limit, vmax=limit, center=0, annot=annot, fmt="",
+                annot_kws={"size": 5}, cbar_kws={"label": "Mean sentiment\ntoward the actor"}, linewidths=0.3,
+                linecolor="white", mask=coloured.isna())
+    _hatch_cells(ax, few, annot)
     ax.set_facecolor("#EEEEEE")
     ax.tick_params(axis="y", rotation=0)
     ax.set_xlabel("")
@@ -226,11 +260,13 @@ def actor_sentiment_heatmap(by_group: pd.DataFrame, *, instrument: str, seed: in
                f"article's mean score toward the actor (P(positive) - P(negative) for the model; the sentence "
                f"score for the baseline) in the sentences that mention it. Outlets with at least "
                f"{_n(min_articles, 'article')} ({_n(len(outlets), 'outlet')}); each cell gives the mean and the "
-               f"number of articles mentioning the actor (grey: none). * marks cells whose "
-               f"{with_ci['ci_method'].iloc[0] if len(with_ci) else 'interval'} (seed {seed}) excludes zero; "
-               f"cells with fewer than {min_articles} articles get no interval. Intervals are not adjusted for "
-               f"multiplicity; FDR-controlled contrasts are in sentiment_contrasts.csv.")
-    return Plot(f"actor_sentiment_{instrument}", fig, caption, table="actor_sentiment_by_outlet")
+               f"number of articles mentioning the actor (plain grey: none). Hatched grey cells have fewer than "
+               f"{_n(min_articles, 'article')}: their mean is printed but not coloured, and they get no interval; "
+               f"the colour scale runs to the largest coloured |mean| ({limit:.1f}). * marks cells whose "
+               f"{with_ci['ci_method'].iloc[0] if len(with_ci) else 'interval'} (seed {seed}) excludes zero. "
+               f"Intervals are not adjusted for multiplicity; FDR-controlled contrasts are in "
+               f"sentiment_contrasts.csv.")
+    return Plot(name, fig, caption, table="actor_sentiment_by_outlet")
 
 
 def sentiment_by_group(by_group: pd.DataFrame, contrasts: pd.DataFrame, *, seed: int,
@@ -305,30 +341,50 @@ def contrast_sentence(contrasts: pd.DataFrame, *, alpha: float = 0.05) -> str:
     head = (f"{len(contrasts)} pairwise contrasts (two-sided permutation tests over articles, "
             f"Benjamini-Hochberg across all contrasts in sentiment_contrasts.csv): ")
     if sig.empty:
-        return head + f"none significant at FDR {alpha:g} (smallest adjusted p = {contrasts['p_fdr'].min():.2f})."
+        return head + f"none significant at FDR {format_p(alpha)} (smallest adjusted p = {contrasts['p_fdr'].min():.2f})."
     parts = [f"{r.group_a} vs {r.group_b}: diff {r.diff:+.3f} [{r.ci_low:+.3f}, {r.ci_high:+.3f}], "
              f"g = {r.effect_size:.2f}, adjusted p = {r.p_fdr:.3f}" for r in sig.itertuples()]
-    return head + f"{len(sig)} significant at FDR {alpha:g} (" + "; ".join(parts) + ")."
+    return head + f"{len(sig)} significant at FDR {format_p(alpha)} (" + "; ".join(parts) + ")."
 
 
-def actor_coverage(coverage: pd.DataFrame, *, min_articles: int = 1) -> Plot:
-    t = coverage.loc[coverage["n_articles"] >= min_articles]
-    labels = {o: f"{o} (n={n})" for o, n in t.groupby("outlet")["n_articles"].first().items()}
-    wide = t.pivot(index="outlet", columns="actor", values="share")
+def actor_coverage(coverage: pd.DataFrame, *, min_articles: int = defaults.MIN_ARTICLES) -> Plot:
+    """Share of each outlet's articles that mention each actor, with its Wilson interval in the cell.
+
+    Outlets with fewer than ``min_articles`` articles are kept as hatched grey rows (share and interval as
+    grey text), off the colour scale: 1 of 1 must not look like 17 of 20."""
+    t = coverage.loc[coverage["n_articles"] >= 1]
+    if t.empty:
+        return empty_plot("actor_coverage", "No actors to count: the study defines no [[actors]], or no article "
+                                            "mentions one.",
+                          "Share of each outlet's articles mentioning each actor: nothing to show (no [[actors]] "
+                          "in study.toml).", table="actor_coverage")
+    n_by_outlet = t.groupby("outlet")["n_articles"].first()
+    labels = {o: f"{o} (n={n})" for o, n in n_by_outlet.items()}
     order_actors = t.groupby("actor")["n_mentioning"].sum().sort_values(ascending=False).index
-    order_outlets = t.groupby("outlet")["n_articles"].first().sort_values(ascending=False).index
-    wide = wide.loc[order_outlets, order_actors].rename(index=labels)
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.2 * len(wide) + 1.6))
-    sns.heatmap(wide, ax=ax, cmap="viridis", vmin=0, vmax=1, annot=True, fmt=".0%", annot_kws={"size": 5},
-                cbar_kws={"label": "Share of the outlet's articles"}, linewidths=0.3, linecolor="white")
+    order_outlets = n_by_outlet.sort_values(ascending=False, kind="stable").index
+    wide = t.pivot(index="outlet", columns="actor", values="share").loc[order_outlets, order_actors]
+    text = t.assign(text=[f"{s:.0%}\n[{lo:.0%}, {hi:.0%}]" if pd.notna(lo) else f"{s:.0%}"
+                          for s, lo, hi in zip(t["share"], t["ci_low"], t["ci_high"])])
+    annot = text.pivot(index="outlet", columns="actor", values="text").loc[order_outlets, order_actors]
+    few = pd.DataFrame(np.repeat((n_by_outlet[order_outlets] < min_articles).to_numpy()[:, None], len(order_actors),
+                                 axis=1), index=wide.index, columns=wide.columns) & wide.notna()
+    wide, annot, few = (x.rename(index=labels) for x in (wide, annot, few))
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, max(2.2, 0.3 * len(wide) + 1.6)))
+    sns.heatmap(wide.mask(few), ax=ax, cmap="viridis", vmin=0, vmax=1, annot=annot, fmt="", annot_kws={"size": 5},
+                cbar_kws={"label": "Share of the\noutlet's articles"}, linewidths=0.3, linecolor="white",
+                mask=wide.mask(few).isna())
+    _hatch_cells(ax, few, annot)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="x", rotation=45)
     plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+    n_few = int((n_by_outlet < min_articles).sum())
     caption = (f"Share of each outlet's articles that mention each actor at least once "
-               f"({_n(int(t.groupby('outlet')['n_articles'].first().sum()), 'article')}, {_n(len(wide), 'outlet')}, "
+               f"({_n(int(n_by_outlet.sum()), 'article')}, {_n(len(wide), 'outlet')}, "
                f"{_n(len(order_actors), 'actor')}; actors matched by the aliases and patterns in study.toml). "
-               f"Unit: article. 95% Wilson score intervals for every cell are in actor_coverage.csv.")
+               f"Unit: article. Cells: share and 95% Wilson score interval (n in the row label). "
+               + (f"The {_n(n_few, 'outlet')} with fewer than {_n(min_articles, 'article')} are hatched and not "
+                  f"coloured. " if n_few else "") + "All values are in actor_coverage.csv.")
     return Plot("actor_coverage", fig, caption, table="actor_coverage")
 
 

@@ -13,9 +13,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogFormatter
 
 from analysis.core import defaults
-from analysis.report.figures import Plot, _n, _split_table, empty_plot, paired_intervals
+from analysis.report.figures import Plot, _hatch_cells, _n, _split_table, empty_plot, paired_intervals
 from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, instrument_palette
 
 SPECTRUM = [g for g in LEANING_ORDER if g != "unrated"]
@@ -32,7 +34,7 @@ def _leanings(table: pd.DataFrame) -> list[str]:
 
 def _annotated_heatmap(ax, means: pd.DataFrame, annot: pd.DataFrame, *, vmax: float, label: str) -> None:
     sns.heatmap(means, ax=ax, cmap="viridis", vmin=0, vmax=vmax, annot=annot, fmt="", annot_kws={"size": 5},
-                cbar_kws={"label": label}, linewidths=0.3, linecolor="white", mask=means.isna())
+                cbar_kws={"label": textwrap.fill(label, 22)}, linewidths=0.3, linecolor="white", mask=means.isna())
     ax.set_facecolor("#EEEEEE")
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -71,7 +73,7 @@ def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, b
     annot = cell.pivot(index="group", columns="frame", values="text").reindex(index=order, columns=frames_)
     n = t.groupby("group")["n_articles"].first()
     means.index = annot.index = [f"{g} (n={n[g]})" for g in order]
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.42 * len(order) + 1.9))
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, max(2.2, 0.42 * len(order) + 1.9)))
     label, method = _MEASURE_TEXT[measure]
     _annotated_heatmap(ax, means, annot, vmax=min(1.0, max(0.05, float(np.nanmax(means.to_numpy())) * 1.1)) if
                        measure == "own_share" else 1, label=label)
@@ -123,27 +125,79 @@ def frame_voice_plot(profiles: pd.DataFrame, voices: pd.DataFrame, *, codebook: 
     return Plot(f"frame_voices_{codebook}_by_{by}", fig, caption, table=_split_table("frame_voices", by))
 
 
+# Where a term's label may go around its point, in order of preference: (dx, dy) points, alignment.
+_LABEL_SPOTS = ((3, 1, "left", "bottom"), (3, -1, "left", "top"), (-3, 1, "right", "bottom"),
+                (-3, -1, "right", "top"), (0, 4, "center", "bottom"), (0, -4, "center", "top"))
+
+
+def place_labels(ax, points: list[tuple[float, float, str]], *, fontsize: float = 5) -> int:
+    """Label points greedily, in the order given, each at the first spot around it where the label stays in the
+    axes and overlaps no label already placed; a label with no free spot is left out. Returns how many were.
+
+    Hand-written (adjustText is not a dependency): a dozen labels per panel need no force simulation, and a
+    label left out is better than one drawn over another. The figure must be laid out before (titles,
+    legends in place): labels are kept out of the layout so they do not move the axes they were measured in."""
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):
+        return len(points)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed, left_out = [], 0
+    for x, y, label in points:
+        for dx, dy, ha, va in _LABEL_SPOTS:
+            note = ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", fontsize=fontsize, ha=ha,
+                               va=va, annotation_clip=False)
+            note.set_in_layout(False)
+            box = note.get_window_extent(renderer)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            note.remove()
+        else:
+            left_out += 1
+    return left_out
+
+
 def distinctive_terms_plot(terms: pd.DataFrame, *, by: str = "leaning", top: int = 8) -> Plot:
     """Monroe et al. (2008)-style: each group's terms by frequency and z; top terms labelled, flags marked."""
     t = terms.loc[(terms["group_var"] == by) & (terms["z"] > 0)]
+    if t.empty:
+        return empty_plot(f"distinctive_terms_by_{by}", "No term is distinctive of any group (too few articles or "
+                                                        "shared terms).",
+                          f"Distinctive terms by {by.replace('_', ' ')}: nothing to show.", table="distinctive_terms")
     groups = _leanings(t.rename(columns={"group_a": "group"})) if by == "leaning" else sorted(set(t["group_a"]))
-    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(DOUBLE_COLUMN_IN, 2.8), squeeze=False,
+    fig, axes = plt.subplots(1, max(len(groups), 1), figsize=(DOUBLE_COLUMN_IN, 3.0), squeeze=False,
                              layout="constrained", sharey=True)
+    labelled = []
     for ax, group in zip(axes[0], groups):
         sub = t.loc[t["group_a"] == group]
         colour = LEANING_COLOURS.get(group, "#333333")
         robust = sub["stable"] & ~sub["single_article"]
         ax.scatter(sub["n"] + sub["n_other"], sub["z"], s=8, facecolors=np.where(robust, colour, "white"),
                    edgecolors=colour, linewidths=0.6)
-        for r in sub.nsmallest(top, "rank").itertuples():
-            mark = "" if r.stable and not r.single_article else ("†" if r.single_article else "°")
-            ax.annotate(f"{r.term}{mark}", (r.n + r.n_other, r.z), fontsize=5, xytext=(2, 1),
-                        textcoords="offset points")
+        marks = ["" if r.stable and not r.single_article else ("†" if r.single_article else "°")
+                 for r in sub.nsmallest(top, "rank").itertuples()]
+        labelled.append((ax, [(r.n + r.n_other, r.z, f"{r.term}{mark}")
+                              for r, mark in zip(sub.nsmallest(top, "rank").itertuples(), marks)]))
         ax.set_xscale("log")
+        # Plain numbers: the default log labels are mathtext, which style.py turns off for data-safe text.
+        ax.xaxis.set_major_formatter(LogFormatter())
+        ax.xaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
         ax.axhline(1.96, color="#BBBBBB", lw=0.6, ls="--")
         ax.set_title(f"{group} vs the rest", fontsize=7)
         ax.set_xlabel("Term frequency (all groups)")
+        ax.margins(x=0.12, y=0.1)
     axes[0][0].set_ylabel("z (log-odds, informative prior)")
+    keys = [Line2D([], [], marker="o", ls="", color="#555555", ms=3.5, label="stable, from several articles"),
+            Line2D([], [], marker="o", ls="", mfc="white", color="#555555", ms=3.5,
+                   label="term° not stable in the bootstrap"),
+            Line2D([], [], marker="o", ls="", mfc="white", color="#555555", ms=3.5,
+                   label="term† over half its count from one article"),
+            Line2D([], [], ls="--", color="#BBBBBB", lw=0.6, label="z = 1.96")]
+    fig.legend(handles=keys, loc="outside lower center", ncols=4, frameon=False, fontsize=6)
+    left_out = sum(place_labels(ax, points) for ax, points in labelled)
     n_terms = len(t)
     unstable = int((~t["stable"]).sum())
     single = int(t["single_article"].sum())
@@ -153,39 +207,53 @@ def distinctive_terms_plot(terms: pd.DataFrame, *, by: str = "leaning", top: int
                f"(any outlet of a one-outlet group); prior: the groups' term shares averaged with equal weight; "
                f"duplicates left out. Shown: the "
                f"{_n(n_terms, 'term')} with the highest z per group (of those, {unstable} not stable and {single} "
-               f"driven by a single article). Filled points are stable (|z| >= 1.96 with the same sign in 90% of "
-               f"article bootstrap resamples) and not driven by one article; ° not stable; † more than half of "
-               f"the group's count from one article. Dashed line: z = 1.96 (not adjusted for the number of terms).")
+               f"driven by a single article); the top {top} of each group are labelled"
+               + (f" where a label fits without covering another ({left_out} left out; all terms are in "
+                  f"distinctive_terms.csv)" if left_out else "") +
+               ". Filled points are stable (|z| >= 1.96 with the same sign in 90% of "
+               "article bootstrap resamples) and not driven by one article; ° not stable; † more than half of "
+               "the group's count from one article. Dashed line: z = 1.96 (not adjusted for the number of terms).")
     return Plot(f"distinctive_terms_by_{by}", fig, caption, table="distinctive_terms")
 
 
-def label_matrix(shares: pd.DataFrame, *, by: str = "leaning") -> Plot:
-    """For each referent, the share of each group's articles (that name it) using each label."""
+def label_matrix(shares: pd.DataFrame, *, by: str = "leaning", min_articles: int = defaults.MIN_ARTICLES) -> Plot:
+    """For each referent, the share of each group's articles (that name it) using each label, with its interval.
+
+    Groups with fewer than ``min_articles`` articles naming the referent are hatched grey, off the colour
+    scale: 1 of 2 must not look like 17 of 20."""
     t = shares.loc[shares["group_var"] == by]
     referents = list(dict.fromkeys(t["referent"]))
     if not referents:
         return empty_plot(f"labels_by_{by}", "No [[referents]] in study.toml: word choice was not measured.",
                           "Word choice was not measured: the study defines no [[referents]].")
-    fig, axes = plt.subplots(len(referents), 1, figsize=(DOUBLE_COLUMN_IN, 1.25 * len(referents) + 0.6),
+    fig, axes = plt.subplots(len(referents), 1, figsize=(DOUBLE_COLUMN_IN, 1.45 * len(referents) + 0.6),
                              squeeze=False, layout="constrained")
     for ax, referent in zip(axes[:, 0], referents):
         sub = t.loc[t["referent"] == referent]
         order = _leanings(sub) if by == "leaning" else sorted(set(sub["group"]))
         labels = list(dict.fromkeys(sub["label"]))
+        n = sub.groupby("group")["n_articles"].first().reindex(order)
         means = sub.pivot(index="group", columns="label", values="share").reindex(index=order, columns=labels)
-        cell = sub.assign(text=[f"{s:.0%}\n{u}/{n}" for s, u, n in zip(sub["share"], sub["n_using"], sub["n_articles"])])
+        cell = sub.assign(text=[f"{s:.0%} ({u}/{k})" + (f"\n[{lo:.0%}, {hi:.0%}]" if pd.notna(lo) else "")
+                                for s, u, k, lo, hi in zip(sub["share"], sub["n_using"], sub["n_articles"],
+                                                           sub["ci_low"], sub["ci_high"])])
         annot = cell.pivot(index="group", columns="label", values="text").reindex(index=order, columns=labels)
-        _annotated_heatmap(ax, means, annot, vmax=1, label="Share")
+        few = pd.DataFrame(np.repeat((n < min_articles).to_numpy()[:, None], len(labels), axis=1),
+                           index=order, columns=labels) & means.notna()
+        _annotated_heatmap(ax, means.mask(few), annot, vmax=1, label="Share")
+        _hatch_cells(ax, few, annot)
+        ax.set_yticks(np.arange(len(order)) + 0.5, [f"{g} (n={int(k)})" for g, k in n.items()], rotation=0)
         ax.set_title(referent, fontsize=7)
         ax.tick_params(axis="x", rotation=20)
     n_art = t.groupby(["referent", "group"])["n_articles"].first().groupby("referent").sum()
     caption = (f"Word choice: for each referent, the share of each {by}'s articles naming it that use each label "
-               f"(cells: share and articles using / articles naming the referent; "
-               + "; ".join(f"{r}: {_n(int(n), 'article')}" for r, n in n_art.items())
-               + "). Labels are matched by the regexes in study.toml, whoever speaks (quotes included). Unit: "
-               "article; 95% Wilson intervals and Fisher-test contrasts with Benjamini-Hochberg control are in "
-               "labels_by_outlet.csv and label_contrasts.csv; candidate labels the study did not list are in "
-               "label_candidates.csv.")
+               f"(cells: share, articles using / articles naming the referent, and the 95% Wilson interval; n "
+               f"in the row label; "
+               + "; ".join(f"{r}: {_n(int(k), 'article')}" for r, k in n_art.items())
+               + f"). Rows with fewer than {_n(min_articles, 'article')} naming the referent are hatched and not "
+               "coloured. Labels are matched by the regexes in study.toml, whoever speaks (quotes included). Unit: "
+               "article; Fisher-test contrasts with Benjamini-Hochberg control are in label_contrasts.csv; "
+               "candidate labels the study did not list are in label_candidates.csv.")
     return Plot(f"labels_by_{by}", fig, caption, table=_split_table("labels", by))
 
 
@@ -319,7 +387,7 @@ def frame_prediction_heatmap(profiles: pd.DataFrame, validation: pd.DataFrame, *
     n = t.groupby("group")["n_articles"].first()
     means.index = annot.index = [f"{g} (n={n[g]})" for g in order]
     means.columns = annot.columns = [f"{f}\n(CV F1 {f1[f]:.2f})" if f in f1 else f for f in frames_]
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.42 * len(order) + 1.6))
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, max(2.2, 0.42 * len(order) + 1.6)))
     _annotated_heatmap(ax, means, annot, vmax=1, label="Mean calibrated probability")
     ax.tick_params(axis="x", rotation=0)
     plt.setp(ax.get_xticklabels(), ha="center")

@@ -40,7 +40,9 @@ def _git_commit() -> str:
 
 def _artifact_rows(paths: StudyPaths) -> list[tuple]:
     rows = []
-    for path in sorted(p for p in paths.reports.rglob("*") if p.is_file() and p.name != MANIFEST):
+    # index-linked.html (report --linked) is index.html with the images linked: nothing of its own to check.
+    skip = {MANIFEST, "index-linked.html"}
+    for path in sorted(p for p in paths.reports.rglob("*") if p.is_file() and p.name not in skip):
         rel = path.relative_to(paths.reports).as_posix()
         kind = "report" if rel == "index.html" else _KINDS.get(path.suffix, "other")
         made_by = ""

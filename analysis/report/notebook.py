@@ -12,14 +12,18 @@ or the toolkit's code changed.
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Callable
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
 from analysis.core import config, storage, tables
 from analysis.core.study import Study, load_study
-from analysis.report import figures
+from analysis.report import figure_checks, figures
 
+log = logging.getLogger("analysis")
 REPORT_TABLES = [
     "articles", "cleaning_log", "sentence_sentiment", "article_sentiment", "sentiment_by_group", "sentiment_by_voice",
     "sentiment_contrasts", "sentiment_evidence", "actor_coverage", "actor_sentiment_by_group", "articles_by_period",
@@ -86,9 +90,38 @@ def _write_sidecar(folder, name: str, **fields) -> None:
     _note("published", name)
 
 
-def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
-    """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``."""
+def _failure(exc: BaseException) -> str:
+    """One line for the report: the exception's type and the first line of its message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _publish_failure(paths, name: str, exc: BaseException, *, caption: str = "", table: str = "") -> None:
+    """A figure that could not be drawn: its files go, and the report names it with the error instead."""
+    for stale in storage.list_files(paths.figures, f"{name}.*"):
+        if stale.suffix != ".json":
+            storage.remove_file(stale)
+    log.warning("report: figure %s could not be drawn (%s); the report lists it instead", name, _failure(exc))
+    _write_sidecar(paths.figures, name, caption=caption, table=table, kind="failed", message=_failure(exc))
+
+
+def publish(plot: figures.Plot | Callable[..., figures.Plot], *args, study: str, name: str | None = None,
+            **kwargs) -> figures.Plot | None:
+    """Write a figure (PNG, SVG, PDF) and its caption into ``reports/<study>/figures``.
+
+    ``plot`` is a drawn :class:`~analysis.report.figures.Plot`, or the function that draws one, called here with
+    ``args`` and ``kwargs``: then a figure that cannot be drawn (an error in the function or while saving) is
+    named in the report with its error, and the notebook, like the report, goes on. ``name`` is the figure's
+    name when the function fails before it has one (default: the function's name)."""
     paths = config.study_paths(study)
+    if not isinstance(plot, figures.Plot):
+        make = plot
+        try:
+            plot = make(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 -- any error in one figure must not cost the others
+            plt.close("all")
+            _publish_failure(paths, name or getattr(make, "__name__", "figure"), exc)
+            return None
     if plot.empty_message:  # nothing to draw: the report says so in a sentence, no blank image is written
         for stale in storage.list_files(paths.figures, f"{plot.name}.*"):
             if stale.suffix != ".json":
@@ -96,16 +129,36 @@ def publish(plot: figures.Plot, *, study: str) -> figures.Plot:
         _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table, kind="omitted",
                        message=plot.empty_message)
         return plot
-    figures.save(plot, paths.figures)
-    _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table)
+    try:
+        figures.save(plot, paths.figures)
+        problems = figure_checks.problems(plot.figure)
+    except Exception as exc:  # noqa: BLE001 -- e.g. a renderer error on one label
+        plt.close(plot.figure)
+        _publish_failure(paths, plot.name, exc, caption=plot.caption, table=plot.table)
+        return plot
+    # Drawn, but a reviewer would send it back (a label cut off, nothing plotted): the report stage says so.
+    _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table,
+                   **({"problems": problems} if problems else {}))
     return plot
 
 
-def publish_table(name: str, table: pd.DataFrame, *, caption: str, study: str, source: str | None = None) -> pd.DataFrame:
+def publish_table(name: str, table: pd.DataFrame | Callable[..., tuple[pd.DataFrame, str]], *args,
+                  caption: str = "", study: str, source: str | None = None, **kwargs) -> pd.DataFrame | None:
     """Put a small table (e.g. evidence sentences) into the report, with a caption like a figure's.
 
-    ``source`` is the full CSV in ``tables/`` it is cut from (default: the CSV named like the table)."""
+    ``table`` is the table, or the function that returns ``(table, caption)``, called here with ``args`` and
+    ``kwargs`` (an error in it is named in the report, as for a figure). ``source`` is the full CSV in
+    ``tables/`` it is cut from (default: the CSV named like the table)."""
     paths = config.study_paths(study)
+    if not isinstance(table, pd.DataFrame):
+        try:
+            table, caption = table(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 -- one table's error must not cost the rest of the report
+            storage.remove_file(paths.figures / f"{name}.html")
+            log.warning("report: table %s could not be made (%s); the report lists it instead", name, _failure(exc))
+            _write_sidecar(paths.figures, name, caption="", kind="failed", table=source or name,
+                           message=_failure(exc))
+            return None
     storage.write_if_changed(paths.figures / f"{name}.html", table.to_html(index=False, border=0, escape=True).encode())
     _write_sidecar(paths.figures, name, caption=caption, kind="table", table=source or name)
     return table

@@ -12,9 +12,11 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import ConnectionPatch
 
-from analysis.report.figures import Plot, _leaning_legend, _n, _split_table, empty_plot
-from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, SINGLE_COLUMN_IN, outlet_colours
+from analysis.report.figures import Plot, _n, _split_table, empty_plot, format_p
+from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, SINGLE_COLUMN_IN, outlet_colours
 
 MODE_COLOURS = {"keep": "#000000", "downweight": "#E69F00", "remove": "#0072B2"}
 SOURCE_TYPE_ORDER = ["us_government", "chinese_government", "government_other", "company", "ngo_advocacy", "expert",
@@ -29,10 +31,32 @@ def _short(text: str, width: int = 70) -> str:
     return textwrap.shorten(" ".join(str(text).split()), width=width, placeholder=" …")
 
 
+def _as_naive_utc(published: pd.Series) -> pd.Series:
+    """Publication times as naive UTC (tz-aware, naive or mixed in; missing stays missing), for plotting."""
+    return pd.to_datetime(published, utc=True, errors="coerce").dt.tz_convert(None)
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """Text on at most ``lines`` lines of ``width`` characters (the rest cut with an ellipsis): row labels fit."""
+    return textwrap.fill(" ".join(str(text).split()), width=width, max_lines=lines, placeholder=" …")
+
+
+def measure_label(measure: str) -> str:
+    """'frame:entity_list/human_rights' -> "frame 'human rights' (entity list)"; 'sentiment:vader' -> 'sentiment
+    (vader)': what a reader reads, not the table's id."""
+    kind, _, what = measure.partition(":")
+    if kind == "frame" and "/" in what:
+        codebook, frame = what.split("/", 1)
+        return f"frame '{frame.replace('_', ' ')}' ({codebook.replace('_', ' ')})"
+    return f"{kind.replace('_', ' ')} ({what})" if what else kind.replace("_", " ")
+
+
 def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containment: float, max_outlets: int = 30,
                   ) -> Plot:
-    """Articles that share text, one row per outlet, time left to right; edges drawn source to copy."""
-    fig_h = 1.2
+    """Articles that share text, one row per outlet, time left to right; edges drawn source to copy.
+
+    Undated articles sit in a panel of their own at the right, with no date (they are not placed on the time
+    axis), and the date axis spans at least a week, so it never shows clock times."""
     if pairs.empty:
         return empty_plot("reuse_network", "no pair of articles shares enough text to count as reuse",
                           f"Text reuse between the {_n(len(articles), 'article')}: none found (directional "
@@ -41,39 +65,64 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
     docs = pd.unique(pd.concat([pairs["doc_a"], pairs["doc_b"]]))
     info = articles.set_index("doc_id").loc[docs, ["outlet", "published", "leaning"]]
     outlets = info["outlet"].value_counts().index[:max_outlets].sort_values()
-    info = info.loc[info["outlet"].isin(outlets)]
-    dated = info["published"].dropna()
-    span = (dated.max() - dated.min()) if len(dated) else pd.Timedelta(days=1)
-    undated_x = (dated.max() if len(dated) else pd.Timestamp("2020-01-01", tz="UTC")) + max(span * 0.08,
-                                                                                          pd.Timedelta(days=2))
-    x = info["published"].fillna(undated_x).dt.tz_convert(None)
+    info = info.loc[info["outlet"].isin(outlets)].assign(published=lambda d: _as_naive_utc(d["published"]))
+    undated = info["published"].isna()
     rows = {o: i for i, o in enumerate(outlets)}
-    y = info["outlet"].map(rows)
-    fig_h = max(fig_h + 0.18 * len(outlets), 2.0)
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, fig_h))
+    y = info["outlet"].map(rows).astype(float)
+    # Undated articles: side by side in their outlet's row of the undated panel (x = 0, 1, 2, ...).
+    x_undated = info.loc[undated].groupby("outlet").cumcount().astype(float)
+    n_panels = 1 + bool(undated.any())
+    fig = plt.figure(figsize=(DOUBLE_COLUMN_IN, max(1.2 + 0.18 * len(outlets), 2.0)))
+    widths = [8, max(1, int(x_undated.max()) + 1 if len(x_undated) else 1)] if n_panels == 2 else [1]
+    axes = fig.subplots(1, n_panels, sharey=True, squeeze=False, gridspec_kw={"width_ratios": widths})[0]
+    dated_ax = axes[0]
+    position = {}
+    for doc, when in info.loc[~undated, "published"].items():
+        position[doc] = (dated_ax, mdates.date2num(when), y[doc])
+    for doc, slot in x_undated.items():
+        position[doc] = (axes[-1], slot, y[doc])
+    colours = info["outlet"].map(outlet_colours(info["outlet"], info["leaning"]))
+    for ax, mask in ((dated_ax, ~undated), (axes[-1], undated)) if n_panels == 2 else ((dated_ax, ~undated),):
+        docs_here = info.index[mask]
+        xs = [position[d][1] for d in docs_here]
+        ax.scatter(xs, y[docs_here], s=18, c=colours[docs_here].tolist(), zorder=3, edgecolors="white",
+                   linewidths=0.4)
     shown = pairs.loc[pairs["doc_a"].isin(info.index) & pairs["doc_b"].isin(info.index)]
     for r in shown.itertuples(index=False):
         strength = max(r.containment_a_in_b, r.containment_b_in_a)
         src, dst = (r.doc_b, r.doc_a) if r.direction == "b->a" else (r.doc_a, r.doc_b)
-        style = "-|>" if r.direction != "unknown" else "-"
+        (ax_a, xa, ya), (ax_b, xb, yb) = position[src], position[dst]
         quoted = getattr(r, "relation", "copy") == "shared_quote"
-        ax.annotate("", xy=(mdates.date2num(x[dst]), y[dst]), xytext=(mdates.date2num(x[src]), y[src]),
-                    arrowprops=dict(arrowstyle=style, lw=0.5 + 2.5 * strength, alpha=0.35 + 0.5 * strength,
-                                    color="#D55E00" if r.syndicated else "#555555", ls=":" if quoted else "-",
-                                    connectionstyle="arc3,rad=0.15", shrinkA=3, shrinkB=3))
-    colours = info["outlet"].map(outlet_colours(info["outlet"], info["leaning"]))
-    ax.scatter(x, y, s=18, c=colours, zorder=3, edgecolors="white", linewidths=0.4)
-    _leaning_legend(ax, info["leaning"])
-    ax.set_yticks(range(len(outlets)), outlets)
-    ax.set_ylim(-0.7, len(outlets) - 0.3)
-    if info["published"].isna().any():
-        last = x[info["published"].notna()].max() if info["published"].notna().any() else undated_x
-        ax.axvline(last + (undated_x.tz_convert(None) - last) / 2, color="#bbbbbb", lw=0.6, ls=":")
-        ax.text(undated_x.tz_convert(None), len(outlets) - 0.4, "undated", ha="center", va="bottom", fontsize=6)
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("publication date")
+        edge = ConnectionPatch((xa, ya), (xb, yb), coordsA="data", coordsB="data", axesA=ax_a, axesB=ax_b,
+                               arrowstyle="-|>" if r.direction != "unknown" else "-", shrinkA=3, shrinkB=3,
+                               lw=0.5 + 2.5 * strength, alpha=0.35 + 0.5 * strength, ls=":" if quoted else "-",
+                               color="#D55E00" if r.syndicated else "#555555", connectionstyle="arc3,rad=0.15")
+        edge.set_in_layout(False)
+        fig.add_artist(edge)
+    dated_ax.set_yticks(range(len(outlets)), outlets)
+    dated_ax.set_ylim(-0.7, len(outlets) - 0.3)
+    dated = info.loc[~undated, "published"]
+    if len(dated):
+        middle = dated.min() + (dated.max() - dated.min()) / 2
+        half = max((dated.max() - dated.min()) / 2 * 1.1, pd.Timedelta(days=3.5))
+        dated_ax.set_xlim(mdates.date2num(middle - half), mdates.date2num(middle + half))
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        dated_ax.xaxis.set_major_locator(locator)
+        dated_ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=True))
+        dated_ax.set_xlabel("publication date")
+    else:
+        dated_ax.set_xticks([])
+        dated_ax.set_xlabel("no dated article among these")
+    if n_panels == 2:
+        side = axes[-1]
+        side.set_xlim(-0.7, widths[1] - 0.3)
+        side.set_xticks([])
+        side.set_title("undated", fontsize=7)
+        side.tick_params(axis="y", left=False)
+        side.spines["left"].set_visible(False)
+    present = [l for l in LEANING_ORDER if l in set(info["leaning"].fillna("unrated"))]
+    fig.legend(handles=[Line2D([], [], marker="o", ls="", color=LEANING_COLOURS[l], label=l, ms=4) for l in present],
+               title="Leaning", frameon=False, loc="outside right upper")
     n_syn = int(pairs["syndicated"].sum())
     n_dir = int((pairs["direction"] != "unknown").sum())
     n_quoted = int((pairs["relation"] == "shared_quote").sum()) if "relation" in pairs else 0
@@ -85,7 +134,8 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
                f"{min_containment:.2f} and a shared passage of >= 10 words, or an unquoted shared passage of >= 20 "
                f"words); line width grows with containment; arrows run from the earlier article to the later "
                f"({n_dir} pairs dated apart to the day), plain lines where the dates do not decide. Dots coloured "
-               f"by leaning.")
+               f"by leaning" + (f"; the {_n(int(undated.sum()), 'undated article')} sit in the right-hand panel, "
+                                "side by side in their outlet's row, with no date." if undated.any() else "."))
     return Plot("reuse_network", fig, caption, table="reuse_pairs")
 
 
@@ -95,7 +145,7 @@ def reuse_sensitivity_plot(sensitivity: pd.DataFrame, verdicts: pd.DataFrame, *,
     key = ["measure", "group_var", "group_a", "group_b"]
     best = sensitivity.groupby(key)["p_fdr"].min().nsmallest(top).reset_index()[key]
     shown = sensitivity.merge(best, on=key)
-    labels = [f"{m.split(':', 1)[1]} · {a} vs {b}" for m, a, b in best[["measure", "group_a", "group_b"]].to_numpy()]
+    labels = [f"{measure_label(m)} · {a} vs {b}" for m, a, b in best[["measure", "group_a", "group_b"]].to_numpy()]
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.32 * len(best) + 1.0))
     for k, mode in enumerate(MODE_COLOURS):
         sub = shown.loc[shown["mode"] == mode].set_index(key).reindex(pd.MultiIndex.from_frame(best))
@@ -105,7 +155,7 @@ def reuse_sensitivity_plot(sensitivity: pd.DataFrame, verdicts: pd.DataFrame, *,
         sig = sub["p_fdr"].to_numpy() < alpha
         ax.scatter(sub["diff"].to_numpy()[sig], ypos[sig], marker="*", s=30, color=MODE_COLOURS[mode], zorder=4)
     ax.axvline(0, color="#999999", lw=0.6)
-    ax.set_yticks(range(len(best)), [_short(t, 60) for t in labels])
+    ax.set_yticks(range(len(best)), [_wrap(t, 48) for t in labels])
     ax.invert_yaxis()
     ax.set_xlabel("difference of weighted article means (a − b)")
     ax.legend(title="reused text", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -117,7 +167,7 @@ def reuse_sensitivity_plot(sensitivity: pd.DataFrame, verdicts: pd.DataFrame, *,
     caption = (f"Do outlet findings survive text reuse? The {len(best)} contrasts (of {len(verdicts):,}) with the "
                f"smallest adjusted p, estimated with reused text kept, down-weighted (a sentence shared by k+1 "
                f"articles counts 1/(k+1)) and removed from the copies. Bars: expanded percentile bootstrap CIs "
-               f"over articles ({n_boot:,} resamples, seed {seed}); stars: Benjamini–Hochberg p < {alpha} within each reading. "
+               f"over articles ({n_boot:,} resamples, seed {seed}); stars: Benjamini–Hochberg p < {format_p(alpha)} within each reading. "
                f"All contrasts: {verdict_text}.")
     return Plot("reuse_sensitivity", fig, caption, table="reuse_sensitivity")
 
@@ -149,6 +199,8 @@ def quote_sources_plot(shares: pd.DataFrame, *, by: str = "outlet", min_quotes: 
         ax.set_xticks([0, 0.5, 1], ["0", ".5", "1"])
     axes[0].set_yticks(range(len(groups)), [f"{g} ({int(totals[g])})" for g in groups])
     axes[0].invert_yaxis()
+    fig.supxlabel(f"Share of the {by.replace('_', ' ')}'s quotes whose speaker is of this type", fontsize=7)
+    fig.supylabel(f"{by.replace('_', ' ').capitalize()} (n quotes)", fontsize=7)
     method = sub["ci_method"].loc[sub["ci_low"].notna()]
     caption = (f"Who is quoted: share of each {by}'s quotes (in quote marks; reported speech not counted) by the "
                f"speaker's source type "
@@ -163,7 +215,7 @@ def quote_sources_plot(shares: pd.DataFrame, *, by: str = "outlet", min_quotes: 
                           f"{r.ci_high:+.2f}]" for r in hits.head(5).itertuples())
         caption += (f" Contrasts ({'each ' + by + ' vs all others' if by == 'outlet' else 'pairs of ' + by + 's'}"
                     f", groups with >= 5 quoting articles, permutation p, Benjamini–Hochberg across all "
-                    f"{len(contrasts):,} source contrasts): {len(hits)} of {len(tested)} with p < {alpha}"
+                    f"{len(contrasts):,} source contrasts): {len(hits)} of {len(tested)} with p < {format_p(alpha)}"
                     f"{': ' + found if found else ''}.")
     return Plot(f"quote_sources_by_{by}", fig, caption, table=_split_table("sources", by))
 
@@ -184,12 +236,14 @@ def fact_coverage_plot(coverage: pd.DataFrame, facts: pd.DataFrame, *, by: str =
              .sort_values(["carried", "n"], ascending=False).head(top).index)
     matrix = matrix.loc[order]
     matrix = matrix[(matrix > 0).sum(axis=0).sort_values(ascending=False).index]
-    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 0.2 * len(matrix) + 1.6))
+    fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, max(2.0, 0.26 * len(matrix) + 1.6)))
     shown = np.ma.masked_invalid(matrix.to_numpy(dtype=float))
     cmap = plt.get_cmap("Blues").with_extremes(bad="#f2f2f2")
     ax.imshow(shown, aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=60, ha="right")
-    ax.set_yticks(range(len(matrix)), [_short(facts_i.loc[f, "fact_text"], 75) for f in matrix.index], fontsize=5.5)
+    ax.set_yticks(range(len(matrix)), [_wrap(facts_i.loc[f, "fact_text"], 60) for f in matrix.index], fontsize=5.5)
+    ax.set_xlabel(by.replace("_", " ").capitalize())
+    ax.set_ylabel("Fact")
     for (i, j), v in np.ndenumerate(matrix.to_numpy(dtype=float)):
         if v == 0:
             ax.text(j, i, "×", ha="center", va="center", fontsize=5, color="#D55E00")
@@ -216,6 +270,10 @@ def fact_omission_plot(omission: pd.DataFrame, *, by: str = "leaning", seed: int
                        contrasts: pd.DataFrame | None = None, alpha: float = 0.05) -> Plot:
     """Share of the shared facts on its events that each group left out, with bootstrap CIs."""
     sub = omission.loc[omission["group_var"] == by].sort_values("omission_rate")
+    if sub.empty:
+        return empty_plot(f"fact_omission_by_{by}", f"no {by} covered an event with a fact shared by two or more "
+                                                    "articles", f"Omission by {by}: nothing to compare.",
+                          figsize=(SINGLE_COLUMN_IN, 1.4), va="center", table="fact_omission")
     fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, 0.3 * len(sub) + 0.9))
     colours = [LEANING_COLOURS.get(g, "#000000") if by == "leaning" else "#000000" for g in sub["group"]]
     ypos = np.arange(len(sub))

@@ -9,28 +9,25 @@ builds the index from the sidecars.
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import logging
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from io import BytesIO
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from PIL import Image
 
 from analysis.core import catalog, code, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
 from analysis.provenance import facts
-from analysis.report import datadict, figures, manifest, methods, style
+from analysis.report import datadict, figures, manifest, methods, page
 from analysis.report.notebook import NOTEBOOK_ENV, OPTIONAL_TABLES, REPORT_TABLES, RUN_LOG_ENV
 from analysis.validation import coders
 
@@ -207,19 +204,23 @@ VALIDATION_DATASETS = ("vader_nyt", "newsmtsc", "narrative_frames", "babe", "neu
 
 
 def _provenance_section(study: Study, *, prefix: str = "") -> str:
-    """Where the report's data comes from (with licences) and how to check it."""
+    """Where the report's data comes from (with licences), how to check it, and the data's references."""
 
     e = html.escape
-    used = list(dict.fromkeys([s.dataset for s in study.sources if s.dataset] + list(VALIDATION_DATASETS)))
-    items = "".join(f"<li><code>{e(name)}</code>: {e(catalog.DATASETS[name].citation)}; licence: "
-                    f"{e(catalog.DATASETS[name].licence)}</li>" for name in used if name in catalog.DATASETS)
-    return ("<h2>Provenance of this report</h2>"
-            f"<p>Data read (study sources, then the human-labelled validation data):</p><ul>{items}</ul>"
+    used = [name for name in dict.fromkeys([s.dataset for s in study.sources if s.dataset] + list(VALIDATION_DATASETS))
+            if name in catalog.DATASETS]
+    items = "".join(f"<li><code>{e(name)}</code>: {e(catalog.DATASETS[name].licence)}</li>" for name in used)
+    references = "".join(f"<li>{e(catalog.DATASETS[name].citation)} (data set <code>{e(name)}</code>).</li>"
+                         for name in sorted(used, key=lambda n: catalog.DATASETS[n].citation.lower()))
+    return ('<h2 id="provenance">Provenance of this report</h2>'
+            "<p>Data read (study sources, then the human-labelled validation data), with their licences; cite "
+            f'them as listed under <a href="#references">References</a>:</p><ul>{items}</ul>'
             '<p>Every figure, table and executed notebook, with its SHA-256, the notebook that made it, the input '
             'tables and their hashes, the package versions and the code version, is listed in '
             f'<a href="{prefix}MANIFEST.csv">MANIFEST.csv</a>. Rebuild from the data and compare with '
             f"<code>python -m analysis reproduce {e(study.id)} --check</code>. Article text is the publishers' and "
-            "is not exported.</p>")
+            "is not exported.</p>"
+            f'<h2 id="references">References</h2><p>Data sets this report read:</p><ul>{references}</ul>')
 
 
 def _methods_section(study: Study, paths: StudyPaths) -> str:
@@ -234,27 +235,16 @@ def _methods_section(study: Study, paths: StudyPaths) -> str:
         heading, _, body = paragraph.partition(". ")
         body = code.sub(r"<code>\1</code>", html.escape(body))
         html_paragraphs.append(f"<p><strong>{html.escape(heading)}.</strong> {body}</p>")
-    return "<h2>Methods</h2>" + "".join(html_paragraphs)
+    return '<h2 id="methods">Methods</h2>' + "".join(html_paragraphs)
 
 
-def _image_tag(paths: StudyPaths, name: str, *, alt: str, embed: bool, prefix: str) -> str:
-    """An <img> shown at its print size (one or two journal columns), so the page shows what a journal prints."""
+def build_index(study: Study, paths: StudyPaths, *, embed: bool = True, out: Path | None = None,
+                prefix: str = "") -> Path:
+    """Write ``reports/<study>/index.html``: one file with the figures inside (``embed=False`` links to the PNGs).
 
-    data = storage.read_bytes(paths.figures / f"{name}.png")
-    with Image.open(BytesIO(data)) as image:
-        width_in = image.width / style.STYLE["savefig.dpi"]
-    # a data URI keeps the page readable when it travels alone
-    src = ("data:image/png;base64," + base64.b64encode(data).decode("ascii")) if embed else f"{prefix}figures/{name}.png"
-    return f'<img src="{src}" alt="{html.escape(alt)}" style="width:{width_in:.2f}in">'
-
-
-def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Path | None = None) -> Path:
-    """Write ``reports/<study>/index.html`` (images linked), or with ``embed`` a single file with the PNGs inside.
-
-    The single file lives next to the study's folder (``reports/<study>.html``) and its links to SVG, PDF, tables
-    and notebooks point into that folder, so it reads alone and still links when the folder is beside it.
+    ``prefix`` goes in front of every link into the study's folder (SVG, PDF, tables, notebooks), for a copy
+    of the page that lives beside the folder rather than in it.
     """
-    prefix = "" if not embed else f"{study.id}/"
     articles = storage.read_table(paths.table("articles"), columns=["doc_id", "outlet", "published", "date_precision",
                                                                "language", "is_duplicate", "quality_flags",
                                                                "original_outlet"])
@@ -263,7 +253,9 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
     furniture = cleaning["action"] == "removed page furniture"
     paragraphs = (cleaning["step"] == "boilerplate") & ~cards & ~furniture
     imprecise = int(articles["date_precision"].isin(["month", "year"]).sum())
-    sentences = storage.read_table(paths.table("article_sentiment"), columns=["n_sentences"])
+    # One row per sentence and instrument: the sentences are the distinct (article, sentence) pairs.
+    n_sentences = len(storage.read_table(paths.table("sentence_sentiment"), columns=["doc_id", "sent_id"])
+                      .drop_duplicates())
     order = {p.stem: i for i, p in enumerate(notebook_files(paths))}
     sidecars = sorted((storage.read_json(p) for p in storage.list_files(paths.figures, "*.json")),
                       key=lambda s: (order.get(s["notebook"], len(order)), s["position"], s["name"]))
@@ -277,19 +269,73 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
             return ""
         return f' · table <a href="{prefix}tables/{e(table)}.csv">{e(table)}.csv</a>'
 
+    drawn = [s for s in sidecars if s.get("kind") not in ("table", "omitted", "failed")]
+    small_tables = [s for s in sidecars if s.get("kind") == "table"]
+    omitted = [s for s in sidecars if s.get("kind") == "omitted"]
+    failed = [s for s in sidecars if s.get("kind") == "failed"]
+    for s in failed:
+        log.warning("report: %s could not be drawn (%s); listed in the report instead", s["name"], s["message"])
+    for s in drawn:
+        for problem in s.get("problems", []):
+            log.warning("report: figure %s: %s", s["name"], problem)
+
+    figure_parts = ['<h2 id="figures">Figures</h2>']
+    agreement = coders.read_agreement(paths)
+    flagged = coders.flags(study, agreement)
+    for i, s in enumerate(drawn, start=1):
+        name = e(s["name"])
+        warning = coders.caption_warning(s["name"], flagged)
+        warning = f'<span style="color:#b00000">{e(warning)}</span>' if warning else ""
+        image = page.image_tag(storage.read_bytes(paths.figures / f"{s['name']}.png"),
+                               alt=page.alt_text(s["caption"], s["name"]), embed=embed,
+                               src=f"{prefix}figures/{s['name']}.png")
+        figure_parts.append(
+            f'<figure id="{name}">{image}'
+            f'<figcaption><strong>Figure {i}.</strong> {warning}{e(s["caption"])} '
+            f'[<a href="{prefix}figures/{name}.svg">SVG</a> · <a href="{prefix}figures/{name}.pdf">PDF</a>'
+            f'{table_link(s)} · notebook <a href="{prefix}notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]'
+            "</figcaption></figure>"
+        )
+    for i, s in enumerate(small_tables, start=1):
+        fragment = storage.read_text(paths.figures / f"{s['name']}.html")
+        link = table_link(s).removeprefix(" · ")
+        figure_parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
+                            f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
+    if omitted:  # figures with nothing to show are named, with the reason, rather than drawn blank
+        figure_parts.append('<h3 id="left-out">Left out for lack of data</h3><ul>' + "".join(
+            f'<li id="{e(s["name"])}"><strong>{e(s["name"])}</strong>: {e(s["message"].rstrip("."))}. '
+            f'<span style="font-size:.9rem;color:#333">{e(s["caption"])}</span></li>' for s in omitted) + "</ul>")
+    if failed:  # a figure whose code failed is named with its error; the rest of the report stands
+        figure_parts.append('<h3 id="not-drawn">Could not be drawn</h3><ul>' + "".join(
+            f'<li id="{e(s["name"])}" style="color:#b00000"><strong>{e(s["name"])}</strong> (notebook '
+            f'<a href="{prefix}notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>): {e(s["message"])}</li>'
+            for s in failed) + "</ul>")
+
+    sections = [("methods", "Methods", []),
+                ("figures", "Figures", [(s["name"], f"Figure {i}. {page.short_title(s['caption'], s['name'])}")
+                                        for i, s in enumerate(drawn, start=1)]
+                 + [(s["name"], f"Table {i}. {page.short_title(s['caption'], s['name'])}")
+                    for i, s in enumerate(small_tables, start=1)]
+                 + ([("left-out", f"Left out for lack of data ({len(omitted)})")] if omitted else [])
+                 + ([("not-drawn", f"Could not be drawn ({len(failed)})")] if failed else [])),
+                ("coders", "Validation against this study's coders", []),
+                ("provenance", "Provenance of this report", []),
+                ("references", "References", []),
+                ("tables", "Tables", [])]
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(study.title)}</title>",
         "<style>body{font-family:sans-serif;max-width:58rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
-        "figure{margin:2rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#333}</style>",
+        "figure{margin:2rem 0}img{max-width:100%}figcaption{font-size:.9rem;color:#333}"
+        "nav ol ol{font-size:.9rem}</style>",
         "</head><body>",
         f"<h1>{e(study.title)}</h1>",
         f"<p><strong>Question.</strong> {e(study.question)}</p>" if study.question else "",
         f"<p>{len(articles):,} articles from {articles['outlet'].nunique():,} outlets ({span}; "
         f"{int(articles['published'].isna().sum()):,} undated"
         f"{f', {imprecise:,} dated only to the month or year' if imprecise else ''}), "
-        f"{int(sentences['n_sentences'].sum()):,} sentences. "
+        f"{n_sentences:,} sentences. "
         f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
         f"<code>{study.settings_hash()[:12]}</code>.</p>",
         f"<p>Cleaning: {int(paragraphs.sum()):,} boilerplate paragraphs removed from "
@@ -304,36 +350,13 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
         f"{int(articles['original_outlet'].notna().sum()):,} reposts (every action is in "
         f'<a href="{prefix}tables/cleaning_log.csv">cleaning_log.csv</a>).</p>',
         _collection_line(paths, prefix=prefix),
+        page.contents(sections),
         _methods_section(study, paths),
-        "<h2>Figures</h2>",
+        *figure_parts,
+        f'<section id="coders">{coders.section_html(study, agreement, escape=e, prefix=prefix)}</section>',
+        _provenance_section(study, prefix=prefix),
+        '<h2 id="tables">Tables</h2><ul>',
     ]
-
-    agreement = coders.read_agreement(paths)
-    flagged = coders.flags(study, agreement)
-    for i, s in enumerate((s for s in sidecars if s.get("kind") not in ("table", "omitted")), start=1):
-        name = e(s["name"])
-        warning = coders.caption_warning(s["name"], flagged)
-        warning = f'<span style="color:#b00000">{e(warning)}</span>' if warning else ""
-        parts.append(
-            f'<figure id="{name}">{_image_tag(paths, s["name"], alt=f"Figure {i}: {name}", embed=embed, prefix=prefix)}'
-            f'<figcaption><strong>Figure {i}.</strong> {warning}{e(s["caption"])} '
-            f'[<a href="{prefix}figures/{name}.svg">SVG</a> · <a href="{prefix}figures/{name}.pdf">PDF</a>'
-            f'{table_link(s)} · notebook <a href="{prefix}notebooks/{e(s["notebook"])}.ipynb">{e(s["notebook"])}</a>]'
-            "</figcaption></figure>"
-        )
-    for i, s in enumerate((s for s in sidecars if s.get("kind") == "table"), start=1):
-        fragment = storage.read_text(paths.figures / f"{s['name']}.html")
-        link = table_link(s).removeprefix(" · ")
-        parts.append(f'<section id="{e(s["name"])}"><p><strong>Table {i}.</strong> {e(s["caption"])}'
-                     f'{f" [{link}]" if link else ""}</p><div style="font-size:.8rem">{fragment}</div></section>')
-    omitted = [s for s in sidecars if s.get("kind") == "omitted"]
-    if omitted:  # figures with nothing to show are named, with the reason, rather than drawn blank
-        parts.append("<h3>Left out for lack of data</h3><ul>" + "".join(
-            f'<li id="{e(s["name"])}"><strong>{e(s["name"])}</strong>: {e(s["message"].rstrip("."))}. '
-            f'<span style="font-size:.9rem;color:#333">{e(s["caption"])}</span></li>' for s in omitted) + "</ul>")
-    parts.append(coders.section_html(study, agreement, escape=e, prefix=prefix))
-    parts.append(_provenance_section(study, prefix=prefix))
-    parts.append("<h2>Tables</h2><ul>")
     for p in storage.list_files(paths.tables, "*.csv"):
         parts.append(f'<li><a href="{prefix}tables/{e(p.name)}">{e(p.name)}</a></li>')
     parts.append("</ul></body></html>")
@@ -343,10 +366,21 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = False, out: Pa
 
 
 def write_standalone(study: Study, paths: StudyPaths) -> Path:
-    """``reports/<study>.html``: the report as one file, figures embedded, to send or archive on its own."""
+    """``reports/<study>.html``: the report beside the study's folder, figures embedded, links into the folder."""
     if not (paths.reports / "index.html").exists():
         raise AnalysisError(f"no report for {study.id} yet; run `python -m analysis report {study.id}` first")
-    return build_index(study, paths, embed=True, out=paths.reports.parent / f"{study.id}.html")
+    return build_index(study, paths, embed=True, prefix=f"{study.id}/", out=paths.reports.parent / f"{study.id}.html")
+
+
+LINKED_INDEX = "index-linked.html"  # not in MANIFEST.csv: it holds what index.html holds, with the images linked
+
+
+def write_linked(study: Study, paths: StudyPaths) -> Path:
+    """``reports/<study>/index-linked.html``: the report with its images linked from ``figures/`` (a small page
+    for a web server that serves the folder), not embedded as in ``index.html``."""
+    if not (paths.reports / "index.html").exists():
+        raise AnalysisError(f"no report for {study.id} yet; run `python -m analysis report {study.id}` first")
+    return build_index(study, paths, embed=False, out=paths.reports / LINKED_INDEX)
 
 
 def _notebook_record(paths: StudyPaths, notebook: Path) -> Path:

@@ -114,6 +114,9 @@ STYLE = {
     "figure.constrained_layout.use": True,
     "savefig.bbox": None,
     "savefig.pad_inches": 0.02,
+    # Outlet names, actors and quotes are data: "$" or "\\frac" in them is text, never mathtext (a name like
+    # "Ca$h News$" would otherwise be typeset, or stop the figure with a parse error).
+    "text.parse_math": False,
 }
 plt.rcParams.update(STYLE)
 

@@ -184,7 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
                            help="fetch already-collected URLs again, keeping the old snapshots")
         if name == "report":
             p.add_argument("--standalone", action="store_true",
-                           help="also write reports/STUDY.html: the report as one file with the figures embedded")
+                           help="also write reports/STUDY.html: a copy of index.html (figures embedded) to keep "
+                                "beside the study's folder, its links pointing into it")
+            p.add_argument("--linked", action="store_true",
+                           help="also write reports/STUDY/index-linked.html: the report with its images linked "
+                                "from figures/ instead of embedded (a small page for a web server)")
 
     p = _add_command(sub, "validate", help="validate measures against human-labelled data",
                        description="`validate STUDY` checks each of the study's sentiment instruments against "

@@ -72,6 +72,8 @@ def cmd_stage(args) -> int:
     if getattr(args, "standalone", False):
 
         log.info("report: %s (single file, figures embedded)", report.write_standalone(study, paths))
+    if getattr(args, "linked", False):
+        log.info("report: %s (figures linked)", report.write_linked(study, paths))
     return 0
 
 

@@ -60,7 +60,7 @@ def test_average_jaccard_known_values():
 def test_auto_picks_the_three_themes(model, corpus):
     scores = model.k_scores_
     assert model.n_topics_ == 3
-    assert scores["k"].tolist() == list(range(2, 9))
+    assert scores["k"].tolist() == list(range(2, 7))  # 30 documents: at most 30 // 5 topics
     assert scores.loc[scores["selected"], "k"].tolist() == [3]
     assert scores["stability"].idxmax() == scores.index[scores["k"] == 3][0]
     assert (scores["n_samples"] == 10).all()
@@ -190,10 +190,18 @@ def test_bad_parameters_name_the_argument(corpus, params, message):
 
 
 def test_infeasible_k_left_out_with_a_warning(corpus):
-    # 30 documents: subsets of 24 cannot hold 25 topics.
-    with pytest.warns(UserWarning, match="k > 24 left out"):
+    # 30 documents: subsets of 24 cannot hold 25 topics, and "auto" considers at most 30 // 5.
+    with pytest.warns(UserWarning, match="k > 6 left out .*at most one topic per 5 documents"):
         m = topics.TopicModel(k_range=[3, 25], n_samples=2).fit(corpus)
     assert m.k_scores_["k"].tolist() == [3]
+    fixed = topics.TopicModel(n_topics=8, n_samples=0).fit(corpus)  # a fixed k is the user's: no per-topic bound
+    assert fixed.n_topics_ == 8
+
+
+def test_auto_never_gives_a_small_corpus_more_topics_than_one_per_five_documents():
+    corpus = synthetic_articles().head(18)  # the 18 articles that got 12 topics before the bound
+    m = topics.TopicModel(k_range=range(3, 13), n_samples=3).fit(corpus)
+    assert m.k_scores_["k"].max() == 3 and m.n_topics_ == 3
 
 
 def test_fixed_k_without_stability(corpus):

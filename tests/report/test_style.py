@@ -92,3 +92,14 @@ def test_chinese_text_without_a_cjk_font_is_reported_with_the_fix(monkeypatch, c
     with caplog.at_level(logging.WARNING, logger="analysis"):
         style.warn_if_cjk_unrenderable(["Reuters"])
     assert caplog.text == ""
+
+
+def test_text_in_figures_is_never_parsed_as_mathtext():
+    """An outlet named with TeX specials is drawn as written: no typesetting, no parse error."""
+    name = r"Ca$h \frac{ News$"
+    plot = figures.articles_by_outlet(_by_period([(name, "left", 2), ("Plain", "right", 1)]))
+    for fmt in ("png", "svg", "pdf"):
+        plot.figure.savefig(BytesIO(), format=fmt)
+    labels = plot.figure.axes[0].get_yticklabels()
+    assert name in [t.get_text() for t in labels] and not any(t._parse_math for t in labels)
+    plt.close("all")

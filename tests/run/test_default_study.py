@@ -241,7 +241,7 @@ def test_readme_provenance_numbers_match_a_fresh_run(default_study_run):
 def test_report_states_its_provenance_and_exports_latex(default_study_run):
     paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
-    assert "<h2>Provenance of this report</h2>" in index and 'href="MANIFEST.csv"' in index
+    assert '<h2 id="provenance">Provenance of this report</h2>' in index and 'href="MANIFEST.csv"' in index
     assert "Baly et al. (2020)" in index and "reproduce entity-list --check" in index
     for name in ("sentiment_by_group", "sentiment_contrasts", "quote_source_contrasts", "omission_contrasts"):
         tex = (paths.tables / "latex" / f"{name}.tex").read_text()
@@ -308,7 +308,7 @@ def test_report_has_methods_from_settings_and_links_each_figure_to_its_table(def
 
     paths, _ = default_study_run
     index = (paths.reports / "index.html").read_text()
-    methods = index[index.index("<h2>Methods</h2>"):index.index("<h2>Figures</h2>")]
+    methods = index[index.index('<h2 id="methods">'):index.index('<h2 id="figures">')]
     for phrase in ("Seed 20191007", "5,000 permutations", "fewer than 5 articles", "from 2018-01-01 to 2020-12-31",
                    "cosine distance 0.72", "at least 15% of one"):
         assert phrase in methods, phrase
