@@ -55,7 +55,8 @@ def fake_time() -> FakeTime:
 
 def make_fetcher(fake_time: FakeTime, **policy: object) -> Fetcher:
     settings = {"per_host_delay": 0.0, "timeout": 5.0, "backoff_base": 1.0, "retries": 3} | policy
-    return Fetcher(FetchPolicy(**settings), sleep=fake_time.sleep, clock=fake_time.clock)
+    # The local server is on 127.0.0.1, which only an explicit allowance reaches (test_netguard.py tests the refusal).
+    return Fetcher(FetchPolicy(**settings), sleep=fake_time.sleep, clock=fake_time.clock, allow_private_addresses=True)
 
 
 def collect_one(url: str, raw_dir: Path, fetcher: Fetcher, **kw: object) -> dict:
@@ -378,7 +379,7 @@ CHILD = textwrap.dedent("""
     from analysis.collect.rawstore import collect_urls
 
     urls = json.loads(Path(sys.argv[1]).read_text())
-    fetcher = Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10))
+    fetcher = Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10), allow_private_addresses=True)
     collect_urls(pd.DataFrame({"url": urls}), raw_dir=Path(sys.argv[2]), fetcher=fetcher)
 """)
 
@@ -417,7 +418,7 @@ def test_killed_run_resumes_with_every_url_exactly_once(server, tmp_path):
     (raw / "pages" / ".0123abcd.html.k1ll3d.tmp").write_bytes(b"<html>half")
 
     resumed = collect_urls(pd.DataFrame({"url": urls}), raw_dir=raw,
-                           fetcher=Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10)))
+                           fetcher=Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10), allow_private_addresses=True))
     log = read_collection_log(raw)
 
     assert len(resumed) == 30 - before
@@ -436,6 +437,6 @@ def test_slow_trickle_is_stopped_by_max_time(server, tmp_path):
     url = server.add("/trickle", Reply(body=b"<html>" + b"x" * 200_000 + b"</html>"))
     ticks = iter(range(0, 10_000_000, 50))
     fetcher = Fetcher(FetchPolicy(per_host_delay=0.0, max_time=120.0), sleep=lambda s: None,
-                      clock=lambda: float(next(ticks)))
+                      clock=lambda: float(next(ticks)), allow_private_addresses=True)
     result = fetcher.fetch(url)
     assert result.status == "timeout" and "longer than 120 s" in result.error
