@@ -36,6 +36,7 @@ class Reply:
     stall: float = 0.0  # seconds after the first 16 bytes of the body
     reset: bool = False  # abort the connection (TCP RST) after the first 16 bytes of the body
     trickle: float = 0.0  # seconds between single bytes after the first 16 bytes of the body (a slow-drip server)
+    gate: threading.Event | None = None  # answer only once the test sets it (at most 60 s), after ``delay``
 
 
 NOT_FOUND = Reply(status=404, body=b"no such route", content_type="text/plain")
@@ -95,6 +96,8 @@ class Handler(BaseHTTPRequestHandler):
         self.state.hosts.append(self.headers.get("Host", ""))
         reply = self.state.next_reply(self.path)
         time.sleep(reply.delay)
+        if reply.gate is not None:
+            reply.gate.wait(timeout=60)
         try:
             self.send_response(reply.status)
             if reply.content_type:

@@ -440,3 +440,50 @@ def test_slow_trickle_is_stopped_by_max_time(server, tmp_path):
                       clock=lambda: float(next(ticks)), allow_private_addresses=True)
     result = fetcher.fetch(url)
     assert result.status == "timeout" and "longer than 120 s" in result.error
+
+
+# -- politeness across runs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [404, 410])
+def test_not_found_and_gone_are_final_until_refresh_or_retry_gone(server, tmp_path, fake_time, code):
+    url = server.add("/removed", Reply(status=code, body=b"no"))
+    other = server.add("/flaky", Reply(status=500, body=b"oops"))
+    frame = pd.DataFrame({"url": [url, other]})
+    collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0))
+    second = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0))
+    assert list(second["url"]) == [other]  # a 500 may pass; a 404/410 is asked again only on request
+    assert server.count("/removed") == 1
+
+    assert list(collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0),
+                             retry_gone=True)["url"]) == [url, other]
+    assert list(collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0),
+                             refresh=True)["url"]) == [url, other]
+    assert server.count("/removed") == 3
+
+
+def test_retry_after_beyond_the_run_is_recorded_and_honoured_later(server, tmp_path, fake_time):
+    url = server.add("/busy", Reply(status=503, headers={"Retry-After": "86400"}), Reply(body=b"<html>back</html>"))
+    frame = pd.DataFrame({"url": [url]})
+    first = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time))
+    row = read_collection_log(tmp_path).iloc[-1]
+    asked = datetime.fromisoformat(row["retrieved_at"])
+    until = datetime.fromisoformat(row["retry_after"])
+    assert list(first["status"]) == ["http_error"] and (until - asked).total_seconds() == 86400
+
+    for kw in ({}, {"refresh": True}, {"now": until - pd.Timedelta(seconds=1)}):  # refresh does not override it
+        run = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time), **kw)
+        assert list(run["status"]) == ["deferred"] and run["retry_after"].tolist() == [row["retry_after"]]
+        assert "Retry-After" in run["error"].item() and row["retry_after"] in run["error"].item()
+    assert server.count("/busy") == 1
+
+    later = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time), now=until)
+    assert list(later["status"]) == ["ok"] and pd.isna(later["retry_after"].item())
+    assert server.count("/busy") == 2
+
+
+def test_a_log_written_before_retry_after_existed_still_reads(tmp_path):
+    old = {"url": "http://example.org/a", "status": "http_error", "http_status": 503, "attempts": 1}
+    (tmp_path / LOG_NAME).write_text(json.dumps(old) + "\n")
+    log = read_collection_log(tmp_path)
+    assert pd.isna(log["retry_after"].item())
