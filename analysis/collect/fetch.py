@@ -14,6 +14,7 @@ what it fetched in the raw-evidence store.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import http.client
 import re
 import socket
@@ -476,8 +477,12 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = 2 << 30) -> Path:
-    """Stream ``url`` into ``dest`` atomically; raise :class:`DownloadError` on any failure."""
+def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = 2 << 30,
+                  sha256: str | None = None) -> Path:
+    """Stream ``url`` into ``dest`` atomically; raise :class:`DownloadError` on any failure.
+
+    With ``sha256`` the bytes must have that digest, or nothing is kept.
+    """
     scheme = urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise DownloadError(f"{url}: only http and https URLs are fetched, not {scheme or 'a bare path'!r}")
@@ -491,17 +496,21 @@ def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int
                 raise DownloadError(f"{url}: malformed Content-Length header {declared_raw!r}") from None
             if declared is not None and declared > max_bytes:
                 raise DownloadError(f"{url}: {declared:,} bytes exceeds the limit of {max_bytes:,}")
-            size = 0
+            size, digest = 0, hashlib.sha256()
             with open(tmp, "wb") as out:
                 while block := response.read(CHUNK):
                     size += len(block)
                     if size > max_bytes:
                         raise DownloadError(f"{url}: more than {max_bytes:,} bytes; stopped")
                     out.write(block)
+                    digest.update(block)
             # http.client returns b"" at an early close instead of raising, so a
             # cut-off body would otherwise be saved as if complete.
             if declared is not None and size != declared:
                 raise DownloadError(f"{url}: connection closed after {size:,} of {declared:,} bytes")
+            if sha256 is not None and digest.hexdigest() != sha256.lower():
+                raise DownloadError(f"{url}: checksum mismatch (sha256 {digest.hexdigest()}, expected {sha256}); "
+                                    "the download was not kept")
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
