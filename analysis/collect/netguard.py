@@ -103,6 +103,10 @@ class AddressGuard:
         ``socket.gaierror`` when the name does not resolve.
         """
         host = host.strip("[]").rstrip(".").lower()
+        try:  # one key for a name written in Unicode (a URL) and in punycode (urllib3's connection)
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            pass
         if host in self._checked:
             return self._checked[host]
         try:

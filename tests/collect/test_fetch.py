@@ -322,7 +322,7 @@ def test_policy_refuses_impossible_settings(name, value):
 def test_second_run_skips_done_urls_and_retries_failures(server, tmp_path, fake_time):
     ok = server.add("/ok")
     pdf = server.add("/doc.pdf", Reply(body=b"%PDF-1.4", content_type="application/pdf"))
-    failing = server.add("/fail", Reply(status=404))
+    failing = server.add("/fail", Reply(status=403))  # may change; a 404 or 410 would not be asked again
     urls = pd.DataFrame({"url": [ok, pdf, failing, ok, "  "], "outlet": ["A", "A", "B", "A", None]})
     first = collect_urls(urls, raw_dir=tmp_path, fetcher=make_fetcher(fake_time))
     assert list(first["status"]) == ["ok", "not_html", "http_error"]  # repeats fetched once, blanks dropped

@@ -249,3 +249,16 @@ def test_trickling_headers_are_stopped_at_the_deadline():
         took = time.perf_counter() - started
     assert result.status == "timeout" and result.error == "transfer took longer than 1 s"
     assert took < 2.0
+
+
+def test_an_international_name_is_resolved_once_whichever_way_it_is_written(server):
+    port = server.base.rsplit(":", 1)[1]
+    server.add("/page")
+    calls = []
+
+    def resolve(host: str) -> list[str]:
+        calls.append(host)
+        return ["127.0.0.1"]
+
+    result = fetcher(trusted_addresses={"127.0.0.1"}, resolver=resolve).fetch(f"http://bücher.test:{port}/page")
+    assert result.status == "ok" and calls == ["xn--bcher-kva.test"]
