@@ -262,3 +262,30 @@ def test_an_international_name_is_resolved_once_whichever_way_it_is_written(serv
 
     result = fetcher(trusted_addresses={"127.0.0.1"}, resolver=resolve).fetch(f"http://bücher.test:{port}/page")
     assert result.status == "ok" and calls == ["xn--bcher-kva.test"]
+
+
+# -- proxies: the proxy is what is connected to, so the proxy is what is checked ------------
+
+
+@pytest.fixture
+def proxy_env(monkeypatch):
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_a_proxy_on_a_private_address_is_refused(server, proxy_env):
+    proxy_env.setenv("HTTP_PROXY", server.base)
+    public = {"news.example": ["93.184.215.14"]}.__getitem__
+    with connections() as seen:
+        result = fetcher(resolver=public).fetch("http://news.example/story")
+    assert result.status == "refused_address" and result.error.startswith("127.0.0.1 is a loopback address")
+    assert seen == [] and server.requests == []
+
+
+def test_a_socks_proxy_is_refused_because_its_connections_cannot_be_checked(proxy_env):
+    proxy_env.setenv("HTTP_PROXY", "socks5h://127.0.0.1:1080")
+    public = {"news.example": ["93.184.215.14"]}.__getitem__
+    with connections() as seen:
+        result = fetcher(resolver=public).fetch("http://news.example/story")
+    assert result.status == "refused_address" and "SOCKS proxy" in result.error and seen == []
