@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -132,15 +133,20 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """A real HTTP server on ``host`` (default 127.0.0.1; a free port) in a background thread; yields its base URL."""
+def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0,
+          tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """A real HTTP server on ``host`` (default 127.0.0.1; a free port) in a background thread; yields its base URL.
+
+    With ``tls`` (a server-side context holding a certificate) it speaks HTTPS."""
     httpd = ThreadingHTTPServer((host, port), handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     httpd.daemon_threads = True
     # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default (half a second a test).
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{httpd.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://{host}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -148,10 +154,10 @@ def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: 
 
 
 @contextlib.contextmanager
-def running_server(host: str = "127.0.0.1", port: int = 0) -> Iterator[Server]:
-    """A :class:`Server` answering on ``host`` (a free port unless given) until the block ends."""
+def running_server(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> Iterator[Server]:
+    """A :class:`Server` answering on ``host`` (a free port unless given; HTTPS with ``tls``) until the block ends."""
     state = Server()
-    with serve(type("BoundHandler", (Handler,), {"state": state}), host, port) as base:
+    with serve(type("BoundHandler", (Handler,), {"state": state}), host, port, tls) as base:
         state.base = base
         yield state
 

@@ -418,7 +418,8 @@ def test_killed_run_resumes_with_every_url_exactly_once(server, tmp_path):
     (raw / "pages" / ".0123abcd.html.k1ll3d.tmp").write_bytes(b"<html>half")
 
     resumed = collect_urls(pd.DataFrame({"url": urls}), raw_dir=raw,
-                           fetcher=Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10), allow_private_addresses=True))
+                           fetcher=Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10),
+                                           allow_private_addresses=True))
     log = read_collection_log(raw)
 
     assert len(resumed) == 30 - before

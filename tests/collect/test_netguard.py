@@ -10,6 +10,9 @@ given by a resolver hook, the only stand-in (no DNS server runs in a test).
 from __future__ import annotations
 
 import contextlib
+import shutil
+import ssl
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -289,3 +292,37 @@ def test_a_socks_proxy_is_refused_because_its_connections_cannot_be_checked(prox
     with connections() as seen:
         result = fetcher(resolver=public).fetch("http://news.example/story")
     assert result.status == "refused_address" and "SOCKS proxy" in result.error and seen == []
+
+
+# -- HTTPS: the socket goes to the checked address, the certificate is checked against the name --------
+
+
+@pytest.fixture
+def news_test_tls(tmp_path, monkeypatch) -> ssl.SSLContext:
+    """A server context with a self-signed certificate for news.test only, trusted by the client (via
+    REQUESTS_CA_BUNDLE, as a user would point requests at a private CA)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=news.test", "-addext", "subjectAltName=DNS:news.test"],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_https_keeps_the_name_for_the_certificate_check(news_test_tls):
+    with running_server(tls=news_test_tls) as tls_server:
+        tls_server.add("/page")
+        port = tls_server.base.rsplit(":", 1)[1]
+        names = {"news.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}.__getitem__
+        with connections() as seen:
+            good = fetcher(trusted_addresses={"127.0.0.1"}, resolver=names).fetch(f"https://news.test:{port}/page")
+            wrong = fetcher(trusted_addresses={"127.0.0.1"}, resolver=names).fetch(f"https://other.test:{port}/page")
+    assert good.status == "ok", good.error
+    assert wrong.status == "unreachable" and "other.test" in wrong.error
+    assert "certificate verify failed: hostn" in wrong.error.lower()  # "Hostname mismatch", cut by _describe
+    assert {address[0] for address in seen} == {"127.0.0.1"}
+    assert tls_server.count("/page") == 1 and f"news.test:{port}" in tls_server.hosts

@@ -30,7 +30,8 @@ def test_a_second_process_is_told_who_holds_the_study(project, server):
     paths = config.study_paths("busy")
     paths.study_dir.mkdir(parents=True)
     (paths.study_dir / "urls.txt").write_text("\n".join(urls) + "\n")
-    paths.study_file.write_text('[study]\ntitle = "busy"\nkeep_undated = true\n[collect]\nper_host_delay = 0.2\ntimeout = 100\n'
+    paths.study_file.write_text('[study]\ntitle = "busy"\nkeep_undated = true\n'
+                                '[collect]\nper_host_delay = 0.2\ntimeout = 100\n'
                                 '[[sources]]\nkind = "urls"\npath = "data/studies/busy/urls.txt"\noutlet = "X"\n')
 
     first = _analysis("collect", "busy", "--allow-private-addresses")
