@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -35,6 +36,8 @@ class Reply:
     delay: float = 0.0  # seconds before the status line
     stall: float = 0.0  # seconds after the first 16 bytes of the body
     reset: bool = False  # abort the connection (TCP RST) after the first 16 bytes of the body
+    trickle: float = 0.0  # seconds between single bytes after the first 16 bytes of the body (a slow-drip server)
+    gate: threading.Event | None = None  # answer only once the test sets it (at most 60 s), after ``delay``
 
 
 NOT_FOUND = Reply(status=404, body=b"no such route", content_type="text/plain")
@@ -47,6 +50,7 @@ class Server:
     routes: dict[str, list[Reply] | Callable[[int], Reply]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)  # every path asked for, in order
     user_agents: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # the Host header of every request
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, path: str, *replies: Reply) -> str:
@@ -90,8 +94,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, with_body: bool) -> None:
         self.state.user_agents.append(self.headers.get("User-Agent", ""))
+        self.state.hosts.append(self.headers.get("Host", ""))
         reply = self.state.next_reply(self.path)
         time.sleep(reply.delay)
+        if reply.gate is not None:
+            reply.gate.wait(timeout=60)
         try:
             self.send_response(reply.status)
             if reply.content_type:
@@ -111,6 +118,12 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection.close()
                 return
             time.sleep(reply.stall)
+            if reply.trickle:
+                for byte in reply.body[16:]:
+                    time.sleep(reply.trickle)
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                return
             self.wfile.write(reply.body[16:])
         except OSError:  # the client gave up (timeout, size limit): expected
             pass
@@ -120,15 +133,20 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 (a free port) in a background thread; yields its base URL."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1", port: int = 0,
+          tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """A real HTTP server on ``host`` (default 127.0.0.1; a free port) in a background thread; yields its base URL.
+
+    With ``tls`` (a server-side context holding a certificate) it speaks HTTPS."""
+    httpd = ThreadingHTTPServer((host, port), handler)
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     httpd.daemon_threads = True
     # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default (half a second a test).
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+        yield f"{'https' if tls else 'http'}://{host}:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -136,10 +154,10 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[Server]:
-    """A :class:`Server` answering on a free port until the block ends."""
+def running_server(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> Iterator[Server]:
+    """A :class:`Server` answering on ``host`` (a free port unless given; HTTPS with ``tls``) until the block ends."""
     state = Server()
-    with serve(type("BoundHandler", (Handler,), {"state": state})) as base:
+    with serve(type("BoundHandler", (Handler,), {"state": state}), host, port, tls) as base:
         state.base = base
         yield state
 

@@ -23,11 +23,17 @@ def applies(study: Study) -> bool:
     return any(s.kind in web.URL_KINDS for s in study.sources)
 
 
-def run(study: Study, paths: StudyPaths, *, refresh: bool = False) -> list[Path]:
-    """Fetch what is new (or everything again with ``refresh``); write the digest ingest depends on."""
+def run(study: Study, paths: StudyPaths, *, refresh: bool = False, retry_gone: bool = False,
+        allow_private_addresses: bool = False) -> list[Path]:
+    """Fetch what is new (or everything again with ``refresh``); write the digest ingest depends on.
+
+    ``retry_gone`` asks again for URLs that answered 404 or 410; ``allow_private_addresses`` (the
+    command line's ``--allow-private-addresses``) lets collection reach non-public addresses.
+    """
     if not applies(study):
         return []
-    web.collect_study(study, paths, refresh=refresh, progress=log.isEnabledFor(logging.INFO))
+    web.collect_study(study, paths, refresh=refresh, retry_gone=retry_gone,
+                      allow_private_addresses=allow_private_addresses, progress=log.isEnabledFor(logging.INFO))
     # A stable digest of what has been collected (latest outcome and content hash per URL, no times):
     # ingest depends on this, not on the append-only log, so a re-run that fetched nothing new skips it.
     collected = web.collected_pages(paths)

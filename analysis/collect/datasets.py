@@ -11,10 +11,11 @@ redistribute.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,32 @@ from analysis.core.storage import atomic_path, ensure_dir
 
 ALLSIDES_COMMIT = "ced8111a720948e6a410e52031ace99c4e53f096"
 ALLSIDES_ARCHIVE = f"https://github.com/ramybaly/Article-Bias-Prediction/archive/{ALLSIDES_COMMIT}.zip"
+# What a download must give, as :func:`records_digest` of the 37,554 articles: computed from the shared mirror's
+# articles.jsonl.gz (built from the same commit). The archive's own bytes have no declared digest: GitHub
+# generates it on request and does not promise stable bytes, and no copy of it was at hand to hash.
+ALLSIDES_RECORDS_SHA256 = "930744da02823b812a4ddaa0f3c2a9e115a03adc03d47d5861845384cfb3211e"
+# Fields the build drops (the tokenized copy) or adds (the normalised date): not part of what is checked.
+_BUILD_FIELDS = frozenset({"content", "date_iso"})
+
+
+def records_digest(records: Iterable[dict]) -> str:
+    """A digest of a dataset's records that does not depend on their order, key order, the file's
+    compression, or the fields the build drops or adds: one SHA-256 per record (canonical JSON), keyed
+    by its ``ID``, and one over those in ID order."""
+    return _combine(_record_digest(rec) for rec in records)
+
+
+def _record_digest(rec: dict) -> tuple[str, str]:
+    canonical = json.dumps({k: v for k, v in rec.items() if k not in _BUILD_FIELDS}, sort_keys=True,
+                           ensure_ascii=False, separators=(",", ":"))
+    return str(rec.get("ID")), hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _combine(pairs: Iterable[tuple[str, str]]) -> str:
+    total = hashlib.sha256()
+    for id_, digest in sorted(pairs):
+        total.update(f"{id_}\t{digest}\n".encode())
+    return total.hexdigest()
 
 
 def _normalise_allsides_date(raw: str) -> str | None:
@@ -45,22 +72,35 @@ def _normalise_allsides_date(raw: str) -> str | None:
     return iso if ts is not pd.NaT and 1990 <= ts.year <= 2030 else None
 
 
-def build_allsides(folder: Path, *, archive_url: str = ALLSIDES_ARCHIVE) -> None:
-    """Download the repository archive and write ``articles.jsonl.gz`` as the mirror has it."""
+def build_allsides(folder: Path, *, archive_url: str = ALLSIDES_ARCHIVE, archive_sha256: str | None = None,
+                   records_sha256: str | None = ALLSIDES_RECORDS_SHA256) -> None:
+    """Download the repository archive and write ``articles.jsonl.gz`` as the mirror has it.
+
+    The archive is checked against ``archive_sha256`` when one is given, and the articles built from it
+    against ``records_sha256`` (see :func:`records_digest`); a mismatch keeps nothing and raises
+    :class:`DownloadError`. ``None`` skips that check.
+    """
     ensure_dir(folder)
     archive = folder / "archive.zip"
-    fetch.download_file(archive_url, archive)
+    fetch.download_file(archive_url, archive, sha256=archive_sha256)
     try:
         with zipfile.ZipFile(archive) as zf, atomic_path(folder / "articles.jsonl.gz") as tmp:
             members = sorted(n for n in zf.namelist() if re.search(r"/data/jsons/[^/]+\.json$", n))
             if not members:
                 raise DownloadError(f"{archive_url}: archive has no data/jsons/*.json files")
+            digests = []  # one per record, not the records (hundreds of megabytes of text)
             with gzip.open(tmp, "wt", encoding="utf-8") as out:
                 for name in members:
                     rec = json.loads(zf.read(name).decode("utf-8"))
                     rec.pop("content", None)  # tokenized copy of content_original
                     rec["date_iso"] = _normalise_allsides_date(rec.get("date", ""))
                     out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    digests.append(_record_digest(rec))
+            got = _combine(digests)
+            if records_sha256 is not None and got != records_sha256:
+                raise DownloadError(f"{archive_url}: the {len(digests):,} articles built from it do not match the "
+                                    f"published dataset (records sha256 {got}, expected {records_sha256}); "
+                                    "nothing was kept")
     except zipfile.BadZipFile:
         raise DownloadError(f"{archive_url}: not a zip archive") from None
     finally:

@@ -14,8 +14,10 @@ what it fetched in the raw-evidence store.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import http.client
 import re
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -32,6 +34,7 @@ import urllib3
 import urllib3.exceptions
 
 from analysis import __version__
+from analysis.collect.netguard import AddressGuard, AddressRefused, GuardedAdapter, Resolver, Watchdog
 
 # Re-exported: the collector lives with the store it writes (analysis.collect.rawstore).
 from analysis.core.errors import DownloadError
@@ -43,10 +46,12 @@ __all__ = [
 
 USER_AGENT = f"media-framing-analysis/{__version__} (research toolkit; +https://pypi.org/project/media-framing-analysis/)"
 CHUNK = 1 << 16
+# Page bodies are read in small pieces, whatever has arrived, so the whole-transfer deadline is looked at often.
+READ_CHUNK = 1 << 13
 
 FetchStatus = Literal[
     "ok", "http_error", "timeout", "too_large", "not_html",
-    "robots_disallowed", "bad_url", "unreachable", "redirect_loop",
+    "robots_disallowed", "bad_url", "unreachable", "redirect_loop", "refused_address",
 ]
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -58,8 +63,9 @@ ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 Ki
 class FetchPolicy:
     """How politely and how patiently to fetch. All times in seconds.
 
-    ``timeout`` bounds the connection and each read (requests' meaning), not
-    the whole transfer. ``backoff_base * 2**n`` is the wait before retry
+    ``timeout`` bounds the connection and each read (requests' meaning);
+    ``max_time`` bounds each request's whole transfer, headers and body,
+    however slowly the bytes come. ``backoff_base * 2**n`` is the wait before retry
     ``n + 1``; a ``Retry-After`` on 429/503 replaces it, and one longer than
     ``max_retry_after`` ends the retries rather than coming back early.
     """
@@ -77,7 +83,7 @@ class FetchPolicy:
     max_time: float = 120.0
 
     def __post_init__(self) -> None:
-        for name in ("timeout", "max_bytes"):
+        for name in ("timeout", "max_bytes", "max_time"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"FetchPolicy.{name} must be > 0, got {getattr(self, name)!r}")
         for name in ("max_redirects", "retries", "backoff_base", "max_retry_after", "per_host_delay"):
@@ -100,6 +106,8 @@ class FetchResult:
     attempts: int = 0
     error: str = ""
     note: str = ""
+    # Seconds the last answer's Retry-After asked us to wait (429/503), so a later run can honour it.
+    retry_after: float | None = None
 
 
 @dataclass
@@ -118,6 +126,11 @@ class Fetcher:
     use one fetcher for a whole run, from one thread (it is not thread-safe).
     ``sleep`` and ``clock`` are injectable so tests can record waits instead
     of spending them.
+
+    Only public addresses are reached (see :mod:`analysis.collect.netguard`);
+    ``allow_private_addresses`` (the command line's ``--allow-private-addresses``)
+    lifts that, ``trusted_addresses`` lets exact addresses through (a local
+    test server), and ``resolver`` replaces the system's name lookup.
     """
 
     def __init__(
@@ -126,11 +139,18 @@ class Fetcher:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        allow_private_addresses: bool = False,
+        trusted_addresses: tuple[str, ...] | frozenset[str] = (),
+        resolver: Resolver | None = None,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._sleep = sleep
         self._clock = clock
+        self._guard = AddressGuard(allow_private=allow_private_addresses, trusted=trusted_addresses,
+                                   resolver=resolver)
         self._session = requests.Session()
+        for prefix in ("http://", "https://"):
+            self._session.mount(prefix, GuardedAdapter(self._guard))
         self._session.headers["User-Agent"] = self.policy.user_agent
         self._session.max_redirects = self.policy.max_redirects  # only robots.txt uses requests' redirects
         self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser | None, str]] = {}
@@ -151,6 +171,10 @@ class Fetcher:
         problem = _url_problem(url)
         if problem:
             return self._finish(FetchResult(url, url, "bad_url", error=problem))
+        # Before robots.txt too: a refused host is not contacted at all.
+        refused = self._guard.problem(urlsplit(url).hostname or "")
+        if refused:
+            return self._finish(FetchResult(url, url, "refused_address", error=refused))
         note = ""
         if self.policy.respect_robots:
             allowed, note = self._robots_allow(url)
@@ -162,12 +186,15 @@ class Fetcher:
             attempts += 1
             try:
                 outcome = self._attempt(url)
+            except AddressRefused as exc:  # a proxy, or a name whose answer changed (not re-resolved)
+                return self._finish(FetchResult(url, url, "refused_address", attempts=attempts, error=str(exc)))
             except (ValueError, UnicodeError, urllib3.exceptions.HTTPError) as exc:
                 # urllib3 rejects some host names and redirect targets with its own errors.
                 return self._finish(FetchResult(url, url, "bad_url", attempts=attempts,
                                                 error=f"{url}: cannot be fetched ({type(exc).__name__}: {exc})"))
             result = outcome.result
             result.attempts = attempts
+            result.retry_after = outcome.retry_after
             result.note = "; ".join(n for n in (note, result.note) if n)
             if not outcome.retry or attempts > self.policy.retries:
                 return self._finish(result)
@@ -187,20 +214,23 @@ class Fetcher:
     def _attempt(self, url: str) -> _Outcome:
         current, chain = url, [url]
         while True:
-            try:
-                self._wait_for_host(current)
-                response = self._session.get(current, stream=True, allow_redirects=False,
-                                             timeout=self.policy.timeout)
-            except requests.RequestException as exc:
-                self._mark_host(current)
-                return _failure(url, current, exc)
-            try:
-                with response:
-                    if not response.is_redirect:
-                        return self._read(url, current, response)
-                    target = urljoin(current, self._session.get_redirect_target(response) or "")
-            finally:
-                self._mark_host(current)
+            self._wait_for_host(current)
+            with Watchdog(self._guard, self.policy.max_time) as watchdog:
+                try:
+                    response = self._session.get(current, stream=True, allow_redirects=False,
+                                                 timeout=self.policy.timeout)
+                except requests.RequestException as exc:
+                    self._mark_host(current)
+                    if watchdog.fired.is_set():  # cut while the headers trickled in
+                        return _Outcome(FetchResult(url, current, "timeout", error=self._too_long()))
+                    return _failure(url, current, exc)
+                try:
+                    with response:
+                        if not response.is_redirect:
+                            return self._read(url, current, response, watchdog)
+                        target = urljoin(current, self._session.get_redirect_target(response) or "")
+                finally:
+                    self._mark_host(current)
             if target in chain:
                 return _Outcome(FetchResult(url, target, "redirect_loop", response.status_code,
                                             error="redirect loop: " + " -> ".join(chain + [target])))
@@ -212,6 +242,10 @@ class Fetcher:
             if problem:
                 return _Outcome(FetchResult(url, target, "bad_url", response.status_code,
                                             error=f"redirected to a URL that is not fetched: {problem}"))
+            refused = self._guard.problem(urlsplit(target).hostname or "")
+            if refused:
+                return _Outcome(FetchResult(url, target, "refused_address", response.status_code,
+                                            error=f"redirected to {target}: {refused}"))
             if self.policy.respect_robots:
                 allowed, note = self._robots_allow(target)
                 if not allowed:
@@ -220,7 +254,10 @@ class Fetcher:
             chain.append(target)
             current = target
 
-    def _read(self, url: str, current: str, response: requests.Response) -> _Outcome:
+    def _too_long(self) -> str:
+        return f"transfer took longer than {self.policy.max_time:g} s"
+
+    def _read(self, url: str, current: str, response: requests.Response, watchdog: Watchdog) -> _Outcome:
         code = response.status_code
         content_type = response.headers.get("Content-Type", "")
         headers = dict(response.headers)
@@ -241,15 +278,28 @@ class Fetcher:
             return _Outcome(result("too_large", error=f"Content-Length {declared:,} bytes exceeds the limit of {limit:,}"))
         chunks, size = [], 0
         deadline = self._clock() + self.policy.max_time
+        raw = response.raw
+        sock = getattr(raw.connection, "sock", None)
         try:
-            for block in response.iter_content(CHUNK):
-                if self._clock() > deadline:
-                    return _Outcome(result("timeout", error=f"transfer took longer than {self.policy.max_time:g} s"))
+            while True:
+                left = deadline - self._clock()
+                if left <= 0 or watchdog.fired.is_set():
+                    return _Outcome(result("timeout", error=self._too_long()))
+                if isinstance(sock, socket.socket):  # one read never waits past the deadline either
+                    sock.settimeout(max(0.01, min(self.policy.timeout, left)))
+                # read1: whatever has arrived (up to READ_CHUNK), not a full chunk; a trickle is looked at often.
+                block = raw.read1(READ_CHUNK, decode_content=True)
+                if not block:
+                    break
                 size += len(block)
                 if size > limit:
                     return _Outcome(result("too_large", error=f"more than {limit:,} bytes; stopped reading"))
                 chunks.append(block)
-        except requests.RequestException as exc:
+            if watchdog.fired.is_set():  # the cut can look like the end of a body sent without a length
+                return _Outcome(result("timeout", error=self._too_long()))
+        except (OSError, urllib3.exceptions.HTTPError, http.client.HTTPException) as exc:
+            if watchdog.fired.is_set() or self._clock() > deadline:
+                return _Outcome(result("timeout", error=self._too_long()))
             outcome = _failure(url, current, exc, after_bytes=size)
             outcome.result.http_status, outcome.result.content_type = code, content_type
             outcome.result.headers = headers
@@ -281,7 +331,8 @@ class Fetcher:
         robots_url = origin + "/robots.txt"
         try:
             self._wait_for_host(robots_url)
-            with self._session.get(robots_url, stream=True, timeout=self.policy.timeout) as response:
+            with Watchdog(self._guard, self.policy.max_time), \
+                    self._session.get(robots_url, stream=True, timeout=self.policy.timeout) as response:
                 if 400 <= response.status_code < 500:
                     return None, ""
                 if response.status_code >= 300:
@@ -291,7 +342,8 @@ class Fetcher:
                     raw += block
                     if len(raw) >= ROBOTS_MAX_BYTES:
                         break
-        except (requests.RequestException, ValueError, UnicodeError, urllib3.exceptions.HTTPError) as exc:
+        except (requests.RequestException, ValueError, UnicodeError, urllib3.exceptions.HTTPError,
+                AddressRefused) as exc:
             return None, f"robots.txt unreachable ({_describe(exc)}); treated as allowing all"
         finally:
             self._mark_host(robots_url)
@@ -339,8 +391,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
-def _failure(url: str, current: str, exc: requests.RequestException, *, after_bytes: int = 0) -> _Outcome:
-    """Classify a requests exception into a status, and whether retrying can help."""
+def _failure(url: str, current: str, exc: Exception, *, after_bytes: int = 0) -> _Outcome:
+    """Classify a requests (or, mid-body, urllib3) exception into a status, and whether retrying can help."""
     host = urlsplit(current).netloc
     where = f" after {after_bytes:,} bytes" if after_bytes else ""
     if isinstance(exc, requests.Timeout) or _caused_by(exc, urllib3.exceptions.ReadTimeoutError):
@@ -425,8 +477,12 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = 2 << 30) -> Path:
-    """Stream ``url`` into ``dest`` atomically; raise :class:`DownloadError` on any failure."""
+def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = 2 << 30,
+                  sha256: str | None = None) -> Path:
+    """Stream ``url`` into ``dest`` atomically; raise :class:`DownloadError` on any failure.
+
+    With ``sha256`` the bytes must have that digest, or nothing is kept.
+    """
     scheme = urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise DownloadError(f"{url}: only http and https URLs are fetched, not {scheme or 'a bare path'!r}")
@@ -440,17 +496,21 @@ def download_file(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int
                 raise DownloadError(f"{url}: malformed Content-Length header {declared_raw!r}") from None
             if declared is not None and declared > max_bytes:
                 raise DownloadError(f"{url}: {declared:,} bytes exceeds the limit of {max_bytes:,}")
-            size = 0
+            size, digest = 0, hashlib.sha256()
             with open(tmp, "wb") as out:
                 while block := response.read(CHUNK):
                     size += len(block)
                     if size > max_bytes:
                         raise DownloadError(f"{url}: more than {max_bytes:,} bytes; stopped")
                     out.write(block)
+                    digest.update(block)
             # http.client returns b"" at an early close instead of raising, so a
             # cut-off body would otherwise be saved as if complete.
             if declared is not None and size != declared:
                 raise DownloadError(f"{url}: connection closed after {size:,} of {declared:,} bytes")
+            if sha256 is not None and digest.hexdigest() != sha256.lower():
+                raise DownloadError(f"{url}: checksum mismatch (sha256 {digest.hexdigest()}, expected {sha256}); "
+                                    "the download was not kept")
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:

@@ -24,6 +24,8 @@ stale temporary files assume no other run is writing there.
 from __future__ import annotations
 
 import json
+import logging
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -37,6 +39,8 @@ from analysis.core.storage import sha256_bytes, write_bytes
 if TYPE_CHECKING:
     from analysis.collect.fetch import Fetcher
 
+log = logging.getLogger("analysis")
+
 LOG_NAME = "collection_log.jsonl"
 PAGES_DIR = "pages"
 
@@ -44,14 +48,22 @@ PAGES_DIR = "pages"
 #: same answer: ``not_html`` keeps its body as ``.bin``, ``robots_disallowed``
 #: is the site's stated wish (only set when robots.txt was read and says no),
 #: ``bad_url`` cannot change. HTTP errors, timeouts, ``too_large`` (the user
-#: may raise the limit), ``unreachable`` and ``redirect_loop`` may be
-#: transient and are tried again on the next run.
+#: may raise the limit), ``unreachable``, ``redirect_loop`` and
+#: ``refused_address`` (the user may allow private addresses) may change and
+#: are tried again on the next run, except as :data:`GONE` says.
 FINAL_STATUSES: frozenset[str] = frozenset({"ok", "not_html", "robots_disallowed", "bad_url"})
+
+#: HTTP answers that say the page is not there and will not be (404 Not Found, 410 Gone): final too,
+#: so a run does not ask again, until ``refresh`` or ``retry_gone`` (``collect --refresh/--retry-gone``).
+GONE: frozenset[int] = frozenset({404, 410})
+
+#: The status of a log row for a URL skipped because its server's ``Retry-After`` has not passed.
+DEFERRED = "deferred"
 
 #: Columns of the collection log, in order. See :func:`read_collection_log`.
 LOG_COLUMNS = [
     "url", "final_url", "status", "http_status", "content_type", "retrieved_at",
-    "content_sha256", "page_path", "bytes", "attempts", "error", "note", "outlet",
+    "content_sha256", "page_path", "bytes", "attempts", "error", "note", "outlet", "retry_after",
 ]
 
 
@@ -104,7 +116,10 @@ def read_collection_log(raw_dir: Path) -> pd.DataFrame:
     UTC), ``content_sha256`` and ``page_path`` (relative to ``raw_dir``;
     missing when no body was kept), ``bytes`` (Int64), ``attempts``,
     ``error`` (one line, empty when none), ``note`` (e.g. robots.txt was
-    unreachable), ``outlet`` (as given, or missing).
+    unreachable), ``outlet`` (as given, or missing), ``retry_after`` (ISO-8601
+    UTC before which the server asked not to be asked again, from a
+    ``Retry-After`` header; missing when it set none; logs written before
+    this column have it missing).
 
     A last line without its newline is a crash mid-append and is ignored; a
     malformed line anywhere else is real damage and raises
@@ -132,7 +147,9 @@ def collect_urls(
     raw_dir: Path,
     fetcher: Fetcher,
     refresh: bool = False,
+    retry_gone: bool = False,
     progress: bool = False,
+    now: datetime | None = None,
 ) -> pd.DataFrame:
     """Fetch every URL into the raw-evidence store; return this run's log rows.
 
@@ -140,7 +157,12 @@ def collect_urls(
     dropped and repeats are fetched once. A URL whose log already has a row
     with a status in :data:`FINAL_STATUSES` is skipped unless ``refresh``,
     which adds a new snapshot row (and a new page file only if the bytes
-    changed; old files stay). Other statuses are retried on the next run.
+    changed; old files stay). A URL whose latest answer was 404 or 410
+    (:data:`GONE`) is skipped too, unless ``refresh`` or ``retry_gone``.
+    Other statuses are retried on the next run, except that a URL whose
+    server sent a ``Retry-After`` reaching past ``now`` (default: the clock)
+    is not fetched, even with ``refresh``: it gets a ``deferred`` row that
+    carries the time on.
 
     Resumable: a run killed at any moment and started again ends with one
     final row per URL, because a row is written only after its page file and
@@ -154,10 +176,16 @@ def collect_urls(
         raise InputFileError(f"collect_urls needs a 'url' column; got columns {list(urls.columns)}")
     raw_dir = Path(raw_dir)
     prepare_for_append(raw_dir)
+    now = now or datetime.now(timezone.utc)
+    past = read_collection_log(raw_dir)
+    latest = past.drop_duplicates("url", keep="last").set_index("url")
     done: set[str] = set()
     if not refresh:
-        log = read_collection_log(raw_dir)
-        done = set(log.loc[log["status"].isin(FINAL_STATUSES), "url"])
+        done = set(past.loc[past["status"].isin(FINAL_STATUSES), "url"])
+        if not retry_gone:
+            gone = latest.loc[(latest["status"] == "http_error") & latest["http_status"].isin(GONE).fillna(False)]
+            done |= set(gone.index)
+    waiting = {url: when for url, when in latest["retry_after"].dropna().items() if _utc(when) > now}
     todo: dict[str, str | None] = {}
     outlets = urls["outlet"] if "outlet" in urls.columns else pd.Series(None, index=urls.index)
     for url, outlet in zip(urls["url"], outlets):
@@ -168,6 +196,13 @@ def collect_urls(
             todo[url] = outlet if isinstance(outlet, str) and outlet else None
     rows = []
     for url, outlet in tqdm(todo.items(), total=len(todo), disable=not progress, desc="collect", unit="url"):
+        if url in waiting:
+            row = {"url": url, "final_url": url, "status": DEFERRED, "content_type": "", "retrieved_at": _iso(now),
+                   "attempts": 0, "note": "", "outlet": outlet, "retry_after": waiting[url],
+                   "error": f"not fetched: its server asked (Retry-After) not to be asked before {waiting[url]}"}
+            append_log_row(raw_dir, row)
+            rows.append(row)
+            continue
         result = fetcher.fetch(url)
         digest = page_path = None
         if result.body is not None:
@@ -178,8 +213,23 @@ def collect_urls(
             "retrieved_at": result.retrieved_at, "content_sha256": digest, "page_path": page_path,
             "bytes": None if result.body is None else len(result.body), "attempts": result.attempts,
             "error": result.error, "note": result.note, "outlet": outlet,
+            # Counted from when the answer came (retrieved_at), not from the start of a long run.
+            "retry_after": None if result.retry_after is None or result.status == "ok"
+            else _iso(_utc(result.retrieved_at) + timedelta(seconds=result.retry_after)),
         }
         append_log_row(raw_dir, row)
         rows.append(row)
+    deferred = sum(row["status"] == DEFERRED for row in rows)
+    if deferred:
+        log.info("collect: %d URLs deferred: their servers asked (Retry-After) to wait", deferred)
     run_log = pd.DataFrame.from_records(rows, columns=LOG_COLUMNS)
     return run_log.astype({"http_status": "Int64", "bytes": "Int64", "attempts": "int64"})
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _utc(text: str) -> datetime:
+    when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)

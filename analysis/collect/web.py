@@ -53,11 +53,14 @@ def source_urls(source: Source, paths: StudyPaths) -> pd.DataFrame:
 
 
 def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = None, refresh: bool = False,
+                  retry_gone: bool = False, allow_private_addresses: bool = False,
                   progress: bool = False) -> pd.DataFrame:
     """Fetch every URL of the study's ``urls`` and ``feed`` sources; return this run's log rows.
 
     Failures never stop the run: each URL ends with a log row saying what
-    happened (ok, http_error, timeout, unreachable, ...).
+    happened (ok, http_error, timeout, unreachable, refused_address, ...).
+    ``allow_private_addresses`` comes from the command line only, never from
+    the study file (see :mod:`analysis.collect.netguard`).
     """
     sources = [s for s in study.sources if s.kind in URL_KINDS]
     if not sources:
@@ -68,7 +71,7 @@ def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = 
         policy = FetchPolicy(per_host_delay=c.per_host_delay, timeout=c.timeout, max_bytes=c.max_bytes,
                              retries=c.retries, respect_robots=c.respect_robots,
                              **({"user_agent": c.user_agent} if c.user_agent else {}))
-        fetcher = Fetcher(policy)
+        fetcher = Fetcher(policy, allow_private_addresses=allow_private_addresses)
     try:
         for source in sources:
             if source.kind == "feed" and source.url:
@@ -83,7 +86,8 @@ def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = 
                     if not target.exists():
                         storage.write_bytes(target, result.body)
         urls = pd.concat([source_urls(s, paths) for s in sources], ignore_index=True).drop_duplicates("url")
-        run_log = rawstore.collect_urls(urls, raw_dir=paths.web, fetcher=fetcher, refresh=refresh, progress=progress)
+        run_log = rawstore.collect_urls(urls, raw_dir=paths.web, fetcher=fetcher, refresh=refresh,
+                                        retry_gone=retry_gone, progress=progress)
     finally:
         if own:
             fetcher.close()

@@ -94,6 +94,11 @@ class StudyPaths:
         return self.raw / "feeds"
 
     @property
+    def lock_file(self) -> Path:
+        """Held by the one process that collects or runs the study (see analysis.core.storage.single_writer)."""
+        return self.raw / ".lock"
+
+    @property
     def interim(self) -> Path:
         return self.root / "data" / "interim" / self.study
 

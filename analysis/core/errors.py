@@ -31,5 +31,11 @@ class DownloadError(AnalysisError):
     """A download failed (HTTP error, timeout, too large, bad scheme)."""
 
 
+class BusyError(AnalysisError):
+    """Another process holds the lock this one needs (a study being collected or run); try again later."""
+
+    exit_code = 75  # EX_TEMPFAIL (sysexits.h): temporary, run it again later
+
+
 class MissingExtraError(AnalysisError):
     """An optional instrument needs packages that are not installed (the message gives the install command)."""

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.core.errors import AnalysisError, StageInputError
+from analysis.core.errors import AnalysisError, BusyError, StageInputError
 
 try:
     import fcntl
@@ -97,6 +97,42 @@ def exclusive(path: Path) -> Iterator[None]:
         try:
             yield
         finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def single_writer(path: Path, *, what: str, holder: str) -> Iterator[None]:
+    """Hold the lock file ``path`` while the block runs, or raise :class:`BusyError` at once if another
+    process holds it, naming ``what`` is busy and the holder's own line (its ``holder`` text).
+
+    Unlike :func:`exclusive` the second process does not wait: a run that would start after an hour's
+    collection is better told now. The lock is the kernel's (``flock``), so a killed holder leaves no
+    stale lock; the file keeps only the holder's line. Hand-written next to :func:`exclusive` rather
+    than with ``filelock``, which the toolkit does not otherwise need. Without ``fcntl`` (Windows) the
+    block runs unlocked.
+    """
+    if fcntl is None:  # pragma: no cover - not on the platforms CI runs
+        yield
+        return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            other = handle.read().strip() or "another process"
+            raise BusyError(f"{what} is in use by {other}; wait for it to finish, or stop that process, "
+                            f"then run again (lock: {path})") from None
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(holder + "\n")
+            handle.flush()
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

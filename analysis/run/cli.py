@@ -96,6 +96,14 @@ def _refresh_arg(p: argparse.ArgumentParser) -> None:
                    help="compute instrument validation again instead of reading the machine-wide cache")
 
 
+def _network_arg(p: argparse.ArgumentParser) -> None:
+    # Only here, never in study.toml: a shared study file must not make a colleague's machine fetch its own
+    # internal services (analysis.collect.netguard).
+    p.add_argument("--allow-private-addresses", action="store_true",
+                   help="let collection fetch loopback, private, link-local and other non-public addresses "
+                        "(refused by default, also after a redirect)")
+
+
 def _engine_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("execution (changes speed, never results)")
     g.add_argument("--engine", choices=["local", "dask"], default="local",
@@ -150,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", choices=list(STAGE_HELP), help="stop after this stage")
     _refresh_arg(p)
     _engine_args(p)
+    _network_arg(p)
 
     p = _add_command(sub, "reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
                        description="Re-run every stage from the data (as `run --force`). With --check, compare "
@@ -158,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     _study_arg(p, optional=True)
     p.add_argument("--check", action="store_true", help="fail if any artifact differs from the current manifest")
     _refresh_arg(p)
+    _network_arg(p)
 
     p = _add_command(sub, "init", help="write a commented study.toml skeleton",
                        description="Create data/studies/STUDY/study.toml with every key documented.")
@@ -181,7 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
         _engine_args(p)
         if name == "collect":
             p.add_argument("--refresh", action="store_true",
-                           help="fetch already-collected URLs again, keeping the old snapshots")
+                           help="fetch already-collected URLs again, keeping the old snapshots, and URLs that "
+                                "answered 404 or 410 (a server's Retry-After is still honoured)")
+            p.add_argument("--retry-gone", action="store_true",
+                           help="fetch again only the URLs that answered 404 Not Found or 410 Gone")
+            _network_arg(p)
         if name == "report":
             p.add_argument("--standalone", action="store_true",
                            help="also write reports/STUDY.html: a copy of index.html (figures embedded) to keep "

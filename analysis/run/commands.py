@@ -7,10 +7,11 @@ nbformat are imported (they are, here).
 from __future__ import annotations
 
 import logging
+import os
 import runpy
 import sys
 import tempfile
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,17 @@ from analysis.run import dag, engine, uptodate
 from analysis.validation import codesheets, coverage_gold, extraction_gold, framing_gold, sentiment_gold, validate
 
 log = logging.getLogger("analysis")
+
+
+def _one_at_a_time(paths: config.StudyPaths, args):
+    """The study's lock for this command: a second process collecting or running it stops with one line."""
+    since = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    holder = f"process {os.getpid()} (`python -m analysis {args.command} {paths.study}`) since {since}"
+    return storage.single_writer(paths.lock_file, what=f"study {paths.study}", holder=holder)
+
+
+def _network(args) -> dict[str, object]:
+    return {"allow_private_addresses": getattr(args, "allow_private_addresses", False)}
 
 
 def cmd_init(args) -> int:
@@ -49,7 +61,8 @@ def cmd_ingest(args) -> int:
     if args.files and not any(s.kind == "imports" for s in study.sources):
         print(f"warning: {paths.study_file} has no [[sources]] kind = \"imports\"; imported files are not used",
               file=sys.stderr)
-    dag.run_stage("ingest", study, paths, force=args.force)
+    with _one_at_a_time(paths, args):
+        dag.run_stage("ingest", study, paths, force=args.force)
     return 0
 
 
@@ -65,9 +78,10 @@ def cmd_stage(args) -> int:
     paths = config.study_paths(args.study)
     study = load_study(paths)
     if args.command == "collect":
-        collect.run(study, paths, refresh=args.refresh)
+        with _one_at_a_time(paths, args):
+            collect.run(study, paths, refresh=args.refresh, retry_gone=args.retry_gone, **_network(args))
         return 0
-    with _engine(args):
+    with _one_at_a_time(paths, args), _engine(args):
         dag.run_stage(args.command, study, paths, force=args.force)
     if getattr(args, "standalone", False):
 
@@ -127,8 +141,9 @@ def cmd_run(args) -> int:
     study = load_study(paths)
     uptodate.forget(paths)
     code_at_start = code.code_hash()
-    with _engine(args):
-        results = dag.run_all(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache)
+    with _one_at_a_time(paths, args), _engine(args):
+        results = dag.run_all(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache,
+                              network=_network(args))
     # Web sources change without our files changing, so such a study is never taken as current; nor is a run
     # during which the toolkit's code was edited (its stages may have run different code).
     if args.until is None and not dag.STAGES["collect"].applies(study) and code.code_hash() == code_at_start:
@@ -149,7 +164,8 @@ def cmd_reproduce(args) -> int:
         before = Path(tmp) / "reports"
         if args.check:
             storage.copy_tree(paths.reports, before)
-        dag.run_all(study, paths, force=True, refresh_cache=args.refresh_cache)
+        with _one_at_a_time(paths, args):
+            dag.run_all(study, paths, force=True, refresh_cache=args.refresh_cache, network=_network(args))
         if not args.check:
             log.info("reproduce: rebuilt %s", paths.reports)
             return 0

@@ -53,6 +53,8 @@ class Stage:
     parallel: bool = False
     # Whether run() reads the machine-wide cache and takes ``refresh`` (``--refresh-cache``) to bypass it.
     cached: bool = False
+    # Whether run() reaches the network and takes the command line's network options (--allow-private-addresses).
+    network: bool = False
 
 
 def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
@@ -92,7 +94,7 @@ STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
         Stage("collect", STAGE_HELP["collect"],
-              lambda s, p: [], lambda s, p: [], collect.run, always=True, applies=collect.applies),
+              lambda s, p: [], lambda s, p: [], collect.run, always=True, applies=collect.applies, network=True),
         Stage("ingest", STAGE_HELP["ingest"],
               _ingest_inputs, _tables("articles_raw"), ingest.run,
               lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets)),
@@ -150,11 +152,12 @@ def is_current(stage: Stage, study: Study, paths: StudyPaths, fp: str) -> bool:
 
 
 def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False,
-              refresh_cache: bool = False) -> str:
+              refresh_cache: bool = False, network: dict[str, object] | None = None) -> str:
     """Run one stage unless it is current; return ``'ran'`` or ``'skipped'``.
 
     ``force`` re-runs it; the machine-wide cache (keyed by content) is still read unless ``refresh_cache``
-    (``--refresh-cache``)."""
+    (``--refresh-cache``). ``network`` holds keyword options for a stage that fetches (the collect
+    stage's ``allow_private_addresses``), given on the command line, never by a study file."""
     stage = STAGES[name]
     if not stage.applies(study):
         log.info("%s: nothing to do for this study, skipped", name)
@@ -168,6 +171,8 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
     options = {"engine": engine.current()} if stage.parallel else {}
     if stage.cached:
         options["refresh"] = refresh_cache
+    if stage.network:
+        options.update(network or {})
     started = time.perf_counter()
     produced = stage.run(study, paths, **options) or stage.outputs(study, paths)
     log.info("%s: ran in %.1f s", name, time.perf_counter() - started)
@@ -207,10 +212,10 @@ def state_files(study: Study, paths: StudyPaths) -> list[Path]:
 
 
 def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None,
-            refresh_cache: bool = False) -> dict[str, str]:
+            refresh_cache: bool = False, network: dict[str, object] | None = None) -> dict[str, str]:
     results = {}
     for name in STAGES:
-        results[name] = run_stage(name, study, paths, force=force, refresh_cache=refresh_cache)
+        results[name] = run_stage(name, study, paths, force=force, refresh_cache=refresh_cache, network=network)
         if name == until:
             break
     return results

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -127,4 +128,21 @@ def test_connection_reset_raises_download_error(server, tmp_path):
     url = server.add("/reset", Reply(body=PAYLOAD, reset=True))
     with pytest.raises(DownloadError):
         download_file(url, tmp_path / "reset.bin")
+    assert leftovers(tmp_path) == []
+
+
+def test_download_with_the_declared_checksum_is_kept(server, tmp_path):
+    url = server.add("/data.bin", Reply(body=PAYLOAD))
+    digest = hashlib.sha256(PAYLOAD).hexdigest()
+    assert download_file(url, tmp_path / "data.bin", sha256=digest.upper()).read_bytes() == PAYLOAD
+
+
+def test_download_with_another_checksum_is_not_kept(server, tmp_path):
+    tampered = PAYLOAD[:-1] + b"\x00"
+    url = server.add("/data.bin", Reply(body=tampered))
+    expected = hashlib.sha256(PAYLOAD).hexdigest()
+    with pytest.raises(DownloadError) as info:
+        download_file(url, tmp_path / "data.bin", sha256=expected)
+    assert str(info.value) == (f"{url}: checksum mismatch (sha256 {hashlib.sha256(tampered).hexdigest()}, "
+                               f"expected {expected}); the download was not kept")
     assert leftovers(tmp_path) == []

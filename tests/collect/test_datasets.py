@@ -65,8 +65,10 @@ def archive(body: bytes) -> Reply:
     return Reply(body=body, content_type="application/zip")
 
 
-def serve_allsides(monkeypatch, url: str) -> None:
-    build = functools.partial(datasets.build_allsides, archive_url=url)
+def serve_allsides(monkeypatch, url: str, *, declared: list[dict] = ARTICLES) -> None:
+    """Build AllSides from ``url``, expecting the articles ``declared`` (as the real build expects the 37,554)."""
+    build = functools.partial(datasets.build_allsides, archive_url=url,
+                              records_sha256=datasets.records_digest(declared))
     monkeypatch.setitem(datasets.BUILDERS, "allsides", build)
 
 
@@ -209,3 +211,33 @@ def test_load_allsides_real_mirror(project):
     assert df["published"].max() == pd.Timestamp("2020-07-21", tz="UTC")
     assert df["dataset_label"].value_counts().to_dict() == {"right": 13_734, "left": 13_005, "center": 10_815}
     assert (df["text"].str.len() > 0).mean() > 0.99
+
+
+# -- checksums: a download must give the declared articles -------------------------
+
+
+def test_download_with_other_articles_than_declared_keeps_nothing(empty_mirror, server, monkeypatch):
+    edited = [ARTICLES[0], ARTICLES[1], dict(ARTICLES[2], content_original="Altered text.")]
+    url = server.add("/archive.zip", archive(allsides_zip(edited)))
+    serve_allsides(monkeypatch, url, declared=ARTICLES)
+    with pytest.raises(DataNotFoundError) as info:
+        datasets.load_allsides()
+    message = str(info.value)
+    assert f"{url}: the 3 articles built from it do not match the published dataset (records sha256 " in message
+    assert f"expected {datasets.records_digest(ARTICLES)}); nothing was kept" in message and "\n" not in message
+    assert list((config.data_home() / "allsides").iterdir()) == []
+
+
+def test_records_digest_ignores_order_and_what_the_build_changes():
+    built = [{k: v for k, v in reversed(rec.items()) if k != "content"} | {"date_iso": None} for rec in ARTICLES]
+    assert datasets.records_digest(reversed(built)) == datasets.records_digest(ARTICLES)
+    for field in ("title", "bias_text", "url", "ID"):
+        changed = [dict(ARTICLES[0], **{field: "x"}), *ARTICLES[1:]]
+        assert datasets.records_digest(changed) != datasets.records_digest(ARTICLES), field
+    assert datasets.records_digest(ARTICLES[:2]) != datasets.records_digest(ARTICLES)
+
+
+@needs_mirror
+@pytest.mark.slow  # hashes 37,554 articles (about 6 s of CPU)
+def test_the_declared_digest_is_the_mirrors():
+    assert datasets.records_digest(datasets.iter_jsonl(MIRROR_ARTICLES)) == datasets.ALLSIDES_RECORDS_SHA256

@@ -55,7 +55,8 @@ def fake_time() -> FakeTime:
 
 def make_fetcher(fake_time: FakeTime, **policy: object) -> Fetcher:
     settings = {"per_host_delay": 0.0, "timeout": 5.0, "backoff_base": 1.0, "retries": 3} | policy
-    return Fetcher(FetchPolicy(**settings), sleep=fake_time.sleep, clock=fake_time.clock)
+    # The local server is on 127.0.0.1, which only an explicit allowance reaches (test_netguard.py tests the refusal).
+    return Fetcher(FetchPolicy(**settings), sleep=fake_time.sleep, clock=fake_time.clock, allow_private_addresses=True)
 
 
 def collect_one(url: str, raw_dir: Path, fetcher: Fetcher, **kw: object) -> dict:
@@ -321,7 +322,7 @@ def test_policy_refuses_impossible_settings(name, value):
 def test_second_run_skips_done_urls_and_retries_failures(server, tmp_path, fake_time):
     ok = server.add("/ok")
     pdf = server.add("/doc.pdf", Reply(body=b"%PDF-1.4", content_type="application/pdf"))
-    failing = server.add("/fail", Reply(status=404))
+    failing = server.add("/fail", Reply(status=403))  # may change; a 404 or 410 would not be asked again
     urls = pd.DataFrame({"url": [ok, pdf, failing, ok, "  "], "outlet": ["A", "A", "B", "A", None]})
     first = collect_urls(urls, raw_dir=tmp_path, fetcher=make_fetcher(fake_time))
     assert list(first["status"]) == ["ok", "not_html", "http_error"]  # repeats fetched once, blanks dropped
@@ -378,7 +379,7 @@ CHILD = textwrap.dedent("""
     from analysis.collect.rawstore import collect_urls
 
     urls = json.loads(Path(sys.argv[1]).read_text())
-    fetcher = Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10))
+    fetcher = Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10), allow_private_addresses=True)
     collect_urls(pd.DataFrame({"url": urls}), raw_dir=Path(sys.argv[2]), fetcher=fetcher)
 """)
 
@@ -417,7 +418,8 @@ def test_killed_run_resumes_with_every_url_exactly_once(server, tmp_path):
     (raw / "pages" / ".0123abcd.html.k1ll3d.tmp").write_bytes(b"<html>half")
 
     resumed = collect_urls(pd.DataFrame({"url": urls}), raw_dir=raw,
-                           fetcher=Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10)))
+                           fetcher=Fetcher(FetchPolicy(per_host_delay=0, retries=0, timeout=10),
+                                           allow_private_addresses=True))
     log = read_collection_log(raw)
 
     assert len(resumed) == 30 - before
@@ -436,6 +438,53 @@ def test_slow_trickle_is_stopped_by_max_time(server, tmp_path):
     url = server.add("/trickle", Reply(body=b"<html>" + b"x" * 200_000 + b"</html>"))
     ticks = iter(range(0, 10_000_000, 50))
     fetcher = Fetcher(FetchPolicy(per_host_delay=0.0, max_time=120.0), sleep=lambda s: None,
-                      clock=lambda: float(next(ticks)))
+                      clock=lambda: float(next(ticks)), allow_private_addresses=True)
     result = fetcher.fetch(url)
     assert result.status == "timeout" and "longer than 120 s" in result.error
+
+
+# -- politeness across runs ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [404, 410])
+def test_not_found_and_gone_are_final_until_refresh_or_retry_gone(server, tmp_path, fake_time, code):
+    url = server.add("/removed", Reply(status=code, body=b"no"))
+    other = server.add("/flaky", Reply(status=500, body=b"oops"))
+    frame = pd.DataFrame({"url": [url, other]})
+    collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0))
+    second = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0))
+    assert list(second["url"]) == [other]  # a 500 may pass; a 404/410 is asked again only on request
+    assert server.count("/removed") == 1
+
+    assert list(collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0),
+                             retry_gone=True)["url"]) == [url, other]
+    assert list(collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time, retries=0),
+                             refresh=True)["url"]) == [url, other]
+    assert server.count("/removed") == 3
+
+
+def test_retry_after_beyond_the_run_is_recorded_and_honoured_later(server, tmp_path, fake_time):
+    url = server.add("/busy", Reply(status=503, headers={"Retry-After": "86400"}), Reply(body=b"<html>back</html>"))
+    frame = pd.DataFrame({"url": [url]})
+    first = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time))
+    row = read_collection_log(tmp_path).iloc[-1]
+    asked = datetime.fromisoformat(row["retrieved_at"])
+    until = datetime.fromisoformat(row["retry_after"])
+    assert list(first["status"]) == ["http_error"] and (until - asked).total_seconds() == 86400
+
+    for kw in ({}, {"refresh": True}, {"now": until - pd.Timedelta(seconds=1)}):  # refresh does not override it
+        run = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time), **kw)
+        assert list(run["status"]) == ["deferred"] and run["retry_after"].tolist() == [row["retry_after"]]
+        assert "Retry-After" in run["error"].item() and row["retry_after"] in run["error"].item()
+    assert server.count("/busy") == 1
+
+    later = collect_urls(frame, raw_dir=tmp_path, fetcher=make_fetcher(fake_time), now=until)
+    assert list(later["status"]) == ["ok"] and pd.isna(later["retry_after"].item())
+    assert server.count("/busy") == 2
+
+
+def test_a_log_written_before_retry_after_existed_still_reads(tmp_path):
+    old = {"url": "http://example.org/a", "status": "http_error", "http_status": 503, "attempts": 1}
+    (tmp_path / LOG_NAME).write_text(json.dumps(old) + "\n")
+    log = read_collection_log(tmp_path)
+    assert pd.isna(log["retry_after"].item())

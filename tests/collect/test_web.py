@@ -49,7 +49,7 @@ def test_collect_ingest_and_resume(site, project, monkeypatch):
     server, pages = site
     base = server.base
     paths = _study(project, base)
-    assert main(["-q", "run", "web", "--until", "clean"]) == 0
+    assert main(["-q", "run", "web", "--until", "clean", "--allow-private-addresses"]) == 0
     status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")
     assert status.loc[f"{base}/p0.html", "status"] == "ok"
     assert status.loc[f"{base}/missing.html", "status"] == "http_error"
@@ -69,9 +69,12 @@ def test_collect_ingest_and_resume(site, project, monkeypatch):
     body = articles.loc[articles["source_id"] == f"{base}/p0.html", "text"].item()
     assert " ".join(gold_words[:4]) in body
 
-    # a second run fetches nothing already collected; only the 404 is tried again
+    # a second run fetches nothing already collected, nor the 404 (final until --refresh or --retry-gone)
     n_hits = len(server.requests)
-    assert main(["-q", "collect", "web"]) == 0
+    assert main(["-q", "collect", "web", "--allow-private-addresses"]) == 0
+    assert set(server.requests[n_hits:]) == {"/robots.txt", "/feed.xml"}
+    n_hits = len(server.requests)
+    assert main(["-q", "collect", "web", "--allow-private-addresses", "--retry-gone"]) == 0
     assert set(server.requests[n_hits:]) == {"/robots.txt", "/feed.xml", "/missing.html"}
     ok_rows = rawstore.read_collection_log(paths.web).query("status == 'ok'")
     assert ok_rows["url"].is_unique
@@ -128,7 +131,7 @@ def test_empty_extraction_and_non_english_are_reported(project, server):
                                 '[[sources]]\nkind = "urls"\npath = "data/studies/mixed/urls.txt"\noutlet = "X"\n')
     (paths.study_dir / "urls.txt").write_text(f"{base}/empty.html\n{base}/fr.html\n")
     for _ in range(2):  # the status must survive a second run (collect runs every time)
-        assert main(["-q", "run", "mixed", "--until", "clean"]) == 0
+        assert main(["-q", "run", "mixed", "--until", "clean", "--allow-private-addresses"]) == 0
         status = pd.read_csv(paths.interim / "collection_status.csv").set_index("url")["status"]
         assert status[f"{base}/empty.html"] == "extraction_empty" and status[f"{base}/fr.html"] == "ok"
     articles = pd.read_parquet(paths.table("articles"))
