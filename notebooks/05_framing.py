@@ -20,7 +20,7 @@ study = "entity-list"
 from analysis.report import framing_figures, notebook
 
 t = notebook.load_tables(study)
-codebook = t.frame_profiles["codebook"].iloc[0]
+codebook = framing_figures.lead_codebook(t.frame_profiles, t.study.framing.codebooks)
 seed = t.study.seed
 min_articles = t.study.compare.min_articles
 

@@ -23,6 +23,14 @@ from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORD
 SPECTRUM = [g for g in LEANING_ORDER if g != "unrated"]
 
 
+def lead_codebook(profiles: pd.DataFrame, codebooks: tuple[str, ...] | list[str]) -> str:
+    """The codebook the main frame figures show: the first in ``frame_profiles``, else the study's first (a study
+    whose articles hit no frame still gets its figures, each saying it has nothing to draw)."""
+    if len(profiles):
+        return str(profiles["codebook"].iloc[0])
+    return str(codebooks[0]).rsplit("/", 1)[-1].removesuffix(".toml") if codebooks else "none"
+
+
 def _interval_method(table: pd.DataFrame) -> str:
     with_ci = table.loc[table["ci_low"].notna(), "ci_method"]
     return with_ci.iloc[0] if len(with_ci) else "no interval (too few articles)"

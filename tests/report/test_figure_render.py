@@ -16,6 +16,7 @@ from io import BytesIO
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import REPO, SHARED_DATA, TINY_ARTICLES, TINY_STUDY, write_jsonl
 from PIL import Image
@@ -239,3 +240,12 @@ def test_the_page_embeds_figures_lists_contents_and_names_a_figure_that_failed(b
 def test_p_thresholds_are_printed_as_set():
     assert figures.format_p(1 - 0.95) == "0.05" and figures.format_p(0.001) == "0.001"
     assert figures.format_p(1 - 0.9) == "0.1"
+
+
+def test_lead_codebook_falls_back_to_the_study_when_no_frame_was_hit():
+    from analysis.report import framing_figures
+
+    profiles = pd.DataFrame({"codebook": ["entity_list", "entity_list"]})
+    assert framing_figures.lead_codebook(profiles, ["generic_news_frames"]) == "entity_list"
+    assert framing_figures.lead_codebook(profiles.iloc[:0], ["data/my_frames.toml"]) == "my_frames"
+    assert framing_figures.lead_codebook(profiles.iloc[:0], []) == "none"
