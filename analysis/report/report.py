@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from PIL import Image
 
-from analysis.core import catalog, code, storage
+from analysis.core import catalog, cells, code, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
@@ -91,7 +91,10 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
 
 
 def export_tables(paths: StudyPaths) -> list[Path]:
-    """CSV copies of the report tables (article text left out: it is the publishers')."""
+    """CSV copies of the report tables (article text left out: it is the publishers').
+
+    Text cells that a spreadsheet would run as a formula get a leading quote (:mod:`analysis.core.cells`).
+    """
     written = []
     for name in REPORT_TABLES:
         if name in OPTIONAL_TABLES and not paths.table(name).exists():
@@ -104,16 +107,18 @@ def export_tables(paths: StudyPaths) -> list[Path]:
         if name in _SPLIT_BY_OUTLET:
             outlet = df["group_var"] == "outlet"
             for subset, stem in zip((df[outlet], df[~outlet]), _SPLIT_BY_OUTLET[name]):
-                storage.write_csv(subset, paths.tables / f"{stem}.csv")
+                storage.write_csv(cells.neutralise_frame(subset), paths.tables / f"{stem}.csv")
                 written.append(paths.tables / f"{stem}.csv")
             continue
-        storage.write_csv(df, paths.tables / f"{name}.csv")
+        storage.write_csv(cells.neutralise_frame(df), paths.tables / f"{name}.csv")
         written.append(paths.tables / f"{name}.csv")
     written.append(_fact_matrix_csv(paths))
     written += _latex_exports(paths)
     status = paths.interim / "collection_status.csv"
     if status.exists():
-        storage.write_if_changed(paths.tables / status.name, storage.read_bytes(status))
+        # URLs and titles from the user's lists: neutralised like the other tables (the interim copy is not).
+        storage.write_csv(cells.neutralise_frame(storage.read_csv(status, dtype=str, keep_default_na=False)),
+                          paths.tables / status.name)
         written.append(paths.tables / status.name)
     return written
 
@@ -168,7 +173,7 @@ def _fact_matrix_csv(paths: StudyPaths) -> Path:
     matrix = facts.coverage_matrix(coverage.loc[coverage["group_var"] == "outlet"])
     text = storage.read_table(paths.table("facts")).set_index("fact_id")[["event_id", "fact_text"]]
     wide = text.join(matrix, how="inner").reindex(matrix.index).reset_index(names="fact_id")
-    storage.write_csv(wide, paths.tables / "fact_coverage.csv")
+    storage.write_csv(cells.neutralise_frame(wide), paths.tables / "fact_coverage.csv")
     return paths.tables / "fact_coverage.csv"
 
 
