@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from analysis.core import limits
+from analysis.core import patterns as pattern_engine
 from analysis.core.errors import StudyConfigError
 
 
@@ -37,7 +39,17 @@ class Reader:
             self.fail(f"key {key!r} must be {type_names(types)}, got {type(value).__name__} {value!r}")
         if allowed is not None and value not in allowed:
             self.fail(f"key {key!r} is {value!r}; allowed: {', '.join(map(str, allowed))}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # Every number is bounded, NaN and infinities refused: the ranges are data in analysis.core.limits.
+            problem = limits.study_key(self.table_name, key).problem(key, value)
+            if problem:
+                self.fail(problem)
         return value
+
+    @property
+    def table_name(self) -> str:
+        """``sources.match`` for ``sources[0].match[1]``: the table's name in :data:`limits.STUDY_KEYS`."""
+        return re.sub(r"\[\d+\]", "", self.where).strip("[]")
 
     def strings(self, key: str, default: tuple = ()) -> tuple[str, ...]:
         value = self.get(key, list, list(default))
@@ -70,10 +82,10 @@ def date(reader: Reader, key: str) -> dt.date | None:
 
 
 def regexes(reader: Reader, key: str) -> tuple[str, ...]:
-    patterns = reader.strings(key)
-    for p in patterns:
+    found = reader.strings(key)
+    for p in found:
         try:
-            re.compile(p)
-        except re.error as exc:
+            pattern_engine.compile_pattern(p)  # the engine that runs them: analysis.core.patterns
+        except pattern_engine.error as exc:
             reader.fail(f"key {key!r}: pattern {p!r} is not a valid regular expression ({exc})", value=p)
-    return patterns
+    return found

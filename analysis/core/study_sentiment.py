@@ -93,8 +93,6 @@ def _parse_model(path: Path, i: int, table: Any) -> ModelInstrument:
                "and not used by kind 'newsmtsc' (the NewsSentiment package brings its own)")
     if not NAME.match(m.name):
         r.fail(f"model name {m.name!r}: lower-case letters, digits, '_' and '-' only")
-    if m.batch_size < 1 or m.max_length < 8:
-        r.fail("batch_size must be at least 1 and max_length at least 8")
     unknown = [label for label in m.labels if label not in ("negative", "neutral", "positive")]
     if unknown:
         r.fail(f"'labels' may only hold negative, neutral and positive; got {', '.join(unknown)}")

@@ -188,6 +188,9 @@ TABLES = tuple(name for name, s in tables.SCHEMAS.items() if s.room == "framing"
 def run(study: Study, paths: StudyPaths) -> list:
     """The frame stage: compute every framing table; a table this study does not produce is removed, not left stale."""
     articles = storage.read_table(paths.table("articles"))
+    # The frame stage bootstraps over articles with [compare] n_boot too: refuse before the first resample.
+    contrasts.check_resample_memory(n_boot=study.compare.n_boot, n_perm=study.compare.n_perm,
+                                    n_articles=len(articles), study_file=paths.study_file)
     sentences = storage.read_table(paths.table("sentences"))
     produced = framing_tables(study, paths, articles=articles, sentences=sentences)
     for name in TABLES:

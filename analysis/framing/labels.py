@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from analysis.core import defaults, tables
+from analysis.core import defaults, patterns, tables
 from analysis.text.voice import voice_at
 
 
@@ -78,8 +78,8 @@ class LabelMatcher(BaseEstimator):
             for label, forms in ref.labels.items():
                 for form in forms:
                     try:
-                        parts.append((label, re.compile(_form_pattern(form), re.IGNORECASE)))
-                    except re.error as exc:
+                        parts.append((label, patterns.compile_pattern(_form_pattern(form), ignore_case=True)))
+                    except patterns.error as exc:
                         raise ValueError(f"referent {ref.name!r} label {label!r}: bad form {form!r}: {exc}") from None
             compiled.append((ref.name, parts))
         self.patterns_ = compiled
@@ -97,7 +97,9 @@ class LabelMatcher(BaseEstimator):
         found = []
         for name, parts in self.patterns_:
             hits = sorted(((m.start() - m.end(), m.start(), i, label, m.group(), m.end())
-                           for i, (label, p) in enumerate(parts) for m in p.finditer(text) if m.end() > m.start()))
+                           for i, (label, p) in enumerate(parts)
+                           for m in patterns.finditer(p, text, owner=f"referent {name!r} label {label!r}")
+                           if m.end() > m.start()))
             taken: list[tuple[int, int]] = []
             for _, start, _, label, surface, end in hits:
                 if all(end <= s or start >= e for s, e in taken):
@@ -300,7 +302,7 @@ def discover_labels(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent
     for doc, sent, label, start, end in zip(known["doc_id"], known["sent_id"], known["label"], known["start"],
                                             known["end"]):
         spans[(doc, int(sent))].append((int(start), int(end), label))
-    forms = [re.compile(_form_pattern(f), re.IGNORECASE) for fs in referent.labels.values() for f in fs]
+    forms = [patterns.compile_pattern(_form_pattern(f), ignore_case=True) for fs in referent.labels.values() for f in fs]
     # The last word of each known match, in both numbers ("camps" also finds "camp").
     heads = {v for m in known["matched"] for h in [m.split()[-1].lower()] for v in (h, h + "s", h.removesuffix("s"))}
 
@@ -324,7 +326,8 @@ def discover_labels(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent
             if gram[0] not in _STOP and gram[-1] not in _STOP and all(any(c.isalpha() for c in w) for w in gram):
                 occurrences[gram].append((len(parsed) - 1, i, j))
     cands = {g: occ for g, occ in occurrences.items() if len(occ) >= min_count
-             and not any(p.fullmatch(" ".join(g)) for p in forms) and (method != "head_noun" or g[-1] in heads)}
+             and not any(patterns.fullmatch(p, " ".join(g), owner=f"referent {referent.name!r}") for p in forms)
+             and (method != "head_noun" or g[-1] in heads)}
     cand_ctx = {g: [w for k, i, j in occ for w in _context(*parsed[k][1:], i, j, window)] for g, occ in cands.items()}
     labels = [lab for lab in referent.labels if label_ctx[lab]]
     grams = [g for g in cands if cand_ctx[g]]

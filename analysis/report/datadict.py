@@ -79,7 +79,9 @@ def data_package(resources: list[dict], *, study: str) -> dict:
     return {"profile": "tabular-data-package", "name": f"{study}-tables".lower().replace("_", "-"),
             "title": f"Tables of the study '{study}'",
             "description": "Written by the report stage of media-framing-analysis "
-                           f"{__version__}; article text is left out (it is the publishers').",
+                           f"{__version__}; article text is left out (it is the publishers'). A text cell that "
+                           "would start with =, +, -, @, a tab or a carriage return carries a leading ' so that "
+                           "a spreadsheet shows it instead of running it as a formula; drop that quote to read it.",
             "resources": sorted(resources, key=lambda r: r["name"])}
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from analysis.core import catalog, code, storage
+from analysis.core import catalog, cells, code, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
@@ -90,12 +90,15 @@ def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600
 
 def export_tables(paths: StudyPaths) -> list[Path]:
     """CSV copies of the report tables (article text left out: it is the publishers'), and their data dictionary
-    (``datapackage.json`` and ``README.md``, from the tables' schemas)."""
+    (``datapackage.json`` and ``README.md``, from the tables' schemas).
+
+    Text cells that a spreadsheet would run as a formula get a leading quote (:mod:`analysis.core.cells`).
+    """
     resources: list[dict] = []
 
     def write(df: pd.DataFrame, stem: str, table: str) -> Path:
         out = paths.tables / f"{stem}.csv"
-        storage.write_csv(datadict.csv_ready(df, table), out)
+        storage.write_csv(cells.neutralise_frame(datadict.csv_ready(df, table)), out)
         resources.append(datadict.resource(out, table=table))
         return out
 
@@ -119,7 +122,9 @@ def export_tables(paths: StudyPaths) -> list[Path]:
     written += _latex_exports(paths)
     status = paths.interim / "collection_status.csv"
     if status.exists():
-        storage.write_if_changed(paths.tables / status.name, storage.read_bytes(status))
+        # URLs and titles from the user's lists: neutralised like the other tables (the interim copy is not).
+        storage.write_csv(cells.neutralise_frame(storage.read_csv(status, dtype=str, keep_default_na=False)),
+                          paths.tables / status.name)
         written.append(paths.tables / status.name)
         resources.append(datadict.resource(written[-1], table=None, description=_COLLECTION_STATUS_DOC))
     package = datadict.data_package(resources, study=paths.study)
@@ -185,7 +190,7 @@ def _fact_matrix_csv(paths: StudyPaths) -> Path:
     matrix = facts.coverage_matrix(coverage.loc[coverage["group_var"] == "outlet"])
     text = storage.read_table(paths.table("facts")).set_index("fact_id")[["event_id", "fact_text"]]
     wide = text.join(matrix, how="inner").reindex(matrix.index).reset_index(names="fact_id")
-    storage.write_csv(wide, paths.tables / "fact_coverage.csv")
+    storage.write_csv(cells.neutralise_frame(wide), paths.tables / "fact_coverage.csv")
     return paths.tables / "fact_coverage.csv"
 
 

@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 from analysis import __version__
+from analysis.core import limits
 from analysis.core.defaults import DEFAULT_STUDY
 from analysis.core.errors import AnalysisError
 from analysis.run.stages import CODESHEET_MEASURES, STAGE_HELP
@@ -108,7 +109,7 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("execution (changes speed, never results)")
     g.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="local: processes on this machine (default); dask: a Dask distributed cluster")
-    g.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    g.add_argument("--workers", type=limits.option("--workers"), default=None, help="worker processes (default: every core)")
     g.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="address of a running Dask scheduler (implies --engine dask); default: a LocalCluster")
 
@@ -131,10 +132,10 @@ def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
     for q in (export, imp):
         q.add_argument("study", help="study id, a folder in data/studies/")
         q.add_argument("--measure", required=True, choices=CODESHEET_MEASURES, help="what is coded")
-        q.add_argument("--seed", type=int, default=None, help="random seed (default: the study's seed)")
-    export.add_argument("--n", type=int, required=True, help="units to sample")
+        q.add_argument("--seed", type=limits.option("--seed"), default=None, help="random seed (default: the study's seed)")
+    export.add_argument("--n", type=limits.option("--n"), required=True, help="units to sample")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled sheets (.csv or .xlsx), one per coder")
-    imp.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default: %(default)s)")
+    imp.add_argument("--n-boot", type=limits.option("--n-boot"), default=1000, help="bootstrap resamples (default: %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:

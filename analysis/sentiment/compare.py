@@ -29,6 +29,8 @@ def run(study: Study, paths: StudyPaths, *, engine) -> None:
     c = study.compare
     articles = storage.read_table(paths.table("articles"), columns=["doc_id", "outlet", "outlet_type", "leaning",
                                                                      "country", "published"])  # not the text: memory
+    contrasts.check_resample_memory(n_boot=c.n_boot, n_perm=c.n_perm, n_articles=len(articles),
+                                    study_file=paths.study_file)
     scores = storage.read_table(paths.table("article_sentiment")).merge(articles[["doc_id", "country"]], on="doc_id")
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
     summaries = [contrasts.summarize_groups(scores, by=g, **opts) for g in study.groups]

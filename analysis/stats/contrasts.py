@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.core import defaults, tables
+from analysis.core import defaults, limits, tables
 from analysis.stats import resampling
 
 CI_METHOD = "expanded percentile bootstrap over articles (Hesterberg 2015)"
@@ -124,6 +124,24 @@ def _contrast(a: np.ndarray, b: np.ndarray, *, n_boot: int, n_perm: int, confide
 # Contrasts over more articles than this use the vectorised resampling of analysis.stats.resampling (measured: the
 # compare stage on 4,000 articles went from 41 s to a few seconds); smaller ones keep scipy, unchanged.
 LARGE_CONTRAST = 2000
+
+
+def resample_bytes(*, n_boot: int, n_perm: int, n_articles: int) -> int:
+    """Memory, in bytes, of the largest resample arrays a study's settings imply on ``n_articles`` articles.
+
+    An estimate made before allocating, for :func:`check_resample_memory`: the instrument-agreement bootstrap
+    draws an ``n_boot x articles`` int64 index at once, and scipy's bootstrap and permutation test (contrasts of
+    up to ``LARGE_CONTRAST`` articles) hold about two ``resamples x articles`` float64 arrays.
+    """
+    small = min(n_articles, LARGE_CONTRAST)
+    return 8 * max(n_boot * n_articles, 2 * n_boot * small, 2 * n_perm * small)
+
+
+def check_resample_memory(*, n_boot: int, n_perm: int, n_articles: int, study_file) -> None:
+    """A one-line :class:`~analysis.core.limits.ResourceLimitError` when the resamples cannot fit in memory."""
+    limits.check_memory(resample_bytes(n_boot=n_boot, n_perm=n_perm, n_articles=n_articles),
+                        what=f"{study_file}: [compare] n_boot = {n_boot} and n_perm = {n_perm} on {n_articles} "
+                             "articles", fix="lower n_boot or n_perm")
 
 
 def _result(a: np.ndarray, b: np.ndarray, boot: np.ndarray, null: np.ndarray, confidence: float) -> dict:

@@ -8,7 +8,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from analysis.core import tables
+from analysis.core import patterns, tables
 from analysis.core.study import Actor
 
 
@@ -36,8 +36,9 @@ class ActorMatcher(BaseEstimator):
     def fit(self, X=None, y=None) -> ActorMatcher:
         compiled, excluded = [], []
         for actor in self.actors:
+            # Aliases are escaped literals, safe with re; the study's own patterns run with a time limit.
             parts = [re.compile(_alias_pattern(a), re.IGNORECASE) for a in actor.aliases]
-            parts += [re.compile(p) for p in actor.patterns]
+            parts += [patterns.compile_pattern(p) for p in actor.patterns]
             compiled.append((actor, parts))
             excluded.append(re.compile("|".join(_alias_pattern(p) for p in actor.not_within), re.IGNORECASE)
                             if actor.not_within else None)
@@ -54,7 +55,9 @@ class ActorMatcher(BaseEstimator):
         """Each actor's mentions (zero-width pattern matches and matches inside ``not_within`` dropped)."""
         out = []
         for (actor, parts), excluded in zip(self.patterns_, self.excluded_):
-            hits = [(m.start(), m.end(), m.group(), actor) for p in parts for m in p.finditer(text)
+            hits = [(m.start(), m.end(), m.group(), actor) for p in parts
+                    for m in (p.finditer(text) if isinstance(p, re.Pattern)
+                              else patterns.finditer(p, text, owner=f"actor {actor.name!r}"))
                     if m.end() > m.start()]
             if hits and excluded is not None:
                 blocked = [m.span() for m in excluded.finditer(text)]

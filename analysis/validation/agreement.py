@@ -16,6 +16,7 @@ measure for a disagreement among humans.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,10 +27,12 @@ import krippendorff
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import precision_recall_fscore_support
 
 from analysis.core import tables
+from analysis.core.cells import restore
 from analysis.core.errors import InputFileError
 
 Level = Literal["nominal", "ordinal"]
@@ -50,29 +53,71 @@ class CodeColumn:
     level: Level
 
 
+# Columns that show the coder the unit; their text is part of the unit's hash (see :func:`unit_hash`).
+SHOWN_COLUMNS = ("actor", "text", "sentence", "context_before", "context_after")
+
+
+def unit_hash(unit_id: str, shown: Sequence[str]) -> str:
+    """First 12 hex digits of the SHA-256 of a unit id and the text shown with it.
+
+    Written on each sheet row, so that an import catches a unit id moved to another row's text and text edited
+    in place. Whitespace runs count as one space and characters XLSX cannot hold are dropped, so the round
+    trip through a spreadsheet (line endings, wrapped cells) keeps the hash.
+    """
+    parts = [" ".join(ILLEGAL_CHARACTERS_RE.sub("", str(p)).split()) for p in (unit_id, *shown)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def _units_worksheet(wb, path: Path):
+    """The worksheet whose header has ``unit_id``: picked by content, so a renamed or moved tab still reads."""
+    found = [ws for ws in wb.worksheets
+             if "unit_id" in ["" if v is None else str(v).strip() for row in ws.iter_rows(max_row=1, values_only=True)
+                              for v in row]]
+    if len(found) != 1:
+        what = "no worksheet has" if not found else f"{len(found)} worksheets ({', '.join(ws.title for ws in found)}) have"
+        raise CodesheetError(f"{path}: {what} the exported header with a 'unit_id' column; worksheets: "
+                             f"{', '.join(wb.sheetnames)}")
+    return found[0]
+
+
 def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and ``(spreadsheet row, {column: cell text})`` of a CSV or XLSX sheet."""
+    """Header and ``(spreadsheet row, {column: cell text})`` of a CSV or XLSX sheet, quoted formulas restored."""
     try:
         if path.suffix.lower() == ".csv":
             df = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig")
-            header = [str(c) for c in df.columns]
-            rows = df.fillna("").to_dict("records")
+            df.columns = header = [restore(str(c)) for c in df.columns]
+            rows = df.fillna("").map(restore).to_dict("records")
             return header, [(i + 2, row) for i, row in enumerate(rows)]
         if path.suffix.lower() == ".xlsx":
 
             wb = load_workbook(path, read_only=True, data_only=True)
             try:
-                ws = wb["units"] if "units" in wb.sheetnames else wb.worksheets[0]
-                values = [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+                ws = _units_worksheet(wb, path)
+                values = [["" if v is None else restore(str(v)) for v in row]
+                          for row in ws.iter_rows(values_only=True)]
             finally:
                 wb.close()
             header = values[0] if values else []
             # Read-only worksheets may drop a row's trailing empty cells.
             return header, [(i + 2, {h: row[k] if k < len(row) else "" for k, h in enumerate(header)})
                             for i, row in enumerate(values[1:])]
+    except CodesheetError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any parser failure means the same to the user: unreadable
         raise CodesheetError(f"{path}: cannot read the file ({type(exc).__name__}: {exc})") from None
     raise CodesheetError(f"{path}: not a .csv or .xlsx file")
+
+
+def _hash_problems(path: Path, row: int, unit: str, cells: dict[str, str], *, expected: str, shown: list[str],
+                   exported_row: int) -> list[str]:
+    """A row whose hash cell or text does not belong to its unit id (ids swapped, text edited)."""
+    if cells.get("unit_hash", "").strip() != expected:
+        return [f"{path}: row {row}, column 'unit_hash': {cells.get('unit_hash', '').strip()!r} is not the hash of "
+                f"unit {unit!r} (exported on row {exported_row}): unit ids were moved between rows; re-enter them"]
+    if unit_hash(unit, [cells[c] for c in shown]) != expected:
+        return [f"{path}: row {row}, columns {', '.join(shown)}: the text differs from what was exported for unit "
+                f"{unit!r} (row {exported_row}): text was edited or unit ids swapped; code the exported text"]
+    return []
 
 
 def _code(cell: str, code: CodeColumn) -> int | None:
@@ -88,17 +133,21 @@ def _code(cell: str, code: CodeColumn) -> int | None:
     return code.values.index(int(number)) if number.is_integer() and int(number) in code.values else None
 
 
-def read_codesheet(path: Path, *, rows_of: dict[str, int], codes: list[CodeColumn]) -> tuple[pd.DataFrame, list[str]]:
+def read_codesheet(path: Path, *, rows_of: dict[str, int], codes: list[CodeColumn],
+                   hashes: dict[str, str] | None = None,
+                   shown: Sequence[str] = ()) -> tuple[pd.DataFrame, list[str]]:
     """One coder's sheet as positions of codes, one row per unit, and the problems found.
 
-    ``rows_of`` maps each exported unit id to its row in the exported sheet.
+    ``rows_of`` maps each exported unit id to its row in the exported sheet; ``hashes`` (sheets exported
+    with a ``unit_hash`` column) to its :func:`unit_hash` over the ``shown`` columns.
     Each problem reads ``FILE: row R, column C: what``. Output columns:
     ``unit_id`` and one per code column (the code's position in its scale).
     """
     path = Path(path)
     header, rows = _read_rows(path)
+    required = ["unit_id", *(c.name for c in codes)] + (["unit_hash", *shown] if hashes is not None else [])
     problems = [f"{path}: row 1, column {c!r}: missing from the header (keep the exported column names)"
-                for c in ["unit_id", *(c.name for c in codes)] if c not in header]
+                for c in required if c not in header]
     if problems:
         return pd.DataFrame(), problems
     seen: dict[str, int] = {}
@@ -114,6 +163,9 @@ def read_codesheet(path: Path, *, rows_of: dict[str, int], codes: list[CodeColum
             problems.append(f"{path}: row {row}, column 'unit_id': unit {unit!r} again (first on row {seen[unit]})")
             continue
         seen[unit] = row
+        if hashes is not None:
+            problems += _hash_problems(path, row, unit, cells, expected=hashes[unit], shown=list(shown),
+                                       exported_row=rows_of[unit])
         values = [_code(cells[c.name], c) for c in codes]
         for code, value in zip(codes, values):
             if value is None:

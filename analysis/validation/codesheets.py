@@ -43,7 +43,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.writer.excel import ExcelWriter
 
-from analysis.core import config, storage, tables
+from analysis.core import cells, config, limits, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError, StageInputError
 from analysis.core.study import SourceType, Study, check_study_id, load_study
@@ -239,11 +239,12 @@ def export_codesheet(paths: StudyPaths, *, measure: Measure, n: int, seed: int |
 
     Sheet columns (``reports/<study>/validation/codesheet_<measure>.csv`` and
     ``.xlsx``, whose second worksheet ``codebook`` defines each code column):
-    ``unit_id``; ``actor`` (actor-sentiment only); ``text`` (the sentence, or
+    ``unit_id``; ``unit_hash`` (of the unit id and the text shown, checked on import); ``actor`` (actor-sentiment only); ``text`` (the sentence, or
     the quote); ``sentence`` (quotes only: the sentence the quote starts
     in); ``context_before`` and ``context_after`` (the neighbouring sentences
     of the same article); one blank column per code; ``note`` (free text,
-    ignored on import). The key (``data/interim/<study>/codesheets/``) holds
+    ignored on import). Text cells starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+    leading quote (:mod:`analysis.core.cells`), so a spreadsheet shows them instead of running them. The key (``data/interim/<study>/codesheets/``) holds
     each unit's outlet, stratum label, automated labels (``auto_*``) and
     spreadsheet row; the ``.json`` beside it the code columns and settings.
     Same tables, ``n`` and seed give the same bytes. Re-exporting with another
@@ -260,18 +261,24 @@ def export_codesheet(paths: StudyPaths, *, measure: Measure, n: int, seed: int |
     sample = stratified_sample(units, n=n, seed=seed)
     sheet = _with_context(sample, storage.read_table(paths.table("sentences"), columns=["doc_id", "sent_id", "text"]),
                           measure=measure)
+    shown = [c for c in agreement.SHOWN_COLUMNS if c in sheet]
+    sheet.insert(1, "unit_hash", [agreement.unit_hash(u, row) for u, row in
+                                  zip(sheet["unit_id"], sheet[shown].itertuples(index=False))])
     for code in codes:
         sheet[code.name] = ""
     sheet["note"] = ""
     key = sample.drop(columns=["unit_id", "text", "instrument_version"], errors="ignore")
     key.insert(0, "unit_id", sample["unit_id"])
     key.insert(1, "sheet_row", np.arange(2, len(key) + 2, dtype="int64"))  # header is spreadsheet row 1
+    key.insert(2, "unit_hash", sheet["unit_hash"].to_numpy())
     out = _paths(paths, measure)
-    storage.write_csv(sheet, out["csv"])
-    storage.write_if_changed(out["xlsx"], _xlsx_bytes(sheet, codes))
+    # Article text that a spreadsheet would run as a formula gets a leading quote; the import takes it off.
+    people = cells.neutralise_frame(sheet)
+    storage.write_csv(people, out["csv"])
+    storage.write_if_changed(out["xlsx"], _xlsx_bytes(people, codes))
     storage.write_table(key, out["key"])
     storage.write_json(out["codes"], {"measure": measure, "n": len(sheet), "seed": seed, **info,
-                                 "code_columns": [asdict(c) for c in codes]})
+                                 "code_columns": [asdict(c) for c in codes], "hashed_columns": shown})
     log.info("codesheet %s: %d of %d units, %d outlets -> %s", measure, len(sheet), len(units),
              sample["outlet"].nunique(), out["xlsx"])
     return out
@@ -376,16 +383,23 @@ def import_codesheets(paths: StudyPaths, *, measure: Measure, files: list[Path],
     _check_measure(measure)
     if not files:
         raise AnalysisError("no coding sheets given")
+    if n_boot not in limits.OPTIONS["--n-boot"]:
+        raise AnalysisError(limits.OPTIONS["--n-boot"].problem("n_boot", n_boot))
     study = load_study(paths)
-    key, codes, _ = _read_key(paths, measure)
+    key, codes, info = _read_key(paths, measure)
+    limits.check_memory(8 * n_boot * len(key), what=f"codesheet import --n-boot {n_boot} on {len(key)} units",
+                        fix="lower --n-boot")
     rows_of = dict(zip(key["unit_id"], key["sheet_row"]))
+    # Sheets exported before unit hashes existed import unchecked.
+    hashes = dict(zip(key["unit_id"], key["unit_hash"])) if "unit_hash" in key else None
     by_coder: dict[str, pd.DataFrame] = {}
     problems: list[str] = []
     for file in map(Path, files):
         if file.stem in by_coder:
             problems.append(f"{file}: coder {file.stem!r} (the file stem) is given twice")
             continue
-        by_coder[file.stem], found = agreement.read_codesheet(file, rows_of=rows_of, codes=codes)
+        by_coder[file.stem], found = agreement.read_codesheet(file, rows_of=rows_of, codes=codes, hashes=hashes,
+                                                              shown=info.get("hashed_columns", ()))
         problems += found
     if problems:
         shown = 40

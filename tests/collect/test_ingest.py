@@ -10,6 +10,7 @@ from analysis.collect import ingest
 from analysis.collect.outlets import load_registry, resolve_outlets
 from analysis.core import config, storage, tables
 from analysis.core.errors import InputFileError
+from analysis.core.patterns import PatternTimeoutError
 from analysis.core.study import load_study
 
 
@@ -287,3 +288,10 @@ def test_an_outlet_keeps_one_leaning_when_its_import_rows_disagree(tiny_study, t
         articles = ingest.build_articles(load_study(tiny_study), tiny_study)
     assert set(articles.loc[articles["outlet"] == "Split Daily", "leaning"]) == {"left"}
     assert "Split Daily: the imports give leaning 'left', 'right'; 'left', the most frequent, is used" in caplog.text
+
+
+def test_a_match_pattern_re2_cannot_run_falls_back_with_a_time_limit():
+    texts = pd.Series(["bans and banned", "a" * 40 + "!", None])
+    assert ingest.count_matches(texts, r"\bban(?=s|ned)").tolist() == [2, 0, 0]  # a lookahead: not RE2, same counts
+    with pytest.raises(PatternTimeoutError, match=r"^\[\[sources.match\]\]: pattern '\(\?=a\)\(\\\\w\|"):
+        ingest.count_matches(texts, r"(?=a)(\w|\w\w)+$")

@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from analysis.core import tables
+from analysis.core.patterns import PatternTimeoutError
 from analysis.framing import labels
 from analysis.framing.labels import LabelMatcher, Referent
 
@@ -386,3 +387,9 @@ def test_abbreviations_are_one_word_in_candidates():
     out = labels.discover_labels(sentences, mentions, referent=known, method="context", top=200)
     words = {w for c in out["candidate"] for w in c.split()}
     assert "u.s." in words and not {"u", "s"} & words
+
+
+def test_a_runaway_label_pattern_is_a_one_line_error_naming_the_referent_and_label():
+    matcher = LabelMatcher(referents=[Referent("r", {"bad": (r"(\w|\w\w)+$",)})]).fit()
+    with pytest.raises(PatternTimeoutError, match=r"^referent 'r' label 'bad': pattern .* took over 1 s"):
+        matcher.find("a" * 40 + "!")

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from analysis.core import tables
+from analysis.core.limits import ResourceLimitError
 from analysis.stats import contrasts
 
 
@@ -152,3 +153,15 @@ def test_a_contrast_job_gives_the_same_row_from_a_misaligned_buffer():
            dict(n_boot=50, n_perm=50, confidence=0.95))
     shifted = job[:4] + ((misaligned(a), misaligned(b)),) + job[5:]
     assert contrasts.run_contrast_job(shifted) == contrasts.run_contrast_job(job)
+
+
+def test_resample_memory_is_estimated_before_allocation_and_refused_in_one_line():
+    # n_boot x articles int64 (instrument agreement) against two resamples x min(articles, 2000) float64 (scipy)
+    assert contrasts.resample_bytes(n_boot=2000, n_perm=5000, n_articles=100) == 8 * 2 * 5000 * 100
+    assert contrasts.resample_bytes(n_boot=2000, n_perm=5000, n_articles=10_000) == 8 * 2000 * 10_000
+    contrasts.check_resample_memory(n_boot=2000, n_perm=5000, n_articles=10_000, study_file="s.toml")
+    with pytest.raises(ResourceLimitError) as err:
+        contrasts.check_resample_memory(n_boot=100_000, n_perm=100, n_articles=10**12, study_file="s.toml")
+    message = str(err.value)
+    assert message.startswith("s.toml: [compare] n_boot = 100000 and n_perm = 100 on 1000000000000 articles needs "
+                              "about 745058059.7 GiB of memory") and message.endswith("; lower n_boot or n_perm")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from analysis.core import tables
+from analysis.core.patterns import MATCH_TIMEOUT, PatternTimeoutError
 from analysis.core.study import Actor
 from analysis.text.actors import ActorMatcher, find_mentions
 
@@ -84,3 +87,18 @@ def test_the_shipped_studies_know_the_common_names_of_the_governments(study_id, 
     study = load_study(config.study_paths(study_id))
     found = {h[0] for h in ActorMatcher(actors=tuple(study.actors)).fit().find(text)}
     assert found & {"US government", "Chinese government"} == actors
+
+
+def test_a_nested_quantifier_pattern_ends_quickly_and_a_runaway_one_names_the_actor_and_pattern():
+    sentence = "Huawei and ZTE were added now!"  # 30 characters; Python's re took 43 s on the first pattern
+    assert len(sentence) == 30
+    started = time.perf_counter()
+    assert ActorMatcher(actors=(Actor("Words", "other", patterns=(r"(\w+\s?)+$",)),)).fit().find(sentence) == []
+    assert time.perf_counter() - started < 0.5  # the regex engine does not backtrack on it
+    runaway = ActorMatcher(actors=(Actor("Runaway", "other", patterns=(r"(\w|\w\w)+$",)),)).fit()
+    started = time.perf_counter()
+    with pytest.raises(PatternTimeoutError) as err:
+        runaway.find("a" * 40 + "!")
+    assert time.perf_counter() - started < MATCH_TIMEOUT + 2
+    assert str(err.value).startswith(r"actor 'Runaway': pattern '(\\w|\\w\\w)+$' took over 1 s on a text of 41 ")
+    assert "\n" not in str(err.value)

