@@ -116,7 +116,7 @@ class Study:
     def __init__(self, name: str, *, root: str | Path | None = None):
         self.paths = config.study_paths(check_study_id(name), root=_root(root))
         if not self.paths.study_file.exists():
-            known = [p.parent.name for p in storage.list_files(self.paths.root / "data" / "studies", "*/study.toml")]
+            known = config.study_ids(self.paths.root)
             raise StudyConfigError(
                 f"{self.paths.study_file}: no such study (studies in this project: {', '.join(known) or 'none'})"
                 f"{_closest(name, known)}; start one with Study.create({name!r}) or Study.from_dataframe(df, "
