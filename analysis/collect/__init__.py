@@ -9,6 +9,9 @@ article text), ``sources``, ``web``, ``rawstore``, ``outlets``, ``rows`` and the
 from analysis.core.lazy import exports
 
 __getattr__, __all__ = exports(__name__, {
+    "IMPORT_OPTIONAL": "analysis.collect.ingest",
+    "IMPORT_OUTLET_COLUMNS": "analysis.collect.ingest",
+    "IMPORT_REQUIRED": "analysis.collect.ingest",
     "build_articles": "analysis.collect.ingest",
     "import_file": "analysis.collect.ingest",
     "locate": "analysis.collect.datasets",

@@ -29,6 +29,10 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]  # analysis/, one up from anal
 SHIPPED_CODEBOOKS = PACKAGE_DIR.parent / "data" / "codebooks"
 # Gold standards annotated by hand for this toolkit (offsets into public datasets, never their text).
 HAND_GOLD = PACKAGE_DIR.parent / "data" / "gold"
+# The outlet registry and the report notebooks of the toolkit's checkout: what a new project folder gets a copy of
+# (analysis.run.api), as a fresh clone has them.
+SHIPPED_OUTLETS = PACKAGE_DIR.parent / "data" / "outlets.csv"
+SHIPPED_NOTEBOOKS = PACKAGE_DIR.parent / "notebooks"
 APP_NAME = "media-framing-analysis"
 
 

@@ -264,6 +264,11 @@ def row_groups(path: Path) -> int:
     return pq.ParquetFile(path).num_row_groups
 
 
+def table_rows(path: Path) -> int:
+    """Rows of a Parquet table, from its footer (no column is read)."""
+    return pq.ParquetFile(path).metadata.num_rows
+
+
 def read_row_group(path: Path, index: int, *, columns: list[str] | None = None) -> pd.DataFrame:
     """One partition of a table written by :class:`PartitionWriter` (or one row group of any table)."""
 

@@ -151,5 +151,18 @@ aliases = ["government", "ministry", "officials"]
 '''
 
 
-def skeleton(study: str) -> str:
-    return SKELETON.format(study=study)
+_EXAMPLE_ACTOR = '''[[actors]]
+name = "Government"
+type = "government"     # company, government, person, group, organization, place or other
+aliases = ["government", "ministry", "officials"]
+'''
+
+
+def skeleton(study: str, *, example_actor: bool = True) -> str:
+    """The template for ``study``; without ``example_actor`` the example ``[[actors]]`` table is commented out
+    (for callers that add the study's own actors, such as ``analysis.Study.create``)."""
+    text = SKELETON.format(study=study)
+    if not example_actor:
+        assert _EXAMPLE_ACTOR in text, "the template's example actor changed: update _EXAMPLE_ACTOR"
+        text = text.replace(_EXAMPLE_ACTOR, "".join(f"# {line}\n" for line in _EXAMPLE_ACTOR.splitlines()))
+    return text

@@ -11,4 +11,5 @@ __getattr__, __all__ = exports(__name__, {
     "BiasClassifier": "analysis.framing.bias_classifier",
     "FrameClassifier": "analysis.framing.frame_classifier",
     "FrameMatcher": "analysis.framing.dictionary",
+    "frame_texts": "analysis.framing.dictionary",
 })

@@ -51,6 +51,7 @@ from analysis.framing.codebook import (
 )
 from analysis.stats import contrasts
 from analysis.text import voice
+from analysis.text.texts import as_texts
 
 _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*")
 # A phrase's spaces also match a hyphen: "trade war" and "trade-war" are one cue.
@@ -208,6 +209,21 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "compiled_")
         return [(frame.id, ex) for frame, _ in self.compiled_ for ex in frame.examples
                 if frame.id not in {hit[0] for hit in self.find(ex)}]
+
+
+def frame_texts(texts, *, codebook: str | Path = "generic_news_frames") -> pd.DataFrame:
+    """Count each codebook frame's cues in each text, outside any study.
+
+    ``texts``: a list of strings, a Series or a DataFrame with a ``text`` column (its index is kept);
+    ``codebook``: a shipped codebook's name or a TOML codebook's path, as in ``[framing] codebooks``.
+    Returns one row per text: ``text``, then one column per frame id with the number of counted cues
+    (after negation, excludes and rebuttals, as in ``frame_hits``). ``FrameMatcher.find`` shows the words.
+    """
+    series = as_texts(texts)
+    matcher = FrameMatcher(codebook=codebook).fit()
+    counts = pd.DataFrame(matcher.transform(series.tolist()), columns=list(matcher.get_feature_names_out()),
+                          index=series.index)
+    return pd.concat([series.rename("text"), counts], axis=1)
 
 
 def _table(rows: list | pd.DataFrame, name: str) -> pd.DataFrame:

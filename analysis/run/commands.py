@@ -18,8 +18,9 @@ import pandas as pd
 
 from analysis.collect import collect, datasets, ingest, models
 from analysis.core import catalog, code, config, storage
+from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError, StudyConfigError
-from analysis.core.study import check_study_id, load_study
+from analysis.core.study import Study, check_study_id, load_study
 from analysis.core.study_template import skeleton
 from analysis.report import manifest, report
 from analysis.run import dag, engine, uptodate
@@ -136,18 +137,27 @@ def _engine(args):
                                         scheduler=getattr(args, "scheduler", None)))
 
 
+def run_study(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None,
+              refresh_cache: bool = False, network: dict | None = None) -> dict[str, str]:
+    """What ``run`` does on the engine in use (``python -m analysis run`` and ``analysis.Study.run``): every stage
+    up to ``until``, then, after a full run, the record that lets the next one answer "up to date" at once.
+    Returns ``{stage: "ran" or "skipped"}``."""
+    uptodate.forget(paths)
+    code_at_start = code.code_hash()
+    results = dag.run_all(study, paths, force=force, until=until, refresh_cache=refresh_cache, network=network)
+    # Web sources change without our files changing, so such a study is never taken as current; nor is a run
+    # during which the toolkit's code was edited (its stages may have run different code).
+    if until is None and not dag.STAGES["collect"].applies(study) and code.code_hash() == code_at_start:
+        uptodate.record(paths, dag.state_files(study, paths))
+    return results
+
+
 def cmd_run(args) -> int:
     paths = config.study_paths(args.study)
     study = load_study(paths)
-    uptodate.forget(paths)
-    code_at_start = code.code_hash()
     with _one_at_a_time(paths, args), _engine(args):
-        results = dag.run_all(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache,
-                              network=_network(args))
-    # Web sources change without our files changing, so such a study is never taken as current; nor is a run
-    # during which the toolkit's code was edited (its stages may have run different code).
-    if args.until is None and not dag.STAGES["collect"].applies(study) and code.code_hash() == code_at_start:
-        uptodate.record(paths, dag.state_files(study, paths))
+        results = run_study(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache,
+                            network=_network(args))
     log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
     if "report" in results:
         log.info("report: %s", paths.reports / "index.html")

@@ -11,4 +11,6 @@ from analysis.core.lazy import exports
 
 __getattr__, __all__ = exports(__name__, {
     "VaderScorer": "analysis.sentiment.scoring",
+    "score_texts": "analysis.sentiment.instruments",
+    "sentence_instrument": "analysis.sentiment.instruments",
 })

@@ -13,14 +13,23 @@ Transformer models named in ``[[sentiment.models]]`` (:mod:`analysis.sentiment.t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
 
 from analysis.collect import datasets, models
 from analysis.core import cache
 from analysis.core.config import StudyPaths
+from analysis.core.errors import AnalysisError
 from analysis.core.study import Dictionary, ModelInstrument, Study
 from analysis.sentiment import sentence_model, target_sentiment, transformer
 from analysis.sentiment.lexicon import DictionaryScorer
-from analysis.sentiment.scoring import VaderScorer
+from analysis.sentiment.scoring import VaderScorer, instrument_name
+from analysis.text.texts import as_texts
+
+BuiltIn = Literal["vader", "news_ridge"]
+BUILT_IN = ("vader", "news_ridge")
 
 
 def dictionary_file(d: Dictionary, paths: StudyPaths) -> Path:
@@ -67,6 +76,34 @@ def model_instrument(spec: ModelInstrument, paths: StudyPaths, *, download: bool
     return transformer.TransformerTargetClassifier(**common, target_input=spec.target_input).fit()
 
 
+def sentence_instrument(name: BuiltIn):
+    """A fitted built-in sentence instrument: ``vader``, or ``news_ridge`` (trained once, then read from the cache)."""
+    if name == "vader":
+        return VaderScorer().fit()
+    if name == "news_ridge":
+        return _trained("news_ridge", sentence_model.fit_default, sentence_model.training_files())
+    raise AnalysisError(f"instrument {name!r} is not a built-in sentence instrument; use one of {', '.join(BUILT_IN)}, "
+                        f"or pass a fitted scorer (e.g. analysis.sentiment.lexicon.DictionaryScorer(...).fit())")
+
+
+def score_texts(texts, *, instrument: BuiltIn | object = "vader") -> pd.DataFrame:
+    """Score each text with one sentence instrument, outside any study.
+
+    ``texts``: a list of strings, a Series or a DataFrame with a ``text`` column (its index is kept).
+    ``instrument``: ``"vader"``, ``"news_ridge"`` or any fitted scorer whose ``transform`` gives the polarity
+    in column 0 (a :class:`~analysis.sentiment.lexicon.DictionaryScorer`, a transformer instrument).
+    The instruments read sentences: split an article first (VADER on a whole article measures something else).
+
+    Returns one row per text: ``text``, ``instrument`` and ``score`` (polarity in [-1, 1]).
+    """
+    scorer = sentence_instrument(instrument) if isinstance(instrument, str) else instrument
+    check_is_fitted(scorer)
+    series = as_texts(texts)
+    scores = scorer.transform(series.tolist())[:, 0] if len(series) else []
+    return pd.DataFrame({"text": series, "instrument": instrument_name(scorer),
+                         "score": pd.Series(scores, index=series.index, dtype="float64")})
+
+
 def sentence_instruments(study: Study, paths: StudyPaths) -> list:
     """Fitted sentence instruments, in the order the study lists them."""
 
@@ -74,10 +111,8 @@ def sentence_instruments(study: Study, paths: StudyPaths) -> list:
     model_specs = {m.name: m for m in study.sentiment.models}
     fitted = []
     for name in study.sentiment.instruments:
-        if name == "vader":
-            fitted.append(VaderScorer().fit())
-        elif name == "news_ridge":
-            fitted.append(_trained("news_ridge", sentence_model.fit_default, sentence_model.training_files()))
+        if name in BUILT_IN:
+            fitted.append(sentence_instrument(name))
         elif name in model_specs:
             fitted.append(model_instrument(model_specs[name], paths))
         else:

@@ -228,3 +228,11 @@ def test_init_template_names_every_key_of_the_readme_reference():
     text = skeleton("demo")
     missing = sorted(k for k in keys if not re.search(rf"\b{re.escape(k)}\b", text))
     assert len(keys) > 40 and not missing
+
+
+def test_skeleton_without_its_example_actor_for_callers_that_bring_their_own():
+    from analysis.run.api import study_text
+
+    assert parse_study(skeleton("demo", example_actor=False), study_id="demo", path=P).actors == ()
+    made = parse_study(study_text("demo", actors=["Hikvision"]), study_id="demo", path=P)
+    assert [a.name for a in made.actors] == ["Hikvision"]
