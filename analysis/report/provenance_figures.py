@@ -67,7 +67,8 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
     ax.set_yticks(range(len(outlets)), outlets)
     ax.set_ylim(-0.7, len(outlets) - 0.3)
     if info["published"].isna().any():
-        last = x[info["published"].notna()].max() if info["published"].notna().any() else undated_x
+        # x is naive UTC for matplotlib, so the fallback is too (all-undated pairs crashed here: naive - aware)
+        last = x[info["published"].notna()].max() if info["published"].notna().any() else undated_x.tz_convert(None)
         ax.axvline(last + (undated_x.tz_convert(None) - last) / 2, color="#bbbbbb", lw=0.6, ls=":")
         ax.text(undated_x.tz_convert(None), len(outlets) - 0.4, "undated", ha="center", va="bottom", fontsize=6)
     locator = mdates.AutoDateLocator(maxticks=8)

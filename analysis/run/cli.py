@@ -43,6 +43,21 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
                    help="address of a running Dask scheduler (implies --engine dask); default: a LocalCluster")
 
 
+def _outside_paths_arg(p: argparse.ArgumentParser) -> None:
+    # A command-line flag only, never a study.toml key: a shared study must not read a colleague's other files.
+    p.add_argument("--allow-outside-paths", action="store_true",
+                   help="let the study's 'files', 'html' and 'urls' paths (and what they link to) lie outside the "
+                        "project and the data home")
+
+
+def _column_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("column names (when the export does not use outlet, title, text, ...; "
+                             "the same keys as study.toml's [columns])")
+    for key, field in (("text", "text"), ("outlet", "outlet"), ("title", "title"), ("date", "published"),
+                       ("url", "url"), ("id", "id"), ("author", "author")):
+        g.add_argument(f"--{key}-col", metavar="NAME", default=None, help=f"the file's column that holds {field}")
+
+
 def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
     """``codesheet export`` and ``codesheet import`` (run by :func:`analysis.validation.codesheets.run_cli`)."""
     p = subparsers.add_parser(
@@ -85,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", choices=list(STAGE_HELP), help="stop after this stage")
     _refresh_arg(p)
     _engine_args(p)
+    _outside_paths_arg(p)
 
     p = sub.add_parser("reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
                        description="Re-run every stage from the data (as `run --force`). With --check, compare "
@@ -93,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _study_arg(p, optional=True)
     p.add_argument("--check", action="store_true", help="fail if any artifact differs from the current manifest")
     _refresh_arg(p)
+    _outside_paths_arg(p)
 
     p = sub.add_parser("init", help="write a commented study.toml skeleton",
                        description="Create data/studies/STUDY/study.toml with every key documented.")
@@ -100,12 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing study.toml")
 
     p = sub.add_parser("ingest", help="import article files and build the articles table",
-                       description="Copy JSONL/CSV article exports (columns outlet, title, text, optional url, "
-                                   "published, author, id) into data/raw/STUDY/imports, report unusable rows "
-                                   "as FILE:LINE: reason, then rebuild the articles table from every source.")
+                       description="Copy article exports (JSONL, CSV with any of , ; tab | as delimiter, TSV, "
+                                   ".xlsx; columns outlet and text, optional title, url, published, author, id, "
+                                   "event_id, and outlet_type, country, leaning, language for outlets "
+                                   "data/outlets.csv does not know) into data/raw/STUDY/imports, report unusable "
+                                   "rows as FILE:LINE: reason, then rebuild the articles table from every source. "
+                                   "Example: python -m analysis ingest mystudy export.csv --text-col body "
+                                   "--outlet-col source")
     _study_arg(p)
-    p.add_argument("files", nargs="*", metavar="FILE", help="JSONL or CSV files to import")
+    p.add_argument("files", nargs="*", metavar="FILE", help="JSONL, CSV, TSV or XLSX files to import")
     p.add_argument("--force", action="store_true", help="rebuild the articles table even if up to date")
+    _column_args(p)
+    _outside_paths_arg(p)
 
     for name, stage_help in STAGE_HELP.items():
         if name in ("ingest", "validate"):
@@ -117,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "collect":
             p.add_argument("--refresh", action="store_true",
                            help="fetch already-collected URLs again, keeping the old snapshots")
+            _outside_paths_arg(p)
         if name == "report":
             p.add_argument("--standalone", action="store_true",
                            help="also write reports/STUDY.html: the report as one file with the figures embedded")

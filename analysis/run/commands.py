@@ -36,11 +36,19 @@ def cmd_init(args) -> int:
     return 0
 
 
+def _study_paths(args) -> config.StudyPaths:
+    """The study's paths, with ``--allow-outside-paths`` where the command has it."""
+    return config.study_paths(args.study, allow_outside=getattr(args, "allow_outside_paths", False))
+
+
 def cmd_ingest(args) -> int:
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
+    columns = {key: getattr(args, f"{key}_col") for key in ("id", "outlet", "title", "text", "url", "date", "author")
+               if getattr(args, f"{key}_col", None)}
     for file in args.files:
-        stored, n_rows, problems, is_new = ingest.import_file(file, paths)
+        stored, n_rows, problems, is_new = ingest.import_file(file, paths, columns=columns,
+                                                              study_columns=dict(study.columns))
         for problem in problems:
             print(f"warning: {problem}", file=sys.stderr)
         state = "imported" if is_new else "already imported"
@@ -61,7 +69,7 @@ def cmd_stage(args) -> int:
         return _validate_framing(args.instruments_of)
     if args.command == "validate" and args.study == "provenance":
         return _validate_provenance(args.instruments_of)
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
     if args.command == "collect":
         collect.run(study, paths, refresh=args.refresh)
@@ -120,7 +128,7 @@ def _engine(args):
 
 
 def cmd_run(args) -> int:
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
     uptodate.forget(paths)
     code_at_start = code.code_hash()
@@ -137,7 +145,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
     listed = paths.reports / manifest.MANIFEST
     if args.check and not listed.exists():
