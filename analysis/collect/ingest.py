@@ -176,7 +176,7 @@ def _files_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
 def _import_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
     frames = []
     mapped = storage.read_json(paths.import_columns) if paths.import_columns.exists() else {}
-    for path in source_files(Source("imports"), paths):
+    for path in _inside(storage.list_files(paths.imports), Source("imports"), paths):
         # study.toml's [columns], then what `ingest --X-col` recorded for this file.
         df, _ = read_article_file(path, columns={**dict(study.columns), **mapped.get(path.name, {})})
         # Without an explicit id, an article is identified by its content, so
