@@ -19,6 +19,7 @@ import datetime as dt
 import difflib
 import io as _io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ SYNONYMS = {
     "id": ("stories_id", "article_id", "guid", "uid", "doc_id"),
     "author": ("byline", "authors", "creator", "writer"),
 }
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xlsx")
 _DELIMITERS = ",;\t|"
 
@@ -281,8 +283,10 @@ def _rows(found: _Records, where: dict[str, str], name: str) -> tuple[list[dict]
     used = set(where.values())
     extra_columns = [c for c in found.columns if c not in used]
     rows, problems, ids = [], [], {}
-    repaired, truncated, hows = [], [], []
+    repaired, truncated, hows, surrogates = [], [], [], []
     for lineno, rec in found.records:
+        if any(isinstance(v, str) and _LONE_SURROGATE.search(v) for v in rec.values()):
+            surrogates.append(lineno)
         row, bad = {}, None
         for field in FIELDS:
             value = rec.get(where[field]) if field in where else None
@@ -318,7 +322,8 @@ def _rows(found: _Records, where: dict[str, str], name: str) -> tuple[list[dict]
         row["line"] = lineno
         row["ingest_flags"] = ";".join(flags)
         kept = {c: rec[c] for c in extra_columns if rec.get(c) not in (None, "")}
-        row["extra"] = json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str) if kept else None
+        row["extra"] = _LONE_SURROGATE.sub("\ufffd", json.dumps(kept, ensure_ascii=False, sort_keys=True,
+                                                                default=str)) if kept else None
         problems += outlets.check_import_metadata(row, name=name, line=lineno)
         if row["published"] is not None and pd.isna(pd.to_datetime(row["published"], errors="coerce", utc=True,
                                                                     format="mixed")):
@@ -328,6 +333,9 @@ def _rows(found: _Records, where: dict[str, str], name: str) -> tuple[list[dict]
     if repaired:
         problems.append(Problem(name, repaired[0], f"mojibake repaired with ftfy in {_lines(repaired)} (first: "
                                                    f"{hows[0]}); flagged mojibake_repaired"))
+    if surrogates:
+        problems.append(Problem(name, surrogates[0], f"unpaired surrogate escapes (\\ud800-\\udfff, not a character) "
+                                                     f"replaced by U+FFFD in {_lines(surrogates)}"))
     if truncated:
         problems.append(Problem(name, truncated[0], f"text over {MAX_ARTICLE_CHARS:,} characters cut to the limit "
                                                     f"in {_lines(truncated)}; flagged truncated"))
@@ -342,7 +350,9 @@ def _value(value: object, field: str) -> tuple[str | None, str | None]:
     if value is None:
         return None, None
     if isinstance(value, str):
-        return (value.strip() or None), None
+        # A JSON "\ud800" escape gives a lone surrogate, which no UTF-8 table can hold (pandas' Arrow strings
+        # refuse it): it becomes U+FFFD, as any undecodable character does.
+        return (_LONE_SURROGATE.sub("\ufffd", value).strip() or None), None
     if field == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value), None  # ids compare as text: 1 and "1" are one id
     return None, "a string or an integer" if field == "id" else "a string"
