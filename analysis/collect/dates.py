@@ -56,3 +56,27 @@ def date_precision(value: object) -> str:
         return "day"
     # "00:00:00" is what many feeds and CMSs write when they know only the day (as a datetime at midnight is)
     return "day" if (a.hour, a.minute, a.second) == (0, 0, 0) else "time"
+
+
+def _one_to_utc(value: object) -> pd.Timestamp:
+    try:
+        return pd.to_datetime(value, errors="coerce", utc=True)
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+
+
+def to_utc(values: pd.Series) -> pd.Series:
+    """Publication dates in the one convention every table uses: timezone-aware UTC (``datetime64[..., UTC]``).
+
+    Offsets are converted ("2019-10-08T14:03-04:00" is 18:03 UTC); a date or time without one is taken as UTC.
+    Missing and unreadable values become NaT, so undated and dated articles sit in one column that later code
+    can subtract and compare without "Cannot subtract tz-naive and tz-aware" errors.
+    """
+    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    try:
+        out = pd.to_datetime(series, format="mixed", errors="coerce", utc=True)
+    except (ValueError, TypeError, OverflowError):  # a value pandas cannot even coerce: one at a time
+        out = pd.to_datetime(series.map(_one_to_utc), utc=True)
+    if not isinstance(out.dtype, pd.DatetimeTZDtype):  # an empty or all-missing object column
+        out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns, UTC]")
+    return out

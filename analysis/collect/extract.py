@@ -5,7 +5,9 @@ collection run over thousands of third-party pages must log a problem and go
 on, not stop:
 
 * :func:`decode_html` turns bytes into text the way a browser would and says
-  which encoding it used, so a reviewer can audit mojibake;
+  which encoding it used, so a reviewer can audit mojibake; :func:`decode_page`
+  and :func:`repair_mojibake` (ftfy) repair what a browser would show broken,
+  and say so, so the article can carry a ``mojibake_repaired`` flag;
 * :func:`extract_article` runs trafilatura (no hand-rolled HTML parsing) and
   returns the main text and metadata, with ``text == ""`` when nothing usable
   was found (the caller logs "extraction empty");
@@ -19,6 +21,7 @@ import codecs
 import re
 from typing import Any
 
+import ftfy
 import trafilatura
 from charset_normalizer import from_bytes
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -163,6 +166,57 @@ def decode_text(body: bytes) -> tuple[str, str]:
         except (LookupError, UnicodeError):
             pass
     return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 read as windows-1252 (ftfy's sloppy variant, which maps the
+    five bytes cp1252 leaves undefined to C1 controls instead of failing)."""
+    return exc.object[exc.start:exc.end].decode("sloppy-windows-1252"), exc.end
+
+
+codecs.register_error("analysis-cp1252", _cp1252_bytes)
+
+
+def decode_page(body: bytes, *, content_type: str | None = None) -> tuple[str, str, str | None]:
+    """:func:`decode_html`, then repairs: ``(text, encoding_used, repair or None)``.
+
+    A page that says UTF-8 but holds windows-1252 bytes (a CMS template in UTF-8 around text pasted from
+    Word) gets U+FFFD in a browser; here those bytes are read as windows-1252, which is what they almost
+    always are. Collection stores the raw bytes, so this never loses evidence. :func:`decode_html` itself
+    stays the browser's reading (the extraction benchmark measures that).
+    """
+    text, encoding = decode_html(body, content_type=content_type)
+    if encoding == "utf-8" and "\ufffd" in text:
+        body = bytes(body or b"")
+        start = len(codecs.BOM_UTF8) if body.startswith(codecs.BOM_UTF8) else 0
+        repaired = body[start:].decode("utf-8", errors="analysis-cp1252")
+        if repaired != text:
+            return repaired, encoding, "bytes that are not UTF-8 read as windows-1252"
+    return text, encoding, None
+
+
+# Only ftfy's encoding repairs: its other fixes (straightening quotes, ligatures, width, HTML entities, line
+# breaks) would change text that is right as it is, and offsets of later tables point into this text.
+_MOJIBAKE_ONLY = ftfy.TextFixerConfig(
+    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False, fix_character_width=False,
+    uncurl_quotes=False, fix_line_breaks=False, remove_control_chars=False, normalization=None, explain=True)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_mojibake(text: str) -> tuple[str, str | None]:
+    """Text with mojibake ("Itâ€™s" for "It’s": UTF-8 read as windows-1252) repaired by ftfy; ``(text, how)``.
+
+    ``how`` is None when nothing changed, else ftfy's explanation ("encode sloppy-windows-1252, decode utf-8").
+    Unpaired surrogates (a JSON "\\ud800" escape) cannot be stored as UTF-8 and become U+FFFD.
+    """
+    if not text or text.isascii():
+        return text, None
+    fixed, steps = ftfy.fix_and_explain(text, config=_MOJIBAKE_ONLY)
+    how = ", ".join(f"{step} {arg}" for step, arg in steps or [])
+    if _LONE_SURROGATE.search(fixed):
+        fixed = _LONE_SURROGATE.sub("\ufffd", fixed)
+        how = ", ".join(h for h in (how, "unpaired surrogates replaced by U+FFFD") if h)
+    return fixed, (how or None) if fixed != text else None
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

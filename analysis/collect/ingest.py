@@ -10,12 +10,10 @@ them all on every run.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io as _io
-import json
 import logging
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -24,20 +22,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.collect import datasets, outlets, provenance_datasets, web
-from analysis.collect.dates import date_precision
-from analysis.collect.extract import decode_text, detect_language
+from analysis.collect.article_files import OPTIONAL, OUTLET_COLUMNS, REQUIRED, read_article_file
+from analysis.collect.dates import date_precision, to_utc
+from analysis.collect.extract import decode_text, detect_language, repair_mojibake
 from analysis.collect.outlets import load_registry, original_outlet, resolve_outlets
-from analysis.collect.rows import ROW_COLUMNS, Problem
+from analysis.collect.rows import MAX_ARTICLE_CHARS, ROW_COLUMNS, Problem, join_flags, limit_text
 from analysis.core import patterns, storage, tables
 from analysis.core.config import StudyPaths
-from analysis.core.errors import InputFileError, StageInputError, StudyConfigError
+from analysis.core.errors import InputFileError, StageInputError, StudyConfigError  # noqa: F401
 from analysis.core.study import MatchClause, Source, Study
 
 log = logging.getLogger("analysis")
-IMPORT_REQUIRED = ("outlet", "text")
-IMPORT_OPTIONAL = ("title", "url", "published", "author", "id", "event_id")
-# Outlet metadata an import may carry for outlets data/outlets.csv does not know (see outlets.merge_import_metadata).
-IMPORT_OUTLET_COLUMNS = ("outlet_type", "country", "leaning", "leaning_source", "language", "original_outlet")
+IMPORT_REQUIRED, IMPORT_OPTIONAL, IMPORT_OUTLET_COLUMNS = REQUIRED, OPTIONAL, OUTLET_COLUMNS
 
 
 def normalise_text(text: str) -> str:
@@ -124,105 +120,67 @@ def _text_file_row(path: Path, source: Source, key: str) -> dict:
     if title is None:
         first, _, rest = body.partition("\n")
         title, body = first.strip(), rest.strip()
+    flags = ""
+    if source.dataset is None:  # the user's own files; a dataset's text is as its publisher curated it
+        body, how = repair_mojibake(body)
+        title, how_title = repair_mojibake(title)
+        if how or how_title:
+            log.warning("ingest: %s: mojibake repaired with ftfy (%s); flagged mojibake_repaired", path,
+                        how or how_title)
+            flags = "mojibake_repaired"
     return dict(source=key, source_id=path.name, source_outlet=source.outlet, url=source.url, title=title,
                 published=source.published, text=body, dataset_label=None, extractor="text file",
-                canonical_url=None, author=None)
+                canonical_url=None, author=None, ingest_flags=flags)
+
+
+def _inside(files: list[Path], source: Source, paths: StudyPaths) -> list[Path]:
+    """``files``, each checked to lie inside the project or the data home (a symlink is judged by its target)."""
+    what = f"{paths.study_file}: [[sources]] kind = {source.kind!r}" + \
+        (f", key 'path' = {source.path!r}" if source.path else " (data/raw imports)")
+    return [paths.check_inside(f, what=what) for f in files]
 
 
 def source_files(source: Source, paths: StudyPaths) -> list[Path]:
-    """The files a source reads (used for stage fingerprints too)."""
+    """The files a source reads (used for stage fingerprints too).
+
+    Paths from study.toml, and every file found under them, must resolve inside the project or the data
+    home unless ``--allow-outside-paths`` was given on the command line (``paths.allow_outside``): a shared
+    study.toml must not make a colleague's run read /etc/passwd or ~/.ssh into an article.
+    """
     if source.kind == "dataset":
         return [datasets.locate(source.dataset, source.file)]
     if source.kind == "imports":
-        return storage.list_files(paths.imports)
+        columns = [paths.import_columns] if paths.import_columns.exists() else []
+        return _inside(storage.list_files(paths.imports), source, paths) + columns
     if source.kind in ("urls", "feed"):
-        listed = [paths.resolve(source.path)] if source.path else storage.list_files(paths.feeds, "*/*.xml")
+        listed = _inside([paths.resolve(source.path)], source, paths) if source.path else \
+            storage.list_files(paths.feeds, "*/*.xml")
         digest = paths.interim / "collected_pages.csv"  # written by the collect stage
         return listed + ([digest] if digest.exists() else [])
     if source.kind == "html":
-        return storage.list_files(paths.resolve(source.path), source.pattern)
+        folder = _inside([paths.resolve(source.path)], source, paths)[0]
+        return _inside(storage.list_files(folder, source.pattern), source, paths)
     if source.dataset is not None:
         return [datasets.locate(source.dataset, source.file, download=False)]
-    target = paths.resolve(source.path)
-    return [target] if target.is_file() else storage.list_files(target, source.pattern)
+    target = _inside([paths.resolve(source.path)], source, paths)[0]
+    return _inside([target] if target.is_file() else storage.list_files(target, source.pattern), source, paths)
 
 
 def _files_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
     key = f"dataset:{source.dataset}" if source.dataset else f"file:{source.path}"
     rows = [_text_file_row(p, source, key) for p in source_files(source, paths)]
-    df = pd.DataFrame(rows, columns=ROW_COLUMNS)
+    df = pd.DataFrame(rows, columns=[*ROW_COLUMNS, "ingest_flags"])
     df["date_precision"] = df["published"].map(date_precision)
-    df["published"] = pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True)
+    df["published"] = to_utc(df["published"])
     return df
 
 
-def read_article_file(path: Path, *, name: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse a JSONL or CSV article export.
-
-    Returns the usable rows (columns ``outlet``, ``text`` and the optional
-    ``title``, ``url``, ``published``, ``author``, ``id`` plus ``line``) and
-    the rows that were left out with the reason. A line that is not valid
-    JSON, or a file that is not UTF-8, raises :class:`InputFileError`: a
-    broken export should be fixed, not half-imported.
-    """
-    path = Path(path)
-    name = name or path.name
-    try:
-        text = storage.read_bytes(path).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{name}: not UTF-8 text (byte {exc.start}); re-save the export as UTF-8") from None
-    suffix = path.suffix.lower() if not name.endswith(".gz") else ""
-    records: list[tuple[int, dict]] = []
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        # split("\n"), not splitlines(): JSON strings may hold raw U+2028/U+0085.
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            line = line.rstrip("\r")
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputFileError(f"{name}:{lineno}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(rec, dict):
-                raise InputFileError(f"{name}:{lineno}: expected a JSON object, got {type(rec).__name__}")
-            records.append((lineno, rec))
-    elif suffix == ".csv":
-        reader = csv.DictReader(_io.StringIO(text, newline=""))
-        if reader.fieldnames is None:
-            raise InputFileError(f"{name}: empty CSV file")
-        start = 2
-        try:
-            for rec in reader:
-                records.append((start, rec))
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise InputFileError(f"{name}:{reader.line_num}: malformed CSV ({exc})") from None
-    else:
-        raise InputFileError(f"{name}: unsupported file type {path.suffix!r}; use .jsonl or .csv")
-    if not records:
-        raise InputFileError(f"{name}: no articles in file")
-
-    rows, problems = [], []
-    for lineno, rec in records:
-        missing = [k for k in IMPORT_REQUIRED if not str(rec.get(k) or "").strip()]
-        if missing:
-            problems.append(Problem(name, lineno, f"missing {' and '.join(missing)}; row skipped"))
-            continue
-        row = {k: (str(rec[k]).strip() if rec.get(k) not in (None, "") else None)
-               for k in (*IMPORT_REQUIRED, *IMPORT_OPTIONAL, *IMPORT_OUTLET_COLUMNS)}
-        row["line"] = lineno
-        problems += outlets.check_import_metadata(row, name=name, line=lineno)
-        if row["published"] is not None and pd.isna(pd.to_datetime(row["published"], errors="coerce", utc=True)):
-            problems.append(Problem(name, lineno, f"unreadable date {row['published']!r}; kept as undated"))
-            row["published"] = None
-        rows.append(row)
-    return pd.DataFrame(rows, columns=[*IMPORT_REQUIRED, *IMPORT_OPTIONAL, *IMPORT_OUTLET_COLUMNS, "line"]), problems
-
-
-def _import_rows(paths: StudyPaths) -> pd.DataFrame:
+def _import_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
     frames = []
-    for path in storage.list_files(paths.imports):
-        df, _ = read_article_file(path)
+    mapped = storage.read_json(paths.import_columns) if paths.import_columns.exists() else {}
+    for path in _inside(storage.list_files(paths.imports), Source("imports"), paths):
+        # study.toml's [columns], then what `ingest --X-col` recorded for this file.
+        df, _ = read_article_file(path, columns={**dict(study.columns), **mapped.get(path.name, {})})
         # Without an explicit id, an article is identified by its content, so
         # the same article in two exports is kept once.
         content_id = [
@@ -236,31 +194,44 @@ def _import_rows(paths: StudyPaths) -> pd.DataFrame:
             "source": np.where(has_id, f"import:{path.name}", "import"),
             "source_id": df["id"].where(has_id, pd.Series(content_id, index=df.index)),
             "source_outlet": df["outlet"], "url": df["url"], "title": df["title"].fillna(""),
-            "published": pd.to_datetime(df["published"], format="mixed", errors="coerce", utc=True),
+            "published": to_utc(df["published"]),
             "date_precision": df["published"].map(date_precision),
             "text": df["text"], "dataset_label": None, "extractor": "import", "canonical_url": None,
             "author": df["author"], "event_id": df["event_id"] if "event_id" in df else None,
+            "ingest_flags": df["ingest_flags"], "extra": df["extra"],
             **{f"import_{c}": df[c] for c in IMPORT_OUTLET_COLUMNS},
         }))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
 
 
-def import_file(path: Path, paths: StudyPaths) -> tuple[Path, int, list[Problem], bool]:
+def import_file(path: Path, paths: StudyPaths, *, columns: Mapping[str, str] | None = None,
+                study_columns: Mapping[str, str] | None = None) -> tuple[Path, int, list[Problem], bool]:
     """Validate an export and copy it into ``data/raw/<study>/imports``.
 
+    ``columns`` (from ``ingest --X-col``) is recorded beside the imports for this file, so the ingest stage
+    reads it the same way; ``study_columns`` is the study's ``[columns]``, which applies to every import.
     Returns (stored path, usable rows, problems, whether it was new).
     """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")
-    df, problems = read_article_file(path)
+    df, problems = read_article_file(path, columns={**dict(study_columns or {}), **dict(columns or {})})
     if df.empty:
-        raise InputFileError(f"{path}: none of {len(problems)} rows is usable; first problem: {problems[0]}")
+        first = next((p for p in problems if p.skipped), problems[0] if problems else "no rows")
+        raise InputFileError(f"{path}: none of {sum(p.skipped for p in problems)} rows is usable; first problem: "
+                             f"{first}")
     digest = storage.sha256_file(path)[:16]
     stored = paths.imports / f"{digest}-{path.name}"
     is_new = not stored.exists()
     if is_new:
         storage.copy_into(path, stored)
+    mapped = storage.read_json(paths.import_columns) if paths.import_columns.exists() else {}
+    if dict(columns or {}) != mapped.get(stored.name, {}):
+        if columns:
+            mapped[stored.name] = dict(columns)
+        else:
+            mapped.pop(stored.name, None)
+        storage.write_json(paths.import_columns, mapped)
     return stored, len(df), problems, is_new
 
 
@@ -279,12 +250,15 @@ def collect_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
         elif source.kind == "html":
             frames.append(web.saved_page_rows(source, paths))
         else:
-            frames.append(_import_rows(paths))
+            frames.append(_import_rows(study, paths))
     frames = [f for f in frames if len(f)]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
     # Only same-event datasets (NeuS) and imports that carry one name the event; others have none.
     rows["event_id"] = rows["event_id"].astype("object").where(rows["event_id"].notna(), None) \
         if "event_id" in rows else None
+    # Flags raised while reading (mojibake repaired) and columns an import did not use, for articles_raw.
+    rows["ingest_flags"] = rows["ingest_flags"].fillna("").astype(str) if "ingest_flags" in rows else ""
+    rows["extra"] = rows["extra"].astype("object").where(rows["extra"].notna(), None) if "extra" in rows else None
     return rows
 
 
@@ -296,7 +270,7 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
     """
     rows = collect_rows(study, paths)
     n_read = len(rows)
-    parsed = pd.to_datetime(rows["published"], format="mixed", errors="coerce", utc=True)
+    parsed = to_utc(rows["published"])
     unreadable = rows["published"].notna() & parsed.isna()
     if unreadable.any():
         log.warning("ingest: %d publication dates could not be read and count as undated, e.g. %r",
@@ -313,6 +287,14 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
         present = rows[col].notna() & (rows[col].astype("str").str.strip() != "")
         rows[col] = rows[col].astype("str").where(present, None)
     rows["text"] = rows["text"].map(normalise_text)
+    # One size limit per article whatever the source (imports are cut when read and say so by line).
+    limited = [limit_text(t) for t in rows["text"]]
+    cut = pd.Series([c for _, c in limited], index=rows.index, dtype=bool)
+    rows["text"] = pd.Series([t for t, _ in limited], index=rows.index, dtype=object)
+    rows.loc[cut, "ingest_flags"] = [join_flags(f, "truncated") for f in rows.loc[cut, "ingest_flags"]]
+    if cut.any():
+        log.warning("ingest: %d articles longer than %s characters cut to that limit and flagged truncated: %s",
+                    int(cut.sum()), f"{MAX_ARTICLE_CHARS:,}", ", ".join(rows.loc[cut, "source_id"].astype(str)[:5]))
     rows["title"] = rows["title"].fillna("").map(normalise_text)
     n_before = len(rows)
     rows = rows.loc[rows["text"].str.len() > 0]
@@ -358,7 +340,13 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
         for g, o, x, c in zip(given_original, articles["outlet"], articles["text"], articles["canonical_url"])
     ]
     articles = articles.sort_values(["outlet", "published", "doc_id"], na_position="last")
-    return tables.validate(articles.astype({"source_id": "str", "source_outlet": "str"}), "articles_raw")
+    flagged = articles["ingest_flags"] != ""
+    if flagged.any():
+        log.warning("ingest: %d articles flagged while read (%s); the clean stage adds these to quality_flags",
+                    int(flagged.sum()), ", ".join(sorted({f for fs in articles.loc[flagged, "ingest_flags"]
+                                                          for f in fs.split(";")})))
+    return tables.validate(articles.astype({"source_id": "str", "source_outlet": "str", "ingest_flags": "str"}),
+                           "articles_raw")
 
 
 def run(study: Study, paths: StudyPaths) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.collect import rawstore
-from analysis.collect.extract import decode_html, extract_article
+from analysis.collect.extract import decode_page, extract_article, repair_mojibake
 from analysis.collect.fetch import Fetcher, FetchPolicy
 from analysis.collect.rows import ROW_COLUMNS
 from analysis.collect.sources import parse_feed, read_url_list
@@ -37,7 +37,9 @@ def _feed_folder(source: Source, paths: StudyPaths) -> Path:
 def source_urls(source: Source, paths: StudyPaths) -> pd.DataFrame:
     """The URLs a ``urls`` or ``feed`` source names (feeds: every saved snapshot's entries)."""
     if source.kind == "urls":
-        rows, problems = read_url_list(paths.resolve(source.path), outlet=source.outlet)
+        where = f"{paths.study_file}: [[sources]] kind = 'urls', key 'path' = {source.path!r}"
+        rows, problems = read_url_list(paths.check_inside(paths.resolve(source.path), what=where),
+                                       outlet=source.outlet)
         for problem in problems:
             log.warning("urls: %s", problem)
         return rows
@@ -99,14 +101,20 @@ def collect_study(study: Study, paths: StudyPaths, *, fetcher: Fetcher | None = 
 
 def _page_row(html_bytes: bytes, *, content_type: str | None, url: str | None, key: str, source_id: str,
               outlet: str | None, fallback_title: str | None, fallback_published: str | None) -> dict | None:
-    html, _encoding = decode_html(html_bytes, content_type=content_type)
+    html, _encoding, repair = decode_page(html_bytes, content_type=content_type)
     art = extract_article(html, url=url)
     if not art["text"].strip():
         return None
+    text, how = repair_mojibake(art["text"])
+    title, how_title = repair_mojibake(art["title"] or fallback_title or "")
+    if repair or how or how_title:  # the raw page is kept as fetched; the article says it was repaired
+        log.warning("ingest: %s: mojibake repaired (%s); flagged mojibake_repaired", url or source_id,
+                    "; ".join(h for h in (repair, how, how_title) if h))
     return dict(source=key, source_id=source_id, source_outlet=outlet or "", url=url or art["canonical_url"],
-                title=art["title"] or fallback_title or "", published=art["published"] or fallback_published,
-                text=art["text"], dataset_label=None, extractor=f"trafilatura {art['extractor_version']}",
-                canonical_url=art["canonical_url"], author=art.get("author"))
+                title=title, published=art["published"] or fallback_published,
+                text=text, dataset_label=None, extractor=f"trafilatura {art['extractor_version']}",
+                canonical_url=art["canonical_url"], author=art.get("author"),
+                ingest_flags="mojibake_repaired" if repair or how or how_title else "")
 
 
 def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
@@ -137,20 +145,21 @@ def collected_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
     if empty or missing:
         log.warning("ingest: %d of %d URLs have no article (%d not collected, see collection_status.csv; "
                     "%d extraction empty)", missing + len(empty), len(wanted), missing, len(empty))
-    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+    return pd.DataFrame(rows, columns=[*ROW_COLUMNS, "ingest_flags"])
 
 
 def saved_page_rows(source: Source, paths: StudyPaths) -> pd.DataFrame:
     """Article rows from a folder of saved HTML pages."""
     rows = []
-    for path in storage.list_files(paths.resolve(source.path), source.pattern):
-        row = _page_row(storage.read_bytes(path), content_type=None, url=None, key=f"file:{source.path}",
+    where = f"{paths.study_file}: [[sources]] kind = 'html', key 'path' = {source.path!r}"
+    for path in storage.list_files(paths.check_inside(paths.resolve(source.path), what=where), source.pattern):
+        row = _page_row(storage.read_bytes(paths.check_inside(path, what=where)), content_type=None, url=None, key=f"file:{source.path}",
                         source_id=path.name, outlet=source.outlet, fallback_title=None, fallback_published=None)
         if row is None:
             log.warning("ingest: %s: extraction empty; skipped", path)
         else:
             rows.append(row)
-    return pd.DataFrame(rows, columns=ROW_COLUMNS)
+    return pd.DataFrame(rows, columns=[*ROW_COLUMNS, "ingest_flags"])
 
 
 def collection_status(study: Study, paths: StudyPaths, *, extracted: set[str] | None = None) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from pathlib import Path
 import platformdirs
 
 from analysis.core.defaults import DEFAULT_STUDY  # noqa: F401 - re-exported: config names the default study
+from analysis.core.errors import StudyConfigError
 from analysis.core.tables import schema
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # analysis/, one up from analysis/core/
@@ -70,6 +71,9 @@ class StudyPaths:
 
     study: str
     root: Path
+    # Whether study.toml may name files outside the project and the data home: set only from the command line
+    # (--allow-outside-paths), never from study.toml, so a shared study cannot read a colleague's other files.
+    allow_outside: bool = False
 
     @property
     def study_dir(self) -> Path:
@@ -86,6 +90,11 @@ class StudyPaths:
     @property
     def imports(self) -> Path:
         return self.raw / "imports"
+
+    @property
+    def import_columns(self) -> Path:
+        """Column names given with ``ingest --X-col`` for each imported file (by stored name)."""
+        return self.raw / "import_columns.json"
 
     @property
     def web(self) -> Path:
@@ -151,6 +160,18 @@ class StudyPaths:
         p = Path(relative).expanduser()
         return p if p.is_absolute() else self.root / p
 
+    def check_inside(self, path: Path, *, what: str) -> Path:
+        """``path`` if it resolves (symlinks followed) inside the project root or the data home, else a
+        one-line :class:`StudyConfigError` that starts with ``what`` (the study file and key that named it)."""
+        real = Path(os.path.realpath(path))
+        roots = (self.root, data_home())
+        if self.allow_outside or any(real.is_relative_to(os.path.realpath(r)) for r in roots):
+            return path
+        link = f"{path} links to {real}" if os.path.realpath(path) != os.path.abspath(path) else f"{real}"
+        raise StudyConfigError(f"{what}: {link} is outside the project ({self.root}) and the data home "
+                               f"({data_home()}); move the files inside, or pass --allow-outside-paths on the "
+                               f"command line to read them anyway")
+
     def codebook(self, name_or_path: str) -> Path:
         """A codebook named in study.toml: a bare name is one shipped with the toolkit, else a path."""
         if "/" not in name_or_path and "\\" not in name_or_path and not name_or_path.endswith(".toml"):
@@ -158,5 +179,5 @@ class StudyPaths:
         return self.resolve(name_or_path)
 
 
-def study_paths(study: str, root: Path | None = None) -> StudyPaths:
-    return StudyPaths(study=study, root=root or project_root())
+def study_paths(study: str, root: Path | None = None, *, allow_outside: bool = False) -> StudyPaths:
+    return StudyPaths(study=study, root=root or project_root(), allow_outside=allow_outside)

@@ -173,10 +173,15 @@ class Study:
     collect: CollectSettings = field(default_factory=CollectSettings)
     provenance: ProvenanceSettings = field(default_factory=ProvenanceSettings)
     validation: ValidationSettings = field(default_factory=ValidationSettings)
+    # [columns]: the import files' own names for fields, (key, column) pairs such as ("text", "body").
+    columns: tuple[tuple[str, str], ...] = ()
 
     def settings_hash(self) -> str:
         """Hash of every setting, used to decide whether a stage must re-run."""
-        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        settings = asdict(self)
+        if not settings["columns"]:  # absent: the hash (printed in reports) stays what it was before [columns]
+            del settings["columns"]
+        blob = json.dumps(settings, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
 
 
@@ -403,10 +408,25 @@ def _parse_document(doc: dict, *, study_id: str, path: Path) -> Study:
     validation = ValidationSettings(min_alpha=v.get("min_alpha", (float, int), None),
                                     min_agreement=v.get("min_agreement", (float, int), None))
     v.finish(["min_alpha", "min_agreement"])
+    columns = _parse_columns(path, top.get("columns", dict, {}))
     top.finish(["study", "compare", "sentiment", "framing", "provenance", "validation", "collect", "sources",
-                "actors", "referents"])
+                "actors", "referents", "columns"])
     return Study(**settings, sources=sources, actors=actors, compare=compare, sentiment=sentiment, framing=framing,
-                 referents=referents, collect=collect, provenance=provenance, validation=validation)
+                 referents=referents, collect=collect, provenance=provenance, validation=validation, columns=columns)
+
+
+# The keys of [columns], as `ingest --X-col` spells them (analysis.collect.article_files.MAPPABLE checks this).
+COLUMN_KEYS = ("id", "outlet", "title", "text", "url", "date", "author")
+
+
+def _parse_columns(path: Path, table: Any) -> tuple[tuple[str, str], ...]:
+    r = Reader(path, "[columns]", table)
+    pairs = tuple((key, r.get(key, str)) for key in COLUMN_KEYS if key in r.table)
+    for key, column in pairs:
+        if not column.strip():
+            r.fail(f"key {key!r} is empty; give the import file's column name")
+    r.finish(list(COLUMN_KEYS))
+    return pairs
 
 
 def check_study_id(study_id: str) -> str:

@@ -114,6 +114,21 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
                    help="address of a running Dask scheduler (implies --engine dask); default: a LocalCluster")
 
 
+def _outside_paths_arg(p: argparse.ArgumentParser) -> None:
+    # A command-line flag only, never a study.toml key: a shared study must not read a colleague's other files.
+    p.add_argument("--allow-outside-paths", action="store_true",
+                   help="let the study's 'files', 'html' and 'urls' paths (and what they link to) lie outside the "
+                        "project and the data home")
+
+
+def _column_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("column names (when the export does not use outlet, title, text, ...; "
+                             "the same keys as study.toml's [columns])")
+    for key, field in (("text", "text"), ("outlet", "outlet"), ("title", "title"), ("date", "published"),
+                       ("url", "url"), ("id", "id"), ("author", "author")):
+        g.add_argument(f"--{key}-col", metavar="NAME", default=None, help=f"the file's column that holds {field}")
+
+
 def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
     """``codesheet export`` and ``codesheet import`` (run by :func:`analysis.validation.codesheets.run_cli`)."""
     p = _add_command(
@@ -160,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     _refresh_arg(p)
     _engine_args(p)
     _network_arg(p)
+    _outside_paths_arg(p)
 
     p = _add_command(sub, "reproduce", help="rebuild a study from its data; --check compares with MANIFEST.csv",
                        description="Re-run every stage from the data (as `run --force`). With --check, compare "
@@ -169,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="fail if any artifact differs from the current manifest")
     _refresh_arg(p)
     _network_arg(p)
+    _outside_paths_arg(p)
 
     p = _add_command(sub, "init", help="write a commented study.toml skeleton",
                        description="Create data/studies/STUDY/study.toml with every key documented.")
@@ -176,12 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing study.toml")
 
     p = _add_command(sub, "ingest", help="import article files and build the articles table",
-                       description="Copy JSONL/CSV article exports (columns outlet, title, text, optional url, "
-                                   "published, author, id) into data/raw/STUDY/imports, report unusable rows "
-                                   "as FILE:LINE: reason, then rebuild the articles table from every source.")
+                     description="Copy article exports (JSONL, CSV with any of , ; tab | as delimiter, TSV, "
+                                 ".xlsx; columns outlet and text, optional title, url, published, author, id, "
+                                 "event_id, and outlet_type, country, leaning, language for outlets "
+                                 "data/outlets.csv does not know) into data/raw/STUDY/imports, report unusable "
+                                 "rows as FILE:LINE: reason, then rebuild the articles table from every source. "
+                                 "Columns named otherwise are mapped with --text-col, --outlet-col, ... or a "
+                                 "[columns] table in study.toml.")
     _study_arg(p)
-    p.add_argument("files", nargs="*", metavar="FILE", help="JSONL or CSV files to import")
+    p.add_argument("files", nargs="*", metavar="FILE", help="JSONL, CSV, TSV or XLSX files to import")
     p.add_argument("--force", action="store_true", help="rebuild the articles table even if up to date")
+    _column_args(p)
+    _outside_paths_arg(p)
 
     for name, stage_help in STAGE_HELP.items():
         if name in ("ingest", "validate"):
@@ -197,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--retry-gone", action="store_true",
                            help="fetch again only the URLs that answered 404 Not Found or 410 Gone")
             _network_arg(p)
+            _outside_paths_arg(p)
         if name == "report":
             p.add_argument("--standalone", action="store_true",
                            help="also write reports/STUDY.html: a copy of index.html (figures embedded) to keep "

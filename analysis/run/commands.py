@@ -50,11 +50,19 @@ def cmd_init(args) -> int:
     return 0
 
 
+def _study_paths(args) -> config.StudyPaths:
+    """The study's paths, with ``--allow-outside-paths`` where the command has it."""
+    return config.study_paths(args.study, allow_outside=getattr(args, "allow_outside_paths", False))
+
+
 def cmd_ingest(args) -> int:
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
+    columns = {key: getattr(args, f"{key}_col") for key in ("id", "outlet", "title", "text", "url", "date", "author")
+               if getattr(args, f"{key}_col", None)}
     for file in args.files:
-        stored, n_rows, problems, is_new = ingest.import_file(file, paths)
+        stored, n_rows, problems, is_new = ingest.import_file(file, paths, columns=columns,
+                                                              study_columns=dict(study.columns))
         for problem in problems:
             print(f"warning: {problem}", file=sys.stderr)
         state = "imported" if is_new else "already imported"
@@ -76,7 +84,7 @@ def cmd_stage(args) -> int:
         return _validate_framing(args.instruments_of)
     if args.command == "validate" and args.study == "provenance":
         return _validate_provenance(args.instruments_of)
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
     if args.command == "collect":
         with _one_at_a_time(paths, args):
@@ -153,7 +161,7 @@ def run_study(study: Study, paths: StudyPaths, *, force: bool = False, until: st
 
 
 def cmd_run(args) -> int:
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
     with _one_at_a_time(paths, args), _engine(args):
         results = run_study(study, paths, force=args.force, until=args.until, refresh_cache=args.refresh_cache,
@@ -165,7 +173,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
-    paths = config.study_paths(args.study)
+    paths = _study_paths(args)
     study = load_study(paths)
     listed = paths.reports / manifest.MANIFEST
     if args.check and not listed.exists():

@@ -97,7 +97,7 @@ STAGES: dict[str, Stage] = {
               lambda s, p: [], lambda s, p: [], collect.run, always=True, applies=collect.applies, network=True),
         Stage("ingest", STAGE_HELP["ingest"],
               _ingest_inputs, _tables("articles_raw"), ingest.run,
-              lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets)),
+              lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets, s.columns)),
         Stage("clean", STAGE_HELP["clean"],
               _tables("articles_raw"), _tables("articles", "cleaning_log"), clean.run, lambda s: None),
         Stage("prepare", STAGE_HELP["prepare"],

@@ -467,6 +467,9 @@ def run(study: Study, paths: StudyPaths) -> None:
     """The clean stage: ``articles_raw`` into ``articles`` and ``cleaning_log``; nothing dropped, everything logged."""
     raw = storage.read_table(paths.table("articles_raw"))
     cleaned, cleaning_log = clean_articles(raw)
+    if "ingest_flags" in raw:  # mojibake repaired, text truncated: raised while reading, kept with the others
+        read = cleaned["doc_id"].map(raw.set_index("doc_id")["ingest_flags"]).fillna("")
+        cleaned["quality_flags"] = [";".join(x for x in (r, q) if x) for r, q in zip(read, cleaned["quality_flags"])]
     # Non-English text is kept and flagged, never dropped silently.
     other = cleaned["language"] != "en"
     flag = cleaned["language"].map(lambda lang: "language_unknown" if lang == "und" else f"non_english:{lang}")
