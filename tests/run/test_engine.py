@@ -242,7 +242,7 @@ def test_a_dataset_sample_must_be_positive(tmp_path):
     from analysis.core.study import parse_study
 
     text = '[study]\ntitle = "x"\n\n[[sources]]\nkind = "dataset"\ndataset = "allsides"\nsample = 0\n'
-    with pytest.raises(StudyConfigError, match="key 'sample' must be >= 1"):
+    with pytest.raises(StudyConfigError, match="key 'sample' is 0; allowed: 1 <= sample"):
         parse_study(text, study_id="x", path=tmp_path / "study.toml")
 
 
