@@ -101,7 +101,18 @@ topics = "auto"
 # retries = 3
 # respect_robots = true
 
-# Articles you import with `python -m analysis ingest {study} FILE.jsonl|FILE.csv`.
+# Your exports' own column names, when they differ from outlet, title, text, ... (the same keys as
+# `python -m analysis ingest {study} FILE --text-col body ...`, which win for the files named with them):
+# [columns]
+# text = "body"
+# outlet = "source"
+# title = "headline"
+# date = "pubdate"     # fills `published`
+# url = "link"
+# id = "stories_id"
+# author = "byline"
+
+# Articles you import with `python -m analysis ingest {study} FILE` (JSONL, CSV, TSV or .xlsx).
 [[sources]]
 kind = "imports"
 

@@ -219,7 +219,7 @@ def test_init_template_names_every_key_of_the_readme_reference():
     from analysis.core.study_template import skeleton
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    reference = readme.split("### `study.toml` reference", 1)[1].split("\n## ", 1)[0]
+    reference = readme.split("### `study.toml` reference", 1)[1].split("\n### ", 1)[0]
     keys = set()
     for row in (line for line in reference.splitlines() if line.startswith("| `")):
         for token in re.findall(r"`([^`]+)`", row.split("|")[1]):

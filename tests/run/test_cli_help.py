@@ -63,3 +63,12 @@ def test_misspelled_study_and_list_in_a_project(tmp_path):
     assert lines[0].split() == ["STUDY", "STATE", "LAST", "RUN", "REPORT"]
     assert any(line.startswith("other ") and "invalid study.toml" in line for line in lines)
     assert any(line.startswith("entity-list ") for line in lines)
+
+
+def test_readme_command_table_lists_every_command():
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("### Command line", 1)[1].split("\n### ", 1)[0]
+    for name in _subcommands():
+        assert f"| `{name}` |" in table, name
