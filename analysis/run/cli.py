@@ -143,6 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     _codesheet_arguments(sub)
 
+    p = sub.add_parser("explore", help="write reports/STUDY/explorer.html from the study's tables",
+                       description="Write reports/STUDY/explorer.html: one self-contained page (opens from disk, "
+                                   "offline) from every figure's numbers down to the sentences behind them: "
+                                   "distinctive terms, frame shares, sentiment, quotes and sources, copying, "
+                                   "articles. The report stage writes it too; this rewrites it from the current "
+                                   "tables without running the notebooks.")
+    _study_arg(p)
+    p.add_argument("--budget-mb", type=float, default=None, metavar="MB",
+                   help="largest embedded data in MB before evidence is sampled per cell (default: 8)")
+
     p = sub.add_parser("bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
                        description="Time and measure memory of every stage, ingest to report, on AllSides studies "
                                    "of 30, 300, 3,000 and all 37,554 articles and on the largest replicated 4x, "
