@@ -15,8 +15,8 @@ main{padding:0 1rem 2rem}.controls{margin:.5rem 0}.controls label{margin-right:1
 border:1px solid #ddd;margin:.4rem 0}.list .item{padding:.25rem .5rem;border-bottom:1px solid #eee;cursor:pointer}
 .list .item:hover{background:#eef4fb}.two{display:flex;gap:1rem}.two>div{flex:1}
 table{border-collapse:collapse;font-size:.9rem;width:100%}td,th{border-bottom:1px solid #e5e5e5;padding:.25rem
-.4rem;vertical-align:top;text-align:left}mark{background:#ffe27a}mark.quote{background:#cde3ff}
-mark.reuse{background:#ffd0d0}mark.label{background:#d8f5d0}.badge{font-size:.75rem;padding:0 .3rem;
+.4rem;vertical-align:top;text-align:left}mark{background:none}mark.reuse{background:#ffd6d6}
+mark.quote{background:#cde3ff}mark.label{background:#d8f5d0}mark.cue{background:#ffe27a;font-weight:600}.badge{font-size:.75rem;padding:0 .3rem;
 border-radius:.2rem;background:#eee}.badge.own{background:#dbe9d4}.badge.other{background:#f4dcc4}
 .side{display:flex;gap:1rem}.side>div{flex:1;background:#fafafa;padding:.4rem;border:1px solid #eee}
 #article-view p{margin:.3rem 0}
@@ -30,6 +30,7 @@ SCRIPT = r"""
   const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
                    '#bcbd22', '#17becf'];
   const cache = {};
+  const uniq = (xs) => Array.from(new Set(xs)).sort();
   const decode = (c) => (c && c.levels ? c.codes.map((k) => c.levels[k]) : (c || []));
   function rows(name, obj) {
     if (cache[name]) return cache[name];
@@ -51,17 +52,19 @@ SCRIPT = r"""
     kids.flat().forEach((k) => { if (k !== null && k !== undefined) node.append(k instanceof Node ? k : String(k)); });
     return node;
   }
-  function marked(text, marks) {  // text with non-overlapping spans wrapped in <mark>, as text nodes only
+  function marked(text, marks) {
+    // text cut at every mark's ends; each piece inside marks becomes one <mark> carrying all their classes, so a
+    // frame cue inside a quote inside a copied passage shows all three (text nodes only, never markup)
+    marks = marks.filter((m) => m.start >= 0 && m.end > m.start);
+    const cuts = Array.from(new Set([0, text.length, ...marks.flatMap((m) => [m.start, m.end])]))
+      .filter((c) => c <= text.length).sort((a, b) => a - b);
     const frag = document.createDocumentFragment();
-    let at = 0;
-    marks.filter((m) => m.start >= 0 && m.end > m.start).sort((a, b) => a.start - b.start || b.end - a.end)
-      .forEach((m) => {
-        if (m.start < at) return;
-        frag.append(text.slice(at, m.start));
-        frag.append(el('mark', {class: m.cls || null, title: m.title || null}, text.slice(m.start, m.end)));
-        at = m.end;
-      });
-    frag.append(text.slice(at));
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const [a, b] = [cuts[k], cuts[k + 1]], on = marks.filter((m) => m.start <= a && m.end >= b);
+      if (!on.length) { frag.append(text.slice(a, b)); continue; }
+      frag.append(el('mark', {class: uniq(on.map((m) => m.cls || 'cue')).join(' '),
+                              title: on.map((m) => m.title).filter(Boolean).join('; ') || null}, text.slice(a, b)));
+    }
     return frag;
   }
   function articleLink(a) {
@@ -104,7 +107,6 @@ SCRIPT = r"""
     if (keep && values.includes(old)) sel.value = old;
     return sel;
   }
-  const uniq = (xs) => Array.from(new Set(xs)).sort();
   const preferred = (opts) => ['leaning', 'outlet_type', 'outlet', 'country'].find((g) => opts.includes(g)) || opts[0];
 
   // ---- Bokeh models ----------------------------------------------------------------------------------------
@@ -348,8 +350,8 @@ SCRIPT = r"""
     const view = document.getElementById('article-view');
     view.replaceChildren(el('h3', {}, a.title || a.doc_id), el('p', {class: 'note'}, D.meta.groups.map((g) =>
       g + ': ' + a[g]).join(' · ') + ' · ' + (a.date || 'undated')),
-      el('p', {class: 'note'}, 'Marked: frame cues (yellow), quotes (blue), text shared with another article (red), ' +
-        'labels (green).' + (D.meta.full_text ? '' : ' Only the sentences embedded as evidence are shown (size ' +
+      el('p', {class: 'note'}, 'Marked: frame cues (yellow, bold), quotes (blue), text shared with another article ' +
+        '(red), labels (green); hover a mark for what it is.' + (D.meta.full_text ? '' : ' Only the sentences embedded as evidence are shown (size ' +
         'budget).')));
     if (/^https?:\/\//i.test(a.url || '')) view.append(el('p', {}, el('a', {href: a.url, rel: 'noopener noreferrer',
                                                                           target: '_blank'}, a.url)));
