@@ -49,8 +49,10 @@ def replicate(tables: dict[str, pd.DataFrame], n_articles: int) -> dict[str, pd.
     keep = set(tables["articles"]["doc_id"])
     out = {}
     for name, df in tables.items():
+        if name == "sentiment_evidence":  # each outlet's top sentences: the first copy's
+            out[name] = df.assign(doc_id=df["doc_id"] + "~0")
         if name not in PER_ARTICLE:
-            out[name] = df
+            out.setdefault(name, df)
             continue
         parts = []
         for k in range(copies):
