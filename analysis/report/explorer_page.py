@@ -142,7 +142,7 @@ def _section(view: str, label: str) -> str:
                     '<div id="article-view"></div>',
     }.get(view, "")
     return (f'<section id="view-{view}" class="view" hidden><h2>{html.escape(label)}</h2>'
-            f'<div class="controls">{_controls(view)}</div>{plot}{extra}'
+            f'<div class="controls">{_controls(view)}</div><p class="note" id="{view}-note"></p>{plot}{extra}'
             f'<div class="evidence" id="{view}-evidence" aria-live="polite"></div></section>')
 
 

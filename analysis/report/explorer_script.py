@@ -183,7 +183,8 @@ SCRIPT = r"""
       el('td', {}, articleLink(articleOf(e.s))))));
     panel('frames', r.frame + ' in ' + r.group + ' (' + r.group_var + '): ' + ev.length + ' evidence sentences',
           (r.measure + ' ' + (r.mean ?? NaN).toFixed(3) + ', ' + r.n_articles + ' articles; ' + r.ci_method + '. ') +
-          sampledNote('frames', (c) => c.codebook === r.codebook && c.frame === r.frame), body);
+          sampledNote('frames', (c) => c.codebook === r.codebook && c.frame === r.frame &&
+                                       inGroup(groupsOf[c.outlet] || {}, r.group_var, r.group)), body);
   }
 
   // ---- Sentiment -------------------------------------------------------------------------------------------
@@ -382,6 +383,18 @@ SCRIPT = r"""
   };
   document.querySelectorAll('nav button').forEach((b) => b.addEventListener('click', () => openView(b.dataset.view)));
   fillSelect('terms-group_var', uniq(TERMS.map((r) => r.group_var)));
+  document.getElementById('terms-note').textContent = 'Each dot is a term distinctive of the group (the ' +
+    'top terms by log-odds z with an informative Dirichlet prior, Monroe et al. 2008): its count in the group ' +
+    'against its count in the groups compared with. Colour: z; filled with a dark edge: stable (same sign and ' +
+    '|z| >= 1.96 in at least 90% of article resamples); faint: not stable. Groupings: ' +
+    uniq(TERMS.map((r) => r.group_var)).join(', ') + ' ([framing] terms_by in study.toml). Click a term for ' +
+    'its sentences.';
+  document.getElementById('frames-note').textContent = 'present: share of articles using the frame; share: ' +
+    'mean share of their sentences; own_share / others_share: of the sentences in the outlet’s own voice / in ' +
+    'others’ words; dominant: share of articles where it dominates. Lines: bootstrap interval over articles. ' +
+    'Click a dot for the evidence sentences.';
+  document.getElementById('sentiment-note').textContent = 'Mean article sentiment (or sentiment toward an ' +
+    'actor) per group, with bootstrap intervals over articles. Click a dot for the scored sentences.';
   document.getElementById('terms-group_var').value = preferred(uniq(TERMS.map((r) => r.group_var)));
   fillSelect('frames-codebook', uniq(PROFILES.map((r) => r.codebook)));
   fillSelect('frames-measure', uniq(PROFILES.map((r) => r.measure)));

@@ -131,13 +131,13 @@ def test_a_real_mouse_click_on_a_term_fills_the_panel(page):
         .find((v) => v.model === plot);
       const d = EXPLORER.model('terms_src').data;
       const sx = view.frame.x_scale.compute(d.x[0]), sy = view.frame.y_scale.compute(d.y[0]);
-      const box = view.el.getBoundingClientRect();
-      return [sx, sy, box.left, box.top, d.term[0]];""")
-    sx, sy, left, top, term = point
-    canvas = page.find_element("css selector", "#terms-plot")
-    origin = canvas.rect
-    ActionChains(page).move_to_element_with_offset(canvas, int(left - origin["x"] + sx - origin["width"] / 2),
-                                                   int(top - origin["y"] + sy - origin["height"] / 2)).click().perform()
+      const host = document.getElementById('terms-plot');
+      host.scrollIntoView();
+      const box = view.el.getBoundingClientRect(), at = host.getBoundingClientRect();
+      return [box.left - at.left + sx - at.width / 2, box.top - at.top + sy - at.height / 2, d.term[0]];""")
+    dx, dy, term = point  # from the centre of the plot's element, where Selenium's offsets start
+    host = page.find_element("css selector", "#terms-plot")
+    ActionChains(page).move_to_element_with_offset(host, int(dx), int(dy)).click().perform()
     assert page.find_element("css selector", "#terms-evidence h3").text.startswith(f"“{term}”")
 
 
