@@ -393,6 +393,9 @@ SCRIPT = r"""
     'mean share of their sentences; own_share / others_share: of the sentences in the outlet’s own voice / in ' +
     'others’ words; dominant: share of articles where it dominates. Lines: bootstrap interval over articles. ' +
     'Click a dot for the evidence sentences.';
+  document.getElementById('copying-note').textContent = 'Articles that share text, around their outlets; ' +
+    'one line per pair of reuse_pairs (red: copied text; blue: a shared quotation; width: containment). Click a ' +
+    'line or a pair in the list for the aligned passages.';
   document.getElementById('sentiment-note').textContent = 'Mean article sentiment (or sentiment toward an ' +
     'actor) per group, with bootstrap intervals over articles. Click a dot for the scored sentences.';
   document.getElementById('terms-group_var').value = preferred(uniq(TERMS.map((r) => r.group_var)));
