@@ -15,7 +15,7 @@ from analysis.core import config, storage
 # Packages whose upgrade can change a stage's output (lexicon, splitter, bytes).
 VERSIONED_DEPENDENCIES = ("vaderSentiment", "nltk", "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "seaborn",
                           "nbclient", "nbformat", "trafilatura", "charset-normalizer", "py3langid", "datasketch",
-                          "feedparser")
+                          "feedparser", "bokeh")
 # The package files that are code or declarations: modules and the rooms' table files.
 SOURCE_PATTERNS = ("*.py", "*.toml")
 

@@ -44,13 +44,15 @@ def _artifact_rows(paths: StudyPaths) -> list[tuple]:
     skip = {MANIFEST, "index-linked.html"}
     for path in sorted(p for p in paths.reports.rglob("*") if p.is_file() and p.name not in skip):
         rel = path.relative_to(paths.reports).as_posix()
-        kind = "report" if rel == "index.html" else _KINDS.get(path.suffix, "other")
+        kind = {"index.html": "report", "explorer.html": "explorer"}.get(rel) or _KINDS.get(path.suffix, "other")
         made_by = ""
         if rel.startswith("figures/"):
             sidecar = path.with_suffix(".json")
             made_by = f"notebooks/{storage.read_json(sidecar)['notebook']}.ipynb" if sidecar.exists() else ""
         elif rel.startswith("tables/"):
             made_by = "report stage (export_tables)"
+        elif rel == "explorer.html":
+            made_by = "report stage (analysis.report.explorer)"
         elif rel.startswith("notebooks/"):
             made_by = f"notebooks/{path.name} (executed)"
         rows.append((kind, rel, storage.sha256_file(path), made_by, ""))

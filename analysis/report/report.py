@@ -27,7 +27,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
 from analysis.provenance import facts
-from analysis.report import datadict, figures, manifest, methods, page
+from analysis.report import datadict, explorer, figures, manifest, methods, page
 from analysis.report.notebook import NOTEBOOK_ENV, OPTIONAL_TABLES, REPORT_TABLES, RUN_LOG_ENV
 from analysis.validation import coders
 
@@ -343,6 +343,8 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = True, out: Pat
         f"{n_sentences:,} sentences. "
         f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
         f"<code>{study.settings_hash()[:12]}</code>.</p>",
+        f'<p>From any figure down to the sentences behind it: <a href="{prefix}{explorer.EXPLORER}">the '
+        "explorer</a> (terms, frames, sentiment, quotes, copying, articles; one file that opens offline).</p>",
         f"<p>Cleaning: {int(paragraphs.sum()):,} boilerplate paragraphs removed from "
         f"{cleaning.loc[paragraphs, 'doc_id'].nunique():,} articles; {int(furniture.sum()):,} lines of page furniture "
         f"(captions, embeds, teasers, widgets, date lines) from {cleaning.loc[furniture, 'doc_id'].nunique():,}; "
@@ -470,7 +472,8 @@ def run(study: Study, paths: StudyPaths, *, engine=None) -> list[Path]:
             storage.remove_file(stale)
     tables_written = export_tables(paths)
     index = build_index(study, paths)
-    inputs = [paths.table(n) for n in REPORT_TABLES] + notebook_files(paths)
+    explored = explorer.write(study, paths)
+    inputs = [paths.table(n) for n in REPORT_TABLES] + notebook_files(paths) + explorer.input_files(paths)
     listed = manifest.write_manifest(study, paths, inputs=inputs)
     executed = [paths.executed_notebooks / nb.name for nb in notebook_files(paths)]
-    return [index, listed, *executed, *tables_written, *storage.list_files(paths.figures)]
+    return [index, explored, listed, *executed, *tables_written, *storage.list_files(paths.figures)]

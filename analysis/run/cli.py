@@ -35,6 +35,7 @@ EXAMPLES = {
     "init": ["python -m analysis init my-study"],
     "ingest": ["python -m analysis ingest my-study coverage.jsonl more.csv"],
     "list": ["python -m analysis list"],
+    "explore": ["python -m analysis explore my-study", "python -m analysis explore my-study --budget-mb 4"],
     "validate": ["python -m analysis validate my-study", "python -m analysis validate framing --study my-study"],
     "codesheet": ["python -m analysis codesheet export my-study --measure frames --n 200",
                   "python -m analysis codesheet import my-study --measure frames alice.xlsx bob.xlsx"],
@@ -254,6 +255,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_command(sub, "list", help="list the project's studies, their state and when they last ran",
                  description="One line per study in data/studies: up to date, stages still to run, not run, or "
                              "an invalid study.toml; when it last ran and where its report is.")
+
+    p = _add_command(sub, "explore", help="write reports/STUDY/explorer.html from the study's tables",
+                     description="Write reports/STUDY/explorer.html: one self-contained page (opens from disk, "
+                                 "offline) from every figure's numbers down to the sentences behind them: "
+                                 "distinctive terms, frame shares, sentiment, quotes and sources, copying, "
+                                 "articles. The report stage writes it too; this rewrites it from the current "
+                                 "tables without running the notebooks.")
+    _study_arg(p)
+    p.add_argument("--budget-mb", type=float, default=None, metavar="MB",
+                   help="largest embedded data in MB before evidence is sampled per cell (default: 8)")
 
     p = _add_command(sub, "bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
                        description="Time and measure memory of every stage, ingest to report, on AllSides studies "

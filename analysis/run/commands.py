@@ -22,7 +22,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError, StudyConfigError
 from analysis.core.study import Study, check_study_id, load_study
 from analysis.core.study_template import skeleton
-from analysis.report import manifest, report
+from analysis.report import explorer, manifest, report
 from analysis.run import dag, engine, uptodate
 from analysis.validation import codesheets, coverage_gold, extraction_gold, framing_gold, sentiment_gold, validate
 
@@ -169,6 +169,7 @@ def cmd_run(args) -> int:
     log.info("done: %s", ", ".join(f"{k} {v}" for k, v in results.items()))
     if "report" in results:
         log.info("report: %s", paths.reports / "index.html")
+        log.info("explorer: %s", paths.reports / explorer.EXPLORER)
     return 0
 
 
@@ -207,6 +208,14 @@ def cmd_bench(args) -> int:
     if not script.exists():
         raise AnalysisError(f"{script} not found: `bench` runs from a checkout of the toolkit's repository")
     return runpy.run_path(str(script))["main"](args.bench_args)
+
+
+def cmd_explore(args) -> int:
+    paths = config.study_paths(args.study)
+    budget = explorer.DEFAULT_BUDGET if args.budget_mb is None else int(args.budget_mb * 1_000_000)
+    out = explorer.write(load_study(paths), paths, budget=budget)
+    log.info("explorer: %s (%.1f MB)", out, out.stat().st_size / 1e6)
+    return 0
 
 
 def cmd_codesheet(args) -> int:

@@ -26,7 +26,7 @@ from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.framing import frame
 from analysis.provenance import provenance
-from analysis.report import report
+from analysis.report import explorer, report
 from analysis.run import engine
 from analysis.run.stages import STAGE_HELP
 from analysis.sentiment import compare, instruments, measure
@@ -86,8 +86,8 @@ def _compare_inputs(study: Study, paths: StudyPaths) -> list[Path]:
 def _report_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     status = paths.interim / "collection_status.csv"
     coded = coders.agreement_file(paths)  # written by `codesheet import`
-    return ([paths.table(n) for n in report.REPORT_TABLES] + report.notebook_files(paths)
-            + [p for p in (status, coded) if p.exists()])
+    tables = list(dict.fromkeys([paths.table(n) for n in report.REPORT_TABLES] + explorer.input_files(paths)))
+    return tables + report.notebook_files(paths) + [p for p in (status, coded) if p.exists()]
 
 
 STAGES: dict[str, Stage] = {

@@ -192,7 +192,7 @@ for cmd in sys.argv[1:]:
 
 
 def test_every_subcommand_has_help():
-    commands = ["run", "init", "ingest", *dag.STAGES, "datasets", "reproduce"]
+    commands = ["run", "init", "ingest", *dag.STAGES, "datasets", "reproduce", "explore"]
     done = subprocess.run([sys.executable, "-c", EVERY_HELP, *commands], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     outputs = done.stdout.split("\f")
@@ -214,7 +214,8 @@ print("imported:", *heavy, file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["codesheet", "export", "--help"], ["nosuchcmd"],
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["codesheet", "export", "--help"], ["explore", "--help"],
+                                  ["nosuchcmd"],
                                   ["run", "--until", "nosuchstage"]])
 def test_help_and_usage_errors_answer_without_the_scientific_stack(argv):
     done = subprocess.run([sys.executable, "-c", HELP_IMPORTS, *argv], capture_output=True, text=True, cwd=REPO)
@@ -276,7 +277,10 @@ def test_reproduce_check_rebuilds_byte_identically_and_names_what_was_altered(ti
 
     assert main(["-q", "run", "tiny"]) == 0
     listed = pd.read_csv(tiny_study.reports / "MANIFEST.csv", keep_default_na=False)
-    assert {"figure", "table", "notebook", "report", "input", "config", "package", "code"} <= set(listed["kind"])
+    assert {"figure", "table", "notebook", "report", "explorer", "input", "config", "package", "code"} <= \
+        set(listed["kind"])
+    assert listed.loc[listed["kind"] == "explorer", "path"].tolist() == ["explorer.html"]
+    assert 'href="explorer.html"' in (tiny_study.reports / "index.html").read_text()
     figures = listed.loc[listed["path"].str.endswith(".png")]
     assert (figures["made_by"].str.startswith("notebooks/0")).all()
     assert listed.loc[listed["kind"] == "code", "detail"].iloc[0].startswith("git commit ")

@@ -1,0 +1,125 @@
+"""The explorer's data assembly, without a browser: compact columns, term search, sampling, escaping, budget."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from explorer_tiny import HOSTILE_SENTENCE, tiny_tables
+
+from analysis.report import explorer, explorer_data
+
+
+def _decode(col):
+    return [col["levels"][k] for k in col["codes"]] if isinstance(col, dict) else col
+
+
+def _rows(obj: dict) -> pd.DataFrame:
+    return pd.DataFrame({k: _decode(v) for k, v in obj.items()})
+
+
+def test_columns_code_repeated_strings_and_write_missing_as_null():
+    df = pd.DataFrame({"outlet": ["B", "A", "B"], "x": [1.23456, float("nan"), 2.0],
+                       "when": pd.to_datetime(["2019-10-08", None, "2020-01-01"], utc=True)})
+    out = explorer_data.columns(df, coded=["outlet"])
+    assert out["outlet"] == {"levels": ["A", "B"], "codes": [1, 0, 1]}
+    assert out["x"] == [1.2346, None, 2.0]
+    assert out["when"] == ["2019-10-08", None, "2020-01-01"]
+
+
+@pytest.mark.parametrize(("term", "text", "found"), [
+    ("u.s.", "The US said no.", "US"),
+    ("u.s.", "The U.S. Commerce Department", "U.S."),
+    ("china", "China's Foreign Ministry", "China's"),
+    ("trade war", "a trade\nwar began", "trade\nwar"),
+    ("china", "Chinatown is busy", None),
+])
+def test_term_regex_finds_the_spellings_the_tokenizer_counts(term, text, found):
+    m = explorer_data.term_regex(term).search(text)
+    assert (m.group() if m else None) == found
+
+
+def test_term_hits_are_the_sentences_whose_ngrams_include_the_term():
+    t = tiny_tables()
+    hits = explorer_data.term_hits(t["sentences"], ["u.s.", "beijing", "trade"])
+    got = set(zip(hits["term"], hits["doc_id"], hits["sent_id"]))
+    s = t["sentences"]
+    expected = {("beijing", d, k) for d, k, x in s[["doc_id", "sent_id", "text"]].itertuples(index=False)
+                if "Beijing" in x}
+    expected |= {("u.s.", "d1", 0), ("u.s.", "d2", 1)}  # "U.S." and "US"
+    expected |= {("trade", "d2", 2), ("trade", "d5", 1)}
+    assert got == expected
+    for r in hits.itertuples():
+        text = s.set_index(["doc_id", "sent_id"]).loc[(r.doc_id, r.sent_id), "text"]
+        assert text[r.start:r.end].lower().replace(".", "") in {"us", "beijing", "trade"}
+
+
+def test_sample_per_cell_is_seeded_capped_and_keeps_table_order():
+    df = pd.DataFrame({"cell": ["a"] * 10 + ["b"] * 3, "v": range(13)})
+    one = explorer_data.sample_per_cell(df, ["cell"], cap=4, seed=1)
+    assert one.groupby("cell").size().to_dict() == {"a": 4, "b": 3}
+    assert list(one["v"]) == sorted(one["v"])
+    assert one.equals(explorer_data.sample_per_cell(df, ["cell"], cap=4, seed=1))
+    assert explorer_data.sample_per_cell(df, ["cell"], cap=None, seed=1) is df
+    counts = explorer_data.cell_counts(df, one, ["cell"])
+    assert counts == {"cell": ["a"], "n": [10], "shown": [4]}
+
+
+def test_dumps_cannot_close_its_script_element():
+    text = explorer_data.dumps({"t": HOSTILE_SENTENCE + "<!-- \u2028"})
+    assert "<" not in text and "\u2028" not in text
+    assert json.loads(text)["t"] == HOSTILE_SENTENCE + "<!-- \u2028"
+
+
+def test_payload_refers_every_evidence_row_to_its_own_sentence():
+    t = tiny_tables()
+    payload = explorer_data.fit_budget(t, study="tiny", title="t", seed=7)
+    assert payload["meta"]["cap"] is None and payload["meta"]["full_text"]
+    articles = _rows(payload["articles"])
+    sentences = _rows(payload["sentences"])
+    assert len(sentences) == len(t["sentences"])  # whole articles embedded, each sentence once
+    ev = _rows(payload["frame_evidence"])
+    got = [(articles["doc_id"][sentences["doc"][s]], sentences["sid"][s], sentences["text"][s][a:b])
+           for s, a, b in zip(ev["s"], ev["start"], ev["end"])]
+    fe = t["frame_evidence"]
+    assert sorted(got) == sorted(zip(fe["doc_id"], fe["sent_id"], fe["matched"]))
+    assert set(_decode(payload["frame_evidence"]["voice"])) == {"outlet", "reported"}
+    assert payload["scores"]["instruments"] == ["lexicon", "vader"]
+    assert all(len(v) == len(sentences) for v in payload["scores"]["values"])
+
+
+def test_urls_other_than_http_are_dropped():
+    articles = _rows(explorer_data.article_records(tiny_tables()["articles"], groups=["outlet"]))
+    assert set(articles["url"]) == {"", "https://example.org/d1", "https://example.org/d2", "https://example.org/d3",
+                                    "https://example.org/d5"}
+
+
+def test_a_small_budget_samples_evidence_per_cell_and_says_so():
+    t = tiny_tables()
+    t["frame_evidence"] = pd.concat([t["frame_evidence"]] * 1, ignore_index=True)
+    full = explorer_data.fit_budget(t, study="tiny", title="t", seed=7)
+    small = explorer_data.fit_budget(t, study="tiny", title="t", seed=7,
+                                     budget=explorer_data.encoded_size(full) - 1)
+    assert small["meta"]["full_text"] is False or small["meta"]["cap"] is not None
+    tighter = explorer_data.fit_budget(t, study="tiny", title="t", seed=7, budget=1)
+    assert tighter["meta"]["cap"] == explorer_data.SAMPLE_CAPS[-1] and not tighter["meta"]["full_text"]
+    hits = explorer_data.term_hits(t["sentences"], t["distinctive_terms"]["term"].unique())
+    per_cell = hits.groupby(["term", "outlet"]).size()
+    sampled = _rows(tighter["sampled"]["terms"])
+    assert {(r.term, r.outlet): r.n for r in sampled.itertuples()} == per_cell[per_cell > 5].to_dict()
+
+
+def test_the_page_is_byte_identical_from_one_build_to_the_next_and_fetches_nothing():
+    t = tiny_tables()
+    first = explorer.build(t, study="tiny", title="Tiny", seed=7)
+    assert first == explorer.build(t, study="tiny", title="Tiny", seed=7)
+    # BokehJS is inline (its one CDN address, MathJax's, is for TeX labels, which the page has none of, and the
+    # page's Content-Security-Policy would refuse it); nothing else names a URL the browser would load by itself
+    head, body = first.split("</head>")
+    ours = re.sub(r"<script>.*?</script>", "", head, flags=re.DOTALL) + body
+    assert len(ours) < len(first) - 1_000_000
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", ours)
+    assert "default-src 'none'" in first
+    assert first.count("</script>") == first.count("<script")
