@@ -314,7 +314,7 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
             f"study {study.id!r}: no articles after ingest ({n_read} read, {n_window} outside the date window"
             f"{'' if study.keep_undated else ' or undated'}); import some with "
             f"`python -m analysis ingest {study.id} FILE`")
-    registry = load_registry(paths.resolve(study.outlets))
+    registry = load_registry(paths.outlet_registry(study.outlets))
     articles = resolve_outlets(rows.fillna({"source_outlet": ""}), registry=registry)
     articles, conflicts = outlets.merge_import_metadata(articles)
     for line in conflicts:

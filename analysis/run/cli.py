@@ -118,8 +118,9 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
 def _outside_paths_arg(p: argparse.ArgumentParser) -> None:
     # A command-line flag only, never a study.toml key: a shared study must not read a colleague's other files.
     p.add_argument("--allow-outside-paths", action="store_true",
-                   help="let the study's 'files', 'html' and 'urls' paths (and what they link to) lie outside the "
-                        "project and the data home")
+                   help="let the paths study.toml names (sources' 'files', 'html' and 'urls' paths, [study] "
+                        "outlets, [framing] codebooks, [[sentiment.dictionaries]] path, a [[sentiment.models]] "
+                        "model folder) and what they link to lie outside the project and the data home")
 
 
 def _column_args(p: argparse.ArgumentParser) -> None:
@@ -221,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--retry-gone", action="store_true",
                            help="fetch again only the URLs that answered 404 Not Found or 410 Gone")
             _network_arg(p)
-            _outside_paths_arg(p)
+        _outside_paths_arg(p)  # measure reads dictionaries and models, frame codebooks
         if name == "report":
             p.add_argument("--standalone", action="store_true",
                            help="also write reports/STUDY.html: a copy of index.html (figures embedded) to keep "
