@@ -264,8 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "articles. The report stage writes it too; this rewrites it from the current "
                                  "tables without running the notebooks.")
     _study_arg(p)
-    p.add_argument("--budget-mb", type=float, default=None, metavar="MB",
-                   help="largest embedded data in MB before evidence is sampled per cell (default: 8)")
+    p.add_argument("--budget-mb", type=limits.option("--budget-mb"), default=None, metavar="MB",
+                   help="largest embedded data in MB before evidence is sampled per cell (default: 8; "
+                        "0.5 to 200)")
 
     p = _add_command(sub, "bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
                        description="Time and measure memory of every stage, ingest to report, on AllSides studies "
