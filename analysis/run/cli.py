@@ -150,6 +150,7 @@ def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("study", help="study id, a folder in data/studies/")
         q.add_argument("--measure", required=True, choices=CODESHEET_MEASURES, help="what is coded")
         q.add_argument("--seed", type=limits.option("--seed"), default=None, help="random seed (default: the study's seed)")
+        _outside_paths_arg(q)  # frame sheets read the study's first codebook
     export.add_argument("--n", type=limits.option("--n"), required=True, help="units to sample")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled sheets (.csv or .xlsx), one per coder")
     imp.add_argument("--n-boot", type=limits.option("--n-boot"), default=1000, help="bootstrap resamples (default: %(default)s)")

@@ -84,7 +84,7 @@ def test_a_dictionary_linked_from_outside_is_refused(project, tmp_path):
     assert {f.name for f in files} >= {"own.dic", "tone.dic"}
 
 
-def test_a_codebook_path_outside_is_refused_and_shipped_codebooks_are_inside(project, tmp_path):
+def test_a_codebook_path_outside_is_refused_and_shipped_codebooks_are_inside(project, tmp_path, capsys):
     codebook = _outside(tmp_path, "mine.toml")
     shutil.copy(config.SHIPPED_CODEBOOKS / "policy_frames.toml", codebook)
     _linked(project, "data/codebooks/mine.toml", codebook)
@@ -100,9 +100,19 @@ def test_a_codebook_path_outside_is_refused_and_shipped_codebooks_are_inside(pro
     assert "mine.toml links to" in line and "is outside the project" in line
     assert [p.name for p in framing_inputs(study, _allowed(paths))[:3]] == [
         "generic_news_frames.toml", "entity_list.toml", "mine.toml"]
+    # shipped codebooks, by name or by path, are inside
     paths.study_file.write_text(paths.study_file.read_text().replace(', "data/codebooks/mine.toml"', ""))
     assert [p.name for p in framing_inputs(load_study(paths), paths)[:2]] == [
         "generic_news_frames.toml", "entity_list.toml"]
+    # frame coding sheets read the first codebook, so `codesheet` takes the flag too
+    paths.study_file.write_text(paths.study_file.read_text().replace(
+        f'"generic_news_frames", "{shipped}"', '"data/codebooks/mine.toml"'))
+    sheet = ["-q", "codesheet", "export", "c", "--measure", "frames", "--n", "5"]
+    assert main(sheet) == 2
+    assert "[framing] key 'codebooks': 'data/codebooks/mine.toml': " in capsys.readouterr().err
+    assert main([*sheet, "--allow-outside-paths"]) == 2  # past the codebook, to the tables not built yet
+    err = capsys.readouterr().err
+    assert "outside the project" not in err and "run the" in err
 
 
 def test_a_saved_model_folder_outside_or_linking_out_is_refused(project, tmp_path):
