@@ -133,6 +133,12 @@ def _text_file_row(path: Path, source: Source, key: str) -> dict:
                 canonical_url=None, author=None, ingest_flags=flags)
 
 
+def _with_guess(name: str, registry: pd.DataFrame) -> str:
+    """``name``, with the registry outlet it may be a misspelling of: "Reuter (did you mean 'Reuters'?)"."""
+    guess = outlets.closest_known(name, registry)
+    return f"{name} (did you mean {guess!r}?)" if guess else name
+
+
 def _inside(files: list[Path], source: Source, paths: StudyPaths) -> list[Path]:
     """``files``, each checked to lie inside the project or the data home (a symlink is judged by its target)."""
     what = f"{paths.study_file}: [[sources]] kind = {source.kind!r}" + \
@@ -314,16 +320,17 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
             f"study {study.id!r}: no articles after ingest ({n_read} read, {n_window} outside the date window"
             f"{'' if study.keep_undated else ' or undated'}); import some with "
             f"`python -m analysis ingest {study.id} FILE`")
-    registry = load_registry(paths.resolve(study.outlets))
+    registry = load_registry(paths.outlet_registry(study.outlets))
     articles = resolve_outlets(rows.fillna({"source_outlet": ""}), registry=registry)
     articles, conflicts = outlets.merge_import_metadata(articles)
     for line in conflicts:
         log.warning("ingest: %s", line)
     unknown = outlets.unresolved(articles)
     if unknown:
+        listed = ", ".join(_with_guess(u, registry) for u in unknown[:20])
         log.warning("ingest: %d outlets are not in %s and carry no outlet_type, country or leaning, so they stay "
                     "unclassified and unrated: %s. Add them to that file (columns %s) or give those columns in "
-                    "the import file", len(unknown), study.outlets, ", ".join(unknown[:20]) +
+                    "the import file", len(unknown), study.outlets, listed +
                     (f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""), ", ".join(outlets.REGISTRY_COLUMNS))
     given_language = articles["import_language"] if "import_language" in articles else \
         pd.Series(None, index=articles.index, dtype=object)

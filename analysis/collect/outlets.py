@@ -10,6 +10,7 @@ the URL's domain is the fallback.
 
 from __future__ import annotations
 
+import difflib
 import re
 from urllib.parse import urlsplit
 
@@ -125,6 +126,17 @@ def unresolved(articles: pd.DataFrame) -> list[str]:
     """Outlet names that the registry did not know and no import described (for the ingest log)."""
     unknown = (articles["outlet_type"] == "unclassified") & (articles["leaning"] == "unrated")
     return sorted(articles.loc[unknown, "outlet"].unique())
+
+
+def closest_known(name: str, registry: pd.DataFrame, *, cutoff: float = 0.85) -> str | None:
+    """The registry outlet whose name or alias is spelt most like ``name`` ("Reuter" -> "Reuters"), or None.
+
+    difflib's ratio, case-folded; 0.85 takes a dropped, added or swapped letter in a name of six or more and
+    leaves distinct names apart ("CNBC News" and "BBC News" are 0.82).
+    """
+    by_alias, _ = _lookup_tables(registry)
+    close = difflib.get_close_matches(str(name).strip().casefold(), list(by_alias), n=1, cutoff=cutoff)
+    return str(registry.loc[by_alias[close[0]], "outlet"]) if close else None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -160,11 +160,12 @@ class StudyPaths:
         p = Path(relative).expanduser()
         return p if p.is_absolute() else self.root / p
 
-    def check_inside(self, path: Path, *, what: str) -> Path:
-        """``path`` if it resolves (symlinks followed) inside the project root or the data home, else a
-        one-line :class:`StudyConfigError` that starts with ``what`` (the study file and key that named it)."""
+    def check_inside(self, path: Path, *, what: str, also: tuple[Path, ...] = ()) -> Path:
+        """``path`` if it resolves (symlinks followed) inside the project root, the data home or a folder of
+        ``also``, else a one-line :class:`StudyConfigError` that starts with ``what`` (the study file and key
+        that named it)."""
         real = Path(os.path.realpath(path))
-        roots = (self.root, data_home())
+        roots = (self.root, data_home(), *also)
         if self.allow_outside or any(real.is_relative_to(os.path.realpath(r)) for r in roots):
             return path
         link = f"{path} links to {real}" if os.path.realpath(path) != os.path.abspath(path) else f"{real}"
@@ -172,11 +173,22 @@ class StudyPaths:
                                f"({data_home()}); move the files inside, or pass --allow-outside-paths on the "
                                f"command line to read them anyway")
 
-    def codebook(self, name_or_path: str) -> Path:
-        """A codebook named in study.toml: a bare name is one shipped with the toolkit, else a path."""
+    def codebook(self, name_or_path: str, *, check: bool = True) -> Path:
+        """A codebook named in study.toml: a bare name is one shipped with the toolkit, else a path, which must
+        lie inside the project, the data home or the shipped codebooks (see :meth:`check_inside`) unless
+        ``check`` is false (only to say that it is missing)."""
         if "/" not in name_or_path and "\\" not in name_or_path and not name_or_path.endswith(".toml"):
             return SHIPPED_CODEBOOKS / f"{name_or_path}.toml"
-        return self.resolve(name_or_path)
+        path = self.resolve(name_or_path)
+        if not check:
+            return path
+        return self.check_inside(path, what=f"{self.study_file}: [framing] key 'codebooks': {name_or_path!r}",
+                                 also=(SHIPPED_CODEBOOKS,))
+
+    def outlet_registry(self, outlets: str) -> Path:
+        """The outlet registry ``[study] outlets`` names, inside the project or the data home (see
+        :meth:`check_inside`)."""
+        return self.check_inside(self.resolve(outlets), what=f"{self.study_file}: [study] key 'outlets' = {outlets!r}")
 
 
 def study_paths(study: str, root: Path | None = None, *, allow_outside: bool = False) -> StudyPaths:

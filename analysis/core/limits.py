@@ -116,6 +116,9 @@ OPTIONS: dict[str, Range] = {
     "--n-boot": Range(0, MAX_RESAMPLES, why="bootstrap resamples"),
     "--seed": STUDY_KEYS["study"]["seed"],
     "--workers": Range(1, 1024, why="processes"),
+    # explorer.html's embedded data (default 8 MB): the whole page is held by one browser tab, so at most
+    # 25 times the default; at least half a megabyte, so some evidence is left to sample.
+    "--budget-mb": Range(0.5, 200.0, why="megabytes"),
 }
 
 
@@ -128,16 +131,18 @@ def study_key(table: str, key: str) -> Range:
 
 
 def option(name: str):
-    """An argparse ``type`` for the integer option ``name``: out of range is a usage error naming the range."""
+    """An argparse ``type`` for the option ``name`` (a number where its range has float bounds, else an integer):
+    out of range is a usage error naming the range."""
     allowed = OPTIONS[name]
+    number, kind = (float, "a number") if isinstance(allowed.low, float) else (int, "an integer")
 
-    def parse(text: str) -> int:
+    def parse(text: str) -> int | float:
         try:
-            value = int(text)
+            value = number(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not {kind}") from None
         if value not in allowed:
-            raise argparse.ArgumentTypeError(f"{value} is out of range; allowed: {allowed.describe(name)}")
+            raise argparse.ArgumentTypeError(f"{_number(value)} is out of range; allowed: {allowed.describe(name)}")
         return value
 
     return parse

@@ -453,8 +453,9 @@ def load_study(paths: StudyPaths) -> Study:
     if not registry.exists():
         raise StudyConfigError(f"{paths.study_file}: [study]: key 'outlets' points to {registry}, which does not exist")
     for i, codebook in enumerate(study.framing.codebooks):
-        if not paths.codebook(codebook).exists():
-            raise StudyConfigError(f"{paths.study_file}: [framing]: codebooks[{i}] {codebook!r} is {paths.codebook(codebook)}, "
+        if not paths.codebook(codebook, check=False).exists():
+            raise StudyConfigError(f"{paths.study_file}: [framing]: codebooks[{i}] {codebook!r} is "
+                                   f"{paths.codebook(codebook, check=False)}, "
                                    f"which does not exist")
     for i, d in enumerate(study.sentiment.dictionaries):
         if d.path is not None and not paths.resolve(d.path).exists():

@@ -118,8 +118,9 @@ def _engine_args(p: argparse.ArgumentParser) -> None:
 def _outside_paths_arg(p: argparse.ArgumentParser) -> None:
     # A command-line flag only, never a study.toml key: a shared study must not read a colleague's other files.
     p.add_argument("--allow-outside-paths", action="store_true",
-                   help="let the study's 'files', 'html' and 'urls' paths (and what they link to) lie outside the "
-                        "project and the data home")
+                   help="let the paths study.toml names (sources' 'files', 'html' and 'urls' paths, [study] "
+                        "outlets, [framing] codebooks, [[sentiment.dictionaries]] path, a [[sentiment.models]] "
+                        "model folder) and what they link to lie outside the project and the data home")
 
 
 def _column_args(p: argparse.ArgumentParser) -> None:
@@ -149,6 +150,7 @@ def _codesheet_arguments(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("study", help="study id, a folder in data/studies/")
         q.add_argument("--measure", required=True, choices=CODESHEET_MEASURES, help="what is coded")
         q.add_argument("--seed", type=limits.option("--seed"), default=None, help="random seed (default: the study's seed)")
+        _outside_paths_arg(q)  # frame sheets read the study's first codebook
     export.add_argument("--n", type=limits.option("--n"), required=True, help="units to sample")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="filled sheets (.csv or .xlsx), one per coder")
     imp.add_argument("--n-boot", type=limits.option("--n-boot"), default=1000, help="bootstrap resamples (default: %(default)s)")
@@ -221,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--retry-gone", action="store_true",
                            help="fetch again only the URLs that answered 404 Not Found or 410 Gone")
             _network_arg(p)
-            _outside_paths_arg(p)
+        _outside_paths_arg(p)  # measure reads dictionaries and models, frame codebooks
         if name == "report":
             p.add_argument("--standalone", action="store_true",
                            help="also write reports/STUDY.html: a copy of index.html (figures embedded) to keep "
@@ -263,8 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  "articles. The report stage writes it too; this rewrites it from the current "
                                  "tables without running the notebooks.")
     _study_arg(p)
-    p.add_argument("--budget-mb", type=float, default=None, metavar="MB",
-                   help="largest embedded data in MB before evidence is sampled per cell (default: 8)")
+    p.add_argument("--budget-mb", type=limits.option("--budget-mb"), default=None, metavar="MB",
+                   help="largest embedded data in MB before evidence is sampled per cell (default: 8; "
+                        "0.5 to 200)")
 
     p = _add_command(sub, "bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
                        description="Time and measure memory of every stage, ingest to report, on AllSides studies "

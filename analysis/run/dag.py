@@ -62,7 +62,7 @@ def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
 
 
 def _ingest_inputs(study: Study, paths: StudyPaths) -> list[Path]:
-    files = [paths.resolve(study.outlets)]
+    files = [paths.outlet_registry(study.outlets)]
     for src in study.sources:
         files += ingest.source_files(src, paths)
     return files

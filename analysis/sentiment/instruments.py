@@ -36,7 +36,22 @@ def dictionary_file(d: Dictionary, paths: StudyPaths) -> Path:
     """Where a dictionary is read from: a project file, or a registered dataset's file."""
     if d.dataset is not None:
         return datasets.locate(d.dataset, d.file, download=False)
-    return paths.resolve(d.path)
+    return paths.check_inside(paths.resolve(d.path), what=f"{paths.study_file}: [[sentiment.dictionaries]] "
+                                                          f"name = {d.name!r}, key 'path' = {d.path!r}")
+
+
+def model_folder(spec: ModelInstrument, paths: StudyPaths, *, download: bool = False) -> Path:
+    """Where a transformer instrument's model is: a saved-model folder of the project (it and its weight files
+    inside the project or the data home, see :meth:`StudyPaths.check_inside`), or a Hub id fetched into the
+    data home or a mirror (the toolkit's own folders, named by no path in study.toml)."""
+    folder = paths.resolve(spec.model)
+    if not folder.is_dir():
+        return models.locate(spec.model, root=paths.root, revision=spec.revision, download=download)
+    what = f"{paths.study_file}: [[sentiment.models]] name = {spec.name!r}, key 'model' = {spec.model!r}"
+    folder = models.locate(str(paths.check_inside(folder, what=what)), root=paths.root)
+    for file in models.weight_files(folder):
+        paths.check_inside(file, what=what)
+    return folder
 
 
 def training_files(study: Study, paths: StudyPaths) -> list[Path]:
@@ -52,7 +67,7 @@ def training_files(study: Study, paths: StudyPaths) -> list[Path]:
     for spec in study.sentiment.models:
         if spec.name in used and spec.model is not None:
             try:  # a model not fetched yet has no files; fitting it fetches it or says how
-                folder = models.locate(spec.model, root=paths.root, revision=spec.revision)
+                folder = model_folder(spec, paths)
             except models.ModelNotFoundError:
                 continue
             files += models.weight_files(folder)
@@ -68,7 +83,7 @@ def model_instrument(spec: ModelInstrument, paths: StudyPaths, *, download: bool
     """A fitted transformer instrument; a Hub model missing from the data home is fetched first."""
     if spec.kind == "newsmtsc":
         return transformer.NewsSentimentTargetClassifier(batch_size=spec.batch_size).fit()
-    folder = str(models.locate(spec.model, root=paths.root, revision=spec.revision, download=download))
+    folder = str(model_folder(spec, paths, download=download))
     common = dict(model=folder, name=spec.name, labels=spec.labels or None, batch_size=spec.batch_size,
                   max_length=spec.max_length)
     if spec.kind == "sentence":

@@ -438,7 +438,7 @@ def _write_agreement(paths: StudyPaths, measure: str, table: pd.DataFrame) -> No
 
 def run_cli(args: argparse.Namespace) -> int:
     """Run ``codesheet export`` or ``codesheet import`` from parsed arguments."""
-    paths = config.study_paths(check_study_id(args.study))
+    paths = config.study_paths(check_study_id(args.study), allow_outside=args.allow_outside_paths)
     if args.codesheet_action == "export":
         written = export_codesheet(paths, measure=args.measure, n=args.n, seed=args.seed)
         for kind in ("csv", "xlsx", "key"):

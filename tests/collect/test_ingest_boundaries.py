@@ -118,6 +118,18 @@ def test_ingest_maps_columns_from_the_command_line_and_remembers_them(project, t
     assert len(storage.read_table(paths.table("articles_raw"))) == 3
 
 
+def test_unknown_outlets_close_to_a_registry_name_are_listed_with_a_guess(project, tmp_path, capsys):
+    _study(project, "g", '[[sources]]\nkind = "imports"\n')
+    names = ["Reuter", "The Gaurdian", "CNBC News", "Brand New Outlet", "Reuters"]
+    export = write_jsonl(tmp_path / "guess.jsonl", [{"outlet": o, "title": f"T{i}", "text": f"{BODY} {i}"}
+                                                   for i, o in enumerate(names)])
+    assert main(["ingest", "g", str(export)]) == 0
+    listing = next(line for line in capsys.readouterr().err.splitlines() if "outlets are not in" in line)
+    assert "4 outlets are not in data/outlets.csv" in listing
+    assert ("unrated: Brand New Outlet, CNBC News, Reuter (did you mean 'Reuters'?), "
+            "The Gaurdian (did you mean 'The Guardian'?). Add them") in listing
+
+
 def test_a_columns_table_in_study_toml_maps_every_import(project, tmp_path):
     paths = _study(project, "c", '[[sources]]\nkind = "imports"\n',
                    extra='[columns]\noutlet = "source"\ntext = "body"\ntitle = "headline"\ndate = "when"\n')

@@ -11,6 +11,7 @@ import pytest
 from analysis.core import config, limits
 from analysis.core.errors import StudyConfigError
 from analysis.core.study import load_study, parse_study
+from analysis.run.cli import main
 
 P = Path("data/studies/x/study.toml")
 HEAD = '[study]\ntitle = "t"\n'
@@ -113,6 +114,22 @@ def test_command_line_sizes_are_bounded():
     for bad in ("9223372036854775807", "-1", "many"):
         with pytest.raises(argparse.ArgumentError, match="allowed: 0 <= --n-boot <= 100000|not an integer"):
             parser.parse_args(["--n-boot", bad])
+
+
+def test_the_explorer_budget_is_a_bounded_number_of_megabytes(capsys):
+    parse = limits.option("--budget-mb")
+    assert (parse("0.5"), parse("4"), parse("200")) == (0.5, 4.0, 200.0)
+    for bad in ("0.4", "0", "-3", "200.1", "1e9", "nan", "inf"):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"is out of range; allowed: 0\.5 <= --budget-mb <= 200 "
+                                                              r"\(megabytes\)$"):
+            parse(bad)
+    with pytest.raises(argparse.ArgumentTypeError, match="'lots' is not a number"):
+        parse("lots")
+    with pytest.raises(SystemExit) as done:  # a usage error before any study is read
+        main(["explore", "no-such-study", "--budget-mb", "1000"])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
+        "argument --budget-mb: 1000 is out of range; allowed: 0.5 <= --budget-mb <= 200 (megabytes)")
 
 
 def test_memory_check_refuses_more_than_the_machine_has_in_one_line():

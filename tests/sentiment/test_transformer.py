@@ -3,6 +3,7 @@ map, the sentence cache, study.toml and the measure stage. No network: the model
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -183,11 +184,13 @@ def test_a_study_scores_sentences_and_actors_with_models_named_in_its_study_file
     from analysis.run import dag
 
     paths = tiny_study
+    # a saved-model folder named in study.toml lies inside the project (the file boundary, issue 25.2)
+    shutil.copytree(tiny_model, paths.root / "data" / "models" / "tiny")
     text = paths.study_file.read_text(encoding="utf-8").replace(
         '[sentiment]\nactor_instruments = ["sentence_vader"]\n',
         '[sentiment]\ninstruments = ["vader", "tiny"]\nactor_instruments = ["sentence_vader", "tiny_target"]\n'
-        f'[[sentiment.models]]\nname = "tiny"\nkind = "sentence"\nmodel = "{tiny_model}"\nbatch_size = 3\n'
-        f'[[sentiment.models]]\nname = "tiny_target"\nkind = "target"\nmodel = "{tiny_model}"\n')
+        '[[sentiment.models]]\nname = "tiny"\nkind = "sentence"\nmodel = "data/models/tiny"\nbatch_size = 3\n'
+        '[[sentiment.models]]\nname = "tiny_target"\nkind = "target"\nmodel = "data/models/tiny"\n')
     assert "tiny_target" in text
     paths.study_file.write_text(text, encoding="utf-8")
     study = load_study(paths)
