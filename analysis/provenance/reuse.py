@@ -364,6 +364,9 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
         # a line that is only the agency, or a byline "By PTI" / "By The Associated Press"
         ("credit line", re.compile(r"^[ \t]*[-—–]?\s*(?:By\s+)?(?:The\s+)?" + agency + r"(?:\s+(?:staff|reporters?))?"
                                    r"\s*[.]?\s*$", flags)),
+        # a paragraph signed off with the agency: "... the ministry said. — AFP", "... on Tuesday. (Reuters)"
+        ("credit line", re.compile(r"[.!?\"”’]\s*(?:[-—–]+\s*(?:The\s+)?|\(\s*)" + agency_cs + r"\s*\)?[ \t]*$",
+                                   re.MULTILINE)),
         ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed\s+(?:reporting\s+)?to\s+this\s+"
                                          r"(?:report|story|article)", re.IGNORECASE)),
         # "Contributing: Jane Doe, USA TODAY; The Associated Press", "Associated Press writers X and Y contributed."
@@ -375,13 +378,14 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
         # "Bloomberg reported", "a Reuters report". Case-sensitive, so "ap" and "ani" stay words.
         # "according to the official Xinhua news agency" names the agency behind a qualifier; "according to
         # Bloomberg data" cites a data service, not the agency's reporting.
-        ("citation", re.compile(r"(?:[Aa]ccording to|told|cited by|reported by|quoted by|in an interview with)\s+"
+        ("citation", re.compile(r"(?:[Aa]ccording to|told|cited by|reported by|quoted by|in an interview with|"
+                                r"(?:[Ss]peaking|[Ss]poke|[Tt]alking|said) to|in (?:comments|remarks) to)\s+"
                                 r"(?:[Tt]he\s+)?(?:(?:official|state|state-run|state-owned|government-run|Chinese|"
                                 r"China's|French|British|Japanese|Indian)\s+){0,2}" + agency_cs
                                 + r"\b(?!['’]s)(?!\s+(?:data|figures|calculations|estimates|index|indices|terminal|"
                                 r"survey|poll|rankings?|compiled)\b)")),
         ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news agency)?\s+(?:reported|reports|has reported|"
-                                r"first reported)\b")),
+                                r"first reported|quoted)\b")),
         ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|tally)\b")),
     )
     byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)

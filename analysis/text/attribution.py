@@ -40,6 +40,11 @@ _CUE = {form.replace("_", " "): forms.split("/")[0].replace("_", " ") for forms 
 _FRAGMENT = ("called blamed described denounced condemned accused vowed pledged promised dubbed labeled labelled "
              "slammed decried blasted criticized criticised branded termed characterized").split()
 _CUE |= {v: v for v in _FRAGMENT}
+# their participles ("..., calling it 'a big beautiful monster'"): the speaker is the sentence's subject
+_FRAGMENT_ING = {"calling": "called", "describing": "described", "accusing": "accused", "vowing": "vowed",
+                 "pledging": "pledged", "promising": "promised", "dubbing": "dubbed", "labeling": "labeled",
+                 "branding": "branded", "tweeting": "tweeted", "claiming": "claimed"}
+_CUE |= _FRAGMENT_ING
 _SPEECH = "|".join(f for f in _CUE if f not in _FRAGMENT and not f.endswith("ing"))
 
 
@@ -48,7 +53,7 @@ def _cue_rx(forms: list[str], according: str = "") -> re.Pattern[str]:
 
 
 _LEFT_CUE, _VERB_CUE = _cue_rx(list(_CUE), "|[Aa]ccording to"), _cue_rx(list(_CUE))
-_SPEECH_CUE = _cue_rx([f for f in _CUE if f not in _FRAGMENT])
+_SPEECH_CUE = _cue_rx([f for f in _CUE if f not in _FRAGMENT and f not in _FRAGMENT_ING])
 _INVERTED = "said|says|added|adds|wrote|writes|asked|noted|explained|continued|warned|argued|insisted"
 _NP = r"[^.;:!?“”\"]"  # characters a noun phrase may span (abbreviation dots are masked, see MASK_DOT)
 _RIGHT = re.compile(rf"^[\s,.;!?…—–-]*(?:(?P<cue_a>{_INVERTED})\s+(?P<np_a>{_NP}+)"
@@ -87,7 +92,9 @@ _ADJ_ED = frozenset("unnamed retired unidentified elected concerned alleged deta
                     "related interned armed unsigned".split())
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                       "june july august september october november december".split())
-_WHEN = re.compile(rf"\s+(?:in|on|since|last|this|by|early|late)\s+(?i:{'|'.join(_CALENDAR)})\b.*$")
+# "He this morning tweeted": a time phrase between a subject and its verb is not part of the subject
+_WHEN = re.compile(rf"\s+(?:in|on|since|last|this|by|early|late)\s+(?i:{'|'.join(_CALENDAR)}|morning|afternoon|"
+                   r"evening|night|week|weekend|month|year)\b.*$")
 _LOWER_SPEAKERS = re.compile(r"^(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts|critics|activists|lawmakers|"
                              r"sources|people|researchers|advocates|diplomats|authorities|observers|residents|"
                              r"campaigners|executives|scholars|protesters|legislators|senators|statements|reports|"
@@ -220,6 +227,29 @@ def _right(right: str, *, short: bool = False) -> Attribution | None:
     return with_statement(np_after(m["np"]), "according to", m["np"]) if m else None
 
 
+_LEAD_TIME = re.compile(rf"^\s*[^,]{{0,30}}\b(?i:{'|'.join(_CALENDAR)}|morning|afternoon|evening|night|week|"
+                       r"weekend|month|year)\b[^,]{0,20},\s*")
+# "Mr. Trump's tweet that ...", "His announcement on Twitter that ...": the owner of the speech act speaks
+_SPEECH_NOUN = re.compile(rf"(?:(?P<np>(?:{_NAME}\s+){{0,3}}{_NAME})['’]s?|(?P<pron>\b(?:[Hh]is|[Hh]er))|"
+                          r"(?P<of>\b(?:[Tt]he|[Aa]n?)))\s+(?:[a-z]+\s+)?(?:tweets?|announcement|statement|remarks?|message|"
+                          r"post|pledge|promise|claim|warning|comments?|speech|letter)\b(?(of)\s+(?:by|from)\s+"
+                          rf"(?P<by>(?:{_NAME}\s+){{0,3}}{_NAME})|)")
+_OPENING_PARTICIPLE = re.compile(r"^\s*(?:[A-Z][a-z]+ing)\b")  # "Calling Lam's decision '...', Wu said"
+
+
+def speech_noun_owner(left: str) -> Attribution | None:
+    """The speaker of a quote introduced by a possessed speech noun in ``left`` (the latest one)."""
+    found = [m for m in _SPEECH_NOUN.finditer(left) if m["np"] or m["pron"] or m["by"]]
+    if not found:
+        return None
+    m = found[-1]
+    name = m["np"] or m["by"]
+    if name and not _is_named(name):
+        return None
+    phrase = name or ("he" if m["pron"].lower() == "his" else "she")
+    return phrase.replace(MASK_DOT, "."), "", "said"
+
+
 def left_attribution(left: str, *, cues: re.Pattern[str] = _LEFT_CUE) -> Attribution | None:
     """The nearest "X said", "X, ..., saying", "according to X" or "X called" (as ``cues`` allow) in ``left``."""
     for m in reversed(list(cues.finditer(left))):
@@ -227,11 +257,16 @@ def left_attribution(left: str, *, cues: re.Pattern[str] = _LEFT_CUE) -> Attribu
             found = np_after(re.split(r"[,.;:!?“”\"]", left[m.end():])[0])
             return with_statement(found, "according to", left[m.end():]) if found else None
         if m["v"].endswith("ing"):  # a participle: the speaker is the subject of the sentence
+            left = _LEAD_TIME.sub("", left)  # "Late Monday, the president ..."
             subject = re.match(rf"\s*((?:(?:the|a|an)\s+)?(?:{_NAME}\s*)+)([a-z]+\b)?\s*(?:,([^,]+),)?", left)
             found = (valid_np(subject[1] + (subject[2] or "")) or valid_np(subject[1]), (subject[3] or "").strip()
                      ) if subject else None
         else:
             found = np_before(left[:m.start()])
+            if found is None and re.search(r"\b(?:and|but)\s+(?:[a-z]+ly\s+)?$", left[:m.start()]):
+                # "The president, speaking ..., reaffirmed X and pledged that": the sentence's subject
+                subject = LEADING_SUBJECT.match(left) or LEADING_APPOSED.match(left)
+                found = (valid_np(subject[1]), "") if subject else None
         if found and found[0]:
             return with_statement(found, _CUE[m["v"]], left)
     return None
@@ -279,6 +314,18 @@ def mask_abbreviations(text: str) -> str:
     return _ABBREV.sub(lambda m: m[0].replace(".", MASK_DOT), text)
 
 
+# A news site's hover teaser injected after a politician's name: the full name glued to the first
+# headline of unrelated stories, up to "MORE" ("Sen. Jo Doe Joanne Ruth DoeSenate passes bill ... MORE (R-Ohio)
+# said"). Left in, its headlines become the speaker; blanked, the name before it is the subject again.
+_TEASER = re.compile(r"\b(?P<last>[A-Z][\w'’-]+)(?P<teaser>[ \t](?:[A-Z(][\w'’.()\u2024-]*[ \t]){0,3}(?P=last)"
+                     r"(?=[A-Z])[^\n]{0,400}?[ \t]MORE\b)")
+
+
+def blank_teasers(text: str) -> str:
+    """``text`` with injected name teasers (see ``_TEASER``) replaced by spaces, offsets unchanged."""
+    return _TEASER.sub(lambda m: m["last"] + " " * len(m["teaser"]), text)
+
+
 class ArticleSpeakers:
     """One article read for attribution: its referents, and the speaker of each quote or speech tag.
 
@@ -288,7 +335,7 @@ class ArticleSpeakers:
     """
 
     def __init__(self, text: str, sents: np.ndarray, matcher: ActorMatcher, actors: dict[str, Actor]):
-        self.text, self.masked, self.sents = text, mask_abbreviations(text), sents
+        self.text, self.masked, self.sents = text, blank_teasers(mask_abbreviations(text)), sents
         self.matcher, self.actors = matcher, actors
         self.paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)] or [(0, len(text))]
         self._para_starts = [p[0] for p in self.paras]
@@ -371,8 +418,9 @@ class ArticleSpeakers:
         rows: list[tuple] = []
         for k, (o, c, s, e, body, _) in enumerate(spans):
             s0 = self.sent_of(s)
-            prev_c = spans[k - 1][1] if k else -1
-            next_o = spans[k + 1][0] if k + 1 < len(spans) else len(text)
+            # a quote inside a blanked teaser does not bound its neighbours' contexts
+            prev_c = next((sp[1] for sp in reversed(spans[:k]) if masked[sp[1]] == text[sp[1]]), -1)
+            next_o = next((sp[0] for sp in spans[k + 1:] if masked[sp[0]] == text[sp[0]]), len(text))
             # The quote's own sentence, bounded here rather than by the sentence table, whose splitter
             # may break after an abbreviation ("Sen.") that the masking already protects.
             ends_before = list(_SENTENCE_END.finditer(masked, paras[para(o)][0], o))
@@ -397,6 +445,15 @@ class ArticleSpeakers:
                 inherited = rows[-1]  # "'A,' he said. 'B.'" and "'A' and 'b'": B is his too
             elif attr is None and left_blank and s0 > 0 and para(o) - para(self.bounds[s0 - 1][0]) <= 1:
                 attr = left_attribution(masked[self.bounds[s0 - 1][0]:min(self.bounds[s0 - 1][1], o)], cues=_SPEECH_CUE)
+            if attr is None and inherited is None:
+                attr = speech_noun_owner(left)
+            if attr is None and inherited is None and _OPENING_PARTICIPLE.match(left) and right.startswith(","):
+                found = np_after(right[1:])  # "Calling it '...', Wu Chi-wai, a lawmaker, said"
+                attr = (found[0].replace(MASK_DOT, "."), found[1].replace(MASK_DOT, "."), "said") if found else None
+            if attr is None and inherited is None:  # no cue: the named subject of the quote's own sentence
+                subject = _latest([n for n in self.named if n[0] >= lo], o, set(SOURCE_TYPES))
+                if subject is not None:
+                    attr = (subject[1], "", "said")
             if attr is None and inherited is None and para(c) + 1 < len(paras) and _blank(
                     text[c + 1:paras[para(c)][1]]):
                 line = text[slice(*paras[para(c) + 1])].strip(" —–-")  # a byline: "Editorial Board, Outlet"
@@ -472,6 +529,10 @@ def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, nam
             people += [(p, surface, cue, *_classify(surface, "", cue, matcher, actors)) for p, surface, kind in mentions
                        if p < pos and kind != "person"]
         found = _latest(people, pos, fits)
+        titled = _titled_name(head, before) if found is None and head in _TITLES else None
+        if titled is not None:  # "the president" after "President Trump signed ...", no speaker yet
+            name = titled[1].replace(MASK_DOT, ".")
+            return (name, cue, *_classify(name, "", cue, matcher, actors))
         if found is None and (head in _GENERIC_TYPES or phrase.lower() in ("he", "she")):
             person = phrase.lower() in ("he", "she")  # then the latest study actor of a fitting type
             found = _latest([(p, surface, cue, *_classify(surface, "", cue, matcher, actors))
@@ -490,6 +551,17 @@ def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, nam
         if fuller:
             return (fuller[0], cue, *_classify(*fuller, cue, matcher, actors))
     return (phrase, cue, *_classify(phrase, appositive, cue, matcher, actors))
+
+
+_TITLES = frozenset("president secretary minister senator ambassador chairman chairwoman premier".split())
+
+
+def _titled_name(title: str, before: str) -> tuple[int, str] | None:
+    """(position, "Title Name") of the latest mention of ``title`` as a capitalised title before a name in ``before``
+    ("President Trump", "Commerce Secretary Wilbur Ross"): whom "the president" or "the secretary" names."""
+    pattern = rf"(?:\b[A-Z][a-z]+[ \t])?{title[0].upper()}{title[1:]}[ \t]+(?:{_NAME}[ \t]+){{0,2}}{_NAME}"
+    found = [m for m in re.finditer(pattern, before) if _is_named(m[0].split(None, 1)[-1])]
+    return (found[-1].start(), found[-1][0]) if found else None
 
 
 def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:

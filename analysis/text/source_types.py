@@ -29,7 +29,8 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                      r"demonstrators|Civil Human Rights Front|"
                      # Interest groups, as media-sourcing studies code them: business and trade associations,
                      # chambers of commerce and unions speak for members, not as a firm.
-                     r"Chamber of Commerce|(?:[A-Z][\w&-]*\s+){1,5}(?:Association|Alliance|Federation|Coalition|"
+                     r"Chamber of Commerce|chamber['’]s (?:chair\w*|president|head)|Farm Bureau|"
+                     r"(?:[A-Z][\w&-]*\s+){1,5}(?:Association|Alliance|Federation|Coalition|"
                      r"Roundtable)|(?:Industry|Trade|Business|Manufacturers|Retail) (?:Council|Group)|"
                      r"Association of [A-Z]\w+|(?:labor|trade) unions?|AFL-CIO|lobby(?:ing)? groups?|"
                      r"trade (?:groups?|associations?)|business groups?|industry groups?"),
@@ -37,7 +38,8 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
     ("expert", r"former (?:[\w.'’-]+ ){0,4}(?:ambassador|officials?|diplomats?|advis[eo]rs?|secretary|negotiators?|"
                r"ministers?|envoys?|director|aide|counsel)|professor|Prof|analysts?|researchers?|experts?|scholars?|economists?|fellow|think[- ]tank|"
                r"university|college|historian|institute|Cent(?:er|re) for|Brookings|Council on Foreign Relations|CSIS|"
-               r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist|"
+               r"Heritage Foundation|lecturer|consultan(?:t|cy)|strategist|(?:chief )?investment officer|"
+               r"(?:portfolio|fund) manager|"
                # research units of banks and news firms: "Bloomberg Economics", "Capital Economics"
                r"[A-Z][\w'’&]+ (?:Economics|Analytics|Research)|Eurasia Group|Economist Intelligence Unit"),
     ("media", r"Reuters|AFP|Agence France|Associated Press|Bloomberg|Xinhua|Global Times|People['’]s Daily|CGTN|"
@@ -56,9 +58,16 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
     ("us_government", r"Commerce (?:Department|Secretary)|Council of Economic Advisers|National Economic Council|"
                       r"(?:U\.S\. |US )?Trade Representative|USTR|Bureau of Industry and Security|USDOC|"
                       r"Department of (?:Commerce|State|Defense|Justice|the Treasury)|"
-                      r"Secretary of (?:State|Commerce|Defense|the Treasury)|(?:State|Treasury|Justice|Defense) "
+                      r"Secretary of (?:State|Commerce|Defense|the Treasury|Agriculture|Energy|Labor|the Interior|"
+                      r"Education|Transportation|Homeland Security)|(?:Agriculture|Energy|Labor|Interior|Education|"
+                      r"Transportation|Homeland Security|Treasury|Defense) Secretary|Department of (?:Agriculture|"
+                      r"Energy|Labor|Homeland Security)|USDA|(?:U\.S\.|US) Department|press secretary|"
+                      r"(?:State|Treasury|Justice|Defense) "
                       r"Department|White House|Pentagon|Treasury|administration|Bureau of Industry|FCC|FBI|Sen|"
-                      r"senators?|Rep|Representatives?|congress(?:man|woman)|Congress|lawmakers?|Senate|"
+                      # "Representative" only as a House title (not "High Representative of", "a representative for")
+                      r"senators?|Rep|(?:U\.S\.|US) Representatives?|House of Representatives|"
+                      r"(?-i:Representative [A-Z])\w*|"
+                      r"congress(?:man|woman)|Congress|lawmakers?|Senate|"
                       r"(?:House|Senate) (?:Minority|Majority|Democratic|Republican) (?:Leader|Whip)|House Speaker|"
                       r"(?:House|Senate)(?: [A-Z]\w+){0,3} Committee|"
                       r"(?:U\.S\.?|US|American|United States) (?:officials?|government|embassy|ambassador|"
@@ -69,7 +78,7 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                       r"Mnuchin|Lighthizer|Pence|Kudlow|Navarro|Bolton|Rubio|Cotton|Cruz|Pelosi|Schumer|McConnell"),
     ("chinese_government", r"Foreign Ministry|Ministry of (?:Foreign Affairs|Commerce|Public Security)|"
                            r"Commerce Ministry|MOFCOM|Geng Shuang|Hua Chunying|Lu Kang|Zhao Lijian|Wang Wenbin|Wang Yi|"
-                           r"Gao Feng|Cui Tiankai|Xi Jinping|President Xi|^Xi$|Chen Quanguo|Shohrat Zakir|"
+                           r"Gao Feng|Cui Tiankai|Xi Jinping|(?:President|Mr\.?) Xi|^Xi$|Chen Quanguo|Shohrat Zakir|"
                            r"(?:Chinese|China['’]s) (?:embassy|officials?|government|authorities|ministry|ambassador|"
                            r"consulate|leaders?|diplomats?|spokes\w+|side|regulators?|(?:Vice )?(?:Premier|President)|"
                            r"(?:Foreign |Commerce )?Minister|State Councilor|central bank)|Li Keqiang|Liu He|Wang Qishan|Beijing(?!-based)|"
@@ -80,7 +89,7 @@ SOURCE_RULES: list[tuple[str, re.Pattern[str]]] = [(t, re.compile(rf"\b(?:{p})\b
                 r"DJI|Google|Apple|Microsoft|Qualcomm|Intel|Micron|Nvidia|Facebook|Amazon|TSMC|industry|"
                 r"Securities|Capital|Holdings|Group"),
     ("government_other", r"governments?|minist(?:ry|ries|ers?)|department|agency|embassy|parliament|authorities|"
-                         r"officials?|regulators?|(?-i:(?:Vice )?President|Premier|Chancellor) (?-i:[A-Z])|"
+                         r"officials?|regulators?|(?-i:(?:Vice )?President|Premier|Chancellor) (?-i:[A-Z])\w*|"
                          r"European (?:Union|Commission)|EU|United Nations|U\.N|"
                          r"military|army|armed forces"),
 ]]

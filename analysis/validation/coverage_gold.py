@@ -1,6 +1,6 @@
 """Provenance measures against the hand-made gold standard on real multi-outlet coverage (``data/gold/``).
 
-The gold (``data/gold/provenance``, annotated for this toolkit; see its README) marks, in 45 AllSides articles
+The gold (``data/gold/provenance``, annotated for this toolkit; see its README) marks, in 61 AllSides articles
 of ten same-event clusters split into ``dev`` and ``test``: every quote with its speaker and source type, the
 wire agencies each text credits, and every pair of articles sharing a passage of ten or more words, judged
 as copying or as a shared quotation. It stores offsets and hashes only; the text is read from the AllSides

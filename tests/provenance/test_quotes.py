@@ -550,3 +550,63 @@ def test_reported_speech_is_listed_with_its_speaker_and_is_matched_to_the_quote_
 def test_what_is_not_reported_speech(text):
     found = extract(text)
     assert found.loc[found["kind"] == "reported"].empty, found[["text", "speaker"]]
+
+
+@pytest.mark.parametrize("speaker, source_type", [
+    # cabinet titles other than Commerce/State, the press office, "Mr. Xi"
+    ("Agriculture Secretary Tom Berg", "us_government"),
+    ("Tom Berg, the secretary of the U.S. Department of Agriculture", "us_government"),
+    ("Ann Lee, principal deputy press secretary", "us_government"),
+    # "Representative" is a US House title only before a name
+    ("Ann Lee, High Representative of the European Union for Foreign Affairs", "government_other"),
+    ("a representative for Acme Holdings", "company"),
+    ("Representative Ann Lee", "us_government"),
+    # farm bureaus and a chamber's officers are interest groups; investment officers are market analysts
+    ("Tom Berg, president of the Missouri Farm Bureau", "ngo_advocacy"),
+    ("the chamber's chairman, Tom Berg", "ngo_advocacy"),
+    ("Ann Lee, chief investment officer for Foo Financial Network", "expert"),
+])
+def test_more_source_type_rules(speaker, source_type):
+    assert only(f"“The decision will change the industry,” said {speaker}.")["source_type"] == source_type
+
+
+def test_mr_xi_is_chinese_government():
+    row = only("“Cooperation is better than confrontation,” Mr. Xi said.")
+    assert (row["speaker"], row["source_type"]) == ("Mr. Xi", "chinese_government")
+
+
+@pytest.mark.parametrize("text, speaker, source_type", [
+    # a hover teaser (name glued to unrelated headlines, up to MORE) between the subject and its verb
+    ("Sen. Jo Doe Joanne Ruth DoeSenate passes farm bill Court rules on 'maps' MORE (R-Ohio) said "
+     "“tariffs hurt our farmers.”", "Sen. Jo Doe", "us_government"),
+    # a time phrase between a pronoun and its verb
+    ("President Jo Lane met aides on Monday.\n\nHe this morning tweeted, “Talks are continuing.”",
+     "President Jo Lane", "government_other"),
+    # "the president" with no earlier speaker: the latest "President <Name>"
+    ("President Jo Lane and Vice Premier Liu He signed the deal.\n\n“This is a momentous step,” the president said.",
+     "President Jo Lane", "government_other"),
+    # a possessed speech noun: the owner speaks
+    ("Mr. Lane's tweet that the ban cost “too many jobs in China” drew criticism.", "Mr. Lane", "other"),
+    ("Jo Lane spoke at noon.\n\nHis announcement that he would help the firm “get back into business, fast” "
+     "surprised many.", "Jo Lane", "other"),
+    # a participle of a fragment verb, and a second verb after "and": the sentence's subject
+    ("Jo Lane, who won in 2016, has begun touting the deal, calling it “a big beautiful monster” at a rally.",
+     "Jo Lane", "other"),
+    ("Jo Lane praised farmers and pledged that “farmers will be the biggest winners.”", "Jo Lane", "other"),
+    # a sentence-opening participle: the speaker follows the quote
+    ("Calling the decision “a fake concession,” Wu Chi-wai, a retired teacher, said the damage "
+     "was done.", "Wu Chi-wai", "other"),
+    # no speech verb: the named subject of the quote's own sentence
+    ("Jo Lane has brushed off talk of trade wars in a tweet: “Trade wars are good, and easy to win.”", "Jo Lane",
+     "other"),
+])
+def test_hard_speakers_on_real_coverage(text, speaker, source_type):
+    row = extract(text).iloc[-1]
+    assert (row["speaker"], row["source_type"]) == (speaker, source_type)
+
+
+def test_a_quote_inside_a_teaser_does_not_cut_the_next_quotes_context():
+    text = ("New York Sen. Jo Doe Joanne Ruth DoeDoe: Trump's remarks 'most disturbing things' yet MORE said "
+            "“the actions on China are on the money.”")
+    row = extract(text).iloc[-1]
+    assert row["speaker"] == "New York Sen. Jo Doe"

@@ -373,3 +373,19 @@ def test_a_same_day_cluster_is_ordered_by_time_only_where_every_member_has_one()
     assert origin() == {"early": True, "late": False}
     articles["date_precision"] = ["day", "time"]  # no time to compare: the agency's dateline decides
     assert origin() == {"early": False, "late": True}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a paragraph signed off with the agency
+    ("China said it firmly opposes the move. — AFP\n\nMarkets fell.", ("AFP", "credit line")),
+    ("The ministry protested on Tuesday. (Reuters)", ("Reuters", "credit line")),
+    # the agency as the listener or the relay of a source
+    ("Speaking to Reuters, the minister said talks would resume.", ("Reuters", "citation")),
+    ("The official said in comments to AFP that no date was set.", ("AFP", "citation")),
+    ("Xinhua quoted a ministry spokesman as saying the tariffs were unjustified.", ("Xinhua", "citation")),
+    # not credits: a photo credit, the agency's name inside a sentence, "AP" as a word in a sentence
+    ("Protesters march in Hong Kong. REUTERS/Tyrone Siu\n\nThe march was peaceful.", ("", "")),
+    ("Shares fell after the Reuters poll was published on Monday.", ("", "")),
+])
+def test_sign_off_credits_and_agencies_as_listeners(text, expected):
+    assert reuse.credited_agency(text)[:2] == expected
