@@ -47,6 +47,7 @@ def discover() -> list[type]:
 ESTIMATORS = discover()
 KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher", "TopicModel", "FrameClassifier",
          "MarkerScorer", "VaderScorer", "DictionaryScorer", "NameMasker", "SentenceSentimentRegressor", "VaderDetail",
+         "VaderLexiconValences",
          "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier", "ClauseFeatures",
          "ClauseTargetClassifier", "TransformerSentenceScorer", "TransformerTargetClassifier",
          "NewsSentimentTargetClassifier"}
@@ -273,9 +274,15 @@ def _news_sentiment_target_classifier(tmp_path, monkeypatch) -> Case:
 
 
 def _vader_detail(tmp_path, monkeypatch) -> Case:
-    from analysis.sentiment.sentence_model import VaderDetail
+    from analysis.sentiment.vader_features import VaderDetail
 
     return Case(VaderDetail(), X=SENTENCES)
+
+
+def _vader_lexicon_valences(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.vader_features import VaderLexiconValences
+
+    return Case(VaderLexiconValences(), X=SENTENCES)
 
 
 FACTORIES: dict[str, Callable[..., Case]] = {
@@ -290,6 +297,7 @@ FACTORIES: dict[str, Callable[..., Case]] = {
     "DictionaryScorer": _dictionary_scorer,
     "NameMasker": _name_masker,
     "VaderDetail": _vader_detail,
+    "VaderLexiconValences": _vader_lexicon_valences,
     "SentenceSentimentRegressor": _sentence_sentiment_regressor,
     "MentionViews": _mention_views,
     "TargetSentimentClassifier": _target_sentiment_classifier,

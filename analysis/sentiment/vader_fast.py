@@ -285,13 +285,17 @@ class FastVader:
         numbers whose sum (plus punctuation emphasis) VADER normalises into
         ``compound``. A word the rules set to 0 is kept as 0.
         """
+        return [valence for _, valence in self.scored_words(text)]
+
+    def scored_words(self, text: str) -> list[tuple[str, float]]:
+        """``(lower-cased lexicon word, valence after the rules)`` for each lexicon word of ``text``, in order."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         _, tokens, low, hits = self._prepare(text)
         if not hits:
             return []
         sentiments = self._sentiments(tokens, low, hits)
-        return [float(sentiments[i]) for i in hits]
+        return [(low[i], float(sentiments[i])) for i in hits]
 
     def _sentiments(self, tokens: list[str], low: list[str], hits: list[int]) -> list:
         # The rules of SentimentIntensityAnalyzer.sentiment_valence, run only at

@@ -13,20 +13,20 @@ from sklearn.exceptions import NotFittedError
 
 from analysis.core import tables
 from analysis.sentiment.sentence_model import (
-    DETAIL_FEATURES,
     NAME_PLACEHOLDER,
     NEWSMTSC_WEIGHT,
     NameMasker,
     SentenceSentimentRegressor,
-    VaderDetail,
     data_digest,
     fit_default,
     nyt_folds,
     nyt_validation_scores,
     term_weights,
     training_data,
+    training_domain,
     training_weights,
 )
+from analysis.sentiment.vader_features import DETAIL_FEATURES, VaderDetail, VaderLexiconValences
 
 needs_data = pytest.mark.skipif(not (SHARED_DATA / "vader_nyt" / "nytEditorialSnippets_GroundTruth.txt").is_file()
                                 or not (SHARED_DATA / "newsmtsc" / "train.jsonl").is_file(),
@@ -128,7 +128,7 @@ def test_two_fits_give_identical_scores_and_version():
     assert a.version_.startswith(f"news_ridge trained on tiny (n=12, sha256 {data_digest(X, y)}); "
                                  f"scikit-learn {sklearn.__version__}; ridge alpha=6, tfidf words 1-2-grams min_df=1, "
                                  "chars 2-5-grams, names masked (0.8); vader: vaderSentiment")
-    assert a.version_.endswith("; vader detail: weight 0.3")
+    assert a.version_.endswith("; vader detail: weight 0.3; vader lexicon valences: yes; domain copy: none")
     changed = SentenceSentimentRegressor(min_df=1).fit(X, y * 0.5, training_set="tiny")
     assert changed.data_sha256_ != a.data_sha256_
 
@@ -164,6 +164,43 @@ def test_vader_detail_sums_counts_and_extremes():
     assert detail.transform([]).shape == (0, len(DETAIL_FEATURES))
 
 
+def test_vader_lexicon_valences_keep_each_word_after_the_rules():
+    lexicon = clone(VaderLexiconValences())
+    with pytest.raises(NotFittedError):
+        lexicon.transform(["good"])
+    texts = ["The plan was good.", "The plan was not good.", "Good, good news.", "Nothing here."]
+    out = lexicon.fit().transform(texts)
+    names = list(lexicon.get_feature_names_out())
+    assert out.shape == (4, len(names)) and names == sorted(names) and "very" not in names  # boosters score 0
+    good = names.index("good")
+    # 1.9 on VADER's -4..+4 scale; "not" flips and damps it (x -0.74); a repeated word adds up
+    np.testing.assert_allclose(out[:, good].toarray().ravel(), [1.9 / 4, -0.74 * 1.9 / 4, 2 * 1.9 / 4, 0])
+    assert out[3].nnz == 0  # "nothing" is one of VADER's negations, not a lexicon word
+    assert clone(lexicon).fit().transform(texts[:2]).shape == (2, len(names))  # columns fixed by the lexicon
+
+
+def test_domain_copy_keeps_out_of_domain_labels_apart():
+    # In domain "plan" is neutral; the out-of-domain labels call every "plan" sentence positive. The shared
+    # coefficient learns what both agree on; the in-domain copy corrects "plan" back toward neutral.
+    home_x = ["The plan is on the table.", "The plan was read aloud.", "A wonderful day.", "A terrible day."] * 2
+    home_y = [0.0, 0.0, 0.5, -0.5] * 2
+    away_x = ["The plan is a big plan.", "The plan moved on.", "The plan is new.", "A wonderful day."] * 2
+    away_y = [0.5, 0.5, 0.5, 0.5] * 2
+    X, y = home_x + away_x, np.array(home_y + away_y)
+    home = np.arange(16) < 8
+    est = SentenceSentimentRegressor(min_df=1, use_vader=False, vader_detail=False, vader_lexicon=False, alpha=1.0)
+    plain = clone(est).fit(X, y, in_domain=home)
+    pooled = clone(est).set_params(domain_copy=False).fit(X, y, in_domain=home)
+    assert plain.predict(["The plan is here."])[0] < pooled.predict(["The plan is here."])[0] - 0.05
+    assert plain.version_.endswith("domain copy: 8 in-domain") and pooled.version_.endswith("domain copy: none")
+    all_home = clone(est).fit(X, y, in_domain=np.ones(16, dtype=bool))  # nothing to copy: a plain ridge
+    np.testing.assert_allclose(all_home.predict(X), clone(est).fit(X, y).predict(X))
+    assert term_weights(plain).shape[0] == term_weights(pooled).shape[0]  # one coefficient per feature
+    for bad in (home[:3], home.astype(int)):
+        with pytest.raises(ValueError, match="in_domain must hold 16 booleans"):
+            clone(est).fit(X, y, in_domain=bad)
+
+
 def test_learns_the_direction_of_a_toy_corpus():
     X, y = small_corpus()
     model = SentenceSentimentRegressor(min_df=1, use_vader=False, alpha=0.1).fit(X, y)
@@ -186,9 +223,9 @@ class RecordingRegressor(SentenceSentimentRegressor):
 
     calls: list[tuple[set, set]] = []
 
-    def fit(self, X, y, *, sample_weight=None, training_set="unnamed"):
+    def fit(self, X, y, *, sample_weight=None, in_domain=None, training_set="unnamed"):
         self.seen_ = set(X)
-        return super().fit(X, y, sample_weight=sample_weight, training_set=training_set)
+        return super().fit(X, y, sample_weight=sample_weight, in_domain=in_domain, training_set=training_set)
 
     def predict(self, X):
         type(self).calls.append((self.seen_, set(X)))
@@ -248,6 +285,8 @@ def test_default_instrument_scores_obvious_sentences(default_model):
     assert len(fit_weights) == 12948 and (fit_weights[:5190] == 1).all()
     assert (fit_weights[5190:] == NEWSMTSC_WEIGHT).all()
     assert (training_weights("nyt") == 1).all()
+    assert training_domain().sum() == 5190 and training_domain()[:5190].all()
+    assert default_model.version_.endswith("domain copy: 5190 in-domain")
     weights = term_weights(default_model).set_index("feature")["weight"]
     assert weights["vader__compound"] > 0 > weights["vader__neg"]
     assert not {"words__trump", "words__obama", "words__putin", "words__china"} & set(weights.index)
@@ -258,12 +297,12 @@ def test_default_instrument_scores_obvious_sentences(default_model):
 @pytest.mark.slow  # cross-fits the model on the full NYT set
 @needs_data
 def test_validation_r_on_nyt_is_what_was_measured(validation):
-    # Measured (python -m analysis.validation.training_designs, seed 0): sentence r = 0.590 [0.569, 0.610],
-    # article r = 0.729 [0.684, 0.769]; VADER compound on the same snippets: 0.503 and 0.630.
+    # Measured (python -m analysis.validation.training_designs, seed 0): sentence r = 0.602 [0.580, 0.622],
+    # article r = 0.738 [0.693, 0.777]; VADER compound on the same snippets: 0.503 and 0.630.
     gold_articles = validation.groupby("article_id")[["score", "human_mean"]].mean()
     assert len(validation) == 5190 and validation["article_id"].nunique() == 498
     tables.validate(validation, "validation_scores")
     r_sentence = stats.pearsonr(validation["score"], validation["human_mean"]).statistic
     r_article = stats.pearsonr(gold_articles["score"], gold_articles["human_mean"]).statistic
-    assert r_sentence == pytest.approx(0.590, abs=0.02)
-    assert r_article == pytest.approx(0.729, abs=0.02)
+    assert r_sentence == pytest.approx(0.602, abs=0.02)
+    assert r_article == pytest.approx(0.738, abs=0.02)
