@@ -52,7 +52,7 @@ def test_report_section_shows_the_table_in_red_when_flagged_and_says_how_to_star
 
 
 @pytest.mark.parametrize("body, message", [
-    ("[validation]\nmin_alpha = 2\n", "use a value in [-1, 1]"),
+    ("[validation]\nmin_alpha = 2\n", "key 'min_alpha' is 2; allowed: -1 <= min_alpha <= 1"),
     ("[validation]\nmin_kappa = 0.5\n", "unknown key 'min_kappa'"),
 ])
 def test_bad_validation_settings_are_named(tmp_path, body, message):
