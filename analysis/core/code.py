@@ -30,7 +30,11 @@ def source_files() -> list:
 def code_hash() -> str:
     h = hashlib.sha256()
     for dist in VERSIONED_DEPENDENCIES:
-        h.update(f"{dist}=={metadata.version(dist)}".encode())
+        try:
+            version = metadata.version(dist)
+        except metadata.PackageNotFoundError:  # an optional one (bokeh: the explorer extra) not installed
+            version = "absent"
+        h.update(f"{dist}=={version}".encode())
     for path in source_files():
         h.update(path.relative_to(config.PACKAGE_DIR).as_posix().encode())
         h.update(storage.read_bytes(path))

@@ -16,7 +16,16 @@ from analysis.core import storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
-from analysis.report import explorer_data, explorer_page
+from analysis.report import explorer_data
+
+try:  # Bokeh is the `explorer` extra (in requirements.txt, so the README's install has it); without it the
+    # report is written without its explorer and says how to add it
+    from analysis.report import explorer_page
+except ImportError as missing:  # pragma: no cover - exercised in a subprocess that blocks bokeh
+    explorer_page = None
+    _MISSING = str(missing)
+
+INSTALL_HINT = "pip install 'media-framing-analysis[explorer]' (Bokeh)"
 
 EXPLORER = "explorer.html"
 # The tables the explorer reads; a study without referents or voice analysis lacks the optional ones.
@@ -46,9 +55,16 @@ def input_files(paths: StudyPaths) -> list[Path]:
     return [paths.table(n) for n in EXPLORER_TABLES if n not in OPTIONAL or paths.table(n).exists()]
 
 
+def available() -> bool:
+    """Whether the explorer can be drawn here (Bokeh installed)."""
+    return explorer_page is not None
+
+
 def build(tables_: dict[str, pd.DataFrame], *, study: str, title: str, seed: int,
           budget: int = explorer_data.DEFAULT_BUDGET) -> str:
     """The explorer page (HTML text) for a study's tables."""
+    if not available():
+        raise AnalysisError(f"the explorer needs Bokeh, which is not installed ({_MISSING}): {INSTALL_HINT}")
     payload = explorer_data.fit_budget(tables_, study=study, title=title, seed=seed, budget=budget)
     return explorer_page.render(payload)
 

@@ -18,6 +18,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 
+from analysis import __version__
 from analysis.core import code, config, storage
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
@@ -68,7 +69,10 @@ def build_manifest(study: Study, paths: StudyPaths, *, inputs: list[Path]) -> pd
             rows.append(("input", path.relative_to(paths.root).as_posix(), storage.sha256_file(path), "", ""))
     rows.append(("config", paths.study_file.relative_to(paths.root).as_posix(), storage.sha256_file(paths.study_file),
                  "", f"settings hash {study.settings_hash()}, seed {study.seed}"))
-    for dist in ("analysis", *code.VERSIONED_DEPENDENCIES, "scikit-learn", "statsmodels"):
+    # The toolkit by its distribution name (the import package `analysis` is not what pip knows it as), from its
+    # own version: an editable or unpacked checkout has no installed metadata to ask.
+    rows.append(("package", "media-framing-analysis", "", "", __version__))
+    for dist in (*code.VERSIONED_DEPENDENCIES, "scikit-learn", "statsmodels"):
         try:
             rows.append(("package", dist, "", "", metadata.version(dist)))
         except metadata.PackageNotFoundError:

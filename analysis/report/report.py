@@ -344,7 +344,9 @@ def build_index(study: Study, paths: StudyPaths, *, embed: bool = True, out: Pat
         f"Study id <code>{e(study.id)}</code>, seed {study.seed}, settings hash "
         f"<code>{study.settings_hash()[:12]}</code>.</p>",
         f'<p>From any figure down to the sentences behind it: <a href="{prefix}{explorer.EXPLORER}">the '
-        "explorer</a> (terms, frames, sentiment, quotes, copying, articles; one file that opens offline).</p>",
+        "explorer</a> (terms, frames, sentiment, quotes, copying, articles; one file that opens offline).</p>"
+        if explorer.available() else
+        f"<p>The explorer (from any figure down to its sentences) was not written: {e(explorer.INSTALL_HINT)}.</p>",
         f"<p>Cleaning: {int(paragraphs.sum()):,} boilerplate paragraphs removed from "
         f"{cleaning.loc[paragraphs, 'doc_id'].nunique():,} articles; {int(furniture.sum()):,} lines of page furniture "
         f"(captions, embeds, teasers, widgets, date lines) from {cleaning.loc[furniture, 'doc_id'].nunique():,}; "
@@ -472,8 +474,13 @@ def run(study: Study, paths: StudyPaths, *, engine=None) -> list[Path]:
             storage.remove_file(stale)
     tables_written = export_tables(paths)
     index = build_index(study, paths)
-    explored = explorer.write(study, paths)
+    if explorer.available():
+        explored = [explorer.write(study, paths)]
+    else:
+        explored = []
+        storage.remove_file(paths.reports / explorer.EXPLORER)  # never leave a stale page beside a new report
+        log.warning("report: explorer.html not written: %s", explorer.INSTALL_HINT)
     inputs = [paths.table(n) for n in REPORT_TABLES] + notebook_files(paths) + explorer.input_files(paths)
     listed = manifest.write_manifest(study, paths, inputs=inputs)
     executed = [paths.executed_notebooks / nb.name for nb in notebook_files(paths)]
-    return [index, explored, listed, *executed, *tables_written, *storage.list_files(paths.figures)]
+    return [index, *explored, listed, *executed, *tables_written, *storage.list_files(paths.figures)]

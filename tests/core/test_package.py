@@ -32,7 +32,8 @@ def test_runtime_dependencies_leave_out_what_only_people_or_tests_use():
     names = {d.split(">")[0].split("=")[0].split("[")[0].strip().lower() for d in project["dependencies"]}
     assert not names & {"jupyter", "jupytext", "dask", "distributed"}
     assert {"nbclient", "ipykernel"} <= names
-    assert {"dask", "notebooks", "transformers", "test"} <= set(project["optional-dependencies"])
+    assert {"dask", "notebooks", "transformers", "explorer", "test"} <= set(project["optional-dependencies"])
+    assert "bokeh" not in names  # the explorer's Bokeh is an extra (requirements.txt installs it)
 
 
 def test_changelog_has_an_entry_for_the_current_version_or_unreleased_work():

@@ -123,3 +123,31 @@ def test_the_page_is_byte_identical_from_one_build_to_the_next_and_fetches_nothi
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", ours)
     assert "default-src 'none'" in first
     assert first.count("</script>") == first.count("<script")
+
+
+def test_without_bokeh_the_report_names_the_extra_and_the_explorer_refuses_in_one_line(tmp_path):
+    """Bokeh is the `explorer` extra: the package imports without it, says how to add it, and writes no page."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, importlib.abc
+class NoBokeh(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "bokeh" or name.startswith("bokeh."):
+            raise ImportError("No module named 'bokeh' (blocked by the test)")
+sys.meta_path.insert(0, NoBokeh())
+from analysis.core.errors import AnalysisError
+from analysis.report import explorer, report
+assert not explorer.available()
+try:
+    explorer.build({}, study="s", title="t", seed=1)
+except AnalysisError as exc:
+    print("ERROR", exc)
+from analysis.core import code
+print("HASH", len(code.code_hash()))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "ERROR the explorer needs Bokeh" in done.stdout and "media-framing-analysis[explorer]" in done.stdout
+    assert "HASH 64" in done.stdout
