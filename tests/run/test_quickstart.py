@@ -46,7 +46,8 @@ def _quick_start() -> tuple[list[str], str, list[str]]:
     section = readme.split("## Quick start: your own data", 1)[1].split("\n## ", 1)[0]
     blocks = dict.fromkeys(("bash", "toml", "csv"), "")
     for lang, body in re.findall(r"```(\w+)\n(.*?)```", section, flags=re.S):
-        blocks[lang] += body
+        if lang in blocks:  # the `sh` block that opens the explorer is for the reader's desktop
+            blocks[lang] += body
     commands = [line for line in blocks["bash"].splitlines() if line.strip() and not line.startswith("#")]
     return commands, blocks["toml"], blocks["csv"].splitlines()[0].split(",")
 
