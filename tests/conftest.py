@@ -115,11 +115,16 @@ def server() -> Iterator[Server]:
         yield state
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "project"
+def new_project(root: Path) -> Path:
+    """A bare project folder at ``root``: ``data/`` with the outlet registry, nothing else."""
     (root / "data").mkdir(parents=True)
     shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    root = new_project(tmp_path / "project")
     (root / "notebooks").mkdir()
     for nb in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"):
         shutil.copy(nb, root / "notebooks" / nb.name)

@@ -270,22 +270,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "0.5 to 200)")
 
     p = _add_command(sub, "bench", help="benchmark every stage, ingest to report (benchmarks/pipeline.py)",
-                       description="Time and measure memory of every stage, ingest to report, on AllSides studies "
-                                   "of 30, 300, 3,000 and all 37,554 articles and on the largest replicated 4x, "
-                                   "with a naive baseline and a regex floor at each size and the engines compared; "
-                                   "writes reports/benchmarks/pipeline.csv. --quick: 30 and 300 articles.",
-                       add_help=False)
+                     description="Time and measure memory of every stage, ingest to report, on AllSides studies "
+                                 "of 30, 300, 3,000 and all 37,554 articles and on the largest replicated 4x, "
+                                 "with a naive baseline and a regex floor at each size and the engines compared; "
+                                 "writes reports/benchmarks/pipeline.csv. --quick: 30 and 300 articles.",
+                     add_help=False)
     p.add_argument("bench_args", nargs="*", help="passed to benchmarks/pipeline.py (--quick, --help)")
 
     _add_command(sub, "datasets", help="list known datasets and where each file was found",
-                   description="Show every dataset loader, its licence, and the path each file resolves to "
-                               "(data home, then mirrors).")
+                 description="Show every dataset loader, its licence, and the path each file resolves to "
+                             "(data home, then mirrors).")
 
     p = _add_command(sub, "fetch-model", help="download a Hugging Face model for a transformer instrument",
-                       description="Download a sequence-classification model (config, tokenizer, weights) from the "
-                                   "Hugging Face Hub into the data home's models/ folder, so studies that name it in "
-                                   "[[sentiment.models]] run offline. Needs the transformers extra: "
-                                   "pip install -e '.[transformers]'.")
+                     description="Download a sequence-classification model (config, tokenizer, weights) from the "
+                                 "Hugging Face Hub into the data home's models/ folder, so studies that name it in "
+                                 "[[sentiment.models]] run offline. Needs the transformers extra: "
+                                 "pip install -e '.[transformers]'.")
     p.add_argument("model", help="Hub id, owner/name")
     p.add_argument("--revision", default=None, help="branch, tag or commit (default: the main branch)")
     p.add_argument("--endpoint", default=None, metavar="URL",

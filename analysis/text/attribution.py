@@ -92,9 +92,10 @@ _ADJ_ED = frozenset("unnamed retired unidentified elected concerned alleged deta
                     "related interned armed unsigned".split())
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                       "june july august september october november december".split())
+# Words that name a time ("Monday", "this morning", "last week"), as one any-case alternation.
+_TIME_WORDS = rf"(?i:{'|'.join(_CALENDAR)}|morning|afternoon|evening|night|week|weekend|month|year)"
 # "He this morning tweeted": a time phrase between a subject and its verb is not part of the subject
-_WHEN = re.compile(rf"\s+(?:in|on|since|last|this|by|early|late)\s+(?i:{'|'.join(_CALENDAR)}|morning|afternoon|"
-                   r"evening|night|week|weekend|month|year)\b.*$")
+_WHEN = re.compile(rf"\s+(?:in|on|since|last|this|by|early|late)\s+{_TIME_WORDS}\b.*$")
 _LOWER_SPEAKERS = re.compile(r"^(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts|critics|activists|lawmakers|"
                              r"sources|people|researchers|advocates|diplomats|authorities|observers|residents|"
                              r"campaigners|executives|scholars|protesters|legislators|senators|statements|reports|"
@@ -227,8 +228,7 @@ def _right(right: str, *, short: bool = False) -> Attribution | None:
     return with_statement(np_after(m["np"]), "according to", m["np"]) if m else None
 
 
-_LEAD_TIME = re.compile(rf"^\s*[^,]{{0,30}}\b(?i:{'|'.join(_CALENDAR)}|morning|afternoon|evening|night|week|"
-                       r"weekend|month|year)\b[^,]{0,20},\s*")
+_LEAD_TIME = re.compile(rf"^\s*[^,]{{0,30}}\b{_TIME_WORDS}\b[^,]{{0,20}},\s*")
 # "Mr. Trump's tweet that ...", "His announcement on Twitter that ...": the owner of the speech act speaks
 _SPEECH_NOUN = re.compile(rf"(?:(?P<np>(?:{_NAME}\s+){{0,3}}{_NAME})['’]s?|(?P<pron>\b(?:[Hh]is|[Hh]er))|"
                           r"(?P<of>\b(?:[Tt]he|[Aa]n?)))\s+(?:[a-z]+\s+)?(?:tweets?|announcement|statement|remarks?|message|"

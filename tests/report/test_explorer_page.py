@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from browser import require_browser
-from conftest import REPO, TINY_STUDY
+from conftest import TINY_STUDY, new_project
 from explorer_tiny import HOSTILE_OUTLET, HOSTILE_SENTENCE, HOSTILE_TITLE, tiny_tables
 
 pytestmark = pytest.mark.slow
@@ -26,9 +25,7 @@ def study(tmp_path_factory):
     from analysis.core import config, storage
     from analysis.run.cli import main
 
-    root = tmp_path_factory.mktemp("explorer") / "project"
-    (root / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
+    root = new_project(tmp_path_factory.mktemp("explorer") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
         paths = config.study_paths("tiny")

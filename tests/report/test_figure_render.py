@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
-import shutil
 from io import BytesIO
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, SHARED_DATA, TINY_ARTICLES, TINY_STUDY, write_jsonl
+from conftest import REPO, SHARED_DATA, TINY_ARTICLES, TINY_STUDY, new_project, write_jsonl
 from PIL import Image
 
 from analysis.core import tables
@@ -74,9 +73,7 @@ def built(tmp_path_factory):
     from analysis.core import config
     from analysis.run.cli import main
 
-    root = tmp_path_factory.mktemp("figures") / "project"
-    (root / "data").mkdir(parents=True)
-    shutil.copy(REPO / "data" / "outlets.csv", root / "data" / "outlets.csv")
+    root = new_project(tmp_path_factory.mktemp("figures") / "project")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ANALYSIS_PROJECT_ROOT", str(root))
         mp.setenv("ANALYSIS_DATA_HOME", str(root.parent / "data_home"))
