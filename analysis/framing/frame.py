@@ -76,7 +76,10 @@ def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.Dat
     if not study.framing.classifier:
         return {}
 
-    model = frame_classifier.fit_default()
+    # fitted once per toolkit version and coded data, like the bias classifier below, then read from the cache
+    coded = datasets.locate("narrative_frames", "articles", download=False)
+    model = cache.cached_object("model_frame_classifier", cache.key(files=[coded], packages=("scikit-learn",)),
+                                frame_classifier.fit_default)
     predictions = frame_classifier.apply_to_articles(model, articles)
     # Groups are compared by mean probability: the F1-tuned labels overstate how common a frame is.
     scores = predictions.merge(articles[["doc_id", "outlet_type", "leaning"]], on="doc_id").assign(n_sentences=1)

@@ -53,7 +53,7 @@ def load_gold(*, split: str | None = None) -> dict[str, pd.DataFrame]:
     folder = _folder()
     gold = {name: storage.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
             for name in ("articles", "quotes", "scare_quotes", "reuse_pairs")}
-    corpus = datasets.load_allsides(download=False).set_index("source_id")
+    corpus = datasets.load_allsides_ids(gold["articles"]["allsides_id"], download=False).set_index("source_id")
     missing = sorted(set(gold["articles"]["allsides_id"]) - set(corpus.index))
     if missing:
         raise AnalysisError(f"{folder / 'articles.csv'}: {len(missing)} articles are not in the AllSides dataset, "
@@ -211,7 +211,7 @@ def load_furniture_gold(*, split: str | None = None) -> pd.DataFrame:
     lines[["start", "end"]] = lines[["start", "end"]].astype(int)
     if split is not None:
         lines = lines.loc[lines["split"] == split].reset_index(drop=True)
-    corpus = datasets.load_allsides(download=False).set_index("source_id")
+    corpus = datasets.load_allsides_ids(lines["allsides_id"], download=False).set_index("source_id")
     texts = corpus.loc[lines["allsides_id"].unique(), ["text", "source_outlet"]]
     verify_hashes(lines, texts["text"], path=path, what="line")
     return lines.join(texts, on="allsides_id")

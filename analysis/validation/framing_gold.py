@@ -25,7 +25,6 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from analysis.collect.framing_datasets import load_narrative_frames
 from analysis.core import defaults
-from analysis.core.study import Actor
 from analysis.framing import bias_classifier, dictionary, frame_classifier, loaded_language
 from analysis.framing.codebook import CODEBOOK_TO_NARRATIVE
 from analysis.text import prepare
@@ -59,19 +58,19 @@ def codebook_validity(*, codebook: str = "generic_news_frames") -> pd.DataFrame:
     return out[LONG_COLUMNS].astype({"value": "float64", "n": "int64"})
 
 
-def framing_validity(*, seed: int = defaults.SEED, n_boot: int = defaults.N_BOOT,
-                     actors: tuple[Actor, ...] = ()) -> pd.DataFrame:
+def framing_validity(*, seed: int = defaults.VALIDATION_SEED, n_boot: int = defaults.VALIDATION_N_BOOT) -> pd.DataFrame:
     """Every framing instrument against human labels, long format ``dataset, split, instrument, metric, value, n``.
 
     Voice attribution (whose voice each frame cue is in) is scored on the hand-made gold of
-    ``data/gold/voice``, with ``actors`` typing the speakers as the study does.
+    ``data/gold/voice``, its speakers typed by the toolkit's own rules (no study's actor list: the figure is the
+    instrument's, the same for every study).
     """
 
     parts = [codebook_validity(),
              frame_classifier.validate_on_narrative_frames(seed=seed),
              loaded_language.validate_on_babe(n_boot=n_boot, seed=seed),
              bias_classifier.validate_on_babe(n_boot=n_boot, seed=seed),
-             voice_gold.voice_validity(actors=actors)]
+             voice_gold.voice_validity()]
     return pd.concat([p[LONG_COLUMNS] for p in parts], ignore_index=True)
 
 

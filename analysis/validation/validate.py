@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.core import cache, config, storage, tables
+from analysis.core import cache, config, defaults, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.framing import loaded_language
@@ -28,19 +28,21 @@ log = logging.getLogger("analysis")
 
 
 def validate_sentiment(study: Study, paths: StudyPaths) -> tuple:
-    """Each of the study's instruments against human labels: (scores, NYT validity, NewsMTSC metrics)."""
+    """Each of the study's instruments against human labels: (scores, NYT validity, NewsMTSC metrics).
+
+    The actor instruments are the study's own fitted ones (the trained models come from the machine cache, as
+    the measure stage reads them), so validating never trains a model a second time."""
     gold = datasets.load_vader_nyt(download=False)
     scores = pd.concat([sentiment_gold.score_gold(gold, scorer=s)
                         for s in instruments.sentence_instruments(study, paths)], ignore_index=True)
-    nyt = sentiment_gold.sentiment_validity(gold, scores, n_boot=study.compare.n_boot,
-                                            confidence=study.compare.confidence, seed=study.seed)
+    nyt = sentiment_gold.sentiment_validity(gold, scores, n_boot=defaults.VALIDATION_N_BOOT,
+                                            confidence=defaults.VALIDATION_CONFIDENCE, seed=defaults.VALIDATION_SEED)
     news = tables.empty("target_sentiment_validation")
     if study.actors and study.sentiment.actor_instruments:
-        models = [instruments.model_instrument(m, paths) for m in study.sentiment.models
-                  if m.name in study.sentiment.actor_instruments]
-        news = target_sentiment.evaluate_on_newsmtsc(instruments=study.sentiment.actor_instruments, fitted=models,
-                                                     n_boot=study.compare.n_boot, confidence=study.compare.confidence,
-                                                     seed=study.seed)
+        news = target_sentiment.evaluate_on_newsmtsc(instruments=(), fitted=instruments.actor_instruments(study, paths),
+                                                     n_boot=defaults.VALIDATION_N_BOOT,
+                                                     confidence=defaults.VALIDATION_CONFIDENCE,
+                                                     seed=defaults.VALIDATION_SEED)
     return scores, nyt, tables.validate(news, "target_sentiment_validation")
 
 
@@ -64,12 +66,15 @@ def inputs(study: Study, paths: StudyPaths) -> list[Path]:
 
 
 def settings(study: Study) -> tuple:
-    """The study settings the validation depends on (nothing else about the study matters to it)."""
-    return (study.compare, study.seed, study.sentiment, study.actors, study.provenance.fact_threshold)
-
-
-def _framing_validity(study: Study) -> pd.DataFrame:
-    return framing_gold.framing_validity(seed=study.seed, n_boot=study.compare.n_boot, actors=tuple(study.actors))
+    """What the validation depends on: the instruments (with their dictionaries and models) and the fact
+    threshold. Not the study's seed, resampling settings, actors or articles: instruments are validated with
+    :data:`~analysis.core.defaults.VALIDATION_SEED` and the default resampling, so a new study whose
+    instruments another study validated reads their validation from the machine cache."""
+    s = study.sentiment
+    used = set(s.instruments) | (set(s.actor_instruments) if study.actors else set())
+    return (s.instruments, s.actor_instruments if study.actors else (),
+            tuple(d for d in s.dictionaries if d.name in used), tuple(m for m in s.models if m.name in used),
+            study.provenance.fact_threshold)
 
 
 def validation_tables(study: Study, paths: StudyPaths) -> dict[str, pd.DataFrame]:
@@ -81,12 +86,12 @@ def validation_tables(study: Study, paths: StudyPaths) -> dict[str, pd.DataFrame
     the tables are the same either way."""
     if (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=1) as pool:
-            framing_job = pool.submit(_framing_validity, study)
+            framing_job = pool.submit(framing_gold.framing_validity)
             scores, nyt, news = validate_sentiment(study, paths)
             framing_table = framing_job.result()
     else:
         scores, nyt, news = validate_sentiment(study, paths)
-        framing_table = _framing_validity(study)
+        framing_table = framing_gold.framing_validity()
     return {"validation_scores": scores, "sentiment_validation": nyt, "target_sentiment_validation": news,
             "framing_validation": tables.validate(framing_table, "framing_validation"),
             "fact_matching_validation": provenance_gold.fact_matching_validity(

@@ -36,7 +36,7 @@ def load_voice_gold(*, split: str | None = None) -> tuple[pd.DataFrame, pd.DataF
     gold[["sent_start", "sent_end"]] = gold[["sent_start", "sent_end"]].astype(int)
     if split is not None:
         gold = gold.loc[gold["split"] == split].reset_index(drop=True)
-    corpus = datasets.load_allsides(download=False).set_index("source_id")
+    corpus = datasets.load_allsides_ids(gold["allsides_id"], download=False).set_index("source_id")
     missing = sorted(set(gold["allsides_id"]) - set(corpus.index))
     if missing:
         raise AnalysisError(f"{path}: {len(missing)} articles are not in the AllSides dataset, e.g. {missing[0]}")
@@ -119,7 +119,9 @@ def score(predicted: pd.DataFrame, *, split: str) -> list[tuple]:
 def voice_validity(*, actors: tuple[Actor, ...] = ()) -> pd.DataFrame:
     """The voice rows of ``framing_validation``: dev and test scored apart."""
     rows = []
+    every, articles = load_voice_gold()  # the corpus is read once for both splits
     for split in ("dev", "test"):
-        gold, articles = load_voice_gold(split=split)
-        rows += score(predict(gold, articles, actors=actors), split=split)
+        gold = every.loc[every["split"] == split].reset_index(drop=True)
+        used = articles.loc[articles["doc_id"].isin(gold["allsides_id"])].reset_index(drop=True)
+        rows += score(predict(gold, used, actors=actors), split=split)
     return pd.DataFrame(rows, columns=["dataset", "split", "instrument", "metric", "value", "n"])

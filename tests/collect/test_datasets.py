@@ -241,3 +241,18 @@ def test_records_digest_ignores_order_and_what_the_build_changes():
 @pytest.mark.slow  # hashes 37,554 articles (about 6 s of CPU)
 def test_the_declared_digest_is_the_mirrors():
     assert datasets.records_digest(datasets.iter_jsonl(MIRROR_ARTICLES)) == datasets.ALLSIDES_RECORDS_SHA256
+
+
+def test_loading_some_ids_gives_the_rows_of_the_full_load(project):
+    # the gold loaders read a few ids: lines are skipped by their leading ID, except lines laid out otherwise
+    home_file = config.data_home() / "allsides" / "articles.jsonl.gz"
+    home_file.parent.mkdir(parents=True)
+    records = [dict(article(i, "2019-10-08", "left"), date_iso="2019-10-08") for i in ("A1", "A2", "A3")]
+    reordered = {"topic": "china", **dict(article("A4", "", "right"), date_iso=None)}  # "ID" not first
+    with gzip.open(home_file, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in [*records, reordered])
+        fh.write("\n")
+    full = datasets.load_allsides().set_index("source_id")
+    some = datasets.load_allsides_ids(["A3", "A4", "A1", "not there"]).set_index("source_id")
+    assert sorted(some.index) == ["A1", "A3", "A4"]
+    pd.testing.assert_frame_equal(some.sort_index(), full.loc[["A1", "A3", "A4"]])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from analysis.core import storage
 from analysis.core.study import load_study
@@ -44,3 +45,16 @@ def test_force_reads_the_cache_and_refresh_cache_bypasses_it(tiny_study, caplog,
     monkeypatch.setattr(cache, "cached_tables", lambda *a, **k: asked.append(k) or {})
     dag.run_stage("validate", study, tiny_study, force=True, refresh_cache=True)
     assert asked == [{"refresh": True}]
+
+
+def test_the_cache_key_ignores_the_study_seed_resampling_and_actors(tiny_study):
+    # validity is the instrument's: a new study with another seed, resample count or actor list reads the cache
+    study = load_study(tiny_study)
+    text = tiny_study.study_file.read_text()
+    assert "seed" in text and "n_boot" in text
+    changed = re.sub(r"(?m)^seed = \d+", "seed = 987654", text)
+    changed = re.sub(r"(?m)^n_boot = \d+", "n_boot = 300", changed)
+    tiny_study.study_file.write_text(changed)
+    other = load_study(tiny_study)
+    assert (other.seed, other.compare.n_boot) != (study.seed, study.compare.n_boot)
+    assert validate.settings(other) == validate.settings(study)
