@@ -14,7 +14,8 @@ labels every stretch of text with one of four voices:
     a headline "China says ...".
 ``attributed``
     a position with a source but no speech report: "according to X, ...",
-    "..., according to X", "X argues / contends / maintains / criticized ...".
+    "..., according to X", "X argues / contends / maintains / criticized ...", and a stance
+    taken by an act ("Trump has threatened more tariffs", "China pushed back at ...").
 ``outlet``
     everything else, including the attribution tags themselves ("X said").
 
@@ -61,12 +62,28 @@ _NOUN_VERBS = ("added adds announced announces vowed vows pledged pledges promis
                "described describes requested requests threatened threatens criticized criticizes criticised "
                "expressed expresses").split()
 _ATTRIBUTING = ("argued argues argue contended contends contend maintained maintains maintain alleged alleges "
-                "believes believe considers consider show shows showed").split()
+                "believes believe considers consider show shows showed concluded concludes").split()
+# A stance taken by an act, whose object is the position ("Trump has threatened billions more in tariffs",
+# "China pushed back at the perception that ...", "thanked Trump for signing the law"): attributed.
+_STANCE = ("threatened threatens threatening condemned condemns condemning defended defends defending thanked "
+           "thanks praised praises").split() + ["pushed back", "pushes back", "pushing back", "push back"]
+# A demand or warning aimed at something ("have called for a response", "warned against ... influence"):
+# the speech act's content follows the preposition.
+_DEMANDING = {"called": "for", "calls": "for", "call": "for", "calling": "for", "appealed": "for",
+              "appeals": "for", "pressed": "for", "warned": "against", "warns": "against", "warning": "against",
+              "cautioned": "against"}
 _PARTICIPLES = "saying claiming arguing insisting warning adding noting accusing stressing asserting contending".split()
-_VERBS = (dict.fromkeys(_CLAUSE_VERBS + _NOUN_VERBS, "reported") | dict.fromkeys(_ATTRIBUTING, "attributed")
-          | dict.fromkeys(_PARTICIPLES, "reported"))
-_VERB = re.compile(r"(?<![-\w])(?P<v>" + "|".join(sorted(map(re.escape, _VERBS), key=len, reverse=True))
+_VERBS = (dict.fromkeys(_CLAUSE_VERBS + _NOUN_VERBS + list(_DEMANDING), "reported")
+          | dict.fromkeys(_ATTRIBUTING, "attributed") | dict.fromkeys(_PARTICIPLES, "reported"))
+_STANCE_VERBS = _VERBS | dict.fromkeys(_STANCE, "attributed")
+_VERB = re.compile(r"(?<![-\w])(?P<v>" + "|".join(sorted(map(re.escape, _STANCE_VERBS), key=len, reverse=True))
                    + r")(?![-\w])")
+# Subjects that do not speak: a law or bill "calls for sanctions" (what it provides is the outlet's paraphrase),
+# and "that threatens to depress growth" is no party's stance.
+_NOT_A_SPEAKER = re.compile(r"(?i)\b(?:law|act|bill|legislation|resolution|measure|rule|amendment|order)\b|"
+                            r"^(?:that|this|these|those|it)$")
+# "has been warning against": a progressive form is finite, its subject precedes the auxiliary
+_PROGRESSIVE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s+been\s+$|\b(?:is|are|was|were)\s+$")
 _ADDRESSEE = re.compile(r"^\s*(?:reporters|journalists|lawmakers|the media|the press|(?:the\s+)?[A-Z][\w.\u2024-]*"
                         r"(?:\s+[A-Z][\w.\u2024-]*)*|him|her|them|us|me)\b")
 _OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b)|"
@@ -75,6 +92,8 @@ _OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b
 _THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s")
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
+# "said on Saturday the United States wanted ...": a time phrase after the verb, not a preposition's object
+_TIME_FIRST = re.compile(rf"^\s*(?:on|last|this|early|late)\s+(?:{_DAY}|week|weekend|month|year|morning|night)\b,?")
 # Before a verb whose subject is the sentence's ("China has continued to deny that", "..., and said ...").
 _SHARED_SUBJECT = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|later|then))?|\s+to)\s*$")
 # "China's commerce ministry expressed regret ..., and said": a subject with common nouns before its verb.
@@ -90,7 +109,8 @@ _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
               r"[^,;:!?\"“”]{0,60})?")
 _TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b))"  # sentence end, or a participle clause after it
 _POSTPOSED = re.compile(
-    r"(?P<sep>,|\s[—–]|\s-)\s*(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
+    r"(?P<sep>,|\s[—–]|\s-)(?P<closing>[\"”’])?\s*"
+    r"(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
     + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING + ["added", "adds"]) + r")"
     + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
     + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
@@ -103,13 +123,27 @@ _ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|
                                 r"[^,;:“”\"]*?[.!?…]?[\"”’)\]]*\s*$")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
 _NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])")
+# Where a stance's position ends: a clause of time or cause ("threatened retaliation after Trump signed ..."),
+# a participle clause, a semicolon or a new clause with its own subject.
+_CIRCUMSTANCE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|,\s+[a-z]+ing\b|"
+                           r"\s(?:after|before|when|while|since|amid|following)\s")
 _COORDINATED = re.compile(r"^(?:and|but)\s+(?:the\s+)?[A-Z]")
 _ACCORDING_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However|Meanwhile|Also),?\s+)?according to\s+"
                               r"(?P<np>[^,;:!?\"“”]{1,120}?),\s*", re.IGNORECASE)
 # Verbs that make a short quoted span someone's words rather than a mention of a term.
 _NAMING = re.compile(r"(?:\b(?:called|calls|calling|dubbed|dubs|labell?ed|branded|brands|termed|terms|decried|denounced"
                      r"|condemned|slammed|blasted|described|describes|describing|characteri[sz]ed|criticized|said|says"
-                     r"|saying|urged|warned|vowed|accused|accusing|as)\b[^.;:!?\"“”]{0,50}|[:,]\s*)$")
+                     r"|saying|urged|warned|vowed|accused|accusing|claim|claims|claimed|as)\b[^.;:!?\"“”]{0,50}"
+                     r"|[:,]\s*)$")
+
+# A quoted name rather than words: every word capitalised but short function words ("Hong Kong Human Rights
+# and Democracy Act", "Total Cost of Goods Sold").
+_TITLE_WORD = r"(?:[A-Z][\w'’&.-]*|of|and|the|for|on|in|to|a|an|at|by|with|[\d$][\w.,$%-]*)"
+_TITLE = re.compile(rf"^[A-Z][\w'’&.-]*(?:\s+{_TITLE_WORD})+[.,]?$")
+# The outlet's own glosses inside someone's reported words: an aside between dashes ("the company—founded
+# in 1987 by a former army engineer—is ..."), and a descriptor before a name ("the tech giant Huawei").
+_ASIDE = re.compile(r"(?:\s[—–]\s?|(?<=\w)[—–])[^—–\n.;:!?\"“”]{3,150}?(?:\s?[—–]\s|[—–](?=\w))"
+                    r"|\b(?:[A-Z][\w-]*\s+)?(?:[a-z-]+\s+){0,2}giants?\b(?=\s+[A-Z])")
 
 
 def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
@@ -126,7 +160,9 @@ def _quoted(text: str, reader: att.ArticleSpeakers, min_quote_words: int) -> tup
         n_words = len(att.WORD.findall(body))
         line_start = text.rfind("\n", 0, o) + 1
         lead = reader.masked[max(line_start, o - 80):o]
-        if n_words >= min_quote_words or _NAMING.search(lead):
+        if _TITLE.match(body):  # a name in quote marks: a bill, a book, a category of a filing
+            scare.append((s, e, "", "", ""))
+        elif n_words >= min_quote_words or _NAMING.search(lead):
             quoted.append((s, e, speaker, source_type, cue))
         elif n_words:
             scare.append((s, e, "", "", ""))
@@ -149,7 +185,15 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
                 attr = (head.replace(att.MASK_DOT, "."), "", verb)
                 return m.end(), relative.end("content"), "reported", attr, m.start()
         participle = None
-        if verb in _PARTICIPLES:  # "..., saying ...": the speaker is the sentence's subject
+        before = sentence[:m.start()]
+        progressive = _PROGRESSIVE.search(before) if verb.endswith("ing") else None
+        if progressive:  # "officials have been warning against ...": finite, its subject before "have been"
+            subject = att.np_before(before[:progressive.start()])
+        elif verb.endswith("ing") and verb in _STANCE:  # "..., threatening to impose tariffs"
+            lead = att.LEADING_SUBJECT.match(sentence) if re.search(r",\s*$", before) else None
+            head = att.valid_np(lead[1]) if lead else None
+            subject = (head, "") if head else None
+        elif verb in _PARTICIPLES:  # "..., saying ...": the speaker is the sentence's subject
             if quoted_as is None and m.start() == 0:
                 continue
             subject = att.np_before(sentence[:quoted_as.start()]) if quoted_as else None
@@ -165,14 +209,31 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         if subject is None:
             continue
         rest = sentence[m.end():hi]
+        aimed = re.match(rf"\s*{_DEMANDING[verb]}\b", rest) if verb in _DEMANDING else None
+        # "Washington and Beijing have threatened tariffs": two parties describe the conflict, not a stance
+        paired = re.search(rf"(?<!,)\s(?:and|or)\s+{re.escape(subject[0])}\b", before)
+        if (verb in _STANCE or aimed) and not _NOT_A_SPEAKER.search(subject[0]) and not paired:
+            rest = rest[aimed.end():] if aimed else rest
+            if len(att.WORD.findall(rest)) < 2:
+                continue
+            attr = (subject[0].replace(att.MASK_DOT, "."), subject[1].replace(att.MASK_DOT, "."), verb)
+            start = hi - len(rest)
+            cut = _CIRCUMSTANCE.search(sentence, start, hi)
+            return start, cut.start() if cut else hi, _STANCE_VERBS[verb], attr, m.start()
+        if verb in _STANCE or aimed:
+            continue
         if verb in ("told", "tells") and _ADDRESSEE.match(rest):
             rest = rest[_ADDRESSEE.match(rest).end():]
+        timed = _TIME_FIRST.match(rest[_OBJECT.match(rest).end():])
+        if timed:  # "said on Saturday the United States wanted ..."
+            rest = rest[_OBJECT.match(rest).end() + timed.end():]
         if verb in _NOUN_VERBS:
             that = _THAT.match(rest) or _TIMED.match(rest)
             if that is None:
                 continue
             rest = rest[that.end():]
-        elif _PREPOSITION.match(rest[_OBJECT.match(rest).end():]) and verb not in ("accused", "accuses", "accusing"):
+        elif (not timed and _PREPOSITION.match(rest[_OBJECT.match(rest).end():])
+              and verb not in ("accused", "accuses", "accusing")):
             continue  # "warned of countermeasures", but not "told Fox on Friday, calling the rule ..."
         rest = rest[_OBJECT.match(rest).end():]
         # '"...," he said, and China ...'; '"...," she said in the audio.' (only where and how she said it)
@@ -188,10 +249,11 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
 def _reported(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
     """Reported and attributed stretches, sentence by sentence, outside the quoted ones."""
     regions = sorted((s, e) for s, e, *_ in quoted)
+    glosses = sorted(regions + [m.span() for m in _ASIDE.finditer(reader.masked)])
     out = []
     for start, end, voice, attr, pos in _stretches(reader, regions):
         speaker, cue, source_type, _ = reader.resolve(attr, pos)
-        for s, e in _minus(start, end, regions):
+        for s, e in _minus(start, end, glosses):
             out.append((s, e, speaker, source_type, cue, voice))
     return out
 
@@ -218,7 +280,8 @@ def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) 
         text = reader.text[start:end]
         lead = len(text) - len(text.lstrip())
         body = text.strip().rstrip(".").rstrip()
-        if len(att.WORD.findall(body)) < 3 or _NOT_A_SOURCE.search(attr[0]):
+        # a stance's object ("threatened tariffs") is a position, not speech: the quotes table leaves it out
+        if len(att.WORD.findall(body)) < 3 or _NOT_A_SOURCE.search(attr[0]) or attr[2] in _STANCE:
             continue
         speaker, cue, source_type, _ = reader.resolve(attr, pos)
         rows.append((start + lead, start + lead + len(body), voice, speaker, source_type, cue))
@@ -234,6 +297,10 @@ def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> l
         stripped = sentence.rstrip()
         inside = lambda pos: _inside(regions, starts, a + pos)  # noqa: E731
         tag = _POSTPOSED.search(stripped)
+        if tag and tag["closing"] and _stands_alone(stripped, tag.start("sep"), a, regions, starts):
+            tag = None  # '"...," X said.': the quote is the content, and it is already quoted
+        if tag and tag["np2"] is not None and _FINITE.search(tag["np2"].split(",")[0]):
+            tag = None  # "X, a lawyer, said China Daily's failure ... was a violation": preposed, not inverted
         end = len(stripped)
         first = _ACCORDING_FIRST.match(sentence)
         sep = tag.start("sep") if tag else 0
@@ -277,6 +344,20 @@ def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> l
         if pre is not None and (end == len(stripped) or pre[0] > end):
             found.append((a + pre[0], a + pre[1], pre[2], pre[3], a + pre[4]))
     return found
+
+
+_FINITE = re.compile(r"\b(?:is|was|are|were|will|would|has|have|had|could|can|should|may|might)\b")
+
+
+def _stands_alone(sentence: str, sep: int, offset: int, regions: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether the quote that closes at ``sep`` opens its sentence or follows a colon or comma: then it is
+    the whole content of the tag after it, not the end of a paraphrase that runs into it ('Companies disagree
+    with tariff hikes but "are supportive ...," said X')."""
+    i = bisect.bisect_right(starts, offset + sep) - 1
+    if i < 0 or not regions[i][0] <= offset + sep <= regions[i][1]:
+        return True
+    lead = sentence[:max(0, regions[i][0] - offset - 1)].rstrip(" \"'“‘")
+    return not lead or lead.endswith((":", ",")) or bool(_VERB.search(lead[-30:]))
 
 
 def _minus(start: int, end: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:

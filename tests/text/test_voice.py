@@ -145,3 +145,60 @@ def test_tables_are_typed_when_empty_and_reject_bad_options():
     with pytest.raises(ValueError, match="min_quote_words"):
         voice.voice_spans(pd.DataFrame({"doc_id": [], "outlet": [], "text": []}),
                           pd.DataFrame({"doc_id": [], "sent_id": [], "start": [], "end": []}), min_quote_words=0)
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    # a stance taken by an act: its object is the party's position
+    ("Each side has blamed the other, and Trump has threatened billions more in tariffs.", "tariffs", "attributed"),
+    ("But Trump has shown no signs of relenting, threatening to impose further tariffs on Mexico.", "tariffs",
+     "attributed"),
+    ("Over the weekend, China pushed back at the perception that the tariffs are hurting its economy.", "economy",
+     "attributed"),
+    ("The exile group thanked the president for signing the law on Tuesday.", "law", "attributed"),
+    # ... but not two parties' threats against each other, a thing that "threatens", or what a law provides
+    ("Washington and Beijing have threatened to impose tariffs on each other's goods.", "tariffs", "outlet"),
+    ("That weighs on trade and threatens to depress global economic growth this year.", "economic", "outlet"),
+    ("The act calls for sanctions against officials involved in the camps.", "officials", "outlet"),
+    # the position ends where a clause of time begins
+    ("China threatened retaliation after Trump signed a law on the repression of Uighurs.", "repression", "outlet"),
+    ("China threatened harsh retaliation after Trump signed a law on the repression of Uighurs.", "harsh",
+     "attributed"),
+    # a demand or warning aimed at something reports speech, progressive forms too
+    ("American lawmakers have called for a strong response to new restrictions in Hong Kong.", "restrictions",
+     "reported"),
+    ("Members of the administration have been warning against surveillance risks posed by China.", "surveillance",
+     "reported"),
+    # a time phrase right after the verb is not a preposition's object
+    ("Treasury Secretary Steven Mnuchin said on Saturday the talks should change China's economy.", "economy",
+     "reported"),
+    # a postposed tag of a document's conclusion
+    ("China broke federal law for years, an expert review of its filings concluded.", "federal law", "attributed"),
+    # a paraphrase that runs into a partial quote before an inverted tag is the speaker's
+    ('Companies disagree with tariff hikes but "are supportive of the idea in the short term," said Greg Gilligan, '
+     'a business leader.', "tariff", "reported"),
+    # ... and a quote after a colon stays apart from the outlet's lead-in
+    ('The chamber released a statement on Friday: "The new tariffs are a mistake," said Gilligan.', "statement",
+     "outlet"),
+    # "said" followed by a clause with a finite verb is preposed, not an inverted tag: the appositive is the outlet's
+    ("Joshua Rosenstein, a disclosure lawyer at a firm, said the paper's failure to report ads was a violation.",
+     "lawyer", "outlet"),
+    ("Joshua Rosenstein, a disclosure lawyer at a firm, said the paper's failure to report ads was a violation.",
+     "violation", "reported"),
+    # a quoted name (a bill, a filing's category) is a mention, not speech
+    ('The filing lumps all expenditures under "Total Cost of Goods Sold" and one other line.', "Cost", "outlet"),
+    ('The "Hong Kong Human Rights and Democracy Act" requires a yearly review of autonomy.', "Human Rights",
+     "outlet"),
+    # a short quote after "claims" is someone's words
+    ('China complained about the app, which it claims promotes "illegal behavior."', "illegal", "quoted"),
+    # the outlet's glosses inside reported words: an aside between dashes, a descriptor before a name
+    ("Washington has stressed that the company—founded in 1987 by a former army engineer—is an arm of the state.",
+     "engineer", "outlet"),
+    ("Washington has stressed that the company—founded in 1987 by a former army engineer—is an arm of the state.",
+     "arm of", "reported"),
+    ("The administration reached a deal that will put Chinese telecommunications giant ZTE back in business, "
+     "according to a source familiar with the matter.", "telecommunications", "outlet"),
+    ("The administration reached a deal that will put Chinese telecommunications giant ZTE back in business, "
+     "according to a source familiar with the matter.", "back in business", "attributed"),
+])
+def test_stances_demands_postposed_tags_names_and_glosses(text, phrase, expected):
+    assert voice_of(text, phrase)[0] == expected
