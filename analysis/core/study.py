@@ -119,7 +119,7 @@ class ProvenanceSettings:
     # without an article starts a new event, so an outlet is not said to omit a fact of a story it never
     # covered. 0 treats the whole study as one event (a single-event study).
     event_gap_days: int = 3
-    # Wire agencies to recognise besides the built-in ones (analysis.provenance.reuse.WIRE_AGENCIES), as
+    # Wire agencies to recognise besides the built-in ones (analysis.provenance.wire.WIRE_AGENCIES), as
     # the text names them ("Kyodo", "Yonhap"); each is credited under the name given.
     wire_agencies: tuple[str, ...] = ()
 

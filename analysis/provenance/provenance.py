@@ -4,7 +4,7 @@ Runs the three provenance measures on a study's ``articles`` and
 ``sentences`` and returns their tables by name, for the pipeline to write:
 
 - text reuse (:mod:`analysis.provenance.reuse`): pairs, aligned passages, syndicated
-  clusters, wire credits, and per-sentence reuse marks;
+  clusters, and per-sentence reuse marks; wire credits (:mod:`analysis.provenance.wire`);
 - reuse-aware comparisons (:mod:`analysis.provenance.reuse_sensitivity`): every sentiment
   and frame contrast with reused text kept, down-weighted and removed;
 - quotes and sources (:mod:`analysis.provenance.quotes`, :mod:`analysis.provenance.quote_matching`);
@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.core import storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
-from analysis.provenance import facts, group_contrasts, quote_matching, quotes, reuse, reuse_sensitivity
+from analysis.provenance import facts, group_contrasts, quote_matching, quotes, reuse, reuse_sensitivity, wire
 
 log = logging.getLogger("analysis")
 
@@ -67,10 +67,10 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     p, c = study.provenance, study.compare
     settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication, seed=study.seed)
     pairs, passages = reuse.find_reuse(articles, settings=settings)
-    wire = reuse.article_wire(articles, agencies=p.wire_agencies)
+    credits = wire.article_wire(articles, agencies=p.wire_agencies)
     marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
-    out = {"reuse_pairs": pairs, "reuse_passages": passages, "article_wire": wire, "sentence_reuse": marks,
-           "reuse_clusters": reuse.reuse_clusters(pairs, articles, wire=wire)}
+    out = {"reuse_pairs": pairs, "reuse_passages": passages, "article_wire": credits, "sentence_reuse": marks,
+           "reuse_clusters": reuse.reuse_clusters(pairs, articles, wire=credits)}
     copies = pairs["relation"] == "copy"
     log.info("provenance: %d reuse pairs: %d copies (%d syndicated, %d with a direction), %d shared quotations "
              "(not counted as copying); %d sentences marked as copies", len(pairs), int(copies.sum()),

@@ -10,8 +10,8 @@ copied. The exact containment of the shingle sets then decides, so a pair
 near the threshold does not hinge on LSH luck.
 
 Outputs are tidy tables: ``reuse_pairs`` (one row per pair), ``reuse_passages``
-(aligned spans), ``reuse_clusters`` (syndicated copies of one story),
-``article_wire`` (the agency an article credits) and ``sentence_reuse`` (how
+(aligned spans), ``reuse_clusters`` (syndicated copies of one story, named after the agency
+:mod:`analysis.provenance.wire` finds credited) and ``sentence_reuse`` (how
 much of each sentence is shared, for reuse-aware comparisons).
 """
 
@@ -29,6 +29,7 @@ import pandas as pd
 from datasketch import MinHash, MinHashLSHEnsemble
 
 from analysis.core import tables
+from analysis.provenance.wire import article_wire
 from analysis.text.quote_marks import quotation_regions
 
 _WORD = re.compile(r"\w+")
@@ -315,133 +316,6 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
                           quoted_words / max(1, n_words)))
         passage_rows += [(ids[i], ids[j], k, *p, q) for k, (p, q) in enumerate(zip(passages, quoted))]
     return _dated_table(pair_rows, "reuse_pairs"), tables.from_rows(passage_rows, "reuse_passages")
-
-
-# --- wire credits ----------------------------------------------------------
-
-_DATELINE_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
-
-# Agencies credited in the text itself, canonical name -> the forms a text spells it in. A dateline
-# "(Reuters) -" or a credit line means the article is the agency's copy; "contributed to this report"
-# means it used some; "Reuters reported" is a citation, which the quotes module counts, not a credit.
-WIRE_AGENCIES: dict[str, tuple[str, ...]] = {
-    "Reuters": ("Reuters",), "AP": ("AP", "Associated Press"),
-    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"), "Bloomberg": ("Bloomberg", "Bloomberg News"),
-    "Xinhua": ("Xinhua", "Xinhua News Agency"), "PTI": ("PTI", "Press Trust of India"), "IANS": ("IANS",),
-    "ANI": ("ANI",), "Kyodo": ("Kyodo", "Kyodo News"), "Yonhap": ("Yonhap",), "dpa": ("dpa", "DPA"),
-    "EFE": ("EFE",), "UPI": ("UPI", "United Press International"), "CNA": ("CNA",),
-}
-
-
-@dataclass(frozen=True)
-class _WireRules:
-    patterns: tuple[tuple[str, re.Pattern], ...]
-    byline: re.Pattern
-    canonical: dict[str, str]
-
-
-def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
-    """The credit patterns for the built-in agencies plus ``extra`` (a study's ``wire_agencies``).
-
-    Every rule reads any line of the text, in any case: a dateline may follow a photo caption
-    ("WASHINGTON (REUTERS) -" in the fifth paragraph), and pages shout.
-    """
-    forms = {form: name for name, spelled in WIRE_AGENCIES.items() for form in spelled}
-    forms |= {a.strip(): a.strip() for a in extra}
-    canonical = {f.casefold(): n for f, n in forms.items()}
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    agency = f"(?P<agency>{alternatives})"
-    agency_cs = f"(?P<agency>(?-i:{alternatives}))"
-    flags = re.IGNORECASE | re.MULTILINE
-    patterns = (
-        # "WASHINGTON (Reuters) -", "BEIJING, Oct 8 (Xinhua) --", "(AP) —" at the start of any line
-        ("dateline", re.compile(r"^[^\n()]{0,80}?\(\s*" + agency + r"\s*\)\s*(?:[-—–]|:)", flags)),
-        # "AFP, BEIJING", "Reuters, Washington:" opening a line
-        ("dateline", re.compile(r"^[ \t]*" + agency_cs + r"\s*,\s*(?-i:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})"
-                                r"\s*(?:$|[-—–:]|,\s*(?:" + _DATELINE_MONTH + r"))", re.MULTILINE)),
-        ("credit line", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|Writing) by", re.IGNORECASE)),
-        ("credit line", re.compile(r"(?:Copyright|©)\s*(?:\(c\)\s*)?\d{4}\s+(?:The\s+)?" + agency, re.IGNORECASE)),
-        # a line that is only the agency, or a byline "By PTI" / "By The Associated Press"
-        ("credit line", re.compile(r"^[ \t]*[-—–]?\s*(?:By\s+)?(?:The\s+)?" + agency + r"(?:\s+(?:staff|reporters?))?"
-                                   r"\s*[.]?\s*$", flags)),
-        # a paragraph signed off with the agency: "... the ministry said. — AFP", "... on Tuesday. (Reuters)"
-        ("credit line", re.compile(r"[.!?\"”’]\s*(?:[-—–]+\s*(?:The\s+)?|\(\s*)" + agency_cs + r"\s*\)?[ \t]*$",
-                                   re.MULTILINE)),
-        ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed\s+(?:reporting\s+)?to\s+this\s+"
-                                         r"(?:report|story|article)", re.IGNORECASE)),
-        # "Contributing: Jane Doe, USA TODAY; The Associated Press", "Associated Press writers X and Y contributed."
-        ("contribution line", re.compile(r"^[ \t]*Contributing:[^\n]{0,300}?(?:^|[:;,]\s*|\s)(?:The\s+)?"
-                                         + agency_cs + r"\s*[.;,]?[ \t]*$", re.MULTILINE)),
-        ("contribution line", re.compile(r"\b" + agency_cs + r"\s+(?:writers?|reporters?|correspondents?)\s+"
-                                         r"[^\n]{1,200}?\s+contributed\b")),
-        # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
-        # "Bloomberg reported", "a Reuters report". Case-sensitive, so "ap" and "ani" stay words.
-        # "according to the official Xinhua news agency" names the agency behind a qualifier; "according to
-        # Bloomberg data" cites a data service, not the agency's reporting.
-        ("citation", re.compile(r"(?:[Aa]ccording to|told|cited by|reported by|quoted by|in an interview with|"
-                                r"(?:[Ss]peaking|[Ss]poke|[Tt]alking|said) to|in (?:comments|remarks) to)\s+"
-                                r"(?:[Tt]he\s+)?(?:(?:official|state|state-run|state-owned|government-run|Chinese|"
-                                r"China's|French|British|Japanese|Indian)\s+){0,2}" + agency_cs
-                                + r"\b(?!['’]s)(?!\s+(?:data|figures|calculations|estimates|index|indices|terminal|"
-                                r"survey|poll|rankings?|compiled)\b)")),
-        ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news agency)?\s+(?:reported|reports|has reported|"
-                                r"first reported|quoted)\b")),
-        ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|tally)\b")),
-    )
-    byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)
-    return _WireRules(patterns, byline, canonical)
-
-
-_DEFAULT_RULES = wire_rules()
-
-
-def credited_agency(text: str, *, author: str | None = None, outlet: str = "",
-                    rules: _WireRules = _DEFAULT_RULES) -> tuple[str, str, str]:
-    """(agency, basis, evidence) for the strongest wire credit in ``text`` or its byline; empty strings if none.
-
-    Datelines and credit lines come first (anywhere in the text); then the byline (AllSides keeps
-    "Associated Press" there while the text has lost its dateline); then a "contributed to this report" line;
-    last a citation of the agency's reporting ("according to Reuters"), which says the article used the
-    agency's work but not that it carries its copy (clusters name their agency from the first three only).
-    ``outlet``: the publishing outlet; an agency citing itself ("Read more on Bloomberg" in Bloomberg's own
-    story) is not a citation of another's reporting.
-    """
-    found = _text_credit(text, ("dateline", "credit line"), rules)
-    if found:
-        return found
-    for part in re.split(r"[,;]|\band\b", author or ""):
-        m = rules.byline.match(part.strip())
-        if m:
-            return rules.canonical[m["agency"].casefold()], "byline", " ".join(author.split())[:80]
-    own = rules.canonical.get(outlet.strip().casefold(), outlet.strip())
-    return (_text_credit(text, ("contribution line",), rules)
-            or _text_credit(text, ("citation",), rules, skip=own) or ("", "", ""))
-
-
-def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules,
-                 skip: str = "") -> tuple[str, str, str] | tuple[()]:
-    for basis, pattern in rules.patterns:
-        if basis not in bases:
-            continue
-        for m in pattern.finditer(text):
-            agency = m.groupdict().get("agency") or "Reuters"  # "Reporting by ...; Editing by" is Reuters' style
-            name = rules.canonical[agency.casefold()]
-            if skip and name == skip:
-                continue
-            return name, basis, " ".join(m.group().split())[:80]
-    return ()
-
-
-def article_wire(articles: pd.DataFrame, *, agencies: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The ``article_wire`` table: the agency each article's text (or byline, if ``author`` is given) credits.
-
-    ``agencies``: names to recognise besides :data:`WIRE_AGENCIES` (a study's ``wire_agencies``)."""
-    rules = wire_rules(agencies) if agencies else _DEFAULT_RULES
-    authors = articles["author"] if "author" in articles else pd.Series(None, index=articles.index)
-    rows = [(str(d), str(o), *credited_agency(t if isinstance(t, str) else "", outlet=str(o),
-                                              author=a if isinstance(a, str) else None, rules=rules))
-            for d, o, t, a in zip(articles["doc_id"], articles["outlet"], articles["text"], authors)]
-    return tables.from_rows(rows, "article_wire")
 
 
 # --- syndication clusters --------------------------------------------------

@@ -23,7 +23,7 @@ from analysis.collect import datasets
 from analysis.core import config, storage
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Actor
-from analysis.provenance import quotes, reuse
+from analysis.provenance import quotes, reuse, wire
 from analysis.text import characters, clean, prepare
 
 DATASET = "hand_gold_provenance"
@@ -49,7 +49,8 @@ def _folder():
 
 
 def load_gold(*, split: str | None = None) -> dict[str, pd.DataFrame]:
-    """The gold tables (``articles`` with their ``text``, ``quotes``, ``scare_quotes``, ``reuse_pairs``)."""
+    """The gold tables (``articles`` with their ``text``, ``quotes``, ``scare_quotes``, ``reuse_pairs``), and
+    ``wire_articles``: the articles labelled for their wire credits only, with their text."""
     folder = _folder()
     gold = {name: storage.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
             for name in ("articles", "quotes", "scare_quotes", "reuse_pairs")}
@@ -65,10 +66,36 @@ def load_gold(*, split: str | None = None) -> dict[str, pd.DataFrame]:
         df[["start", "end"]] = df[["start", "end"]].astype(int)
         verify_hashes(df, text, path=folder / f"{name}.csv")
     gold["articles"] = articles
+    gold["wire_articles"] = _wire_articles(folder, corpus, set(articles["allsides_id"]))
     if split is not None:
         keep = set(articles.loc[articles["split"] == split, "allsides_id"])
+        keep |= set(gold["wire_articles"].loc[gold["wire_articles"]["split"] == split, "allsides_id"])
         gold = {name: df.loc[df[df.columns[0]].isin(keep)].reset_index(drop=True) for name, df in gold.items()}
     return gold
+
+
+def _wire_articles(folder, corpus: pd.DataFrame, annotated: set[str]) -> pd.DataFrame:
+    """``wire_credits.csv``: articles labelled for their wire credits only, one row each with the agencies joined.
+
+    They widen the wire-credit check beyond the fully annotated articles (see the gold's README); an article
+    is in one file or the other, never both, so the union counts each once."""
+    path = folder / "wire_credits.csv"
+    columns = ["allsides_id", "split", "outlet", "date_iso", "wire_credits", "text", "author", "url"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    rows = storage.read_csv(path, dtype=str, keep_default_na=False)
+    rows[["start", "end"]] = rows[["start", "end"]].astype(int)
+    missing = sorted(set(rows["allsides_id"]) - set(corpus.index))
+    if missing:
+        raise AnalysisError(f"{path}: {len(missing)} articles are not in the AllSides dataset, e.g. {missing[0]}")
+    twice = sorted(set(rows["allsides_id"]) & annotated)
+    if twice:
+        raise AnalysisError(f"{path}: {twice[0]} is already in articles.csv; label its credits there")
+    verify_hashes(rows, corpus["text"], path=path, what="evidence span")
+    per_article = rows.groupby("allsides_id", sort=True).agg(
+        split=("split", "first"), outlet=("outlet", "first"), date_iso=("date_iso", "first"),
+        wire_credits=("agency", lambda a: ";".join(sorted({x for x in a if x}))))
+    return per_article.join(corpus[["text", "author", "url"]]).reset_index()[columns]
 
 
 def _study_articles(articles: pd.DataFrame) -> pd.DataFrame:
@@ -163,14 +190,17 @@ def score_quotes(gold: dict[str, pd.DataFrame], *, split: str, actors: tuple[Act
 def score_wire(gold: dict[str, pd.DataFrame], *, split: str) -> list[tuple]:
     """Per article: is the credited agency one the gold lists (precision), and is one found where the gold has any.
 
-    The gold counts citations of an agency ("according to AFP", "Bloomberg reported") as credits; the toolkit
-    credits only an agency whose copy the article carries (dateline, byline, credit or contribution line).
+    Scored over every article labelled for credits: the fully annotated ones (``articles.csv``) and those
+    labelled for credits only (``wire_credits.csv``). The gold counts citations of an agency ("according to
+    AFP", "Bloomberg reported") as credits, and so does the toolkit, after datelines, credit lines, bylines and
+    contribution lines.
     """
-    articles = _study_articles(gold["articles"])
-    wire = reuse.article_wire(articles).set_index("doc_id")["wire_agency"]
-    expected = gold["articles"].set_index("allsides_id")["wire_credits"].map(
+    labelled = pd.concat([gold["articles"], gold.get("wire_articles", gold["articles"].iloc[:0])], ignore_index=True)
+    articles = _study_articles(labelled)
+    detected = wire.article_wire(articles).set_index("doc_id")["wire_agency"]
+    expected = labelled.set_index("allsides_id")["wire_credits"].map(
         lambda s: {_canonical_agency(a) for a in s.split(";") if a.strip()})
-    found = {d: a for d, a in wire.items() if a}
+    found = {d: a for d, a in detected.items() if a}
     right = sum(a in expected[d] for d, a in found.items())
     credited = [d for d, agencies in expected.items() if agencies]
     hit = sum(found.get(d, "") in expected[d] for d in credited)
@@ -178,11 +208,11 @@ def score_wire(gold: dict[str, pd.DataFrame], *, split: str) -> list[tuple]:
                                          "recall": (hit / max(1, len(credited)), len(credited))})
 
 
-_AGENCY_NAMES = {"associated press": "AP", "ap": "AP", "agence france-presse": "AFP", "afp": "AFP",
-                 "bloomberg news": "Bloomberg"}
+_AGENCY_NAMES = {form.casefold(): name for name, forms in wire.WIRE_AGENCIES.items() for form in forms}
 
 
 def _canonical_agency(name: str) -> str:
+    """The toolkit's name for an agency the gold spells its own way ("Associated Press" -> "AP", "Tass" -> "TASS")."""
     name = name.strip()
     return _AGENCY_NAMES.get(name.casefold(), name)
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.core import tables
-from analysis.provenance import reuse
+from analysis.provenance import reuse, wire
 from analysis.text import prepare
 
 # An invented wire story: twelve sentences about an invented designation.
@@ -99,9 +99,9 @@ def test_a_wire_story_run_by_three_outlets_forms_one_cluster_named_after_the_age
         ("p4", "Metropolis Post", "2019-10-08", " ".join(FILLER)),
     ])
     pairs, _ = reuse.find_reuse(articles)
-    wire = reuse.article_wire(articles)
-    assert wire.set_index("doc_id").loc["w1", ["wire_agency", "wire_basis"]].tolist() == ["Reuters", "dateline"]
-    clusters = reuse.reuse_clusters(pairs, articles, wire=wire)
+    credits = wire.article_wire(articles)
+    assert credits.set_index("doc_id").loc["w1", ["wire_agency", "wire_basis"]].tolist() == ["Reuters", "dateline"]
+    clusters = reuse.reuse_clusters(pairs, articles, wire=credits)
     assert clusters["cluster_id"].nunique() == 1
     assert sorted(clusters["doc_id"]) == ["p2", "p3", "w1"]
     assert set(clusters["wire_agency"]) == {"Reuters"}
@@ -123,7 +123,7 @@ def test_a_wire_story_run_by_three_outlets_forms_one_cluster_named_after_the_age
     ("An AP photographer was there. Reuters and AFP were not.", ("", "")),
 ])
 def test_wire_credits_are_read_from_datelines_and_credit_lines_and_citations_come_last(text, expected):
-    agency, basis, evidence = reuse.credited_agency(text)
+    agency, basis, evidence = wire.credited_agency(text)
     assert (agency, basis) == expected
     assert (evidence == "") == (agency == "")
 
@@ -162,14 +162,14 @@ def test_empty_and_tiny_texts_do_not_break_the_index():
     (None, ("", "")),
 ])
 def test_bylines_credit_an_agency_only_as_a_whole_author(author, expected):
-    agency, basis, _ = reuse.credited_agency("The firms denied wrongdoing.", author=author)
+    agency, basis, _ = wire.credited_agency("The firms denied wrongdoing.", author=author)
     assert (agency, basis) == expected
 
 
 def test_a_dateline_outranks_the_byline_and_a_byline_outranks_a_contribution_line():
     text = "BEIJING (AFP) - China protested.\n\nThe Associated Press contributed to this report."
-    assert reuse.credited_agency(text, author="Reuters")[:2] == ("AFP", "dateline")
-    assert reuse.credited_agency(text.split("\n\n")[1], author="Reuters")[:2] == ("Reuters", "byline")
+    assert wire.credited_agency(text, author="Reuters")[:2] == ("AFP", "dateline")
+    assert wire.credited_agency(text.split("\n\n")[1], author="Reuters")[:2] == ("Reuters", "byline")
 
 
 # --- shared quotations, travelling stories, imprecise dates (issue 20) --------------------------
@@ -255,17 +255,17 @@ def test_same_day_articles_are_ordered_only_by_their_times():
     ("The ANI reporter asked about it, the AP said.", ("", "")),
 ])
 def test_wire_credits_anywhere_in_the_text_and_in_any_case(text, expected):
-    assert reuse.credited_agency(text)[:2] == expected
+    assert wire.credited_agency(text)[:2] == expected
 
 
 def test_a_study_can_add_agencies():
     text = "TOKYO (Kyodo News Service) - Japan said it would study the list."
-    assert reuse.credited_agency(text)[:2] == ("", "")
-    rules = reuse.wire_rules(("Kyodo News Service",))
-    assert reuse.credited_agency(text, rules=rules)[:2] == ("Kyodo News Service", "dateline")
+    assert wire.credited_agency(text)[:2] == ("", "")
+    rules = wire.wire_rules(("Kyodo News Service",))
+    assert wire.credited_agency(text, rules=rules)[:2] == ("Kyodo News Service", "dateline")
     articles = _articles([("k1", "Japan Daily", "2019-10-09", text)])
-    wire = reuse.article_wire(articles, agencies=("Kyodo News Service",))
-    assert wire["wire_agency"].tolist() == ["Kyodo News Service"]
+    credits = wire.article_wire(articles, agencies=("Kyodo News Service",))
+    assert credits["wire_agency"].tolist() == ["Kyodo News Service"]
 
 
 def _own_text(seed: int, n_words: int) -> str:
@@ -328,7 +328,7 @@ def test_a_month_only_date_orders_neither_the_cluster_nor_the_copy_marks():
     ("Bloomberg cited his record as mayor of New York.", ("", "")),
 ])
 def test_wire_credit_rules_leave_prose_alone(text, expected):
-    assert reuse.credited_agency(text)[:2] == expected
+    assert wire.credited_agency(text)[:2] == expected
 
 
 @pytest.mark.parametrize("text, outlet, expected", [
@@ -346,7 +346,7 @@ def test_wire_credit_rules_leave_prose_alone(text, expected):
      ("AP", "citation")),
 ])
 def test_contribution_lines_qualified_agencies_and_what_is_not_a_credit(text, outlet, expected):
-    assert reuse.credited_agency(text, outlet=outlet)[:2] == expected
+    assert wire.credited_agency(text, outlet=outlet)[:2] == expected
 
 
 def test_several_copied_sentences_rewritten_around_are_copying_one_is_not():
@@ -388,4 +388,4 @@ def test_a_same_day_cluster_is_ordered_by_time_only_where_every_member_has_one()
     ("Shares fell after the Reuters poll was published on Monday.", ("", "")),
 ])
 def test_sign_off_credits_and_agencies_as_listeners(text, expected):
-    assert reuse.credited_agency(text)[:2] == expected
+    assert wire.credited_agency(text)[:2] == expected

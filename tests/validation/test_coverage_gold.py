@@ -27,6 +27,30 @@ def test_every_gold_span_still_has_its_hash_and_splits_are_disjoint(monkeypatch)
     assert set(gold["quotes"]["speaker_type"]) <= {"us_government", "chinese_government", "government_other",
                                                    "company", "ngo_advocacy", "expert", "media", "anonymous",
                                                    "other", "unknown"}
+    # the articles labelled for wire credits only: dev, hashes checked on load, none also in articles.csv
+    wire = gold["wire_articles"]
+    assert len(wire) >= 30 and (wire["split"] == "dev").all() and wire["text"].str.len().gt(0).all()
+    assert set(wire["allsides_id"]).isdisjoint(articles["allsides_id"])
+    assert (wire["wire_credits"] != "").sum() >= 15
+
+
+@needs_allsides
+def test_a_wire_evidence_span_whose_hash_changed_stops_the_run(monkeypatch, tmp_path):
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(SHARED_DATA))
+    copy = tmp_path / "gold"
+    shutil.copytree(config.HAND_GOLD / "provenance", copy / "provenance")
+    rows = pd.read_csv(copy / "provenance" / "wire_credits.csv", dtype=str, keep_default_na=False)
+    rows.loc[0, "start"] = str(int(rows.loc[0, "start"]) + 1)
+    rows.to_csv(copy / "provenance" / "wire_credits.csv", index=False)
+    monkeypatch.setattr(config, "HAND_GOLD", copy)
+    with pytest.raises(AnalysisError, match="evidence span .* no longer has its recorded hash"):
+        coverage_gold.load_gold()
+
+
+@pytest.mark.parametrize("gold, toolkit", [("Associated Press", "AP"), ("Tass", "TASS"), ("Agence France-Presse", "AFP"),
+                                           ("Bloomberg News", "Bloomberg"), ("Mehr", "Mehr")])
+def test_gold_agency_names_map_to_the_toolkits(gold, toolkit):
+    assert coverage_gold._canonical_agency(gold) == toolkit
 
 
 @needs_allsides

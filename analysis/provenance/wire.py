@@ -1,0 +1,208 @@
+"""Wire credits: the news agency an article's text (or byline) names as the source of its copy or reporting.
+
+Outputs the ``article_wire`` table (one row per article: agency, basis, evidence). Datelines and credit lines
+say the article is the agency's copy; bylines and contribution lines that it used some; citations ("according
+to Reuters", "told The Associated Press") that it reports the agency's reporting. Photo, video and graphic
+credits, an agency that is the subject of the story, and an agency's data are not credits. The rules were
+studied on the dev split of ``data/gold/provenance`` and scored on its test split (see its README).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.core import tables
+
+_DATELINE_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d"
+
+# Agencies credited in the text itself, canonical name -> the forms a text spells it in. A dateline
+# "(Reuters) -" or a credit line means the article is the agency's copy; "contributed to this report"
+# means it used some; "Reuters reported" is a citation of its reporting.
+WIRE_AGENCIES: dict[str, tuple[str, ...]] = {
+    "Reuters": ("Reuters",), "AP": ("AP", "Associated Press"),
+    "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"), "Bloomberg": ("Bloomberg", "Bloomberg News"),
+    "Xinhua": ("Xinhua", "Xinhua News Agency"), "PTI": ("PTI", "Press Trust of India"), "IANS": ("IANS",),
+    "ANI": ("ANI",), "Kyodo": ("Kyodo", "Kyodo News"), "Yonhap": ("Yonhap", "Yonhap News Agency"), "dpa": ("dpa", "DPA"),
+    "EFE": ("EFE",), "UPI": ("UPI", "United Press International"), "CNA": ("CNA",),
+    "TASS": ("TASS", "Tass", "ITAR-TASS"), "Interfax": ("Interfax",), "RIA Novosti": ("RIA Novosti",),
+    "KCNA": ("KCNA", "Korean Central News Agency"), "Fars": ("Fars", "Fars News Agency"), "IRNA": ("IRNA",),
+    "Anadolu": ("Anadolu", "Anadolu Agency"), "ANSA": ("ANSA",), "Jiji": ("Jiji", "Jiji Press"),
+    "Bernama": ("Bernama",), "Dow Jones Newswires": ("Dow Jones Newswires",),
+}
+
+# What may stand between "according to" / "told" and the agency: "the official", "China's state",
+# "South Korean", "the nation's", "Russian state media outlet", "state-run ... news agency,". A capitalised
+# word must read as a nationality (Chinese, Korean, French, British, Israeli) or a possessive (China's), so
+# "according to Michael Bloomberg" stays a person.
+_QUALIFIERS = (r"(?:(?:official|semi-official|state|state-run|state-owned|state-controlled|state-backed|"
+               r"government-run|government-controlled|Kremlin-controlled|independent|[Tt]he nation['’]s|"
+               r"[Tt]he country['’]s|(?:(?:South|North|East|West)\s+)?[A-Z][a-z]+(?:an|ese|ish|ch|i)|"
+               r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+['’]s)\s+){0,3}"
+               r"(?:(?:news|wire|media)\s+(?:agency|service|outlet),?\s+)?")
+_TELLING = (r"(?i:according\s+to|told(?:\s+(?:reporters?|journalists?|correspondents?)\s+(?:with|from|for|at))?|"
+            r"(?:cited|reported|quoted|quoted\s+as\s+saying)\s+by|"
+            r"in\s+an?\s+(?:[\w-]+\s+){0,2}interview(?:\s+[\w-]+){0,2}\s+with|"
+            r"(?:speaking|spoke|talking|said)\s+to|in\s+(?:comments|remarks)\s+to)\s+")
+_NOT_REPORTING = (r"\b(?!['’]s)(?!\s+(?:data|figures|calculations|estimates|index|indices|terminal|survey|poll|"
+                  r"rankings?|compiled)\b)")
+_STOP_BEFORE_NAME = {"the", "according", "told", "by", "with", "and", "from", "to", "via", "thomson", "at", "for",
+                     "on", "in", "of", "a", "an", "as", "but", "said", "says"}
+
+Check = Callable[[str, re.Match], bool]
+
+
+def _long_line(text: str, m: re.Match) -> bool:
+    """A paragraph signed off with the agency has words before it; "Watch more! (Reuters)" is a video credit."""
+    line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+    return len(re.findall(r"\w+", line)) >= 4
+
+
+def _source_tag(text: str, m: re.Match) -> bool:
+    """"a rule change (Reuters)." names a source. "Advanced Placement (AP)." spells out an abbreviation, and
+    "David Nakamura (The Washington Post), ... and Margaret Talev (Bloomberg)." lists reporters' employers."""
+    form = m["agency"]
+    words = re.findall(r"[\w’'-]+", text[max(0, m.start() - 80):m.start()])[-len(form):]
+    if form.isupper() and len(words) == len(form) and "".join(w[0] for w in words).upper() == form:
+        return False
+    sentence = re.split(r"[.!?\n]", text[max(0, m.start() - 400):m.start()])[-1]
+    return len(re.findall(r"\([^()\n]{1,40}\)", sentence)) < 2
+
+
+def _not_a_person(text: str, m: re.Match) -> bool:
+    """"told Bloomberg's Jennifer Jacobs" names the agency's reporter, unless the text also names a person
+    of that name ("Michael Bloomberg"), whose aides the possessive may as well be."""
+    for before in re.finditer(r"\b([A-Z][a-z]+\.?)\s+" + re.escape(m["agency"]) + r"\b", text):
+        if before[1].rstrip(".").casefold() not in _STOP_BEFORE_NAME:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _WireRules:
+    patterns: tuple[tuple[str, re.Pattern, Check | None], ...]
+    byline: re.Pattern
+    canonical: dict[str, str]
+
+
+def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
+    """The credit patterns for the built-in agencies plus ``extra`` (a study's ``wire_agencies``).
+
+    Every rule reads any line of the text: a dateline may follow a photo caption ("WASHINGTON (REUTERS) -"
+    in the fifth paragraph), and pages shout. Rules that would read a common word as an agency ("ap", "ani")
+    match the agency's spelling exactly.
+    """
+    forms = {form: name for name, spelled in WIRE_AGENCIES.items() for form in spelled}
+    forms |= {a.strip(): a.strip() for a in extra}
+    canonical = {f.casefold(): n for f, n in forms.items()}
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    agency = f"(?P<agency>{alternatives})"
+    agency_cs = f"(?P<agency>(?-i:{alternatives}))"
+    flags = re.IGNORECASE | re.MULTILINE
+    patterns = (
+        # "WASHINGTON (Reuters) -", "BEIJING, Oct 8 (Xinhua) --", "(AP) —" at the start of any line; a place
+        # may carry its own parenthesis: "From Ramallah (Palestinian Territories) (AFP) —"
+        ("dateline", re.compile(r"^(?:[^\n()]|\([^\n()]{1,40}\)){0,80}?\(\s*" + agency + r"\s*\)\s*(?:[-—–]|:)",
+                                flags), None),
+        # "AFP, BEIJING", "Reuters, Washington:" opening a line
+        ("dateline", re.compile(r"^[ \t]*" + agency_cs + r"\s*,\s*(?-i:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})"
+                                r"\s*(?:$|[-—–:]|,\s*(?:" + _DATELINE_MONTH + r"))", re.MULTILINE), None),
+        ("credit line", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|Writing) by", re.IGNORECASE), None),
+        # a copyright line, not a photo's "... May 29, 2019. © 2019 Kyodo via AP Images"
+        ("credit line", re.compile(r"(?:^[ \t]*\(?|(?=(?:Copyright|©)[^\n]{0,60}All rights reserved))(?:Copyright|©)"
+                                   r"\s*(?:\(c\)\s*)?\d{4}\s+(?:The\s+)?" + agency + r"(?!\s*(?:/|via\b|photo))",
+                                   flags), None),
+        # a line that is only the agency: a byline "By PTI", a sign-off "With Reuters", "(END) Dow Jones Newswires"
+        ("credit line", re.compile(r"^[ \t]*(?:\(END\)\s*)?[-—–]?\s*(?:By\s+|With\s+)?(?:The\s+)?" + agency
+                                   + r"(?:\s+(?:staff|reporters?))?\s*[.]?\s*$", flags), None),
+        ("credit line", re.compile(r"\b(?:This|The)\s+(?:story|article|report)\s+(?:was|is)\s+(?:reported|written|"
+                                   r"produced|provided)\s+by\s+(?:The\s+)?" + agency + r"\b", re.IGNORECASE), None),
+        # a paragraph signed off with the agency: "... the ministry said. — AFP", "... on Tuesday. (Reuters)"
+        ("credit line", re.compile(r"[.!?\"”’]\s*(?:[-—–]+\s*(?:The\s+)?|\(\s*)" + agency_cs + r"\s*\)?[ \t]*$",
+                                   re.MULTILINE), _long_line),
+        ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed\s+(?:reporting\s+)?to\s+this\s+"
+                                         r"(?:report|story|article)", re.IGNORECASE), None),
+        # "Contributing: Jane Doe, USA TODAY; The Associated Press"
+        ("contribution line", re.compile(r"^[ \t]*Contributing:[^\n]{0,300}?(?:^|[:;,]\s*|\s)(?:The\s+)?"
+                                         + agency_cs + r"\s*[.;,]?[ \t]*$", re.MULTILINE), None),
+        # "Associated Press writers X and Y contributed", "AP Diplomatic Writer Matthew Lee contributed"
+        ("contribution line", re.compile(r"\b" + agency_cs + r"(?:\s+[A-Z][a-z]+){0,2}\s+(?i:writers?|reporters?|"
+                                         r"correspondents?|journalists?|researchers?)\s+[^\n]{1,200}?\s+contributed\b"),
+         None),
+        # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
+        # "In an interview Wednesday with Reuters", "according to China's state news agency, Xinhua".
+        # Case-sensitive, so "ap" and "ani" stay words; "according to Bloomberg data" cites a data service.
+        ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + _QUALIFIERS + agency_cs + _NOT_REPORTING), None),
+        # "told Bloomberg's Jennifer Jacobs", "told Reuters' reporter"
+        ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + agency_cs + r"['’]s?\s+(?:(?:reporters?|"
+                                r"correspondents?|journalists?|interviewer|editor)\b|[A-Z][a-z]+\s+[A-Z][a-z]+)"),
+         _not_a_person),
+        ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news\s+(?:agency|service))?\s+(?:reported|reports|"
+                                r"has reported|first reported|quoted)\b"), None),
+        # "the state-run Xinhua news agency said": with the agency noun, "said" is the agency reporting
+        ("citation", re.compile(r"\b" + agency_cs + r"\s+news\s+(?:agency|service)\s+(?:said|says|cited)\b"), None),
+        # "The Chinese news agency Xinhua, in its summary of the visit, quoted Kim as saying"
+        ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news\s+(?:agency|service))?,\s+[^.\n,]{1,100},\s+"
+                                r"(?:reported|reports|quoted|cited)\b"), None),
+        ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|"
+                                r"tally)\b"), None),
+        # a source named after an item: "... with a rule change (Reuters)."
+        ("citation", re.compile(r"\(\s*(?:[Tt]he\s+)?" + agency_cs + r"\s*\)[.;]"), _source_tag),
+    )
+    byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)
+    return _WireRules(patterns, byline, canonical)
+
+
+_DEFAULT_RULES = wire_rules()
+
+
+def credited_agency(text: str, *, author: str | None = None, outlet: str = "",
+                    rules: _WireRules = _DEFAULT_RULES) -> tuple[str, str, str]:
+    """(agency, basis, evidence) for the strongest wire credit in ``text`` or its byline; empty strings if none.
+
+    Datelines and credit lines come first (anywhere in the text); then the byline (AllSides keeps
+    "Associated Press" there while the text has lost its dateline); then a "contributed to this report" line;
+    last a citation of the agency's reporting ("according to Reuters"), which says the article used the
+    agency's work but not that it carries its copy (clusters name their agency from the first three only).
+    ``outlet``: the publishing outlet; an agency citing itself ("Read more on Bloomberg" in Bloomberg's own
+    story) is not a citation of another's reporting.
+    """
+    found = _text_credit(text, ("dateline", "credit line"), rules)
+    if found:
+        return found
+    for part in re.split(r"[,;]|\band\b", author or ""):
+        m = rules.byline.match(part.strip())
+        if m:
+            return rules.canonical[m["agency"].casefold()], "byline", " ".join(author.split())[:80]
+    own = rules.canonical.get(outlet.strip().casefold(), outlet.strip())
+    return (_text_credit(text, ("contribution line",), rules)
+            or _text_credit(text, ("citation",), rules, skip=own) or ("", "", ""))
+
+
+def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules,
+                 skip: str = "") -> tuple[str, str, str] | tuple[()]:
+    for basis, pattern, check in rules.patterns:
+        if basis not in bases:
+            continue
+        for m in pattern.finditer(text):
+            agency = m.groupdict().get("agency") or "Reuters"  # "Reporting by ...; Editing by" is Reuters' style
+            name = rules.canonical[agency.casefold()]
+            if (skip and name == skip) or (check is not None and not check(text, m)):
+                continue
+            return name, basis, " ".join(m.group().split())[:80]
+    return ()
+
+
+def article_wire(articles: pd.DataFrame, *, agencies: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The ``article_wire`` table: the agency each article's text (or byline, if ``author`` is given) credits.
+
+    ``agencies``: names to recognise besides :data:`WIRE_AGENCIES` (a study's ``wire_agencies``)."""
+    rules = wire_rules(agencies) if agencies else _DEFAULT_RULES
+    authors = articles["author"] if "author" in articles else pd.Series(None, index=articles.index)
+    rows = [(str(d), str(o), *credited_agency(t if isinstance(t, str) else "", outlet=str(o),
+                                              author=a if isinstance(a, str) else None, rules=rules))
+            for d, o, t, a in zip(articles["doc_id"], articles["outlet"], articles["text"], authors)]
+    return tables.from_rows(rows, "article_wire")

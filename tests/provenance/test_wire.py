@@ -1,0 +1,76 @@
+"""Wire credits: the credit forms met in the grown dev gold (issue 20), each with a look-alike that is no credit."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.provenance import wire
+
+
+@pytest.mark.parametrize("text, expected", [
+    # datelines and credit lines
+    ("Foolish neighbours\n\nFrom Ramallah (Palestinian Territories) (AFP) — “Protests went on,” it said.",
+     ("AFP", "dateline")),
+    ("The talks resume next week.\n\nWith Reuters", ("Reuters", "credit line")),
+    ("The talks resume next week.\n\n–with Associated Press", ("AP", "credit line")),
+    ("Rates may rise.\n\nWrite to Jo Roe at jo@example.com\n\n(END) Dow Jones Newswires\n\nJanuary 05, 2018 10:14 ET",
+     ("Dow Jones Newswires", "credit line")),
+    ("The summit ended.\n\nThis story was reported by The Associated Press. AP writers in Seoul contributed.",
+     ("AP", "credit line")),
+    ("The bill passed. Copyright 2018 The Associated Press. All rights reserved.", ("AP", "credit line")),
+    # contribution lines naming a desk
+    ("Iran denied it.\n\nAP Diplomatic Writer Matthew Lee contributed to this report.", ("AP", "contribution line")),
+    ("Stocks fell.\n\nAP Business writers Alex Veiga and Stan Choe contributed.", ("AP", "contribution line")),
+    # citations: the verb in any case, words between, qualifiers, possessive reporters, source tags
+    ("In an interview with Reuters published Wednesday, the adviser said he would stay.", ("Reuters", "citation")),
+    ("Mr. Trump repeated that opposition in an interview Wednesday with Reuters.", ("Reuters", "citation")),
+    ("In a separate interview with Bloomberg Television, Kudlow said talks could resume.",
+     ("Bloomberg", "citation")),
+    ("Parscale and his staff told reporters with Bloomberg that they used the ads.", ("Bloomberg", "citation")),
+    ("“It is a referendum,” the strategist told Bloomberg's Jennifer Jacobs on Tuesday.", ("Bloomberg", "citation")),
+    ("The summit is off, Choe said, according to South Korea's Yonhap News Agency.", ("Yonhap", "citation")),
+    ("Officials told the nation’s Yonhap news agency on Tuesday the report was wrong.", ("Yonhap", "citation")),
+    ("Flights were cancelled, according to China’s state news agency, Xinhua.", ("Xinhua", "citation")),
+    ("Kim said so in March, according to Chinese state news agency Xinhua.", ("Xinhua", "citation")),
+    ("The talks stalled, Ryabkov said, according to Russian state media outlet TASS.", ("TASS", "citation")),
+    ("Relations may improve, the state-run Tass news service reported.", ("TASS", "citation")),
+    ("Ying Yong replaces him, state-run Xinhua news agency said.", ("Xinhua", "citation")),
+    ("“We do not do Twitter diplomacy,” Peskov was quoted as saying by Interfax.", ("Interfax", "citation")),
+    ("He spoke in an interview broadcast Friday, the Agence France-Presse news service reported.",
+     ("AFP", "citation")),
+    ("The Chinese news agency Xinhua, in its summary of the visit, quoted Kim as saying he wanted talks.",
+     ("Xinhua", "citation")),
+    ("➔ Guns: The administration is easing gun exports with a rule change (Reuters).", ("Reuters", "citation")),
+])
+def test_credit_forms(text, expected):
+    assert wire.credited_agency(text)[:2] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # photo and video credits
+    "A man in a mask in Beijing, October 18, 2013. © 2013 Reuters\n\nMany people lost their jobs.",
+    "Hasina meets officials in Tokyo, May 29, 2019. © 2019 Kyodo via AP Images\n\nAuthorities arrested a teenager.",
+    "Watch more! (Reuters)\n\nThe show acknowledged the error on Monday.",
+    "Xi reviews honor guards in Qingdao, China, April 23, 2019. (Xinhua via Reuters)\n\nSlowly they build up.",
+    "Kim supervises a drill on May 4, 2019 KCNA | Reuters\n\nU.S. intelligence indicates he had surgery.",
+    # an agency's name that is not the agency's reporting
+    "Teachers were asked to proctor Advanced Placement (AP).\n\nThree million students take AP exams.",
+    "Reporters present: David Nakamura (The Washington Post), Ayesha Rascoe (NPR), and Margaret Talev (Bloomberg).",
+    "Time recognised two Reuters journalists detained in Myanmar for nearly a year.",
+    "These outlets include China Daily, Xinhua, and CGTN, all purveyors of propaganda.",
+    "Economists expected 75,000 payrolls in May, according to Dow Jones.",
+    "The Dow Jones Industrial Average fell 623 points on Friday.",
+    "Warren landed precision strikes in the first debate with Bloomberg, an ally said.",
+    "Trump Rally Likely Fueled Virus Cases, Tulsa Official Says - Bloomberg\n\nMost outlets ignored the protests.",
+    "The billionaire was interviewed by reporters. Michael Bloomberg told Bloomberg's Kevin Sheekey to wait.",
+    "The former mayor, according to Michael Bloomberg's aides, will not run.",
+])
+def test_what_is_not_a_credit(text):
+    assert wire.credited_agency(text)[:2] == ("", "")
+
+
+def test_new_agencies_are_built_in_and_a_study_can_still_add_one():
+    assert wire.credited_agency("The minister said so, Kyodo News reported.")[:2] == ("Kyodo", "citation")
+    text = "The ship was seized, the Mehr news agency reported."
+    assert wire.credited_agency(text)[:2] == ("", "")
+    assert wire.credited_agency(text, rules=wire.wire_rules(("Mehr",)))[:2] == ("Mehr", "citation")
