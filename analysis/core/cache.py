@@ -53,13 +53,19 @@ def _entry(kind: str, entry_key: str) -> Path:
     return cache_home() / kind / entry_key
 
 
+def has_tables(kind: str, entry_key: str, names: list[str]) -> bool:
+    """Whether the entry holds every one of tables ``names`` (what :func:`cached_tables` would read at once)."""
+    folder = _entry(kind, entry_key)
+    return all((folder / f"{n}.parquet").exists() for n in names)
+
+
 def cached_tables(kind: str, entry_key: str, names: list[str],
                   compute: Callable[[], Mapping[str, pd.DataFrame]], *, refresh: bool = False) -> dict[str, bytes]:
     """The Parquet bytes of tables ``names``: from the cache, or computed by ``compute`` and cached.
 
     ``refresh`` computes them even when cached and replaces the entry (a forced rebuild must not trust it)."""
     folder = _entry(kind, entry_key)
-    complete = lambda: all((folder / f"{n}.parquet").exists() for n in names)  # noqa: E731
+    complete = lambda: has_tables(kind, entry_key, names)  # noqa: E731
     if refresh or not complete():
         with storage.exclusive(folder.with_name(folder.name + ".lock")):
             if refresh or not complete():  # another process may have filled it while this one waited

@@ -27,7 +27,7 @@ from analysis.core.study import Study
 from analysis.framing import frame
 from analysis.provenance import provenance
 from analysis.report import explorer, report
-from analysis.run import engine
+from analysis.run import background, engine
 from analysis.run.stages import STAGE_HELP
 from analysis.sentiment import compare, instruments, measure
 from analysis.text import clean, prepare
@@ -211,11 +211,30 @@ def state_files(study: Study, paths: StudyPaths) -> list[Path]:
     return files
 
 
+def _validation_ahead(study: Study, paths: StudyPaths, *, force: bool, until: str | None,
+                      refresh_cache: bool) -> bool:
+    """Whether this run will compute the validation (not read it): then it can start at once, in the
+    background (:mod:`analysis.run.background`)."""
+    names = list(STAGES)
+    if refresh_cache or (until is not None and names.index(until) < names.index("validate")):
+        return False
+    stage = STAGES["validate"]
+    return force or not is_current(stage, study, paths, fingerprint(stage, study, paths))
+
+
 def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None,
             refresh_cache: bool = False, network: dict[str, object] | None = None) -> dict[str, str]:
     results = {}
-    for name in STAGES:
-        results[name] = run_stage(name, study, paths, force=force, refresh_cache=refresh_cache, network=network)
-        if name == until:
-            break
+    warming = None
+    if _validation_ahead(study, paths, force=force, until=until, refresh_cache=refresh_cache):
+        warming = background.start_validation(study, paths)
+    finished = False
+    try:
+        for name in STAGES:
+            results[name] = run_stage(name, study, paths, force=force, refresh_cache=refresh_cache, network=network)
+            if name == until:
+                break
+        finished = True
+    finally:
+        background.stop(warming, wait=finished)
     return results

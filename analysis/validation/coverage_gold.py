@@ -54,7 +54,11 @@ def load_gold(*, split: str | None = None) -> dict[str, pd.DataFrame]:
     folder = _folder()
     gold = {name: storage.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
             for name in ("articles", "quotes", "scare_quotes", "reuse_pairs")}
-    corpus = datasets.load_allsides_ids(gold["articles"]["allsides_id"], download=False).set_index("source_id")
+    wire_file = folder / "wire_credits.csv"
+    wire_ids = storage.read_csv(wire_file, dtype=str, keep_default_na=False)["allsides_id"] if wire_file.exists() \
+        else pd.Series([], dtype=str)
+    corpus = datasets.load_allsides_ids([*gold["articles"]["allsides_id"], *wire_ids],
+                                        download=False).set_index("source_id")
     missing = sorted(set(gold["articles"]["allsides_id"]) - set(corpus.index))
     if missing:
         raise AnalysisError(f"{folder / 'articles.csv'}: {len(missing)} articles are not in the AllSides dataset, "

@@ -98,14 +98,28 @@ def validation_tables(study: Study, paths: StudyPaths) -> dict[str, pd.DataFrame
                 threshold=study.provenance.fact_threshold)}
 
 
+def cache_key(study: Study, paths: StudyPaths) -> str:
+    """The machine-cache entry of this study's validation (shared by every study with the same instruments)."""
+    return cache.key(settings=settings(study), files=inputs(study, paths), packages=("scikit-learn",))
+
+
+def is_cached(study: Study, paths: StudyPaths) -> bool:
+    return cache.has_tables("validation", cache_key(study, paths), TABLES)
+
+
+def fill_cache(study: Study, paths: StudyPaths) -> None:
+    """Compute the validation into the machine cache, unless it is there (what :func:`run` then reads)."""
+    cache.cached_tables("validation", cache_key(study, paths), TABLES, lambda: validation_tables(study, paths))
+
+
 def run(study: Study, paths: StudyPaths, *, refresh: bool = False) -> None:
     """Write the validation tables, from the cache when these instruments were validated before on this machine.
 
     Validation depends on the instruments, the settings in :func:`settings` and the labelled data, never on
     the study's articles, so a study whose instruments another study validated copies its results.
     ``refresh`` (``--refresh-cache``) computes them again and replaces the cached copy."""
-    key = cache.key(settings=settings(study), files=inputs(study, paths), packages=("scikit-learn",))
-    parquet = cache.cached_tables("validation", key, TABLES, lambda: validation_tables(study, paths), refresh=refresh)
+    parquet = cache.cached_tables("validation", cache_key(study, paths), TABLES,
+                                  lambda: validation_tables(study, paths), refresh=refresh)
     for name, data in parquet.items():
         storage.write_if_changed(paths.table(name), data)
     nyt = storage.read_table(paths.table("sentiment_validation"))

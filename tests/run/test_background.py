@@ -1,0 +1,46 @@
+"""Validation in a second process while the study's stages run (``analysis.run.background``)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from analysis.core.study import load_study
+from analysis.run import background, dag
+from analysis.validation import validate
+
+
+def test_only_a_run_that_will_compute_the_validation_starts_it_early(tiny_study):
+    study = load_study(tiny_study)
+    assert not dag._validation_ahead(study, tiny_study, force=False, until="measure", refresh_cache=False)
+    assert not dag._validation_ahead(study, tiny_study, force=False, until=None, refresh_cache=True)
+    assert dag._validation_ahead(study, tiny_study, force=False, until=None, refresh_cache=False)  # never run
+    validate.run(study, tiny_study)  # the session's cache holds the entry from here on
+    assert validate.is_cached(study, tiny_study)
+    assert background.start_validation(study, tiny_study) is None  # nothing to compute: no process
+
+
+@pytest.mark.slow  # a cold cache: the whole validation, about 100 s on two cores
+def test_the_background_fills_the_entry_the_stage_then_reads(tiny_study, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("ANALYSIS_CACHE_HOME", str(tmp_path / "cold-cache"))
+    study = load_study(tiny_study)
+    assert not validate.is_cached(study, tiny_study)
+    process = background.start_validation(study, tiny_study)
+    assert process is not None
+    with caplog.at_level(logging.INFO, logger="analysis"):
+        dag.run_stage("validate", study, tiny_study)  # waits on the entry's lock, then reads it
+    background.stop(process, wait=True)
+    assert process.exitcode == 0
+    assert "validation: read from the cache" in caplog.text
+    assert validate.is_cached(study, tiny_study)
+
+
+def test_a_run_that_stops_early_ends_the_background_process(tiny_study, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_HOME", str(tmp_path / "cold-cache"))
+    study = load_study(tiny_study)
+    process = background.start_validation(study, tiny_study)
+    assert process is not None and process.is_alive()
+    background.stop(process, wait=False)
+    assert not process.is_alive()
+    assert not validate.is_cached(study, tiny_study)
