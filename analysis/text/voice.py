@@ -43,6 +43,7 @@ import pandas as pd
 from analysis.core import tables
 from analysis.core.study import Actor
 from analysis.text import attribution as att
+from analysis.text import positions
 from analysis.text.quote_marks import all_quote_spans
 
 VOICES = ("outlet", "quoted", "reported", "attributed")
@@ -52,29 +53,34 @@ SPAN_VOICES = ("quoted", "reported", "attributed", "scare_quote")
 # ("said the move was ..."); those of the second take a noun ("announced tariffs", "vowed action", "added
 # Hikvision to the list") and report speech only when "that" follows (after a tag, "..., he added." reports); "accused"/"denied" report whatever follows them.
 _CLAUSE_VERBS = ("said says say told tells warned warns wrote writes stated states noted notes "
-                 "explained explains insisted insists claimed claims declared declares stressed stresses asserted "
+                 "explained explains insisted insists insist claimed claims claim declared declares stressed stresses asserted "
                  "asserts acknowledged acknowledges confirmed confirms responded replied countered complained "
                  "complains tweeted tweets posted reported reports revealed reveals disclosed cautioned cautions "
                  "suggested suggests predicted predicts accused accuses accusing denied denies deny denying "
                  "notified notifies").split()
-_NOUN_VERBS = ("added adds announced announces vowed vows pledged pledges promised promises urged urges called calls demanded "
+_NOUN_VERBS = ("added adds announced announces announcing vowed vows pledged pledges promised promises urged urges called calls demanded "
                "demands rejected rejects dismissed dismisses slammed slams blasted blasts condemned condemns "
                "described describes requested requests threatened threatens criticized criticizes criticised "
                "expressed expresses").split()
+# "Citizen Lab found that ...": a finding is attributed, and only a "that" clause makes "found" one.
+_FINDING = ("found", "finds")
 _ATTRIBUTING = ("argued argues argue contended contends contend maintained maintains maintain alleged alleges "
                 "believes believe considers consider show shows showed concluded concludes").split()
 # A stance taken by an act, whose object is the position ("Trump has threatened billions more in tariffs",
 # "China pushed back at the perception that ...", "thanked Trump for signing the law"): attributed.
 _STANCE = ("threatened threatens threatening condemned condemns condemning defended defends defending thanked "
-           "thanks praised praises").split() + ["pushed back", "pushes back", "pushing back", "push back"]
+           "thanks praised praises").split() + [
+    "pushed back", "pushes back", "pushing back", "push back", "laid the blame", "lays the blame", "put the blame",
+    "puts the blame", "critical of"]
 # A demand or warning aimed at something ("have called for a response", "warned against ... influence"):
 # the speech act's content follows the preposition.
 _DEMANDING = {"called": "for", "calls": "for", "call": "for", "calling": "for", "appealed": "for",
               "appeals": "for", "pressed": "for", "warned": "against", "warns": "against", "warning": "against",
               "cautioned": "against"}
 _PARTICIPLES = "saying claiming arguing insisting warning adding noting accusing stressing asserting contending".split()
+_ONLY_DEMANDING = set(_DEMANDING) - set(_CLAUSE_VERBS + _NOUN_VERBS + _PARTICIPLES)  # "pressed him on" reports nothing
 _VERBS = (dict.fromkeys(_CLAUSE_VERBS + _NOUN_VERBS + list(_DEMANDING), "reported")
-          | dict.fromkeys(_ATTRIBUTING, "attributed") | dict.fromkeys(_PARTICIPLES, "reported"))
+          | dict.fromkeys(_ATTRIBUTING + list(_FINDING), "attributed") | dict.fromkeys(_PARTICIPLES, "reported"))
 _STANCE_VERBS = _VERBS | dict.fromkeys(_STANCE, "attributed")
 _VERB = re.compile(r"(?<![-\w])(?P<v>" + "|".join(sorted(map(re.escape, _STANCE_VERBS), key=len, reverse=True))
                    + r")(?![-\w])")
@@ -89,7 +95,8 @@ _ADDRESSEE = re.compile(r"^\s*(?:reporters|journalists|lawmakers|the media|the p
 _OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b)|"
                      r"(?:on|in|at|last|this)\s+[^,]{1,40},\s*)?(?:that\s+|:\s*|,\s*)?")
 # "announced on Friday that", "expressed regret that"
-_THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s")
+_THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s|"
+                   r"^\s*(?=(?:it|they|he|she|we)\s+(?:would|will|had|has|was|is|planned|plans|intends)\b)")
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
 # "said on Saturday the United States wanted ...": a time phrase after the verb, not a preposition's object
@@ -99,6 +106,14 @@ _SHARED_SUBJECT = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|later|then))?|\s
 # "China's commerce ministry expressed regret ..., and said": a subject with common nouns before its verb.
 _LEADING_NOUNS = re.compile(r"\s*((?:the\s+)?[A-Z][\w.'’\u2024-]*(?:\s+[a-zA-Z][\w.'’\u2024-]*){0,5}?)\s+"
                             r"(?:has\s+|have\s+|had\s+)?(?!(?:un)?(?:named|based|elected|related)\b)[a-z]+ed\b")
+_COPULA = re.compile(r"\s+(?:(?:has|have|had)\s+been|is|are|was|were)(?:\s+[a-z]+ly)?\s+$")
+_OPENING_TIME = re.compile(rf"^\W*(?:(?:On|Last|This|Early|Late|Earlier|Later)\s+)?(?:{_DAY}|week|weekend|month|year)\b,?\s+",
+                           re.IGNORECASE)
+_GROUP = re.compile(r"^\W*(?:(?:But|And|Yet),?\s+)?(Many|Some|Others|Several|Most|Critics)\s+(?:(?:have|had|also)\s+)*$")
+# "China called looming U.S. tariffs a violation of accords": the naming verb's object and its new name are the
+# speaker's (an object then "a"/"an" before a lowercase word; "called for"/"called on" stay demands)
+_CALLED = ("called", "calls", "calling")
+_NAMED_AS = re.compile(r"^(?=\s+(?!(?:for|on|off|in|up|out|back|it|him|her|them)\b)[^,;:.!?\"“”]{1,60}?\s+an?\s+[a-z])")
 _PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
                        r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
@@ -122,7 +137,8 @@ _GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|a
 _ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|to|from|with|through|over)\b"
                                 r"[^,;:“”\"]*?[.!?…]?[\"”’)\]]*\s*$")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
-_NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])")
+_NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|"
+                         r",\s+but\s+(?=(?:for|in|to|among)\s[^,]{1,40},)")  # "..., but for many residents, ..."
 # Where a stance's position ends: a clause of time or cause ("threatened retaliation after Trump signed ..."),
 # a participle clause, a semicolon or a new clause with its own subject.
 _CIRCUMSTANCE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|,\s+[a-z]+ing\b|"
@@ -186,10 +202,14 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
                 return m.end(), relative.end("content"), "reported", attr, m.start()
         participle = None
         before = sentence[:m.start()]
+        if verb.endswith("s") and re.search(r"(?:\w['’]s|\ws['’])\s+$", before):
+            continue  # "Washington's demands that": a noun after a possessive (see positions.held_views)
+        if verb in _STANCE and verb != "critical of" and re.search(r"\b(?:was|were|is|are|been|be|being)\s+$", before):
+            continue  # "an attack blamed on Iran": a passive's subject takes no stance
         progressive = _PROGRESSIVE.search(before) if verb.endswith("ing") else None
         if progressive:  # "officials have been warning against ...": finite, its subject before "have been"
             subject = att.np_before(before[:progressive.start()])
-        elif verb.endswith("ing") and verb in _STANCE:  # "..., threatening to impose tariffs"
+        elif verb.endswith("ing") and verb in _STANCE + ["announcing"]:  # "..., threatening to impose tariffs"
             lead = att.LEADING_SUBJECT.match(sentence) if re.search(r",\s*$", before) else None
             head = att.valid_np(lead[1]) if lead else None
             subject = (head, "") if head else None
@@ -201,7 +221,11 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
             if participle is not None:
                 subject = (participle[0], participle[1])
         else:
-            subject = att.np_before(sentence[:m.start()])
+            # "Beijing has been increasingly critical of", "On Friday it said": the subject without its time or copula
+            subject = att.np_before(_COPULA.sub(" ", before) if verb == "critical of" else before) or (
+                att.np_before(_OPENING_TIME.sub("", before)) if _OPENING_TIME.match(before) else None)
+            if subject is None and _GROUP.match(before):  # "Many have called for ...": an unnamed group
+                subject = (_GROUP.match(before)[1], "")
             if subject is None and _SHARED_SUBJECT.search(sentence[:m.start()]):
                 lead = att.LEADING_SUBJECT.match(sentence) or _LEADING_NOUNS.match(sentence)
                 head = att.valid_np(lead[1]) if lead else None
@@ -211,7 +235,7 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
         rest = sentence[m.end():hi]
         aimed = re.match(rf"\s*{_DEMANDING[verb]}\b", rest) if verb in _DEMANDING else None
         # "Washington and Beijing have threatened tariffs": two parties describe the conflict, not a stance
-        paired = re.search(rf"(?<!,)\s(?:and|or)\s+{re.escape(subject[0])}\b", before)
+        paired = verb in _STANCE and re.search(rf"(?<!,)\s(?:and|or)\s+{re.escape(subject[0])}\b", before)
         if (verb in _STANCE or aimed) and not _NOT_A_SPEAKER.search(subject[0]) and not paired:
             rest = rest[aimed.end():] if aimed else rest
             if len(att.WORD.findall(rest)) < 2:
@@ -220,15 +244,15 @@ def _preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, t
             start = hi - len(rest)
             cut = _CIRCUMSTANCE.search(sentence, start, hi)
             return start, cut.start() if cut else hi, _STANCE_VERBS[verb], attr, m.start()
-        if verb in _STANCE or aimed:
-            continue
+        if verb in _STANCE or aimed or verb in _ONLY_DEMANDING:
+            continue  # "pressed him on the fact that": no demand without its preposition
         if verb in ("told", "tells") and _ADDRESSEE.match(rest):
             rest = rest[_ADDRESSEE.match(rest).end():]
         timed = _TIME_FIRST.match(rest[_OBJECT.match(rest).end():])
         if timed:  # "said on Saturday the United States wanted ..."
             rest = rest[_OBJECT.match(rest).end() + timed.end():]
-        if verb in _NOUN_VERBS:
-            that = _THAT.match(rest) or _TIMED.match(rest)
+        if verb in _NOUN_VERBS or verb in _FINDING:
+            that = _THAT.match(rest) or _TIMED.match(rest) or (_NAMED_AS.match(rest) if verb in _CALLED else None)
             if that is None:
                 continue
             rest = rest[that.end():]
@@ -265,6 +289,10 @@ _NOT_A_SOURCE = re.compile(r"(?i)\b(?:index|indices|stocks?|shares|markets?|futu
                            r"(?:\s+(?:released|published|compiled|issued|from|by|for|on|in|showed)\b.*)?\s*$")
 
 
+# cues of positions rather than speech: stances, findings, views held "by" someone, possessed claims
+_POSITION_CUES = frozenset(_STANCE + list(_FINDING) + ["considered", "claim"])
+
+
 def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) -> list[tuple]:
     """Reported and attributed stretches that hold no quotation, as (start, end, voice, speaker, source_type,
     cue), trimmed of spaces and a final full stop. ``quoted``: the (start, end) of the article's quotes.
@@ -280,8 +308,9 @@ def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) 
         text = reader.text[start:end]
         lead = len(text) - len(text.lstrip())
         body = text.strip().rstrip(".").rstrip()
-        # a stance's object ("threatened tariffs") is a position, not speech: the quotes table leaves it out
-        if len(att.WORD.findall(body)) < 3 or _NOT_A_SOURCE.search(attr[0]) or attr[2] in _STANCE:
+        # a stance's object ("threatened tariffs") or a finding is a position, not speech: the quotes table leaves
+        # it out
+        if len(att.WORD.findall(body)) < 3 or _NOT_A_SOURCE.search(attr[0]) or attr[2] in _POSITION_CUES:
             continue
         speaker, cue, source_type, _ = reader.resolve(attr, pos)
         rows.append((start + lead, start + lead + len(body), voice, speaker, source_type, cue))
@@ -309,7 +338,8 @@ def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> l
                 attr = att.with_statement(att.np_after(tag["np3"]), "according to", tag["np3"]) or (
                     " ".join(tag["np3"].replace(att.MASK_DOT, ".").split()), "", "according to")
                 voice = "attributed"
-            elif tag["np2"] is not None and att.np_after(tag["np2"]) is not None:
+            elif tag["np2"] is not None and tag["v2"] != "told" and att.np_after(tag["np2"]) is not None:
+                # "..., X, an adviser, told Fox News": not inverted, the listener follows "told"
                 attr, voice = att.with_statement(att.np_after(tag["np2"]), tag["v2"], tag["np2"]), "reported"
             else:
                 head = att.valid_np(tag["np"]) if tag["np"] is not None else None
@@ -343,6 +373,13 @@ def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> l
         pre = _preposed(stripped, 0, len(stripped), inside)
         if pre is not None and (end == len(stripped) or pre[0] > end):
             found.append((a + pre[0], a + pre[1], pre[2], pre[3], a + pre[4]))
+            # "The government called for calm, saying it had stopped work on the bill": the same speaker goes on
+            going_on = re.match(r",\s*", stripped[pre[1]:]) and _GOING_ON.match(stripped, pre[1] + 1)
+            if going_on and pre[1] < end:
+                found.append((a + going_on.end(), a + end, "reported", pre[3], a + pre[4]))
+        elif pre is None and end == len(stripped):
+            found += [(a + s, a + e, v, attr, a + p) for s, e, v, attr, p in positions.held_views(stripped)
+                      if not inside(s)]
     return found
 
 
@@ -378,6 +415,9 @@ def article_voices(reader: att.ArticleSpeakers, *,
                    min_quote_words: int = 3) -> list[tuple[int, int, str, str, str, str]]:
     """(start, end, voice, speaker, source_type, cue) of every non-outlet stretch of one article, by start."""
     quoted, scare = _quoted(reader.text, reader, min_quote_words)
+    for s, e, poster in positions.embedded_posts(reader.text):
+        speaker, cue, source_type, _ = reader.resolve((poster, "", "posted"), e)
+        quoted.append((s, e, speaker, source_type, cue))
     rows = [(s, e, "quoted", sp, st, cue) for s, e, sp, st, cue in quoted]
     rows += [(s, e, voice, sp, st, cue) for s, e, sp, st, cue, voice in _reported(reader, quoted)]
     rows += [(s, e, "scare_quote", "", "", "") for s, e, *_ in scare]

@@ -202,3 +202,56 @@ def test_tables_are_typed_when_empty_and_reject_bad_options():
 ])
 def test_stances_demands_postposed_tags_names_and_glosses(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    # an embedded post: its text is the poster's words though no quote marks surround it; the signature is not
+    ("Intro line.\nTalks on who pays the tariffs with China #FNS pic.twitter.com/abc — FoxNewsSunday "
+     "(@FoxNewsSunday) May 12, 2019\nMore text.", "tariffs", ("quoted", "FoxNewsSunday")),
+    ("Intro line.\nThe convenor was attacked again! — Civil Human Rights Front (@chrf_hk) October 16, 2019",
+     "Human Rights", ("outlet", "")),
+    # a view held "by" someone, a finding, possessed claims
+    ("Tencent is considered by many experts to be a surveillance arm of the party.", "surveillance",
+     ("attributed", "many experts")),
+    ("Citizen Lab also found in March that WeChat had been censoring keywords.", "censoring",
+     ("attributed", "Citizen Lab")),
+    ("Hard-liners resist Washington's demands that China make changes to its laws.", "laws",
+     ("attributed", "Washington")),
+    ("He was asked about U.S. firms' complaints that clearance was slow since the start of the trade war.",
+     "trade war", ("attributed", "U.S. firms")),
+    # stances: laying blame, being critical of; a passive takes none
+    ("China has laid the blame squarely on the United States for the breakdown of trade talks.", "trade talks",
+     ("attributed", "China")),
+    ("Beijing has been increasingly critical of Washington over the breakdown of the trade talks.", "trade talks",
+     ("attributed", "Beijing")),
+    ("Tension rose over an attack on oil facilities blamed on Iran by the United States.", "Iran", ("outlet", "")),
+    # speech: base forms, announcements with a pronoun clause, a participle after a demand, naming, a group
+    ("Mr. Trump continued to insist that his approach would benefit the economy.", "economy",
+     ("reported", "Mr. Trump")),
+    ("The ministry announced it would raise tariffs on American goods.", "tariffs", ("reported", "the ministry")),
+    ("China vowed to fight back, announcing it would increase its own tariffs on goods.", "tariffs",
+     ("reported", "China")),
+    ("The government called for an end to the violence, saying it had stopped work on the extradition bill.",
+     "extradition", ("reported", "the government")),
+    ("Ted Cruz and Josh Hawley called for a ban because of the alleged national security risks.",
+     "national security", ("reported", "Josh Hawley")),
+    ("China called looming U.S. tariffs a violation of accords reached by the two presidents.", "tariffs",
+     ("reported", "China")),
+    ("Many have called for China to face economic consequences, including sanctions.", "economic",
+     ("reported", "many")),
+    ("On Friday Beijing said it planned to publish a list of firms on national security grounds.",
+     "national security", ("reported", "Beijing")),
+    # the outlet's own words stay its own
+    ("The committee called the new tariffs on Monday.", "tariffs", ("outlet", "")),
+    ("He called on Congress to pass the tariffs bill soon.", "tariffs", ("outlet", "")),
+    ("Kudlow made the acknowledgement after Wallace pressed him on the fact that China exports goods.", "exports",
+     ("outlet", "")),
+    ("“Both sides will pay,” Larry Kudlow, one of Trump’s top economic advisers, told Fox News on Sunday.",
+     "economic", ("outlet", "")),
+    ("Beijing denies interfering, but for many residents, the extradition bill is a step toward control.",
+     "extradition", ("outlet", "")),
+    ("The Trump administration is considering higher tariffs on all remaining imports.", "tariffs", ("outlet", "")),
+])
+def test_positions_posts_and_speech_without_a_said_tag(text, phrase, expected):
+    found = voice_of(text, phrase)
+    assert (found[0], found[1].lower()) == (expected[0], expected[1].lower())

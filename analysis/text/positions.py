@@ -1,0 +1,53 @@
+"""Others' words that carry no speech verb: posts embedded without quote marks, views held "by" someone, and
+possessed claims.
+
+The speech-verb rules of :mod:`analysis.text.voice` miss three forms the hand-labelled AllSides gold
+(``data/gold/voice``) keeps meeting:
+
+* an embedded post: a paragraph ending "— Name (@handle) May 12, 2019" is the poster's verbatim text though no
+  quote marks surround it (the signature line itself names the source and stays the outlet's);
+* a view with its holder in a passive: "Tencent is considered by many experts to be a surveillance arm";
+* a claim owned by a possessive: "Washington's demands that China change its laws", "U.S. firms' complaints
+  that customs clearance was slow".
+
+Hand-written rules for the same reason as the voice rules: no shippable library labels reported speech.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.text import attribution as att
+
+_POST = re.compile(r"(?m)^[ \t]*(?P<body>\S[^\n]*?)\s*[—–]\s*(?P<name>[^\n()—–]{1,60}?)\s*\(@\w{1,30}\)\s+"
+                   r"[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}[ \t]*$")
+_NAME = r"[A-Z][\w.'’&\u2024-]*"
+_HELD_BY = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:(?:widely|also|long|often|now)\s+)*"
+                      r"(?:considered|regarded|seen|viewed|deemed)\s+by\s+(?P<np>[^,;:!?\"“”—–]{2,80}?)\s+"
+                      r"(?:to\s+be|as)\s+")
+_CLAIM = re.compile(rf"(?P<np>(?:{_NAME}\s+){{0,3}}(?:{_NAME}|[a-z]+))['’]s?\s+(?:[a-z]+\s+)?"
+                    r"(?:demands?|complaints?|claims?|allegations?|accusations?|arguments?|assertions?|insistence|"
+                    r"contention|charges?)\s+(?:that|against)\s+")
+# Where the held view ends: a dash, a semicolon or a new clause with its own subject.
+_VIEW_END = re.compile(r"[;—–]|\s-\s|,\s+(?:and|but|while|whereas)\s")
+
+
+def embedded_posts(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, poster) of the text of each embedded post."""
+    return [(m.start("body"), m.end("body"), " ".join(m["name"].split())) for m in _POST.finditer(text)]
+
+
+def held_views(sentence: str) -> list[tuple[int, int, str, tuple[str, str, str], int]]:
+    """(content start, content end, ``attributed``, attribution, holder position) in ``sentence``, a masked
+    sentence: views held "by" someone and possessed claims."""
+    out = []
+    for rx, cue in ((_HELD_BY, "considered"), (_CLAIM, "claim")):
+        for m in rx.finditer(sentence):
+            head = att.valid_np(m["np"])
+            if head is None or (cue == "claim" and not att.WORD.findall(head)):
+                continue
+            end = _VIEW_END.search(sentence, m.end())
+            stop = end.start() if end else len(sentence)
+            if len(att.WORD.findall(sentence[m.end():stop])) >= 2:
+                out.append((m.end(), stop, "attributed", (head.replace(att.MASK_DOT, "."), "", cue), m.start("np")))
+    return out
