@@ -112,10 +112,11 @@ class ClauseFeatures(TransformerMixin, BaseEstimator):
         if self.extra:
             self.vectorizers_["position"] = TfidfVectorizer(token_pattern=r"\S+", min_df=self.min_df,
                                                             sublinear_tf=True).fit(views["masked"].map(position_words))
+            # character n-grams are many and mostly rare: they need one document more than words to count
             for v in ("masked", "clause"):
                 self.vectorizers_[f"char_{v}"] = TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), min_df=max(self.min_df, 3) if len(X) > 100 else 1,
-                    sublinear_tf=True, max_features=100_000).fit(views[v])
+                    analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df + 1, sublinear_tf=True,
+                    max_features=100_000).fit(views[v])
         self.scorer_ = VaderScorer().fit()
         self.n_features_in_ = X.shape[1]
         return self
@@ -224,7 +225,7 @@ class ClauseTargetClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _linear(self) -> LinearSVC:
-        # A linear SVM rather than a logistic regression: on the ~270,000 columns the lbfgs logistic
+        # A linear SVM rather than a logistic regression: on the ~210,000 columns the lbfgs logistic
         # regression took a minute per fit on a busy 2-core machine (the fit makes four), LinearSVC
         # seconds, at the same grouped-CV macro-F1; probabilities come from the calibrator below.
         return LinearSVC(C=self.C, class_weight="balanced", max_iter=self.max_iter, random_state=self.random_state)
