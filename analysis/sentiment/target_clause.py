@@ -175,6 +175,25 @@ def agent_or_object(text: str, start: int, end: int) -> str:
     return "object" if obj > 0 else ("agent" if agent > 0 else "none")
 
 
+def position_words(masked: str) -> str:
+    """The words of a masked sentence tagged with their distance to the target: ``p-1_said p2_the p9_deal``.
+
+    Distances 1-3 keep their own bucket, 4-6 share ``p±5`` and anything
+    farther ``p±9``, so "attacked xtargetx" and "xtargetx attacked" differ
+    and a word far from the target counts less specifically than one beside it.
+    """
+    low = [tok.lower() for tok, _, _ in tokens(masked)]
+    t = low.index(PLACEHOLDER) if PLACEHOLDER in low else 0
+    out = []
+    for k, w in enumerate(low):
+        d = k - t
+        if d == 0:
+            continue
+        bucket = d if abs(d) <= 3 else (5 if abs(d) <= 6 else 9) * (1 if d > 0 else -1)
+        out.append(f"p{bucket}_{w}")
+    return " ".join(out)
+
+
 def sentence_groups(X: pd.DataFrame) -> np.ndarray:
     """A sentence code per row (rows with the same ``text`` are targets of one sentence)."""
     return pd.factorize(X["text"].astype(str))[0]

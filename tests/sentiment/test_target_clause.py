@@ -12,6 +12,7 @@ from analysis.sentiment.target_clause import (
     PLACEHOLDER,
     agent_or_object,
     clause_views,
+    position_words,
     split_clauses,
     tokens,
 )
@@ -76,3 +77,14 @@ def test_distance_weighting_and_negation():
 def test_span_outside_the_sentence_is_an_error():
     with pytest.raises(ValueError, match="outside a sentence of 3 characters"):
         clause_views(pd.DataFrame({"text": ["abc"], "start": [2], "end": [9]}))
+
+
+@pytest.mark.parametrize(("masked", "tagged"), [
+    ("Critics attacked xtargetx .", "p-2_critics p-1_attacked p1_."),
+    ("xtargetx won the award", "p1_won p2_the p3_award"),
+    # 4-6 tokens away share p±5, anything farther p±9
+    ("a b c d e f g xtargetx", "p-9_a p-5_b p-5_c p-5_d p-3_e p-2_f p-1_g"),
+    ("xtargetx 1 2 3 4 5 6 7", "p1_1 p2_2 p3_3 p5_4 p5_5 p5_6 p9_7"),
+])
+def test_position_words(masked, tagged):
+    assert position_words(masked) == tagged
