@@ -79,7 +79,8 @@ def main() -> None:
           f"({1000 * floor / n:.3f} ms/article); clean = {seconds / floor:.1f}x the floor; "
           f"{len(log)} log rows, {int(cleaned['is_duplicate'].sum())} duplicates", flush=True)
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
     if args.save:
         args.save.write_bytes(pickle.dumps((cleaned, log)))
     if args.compare:

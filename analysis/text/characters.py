@@ -23,10 +23,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 # normalise_characters' time), while a pattern that starts with one character class or a literal is searched in C.
 _ODD_SPACE = re.compile(r"[^\S\n ]")
 _SPACE_RUN = re.compile("  +")
-# fold_for_matching's shortcut for ASCII text: these are the ASCII characters normalise_characters removes (the
-# control characters other than tab, newline and carriage return, which only become whitespace).
-_ASCII_REMOVED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 _QUOTE_FOLD = str.maketrans({
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u0060\u00b4", "'"),
     **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u300c\u300d", '"'),
@@ -57,6 +53,13 @@ def _fold_quotes(text: str) -> str:
     return text
 
 
+def _only_printable(text: str) -> bool:
+    """No character but printable ones and ``\\n``: none that the control, invisible, line-break or odd-space
+    passes would change (each is a control, format or separator character, which ``isprintable`` rejects; the
+    plain space is printable). One C loop instead of four regex scans, which were most of normalisation's time."""
+    return text.replace("\n", "").isprintable()
+
+
 def normalise_characters(text: str) -> str:
     """The text to store: NFC, no invisible or control characters, plain spaces.
 
@@ -65,13 +68,24 @@ def normalise_characters(text: str) -> str:
     "online.\\u00a0 Push" and "online. Push" are the same string. Line
     structure (``\\n``, blank lines) is kept: paragraphs are found from it.
     """
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", _drop_invisible(_break_lines(text)))
-    text = _ODD_SPACE.sub(" ", text)
+    text = unicodedata.normalize("NFC", text or "")
+    if not _only_printable(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL.sub("", _drop_invisible(_break_lines(text)))
+        text = _ODD_SPACE.sub(" ", text)
     if "  " in text:
         text = _SPACE_RUN.sub(" ", text)
     # Each line stripped: the only whitespace left beside a newline is now at most one plain space.
     return text.replace(" \n", "\n").replace("\n ", "\n").strip()
+
+
+def fold_for_words(text: str) -> str:
+    """:func:`fold_for_matching` before its whitespace is collapsed: the same words for a ``\\w+`` tokeniser
+    (whitespace is never a word character), without the split and join, a quarter of the fold's time."""
+    if text and text.isascii() and _only_printable(text):
+        # The same text without the Unicode passes, which change no printable ASCII character but the backtick.
+        return text.replace("`", "'").lower()
+    return _fold_quotes(unicodedata.normalize("NFKC", normalise_characters(text))).casefold()
 
 
 def fold_for_matching(text: str) -> str:
@@ -80,12 +94,7 @@ def fold_for_matching(text: str) -> str:
     NFKC (ligatures, full-width forms) is safe here because the result is
     only compared, never shown or offset into.
     """
-    if text and text.isascii() and not _ASCII_REMOVED.search(text):
-        # The same key without the Unicode passes, which change no ASCII character but the backtick; every
-        # whitespace character left (tab, CR) only separates words, and the words are re-joined by one space.
-        return " ".join(text.replace("`", "'").lower().split())
-    text = _fold_quotes(unicodedata.normalize("NFKC", normalise_characters(text))).casefold()
-    return " ".join(text.split())
+    return " ".join(fold_for_words(text).split())
 
 
 def character_changes(before: str, after: str) -> str:

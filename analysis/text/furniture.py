@@ -99,13 +99,15 @@ _NEEDS = {
     r"\(@\w{1,30}\)": ("(@",),
     r"(?:twitter\.com/\w+/status|instagram\.com/p/)": ("twitter.com/", "instagram.com/p/"),
     r"^.{0,250}[(\[]": ("Photo", "Image"),
-    r"[Ss]ubscribers? only": ("ubscri", "members", "have reached", "nlock this"),
+    r"[Ss]ubscribers? only": ("ubscri", "his article is", "his content is", "his story is", "have reached",
+                             "nlock this"),
 }
 _RULES = tuple((kind, pattern, limit, next((v for k, v in _NEEDS.items() if k in pattern.pattern), ()))
                for kind, pattern, limit in FURNITURE_RULES)
 assert sum(bool(needs) for *_, needs in _RULES) == len(_NEEDS), "a _NEEDS key matches no rule, or several"
 # Whether any rule without a _NEEDS literal could match, as one pattern: most lines are prose, and one match call
 # in C rules them out instead of forty in Python. Limits are left to the loop, which decides.
+_LONGEST = max(limit for *_, limit in FURNITURE_RULES)
 _ALL_NEEDS = tuple(n for needs in _NEEDS.values() for n in needs)
 _ANY_PLAIN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _, needs in _RULES if not needs))
 
@@ -113,7 +115,7 @@ _ANY_PLAIN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _, nee
 def furniture_kind(line: str) -> str:
     """The kind of furniture ``line`` is ('' for prose)."""
     stripped = " ".join(line.split())
-    if not stripped:
+    if not stripped or len(stripped) > _LONGEST:
         return ""
     if not _ANY_PLAIN.match(stripped):
         for literal in _ALL_NEEDS:
