@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections.abc import Collection, Iterator
 from itertools import accumulate, chain
 
@@ -57,7 +58,8 @@ class _Shingles:
         lengths = map(len, words) if len(self.encoded) == len(joined) else map(len, map(str.encode, words))
         # starts[i]: byte offset of word i, and one past the end for the last; a text of at most ``size`` words
         # is one shingle
-        self.starts = list(accumulate(map((1).__add__, lengths), initial=0)) if words else []
+        # (an array of machine integers: a list of Python ints took 36 bytes a word, kept for the whole corpus)
+        self.starts = array("q", accumulate(map((1).__add__, lengths), initial=0) if words else ())
         self.size = min(size, len(words))
         self._unique: set[bytes] | None = None
 
