@@ -16,6 +16,9 @@ this one run:
   (k chosen on a sample of ``topics.K_SAMPLE``), their times and ratio, both
   stability curves, and the agreement of the two final models (Hungarian-matched
   average Jaccard of the top 20 terms) where both chose the same k.
+* **Terms** (``--save-terms FILE``): the top 20 terms of each topic of the
+  all-articles fit, pickled; ``--compare-terms FILE`` reports the
+  Hungarian-matched top-20 agreement with a saved fit (another version's).
 * **Final model** (``--final``): on all articles at the k chosen there, NMF
   ``cd`` (what the model uses) against ``MiniBatchNMF``: time, Frobenius
   reconstruction error, and top-20-term agreement with the cd model.
@@ -26,12 +29,15 @@ Prints only counts, times, scores and topic labels (top 3 terms); no article tex
 from __future__ import annotations
 
 import argparse
+import pickle
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sklearn
+from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import MiniBatchNMF
 from threadpoolctl import threadpool_limits
 
@@ -110,14 +116,33 @@ def final(articles: pd.DataFrame, fitted: tuple[topics.TopicModel, float] | None
     print("   topics:", " | ".join(model.topic_labels_))
 
 
+def _shared(terms: list[list[str]], other: list[list[str]]) -> str:
+    sim = np.array([[len(set(a) & set(b)) for b in other] for a in terms])
+    rows, cols = linear_sum_assignment(sim, maximize=True)
+    return ", ".join(str(sim[r, c]) for r, c in zip(rows, cols))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000, 10000, 0])
     parser.add_argument("--compare", type=int, default=6000, help="0 skips the comparison with today's path")
     parser.add_argument("--final", action="store_true", help="compare NMF cd with MiniBatchNMF on all articles")
+    parser.add_argument("--save-terms", type=Path, help="pickle the largest fit's top-20 terms per topic here")
+    parser.add_argument("--compare-terms", type=Path, help="top-20 agreement of the largest fit with a saved one")
     args = parser.parse_args()
     articles = _articles()
     fitted = sizes(articles, args.sizes)
+    if args.save_terms or args.compare_terms:
+        model = fitted[max(fitted)][0]
+        vocab = model.vectorizer_.get_feature_names_out()
+        terms = [list(vocab[row]) for row in topics._top(model.nmf_.components_, 20)]
+        if args.save_terms:
+            args.save_terms.write_bytes(pickle.dumps(terms))
+        if args.compare_terms:
+            other = pickle.loads(args.compare_terms.read_bytes())
+            print(f"n={max(fitted)}: k={len(terms)} against k={len(other)} saved; top-20 agreement "
+                  f"{topics.ranking_agreement(np.array(terms, dtype=object), np.array(other, dtype=object)):.3f}; "
+                  f"top-20 terms shared per matched topic: {_shared(terms, other)}")
     if args.compare:
         compare(articles, args.compare)
     if args.final:

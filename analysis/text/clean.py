@@ -112,7 +112,9 @@ def is_call_to_action(folded: str) -> bool:
 
 def is_quotation(folded: str) -> bool:
     """Quoted words with an attribution (said, told, according to, ...): real content even when repeated."""
-    return bool(_QUOTED.search(folded)) and bool(_ATTRIBUTION.search(folded))
+    # The cheap tests first (a quote mark, then the verbs): the quoted-span pattern backtracks.
+    return (('"' in folded or "'" in folded) and bool(_ATTRIBUTION.search(folded))
+            and bool(_QUOTED.search(folded)))
 
 
 # --- boilerplate -----------------------------------------------------------
@@ -129,11 +131,14 @@ def _cross_article_keys(keys: list[list[str]], folded: list[list[str]], outlets:
     updated version) from stripping each other's content.
     """
     support: dict[tuple[str, str], set[int]] = defaultdict(set)
+    text: dict[str, str] = {}
     for article_keys, article_folded, outlet, group in zip(keys, folded, outlets, groups):
         for key, f in zip(article_keys, article_folded):
-            if len(f) >= min_chars and not is_quotation(f):
+            if len(f) >= min_chars:
                 support[(outlet, key)].add(group)
-    return {k: len(v) for k, v in support.items() if len(v) >= min_articles}
+                text.setdefault(key, f)
+    # A key is its folded text, so a quotation is one in every article: tested once, and only where it repeats.
+    return {k: len(v) for k, v in support.items() if len(v) >= min_articles and not is_quotation(text[k[1]])}
 
 
 def _within_article(keys: list[str], folded: list[str], *, min_chars: int) -> dict[int, str]:
@@ -194,7 +199,8 @@ def _cta_neighbours(folded: list[str], removed: dict[int, str]) -> dict[int, str
 
 
 def remove_boilerplate(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: int = 20,
-                       same_story_threshold: float | None = 0.8) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       same_story_threshold: float | None = 0.8,
+                       cache: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Remove repeated paragraphs: outlet boilerplate, in-article repeats, and calls to action beside them.
 
     ``articles`` needs ``doc_id``, ``outlet`` and ``text``; a paragraph is a
@@ -213,6 +219,9 @@ def remove_boilerplate(articles: pd.DataFrame, *, min_articles: int = 2, min_cha
     Short paragraphs (below ``min_chars``) are never counted as repeats:
     "Washington" or "Updated" collide by chance.
 
+    ``cache`` is passed to :func:`find_near_duplicates` (for a caller that
+    looks for duplicates again after this).
+
     Returns (articles with ``text`` rewritten and ``n_chars_removed``, log).
     """
     _require(articles, ("doc_id", "outlet", "text"), "articles")
@@ -226,7 +235,8 @@ def remove_boilerplate(articles: pd.DataFrame, *, min_articles: int = 2, min_cha
     doc_ids = [str(d) for d in articles["doc_id"]]
     lengths = [[len(p) for p in ps] for ps in paragraphs]
     groups = (list(range(len(texts))) if same_story_threshold is None
-              else _story_groups(texts, doc_ids, outlets, keys, lengths, threshold=same_story_threshold))
+              else _story_groups(texts, doc_ids, outlets, keys, lengths, threshold=same_story_threshold,
+                                 cache=cache))
     cross = _cross_article_keys(keys, folded, outlets, groups, min_articles=min_articles, min_chars=min_chars)
 
     new_texts, removed_chars, rows = [], [], []
@@ -262,7 +272,7 @@ STORY_PARAGRAPH_CAP = 5
 
 
 def _story_groups(texts: list[str], ids: list[str], outlets: list[str], keys: list[list[str]],
-                  lengths: list[list[int]], *, threshold: float) -> list[int]:
+                  lengths: list[list[int]], *, threshold: float, cache: dict | None = None) -> list[int]:
     """A group number per article: near duplicates and versions of one story share one.
 
     Used to count boilerplate support in stories, not rows.
@@ -281,7 +291,7 @@ def _story_groups(texts: list[str], ids: list[str], outlets: list[str], keys: li
 
     frame = pd.DataFrame({"doc_id": [f"{i}\x1f{d}" for i, d in enumerate(ids)], "text": texts})
     position = {d: i for i, d in enumerate(frame["doc_id"])}
-    dupes = find_near_duplicates(frame, threshold=threshold)
+    dupes = find_near_duplicates(frame, threshold=threshold, cache=cache)
     for doc, canonical in zip(dupes["doc_id"], dupes["canonical_doc_id"]):
         union(position[doc], position[canonical])
 
@@ -314,6 +324,9 @@ COOKIE_OR_PAYWALL = re.compile(
     r"|\bthis (?:article|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)\b"
     r"|\bplease (?:enable|turn on) javascript\b|\balready a subscriber\?"
 )
+# One of these is in every text COOKIE_OR_PAYWALL matches: substring tests in C before a pattern that opens with
+# ``\b`` and an alternation, which the regex engine tries at every position.
+_COOKIE_OR_PAYWALL_WORDS = ("cookie", "subscri", "reached", "free article", "members", "javascript")
 
 
 def _starts_with_words(text: str, prefix: str) -> bool:
@@ -342,7 +355,7 @@ def quality_flags(articles: pd.DataFrame, *, min_words: int = 50) -> pd.DataFram
             rows.append((str(doc), "empty", "no text"))
         elif n_words < min_words:
             rows.append((str(doc), "too_short", f"{n_words} words (< {min_words})"))
-        if match := COOKIE_OR_PAYWALL.search(folded):
+        if any(w in folded for w in _COOKIE_OR_PAYWALL_WORDS) and (match := COOKIE_OR_PAYWALL.search(folded)):
             rows.append((str(doc), "cookie_or_paywall", f"matched {match.group(0)!r}"))
         folded_title = fold_for_matching(title if isinstance(title, str) else "")
         if folded_title and _starts_with_words(folded, folded_title):
@@ -386,7 +399,8 @@ def remove_inline_cards(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     rows, texts = [], []
     for doc, text in zip(out["doc_id"], out["text"]):
         kept, last = [], 0
-        for m in INLINE_CARD.finditer(text):
+        # " MORE" ends every card: a search in C rules out most texts before a pattern tried at every capital.
+        for m in INLINE_CARD.finditer(text) if " MORE" in text else ():
             kept.append(text[last:m.start("card") - 1])  # the space before the card goes with it
             last = m.end("card")
             rows.append((str(doc), "boilerplate", "removed inline link card",
@@ -413,8 +427,10 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     normalised, furniture_rows, paywalled = remove_furniture(normalised)
     furniture_log = _log_frame([(d, step, action, reason, detail[:DETAIL_CHARS])
                                 for d, step, action, reason, detail in furniture_rows])
+    # Most articles lose no boilerplate: their shingles and MinHash from the story grouping are reused below.
+    signatures: dict = {}
     cleaned, boiler_log = remove_boilerplate(normalised, min_articles=min_articles, min_chars=min_chars,
-                                             same_story_threshold=threshold)
+                                             same_story_threshold=threshold, cache=signatures)
     cleaned["n_chars_removed"] = np.asarray(original, dtype=np.int64) - cleaned["text"].str.len().to_numpy(np.int64)
 
     flags = quality_flags(cleaned, min_words=min_words)
@@ -426,7 +442,9 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     cleaned["quality_flags"] = cleaned["doc_id"].astype(str).map(joined).astype("str").fillna("")
     flag_log = _log_frame([(d, "quality", "flagged", f, x) for d, f, x in flags.itertuples(index=False)])
 
-    dupes = find_near_duplicates(cleaned, threshold=threshold, num_perm=num_perm, shingle=shingle, seed=seed)
+    dupes = find_near_duplicates(cleaned, threshold=threshold, num_perm=num_perm, shingle=shingle, seed=seed,
+                                 cache=signatures)
+    del signatures
     canonical = dict(zip(dupes["doc_id"], dupes["canonical_doc_id"]))
     ids = cleaned["doc_id"].astype(str)
     cleaned["canonical_doc_id"] = ids.map(lambda d: canonical.get(d, d)).astype("str")

@@ -274,9 +274,11 @@ def test_large_corpus_chooses_k_on_a_sample(corpus):
     assert "final model on all documents" in m.version_ and "30 documents sha256" in m.version_
     # The final model is a fit on all 30 documents, not the sample's reference fit.
     X = m.vectorizer_.transform(topics.as_texts(corpus, title=True))
-    full = topics._fit_nmf(X, None, 3, random_state=0, max_iter=500)
-    np.testing.assert_allclose(m.nmf_.components_, full.components_, atol=1e-12)
-    assert (m.transform(corpus).argmax(axis=1) == full.transform(X).argmax(axis=1)).all()
+    # (over the threshold: float32, stopping at large_tol)
+    full = topics._fit_nmf(X.astype(np.float32), None, 3, random_state=0, max_iter=500, tol=topics.LARGE_TOL)
+    assert m.nmf_.components_.dtype == np.float32 and "float32, tol=0.001" in m.version_
+    np.testing.assert_allclose(m.nmf_.components_, full.components_, atol=1e-6)
+    assert (m.transform(corpus).argmax(axis=1) == full.transform(X.astype(np.float32)).argmax(axis=1)).all()
     # Deterministic: same seed, same sample, scores and model; n_jobs changes nothing.
     for other in (topics.TopicModel(**params).fit(corpus), topics.TopicModel(**params, n_jobs=2).fit(corpus)):
         np.testing.assert_array_equal(other.k_sample_, m.k_sample_)
@@ -303,3 +305,25 @@ def test_large_corpus_threshold_and_small_corpora_unchanged(corpus):
     assert topics.TopicModel(n_topics=3, n_samples=0, large_corpus=20, k_sample=24).fit(corpus).k_sample_ is None
     with pytest.raises(ValueError, match="k_sample"):
         topics.TopicModel(k_sample=1).fit(corpus)
+
+
+def test_tokens_are_the_token_pattern_less_stop_words(model, corpus):
+    # Characters alone and beside letters, digits and underscores: tokens() finds exactly what the
+    # vectorizer found with token_pattern=TOKEN_PATTERN and stop_words="english" before it (the same matrix).
+    import re
+
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    # every character of the Basic Multilingual Plane and every 61st beyond (mostly unassigned; all took minutes)
+    chars = [chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 61))]
+    text = " ".join(f"a{c}b {c}{c} {c}1 1{c}2 _{c} {c}_1 x{c}" for c in chars) + " the __ _1 1_a 12 a_ 5g ab_cd _x_"
+    expected = [w for w in re.findall(topics.TOKEN_PATTERN, text) if w not in ENGLISH_STOP_WORDS]
+    assert topics.tokens(text) == expected
+    docs = ["The 5G rollout, 2019: Huawei's__ 12 routers _x_ über-fast", "the and of", text[:20000]]
+    old = dict(stop_words="english", token_pattern=topics.TOKEN_PATTERN, sublinear_tf=True)
+    new = dict(tokenizer=topics.tokens, token_pattern=None, sublinear_tf=True)
+    assert (TfidfVectorizer(**old).fit_transform(docs) != TfidfVectorizer(**new).fit_transform(docs)).nnz == 0
+    # The model's own vectorizer: the matrix the old settings gave on the test corpus.
+    texts = topics.as_texts(corpus, title=True).tolist()
+    limits = dict(min_df=2, max_df=0.5, max_features=10_000)
+    assert model.vectorizer_.tokenizer is topics.tokens
+    assert (TfidfVectorizer(**old, **limits).fit(texts).transform(texts) != model.vectorizer_.transform(texts)).nnz == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import SHARED_DATA
@@ -345,3 +348,106 @@ def test_furniture_is_removed_logged_and_a_paywall_flags_the_article():
     removed = log.loc[log["action"] == "removed page furniture"]
     assert removed["reason"].str.split(":").str[0].tolist() == ["dateline date", "share widget", "paywall"]
     assert "paywall_or_truncated" in out["quality_flags"].iloc[0]
+
+
+# --- the output pinned (issue 22: the faster clean changes nothing) -------------------------------------------------
+
+ALL_FURNITURE = [
+    "Image copyright Reuters Image caption Officials met in Beijing",
+    "Photo: Officials meet in Beijing on Monday",
+    "(Photo by Jane Doe/Getty Images)",
+    "Photo by Jane Doe / AP",
+    "Jane Doe / Reuters",
+    "Great news pic.twitter.com/AbC123xyz",
+    "Great step! — Jane Roe (@janeroe) October 8, 2019",
+    "https://twitter.com/janeroe/status/1181234567890",
+    "Read more: Huawei's founder speaks out",
+    "Read the full story here",
+    "READ: Huawei responds to the ban",
+    "Officials respond to the new list Read more",
+    "CHINA HITS BACK AT WASHINGTON OVER NEW BAN",
+    "JUST WATCHED Huawei chief speaks",
+    "Sign up for our daily newsletter",
+    "Click to sign up for the China newsletter today",
+    "Interested in China? Add China as an interest to stay up to date",
+    "Get our Chinanewsletter free",
+    "Advertisement",
+    "Share | Tweet | Email",
+    "A+A-",
+    "Follow Jane Doe on Twitter",
+    "toggle caption Jane Doe/NPR",
+    "Copyright 2020 The Associated Press. All rights reserved.",
+    "—",
+    "Tuesday, November 24, 2020",
+    "Updated: Monday 5:54 p.m. ET",
+    "By Jane Doe and John Roe",
+    "Contributing: Jane Doe, John Roe",
+    "— Jane Doe",
+    "TAGS: China, trade, Huawei",
+    "Skip to content",
+    "• EN • 中文",
+    "Subscribe to continue reading this article.",
+    "Editor’s note: this story was updated with the ministry’s response.",
+]
+MIXED_PROSE = [
+    "The Commerce Department said on Monday it would add 28 entities to the list.",
+    "Share prices fell 3% in Hong Kong after the announcement, traders said.",
+    "“We will respond firmly,” the ministry’s spokesman told reporters in Beijing on Tuesday.",
+    "Officials in Washington said more firms could follow soon, according to two people.",
+    "The\u00a0move  affects\tsurveillance makers such as Hikvision and Dahua\u200b, analysts noted.",
+    "Ligatures ﬁnd their way in: ﬁrms, ﬂows and Ｆｕｌｌｗｉｄｔｈ text.\r\nA second line.",
+    "Sen. Marco Rubio Marco Antonio RubioGOP senators plan to tune out impeachment week MORE (R-Fla.) vowed legislation.",
+]
+CTA_FOOTER = "Tired of censorship and surveillance? Subscribe to our newsletter for updates."
+OUTLET_BOILER = "This story was produced by the Example Newsroom and distributed by partners worldwide."
+
+
+def _furniture_corpus() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    words = "trade ban entity list firm export chip huawei zte sanction court ruling official vote state".split()
+    rows = []
+    for i in range(12):
+        outlet = ["Paper", "Wire"][i % 2]
+        body = [" ".join(rng.choice(words, 12)) + "." for _ in range(4)]
+        lines = body[:2] + [ALL_FURNITURE[(3 * i + j) % len(ALL_FURNITURE)] for j in range(3)] + body[2:]
+        lines.insert(2, MIXED_PROSE[i % len(MIXED_PROSE)])
+        if i % 3 == 0:
+            lines += [OUTLET_BOILER, CTA_FOOTER]
+        if i % 4 == 1:
+            lines += [CTA_FOOTER, "Read more", lines[0]]
+        rows.append((f"d{i:02d}", outlet, f"Title {i}", "\n".join(lines), f"2020-01-{i + 1:02d}"))
+    rows.append(("d12", "Paper", "Title 0", rows[0][3].replace("trade", "Trade", 1), "2020-02-01"))  # near copy
+    rows.append(("d13", "Wire", "", rows[1][3], None))  # exact copy, undated
+    rows.append(("d14", "Wire", "Cookies", "We use cookies to improve your experience. Accept all cookies", None))
+    rows.append(("d15", "Paper", "Short title", "Short title and a few words.", "2020-03-01"))
+    rows.append(("d16", "Paper", "", "", None))
+    df = pd.DataFrame(rows, columns=["doc_id", "outlet", "title", "text", "published"])
+    df["published"] = pd.to_datetime(df["published"], utc=True)
+    return df
+
+
+def _digest(cleaned: pd.DataFrame, log: pd.DataFrame) -> str:
+    parts = [list(cleaned.columns), cleaned.astype(str).values.tolist(), list(log.columns),
+             log.astype(str).values.tolist()]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+# sha256 of the cleaned table and the log for _furniture_corpus(), computed with the clean stage before it was made
+# faster (commit b2b9d81): every later version must give the same bytes.
+PINNED_DIGEST = "2ddd8614e9683ecf155454e57e51e8edcdb291406a26a83f5d3fbb46dd222685"
+
+
+def test_every_furniture_rule_is_exercised_and_the_output_is_pinned():
+    from analysis.text import furniture
+
+    def first_rule(line: str) -> int:
+        s = " ".join(line.split())
+        return next(i for i, (_, p, limit) in enumerate(furniture.FURNITURE_RULES) if len(s) <= limit and p.match(s))
+
+    assert sorted({first_rule(line) for line in ALL_FURNITURE}) == list(range(len(furniture.FURNITURE_RULES)))
+    out, log = clean.clean_articles(_furniture_corpus())
+    actions = log.groupby(["step", "action"]).size().to_dict()
+    assert actions[("boilerplate", "removed page furniture")] == 51 and actions[("duplicates", "marked duplicate")] == 2
+    assert actions[("boilerplate", "removed inline link card")] == 1 and actions[("characters", "normalised text")] == 3
+    assert out.set_index("doc_id").loc[["d12", "d13"], "canonical_doc_id"].tolist() == ["d00", "d01"]
+    assert _digest(out, log) == PINNED_DIGEST

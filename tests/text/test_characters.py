@@ -1,0 +1,52 @@
+"""``analysis.text.characters``: the fast paths give the text the one-pass definitions give, on every character."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from analysis.text import characters
+
+# The definitions as first written (issue 22 made them faster): str.translate for the character maps, one pattern
+# for every kind of horizontal space, each line stripped, the fold through the full normalisation.
+_ONE_PASS_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+
+
+def reference_normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(characters._LINE_BREAKS).translate(characters._INVISIBLE)
+    text = _ONE_PASS_SPACES.sub(" ", characters._CONTROL.sub("", text))
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def reference_fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", reference_normalise(text)).translate(characters._QUOTE_FOLD).casefold()
+    return " ".join(text.split())
+
+
+# Every character of the Basic Multilingual Plane and every 61st beyond it (the planes above are mostly unassigned,
+# which takes the full path anyway): the whole of Unicode took minutes.
+CHARACTERS = [chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000), *range(0x10000, 0x110000, 61))]
+
+
+@pytest.mark.parametrize("start", range(0, len(CHARACTERS), 1 << 15))
+def test_every_character_in_context(start):
+    # Each character beside letters, spaces, line ends, CR, a tab and itself, a chunk of characters per text.
+    text = "".join(f"a{c}b {c} \n{c}{c}  x{c}\r\n{c}`Q\t|" for c in CHARACTERS[start:start + (1 << 15)])
+    assert characters.normalise_characters(text) == reference_normalise(text)
+    assert characters.fold_for_matching(text) == reference_fold(text)
+    assert re.findall(r"\w+", characters.fold_for_words(text)) == re.findall(r"\w+", reference_fold(text))
+
+
+@pytest.mark.parametrize("text", [
+    "", "plain ascii", "tab\there  two", "cr\r\nlf\rx", "ctl\x0bx\x1cy\x7fz", "`tick`", "MiXeD CaSe \n\n  lines  ",
+    " \u00a0 lead and trail \u2009 ", "caf\u00e9 \u201cquoted\u201d",
+    # every ASCII character alone in an otherwise ASCII text: the shortcut (or its refusal) for each
+    *(f"a{chr(c)}b {chr(c)} \n{chr(c)}{chr(c)}  X" for c in range(128)),
+])
+def test_texts_and_the_ascii_shortcut(text):
+    assert characters.normalise_characters(text) == reference_normalise(text)
+    assert characters.fold_for_matching(text) == reference_fold(text)
+    assert re.findall(r"\w+", characters.fold_for_words(text)) == re.findall(r"\w+", reference_fold(text))
