@@ -254,7 +254,9 @@ def _separation_fast(used: list[set[str]], doc_group: pd.Series) -> tuple[np.nda
 
 def _score(f: pd.DataFrame) -> np.ndarray:
     """similarity x (1 + naming + kin + separation), each piece of evidence capped (see discover_substitutes)."""
-    naming = np.minimum(1.0, (f["naming"] + 2 * f["acronym"]) / 2)
+    # the share of its articles that tie it to the referent: "Xinjiang" is named beside the camps in a few of
+    # its many articles, a label the referent's other name in most of its own
+    naming = np.minimum(1.0, (f["naming"] + 2 * f["acronym"]) / f["n_articles"])
     separation = np.clip(f["separation"].fillna(0), 0, 4) / 4 * f["stability"].fillna(0)
     return (f["latent"] * (1 + naming + 0.5 * f["kin"] + separation)).to_numpy(float)
 
@@ -271,7 +273,7 @@ def discover_substitutes(sentences: pd.DataFrame, mentions: pd.DataFrame, *, ref
     label. ``score`` = ``similarity`` x (1 + naming + kin + separation), where similarity is the LSA cosine
     of the candidate's contexts with the known labels' mean (``n_components`` SVD dimensions of tf-idf
     context vectors, ±``window`` words and ±2 slots); naming = min(1, articles tying it to a known mention
-    by a naming construction / 2, an in-text acronym counting twice); kin = 0.5 when it keeps a word of a
+    by a naming construction / articles using it, an in-text acronym counting twice); kin = 0.5 when it keeps a word of a
     known label or spells one differently; separation = min(z, 4) / 4 x stability, z the candidate's
     largest one-vs-rest log-odds z over ``articles[by]`` and stability the share of ``n_boot`` article
     resamples in which that group still uses it more than the rest (0 without ``articles``).

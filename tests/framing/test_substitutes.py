@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from analysis.core import tables
 from analysis.framing import labels, substitutes
@@ -111,3 +112,19 @@ def test_no_known_mention_is_an_empty_table():
     mentions = labels.label_mentions(sentences, matcher=LabelMatcher(referents=[SITES]).fit())
     out = substitutes.discover_substitutes(sentences, mentions, referent=SITES)
     assert out.empty and list(out.columns) == tables.schema("label_candidates").names
+
+
+def test_the_study_stage_lists_substitutes_with_their_group():
+    from analysis.core import config
+    from analysis.core.study import load_study
+    from analysis.framing import frame
+
+    study = load_study(config.study_paths("entity-list", REPO))
+    articles, _ = _corpus()
+    articles["text"] = articles["text"].str.replace("prison camps", "re-education camps")
+    out = frame.word_choice(study, articles=articles, sentences=split_sentences(articles))["label_candidates"]
+    camps = out.loc[out["referent"] == "camps"]
+    assert camps["method"].str.startswith("substitute").all()
+    # the study lists no "detention sites" either (its form is "detention camps/facilities/centers")
+    assert set(camps["candidate"].head(2)) == {"training schools", "detention sites"}
+    assert camps.set_index("candidate").loc["training schools", "top_group"] == "right"
