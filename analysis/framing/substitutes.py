@@ -63,8 +63,16 @@ def _kin(gram: tuple[str, ...], known_words: set[str], known_surfaces: set[tuple
     if any(len(s) > 1 and len(gram) == len(s) and sum(a == b for a, b in zip(gram, s)) == len(s) - 1
            for s in known_surfaces):
         return True
-    return any(w not in known_words and w not in _STOP and len(w) > 3 and any(
-        k[0] == w[0] and difflib.SequenceMatcher(None, w, k).ratio() >= _VARIANT for k in known_words) for w in gram)
+    return any(w not in known_words and w not in _STOP and len(w) > 3 and any(_spelling(w, k) for k in known_words)
+               for w in gram)
+
+
+def _spelling(w: str, k: str) -> bool:
+    """Two spellings of one word: alike (difflib ratio), the same first letter, and the same last letter or one
+    letter added ("uighur"/"uyghur", "centers"/"centres", "kazak"/"kazakh"); look-alike words mostly differ at an
+    end ("community"/"communist")."""
+    return (w[0] == k[0] and abs(len(w) - len(k)) <= 1 and (w[-1] == k[-1] or w.startswith(k) or k.startswith(w))
+            and difflib.SequenceMatcher(None, w, k).ratio() >= _VARIANT)
 
 
 def _bootstrap_stability(used: list[set[str]], doc_group: pd.Series, best: list[str], *, n_boot: int,
@@ -220,12 +228,12 @@ def _features(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent: Refe
                         "acronym": [len(links[g]["acronym"]) for g in grams],
                         "kin": [_kin(g, known_words, surfaces) for g in grams],
                         "example": [parsed[occurrences[g][0][0]]["key"] for g in grams]})
-    out["separation"], out["stability"], out["top_group"], out["n_by_group"] = np.nan, np.nan, "", ""
+    out["separation"], out["log_odds"], out["stability"], out["top_group"], out["n_by_group"] = np.nan, np.nan, np.nan, "", ""
     if articles is not None:
         doc_group = articles.drop_duplicates("doc_id").set_index("doc_id")[by].astype(str)
         doc_group = doc_group.loc[doc_group.index.isin({p["doc"] for p in parsed})]
-        z, best, counts = _separation_fast(used, doc_group)
-        out["separation"], out["top_group"], out["n_by_group"] = z, best, counts
+        z, lor, best, counts = _separation_fast(used, doc_group)
+        out["separation"], out["log_odds"], out["top_group"], out["n_by_group"] = z, lor, best, counts
         # resampling is the costly part: only the candidates most like the known labels, or tied to them
         pool = out.index[(out["latent"].rank(ascending=False) <= _POOL) | (out["naming"] + out["acronym"] > 0)]
         out.loc[pool, "stability"] = _bootstrap_stability([used[k] for k in pool], doc_group,
@@ -237,8 +245,10 @@ def _features(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent: Refe
     return out, parsed
 
 
-def _separation_fast(used: list[set[str]], doc_group: pd.Series) -> tuple[np.ndarray, list[str], list[str]]:
-    """:func:`labels._separation` for many candidates at once: the largest one-vs-rest log-odds z by group."""
+def _separation_fast(used: list[set[str]], doc_group: pd.Series
+                     ) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+    """:func:`labels._separation` for many candidates at once: the largest one-vs-rest log-odds z by group,
+    and that group's log odds ratio."""
     groups = sorted(doc_group.unique())
     gi = {d: groups.index(g) for d, g in doc_group.items()}
     size = np.bincount([gi[d] for d in doc_group.index], minlength=len(groups)).astype(float)
@@ -246,10 +256,12 @@ def _separation_fast(used: list[set[str]], doc_group: pd.Series) -> tuple[np.nda
     a, b = n + 0.5, size - n + 0.5
     rest = n.sum(1, keepdims=True) - n
     c, d = rest + 0.5, (size.sum() - size) - rest + 0.5
-    zs = (np.log(a / b) - np.log(c / d)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    lor = np.log(a / b) - np.log(c / d)
+    zs = lor / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
     best = zs.argmax(1)
     counts = ["; ".join(f"{g} {int(x)}" for g, x in zip(groups, row)) for row in n]
-    return zs[np.arange(len(used)), best], [groups[k] for k in best], counts
+    rows = np.arange(len(used))
+    return zs[rows, best], lor[rows, best], [groups[k] for k in best], counts
 
 
 def _score(f: pd.DataFrame) -> np.ndarray:
@@ -257,7 +269,9 @@ def _score(f: pd.DataFrame) -> np.ndarray:
     # the share of its articles that tie it to the referent: "Xinjiang" is named beside the camps in a few of
     # its many articles, a label the referent's other name in most of its own
     naming = np.minimum(1.0, (f["naming"] + 2 * f["acronym"]) / f["n_articles"])
-    separation = np.clip(f["separation"].fillna(0), 0, 4) / 4 * f["stability"].fillna(0)
+    # the effect size (log odds ratio), not its z: z grows with a word's frequency, so on a whole corpus every
+    # common word ("past", "issue") would be "stably" split by the groups' article counts alone
+    separation = np.clip(f["log_odds"].fillna(0), 0, 2) / 2 * f["stability"].fillna(0)
     return (f["latent"] * (1 + naming + 0.5 * f["kin"] + separation)).to_numpy(float)
 
 

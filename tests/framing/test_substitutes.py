@@ -96,6 +96,8 @@ def test_naming_constructions_and_acronyms():
     assert substitutes._kin(("chinese", "regime"), {"chinese", "government"}, {("chinese", "government")})
     assert substitutes._kin(("uyghurs",), {"uighurs"}, {("uighurs",)})
     assert not substitutes._kin(("xinjiang",), {"uighurs"}, {("uighurs",)})
+    assert substitutes._spelling("centres", "centers") and substitutes._spelling("kazak", "kazakh")
+    assert not substitutes._spelling("community", "communist")
 
 
 def test_bootstrap_stability_known_values():
