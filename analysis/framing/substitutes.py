@@ -281,15 +281,18 @@ def discover_substitutes(sentences: pd.DataFrame, mentions: pd.DataFrame, *, ref
                          n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
     """The ``label_candidates`` table for ``referent`` by substitution and naming evidence (see the module).
 
-    Candidates are 1..``max_n``-grams of the articles that name the referent (by a known label, or by a
-    known label's head noun alone), used in at least ``min_articles`` articles, at least once in or right
-    after a sentence that names it, neither starting nor ending with a stop word and not spelling a known
-    label. ``score`` = ``similarity`` x (1 + naming + kin + separation), where similarity is the LSA cosine
-    of the candidate's contexts with the known labels' mean (``n_components`` SVD dimensions of tf-idf
-    context vectors, ±``window`` words and ±2 slots); naming = min(1, articles tying it to a known mention
-    by a naming construction / articles using it, an in-text acronym counting twice); kin = 0.5 when it keeps a word of a
-    known label or spells one differently; separation = min(z, 4) / 4 x stability, z the candidate's
-    largest one-vs-rest log-odds z over ``articles[by]`` and stability the share of ``n_boot`` article
+    Candidates are 1..``max_n``-grams, found in a sentence that names the referent (by a known label, or
+    by a known label's head noun alone) or the sentence after it, or anywhere between the same two words as
+    a known mention (its slot); counted over all articles, used in at least ``min_articles`` of them,
+    neither starting nor ending with a stop word and not spelling a known label.
+
+    ``score`` = similarity x (1 + naming + kin + separation). Similarity is the LSA cosine of the
+    candidate's contexts with the known labels' mean (``n_components`` SVD dimensions of tf-idf context
+    vectors: ±``window`` words and the words in the 2 slots either side). naming = min(1, articles tying it
+    to a known mention by a naming construction / articles using it), an in-text acronym counting twice.
+    kin = 0.5 when it keeps a word of a known label and swaps another, or spells one differently.
+    separation = min(log odds ratio, 2) / 2 x stability, for the group of ``articles[by]`` with the largest
+    one-vs-rest log-odds z (0.5 added to each cell), stability being the share of ``n_boot`` article
     resamples in which that group still uses it more than the rest (0 without ``articles``).
     """
     out, parsed = _features(sentences, mentions, referent=referent, articles=articles, by=by,
