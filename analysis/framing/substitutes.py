@@ -234,8 +234,10 @@ def _features(sentences: pd.DataFrame, mentions: pd.DataFrame, *, referent: Refe
         doc_group = doc_group.loc[doc_group.index.isin({p["doc"] for p in parsed})]
         z, lor, best, counts = _separation_fast(used, doc_group)
         out["separation"], out["log_odds"], out["top_group"], out["n_by_group"] = z, lor, best, counts
-        # resampling is the costly part: only the candidates most like the known labels, or tied to them
-        pool = out.index[(out["latent"].rank(ascending=False) <= _POOL) | (out["naming"] + out["acronym"] > 0)]
+        # resampling is the costly part: only the candidates most like the known labels, or tied to them by
+        # naming or kinship (a rare "chinese regime" would otherwise never get its separation)
+        pool = out.index[(out["latent"].rank(ascending=False) <= _POOL) | (out["naming"] + out["acronym"] > 0)
+                         | out["kin"]]
         out.loc[pool, "stability"] = _bootstrap_stability([used[k] for k in pool], doc_group,
                                                           [best[k] for k in pool], n_boot=n_boot, seed=seed)
         for row, g in enumerate(grams):  # evidence from the group that uses it most
