@@ -113,9 +113,9 @@ def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame
                                    by=by)
     contrasts = labels.label_contrasts(shares, group_var="leaning", min_articles=study.compare.min_articles)
     # substitute (context similarity times naming, kinship and group-separation evidence) where articles carry a
-    # leaning: on the AllSides China subset it ranks six of the seven held-out labels of the study's referents
-    # in the top 3 ("CCP" and "vocational training centers" included, both outside context's top 50); "regime"
-    # is still outside the top 50 (issue 21; benchmarks/label_discovery_allsides.py)
+    # leaning: on the AllSides China subset it ranks each of the seven held-out labels of the study's referents
+    # in the top 7 ("CCP", "regime", "vocational training centers" included, all three outside context's top
+    # 50; issue 21, benchmarks/label_discovery_allsides.py)
     if "leaning" in articles:
         candidates = [substitutes.discover_substitutes(sentences, mentions, referent=r, articles=articles,
                                                        by="leaning", seed=study.seed) for r in referents]
