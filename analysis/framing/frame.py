@@ -17,7 +17,16 @@ from analysis.collect import datasets
 from analysis.core import cache, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
-from analysis.framing import bias_classifier, dictionary, frame_classifier, labels, loaded_language, terms, topics
+from analysis.framing import (
+    bias_classifier,
+    dictionary,
+    frame_classifier,
+    labels,
+    loaded_language,
+    substitutes,
+    terms,
+    topics,
+)
 from analysis.stats import contrasts
 from analysis.text import voice
 from analysis.text.prepare import readable
@@ -106,12 +115,16 @@ def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame
     by_voice = labels.label_voices(mentions, articles, referents=referents, confidence=study.compare.confidence,
                                    by=by)
     contrasts = labels.label_contrasts(shares, group_var="leaning", min_articles=study.compare.min_articles)
-    # context, not head_noun: on the AllSides China subset it ranks held-out labels of the study's referents
-    # ("concentration camps", "Uyghurs", "Chinese government") in the top 2, where head_noun lists
-    # "data center" or "list" (issue 21); the group counts show which side uses each candidate.
-    grouping = dict(articles=articles, by="leaning") if "leaning" in articles else {}
-    candidates = pd.concat([labels.discover_labels(sentences, mentions, referent=r, method="context", **grouping)
-                            for r in referents], ignore_index=True)
+    # substitute (context similarity times naming, kinship and group-separation evidence) where articles carry a
+    # leaning: on the AllSides China subset it ranks each of the seven held-out labels of the study's referents
+    # in the top 7 ("CCP", "regime", "vocational training centers" included, all three outside context's top
+    # 50; issue 21, benchmarks/label_discovery_allsides.py)
+    if "leaning" in articles:
+        candidates = [substitutes.discover_substitutes(sentences, mentions, referent=r, articles=articles,
+                                                       by="leaning", seed=study.seed) for r in referents]
+    else:
+        candidates = [labels.discover_labels(sentences, mentions, referent=r, method="context") for r in referents]
+    candidates = pd.concat(candidates, ignore_index=True)
     return {"label_mentions": mentions, "label_shares": shares, "label_voices": by_voice, "label_contrasts": contrasts,
             "label_candidates": candidates}
 
