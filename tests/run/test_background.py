@@ -31,7 +31,7 @@ def test_the_background_fills_the_entry_the_stage_then_reads(tiny_study, tmp_pat
     with caplog.at_level(logging.INFO, logger="analysis"):
         dag.run_stage("validate", study, tiny_study)  # waits on the entry's lock, then reads it
     background.stop(process, wait=True)
-    assert process.exitcode == 0
+    assert process.returncode == 0
     assert "validation: read from the cache" in caplog.text
     assert validate.is_cached(study, tiny_study)
 
@@ -40,7 +40,7 @@ def test_a_run_that_stops_early_ends_the_background_process(tiny_study, tmp_path
     monkeypatch.setenv("ANALYSIS_CACHE_HOME", str(tmp_path / "cold-cache"))
     study = load_study(tiny_study)
     process = background.start_validation(study, tiny_study)
-    assert process is not None and process.is_alive()
+    assert process is not None and process.poll() is None
     background.stop(process, wait=False)
-    assert not process.is_alive()
+    assert process.poll() is not None
     assert not validate.is_cached(study, tiny_study)
