@@ -23,6 +23,7 @@ from pathlib import Path
 from analysis.collect import collect, ingest
 from analysis.core import code, storage
 from analysis.core.config import StudyPaths
+from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
 from analysis.framing import frame
 from analysis.provenance import provenance
@@ -219,7 +220,11 @@ def _validation_ahead(study: Study, paths: StudyPaths, *, force: bool, until: st
     if refresh_cache or (until is not None and names.index(until) < names.index("validate")):
         return False
     stage = STAGES["validate"]
-    return force or not is_current(stage, study, paths, fingerprint(stage, study, paths))
+    try:
+        current = is_current(stage, study, paths, fingerprint(stage, study, paths))
+    except AnalysisError:  # e.g. a labelled dataset is missing: the validate stage says so in its turn, after
+        return False       # the stages before it have written what they can
+    return force or not current
 
 
 def run_all(study: Study, paths: StudyPaths, *, force: bool = False, until: str | None = None,

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from analysis.core.errors import AnalysisError
 from analysis.core.study import load_study
 from analysis.run import background, dag
 from analysis.validation import validate
@@ -44,3 +45,15 @@ def test_a_run_that_stops_early_ends_the_background_process(tiny_study, tmp_path
     background.stop(process, wait=False)
     assert process.poll() is not None
     assert not validate.is_cached(study, tiny_study)
+
+
+def test_a_missing_labelled_dataset_does_not_stop_the_run_before_its_first_stage(tiny_study, tmp_path, monkeypatch):
+    # the validate stage reports a missing gold file in its turn; starting the run must not fail on it first
+    study = load_study(tiny_study)
+    empty = tmp_path / "no-data"
+    empty.mkdir()
+    monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(empty))
+    monkeypatch.setenv("ANALYSIS_DATA_HOME", str(tmp_path / "no-home"))
+    with pytest.raises(AnalysisError):
+        validate.inputs(study, tiny_study)  # the labelled data really is out of reach here
+    assert dag._validation_ahead(study, tiny_study, force=True, until=None, refresh_cache=False) is False
