@@ -63,6 +63,18 @@ def save(plot: Plot, folder: Path) -> list[Path]:
     return written
 
 
+def preview_png(fig: plt.Figure) -> bytes:
+    """The figure as a PNG at its screen resolution (``figure.dpi``), from the canvas's last draw when it is current.
+
+    The figure checks draw every published figure at that resolution anyway, so a notebook can show that image
+    instead of having the inline backend lay the figure out and draw it once more after the cell."""
+    if fig.stale or not hasattr(fig.canvas, "buffer_rgba"):
+        fig.canvas.draw()
+    buffer = BytesIO()
+    plt.imsave(buffer, np.asarray(fig.canvas.buffer_rgba()), format="png", dpi=fig.dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def empty_plot(name: str, message: str, caption: str, *, figsize: tuple[float, float] = (DOUBLE_COLUMN_IN, 1.0),
                va: str = "baseline", table: str = "") -> Plot:
     """The figure for nothing to show: no axes, ``message`` centred (vertically aligned by ``va``)."""

@@ -11,9 +11,12 @@ or the toolkit's code changed.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
+import sys
+import warnings
 from collections.abc import Callable
 
 import matplotlib.pyplot as plt
@@ -41,6 +44,28 @@ OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"
 _published: list[str] = []
+_first_state: tuple[dict, list] | None = None  # matplotlib settings and warning filters the first notebook found
+
+
+def begin_notebook(env: dict[str, str]) -> None:
+    """Give the next notebook in this kernel the state a new kernel would: called by the report stage, unseen,
+    before every notebook it runs (:mod:`analysis.report.execute`), after clearing the namespace.
+
+    Figures are closed, matplotlib's settings and the warning filters are those the first notebook found (the
+    toolkit's style applied), warnings already shown will show again, figure positions count from one, and
+    ``env`` (the notebook's name and run log) is set."""
+    global _first_state
+    os.environ.update(env)
+    plt.close("all")
+    _published.clear()
+    if _first_state is None:  # the backend is the kernel's (inline, interactive), not a setting of a notebook
+        rc = {key: value for key, value in plt.rcParams.items() if key not in ("backend", "interactive")}
+        _first_state = (rc, list(warnings.filters))
+    rc, filters = _first_state
+    dict.update(plt.rcParams, rc)  # as matplotlib's rc_context restores: no re-validation, no deprecation notices
+    warnings.resetwarnings()  # also forgets which warnings were already shown, as in a new process
+    warnings.filters[:] = filters
+    getattr(warnings, "onceregistry", {}).clear()  # and those shown under the "once" action
 
 
 def _note(kind: str, name: str) -> None:
@@ -139,7 +164,29 @@ def publish(plot: figures.Plot | Callable[..., figures.Plot], *args, study: str,
     # Drawn, but a reviewer would send it back (a label cut off, nothing plotted): the report stage says so.
     _write_sidecar(paths.figures, plot.name, caption=plot.caption, table=plot.table,
                    **({"problems": problems} if problems else {}))
+    _show_in_notebook(plot)
     return plot
+
+
+def _kernel_shell():
+    """The IPython shell when this runs in a Jupyter kernel (not a script, not a terminal IPython)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def _show_in_notebook(plot: figures.Plot) -> None:
+    """Show a published figure under its cell from the image the checks drew, and close it.
+
+    Left open, the inline backend would lay the figure out and draw it again after the cell: a quarter of the
+    report stage's notebook time (profiled), for an image the checks had just drawn at the same resolution."""
+    if _kernel_shell() is None:
+        return
+    from IPython.display import display
+
+    png = base64.b64encode(figures.preview_png(plot.figure)).decode("ascii")
+    display({"image/png": png, "text/plain": repr(plot.figure)}, raw=True)
+    plt.close(plot.figure)
 
 
 def publish_table(name: str, table: pd.DataFrame | Callable[..., tuple[pd.DataFrame, str]], *args,

@@ -14,26 +14,20 @@ import json
 import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import nbformat
 import pandas as pd
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 from analysis.core import catalog, cells, code, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
 from analysis.provenance import facts
-from analysis.report import datadict, explorer, figures, manifest, methods, page
-from analysis.report.notebook import NOTEBOOK_ENV, OPTIONAL_TABLES, REPORT_TABLES, RUN_LOG_ENV
+from analysis.report import datadict, execute, explorer, figures, manifest, methods, page
+from analysis.report.notebook import OPTIONAL_TABLES, REPORT_TABLES, RUN_LOG_ENV
 from analysis.validation import coders
 
 log = logging.getLogger("analysis")
-_nbclient_log = logging.getLogger("analysis.nbclient")
-_nbclient_log.setLevel(logging.WARNING)  # nbclient's per-notebook INFO lines duplicate ours
 
 # Tables split in two CSV files for readers: rows for outlets, rows for the other groupings.
 _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_group"),
@@ -47,45 +41,6 @@ _SPLIT_BY_OUTLET = {"sentiment_by_group": ("sentiment_by_outlet", "sentiment_by_
                     "fact_coverage": ("fact_coverage_long", "fact_coverage_by_group")}
 def notebook_files(paths: StudyPaths) -> list[Path]:
     return storage.list_files(paths.notebooks, "[0-9][0-9]_*.ipynb")
-
-
-def _inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.NotebookNode:
-    cell = nbformat.v4.new_code_cell(f"# Parameters injected by `python -m analysis report`\nstudy = {study!r}")
-    cell.id = "injected-parameters"  # fixed id: new cells otherwise get a random one
-    cell.metadata["tags"] = ["injected-parameters"]
-    where = next((i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), -1)
-    nb.cells.insert(where + 1, cell)
-    return nb
-
-
-def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600,
-                     env: dict[str, str] | None = None, kernel_log: Path | None = None) -> None:
-    """Execute ``source`` with ``study`` injected and write the executed copy to ``dest``.
-
-    ``env`` is added to the kernel's environment (this process's own is left alone, so several
-    notebooks can run at once from threads)."""
-    nb = _inject_parameters(nbformat.read(source, as_version=4), study)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, log=_nbclient_log,
-                            resources={"metadata": {"path": str(source.parent)}})
-    storage.ensure_dir(dest.parent)
-    kernel_log = kernel_log or dest.with_suffix(".kernel.log")
-    kernel_env = {**os.environ, NOTEBOOK_ENV: source.stem, **(env or {})}
-    log.info("report: executing %s", source.name)
-    try:
-        # The kernel's own log lines (start-up notices) go to a file, not the user's terminal.
-        with storage.open_log(kernel_log) as log_fh:
-            client.execute(stderr=log_fh, env=kernel_env)
-    except CellExecutionError as exc:
-        storage.write_text(dest, nbformat.writes(nb))
-        message = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()  # tracebacks arrive colourised
-        last = message.splitlines()[-1] if message else type(exc).__name__
-        raise AnalysisError(f"notebook {source.name} failed: {last} (partial output in {dest})") from None
-    except (RuntimeError, TimeoutError) as exc:
-        raise AnalysisError(f"notebook {source.name}: the Jupyter kernel did not run ({exc}); see {kernel_log}") from None
-    finally:
-        if storage.is_empty_file(kernel_log):
-            storage.remove_file(kernel_log)
-    storage.write_if_changed(dest, nbformat.writes(nb).encode())
 
 
 def export_tables(paths: StudyPaths) -> list[Path]:
@@ -419,12 +374,11 @@ def _notebook_is_current(study: Study, paths: StudyPaths, notebook: Path) -> dic
     return record if storage.unchanged(paths.root, record.get("outputs", {})) else None
 
 
-def _execute_and_record(study: Study, paths: StudyPaths, notebook: Path) -> dict:
+def _execute_and_record(study: Study, paths: StudyPaths, kernel: execute.NotebookKernel, notebook: Path) -> dict:
     run_log = paths.interim / "_report" / f"{notebook.stem}.log"
     storage.remove_file(run_log)
     dest = paths.executed_notebooks / notebook.name
-    execute_notebook(notebook, study.id, dest, env={RUN_LOG_ENV: str(run_log)},
-                     kernel_log=paths.interim / f"_kernel_{notebook.stem}.log")
+    kernel.run(notebook, study.id, dest, env={RUN_LOG_ENV: str(run_log)})
     lines = [line.split(" ", 1) for line in storage.read_committed_lines(run_log)]
     read = sorted({name for kind, name in lines if kind == "read"})
     published = list(dict.fromkeys(name for kind, name in lines if kind == "published"))
@@ -436,11 +390,12 @@ def _execute_and_record(study: Study, paths: StudyPaths, notebook: Path) -> dict
 
 
 def execute_notebooks(study: Study, paths: StudyPaths, *, workers: int | None = None) -> list[dict]:
-    """Execute the study's notebooks whose inputs changed, ``workers`` kernels at a time; one record each.
+    """Execute the study's notebooks whose inputs changed, in ``workers`` kernels at a time; one record each.
 
-    Each kernel is a process of its own, so on two cores two notebooks take little more than one. A notebook
-    that fails does not stop the others: their records are written, so the next run executes only what is
-    still out of date, and the first failure (in notebook order) is raised at the end.
+    Each kernel is a process of its own, so on two cores two notebooks take little more than one, and runs
+    several notebooks in turn (:mod:`analysis.report.execute`). A notebook that fails does not stop the others:
+    their records are written, so the next run executes only what is still out of date, and the first failure
+    (in notebook order) is raised at the end.
     """
     notebooks = notebook_files(paths)
     if not notebooks:
@@ -453,13 +408,14 @@ def execute_notebooks(study: Study, paths: StudyPaths, *, workers: int | None = 
             records[nb] = record
         else:
             stale.append(nb)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(stale) or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="analysis-notebook") as pool:
-        futures = {nb: pool.submit(_execute_and_record, study, paths, nb) for nb in stale}
-    failures = [f.exception() for f in futures.values() if f.exception() is not None]
-    if failures:
-        raise failures[0]
-    records.update({nb: f.result() for nb, f in futures.items()})
+    if stale:
+        results = execute.run_in_kernels(stale, lambda kernel, nb: _execute_and_record(study, paths, kernel, nb),
+                                         workers=workers or os.cpu_count() or 1, cwd=paths.notebooks,
+                                         log_dir=paths.interim)
+        failures = [results[nb] for nb in stale if isinstance(results[nb], BaseException)]
+        if failures:
+            raise failures[0]
+        records.update(results)
     return [records[nb] for nb in notebooks]
 
 

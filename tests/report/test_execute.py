@@ -1,0 +1,101 @@
+"""Several notebooks through one kernel: each gets what a new kernel would give it, and failures stay local."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.core.errors import AnalysisError
+from analysis.report import execute
+
+# What one notebook could leave behind for the next: a variable, a matplotlib setting, an open figure, a warning
+# already shown (Python shows a "default" warning once per place), and its environment.
+LEAVES_STATE = """\
+import os, warnings
+import matplotlib.pyplot as plt
+from analysis.report import notebook
+left_behind = 1
+plt.rcParams["font.size"] = 30
+plt.figure()
+def warn():
+    warnings.warn("shown in every notebook", UserWarning)
+warn()
+os.environ["ANALYSIS_REPORT_NOTEBOOK"]"""
+
+CHECKS_STATE = """\
+import os, warnings
+import matplotlib.pyplot as plt
+from analysis.report import notebook
+print("left_behind" in globals(), plt.rcParams["font.size"], len(plt.get_fignums()))
+os.environ["ANALYSIS_REPORT_NOTEBOOK"], os.environ.get("EXTRA")"""
+
+
+def _notebook(folder: Path, name: str, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source, id=f"c{i}") for i, source in enumerate(sources)]
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    return folder / f"{name}.ipynb"
+
+
+def _outputs(path: Path) -> list:
+    """Each cell's count and outputs, with the kernel's process id left out of warning locations."""
+    nb = nbformat.read(path, as_version=4)
+    text = lambda o: re.sub(r"ipykernel_\d+", "ipykernel_PID", o.get("text", "")) or None  # noqa: E731
+    return [(c.execution_count, [(o.output_type, o.get("execution_count"), text(o), o.get("data", {}))
+                                 for o in c.outputs]) for c in nb.cells]
+
+
+def test_each_notebook_in_a_shared_kernel_starts_as_in_a_new_kernel(tmp_path):
+    first = _notebook(tmp_path, "first", LEAVES_STATE)
+    second = _notebook(tmp_path, "second", CHECKS_STATE, LEAVES_STATE)
+    with execute.NotebookKernel(tmp_path, kernel_log=tmp_path / "kernel.log", timeout=120) as kernel:
+        kernel.run(first, "s", tmp_path / "out" / "first.ipynb")
+        kernel.run(second, "s", tmp_path / "out" / "second.ipynb", env={"EXTRA": "x"})
+    execute.execute_notebook(second, "s", tmp_path / "alone" / "second.ipynb", timeout=120, env={"EXTRA": "x"})
+
+    shared = _outputs(tmp_path / "out" / "second.ipynb")
+    assert shared == _outputs(tmp_path / "alone" / "second.ipynb")
+    (count, checks), (_, leaves) = shared[1], shared[2]
+    assert count == 2  # numbered from 1 (the injected parameters cell) as in a new kernel
+    assert any(o[0] == "stream" and "shown in every notebook" in o[2] for o in leaves)
+    printed = next(o[2] for o in checks if o[0] == "stream")
+    style_size = 8  # the toolkit's style, not the 30 the first notebook set
+    assert printed.split() == ["False", f"{style_size:.1f}", "0"]
+    assert next(o[3]["text/plain"] for o in checks if o[0] == "execute_result") == "('second', 'x')"
+
+
+def test_a_failing_cell_or_a_dead_kernel_costs_only_its_notebook(tmp_path):
+    ok = [_notebook(tmp_path, f"ok{i}", "1 + 1") for i in range(2)]
+    fails = _notebook(tmp_path, "fails", "raise ValueError('broken on purpose')")
+    dies = _notebook(tmp_path, "dies", "import os\nos._exit(1)")
+    items = [fails, ok[0], dies, ok[1]]
+
+    def run(kernel, path):
+        kernel.run(path, "s", tmp_path / "out" / path.name)
+        return path.stem
+
+    results = execute.run_in_kernels(items, run, workers=1, cwd=tmp_path, log_dir=tmp_path)
+    assert results[ok[0]] == "ok0" and results[ok[1]] == "ok1"  # after a failed cell, and after a new kernel
+    assert isinstance(results[fails], AnalysisError) and "broken on purpose" in str(results[fails])
+    assert (tmp_path / "out" / "fails.ipynb").exists()  # the partial notebook is kept
+    assert isinstance(results[dies], execute.KernelLost)
+
+
+def test_a_notebook_shows_each_published_figure_once_from_the_checked_image(tmp_path, monkeypatch):
+    pytest.importorskip("ipykernel")
+    source = _notebook(tmp_path, "publish", """\
+import matplotlib.pyplot as plt
+from analysis.report import figures, notebook
+fig, ax = plt.subplots(figsize=(2, 1))
+ax.plot([0, 1], [0, 1])
+plot = figures.Plot("line", fig, "A line. n = 2.")
+notebook._show_in_notebook(plot) if notebook._kernel_shell() else None
+plot""")
+    execute.execute_notebook(source, "s", tmp_path / "out.ipynb", timeout=120)
+    outputs = nbformat.read(tmp_path / "out.ipynb", as_version=4).cells[1].outputs
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1  # shown by publish; the closed figure is not drawn again by the inline backend
+    assert outputs[-1].output_type == "execute_result" and "A line" in outputs[-1].data["text/markdown"]
