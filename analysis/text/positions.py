@@ -1,7 +1,7 @@
 """Others' words that carry no speech verb: posts embedded without quote marks, views held "by" someone, and
 possessed claims.
 
-The speech-verb rules of :mod:`analysis.text.voice` miss three forms the hand-labelled AllSides gold
+The speech-verb rules of :mod:`analysis.text.speech_tags` miss three forms the hand-labelled AllSides gold
 (``data/gold/voice``) keeps meeting:
 
 * an embedded post: a paragraph ending "— Name (@handle) May 12, 2019" is the poster's verbatim text though no
