@@ -15,6 +15,7 @@ from analysis.text import attribution as att
 from analysis.text import positions
 from analysis.text.speech_tags import (
     ACCORDING_FIRST,
+    AS_FIRST,
     FINDING,
     GOING_ON,
     POSTPOSED,
@@ -56,7 +57,7 @@ _NOT_A_SOURCE = re.compile(r"(?i)\b(?:index|indices|stocks?|shares|markets?|futu
 
 
 # cues of positions rather than speech: stances, findings, views held "by" someone, possessed claims
-_POSITION_CUES = frozenset(STANCE + list(FINDING) + ["considered", "claim"])
+_POSITION_CUES = frozenset(STANCE + list(FINDING) + ["considered", "claim", "finding"])
 
 
 def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) -> list[tuple]:
@@ -136,6 +137,12 @@ def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> l
             if attr is not None:
                 found.append((a + first.end(), a + len(stripped), "attributed", attr, a))
                 continue
+        as_tag = AS_FIRST.match(sentence) if end == len(stripped) else None
+        head = att.valid_np(as_tag["np"]) if as_tag else None
+        if head:  # "As Barron's writes, the issues are many": the rest of the sentence is the content
+            attr = (head.replace(att.MASK_DOT, "."), "", as_tag["v"])
+            found.append((a + as_tag.end(), a + len(stripped), VERBS.get(as_tag["v"], "reported"), attr, a))
+            continue
         pre = preposed(stripped, 0, len(stripped), inside)
         if pre is not None and (end == len(stripped) or pre[0] > end):
             found.append((a + pre[0], a + pre[1], pre[2], pre[3], a + pre[4]))

@@ -22,7 +22,8 @@ _CLAUSE_VERBS = ("said says say told tells warned warns wrote writes stated stat
                  "asserts acknowledged acknowledges confirmed confirms responded replied countered complained "
                  "complains tweeted tweets posted reported reports revealed reveals disclosed cautioned cautions "
                  "suggested suggests predicted predicts accused accuses accusing denied denies deny denying "
-                 "notified notifies").split()
+                 "notified notifies emphasized emphasizes emphasised emphasises "
+                 "reiterated reiterates").split()
 _NOUN_VERBS = ("added adds announced announces announcing vowed vows pledged pledges promised promises urged urges called calls demanded "
                "demands rejected rejects dismissed dismisses slammed slams blasted blasts condemned condemns "
                "described describes requested requests threatened threatens criticized criticizes criticised "
@@ -41,7 +42,7 @@ STANCE = ("threatened threatens threatening condemned condemns condemning defend
 # the speech act's content follows the preposition.
 _DEMANDING = {"called": "for", "calls": "for", "call": "for", "calling": "for", "appealed": "for",
               "appeals": "for", "pressed": "for", "warned": "against", "warns": "against", "warning": "against",
-              "cautioned": "against"}
+              "cautioned": "against", "spoken out": "against", "spoke out": "against", "speaks out": "against"}
 _PARTICIPLES = "saying claiming arguing insisting warning adding noting accusing stressing asserting contending".split()
 _ONLY_DEMANDING = set(_DEMANDING) - set(_CLAUSE_VERBS + _NOUN_VERBS + _PARTICIPLES)  # "pressed him on" reports nothing
 VERBS = (dict.fromkeys(_CLAUSE_VERBS + _NOUN_VERBS + list(_DEMANDING), "reported")
@@ -57,7 +58,8 @@ _NOT_A_SPEAKER = re.compile(r"(?i)\b(?:law|act|bill|legislation|resolution|measu
 _PROGRESSIVE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s+been\s+$|\b(?:is|are|was|were)\s+$")
 _ADDRESSEE = re.compile(r"^\s*(?:reporters|journalists|lawmakers|the media|the press|(?:the\s+)?[A-Z][\w.\u2024-]*"
                         r"(?:\s+[A-Z][\w.\u2024-]*)*|him|her|them|us|me)\b")
-_OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,3}?(?=that\b)|"
+# "said in an earnings call on Tuesday that": where and when, up to "that", belong to the tag
+_OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,6}?(?=that\b)|"
                      r"(?:on|in|at|last|this)\s+[^,]{1,40},\s*)?(?:that\s+|:\s*|,\s*)?")
 # "announced on Friday that", "expressed regret that"
 _THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s|"
@@ -109,6 +111,21 @@ _NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z]
 _CIRCUMSTANCE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|,\s+[a-z]+ing\b|"
                            r"\s(?:after|before|when|while|since|amid|following)\s")
 _COORDINATED = re.compile(r"^(?:and|but)\s+(?:the\s+)?[A-Z]")
+# "As Barron's writes, the issues are many": an opening "As X writes," tags the rest of the sentence
+AS_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However),?\s+)?As\s+(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:has\s+|had\s+)?"
+                      r"(?P<v>writes|wrote|said|says|noted|notes|reported|reports|argued|argues|explained|explains)"
+                      r"(?:\s+(?:on|in|last|this)\s+[^,;:!?\"“”]{1,40})?,\s*")
+# A speech act refused or negated reports nothing: "declined to say what would happen", "would not say whether"
+_REFUSED = re.compile(r"\b(?:declined|declines|declining|refused|refuses|refusing|(?:would|will|could|did|does|do)"
+                      r"(?:\s+not|n['’]t))\s+(?:to\s+)?$")
+# A speech verb inside an opening subordinate clause ("While Trump has said ..., the gulf ... will"): its content
+# ends with the clause, at the first comma
+_SUBORDINATE = re.compile(r"^\W*(?:While|Although|Though|Even though|Even as|Whereas|After|Before|When|Since|Because|"
+                          r"If|Once|Until|Unless)\b[^,;:]*$")
+# How, not what: "countered by threatening tariffs" (an act; "responded by telling China to ..." still reports
+# speech), and the writer's gloss after a dash ("James said — speaking of Morey's tweet, not of ...")
+_MANNER = re.compile(r"\s*(?:by\s+(?!(?:telling|saying|asking|urging|calling|demanding|warning|accusing|insisting|"
+                     r"arguing|noting|announcing|vowing|pledging|declaring|stating)\b)|[—–]\s*|-\s+)[a-z]+ing\b")
 ACCORDING_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However|Meanwhile|Also),?\s+)?according to\s+"
                               r"(?P<np>[^,;:!?\"“”]{1,120}?),\s*", re.IGNORECASE)
 
@@ -134,11 +151,15 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
             continue  # "Washington's demands that": a noun after a possessive (see analysis.text.positions.held_views)
         if verb in STANCE and verb != "critical of" and re.search(r"\b(?:was|were|is|are|been|be|being)\s+$", before):
             continue  # "an attack blamed on Iran": a passive's subject takes no stance
+        if _REFUSED.search(before) or _MANNER.match(sentence, m.end()):
+            continue
         progressive = _PROGRESSIVE.search(before) if verb.endswith("ing") else None
         if progressive:  # "officials have been warning against ...": finite, its subject before "have been"
             subject = att.np_before(before[:progressive.start()])
         elif verb.endswith("ing") and verb in STANCE + ["announcing"]:  # "..., threatening to impose tariffs"
             lead = att.LEADING_SUBJECT.match(sentence) if re.search(r",\s*$", before) else None
+            if re.search(r"\bby\s*$", before):  # "The ministry countered by threatening": the sentence's subject
+                lead = att.LEADING_SUBJECT.match(sentence) or _LEADING_NOUNS.match(sentence)
             head = att.valid_np(lead[1]) if lead else None
             subject = (head, "") if head else None
         elif verb in _PARTICIPLES:  # "..., saying ...": the speaker is the sentence's subject
@@ -170,8 +191,9 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
                 continue
             attr = (subject[0].replace(att.MASK_DOT, "."), subject[1].replace(att.MASK_DOT, "."), verb)
             start = hi - len(rest)
-            cut = _CIRCUMSTANCE.search(sentence, start, hi)
-            return start, cut.start() if cut else hi, _STANCE_VERBS[verb], attr, m.start()
+            cut = _CIRCUMSTANCE.search(sentence, start, _clause_end(sentence, lo, m.start(), start, hi))
+            return start, cut.start() if cut else _clause_end(sentence, lo, m.start(), start, hi), \
+                _STANCE_VERBS[verb], attr, m.start()
         if verb in STANCE or aimed or verb in _ONLY_DEMANDING:
             continue  # "pressed him on the fact that": no demand without its preposition
         if verb in ("told", "tells") and _ADDRESSEE.match(rest):
@@ -185,14 +207,25 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
                 continue
             rest = rest[that.end():]
         elif (not timed and _PREPOSITION.match(rest[_OBJECT.match(rest).end():])
+              and not re.search(r"(?:that|:)\s*$", _OBJECT.match(rest).group())
               and verb not in ("accused", "accuses", "accusing")):
-            continue  # "warned of countermeasures", but not "told Fox on Friday, calling the rule ..."
+            continue  # "warned of countermeasures", but not "told Fox on Friday, calling ..." or "said that about 90%"
         rest = rest[_OBJECT.match(rest).end():]
         # '"...," he said, and China ...'; '"...," she said in the audio.' (only where and how she said it)
         if _COORDINATED.match(rest) or len(att.WORD.findall(rest)) < 3 or _ONLY_CIRCUMSTANCE.match(rest):
             continue
         attr = (subject[0].replace(att.MASK_DOT, "."), subject[1].replace(att.MASK_DOT, "."), verb)
         start = hi - len(rest)
-        cut = _NEW_CLAUSE.search(sentence, start, hi)
-        return start, cut.start() if cut else hi, VERBS[verb], attr, m.start()
+        end = _clause_end(sentence, lo, m.start(), start, hi)
+        cut = _NEW_CLAUSE.search(sentence, start, end)
+        return start, cut.start() if cut else end, VERBS[verb], attr, m.start()
     return None
+
+
+def _clause_end(sentence: str, lo: int, verb: int, start: int, hi: int) -> int:
+    """Where the content starting at ``start`` ends: ``hi``, or the comma closing an opening subordinate clause
+    that holds the verb."""
+    if not _SUBORDINATE.match(sentence[lo:verb]):
+        return hi
+    comma = sentence.find(",", start, hi)
+    return comma if comma >= 0 else hi
