@@ -49,6 +49,8 @@ def test_the_readme_figures_on_the_test_split(monkeypatch):
     gold, articles = voice_gold.load_voice_gold(split="test")
     rows = voice_gold.score(voice_gold.predict(gold, articles, actors=tuple(study.actors)), split="test")
     got = {(r[2], r[3]): (round(r[4], 3), r[5]) for r in rows}
+    # measured once on test after the fourth dev round's rules (was 0.849 / 0.860 before them)
+    assert got[("voice", "accuracy")] == (0.846, 285) and got[("voice", "own_vs_other_accuracy")] == (0.86, 285)
     readme = (config.PACKAGE_DIR.parent / "README.md").read_text()
     line = next(x for x in readme.splitlines() if x.startswith("| voice of a frame cue (4 classes) |"))
     assert f"{got[('voice', 'accuracy')][0]:.3f}" in line and f"{got[('voice_all_outlet_baseline', 'accuracy')][0]:.3f}" \
