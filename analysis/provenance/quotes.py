@@ -20,7 +20,7 @@ from analysis.core.study import Actor
 from analysis.provenance.quote_matching import match_quotes
 from analysis.text.attribution import WORD, read_articles
 from analysis.text.quote_marks import all_quote_spans
-from analysis.text.voice import reported_speech
+from analysis.text.reported import reported_speech
 
 
 def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[Actor] = (),
@@ -47,7 +47,7 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
     Unresolved phrases are kept as written.
 
     ``reported``: also list speech reported without quote marks ("X said (that) ...", "..., X said",
-    "according to X, ..."; found by :func:`analysis.text.voice.reported_speech`) with ``kind``
+    "according to X, ..."; found by :func:`analysis.text.reported.reported_speech`) with ``kind``
     "reported", so a statement one outlet quotes and another paraphrases is one source in both. A
     reported clause that contains a quote is represented by the quote alone.
 

@@ -1,14 +1,15 @@
 """Others' words that carry no speech verb: posts embedded without quote marks, views held "by" someone, and
 possessed claims.
 
-The speech-verb rules of :mod:`analysis.text.voice` miss three forms the hand-labelled AllSides gold
+The speech-verb rules of :mod:`analysis.text.speech_tags` miss four forms the hand-labelled AllSides gold
 (``data/gold/voice``) keeps meeting:
 
 * an embedded post: a paragraph ending "— Name (@handle) May 12, 2019" is the poster's verbatim text though no
   quote marks surround it (the signature line itself names the source and stays the outlet's);
 * a view with its holder in a passive: "Tencent is considered by many experts to be a surveillance arm";
 * a claim owned by a possessive: "Washington's demands that China change its laws", "U.S. firms' complaints
-  that customs clearance was slow".
+  that customs clearance was slow";
+* a finding with its holder after "by": "the finding by U.S. intelligence agencies that Russia meddled".
 
 Hand-written rules for the same reason as the voice rules: no shippable library labels reported speech.
 """
@@ -28,6 +29,10 @@ _HELD_BY = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:(?:widely|also|lon
 _CLAIM = re.compile(rf"(?P<np>(?:{_NAME}\s+){{0,3}}(?:{_NAME}|[a-z]+))['’]s?\s+(?:[a-z]+\s+)?"
                     r"(?:demands?|complaints?|claims?|allegations?|accusations?|arguments?|assertions?|insistence|"
                     r"contention|charges?)\s+(?:that|against)\s+")
+# A finding or judgement with its holder after "by" or "of": "the finding by U.S. intelligence agencies that Russia
+# meddled", "the assessment of the agency that ..."
+_FINDING_BY = re.compile(r"\b(?:finding|conclusion|assessment|determination|judgment|judgement)s?\s+(?:by|of)\s+"
+                         r"(?P<np>[^,;:!?\"“”—–]{2,80}?)\s+that\s+")
 # Where the held view ends: a dash, a semicolon or a new clause with its own subject.
 _VIEW_END = re.compile(r"[;—–]|\s-\s|,\s+(?:and|but|while|whereas)\s")
 
@@ -41,7 +46,7 @@ def held_views(sentence: str) -> list[tuple[int, int, str, tuple[str, str, str],
     """(content start, content end, ``attributed``, attribution, holder position) in ``sentence``, a masked
     sentence: views held "by" someone and possessed claims."""
     out = []
-    for rx, cue in ((_HELD_BY, "considered"), (_CLAIM, "claim")):
+    for rx, cue in ((_HELD_BY, "considered"), (_CLAIM, "claim"), (_FINDING_BY, "finding")):
         for m in rx.finditer(sentence):
             head = att.valid_np(m["np"])
             if head is None or (cue == "claim" and not att.WORD.findall(head)):

@@ -255,3 +255,45 @@ def test_stances_demands_postposed_tags_names_and_glosses(text, phrase, expected
 def test_positions_posts_and_speech_without_a_said_tag(text, phrase, expected):
     found = voice_of(text, phrase)
     assert (found[0], found[1].lower()) == (expected[0], expected[1].lower())
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    # speech verbs without "said": "emphasized that", "has spoken out against"
+    ("A ministry spokeswoman emphasized that Beijing wants every extra tariff cancelled before a deal.", "tariff",
+     "reported"),
+    ("The senator has spoken out against forced labor in the cotton industry.", "forced labor", "reported"),
+    # where and when the tag was said, however long, belong to the tag; "that" then opens the content even
+    # before a preposition
+    ("The chief executive said in a call with analysts on Monday that demand for its chips is weak.", "analysts",
+     "outlet"),
+    ("The chief executive said in a call with analysts on Monday that demand for its chips is weak.", "chips",
+     "reported"),
+    ("The secretary told reporters that about half of the trade deal was already written.", "trade deal",
+     "reported"),
+    # a refused speech act reports nothing
+    ("The minister declined to say what would happen to the tariffs on steel.", "tariffs", "outlet"),
+    ("The envoy would not say whether the sanctions would be lifted soon.", "sanctions", "outlet"),
+    # an opening "As X writes," tags the rest of the sentence
+    ("As the Financial Times writes, the disputes include export rules on chips and visas for students.",
+     "export rules", "reported"),
+    # speech inside an opening subordinate clause ends with the clause
+    ("While the president has said a deal is close, the gap between the two economies will slow the talks.",
+     "deal is close", "reported"),
+    ("While the president has said a deal is close, the gap between the two economies will slow the talks.",
+     "economies", "outlet"),
+    # "countered by threatening" is a stance taken by an act; "responded by telling" still reports speech
+    ("The ministry countered by threatening tariffs on soybeans and aircraft from the United States.", "soybeans",
+     "attributed"),
+    ("The White House responded by telling Beijing to cut its trade surplus by half this year.", "trade surplus",
+     "reported"),
+    # the writer's gloss after a dash that follows a speech tag
+    ('"Many people could have been hurt," the player said — speaking of the post, not of the human rights abuses.',
+     "human rights", "outlet"),
+    # a finding with its holder after "by": attributed; the holder's name is the outlet's
+    ("He doubted the finding by the intelligence agencies that Moscow meddled in the vote.", "meddled",
+     "attributed"),
+    ("He doubted the finding by the intelligence agencies that Moscow meddled in the vote.", "intelligence",
+     "outlet"),
+])
+def test_speech_without_said_tags_in_clauses_and_findings(text, phrase, expected):
+    assert voice_of(text, phrase)[0] == expected
