@@ -43,10 +43,21 @@ _QUALIFIERS = (r"(?:(?:official|semi-official|state|state-run|state-owned|state-
                r"[Tt]he country['’]s|(?:(?:South|North|East|West)\s+)?[A-Z][a-z]+(?:an|ese|ish|ch|i)|"
                r"(?:[A-Z][a-z]+\s)?[A-Z][a-z]+['’]s)\s+){0,3}"
                r"(?:(?:news|wire|media)\s+(?:agency|service|outlet),?\s+)?")
-_TELLING = (r"(?i:according\s+to|told(?:\s+(?:reporters?|journalists?|correspondents?)\s+(?:with|from|for|at))?|"
+# What the article says of the agency's reporting: "told", "according to", "in a statement to", "per",
+# "obtained by" (a document the agency holds), "a request for comment from", "according to a new report from".
+_TELLING = (r"\b(?i:according\s+to|told(?:\s+(?:reporters?|journalists?|correspondents?)\s+(?:with|from|for|at))?|"
             r"(?:cited|reported|quoted|quoted\s+as\s+saying)\s+by|"
             r"in\s+an?\s+(?:[\w-]+\s+){0,2}interview(?:\s+[\w-]+){0,2}\s+with|"
-            r"(?:speaking|spoke|talking|said)\s+to|in\s+(?:comments|remarks)\s+to)\s+")
+            r"(?:speaking|spoke|talking|said)\s+to|in\s+(?:comments|remarks)\s+to|"
+            r"in\s+an?\s+(?:[\w-]+\s+){0,2}(?:statement|e-?mail|message|letter)\s+to|"
+            r"(?:declined|refused)\s+to\s+comment\s+to|"
+            r"(?:requests?\s+for\s+comment|questions?|inquiry|inquiries)\s+from|"
+            r"(?:obtained|reviewed|seen|viewed|published|released|confirmed|made\s+public(?:\s+[\w-]+){0,2})\s+by|"
+            r"according\s+to\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:report|story|tally|count|analysis|review)\s+"
+            r"(?:from|by)|"
+            r"per)\s+")
+# a verb that, said of an agency, reports what it reported: "Reuters noted", "the AP wrote", "Reuters adds:"
+_REPORTING_VERBS = "said|says|noted|notes|wrote|writes|added|adds|explained|explains|found|learned|revealed|confirmed"
 _NOT_REPORTING = (r"\b(?!['’]s)(?!\s+(?:data|figures|calculations|estimates|index|indices|terminal|survey|poll|"
                   r"rankings?|compiled)\b)")
 _STOP_BEFORE_NAME = {"the", "according", "told", "by", "with", "and", "from", "to", "via", "thomson", "at", "for",
@@ -59,6 +70,21 @@ def _long_line(text: str, m: re.Match) -> bool:
     """A paragraph signed off with the agency has words before it; "Watch more! (Reuters)" is a video credit."""
     line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
     return len(re.findall(r"\w+", line)) >= 4
+
+
+def _speaks_as_agency(text: str, m: re.Match) -> bool:
+    """"Reuters found that ..." cites its reporting; "a survey by Reuters found" cites its poll (data), and
+    "Bloomberg said" is the candidate where the text names Michael Bloomberg."""
+    before = text[max(0, m.start() - 50):m.start()]
+    if re.search(r"(?i:\b(?:polls?|surveys?|data|study|index)\s+(?:\w+\s+){0,2}(?:by|from|of)\s+(?:the\s+)?)$", before):
+        return False
+    return _not_a_person(text, m)
+
+
+def _not_an_image(text: str, m: re.Match) -> bool:
+    """"footage obtained by The Associated Press" captions a video; "a letter obtained by" it cites its reporting."""
+    return not re.search(r"(?i:\b(?:video|footage|photos?|photographs?|images?|pictures?)\b)[^\n.]{0,30}$",
+                         text[max(0, m.start() - 60):m.start() + 1])
 
 
 def _source_tag(text: str, m: re.Match) -> bool:
@@ -123,8 +149,19 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
         # a paragraph signed off with the agency: "... the ministry said. — AFP", "... on Tuesday. (Reuters)"
         ("credit line", re.compile(r"[.!?\"”’]\s*(?:[-—–]+\s*(?:The\s+)?|\(\s*)" + agency_cs + r"\s*\)?[ \t]*$",
                                    re.MULTILINE), _long_line),
-        ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed\s+(?:reporting\s+)?to\s+this\s+"
-                                         r"(?:report|story|article)", re.IGNORECASE), None),
+        # "The Associated Press contributed to this report", or a line ending "Reuters contributed reporting"
+        # ("Bloomberg contributed so much last year to charity" goes on)
+        ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed(?:\s+reporting)?(?:\s+(?:to|for)\s+"
+                                         r"this\s+(?:report|story|article)|(?=\s*\.?[ \t]*$))", flags), None),
+        # "This report contains material from Reuters.", "This article compiled from Associated Press content."
+        ("contribution line", re.compile(r"(?i:\b(?:contains|includes|uses)\s+(?:material|information|reporting|"
+                                         r"content)\s+from|\bcompiled\s+from)\s+(?:[Tt]he\s+)?" + agency_cs
+                                         + _NOT_REPORTING), None),
+        # "(Material from Reuters and the Associated Press was used in this story.)"
+        ("contribution line", re.compile(r"(?i:\b(?:material|information|reporting)\s+from)\s+(?:[Tt]he\s+)?"
+                                         + agency_cs
+                                         + r"(?:\s+and\s+(?:[Tt]he\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})?\s+"
+                                         r"(?i:(?:was|were|has\s+been|have\s+been)\s+used)\b"), None),
         # "Contributing: Jane Doe, USA TODAY; The Associated Press"
         ("contribution line", re.compile(r"^[ \t]*Contributing:[^\n]{0,300}?(?:^|[:;,]\s*|\s)(?:The\s+)?"
                                          + agency_cs + r"\s*[.;,]?[ \t]*$", re.MULTILINE), None),
@@ -135,15 +172,33 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
         # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
         # "In an interview Wednesday with Reuters", "according to China's state news agency, Xinhua".
         # Case-sensitive, so "ap" and "ani" stay words; "according to Bloomberg data" cites a data service.
-        ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + _QUALIFIERS + agency_cs + _NOT_REPORTING), None),
+        ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + _QUALIFIERS + agency_cs + _NOT_REPORTING),
+         _not_an_image),
         # "told Bloomberg's Jennifer Jacobs", "told Reuters' reporter"
         ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + agency_cs + r"['’]s?\s+(?:(?:reporters?|"
                                 r"correspondents?|journalists?|interviewer|editor)\b|[A-Z][a-z]+\s+[A-Z][a-z]+)"),
          _not_a_person),
-        ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news\s+(?:agency|service))?\s+(?:reported|reports|"
+        ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+(?i:news\s+(?:agency|service)))?\s+(?:reported|reports|"
                                 r"has reported|first reported|quoted)\b"), None),
-        # "the state-run Xinhua news agency said": with the agency noun, "said" is the agency reporting
-        ("citation", re.compile(r"\b" + agency_cs + r"\s+news\s+(?:agency|service)\s+(?:said|says|cited)\b"), None),
+        # "the state-run Xinhua news agency said", "Japan's Kyodo News agency said": with the agency noun, "said"
+        # is the agency reporting
+        ("citation", re.compile(r"\b" + agency_cs + r"\s+(?i:news\s+(?:agency|service))\s+(?:said|says|cited)\b"),
+         None),
+        # "Reuters noted that", "the AP wrote", "Reuters adds some color:", unless the name is a person's
+        # ("Bloomberg said he wouldn't run" where the text names Michael Bloomberg)
+        ("citation", re.compile(r"(?<![/-])\b" + agency_cs + r"\s+(?:has\s+|had\s+)?(?:" + _REPORTING_VERBS + r")\b"),
+         _speaks_as_agency),
+        # inverted after a clause or a quote: "..., reports the AP.", "That's not true, reported the Associated Press",
+        # "..., said North Korea's official news agency, KCNA"; not a speaker's employer ("says Bloomberg senior editor
+        # Michael Regan", "said Reuters White House correspondent Jeff Mason"): the agency ends the clause
+        ("citation", re.compile(r"(?:[,;]|[.!?,]?[\"”’])\s+(?:reported|reports|" + _REPORTING_VERBS + r")\s+"
+                                r"(?:[Tt]he\s+)?" + _QUALIFIERS + agency_cs + r"(?=\s*[.,;:!?)\"”]|\s*$|"
+                                r"\s+(?:in|on|at|last|this|earlier|late|early|after|citing)\b)"),
+         _not_a_person),
+        # wire copy quoted at length: "(via AP):", "From the AP:", "The two major takeaways, via the Associated Press,"
+        # and not a caption's "The Dallas Morning News via AP, Pool"
+        ("citation", re.compile(r"(?:^|[.!?:]\s+|\(\s*|,\s+)(?:[Vv]ia|From)\s+(?:[Tt]he\s+)?" + agency_cs
+                                + r"\s*\)?\s*[:,](?!\s*(?:Pool|File)\b)", re.MULTILINE), None),
         # "The Chinese news agency Xinhua, in its summary of the visit, quoted Kim as saying"
         ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news\s+(?:agency|service))?,\s+[^.\n,]{1,100},\s+"
                                 r"(?:reported|reports|quoted|cited)\b"), None),

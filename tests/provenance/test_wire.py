@@ -74,3 +74,55 @@ def test_new_agencies_are_built_in_and_a_study_can_still_add_one():
     text = "The ship was seized, the Mehr news agency reported."
     assert wire.credited_agency(text)[:2] == ("", "")
     assert wire.credited_agency(text, rules=wire.wire_rules(("Mehr",)))[:2] == ("Mehr", "citation")
+
+
+# Round 2 of the wire-credit gold: credit lines that name the agency's material, verbs said of the agency,
+# inverted and introducing forms, and documents the agency holds; each with a look-alike that is no credit.
+@pytest.mark.parametrize("text, expected", [
+    ("The bill stalled in the Senate.\n\nReuters contributed reporting", ("Reuters", "contribution line")),
+    ("The vote is next week.\n\nThis report contains material from Bloomberg News.", ("Bloomberg", "contribution line")),
+    ("He is running.\n\nThis article compiled from Associated Press content.", ("AP", "contribution line")),
+    ("Talks resume.\n\n(Material from Reuters and the Associated Press was used in this story.)",
+     ("Reuters", "contribution line")),
+    ("Rates rose.\n\nInformation from The Associated Press was used in this report.", ("AP", "contribution line")),
+    ("The ministry denied it, Reuters noted on Friday.", ("Reuters", "citation")),
+    ("“Trump ignored the plan,” the AP wrote.", ("AP", "citation")),
+    ("Greenland is not for sale. The Associated Press said the idea was serious.", ("AP", "citation")),
+    ("Reuters adds some color:\n\nJob growth surged in January.", ("Reuters", "citation")),
+    ("A fuel rule is coming, Reuters says.", ("Reuters", "citation")),
+    ("Japan’s Kyodo News agency said there was no threat.", ("Kyodo", "citation")),
+    ("The order, reports the AP, is meant to avert a shortage.", ("AP", "citation")),
+    ("That’s not true, reported the Associated Press in a fact-check.", ("AP", "citation")),
+    ("They were pardoned, said North Korea’s official news agency, KCNA.", ("KCNA", "citation")),
+    ("The deal is off, per Reuters. Markets fell.", ("Reuters", "citation")),
+    ("He controlled the paper flow, per the Associated Press:\n\nAs staff secretary he saw all.", ("AP", "citation")),
+    ("He expects no charges (via AP):\n\nA lawyer for McCabe says the referral is unjustified.", ("AP", "citation")),
+    ("No, I don’t like it. From the AP, (via the Banner-Herald):\n\nThe primary moves.", ("AP", "citation")),
+    ("The two takeaways, via the Associated Press, are these.", ("AP", "citation")),
+    ("China denied the report in a statement to Reuters.", ("Reuters", "citation")),
+    ("He wrote in response to a request for comment from the Associated Press.", ("AP", "citation")),
+    ("The Army memo made public Thursday by The Associated Press shows the change.", ("AP", "citation")),
+    ("She said so in prepared remarks obtained by The Associated Press.", ("AP", "citation")),
+    ("Diplomats wrote in a copy reviewed by Reuters that trade should be delinked.", ("Reuters", "citation")),
+    ("He has sullied his name, according to a new report from the Associated Press.", ("AP", "citation")),
+])
+def test_round_two_credit_forms(text, expected):
+    assert wire.credited_agency(text)[:2] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Bloomberg contributed so much last year to charity that he ranked second.",
+    "Michael Bloomberg is running. In March, Bloomberg said he wouldn’t run for president.",
+    "One recent survey by Reuters found voters preferring a Republican.",
+    "Markets may fall, says Bloomberg senior editor Michael Regan.",
+    "“It won’t come here,” said Reuters White House correspondent Jeff Mason.",
+    "CLOSE Amateur video footage obtained by The Associated Press shows the arrest. (June 29) AP",
+    "The mayor spoke at the rally. Tom Fox/The Dallas Morning News via AP, Pool\n\nHe said he would run.",
+    "Herald wire services contributed to this report.",
+    "This column originally appeared in the Des Moines Register.",
+    "Throughout the day, the network runs packages from Reuters and The Associated Press.",
+    "Also on Friday, McClatchy reported that Mueller has new evidence.",
+    "Copyright © 2019 Tribune Content Agency LLC",
+])
+def test_round_two_look_alikes_are_not_credits(text):
+    assert wire.credited_agency(text)[:2] == ("", "")
