@@ -180,12 +180,11 @@ def _show_in_notebook(plot: figures.Plot) -> None:
 
     Left open, the inline backend would lay the figure out and draw it again after the cell: a quarter of the
     report stage's notebook time (profiled), for an image the checks had just drawn at the same resolution."""
-    if _kernel_shell() is None:
+    shell = _kernel_shell()
+    if shell is None:
         return
-    from IPython.display import display
-
     png = base64.b64encode(figures.preview_png(plot.figure)).decode("ascii")
-    display({"image/png": png, "text/plain": repr(plot.figure)}, raw=True)
+    shell.display_pub.publish(data={"image/png": png, "text/plain": repr(plot.figure)}, metadata={})
     plt.close(plot.figure)
 
 

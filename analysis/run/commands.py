@@ -1,7 +1,8 @@
 """What each subcommand of ``python -m analysis`` does, once :mod:`analysis.run.cli` has parsed it.
 
 Apart from the parser so that ``--help`` and a mistyped option answer before pandas, scikit-learn and
-nbformat are imported (they are, here).
+nbformat are imported. The rooms a command uses are imported when it first uses them (``lazy.module``), so
+``init`` and ``ingest`` do not pay for the report's and the validation's imports (about 3 s).
 """
 
 from __future__ import annotations
@@ -14,17 +15,28 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-import pandas as pd
-
-from analysis.collect import collect, datasets, ingest, models
-from analysis.core import catalog, code, config, storage
+from analysis.core import code, config, lazy, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError, StudyConfigError
 from analysis.core.study import Study, check_study_id, load_study
 from analysis.core.study_template import skeleton
-from analysis.report import explorer, manifest, report
 from analysis.run import dag, engine, uptodate
-from analysis.validation import codesheets, coverage_gold, extraction_gold, framing_gold, sentiment_gold, validate
+
+pd = lazy.module("pandas")
+collect = lazy.module("analysis.collect.collect")
+datasets = lazy.module("analysis.collect.datasets")
+ingest = lazy.module("analysis.collect.ingest")
+models = lazy.module("analysis.collect.models")
+catalog = lazy.module("analysis.core.catalog")
+explorer = lazy.module("analysis.report.explorer")
+manifest = lazy.module("analysis.report.manifest")
+report = lazy.module("analysis.report.report")
+codesheets = lazy.module("analysis.validation.codesheets")
+coverage_gold = lazy.module("analysis.validation.coverage_gold")
+extraction_gold = lazy.module("analysis.validation.extraction_gold")
+framing_gold = lazy.module("analysis.validation.framing_gold")
+sentiment_gold = lazy.module("analysis.validation.sentiment_gold")
+validate = lazy.module("analysis.validation.validate")
 
 log = logging.getLogger("analysis")
 

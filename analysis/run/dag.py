@@ -20,19 +20,29 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis.collect import collect, ingest
-from analysis.core import code, storage
+from analysis.core import code, lazy, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
-from analysis.framing import frame
-from analysis.provenance import provenance
-from analysis.report import explorer, report
-from analysis.run import background, engine
+from analysis.run import engine
 from analysis.run.stages import STAGE_HELP
-from analysis.sentiment import compare, instruments, measure
-from analysis.text import clean, prepare
-from analysis.validation import coders, validate
+
+# Each stage's room is imported when the stage is first asked for something, not with this module: `init`,
+# `ingest` and `list` then start in about a second instead of four (the scientific stack, nbclient, Bokeh).
+collect = lazy.module("analysis.collect.collect")
+ingest = lazy.module("analysis.collect.ingest")
+clean = lazy.module("analysis.text.clean")
+prepare = lazy.module("analysis.text.prepare")
+instruments = lazy.module("analysis.sentiment.instruments")
+measure = lazy.module("analysis.sentiment.measure")
+compare = lazy.module("analysis.sentiment.compare")
+frame = lazy.module("analysis.framing.frame")
+provenance = lazy.module("analysis.provenance.provenance")
+coders = lazy.module("analysis.validation.coders")
+validate = lazy.module("analysis.validation.validate")
+report = lazy.module("analysis.report.report")
+explorer = lazy.module("analysis.report.explorer")
+background = lazy.module("analysis.run.background")
 
 log = logging.getLogger("analysis")
 
@@ -62,6 +72,18 @@ def _tables(*names: str) -> Callable[[Study, StudyPaths], list[Path]]:
     return lambda study, paths: [paths.table(n) for n in names]
 
 
+def _call(module, function: str) -> Callable:
+    """``module.function``, looked up when called (so defining the stages imports nothing)."""
+    def call(*args, **kwargs):
+        return getattr(module, function)(*args, **kwargs)
+
+    return call
+
+
+def _module_tables(module) -> Callable[[Study, StudyPaths], list[Path]]:
+    return lambda study, paths: [paths.table(n) for n in module.TABLES]
+
+
 def _ingest_inputs(study: Study, paths: StudyPaths) -> list[Path]:
     files = [paths.outlet_registry(study.outlets)]
     for src in study.sources:
@@ -70,7 +92,8 @@ def _ingest_inputs(study: Study, paths: StudyPaths) -> list[Path]:
 
 
 def _measure_inputs(study: Study, paths: StudyPaths) -> list[Path]:
-    return [paths.table("articles"), paths.table("sentences"), *instruments.training_files(study, paths)]
+    training = instruments.training_files(study, paths)
+    return [paths.table("articles"), paths.table("sentences"), *training]
 
 
 def _framing_inputs(study: Study, paths: StudyPaths) -> list[Path]:
@@ -95,36 +118,40 @@ STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
         Stage("collect", STAGE_HELP["collect"],
-              lambda s, p: [], lambda s, p: [], collect.run, always=True, applies=collect.applies, network=True),
+              lambda s, p: [], lambda s, p: [], _call(collect, "run"), always=True,
+              applies=_call(collect, "applies"), network=True),
         Stage("ingest", STAGE_HELP["ingest"],
-              _ingest_inputs, _tables("articles_raw"), ingest.run,
+              _ingest_inputs, _tables("articles_raw"), _call(ingest, "run"),
               lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets, s.columns)),
         Stage("clean", STAGE_HELP["clean"],
-              _tables("articles_raw"), _tables("articles", "cleaning_log"), clean.run, lambda s: None),
+              _tables("articles_raw"), _tables("articles", "cleaning_log"), _call(clean, "run"), lambda s: None),
         Stage("prepare", STAGE_HELP["prepare"],
-              _tables("articles"), _tables("sentences"), prepare.run, lambda s: s.languages, parallel=True),
+              _tables("articles"), _tables("sentences"), _call(prepare, "run"), lambda s: s.languages,
+              parallel=True),
         Stage("measure", STAGE_HELP["measure"],
               _measure_inputs,
               _tables("sentence_sentiment", "article_sentiment", "actor_mentions", "actor_sentiment",
-                      "article_actor_sentiment"), measure.run,
+                      "article_actor_sentiment"), _call(measure, "run"),
               lambda s: (s.actors, s.sentiment), parallel=True),
         Stage("frame", STAGE_HELP["frame"],
-              _framing_inputs, _tables(*frame.TABLES), frame.run,
+              _framing_inputs, _module_tables(frame), _call(frame, "run"),
               lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups, s.languages, s.actors)),
         Stage("compare", STAGE_HELP["compare"],
               _compare_inputs,
               _tables("sentiment_by_group", "sentiment_by_voice", "actor_sentiment_by_group", "sentiment_contrasts",
                       "sentiment_evidence",
                       "actor_coverage", "articles_by_period", "instrument_agreement"),
-              compare.run, lambda s: (s.groups, s.compare, s.seed, s.actors, s.framing.codebooks), parallel=True),
+              _call(compare, "run"),
+              lambda s: (s.groups, s.compare, s.seed, s.actors, s.framing.codebooks), parallel=True),
         Stage("provenance", STAGE_HELP["provenance"],
-              _tables("articles", "sentences", "sentence_sentiment", "frame_hits"), _tables(*provenance.TABLES),
-              provenance.run,
+              _tables("articles", "sentences", "sentence_sentiment", "frame_hits"),
+              _module_tables(provenance), _call(provenance, "run"),
               lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by)),
         Stage("validate", STAGE_HELP["validate"],
-              validate.inputs, _tables(*validate.TABLES), validate.run, validate.settings, cached=True),
+              _call(validate, "inputs"), _module_tables(validate),
+              _call(validate, "run"), _call(validate, "settings"), cached=True),
         Stage("report", STAGE_HELP["report"],
-              _report_inputs, lambda s, p: [p.reports / "index.html"], report.run, parallel=True),
+              _report_inputs, lambda s, p: [p.reports / "index.html"], _call(report, "run"), parallel=True),
     ]
 }
 

@@ -61,6 +61,9 @@ def _runtime_imports(path: Path, name: str, modules: dict[str, Path]) -> tuple[s
             if node.level:
                 base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
             targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+        if (isinstance(node, ast.Call) and ast.unparse(node.func) == "lazy.module" and node.args
+                and isinstance(node.args[0], ast.Constant)):
+            targets = [node.args[0].value]  # imported on first use: still an edge of the graph
         for target in targets:
             while target not in modules and "." in target:
                 target = target.rpartition(".")[0]
@@ -176,3 +179,11 @@ def test_code_hash_sees_every_subpackage_and_table_file(tmp_path, monkeypatch):
         after = code.code_hash(), dag.fingerprint(clean, None, paths)
         assert after[0] != before[0] and after[1] != before[1], edited  # the clean stage would run again
         before = after
+
+
+def test_a_lazy_module_is_imported_when_first_used():
+    code = ("import sys\nfrom analysis.core import lazy\nfigures = lazy.module('analysis.report.figures')\n"
+            "print('matplotlib' in sys.modules)\nfigures.Plot\nprint('matplotlib' in sys.modules)\n"
+            "from analysis.report import figures as imported\nprint(imported is figures)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "True"]
