@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import zlib
-from array import array
+from collections import defaultdict
 from collections.abc import Collection, Iterator
-from itertools import accumulate, chain
+from itertools import chain, count, repeat
 
 import numpy as np
 import pandas as pd
@@ -41,33 +41,28 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 class _Shingles:
-    """A text's ``shingles``, UTF-8 encoded, as offsets into its folded words joined by spaces.
+    """A text's ``shingles``, UTF-8 encoded, held as the text and its word count.
 
-    Iterating gives each shingle's bytes (repeats included: a MinHash minimum is the same without them), cut
-    with ``map`` so that no Python code runs per shingle; ``unique`` is the set, built only for the texts an
-    exact Jaccard needs. A join, an encode and a set insert per shingle for every text were a third of the
-    clean stage on AllSides. Jaccard is unchanged by the one-to-one recoding from ``str`` to ``bytes``.
+    The clean stage hashes every shingle of every text (:func:`_shingle_hashes`, from word-level CRCs, without
+    building a shingle) but needs the set itself only for the few texts an exact Jaccard is computed for:
+    ``unique`` rebuilds it from the text then. Iterating gives each shingle's bytes, repeats included.
+    Jaccard is unchanged by the one-to-one recoding from ``str`` to ``bytes``.
     """
 
-    __slots__ = ("encoded", "starts", "size", "_unique")
+    __slots__ = ("text", "n_words", "size", "_unique")
 
-    def __init__(self, text: str, *, size: int):
-        words = re.findall(r"\w+", fold_for_words(text))
-        joined = " ".join(words)
-        self.encoded = joined.encode()
-        lengths = map(len, words) if len(self.encoded) == len(joined) else map(len, map(str.encode, words))
-        # starts[i]: byte offset of word i, and one past the end for the last; a text of at most ``size`` words
-        # is one shingle
-        # (an array of machine integers: a list of Python ints took 36 bytes a word, kept for the whole corpus)
-        self.starts = array("q", accumulate(map((1).__add__, lengths), initial=0) if words else ())
-        self.size = min(size, len(words))
+    def __init__(self, text: str, *, size: int, n_words: int | None = None):
+        self.text = text
+        self.n_words = len(_words(text)) if n_words is None else n_words
+        self.size = min(size, self.n_words)  # a text of at most ``size`` words is one shingle
         self._unique: set[bytes] | None = None
 
     def __len__(self) -> int:
-        return len(self.starts) - self.size if self.starts else 0
+        return self.n_words - self.size + 1 if self.n_words else 0
 
     def __iter__(self) -> Iterator[bytes]:
-        return map(self.encoded.__getitem__, map(slice, self.starts, map((-1).__add__, self.starts[self.size:])))
+        words = _words(self.text)
+        return (" ".join(words[i:i + self.size]).encode() for i in range(len(self)))
 
     @property
     def unique(self) -> set[bytes]:
@@ -76,34 +71,135 @@ class _Shingles:
         return self._unique
 
 
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold_for_words(text))
+
+
+_WORD = re.compile(r"\w+")
+# Texts hashed together, at most this many words: the arrays of one batch stay a few tens of MB on any corpus.
+_BATCH_WORDS = 1 << 21
+
+
+def _shingle_hashes(texts: list[str], *, size: int) -> tuple[list[_Shingles], np.ndarray]:
+    """Each text's ``_Shingles`` and the CRC-32 of every shingle of every text, in order, in one array.
+
+    A shingle's CRC is built from its words' CRCs, each computed once per distinct word: CRC-32 is linear, so
+    ``crc(A + B) = shift(crc(A), len(B)) ^ crc(B)`` (zlib's ``crc32_combine``), where ``shift`` multiplies by
+    x^(8 len(B)) and is applied as four byte-table lookups. The values are ``zlib.crc32`` of each shingle's
+    bytes (tested), as datasketch's ``hashfunc=zlib.crc32`` saw them; slicing the bytes and calling zlib once
+    per shingle was the largest cost of the clean stage on AllSides.
+    """
+    sets, parts, batch, n_batch = [], [], [], 0
+    for text in texts:
+        words = _words(text)
+        sets.append(_Shingles(text, size=size, n_words=len(words)))
+        batch.append(words)
+        n_batch += len(words)
+        if n_batch >= _BATCH_WORDS:
+            parts.append(_hash_batch(batch, size=size))
+            batch, n_batch = [], 0
+    parts.append(_hash_batch(batch, size=size))
+    return sets, np.concatenate(parts)
+
+
+def _hash_batch(batch: list[list[str]], *, size: int) -> np.ndarray:
+    vocabulary: dict[str, int] = defaultdict(count().__next__)
+    lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+    ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(batch)), dtype=np.int64,
+                      count=int(lengths.sum()))
+    encoded = list(map(str.encode, vocabulary))
+    word_crc = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(encoded))
+    spaced_crc = np.fromiter(map(zlib.crc32, repeat(b" "), word_crc.tolist()), dtype=np.uint32,
+                             count=len(encoded))  # crc(word + " ")
+    n_bytes = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    # Texts of at least ``size`` words: shingle i of a text starts at its word i, for i <= n - size.
+    long = lengths >= size
+    offsets = np.cumsum(lengths) - lengths
+    n_shingles = np.where(long, lengths - size + 1, 0)
+    starts = np.repeat(offsets - np.cumsum(n_shingles) + n_shingles, n_shingles) + np.arange(n_shingles.sum())
+    crc = spaced_crc[ids[starts]] if size > 1 else word_crc[ids[starts]]
+    for k in range(1, size):
+        word = ids[starts + k]
+        last = k == size - 1
+        crc = _shift(crc, n_bytes[word] + (0 if last else 1)) ^ (word_crc[word] if last else spaced_crc[word])
+    # Texts of fewer words (but some): one shingle of all their words, hashed directly (they are few).
+    short = np.flatnonzero(~long & (lengths > 0))
+    if not len(short):
+        return crc
+    bounds = np.cumsum(n_shingles)
+    pieces, last = [], 0
+    for i in short.tolist():
+        pieces += [crc[last:bounds[i]], np.array([zlib.crc32(" ".join(batch[i]).encode())], dtype=np.uint32)]
+        last = bounds[i]
+    return np.concatenate(pieces + [crc[last:]])
+
+
+_SHIFT_TABLES: dict[int, np.ndarray] = {}
+
+
+def _shift_table(n: int) -> np.ndarray:
+    """shift(v, n) = crc32(n zero bytes, start v) ^ crc32(n zero bytes), linear in v: a table for each of v's
+    four bytes, built from the images of its 32 bits (memoised: ``n`` is a word's length in bytes)."""
+    if n not in _SHIFT_TABLES:
+        zeros = bytes(n)
+        base = zlib.crc32(zeros)
+        bits = np.array([zlib.crc32(zeros, 1 << j) ^ base for j in range(32)], dtype=np.uint32).reshape(4, 8)
+        byte = np.arange(256)
+        chosen = (byte[:, None] >> np.arange(8)) & 1  # 256 x 8: which bits of each byte value are set
+        table = np.zeros((4, 256), dtype=np.uint32)
+        for j in range(8):
+            table ^= np.where(chosen[:, j].astype(bool), bits[:, j, None], np.uint32(0))
+        _SHIFT_TABLES[n] = table
+    return _SHIFT_TABLES[n]
+
+
+def _shift(crc: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """``shift(crc[i], n[i])`` for every i (see :func:`_shift_table`)."""
+    if not len(crc):
+        return crc
+    distinct, which = np.unique(n, return_inverse=True)
+    tables = np.stack([_shift_table(int(d)) for d in distinct]).reshape(-1)
+    row = which * 1024
+    return (tables[row + (crc & 0xFF)] ^ tables[row + 256 + ((crc >> 8) & 0xFF)]
+            ^ tables[row + 512 + ((crc >> 16) & 0xFF)] ^ tables[row + 768 + (crc >> 24)])
+
+
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3's 32-bit finalizer, as datasketch's affine32 scheme
 
 
 def _minhashes(sets: list[Collection[bytes]], *, num_perm: int, seed: int) -> list[MinHash]:
-    """``MinHash.bulk(sets, hashfunc=zlib.crc32)``, the same hash values, computed with less per-set overhead.
-
-    CRC-32 instead of datasketch's default SHA-1 of each shingle: MinHash only needs a well-spread 32-bit value
-    per distinct shingle, and SHA-1 in Python was 40% of the clean stage on AllSides. datasketch copies a
-    MinHash and hashes from a Python list per set; here every shingle of every set is hashed and mixed in one
-    array, then each set's permuted minimum (its affine32 scheme: a * h + b in uint32) is one numpy
-    expression: the MinHash step took a fifth of the time. A minimum does not depend on the order of the
-    shingles, so they are not sorted. ``tests/text/test_duplicates.py`` checks the values equal bulk's.
-    """
+    """``MinHash.bulk(sets, hashfunc=zlib.crc32)``: the same hash values, computed with less per-set overhead."""
     template = MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
     if template.scheme != "affine32":  # a datasketch whose default scheme changed: its own (slower) way
         return MinHash.bulk(sets, num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
+    total = sum(map(len, sets))
+    crc = np.fromiter(map(zlib.crc32, chain.from_iterable(sets)), dtype=np.uint32, count=total)
+    return _minhashes_of_crcs(crc, list(map(len, sets)), num_perm=num_perm, seed=seed)
+
+
+def _minhashes_of_crcs(crc: np.ndarray, counts: list[int], *, num_perm: int, seed: int) -> list[MinHash]:
+    """One MinHash per run of ``counts`` values of ``crc`` (each set's shingle CRCs, in a row).
+
+    CRC-32 instead of datasketch's default SHA-1 of each shingle: MinHash only needs a well-spread 32-bit value
+    per distinct shingle, and SHA-1 in Python was 40% of the clean stage on AllSides. datasketch copies a
+    MinHash and hashes from a Python list per set; here every shingle of every set is mixed in one array, then
+    each set's permuted minimum (its affine32 scheme: a * h + b in uint32) is one numpy expression. A minimum
+    does not depend on the order of the shingles, so they are not sorted. ``tests/text/test_duplicates.py``
+    checks the values equal bulk's.
+    """
+    template = MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
+    if template.scheme != "affine32":
+        raise RuntimeError(f"datasketch MinHash scheme {template.scheme!r}: expected 'affine32'")
     a, b = (np.asarray(x, dtype=np.uint32) for x in template.permutations)
     empty = template.digest()
-    total = sum(map(len, sets))
-    hv = np.fromiter(map(zlib.crc32, chain.from_iterable(sets)), dtype=np.uint32, count=total)
     s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
-    hv = hv ^ (hv >> s1)
+    hv = crc ^ (crc >> s1)
     hv = hv * m1
     hv = hv ^ (hv >> s2)
     hv = hv * m2
     hv = hv ^ (hv >> s3)
     out, start = [], 0
-    for n in map(len, sets):
+    for n in counts:
         values = np.minimum((hv[start:start + n, None] * a + b).min(axis=0), empty) if n else empty.copy()
         out.append(MinHash(seed=seed, hashfunc=zlib.crc32, hashvalues=values, permutations=template.permutations,
                            scheme="affine32"))
@@ -118,14 +214,40 @@ def _minhashes(sets: list[Collection[bytes]], *, num_perm: int, seed: int) -> li
 CANDIDATE_MARGIN = 0.2
 
 
-def _candidates(ids: list[str], hashes: list[MinHash], *, threshold: float, num_perm: int) -> Iterator[list[int]]:
-    """For each article, the (sorted) indices LSH puts in its bucket."""
+def _candidates(ids: list[str], hashes: list[MinHash], *, threshold: float, num_perm: int) -> list[list[int]]:
+    """For each article, the (sorted) indices LSH puts in its bucket.
+
+    The buckets of datasketch's ``MinHashLSH`` (its band count and rows per band for this threshold, a bucket
+    per band of identical hash values, as its dict storage keys them), found here by sorting each band's rows
+    in numpy: its ``insert`` and ``query`` run Python code per article and band, a tenth of the clean stage on
+    AllSides. ``tests/text/test_duplicates.py`` checks the candidates equal its ``query``.
+    """
+    if len(set(ids)) != len(ids):
+        raise ValueError("articles: doc_id values repeat; near duplicates need one row per doc_id")
     lsh = MinHashLSH(threshold=max(0.1, threshold - CANDIDATE_MARGIN), num_perm=num_perm)
-    position = {doc: i for i, doc in enumerate(ids)}
-    for doc, h in zip(ids, hashes):
-        lsh.insert(doc, h)
-    for h in hashes:
-        yield sorted(position[d] for d in lsh.query(h))
+    candidates: list[set[int] | None] = [None] * len(hashes)
+    if not hashes:
+        return []
+    signatures = np.stack([h.hashvalues for h in hashes])
+    if signatures.shape[1] != num_perm:
+        raise ValueError(f"Expecting minhash with length {num_perm}, got {signatures.shape[1]}")
+    for start, end in lsh.hashranges:
+        row = np.dtype((np.void, signatures.itemsize * (end - start)))  # a band's values as one sortable item
+        band = np.ascontiguousarray(signatures[:, start:end]).view(row).ravel()
+        _, bucket, size = np.unique(band, return_inverse=True, return_counts=True)
+        shared = np.flatnonzero(size[bucket] > 1)  # articles sharing this band with another
+        if not len(shared):
+            continue
+        shared = shared[np.argsort(bucket[shared], kind="stable")]
+        cuts = np.flatnonzero(np.diff(bucket[shared])) + 1
+        for members in np.split(shared, cuts):
+            members = members.tolist()
+            for i in members:
+                if candidates[i] is None:
+                    candidates[i] = set(members)
+                else:
+                    candidates[i].update(members)
+    return [[i] if found is None else sorted(found) for i, found in enumerate(candidates)]
 
 
 def _star_clusters(order: list[int], sets: list[_Shingles], candidates: list[list[int]], *,
@@ -152,8 +274,8 @@ def _signatures(texts: list[str], *, size: int, num_perm: int, seed: int,
     """Each text's shingle set and MinHash, from ``cache`` where it holds them (filled with the rest)."""
     keys = [(t, size, num_perm, seed) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in cache))
-    sets = [_Shingles(t, size=size) for t, *_ in todo]
-    cache.update(zip(todo, zip(sets, _minhashes(sets, num_perm=num_perm, seed=seed))))
+    sets, crc = _shingle_hashes([t for t, *_ in todo], size=size)
+    cache.update(zip(todo, zip(sets, _minhashes_of_crcs(crc, list(map(len, sets)), num_perm=num_perm, seed=seed))))
     found = [cache[k] for k in keys]
     return [s for s, _ in found], [h for _, h in found]
 
@@ -199,7 +321,7 @@ def find_near_duplicates(articles: pd.DataFrame, *, threshold: float = 0.8, num_
     ids = [str(d) for d in articles["doc_id"]]
     sets, hashes = _signatures(texts, size=shingle, num_perm=num_perm, seed=seed,
                                cache={} if cache is None else cache)
-    candidates = list(_candidates(ids, hashes, threshold=threshold, num_perm=num_perm))
+    candidates = _candidates(ids, hashes, threshold=threshold, num_perm=num_perm)
     members = _star_clusters(_canonical_order(articles, texts), sets, candidates, threshold=threshold)
     rows = []
     for j, c in sorted(members.items(), key=lambda jc: ids[jc[0]]):

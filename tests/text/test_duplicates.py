@@ -7,7 +7,7 @@ import zlib
 import numpy as np
 import pandas as pd
 import pytest
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 from analysis.text import duplicates
 
@@ -25,6 +25,17 @@ def test_shingles_are_the_encoded_word_ngrams(text, size):
     assert len(fast) == len(list(fast)) >= len(fast.unique)
 
 
+@pytest.mark.parametrize("size", [1, 2, 5])
+def test_shingle_hashes_are_the_crc32_of_each_shingle(size, monkeypatch):
+    long_word = "x" * 700 + "é"  # a shift by a length no other word has
+    texts = TEXTS + [f"{long_word} and {long_word} again, then {long_word}", "two words"] + TEXTS[::-1]
+    monkeypatch.setattr(duplicates, "_BATCH_WORDS", 7)  # texts split over several batches
+    sets, crc = duplicates._shingle_hashes(texts, size=size)
+    want = [zlib.crc32(s) for shingles in sets for s in shingles]
+    assert crc.dtype == np.uint32 and crc.tolist() == want
+    assert [len(s) for s in sets] == [len(duplicates._Shingles(t, size=size)) for t in texts]
+
+
 def test_minhashes_equal_datasketch_bulk():
     rng = np.random.default_rng(0)
     sets = [{bytes(rng.integers(0, 256, rng.integers(1, 20)).tolist()) for _ in range(n)}
@@ -36,6 +47,26 @@ def test_minhashes_equal_datasketch_bulk():
             np.testing.assert_array_equal(a.hashvalues, b.hashvalues)
             assert a.hashvalues.dtype == b.hashvalues.dtype
         assert [fast[0].jaccard(h) for h in fast] == [slow[0].jaccard(h) for h in slow]
+
+
+def test_candidates_equal_datasketch_lsh_query():
+    rng = np.random.default_rng(1)
+    vocabulary = [f"w{i}" for i in range(40)]
+    base = [" ".join(rng.choice(vocabulary, 60)) for _ in range(12)]
+    texts = [t for b in base for t in (b, b + " " + " ".join(rng.choice(vocabulary, rng.integers(0, 30))))]
+    texts += ["", "", "short text", " ".join(vocabulary)]  # empty texts share every band
+    ids = [f"d{i}" for i in range(len(texts))]
+    sets, crc = duplicates._shingle_hashes(texts, size=5)
+    hashes = duplicates._minhashes_of_crcs(crc, [len(s) for s in sets], num_perm=128, seed=1)
+    for threshold in (0.5, 0.8):
+        lsh = MinHashLSH(threshold=max(0.1, threshold - duplicates.CANDIDATE_MARGIN), num_perm=128)
+        for doc, h in zip(ids, hashes):
+            lsh.insert(doc, h)
+        want = [sorted(ids.index(d) for d in lsh.query(h)) for h in hashes]
+        got = duplicates._candidates(ids, hashes, threshold=threshold, num_perm=128)
+        assert got == want and any(len(c) > 1 for c in got)
+    with pytest.raises(ValueError, match="doc_id"):
+        duplicates._candidates(["a", "a"], hashes[:2], threshold=0.8, num_perm=128)
 
 
 def test_cache_gives_the_same_duplicates():
