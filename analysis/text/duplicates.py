@@ -80,7 +80,8 @@ _WORD = re.compile(r"\w+")
 _BATCH_WORDS = 1 << 21
 
 
-def _shingle_hashes(texts: list[str], *, size: int) -> tuple[list[_Shingles], np.ndarray]:
+def _shingle_hashes(texts: list[str], *, size: int,
+                    folded: list[str | None] | None = None) -> tuple[list[_Shingles], np.ndarray]:
     """Each text's ``_Shingles`` and the CRC-32 of every shingle of every text, in order, in one array.
 
     A shingle's CRC is built from its words' CRCs, each computed once per distinct word: CRC-32 is linear, so
@@ -90,8 +91,8 @@ def _shingle_hashes(texts: list[str], *, size: int) -> tuple[list[_Shingles], np
     per shingle was the largest cost of the clean stage on AllSides.
     """
     sets, parts, batch, n_batch = [], [], [], 0
-    for text in texts:
-        words = _words(text)
+    for text, fold in zip(texts, folded if folded is not None else [None] * len(texts), strict=True):
+        words = _words(text) if fold is None else _WORD.findall(fold)
         sets.append(_Shingles(text, size=size, n_words=len(words)))
         batch.append(words)
         n_batch += len(words)
@@ -269,12 +270,15 @@ def _star_clusters(order: list[int], sets: list[_Shingles], candidates: list[lis
     return {j: c for j, c in assigned.items() if j != c}
 
 
-def _signatures(texts: list[str], *, size: int, num_perm: int, seed: int,
-                cache: dict) -> tuple[list[_Shingles], list[MinHash]]:
+def _signatures(texts: list[str], *, size: int, num_perm: int, seed: int, cache: dict,
+                folded: list[str | None] | None = None) -> tuple[list[_Shingles], list[MinHash]]:
     """Each text's shingle set and MinHash, from ``cache`` where it holds them (filled with the rest)."""
     keys = [(t, size, num_perm, seed) for t in texts]
-    todo = list(dict.fromkeys(k for k in keys if k not in cache))
-    sets, crc = _shingle_hashes([t for t, *_ in todo], size=size)
+    todo: dict[tuple, str | None] = {}  # the texts to do, each with its fold where the caller gave one
+    for key, fold in zip(keys, folded if folded is not None else [None] * len(keys)):
+        if key not in cache and key not in todo:
+            todo[key] = fold
+    sets, crc = _shingle_hashes([t for t, *_ in todo], size=size, folded=list(todo.values()))
     cache.update(zip(todo, zip(sets, _minhashes_of_crcs(crc, list(map(len, sets)), num_perm=num_perm, seed=seed))))
     found = [cache[k] for k in keys]
     return [s for s, _ in found], [h for _, h in found]
@@ -294,7 +298,8 @@ def _canonical_order(articles: pd.DataFrame, texts: list[str]) -> list[int]:
 
 
 def find_near_duplicates(articles: pd.DataFrame, *, threshold: float = 0.8, num_perm: int = 128,
-                         shingle: int = 5, seed: int = 1, cache: dict | None = None) -> pd.DataFrame:
+                         shingle: int = 5, seed: int = 1, cache: dict | None = None,
+                         folded: list[str | None] | None = None) -> pd.DataFrame:
     """Exact and near duplicates across the whole table (wire copies, double ingests).
 
     MinHash LSH on word ``shingle``-grams of the folded text proposes
@@ -311,6 +316,9 @@ def find_near_duplicates(articles: pd.DataFrame, *, threshold: float = 0.8, num_
     ``cache``: a dict the caller keeps across calls whose texts overlap (the
     clean stage calls this twice, before and after boilerplate removal, and
     most articles lose none); it maps a text to its shingle set and MinHash.
+    ``folded``: each text's :func:`fold_for_words` or :func:`fold_for_matching`
+    (the shingles are its ``\\w+`` words, the same in either) where the caller
+    has it, to save folding it again.
     """
     missing = [c for c in ("doc_id", "text") if c not in articles.columns]
     if missing:
@@ -319,8 +327,10 @@ def find_near_duplicates(articles: pd.DataFrame, *, threshold: float = 0.8, num_
         raise ValueError(f"threshold={threshold}: use a Jaccard similarity in (0, 1]")
     texts = [str(t) if isinstance(t, str) else "" for t in articles["text"]]
     ids = [str(d) for d in articles["doc_id"]]
+    if folded is not None and len(folded) != len(texts):
+        raise ValueError(f"folded: {len(folded)} texts for {len(texts)} articles")
     sets, hashes = _signatures(texts, size=shingle, num_perm=num_perm, seed=seed,
-                               cache={} if cache is None else cache)
+                               cache={} if cache is None else cache, folded=folded)
     candidates = _candidates(ids, hashes, threshold=threshold, num_perm=num_perm)
     members = _star_clusters(_canonical_order(articles, texts), sets, candidates, threshold=threshold)
     rows = []

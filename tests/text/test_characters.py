@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pytest
 
 from analysis.text import characters
@@ -50,3 +51,24 @@ def test_texts_and_the_ascii_shortcut(text):
     assert characters.normalise_characters(text) == reference_normalise(text)
     assert characters.fold_for_matching(text) == reference_fold(text)
     assert re.findall(r"\w+", characters.fold_for_words(text)) == re.findall(r"\w+", reference_fold(text))
+
+
+FOLD_LINES = ["Plain ASCII line.", "“Curly” quotes — and a dash", "ﬁne Ｆｕｌｌ ligatures", "  spaced   out  ", "",
+              " ", "tab\there", "e\u0301 combining first", "\u0301starts with a mark", "ΣΑΣ final sigma",
+              "x\u200by invisible", "bad\rline", "sep\u2028arator", "a¨b spacing diaeresis", "`backtick`"]
+
+
+def test_fold_paragraphs_equals_folding_each_paragraph():
+    rng = np.random.default_rng(0)
+    texts = ["\n".join(rng.choice(FOLD_LINES, rng.integers(1, 7))) for _ in range(400)]
+    texts += ["\n\nleading and trailing blank lines\n\n", "", "only\n\n\nnewlines\n"]
+    cut = 0
+    for text in texts:
+        paragraphs, folded, whole, by_line = characters.fold_paragraphs(text)
+        printable = all(map(str.isprintable, text.split("\n")))
+        assert by_line <= printable and by_line >= (printable and text == text.strip())
+        cut += by_line
+        assert paragraphs == [p for p in re.split(r"(\n+)", text)[::2] if p.strip()]
+        assert folded == [characters.fold_for_matching(p) for p in paragraphs]
+        assert whole == characters.fold_for_words(text)
+    assert 50 < cut < len(texts) - 50  # both ways taken

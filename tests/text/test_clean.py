@@ -451,3 +451,13 @@ def test_every_furniture_rule_is_exercised_and_the_output_is_pinned():
     assert actions[("boilerplate", "removed inline link card")] == 1 and actions[("characters", "normalised text")] == 3
     assert out.set_index("doc_id").loc[["d12", "d13"], "canonical_doc_id"].tolist() == ["d00", "d01"]
     assert _digest(out, log) == PINNED_DIGEST
+
+
+def test_the_folds_passed_on_from_boilerplate_removal_are_the_cleaned_texts_own():
+    corpus = _furniture_corpus()
+    corpus.loc[3, "text"] += "\nbad\rline"  # a line normalisation would cut: folded again, not passed on
+    out, _, matching = clean._remove_boilerplate(corpus, min_articles=2, min_chars=20, same_story_threshold=0.8,
+                                                 cache=None)
+    assert matching[3] is None and sum(m is not None for m in matching) >= 10
+    assert all(m is None or m == characters.fold_for_matching(t) for m, t in zip(matching, out["text"]))
+    assert (out["n_chars_removed"] > 0).sum() >= 5
