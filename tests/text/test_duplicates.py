@@ -25,10 +25,12 @@ def test_shingles_are_the_encoded_word_ngrams(text, size):
     assert len(fast) == len(list(fast)) >= len(fast.unique)
 
 
-@pytest.mark.parametrize("size", [1, 2, 5])
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8])
 def test_shingle_hashes_are_the_crc32_of_each_shingle(size, monkeypatch):
     long_word = "x" * 700 + "é"  # a shift by a length no other word has
-    texts = TEXTS + [f"{long_word} and {long_word} again, then {long_word}", "two words"] + TEXTS[::-1]
+    longer = "y" * 70_000  # lengths past the counting table
+    texts = TEXTS + [f"{long_word} and {long_word} again, then {long_word}", "two words", f"a {longer} b c d e f g h"]
+    texts += [" ".join(f"w{i % 13}" for i in range(40))] + TEXTS[::-1]
     monkeypatch.setattr(duplicates, "_BATCH_WORDS", 7)  # texts split over several batches
     sets, crc = duplicates._shingle_hashes(texts, size=size)
     want = [zlib.crc32(s) for shingles in sets for s in shingles]
