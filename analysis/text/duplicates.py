@@ -221,14 +221,14 @@ def _minhashes_of_crcs(crc: np.ndarray, counts: list[int], *, num_perm: int, see
     CRC-32 instead of datasketch's default SHA-1 of each shingle: MinHash only needs a well-spread 32-bit value
     per distinct shingle, and SHA-1 in Python was 40% of the clean stage on AllSides. datasketch copies a
     MinHash and hashes from a Python list per set; here every shingle of every set is mixed in one array, then
-    each set's permuted minimum (its affine32 scheme: a * h + b in uint32) is one numpy expression. A minimum
-    does not depend on the order of the shingles, so they are not sorted. ``tests/text/test_duplicates.py``
-    checks the values equal bulk's.
+    permuted (its affine32 scheme: a * h + b in uint32) and reduced to each set's minimum a chunk of sets at a
+    time. A minimum does not depend on the order of the shingles, so they are not sorted.
+    ``tests/text/test_duplicates.py`` checks the values equal bulk's.
     """
     template = MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
     if template.scheme != "affine32":
         raise RuntimeError(f"datasketch MinHash scheme {template.scheme!r}: expected 'affine32'")
-    a, b = (np.asarray(x, dtype=np.uint32) for x in template.permutations)
+    a, b = (np.asarray(x, dtype=np.uint32)[:, None] for x in template.permutations)
     empty = template.digest()
     s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
     hv = crc ^ (crc >> s1)
@@ -236,13 +236,28 @@ def _minhashes_of_crcs(crc: np.ndarray, counts: list[int], *, num_perm: int, see
     hv = hv ^ (hv >> s2)
     hv = hv * m2
     hv = hv ^ (hv >> s3)
-    out, start = [], 0
-    for n in counts:
-        values = np.minimum((hv[start:start + n, None] * a + b).min(axis=0), empty) if n else empty.copy()
-        out.append(MinHash(seed=seed, hashfunc=zlib.crc32, hashvalues=values, permutations=template.permutations,
-                           scheme="affine32"))
-        start += n
-    return out
+    # Permutations in rows and shingles in columns, for the sets of a chunk at once: one minimum.reduceat over
+    # each set's columns (the minimum of every row of a contiguous block), four times faster than a minimum per
+    # set over rows of shingles.
+    bounds = np.concatenate([[0], np.cumsum(counts, dtype=np.intp)])
+    values = np.tile(empty, (len(counts), 1))
+    filled = np.flatnonzero(np.diff(bounds))
+    ends = bounds[filled + 1]
+    buffer = np.empty((num_perm, _MINHASH_CHUNK), dtype=np.uint32)
+    j = 0
+    while j < len(filled):
+        k = max(j + 1, int(np.searchsorted(ends, bounds[filled[j]] + _MINHASH_CHUNK, side="right")))
+        chunk = filled[j:k]
+        lo, hi = bounds[chunk[0]], bounds[chunk[-1] + 1]
+        permuted = np.multiply(a, hv[None, lo:hi], out=buffer[:, :hi - lo] if hi - lo <= _MINHASH_CHUNK else None)
+        permuted += b
+        values[chunk] = np.minimum(np.minimum.reduceat(permuted, bounds[chunk] - lo, axis=1).T, empty)
+        j = k
+    return [MinHash(seed=seed, hashfunc=zlib.crc32, hashvalues=v, permutations=template.permutations,
+                    scheme="affine32") for v in values]
+
+
+_MINHASH_CHUNK = 1 << 14  # shingles a chunk: 8 MB of permuted values at 128 permutations
 
 
 # LSH banded at the threshold itself misses pairs just above it: with 128

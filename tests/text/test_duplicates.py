@@ -38,7 +38,9 @@ def test_shingle_hashes_are_the_crc32_of_each_shingle(size, monkeypatch):
     assert [len(s) for s in sets] == [len(duplicates._Shingles(t, size=size)) for t in texts]
 
 
-def test_minhashes_equal_datasketch_bulk():
+@pytest.mark.parametrize("chunk", [1 << 14, 100])  # one chunk, or many and sets larger than one
+def test_minhashes_equal_datasketch_bulk(chunk, monkeypatch):
+    monkeypatch.setattr(duplicates, "_MINHASH_CHUNK", chunk)
     rng = np.random.default_rng(0)
     sets = [{bytes(rng.integers(0, 256, rng.integers(1, 20)).tolist()) for _ in range(n)}
             for n in rng.choice([0, 1, 3, 50, 900], size=60)]
