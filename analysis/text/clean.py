@@ -386,9 +386,9 @@ def normalise_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     for column in ("title", "text"):
         if column not in out:
             continue
-        before = [t if isinstance(t, str) else "" for t in out[column]]
+        before = [t if isinstance(t, str) else "" for t in out[column].tolist()]
         after = [normalise_characters(t) for t in before]
-        for doc, b, a in zip(out["doc_id"], before, after):
+        for doc, b, a in zip(out["doc_id"].tolist(), before, after):
             if a != b:
                 rows.append((str(doc), "characters", f"normalised {column}", character_changes(b, a),
                              f"{len(b)} -> {len(a)} characters"))
@@ -410,7 +410,7 @@ def remove_inline_cards(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     """Cut link cards flattened into sentences (see ``INLINE_CARD``); log each cut."""
     out = articles.copy()
     rows, texts = [], []
-    for doc, text in zip(out["doc_id"], out["text"]):
+    for doc, text in zip(out["doc_id"].tolist(), out["text"].tolist()):
         kept, last = [], 0
         # " MORE" ends every card: a search in C rules out most texts before a pattern tried at every capital.
         for m in INLINE_CARD.finditer(text) if " MORE" in text else ():
@@ -434,7 +434,7 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     boilerplate cannot make two of its articles look alike.
     """
     _require(articles, ("doc_id", "outlet", "text"), "articles")
-    original = [len(t) if isinstance(t, str) else 0 for t in articles["text"]]
+    original = [len(t) if isinstance(t, str) else 0 for t in articles["text"].tolist()]
     normalised, char_log = normalise_articles(articles)
     normalised, card_log = remove_inline_cards(normalised)
     normalised, furniture_rows, paywalled = remove_furniture(normalised)

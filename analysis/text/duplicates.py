@@ -344,7 +344,7 @@ def _canonical_order(articles: pd.DataFrame, texts: list[str]) -> list[int]:
         "undated": published.isna().to_numpy(),
         "published": published.to_numpy(),
         "length": [-len(t) for t in texts],
-        "doc_id": [str(d) for d in articles["doc_id"]],
+        "doc_id": [str(d) for d in articles["doc_id"].tolist()],
     })
     return frame.sort_values(["undated", "published", "length", "doc_id"], kind="stable").index.tolist()
 
@@ -377,8 +377,8 @@ def find_near_duplicates(articles: pd.DataFrame, *, threshold: float = 0.8, num_
         raise ValueError(f"articles: missing columns {missing}; got {list(articles.columns)}")
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold={threshold}: use a Jaccard similarity in (0, 1]")
-    texts = [str(t) if isinstance(t, str) else "" for t in articles["text"]]
-    ids = [str(d) for d in articles["doc_id"]]
+    texts = [t if isinstance(t, str) else "" for t in articles["text"].tolist()]
+    ids = [str(d) for d in articles["doc_id"].tolist()]
     if folded is not None and len(folded) != len(texts):
         raise ValueError(f"folded: {len(folded)} texts for {len(texts)} articles")
     sets, hashes = _signatures(texts, size=shingle, num_perm=num_perm, seed=seed,

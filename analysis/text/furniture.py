@@ -170,7 +170,7 @@ def remove_furniture(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[s
     """
     out = articles.copy()
     rows, texts, paywalled = [], [], {}
-    for doc, text in zip(out["doc_id"], out["text"]):
+    for doc, text in zip(out["doc_id"].tolist(), out["text"].tolist()):
         text = text if isinstance(text, str) else ""
         found = furniture_lines(text)
         kept, last = [], 0
