@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
 from collections.abc import Collection, Iterator
-from itertools import chain, count, repeat
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -19,6 +18,7 @@ from datasketch import MinHash, MinHashLSH
 
 from analysis.core import tables
 from analysis.text.characters import fold_for_matching, fold_for_words
+from analysis.text.shingle_crc import shingle_crcs
 
 #: ``find_near_duplicates``: one row per non-canonical member of a cluster.
 DUPLICATE_COLUMNS: dict[str, str] = {
@@ -76,130 +76,16 @@ def _words(text: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
-# Texts hashed together, at most this many words: the arrays of one batch stay a few tens of MB on any corpus.
-_BATCH_WORDS = 1 << 21
 
 
 def _shingle_hashes(texts: list[str], *, size: int,
                     folded: list[str | None] | None = None) -> tuple[list[_Shingles], np.ndarray]:
-    """Each text's ``_Shingles`` and the CRC-32 of every shingle of every text, in order, in one array.
-
-    A shingle's CRC is built from its words' CRCs, each computed once per distinct word: CRC-32 is linear, so
-    ``crc(A + B) = shift(crc(A), len(B)) ^ crc(B)`` (zlib's ``crc32_combine``), where ``shift`` multiplies by
-    x^(8 len(B)) and is applied as four byte-table lookups. The values are ``zlib.crc32`` of each shingle's
-    bytes (tested), as datasketch's ``hashfunc=zlib.crc32`` saw them; slicing the bytes and calling zlib once
-    per shingle was the largest cost of the clean stage on AllSides.
-    """
-    sets, parts, batch, n_batch = [], [], [], 0
-    for text, fold in zip(texts, folded if folded is not None else [None] * len(texts), strict=True):
-        words = _words(text) if fold is None else _WORD.findall(fold)
-        sets.append(_Shingles(text, size=size, n_words=len(words)))
-        batch.append(words)
-        n_batch += len(words)
-        if n_batch >= _BATCH_WORDS:
-            parts.append(_hash_batch(batch, size=size))
-            batch, n_batch = [], 0
-    parts.append(_hash_batch(batch, size=size))
-    return sets, np.concatenate(parts)
-
-
-def _hash_batch(batch: list[list[str]], *, size: int) -> np.ndarray:
-    vocabulary: dict[str, int] = defaultdict(count().__next__)
-    lengths = np.fromiter(map(len, batch), dtype=np.intp, count=len(batch))
-    ids = np.fromiter(map(vocabulary.__getitem__, chain.from_iterable(batch)), dtype=np.intp,
-                      count=int(lengths.sum()))
-    encoded = list(map(str.encode, vocabulary))
-    word_crc = np.fromiter(map(zlib.crc32, encoded), dtype=np.uint32, count=len(encoded))
-    spaced_crc = np.fromiter(map(zlib.crc32, repeat(b" "), word_crc.tolist()), dtype=np.uint32,
-                             count=len(encoded))  # crc(word + " ")
-    n_bytes = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
-    # The shingle at every word of the batch: its first size - 1 words, each with its space, then the last word.
-    # Shingles that run into the next text are dropped below.
-    m = max(len(ids) - size + 1, 0)
-    last = ids[size - 1:size - 1 + m]
-    head = _runs(spaced_crc[ids], n_bytes[ids] + 1, size - 1)
-    crc = word_crc[last] if head is None else _shift(head[0][:m], n_bytes[last]) ^ word_crc[last]
-    # Texts of at least ``size`` words: shingle i of a text starts at its word i, for i <= n - size.
-    long = lengths >= size
-    offsets = np.cumsum(lengths) - lengths
-    n_shingles = np.where(long, lengths - size + 1, 0)
-    crc = crc[np.repeat(offsets - np.cumsum(n_shingles) + n_shingles, n_shingles) + np.arange(n_shingles.sum())]
-    # Texts of fewer words (but some): one shingle of all their words, hashed directly (they are few).
-    short = np.flatnonzero(~long & (lengths > 0))
-    if not len(short):
-        return crc
-    bounds = np.cumsum(n_shingles)
-    pieces, start = [], 0
-    for i in short.tolist():
-        pieces += [crc[start:bounds[i]], np.array([zlib.crc32(" ".join(batch[i]).encode())], dtype=np.uint32)]
-        start = bounds[i]
-    return np.concatenate(pieces + [crc[start:]])
-
-
-def _runs(crc: np.ndarray, n_bytes: np.ndarray, words: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """CRC and byte length of the concatenation of pieces j .. j + words - 1, for every j where they exist,
-    from each piece's CRC and length (``None`` for no words). Runs double in length (two, four, ... pieces)
-    and join as ``words`` is written in binary: two shifts for the four heads of 5-word shingles, not three."""
-    result, result_words = None, 0
-    block, block_words = (crc, n_bytes), 1
-    while words:
-        if words & 1:
-            result = block if result is None else _concat(result, block, result_words)
-            result_words += block_words
-        words >>= 1
-        if words:
-            block = _concat(block, block, block_words)
-            block_words *= 2
-    return result
-
-
-def _concat(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray],
-            offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """Runs ``a`` (CRC, length) at j followed by runs ``b`` at j + offset: crc(A + B) = shift(crc(A), len(B))
-    ^ crc(B)."""
-    m = max(min(len(a[0]), len(b[0]) - offset), 0)
-    b_crc, b_len = b[0][offset:offset + m], b[1][offset:offset + m]
-    return _shift(a[0][:m], b_len) ^ b_crc, a[1][:m] + b_len
-
-
-_SHIFT_TABLES: dict[int, np.ndarray] = {}
-
-
-def _shift_table(n: int) -> np.ndarray:
-    """shift(v, n) = crc32(n zero bytes, start v) ^ crc32(n zero bytes), linear in v: a table for each of v's
-    four bytes, built from the images of its 32 bits (memoised: ``n`` is the length in bytes of a word or of a
-    few words)."""
-    if n not in _SHIFT_TABLES:
-        zeros = bytes(n)
-        base = zlib.crc32(zeros)
-        bits = np.array([zlib.crc32(zeros, 1 << j) ^ base for j in range(32)], dtype=np.uint32).reshape(4, 8)
-        byte = np.arange(256)
-        chosen = (byte[:, None] >> np.arange(8)) & 1  # 256 x 8: which bits of each byte value are set
-        table = np.zeros((4, 256), dtype=np.uint32)
-        for j in range(8):
-            table ^= np.where(chosen[:, j].astype(bool), bits[:, j, None], np.uint32(0))
-        _SHIFT_TABLES[n] = table.reshape(-1)
-    return _SHIFT_TABLES[n]
-
-
-def _shift(crc: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """``shift(crc[i], n[i])`` for every i (see :func:`_shift_table`): four lookups in the table for ``n[i]``."""
-    if not len(crc):
-        return crc
-    if n.max() <= 1 << 16:  # the usual case: a count per length, cheaper than sorting
-        distinct = np.flatnonzero(np.bincount(n))
-        row = np.zeros(distinct[-1] + 1, dtype=np.intp)
-        row[distinct] = np.arange(0, 1024 * len(distinct), 1024)
-        row = row[n]
-    else:
-        distinct, which = np.unique(n, return_inverse=True)
-        row = which * 1024
-    tables = np.concatenate([_shift_table(int(d)) for d in distinct])
-    out = tables[row + (crc & 0xFF)]
-    out ^= tables[row + 256 + ((crc >> 8) & 0xFF)]
-    out ^= tables[row + 512 + ((crc >> 16) & 0xFF)]
-    out ^= tables[row + 768 + (crc >> 24)]
-    return out
+    """Each text's ``_Shingles`` and the CRC-32 of every shingle of every text, in order, in one array
+    (:func:`analysis.text.shingle_crc.shingle_crcs` of the texts' folds, ``folded`` where given)."""
+    folds = [fold_for_words(t) if f is None else f
+             for t, f in zip(texts, folded if folded is not None else [None] * len(texts), strict=True)]
+    n_words, crc = shingle_crcs(folds, size=size)
+    return [_Shingles(t, size=size, n_words=n) for t, n in zip(texts, n_words.tolist())], crc
 
 
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)  # MurmurHash3's 32-bit finalizer, as datasketch's affine32 scheme

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from analysis.text import duplicates
+from analysis.text import duplicates, shingle_crc
 
 TEXTS = ["", "one", "a b", "one two three four five", "one two three four five six",
          "Hello, wörld — the “quick” brown fox jumps over the lazy dog again and again",
@@ -30,8 +30,9 @@ def test_shingle_hashes_are_the_crc32_of_each_shingle(size, monkeypatch):
     long_word = "x" * 700 + "é"  # a shift by a length no other word has
     longer = "y" * 70_000  # lengths past the counting table
     texts = TEXTS + [f"{long_word} and {long_word} again, then {long_word}", "two words", f"a {longer} b c d e f g h"]
-    texts += [" ".join(f"w{i % 13}" for i in range(40))] + TEXTS[::-1]
-    monkeypatch.setattr(duplicates, "_BATCH_WORDS", 7)  # texts split over several batches
+    texts += [" ".join(f"w{i % 13}" for i in range(40)), f"snake_case 2024 {'z' * 48} {'q' * 49} x_1 ½ ٣ 𝟘 ǅ end"]
+    texts += TEXTS[::-1]
+    monkeypatch.setattr(shingle_crc, "BATCH_CHARS", 60)  # texts split over several batches
     sets, crc = duplicates._shingle_hashes(texts, size=size)
     want = [zlib.crc32(s) for shingles in sets for s in shingles]
     assert crc.dtype == np.uint32 and crc.tolist() == want
