@@ -331,9 +331,10 @@ COOKIE_OR_PAYWALL = re.compile(
     r"|\bthis (?:article|content) is (?:only )?(?:available )?(?:for|to) (?:subscribers|members)\b"
     r"|\bplease (?:enable|turn on) javascript\b|\balready a subscriber\?"
 )
-# One of these is in every text COOKIE_OR_PAYWALL matches: substring tests in C before a pattern that opens with
-# ``\b`` and an alternation, which the regex engine tries at every position.
-_COOKIE_OR_PAYWALL_WORDS = ("cookie", "subscri", "reached", "free article", "members", "javascript")
+# One of these is in every text COOKIE_OR_PAYWALL matches (each alternative holds one): substring tests in C
+# before a pattern that opens with ``\b`` and an alternation, which the regex engine tries at every position.
+_COOKIE_OR_PAYWALL_WORDS = ("cookie", "subscribe to ", "to continue reading", "you have reached", "free article",
+                            "this article is", "this content is", "javascript", "already a subscriber?")
 
 
 def _starts_with_words(text: str, prefix: str) -> bool:

@@ -199,6 +199,17 @@ def test_quality_flags(title, text, expected):
     assert list(zip(flags["flag"], flags["detail"])) == expected
 
 
+@pytest.mark.parametrize("phrase", [
+    "accept all cookies", "accept cookies", "we use cookies", "cookie settings", "subscribe to keep reading",
+    "to continue reading this story please subscribe", "you have reached your free article limit",
+    "free articles remaining", "this content is only available to members", "this article is for subscribers",
+    "please turn on javascript", "already a subscriber?"])
+def test_every_paywall_phrase_holds_a_screening_word(phrase):
+    assert clean.COOKIE_OR_PAYWALL.search(phrase) and any(w in phrase for w in clean._COOKIE_OR_PAYWALL_WORDS)
+    flags = clean.quality_flags(pd.DataFrame({"doc_id": ["d"], "title": [""], "text": [f"{LONG} {phrase.upper()}"]}))
+    assert flags["flag"].tolist() == ["cookie_or_paywall"]
+
+
 def test_quality_flags_min_words():
     df = pd.DataFrame({"doc_id": ["d"], "title": [""], "text": ["one two three"]})
     assert clean.quality_flags(df, min_words=3).empty
