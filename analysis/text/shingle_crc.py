@@ -2,8 +2,8 @@
 
 Near-duplicate detection (:mod:`analysis.text.duplicates`) hashes every shingle (``size`` consecutive ``\\w+``
 words of the folded text, joined by single spaces, UTF-8) with ``zlib.crc32``. Here the words are found in a
-numpy array of code points, each word's CRC is computed for all words together a character position at a
-time, and a shingle's CRC is built from its words' CRCs: CRC-32 is linear, so
+numpy array of code points, each word's CRC is computed for all words together, two characters a step, and a
+shingle's CRC is built from its words' CRCs: CRC-32 is linear, so
 ``crc(A + B) = shift(crc(A), len(B)) ^ crc(B)`` (zlib's ``crc32_combine``), where ``shift`` multiplies by
 x^(8 len(B)) and is applied as four byte-table lookups. The values are ``zlib.crc32`` of each shingle's bytes
 (``tests/text/test_duplicates.py``); a ``re.findall``, a dictionary look-up per word and a zlib call per
@@ -71,9 +71,11 @@ def _batch(folds: list[str], *, size: int) -> tuple[np.ndarray, np.ndarray]:
     n_words = np.diff(np.searchsorted(starts, text_ends), prepend=0)
     word_crc, spaced_crc, n_bytes = _word_crcs(joined, points, starts, ends)
     # A text of fewer words than a shingle (but some) is one shingle of all its words, hashed directly: few are.
-    first = np.cumsum(n_words) - n_words
-    few = {i: zlib.crc32(" ".join(joined[s:e] for s, e in zip(starts[f:f + n], ends[f:f + n])).encode())
-           for i, f, n in zip(*(x.tolist() for x in (np.arange(len(folds)), first, n_words))) if 0 < n < size}
+    few = {}
+    for i in np.flatnonzero((n_words > 0) & (n_words < size)).tolist():
+        first = int(n_words[:i].sum())
+        words = (joined[s:e] for s, e in zip(starts[first:first + n_words[i]], ends[first:first + n_words[i]]))
+        few[i] = zlib.crc32(" ".join(words).encode())
     return n_words, _shingles(word_crc, spaced_crc, n_bytes, n_words, size=size, few=few)
 
 
