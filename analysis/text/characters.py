@@ -133,10 +133,14 @@ def fold_paragraphs(text: str) -> FoldedText:
     return FoldedText(paragraphs, folded, whole, True)
 
 
+# Every character character_changes counts: invisible, whitespace but "\n" and " " (``\s`` is ``str.isspace``), control.
+_COUNTED = re.compile("[" + re.escape("".join(map(chr, _INVISIBLE))) + r"]|[^\S\n ]|" + _CONTROL.pattern)
+
+
 def character_changes(before: str, after: str) -> str:
     """Say what normalisation changed, for the log (counts by kind)."""
     counts = Counter()
-    for ch in before:
+    for ch in _COUNTED.findall(before):  # each character the loop below may count, found in C
         if ord(ch) in _INVISIBLE:
             counts[f"invisible U+{ord(ch):04X}"] += 1
         elif ch != "\n" and ch != " " and ch.isspace():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 
 import numpy as np
@@ -59,8 +59,19 @@ def _split(text: str) -> list[str]:
 
     Ingest keeps single newlines and the seed uses blank lines; treating each
     line as a unit handles both and keeps the separators for rebuilding.
+    (``re.split(r"(\n+)", text)``, from ``str.split``: the pattern, which opens with a group, was tried at every
+    position.)
     """
-    return re.split(r"(\n+)", text)
+    lines = text.split("\n")
+    parts, run = [lines[0]], 0
+    for line in lines[1:]:
+        run += 1
+        if line:
+            parts += ["\n" * run, line]
+            run = 0
+    if run:
+        parts += ["\n" * run, ""]
+    return parts
 
 
 def _rebuild(text: str, remove: set[int]) -> str:
@@ -80,7 +91,7 @@ def _rebuild(text: str, remove: set[int]) -> str:
         if kept and k > 0:
             kept.append(parts[k - 1])
         kept.append(para)
-    return re.sub(r"^\n+|\n+$", "", "".join(kept))
+    return "".join(kept).strip("\n")  # re.sub(r"^\n+|\n+$", "", ...), which tried its pattern at every position
 
 
 # Calls to action: a short documented list, matched on folded text. Used only
@@ -126,12 +137,17 @@ def _cross_article_keys(keys: list[list[str]], outlets: list[str], groups: list[
     Counting stories, not rows, keeps two copies of one article (or an
     updated version) from stripping each other's content.
     """
-    # Each (outlet, key, story) once, then counted per (outlet, key): no set per paragraph.
-    seen = {(outlet, key, group) for article_keys, outlet, group in zip(keys, outlets, groups)
-            for key in article_keys if len(key) >= min_chars}
-    support = Counter((outlet, key) for outlet, key, _ in seen)
+    # A key's first story per outlet, and a set of stories only for keys in two or more: no container per
+    # paragraph (millions on AllSides, each one more object for every garbage collection to walk).
+    first: dict[str, dict[str, int]] = defaultdict(dict)
+    support: dict[tuple[str, str], set[int]] = {}
+    for article_keys, outlet, group in zip(keys, outlets, groups):
+        stories = first[outlet]
+        for key in article_keys:
+            if len(key) >= min_chars and (story := stories.setdefault(key, group)) != group:
+                support.setdefault((outlet, key), {story}).add(group)
     # A key is its folded text, so a quotation is one in every article: tested once, and only where it repeats.
-    return {k: n for k, n in support.items() if n >= min_articles and not is_quotation(k[1])}
+    return {k: len(v) for k, v in support.items() if len(v) >= min_articles and not is_quotation(k[1])}
 
 
 def _within_article(keys: list[str], folded: list[str], *, min_chars: int) -> dict[int, str]:
@@ -296,16 +312,27 @@ def _story_groups(texts: list[str], ids: list[str], outlets: list[str], keys: li
         a, b = sorted((find(i), find(j)))
         parent[b] = a
 
-    frame = pd.DataFrame({"doc_id": [f"{i}\x1f{d}" for i, d in enumerate(ids)], "text": texts})
+    # object columns: a string column would copy every text into Arrow and back
+    frame = pd.DataFrame({"doc_id": pd.Series([f"{i}\x1f{d}" for i, d in enumerate(ids)], dtype=object),
+                          "text": pd.Series(texts, dtype=object)})
     position = {d: i for i, d in enumerate(frame["doc_id"])}
     dupes = find_near_duplicates(frame, threshold=threshold, cache=cache, folded=folded)
     for doc, canonical in zip(dupes["doc_id"], dupes["canonical_doc_id"]):
         union(position[doc], position[canonical])
 
-    holders: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    # Each paragraph key's articles (with its length in each, the last copy's) where two or more hold it; a key's
+    # first article and length are kept apart until a second appears, so no dict is made for the others.
+    holders: dict[tuple[str, str], dict[int, int]] = {}
+    first: dict[str, dict[str, int]] = defaultdict(dict)
+    first_length: dict[str, dict[str, int]] = defaultdict(dict)
     for i, (outlet, ks, ls) in enumerate(zip(outlets, keys, lengths)):
+        articles, article_lengths = first[outlet], first_length[outlet]
         for k, n in zip(ks, ls):
-            holders[(outlet, k)][i] = n
+            j = articles.setdefault(k, i)
+            if j == i:
+                article_lengths[k] = n
+            else:
+                holders.setdefault((outlet, k), {j: article_lengths[k]})[i] = n
     shared: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for docs in holders.values():
         if 2 <= len(docs) <= STORY_PARAGRAPH_CAP:

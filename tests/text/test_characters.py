@@ -72,3 +72,30 @@ def test_fold_paragraphs_equals_folding_each_paragraph():
         assert folded == [characters.fold_for_matching(p) for p in paragraphs]
         assert whole == characters.fold_for_words(text)
     assert 50 < cut < len(texts) - 50  # both ways taken
+
+
+def _changes_one_by_one(before: str) -> dict:
+    """character_changes' counts as first written: every character tested."""
+    counts: dict = {}
+    for ch in before:
+        if ord(ch) in characters._INVISIBLE:
+            kind = f"invisible U+{ord(ch):04X}"
+        elif ch != "\n" and ch != " " and ch.isspace():
+            kind = f"space U+{ord(ch):04X}"
+        elif characters._CONTROL.match(ch):
+            kind = "control character"
+        else:
+            continue
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("text", ["plain text", "a\u00a0b\u2009c\u3000d\te\rf\x0bg\x1ch\x85i\u2028j\u2029k",
+                                  "zero\u200bwidth\u00ad\ufeff\u2060\u180e\u200e\u200f", "ctl\x00\x07\x7f\x84\x86\x9f",
+                                  "e\u0301 composed later", "\u200d\u200c kept joiners"])
+def test_character_changes_counts_every_character_the_loop_counted(text):
+    expected = _changes_one_by_one(text)
+    got = characters.character_changes(text, characters.normalise_characters(text))
+    parts = dict(reversed(p.split(" ", 1)) for p in got.split(", ") if p != "whitespace")
+    parts.pop("NFC recomposition", None)
+    assert {k: int(v) for k, v in parts.items()} == expected

@@ -472,3 +472,22 @@ def test_the_folds_passed_on_from_boilerplate_removal_are_the_cleaned_texts_own(
     assert matching[3] is None and sum(m is not None for m in matching) >= 10
     assert all(m is None or m == characters.fold_for_matching(t) for m, t in zip(matching, out["text"]))
     assert (out["n_chars_removed"] > 0).sum() >= 5
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\nb", "a\n\n\nb\n", "\n\na\n \nb\n\n", " \n\na", "a\n\n", "\n\n"])
+def test_split_is_the_regex_split_and_rebuild_keeps_the_other_bytes(text):
+    import re
+
+    assert clean._split(text) == re.split(r"(\n+)", text)
+    n = len([p for p in re.split(r"(\n+)", text)[::2] if p.strip()])
+    for remove in ({0}, {n - 1}, set(range(n))) if n else ():
+        parts, kept, index = re.split(r"(\n+)", text), [], -1
+        for k in range(0, len(parts), 2):  # the rebuild as first written
+            if parts[k].strip():
+                index += 1
+                if index in remove:
+                    continue
+            if kept and k > 0:
+                kept.append(parts[k - 1])
+            kept.append(parts[k])
+        assert clean._rebuild(text, remove) == re.sub(r"^\n+|\n+$", "", "".join(kept))
