@@ -274,7 +274,7 @@ def _remove_boilerplate(articles: pd.DataFrame, *, min_articles: int, min_chars:
         # the kept paragraphs' folds, joined, where they are the new text's own (see fold_paragraphs)
         matching.append(" ".join(f for i, f in enumerate(fs) if f and i not in reasons) if by_line else None)
     out = articles.copy()
-    out["text"] = pd.Series(new_texts, index=articles.index, dtype="str")
+    out["text"] = _text_column(new_texts, articles["text"])
     out["n_chars_removed"] = np.asarray(removed_chars, dtype=np.int64)
     log.info("clean: removed %d boilerplate paragraphs (%d characters) from %d of %d articles", len(rows),
              sum(removed_chars), sum(n > 0 for n in removed_chars), len(texts))
@@ -420,7 +420,7 @@ def normalise_articles(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
             if a != b:
                 rows.append((str(doc), "characters", f"normalised {column}", character_changes(b, a),
                              f"{len(b)} -> {len(a)} characters"))
-        out[column] = pd.Series(after, index=out.index, dtype="str")
+        out[column] = _text_column(after, out[column])
     return out, _log_frame(rows)
 
 
@@ -448,7 +448,7 @@ def remove_inline_cards(articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
                          "person card with headlines glued into the text (name, name again, headlines, MORE)",
                          m.group("card")[:DETAIL_CHARS]))
         texts.append("".join(kept) + text[last:])
-    out["text"] = pd.Series(texts, index=out.index, dtype="str")
+    out["text"] = _text_column(texts, out["text"])
     return out, _log_frame(rows)
 
 
@@ -463,7 +463,12 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     """
     _require(articles, ("doc_id", "outlet", "text"), "articles")
     original = [len(t) if isinstance(t, str) else 0 for t in articles["text"].tolist()]
-    normalised, char_log = normalise_articles(articles)
+    # Text kept as Python strings between the steps, made a string column once at the end (see _text_column).
+    work = articles.copy()
+    for column in ("title", "text"):
+        if column in work:
+            work[column] = work[column].astype(object)
+    normalised, char_log = normalise_articles(work)
     normalised, card_log = remove_inline_cards(normalised)
     normalised, furniture_rows, paywalled = remove_furniture(normalised)
     furniture_log = _log_frame([(d, step, action, reason, detail[:DETAIL_CHARS])
@@ -473,9 +478,10 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
     cleaned, boiler_rows, matching = _remove_boilerplate(normalised, min_articles=min_articles, min_chars=min_chars,
                                                          same_story_threshold=threshold, cache=signatures)
     boiler_log = _log_frame(boiler_rows)
-    cleaned["n_chars_removed"] = np.asarray(original, dtype=np.int64) - cleaned["text"].str.len().to_numpy(np.int64)
-
-    matching = [fold_for_matching(t) if m is None else m for t, m in zip(cleaned["text"].tolist(), matching)]
+    texts = cleaned["text"].tolist()
+    cleaned["n_chars_removed"] = np.asarray(original, dtype=np.int64) - np.fromiter(map(len, texts), dtype=np.int64,
+                                                                                     count=len(texts))
+    matching = [fold_for_matching(t) if m is None else m for t, m in zip(texts, matching)]
     flags = quality_flags(cleaned, min_words=min_words, folded=matching)
     if paywalled:  # the notice itself went with the furniture; the text it cut off is still short of the article
         flags = pd.concat([flags, pd.DataFrame([(d, "paywall_or_truncated", f"removed notice {n[:60]!r}")
@@ -498,11 +504,21 @@ def clean_articles(articles: pd.DataFrame, *, min_articles: int = 2, min_chars: 
          r.canonical_doc_id)
         for r in dupes.itertuples(index=False)])
 
+    for column in ("title", "text"):
+        if column in cleaned:
+            cleaned[column] = cleaned[column].astype("str")
     steps = pd.concat([char_log, card_log, furniture_log, boiler_log, flag_log, dupe_log], ignore_index=True)
     return cleaned, _number(steps)
 
 
 # --- helpers ---------------------------------------------------------------
+
+def _text_column(values: list[str], like: pd.Series) -> pd.Series:
+    """``values`` as a text column in the place of ``like``: pandas' string dtype, or object where ``like`` is
+    (:func:`clean_articles` keeps text as Python strings between its steps: a string column at every step copied
+    each text into Arrow and back out, a tenth of the stage on the AllSides corpus)."""
+    return pd.Series(values, index=like.index, dtype=object if like.dtype == object else "str")
+
 
 def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
     missing = [c for c in columns if c not in df.columns]

@@ -182,5 +182,6 @@ def remove_furniture(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[s
             if kind == "paywall":
                 paywalled[str(doc)] = text[start:end]
         texts.append("".join(kept) + text[last:] if found else text)
-    out["text"] = pd.Series(texts, index=out.index, dtype="str")
+    # object text stays object (the clean stage keeps Python strings between its steps)
+    out["text"] = pd.Series(texts, index=out.index, dtype=object if out["text"].dtype == object else "str")
     return out, rows, paywalled
