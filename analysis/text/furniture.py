@@ -91,54 +91,76 @@ FURNITURE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
     ])
 
 
-# Literals a rule cannot match without (one of them), keyed by a piece of the rule's pattern. These rules open
-# with ``.*`` or ``.{0,n}``, so the regex engine tries them at every length of every line (on AllSides they were
-# two thirds of the rules' time); a substring test in C rules most lines out first and changes no answer.
-_NEEDS = {
-    r"\bpic\.twitter\.com/": ("pic.twitter.com/",),
-    r"\(@\w{1,30}\)": ("(@",),
-    r"(?:twitter\.com/\w+/status|instagram\.com/p/)": ("twitter.com/", "instagram.com/p/"),
-    r"^.{0,250}[(\[]": ("Photo", "Image"),
-    r"[Ss]ubscribers? only": ("ubscri", "his article is", "his content is", "his story is", "have reached",
-                             "nlock this"),
+# What a rule cannot match without, keyed by a piece of the rule's pattern: one of the literals in the line,
+# or (for a case-insensitive rule) one of the second ones in the lowercased line. These rules open with ``.*`` or
+# ``.{m,n}``, so the regex engine tries them at every length of every line (on AllSides they were most of the
+# rules' time); substring tests in C rule most lines out first and change no answer.
+_NEEDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    r"\bpic\.twitter\.com/": (("pic.twitter.com/",), ()),
+    r"\(@\w{1,30}\)": (("(@",), ()),
+    r"(?:twitter\.com/\w+/status|instagram\.com/p/)": (("twitter.com/", "instagram.com/p/"), ()),
+    r"^.{0,250}[(\[]": (("Photo", "Image"), ()),
+    r"\s(?:Read more|READ MORE|Read More)\s": (("Read more", "READ MORE", "Read More"), ()),
+    # (?i) matches no other character for l, e, t or r ("ſ" is an s), so lower() keeps every match
+    r"\b(?:sign up|subscribe)\b.{0,60}\bnewsletters?\b": ((), ("letter",)),
+    r"[Ss]ubscribers? only": (("ubscri", "his article is", "his content is", "his story is", "have reached",
+                              "nlock this"), ()),
 }
-_RULES = tuple((kind, pattern, limit, next((v for k, v in _NEEDS.items() if k in pattern.pattern), ()))
+_RULES = tuple((kind, pattern, limit, next((v for k, v in _NEEDS.items() if k in pattern.pattern), None))
                for kind, pattern, limit in FURNITURE_RULES)
-assert sum(bool(needs) for *_, needs in _RULES) == len(_NEEDS), "a _NEEDS key matches no rule, or several"
-# Whether any rule without a _NEEDS literal could match, as one pattern: most lines are prose, and one match call
+assert sum(needs is not None for *_, needs in _RULES) == len(_NEEDS), "a _NEEDS key matches no rule, or several"
+# Whether any rule without a _NEEDS screen could match, as one pattern: most lines are prose, and one match call
 # in C rules them out instead of forty in Python. Limits are left to the loop, which decides.
 _LONGEST = max(limit for *_, limit in FURNITURE_RULES)
-_ALL_NEEDS = tuple(n for needs in _NEEDS.values() for n in needs)
-_ANY_PLAIN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _, needs in _RULES if not needs))
+_ANY_PLAIN = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _, needs in _RULES if needs is None))
+_LITERALS = tuple(dict.fromkeys(n for needs, _ in _NEEDS.values() for n in needs))
+_LOWERED = tuple(dict.fromkeys(n for _, needs in _NEEDS.values() for n in needs))
+
+
+def _has(line: str, literals: tuple[str, ...], lowered: tuple[str, ...]) -> bool:
+    return any(n in line for n in literals) or bool(lowered) and any(n in line.lower() for n in lowered)
 
 
 def furniture_kind(line: str) -> str:
     """The kind of furniture ``line`` is ('' for prose)."""
     stripped = " ".join(line.split())
-    if not stripped or len(stripped) > _LONGEST:
+    if not stripped or len(stripped) > _LONGEST or not (_ANY_PLAIN.match(stripped)
+                                                         or _has(stripped, _LITERALS, _LOWERED)):
         return ""
-    if not _ANY_PLAIN.match(stripped):
-        for literal in _ALL_NEEDS:
-            if literal in stripped:
-                break
-        else:
-            return ""
+    return _kind(stripped)
+
+
+def _kind(stripped: str) -> str:
     for kind, pattern, limit, needs in _RULES:
-        if (len(stripped) <= limit and (not needs or any(n in stripped for n in needs))
-                and pattern.match(stripped)):
+        if len(stripped) <= limit and (needs is None or _has(stripped, *needs)) and pattern.match(stripped):
             return kind
     return ""
 
 
-def furniture_lines(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every furniture line of ``text`` (lines split on newlines)."""
-    out = []
-    for m in re.finditer(r"[^\n]+", text):
-        kind = furniture_kind(m.group())
-        if kind:
-            out.append((m.start(), m.end(), kind))
-    return out
+_LOWERED_LIMIT = max(limit for *_, limit, needs in _RULES if needs and needs[1])
 
+
+def furniture_lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every furniture line of ``text`` (lines split on newlines).
+
+    :func:`furniture_kind` for each line, with its screen made cheaper: a line that is already stripped and
+    single-spaced (as normalised text is: printable, so no whitespace but the plain space) is not split and
+    joined, and only the screening literals that the whole text holds are looked for (one search each).
+    """
+    literals = tuple(n for n in _LITERALS if n in text)
+    lowered = _LOWERED if any(n in text.lower() for n in _LOWERED) else ()
+    out, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if not (line.isprintable() and line[:1] != " " and line[-1:] != " " and "  " not in line):
+            line = " ".join(line.split())
+        if (line and len(line) <= _LONGEST
+                and (_ANY_PLAIN.match(line) or any(map(line.__contains__, literals))
+                     or lowered and len(line) <= _LOWERED_LIMIT and _has(line, (), lowered))
+                and (kind := _kind(line))):
+            out.append((start, end, kind))
+        start = end + 1
+    return out
 
 def remove_furniture(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, str, str, str, str]],
                                                       dict[str, str]]:
@@ -148,7 +170,7 @@ def remove_furniture(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[s
     """
     out = articles.copy()
     rows, texts, paywalled = [], [], {}
-    for doc, text in zip(out["doc_id"], out["text"]):
+    for doc, text in zip(out["doc_id"].tolist(), out["text"].tolist()):
         text = text if isinstance(text, str) else ""
         found = furniture_lines(text)
         kept, last = [], 0
@@ -160,5 +182,6 @@ def remove_furniture(articles: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[s
             if kind == "paywall":
                 paywalled[str(doc)] = text[start:end]
         texts.append("".join(kept) + text[last:] if found else text)
-    out["text"] = pd.Series(texts, index=out.index, dtype="str")
+    # object text stays object (the clean stage keeps Python strings between its steps)
+    out["text"] = pd.Series(texts, index=out.index, dtype=object if out["text"].dtype == object else "str")
     return out, rows, paywalled

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pytest
 
 from analysis.text import characters
@@ -50,3 +51,51 @@ def test_texts_and_the_ascii_shortcut(text):
     assert characters.normalise_characters(text) == reference_normalise(text)
     assert characters.fold_for_matching(text) == reference_fold(text)
     assert re.findall(r"\w+", characters.fold_for_words(text)) == re.findall(r"\w+", reference_fold(text))
+
+
+FOLD_LINES = ["Plain ASCII line.", "“Curly” quotes — and a dash", "ﬁne Ｆｕｌｌ ligatures", "  spaced   out  ", "",
+              " ", "tab\there", "e\u0301 combining first", "\u0301starts with a mark", "ΣΑΣ final sigma",
+              "x\u200by invisible", "bad\rline", "sep\u2028arator", "a¨b spacing diaeresis", "`backtick`"]
+
+
+def test_fold_paragraphs_equals_folding_each_paragraph():
+    rng = np.random.default_rng(0)
+    texts = ["\n".join(rng.choice(FOLD_LINES, rng.integers(1, 7))) for _ in range(400)]
+    texts += ["\n\nleading and trailing blank lines\n\n", "", "only\n\n\nnewlines\n"]
+    cut = 0
+    for text in texts:
+        paragraphs, folded, whole, by_line = characters.fold_paragraphs(text)
+        printable = all(map(str.isprintable, text.split("\n")))
+        assert by_line <= printable and by_line >= (printable and text == text.strip())
+        cut += by_line
+        assert paragraphs == [p for p in re.split(r"(\n+)", text)[::2] if p.strip()]
+        assert folded == [characters.fold_for_matching(p) for p in paragraphs]
+        assert whole == characters.fold_for_words(text)
+    assert 50 < cut < len(texts) - 50  # both ways taken
+
+
+def _changes_one_by_one(before: str) -> dict:
+    """character_changes' counts as first written: every character tested."""
+    counts: dict = {}
+    for ch in before:
+        if ord(ch) in characters._INVISIBLE:
+            kind = f"invisible U+{ord(ch):04X}"
+        elif ch != "\n" and ch != " " and ch.isspace():
+            kind = f"space U+{ord(ch):04X}"
+        elif characters._CONTROL.match(ch):
+            kind = "control character"
+        else:
+            continue
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("text", ["plain text", "a\u00a0b\u2009c\u3000d\te\rf\x0bg\x1ch\x85i\u2028j\u2029k",
+                                  "zero\u200bwidth\u00ad\ufeff\u2060\u180e\u200e\u200f", "ctl\x00\x07\x7f\x84\x86\x9f",
+                                  "e\u0301 composed later", "\u200d\u200c kept joiners"])
+def test_character_changes_counts_every_character_the_loop_counted(text):
+    expected = _changes_one_by_one(text)
+    got = characters.character_changes(text, characters.normalise_characters(text))
+    parts = dict(reversed(p.split(" ", 1)) for p in got.split(", ") if p != "whitespace")
+    parts.pop("NFC recomposition", None)
+    assert {k: int(v) for k, v in parts.items()} == expected

@@ -199,6 +199,17 @@ def test_quality_flags(title, text, expected):
     assert list(zip(flags["flag"], flags["detail"])) == expected
 
 
+@pytest.mark.parametrize("phrase", [
+    "accept all cookies", "accept cookies", "we use cookies", "cookie settings", "subscribe to keep reading",
+    "to continue reading this story please subscribe", "you have reached your free article limit",
+    "free articles remaining", "this content is only available to members", "this article is for subscribers",
+    "please turn on javascript", "already a subscriber?"])
+def test_every_paywall_phrase_holds_a_screening_word(phrase):
+    assert clean.COOKIE_OR_PAYWALL.search(phrase) and any(w in phrase for w in clean._COOKIE_OR_PAYWALL_WORDS)
+    flags = clean.quality_flags(pd.DataFrame({"doc_id": ["d"], "title": [""], "text": [f"{LONG} {phrase.upper()}"]}))
+    assert flags["flag"].tolist() == ["cookie_or_paywall"]
+
+
 def test_quality_flags_min_words():
     df = pd.DataFrame({"doc_id": ["d"], "title": [""], "text": ["one two three"]})
     assert clean.quality_flags(df, min_words=3).empty
@@ -451,3 +462,32 @@ def test_every_furniture_rule_is_exercised_and_the_output_is_pinned():
     assert actions[("boilerplate", "removed inline link card")] == 1 and actions[("characters", "normalised text")] == 3
     assert out.set_index("doc_id").loc[["d12", "d13"], "canonical_doc_id"].tolist() == ["d00", "d01"]
     assert _digest(out, log) == PINNED_DIGEST
+
+
+def test_the_folds_passed_on_from_boilerplate_removal_are_the_cleaned_texts_own():
+    corpus = _furniture_corpus()
+    corpus.loc[3, "text"] += "\nbad\rline"  # a line normalisation would cut: folded again, not passed on
+    out, _, matching = clean._remove_boilerplate(corpus, min_articles=2, min_chars=20, same_story_threshold=0.8,
+                                                 cache=None)
+    assert matching[3] is None and sum(m is not None for m in matching) >= 10
+    assert all(m is None or m == characters.fold_for_matching(t) for m, t in zip(matching, out["text"]))
+    assert (out["n_chars_removed"] > 0).sum() >= 5
+
+
+@pytest.mark.parametrize("text", ["", "\n", "a", "a\nb", "a\n\n\nb\n", "\n\na\n \nb\n\n", " \n\na", "a\n\n", "\n\n"])
+def test_split_is_the_regex_split_and_rebuild_keeps_the_other_bytes(text):
+    import re
+
+    assert clean._split(text) == re.split(r"(\n+)", text)
+    n = len([p for p in re.split(r"(\n+)", text)[::2] if p.strip()])
+    for remove in ({0}, {n - 1}, set(range(n))) if n else ():
+        parts, kept, index = re.split(r"(\n+)", text), [], -1
+        for k in range(0, len(parts), 2):  # the rebuild as first written
+            if parts[k].strip():
+                index += 1
+                if index in remove:
+                    continue
+            if kept and k > 0:
+                kept.append(parts[k - 1])
+            kept.append(parts[k])
+        assert clean._rebuild(text, remove) == re.sub(r"^\n+|\n+$", "", "".join(kept))
