@@ -5,7 +5,9 @@ offline, so the splitter trains Punkt's unsupervised model on the study's own
 articles (that is what Punkt was designed for) and seeds it with the
 abbreviations news copy uses most ("U.S.", "Sen.", "Corp."). Punkt's patterns
 are called without nltk's per-call timeout guard (``analysis.text.punkt_fast``,
-same splits). Paragraph
+same splits), and a title before a capitalised word ("said Mr. Trump") never
+ends a sentence there, where nltk's heuristics often ended one after "Mr."
+(``benchmarks/punkt_titles.py`` counts how often). Paragraph
 breaks always end a sentence: headlines, datelines and subscription blocks
 carry no final period.
 """

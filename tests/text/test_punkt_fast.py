@@ -15,7 +15,13 @@ import pytest
 from conftest import allsides_articles
 
 from analysis.text.prepare import _PARAGRAPH, NEWS_ABBREVIATIONS, PunktSentenceSplitter
-from analysis.text.punkt_fast import FastPunktSentenceTokenizer, FastPunktToken, reference_tokenizer, train_parameters
+from analysis.text.punkt_fast import (
+    FastPunktSentenceTokenizer,
+    FastPunktToken,
+    NewsPunktLanguageVars,
+    reference_tokenizer,
+    train_parameters,
+)
 
 
 def train(texts, *, reference: bool = False):
@@ -74,6 +80,8 @@ EDGE_CASES = [
     "Item no. 5 is here. See p. 3, fig. 2. The end -- or not. ...",
     "The U.S.-China talks ended. U.S. officials left. The e.g. case. i.e. this.",
     "١٢٣. Arabic digits. ²³. Superscripts. 3.2.1. Countdown.",
+    "Sources said Mr. Trump issued it. Lt. Gen. Smith and Sens. Rubio and Cotton agreed. Ask Dr. no one.",
+    "He bought shares of Apple Inc. Trump said so. She has MS. Trump knew. It is on Main St. Trump lives there.",
     "A sentence without a final period",
     "A headline with trailing spaces   ",
     "Ends with a period.   ",
@@ -120,6 +128,57 @@ def test_an_abbreviation_after_an_opening_curly_quote_does_not_end_a_sentence(al
         text = f"The ministry replied. {quote}Mr. Xi will respond to the U.S. move,{quote} it said."
         assert [text[s:e] for s, e in splitter.spans(text)] == [
             "The ministry replied.", f"{quote}Mr. Xi will respond to the U.S. move,{quote} it said."], quote
+
+
+def _sentences(tokenizer, text: str) -> list[str]:
+    return [text[s:e] for s, e in tokenizer.span_tokenize(text)]
+
+
+def _news_params():
+    # What Punkt learns from news copy: "mr" and "inc" are abbreviations and "Trump" often opens a sentence, which
+    # is what made nltk break after "Mr." (its frequent-sentence-starter heuristic)
+    from nltk.tokenize.punkt import PunktParameters
+
+    params = PunktParameters()
+    params.abbrev_types.update({"mr", "mrs", "sen", "gen", "lt", "inc", "ms", "st"})
+    params.sent_starters.update({"trump", "he"})
+    return params
+
+
+def test_a_title_before_a_capitalised_word_does_not_end_a_sentence():
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    text = "Sources familiar with the matter said Mr. Trump issued the threat on Friday. He left."
+    nltk_sentences = _sentences(PunktSentenceTokenizer(_news_params(), lang_vars=NewsPunktLanguageVars()), text)
+    assert nltk_sentences[0] == "Sources familiar with the matter said Mr."  # the fault the rule fixes
+    want = ["Sources familiar with the matter said Mr. Trump issued the threat on Friday.", "He left."]
+    for tokenizer in (FastPunktSentenceTokenizer(_news_params()), reference_tokenizer(_news_params())):
+        assert _sentences(tokenizer, text) == want
+    assert _sentences(FastPunktSentenceTokenizer(_news_params()), "Lt. Gen. Trump and Mrs. Trump met Sen. Trump.") \
+        == ["Lt. Gen. Trump and Mrs. Trump met Sen. Trump."]
+
+
+@pytest.mark.parametrize("text, first", [
+    ("He bought shares of Apple Inc. Trump said it was a good deal.", "He bought shares of Apple Inc."),
+    ("She was diagnosed with MS. Trump said he was sorry.", "She was diagnosed with MS."),  # not written as a title
+    ("He lives on Main St. Trump lives elsewhere.", "He lives on Main St."),  # "St." is not a title: a street
+    ("They thanked Mr. and Mrs. Smith.", "They thanked Mr. and Mrs. Smith."),  # before a lower-case word: nltk's
+])
+def test_breaks_after_other_abbreviations_are_nltks(text, first):
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    nltk_sentences = _sentences(PunktSentenceTokenizer(_news_params(), lang_vars=NewsPunktLanguageVars()), text)
+    assert nltk_sentences[0] == first
+    assert _sentences(FastPunktSentenceTokenizer(_news_params()), text) == nltk_sentences
+
+
+def test_the_trained_splitter_keeps_a_title_with_its_name(allsides_texts):
+    # "He" opens many sentences of the sample, so nltk's rules split before China's vice premier He Lifeng
+    splitter = PunktSentenceSplitter().fit(allsides_texts[:200])
+    text = "Sources familiar with the matter said Mr. He issued the threat. He bought shares of Apple Inc. He said so."
+    assert [text[s:e] for s, e in splitter.spans(text)] == [
+        "Sources familiar with the matter said Mr. He issued the threat.", "He bought shares of Apple Inc.",
+        "He said so."]
 
 
 def test_language_variables_compile_each_pattern_once(monkeypatch):

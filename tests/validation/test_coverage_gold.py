@@ -81,8 +81,9 @@ def test_the_readme_figures_on_the_test_split(monkeypatch):
     table = coverage_gold.provenance_validity(splits=("test",), actors=tuple(study.actors))
     got = {(r.instrument, r.metric): (round(r.value, 3), r.n) for r in table.itertuples()}
     assert got[("quotes", "f1")] == (0.915, 296)
-    assert got[("quotes", "recall_with_reported_speech")] == (0.798, 451)
-    assert got[("reported_speech", "f1")] == (0.673, 155)
+    # measured after the splitter stopped ending sentences after "Mr." before a name (0.798 and 0.673 before)
+    assert got[("quotes", "recall_with_reported_speech")] == (0.8, 451)
+    assert got[("reported_speech", "f1")] == (0.678, 155)
     assert got[("quote_speakers", "accuracy")] == (0.853, 252) and got[("quote_source_types", "accuracy")] == (0.79, 252)
     assert got[("reuse_pairs", "f1")] == (0.923, 6)
     assert got[("reuse_pairs", "shared_quotes_taken_for_copying")] == (0.091, 11)
