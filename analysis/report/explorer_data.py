@@ -196,9 +196,15 @@ def prepared(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _in_position(df: pd.DataFrame, position: dict) -> np.ndarray:
+    """Which rows' sentences are in ``position``, as a boolean array (``df[[]]``, from a list, would select no
+    columns of an empty table instead of no rows: a study without actors lost its actor columns that way)."""
+    return np.array([(str(d), int(s)) in position for d, s in zip(df["doc_id"], df["sent_id"])], dtype=bool)
+
+
 def _coded_refs(df: pd.DataFrame, position: dict, keep: list[str], coded: list[str]) -> dict:
     # a row whose sentence is not in the sentences table (tables from different runs) has nothing to show
-    df = df[[(str(d), int(s)) in position for d, s in zip(df["doc_id"], df["sent_id"])]]
+    df = df.loc[_in_position(df, position)]
     out = df[keep].reset_index(drop=True).copy()
     out.insert(0, "s", sentence_refs(df, position))
     return columns(out, coded=coded)
@@ -238,7 +244,7 @@ def assemble(t: dict[str, pd.DataFrame], *, study: str, title: str, seed: int, c
     if full_text:
         pool.add_articles(doc_index)
     sentences, position = pool.freeze(doc_index)
-    in_pool = lambda df: df[[(d, int(s)) in position for d, s in zip(df["doc_id"], df["sent_id"])]]  # noqa: E731
+    in_pool = lambda df: df.loc[_in_position(df, position)]  # noqa: E731
 
     terms = sorted(t["distinctive_terms"]["term"].unique())
     term_code = {x: i for i, x in enumerate(terms)}

@@ -151,3 +151,13 @@ print("HASH", len(code.code_hash()))
     assert done.returncode == 0, done.stderr
     assert "ERROR the explorer needs Bokeh" in done.stdout and "media-framing-analysis[explorer]" in done.stdout
     assert "HASH 64" in done.stdout
+
+
+def test_a_study_without_actors_gets_an_empty_actor_evidence_table_not_an_error():
+    t = tiny_tables()
+    t["actor_sentiment"] = t["actor_sentiment"].iloc[0:0]  # a study with no [[actors]]: the table has no rows
+    t["actor_sentiment_by_group"] = t["actor_sentiment_by_group"].iloc[0:0]
+    payload = explorer_data.fit_budget(t, study="tiny", title="t", seed=7)
+    evidence = payload["actor_evidence"]
+    assert {"s", "actor", "instrument", "label", "score"} <= set(evidence)
+    assert all(len(v if isinstance(v, list) else v["codes"]) == 0 for v in evidence.values())
