@@ -256,3 +256,37 @@ def test_loading_some_ids_gives_the_rows_of_the_full_load(project):
     some = datasets.load_allsides_ids(["A3", "A4", "A1", "not there"]).set_index("source_id")
     assert sorted(some.index) == ["A1", "A3", "A4"]
     pd.testing.assert_frame_equal(some.sort_index(), full.loc[["A1", "A3", "A4"]])
+
+
+def _line_by_line(path: Path) -> pd.DataFrame:
+    return datasets._allsides_frame([datasets._allsides_record(r) for r in datasets.iter_jsonl(path)])
+
+
+def test_the_arrow_reader_gives_the_line_by_line_table_on_awkward_records(tmp_path):
+    records = [
+        {"ID": "a", "source": "Outlet", "url": "", "title": None, "date_iso": "2019-10-08", "content_original": "T.",
+         "bias_text": "left", "topic": "china", "authors": "", "extra": {"nested": [1, 2]}},
+        {"ID": "b", "date_iso": None, "content_original": "Only text, most keys missing.", "bias_text": None},
+        {"ID": "c", "source": "Ünïcode “quotes”", "url": "https://e.example/c", "title": "中文", "date_iso": "not a date",
+         "content_original": "line one\nline two", "bias_text": "right", "topic": "", "authors": "A, B"},
+    ]
+    path = tmp_path / "articles.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n\n")
+    pd.testing.assert_frame_equal(datasets._allsides_arrow_frame(path), _line_by_line(path))
+
+
+@needs_mirror
+def test_the_arrow_reader_gives_the_line_by_line_table_on_the_china_subset():
+    path = SHARED_DATA / "allsides" / "china_related_subset.jsonl.gz"
+    pd.testing.assert_frame_equal(datasets._allsides_arrow_frame(path), _line_by_line(path))
+
+
+def test_a_file_pyarrow_rejects_is_read_line_by_line_and_a_bad_line_is_named(tmp_path, monkeypatch):
+    path = tmp_path / "articles.jsonl"
+    path.write_text('{"ID": "a", "content_original": "fine"}\n{"ID": 7, "content_original": "an id that is a number"}\n')
+    monkeypatch.setattr(datasets, "locate", lambda *a, **k: path)
+    assert datasets.load_allsides()["source_id"].tolist() == ["a", 7]  # as the line-by-line reader always gave
+    path.write_text('{"ID": "a", "content_original": "fine"}\n{"ID": "b", "content_original": \n')
+    with pytest.raises(json.JSONDecodeError):
+        datasets.load_allsides()
