@@ -180,6 +180,10 @@ _ALLSIDES_EMPTY_IF_MISSING = {"source", "title", "content_original", "topic", "a
 def _allsides_arrow_frame(path: Path) -> pd.DataFrame:
     """What :func:`_allsides_frame` gives for the whole file, parsed by pyarrow (tested equal on the dataset)."""
     table = storage.read_json_lines(path, list(_ALLSIDES_FIELDS))
+    if table.column("ID").null_count or any(0 < len(c) == c.null_count for c in table.columns):
+        # A record without an ID (the line reader stops there), or a column null throughout (where the line
+        # reader's table has Python objects, not strings): leave the file to it, so both give one answer.
+        raise pa.ArrowInvalid("left to the line-by-line reader")
     columns = []
     for key in _ALLSIDES_FIELDS:
         column = table.column(key)

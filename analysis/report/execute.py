@@ -4,10 +4,13 @@ Starting a kernel and importing pandas, matplotlib and the toolkit into it costs
 much as drawing a small notebook's figures: on a 30-article study the six report notebooks took 37 s in six
 kernels one after another and 19 s as one notebook in one kernel (profiled). So each worker starts one kernel
 and runs its notebooks in turn. Before each notebook, code run silently (no execution count, no output in the
-notebook) clears the namespace, sets the execution counter back to 1 and calls
-:func:`analysis.report.notebook.begin_notebook` (figures closed, matplotlib settings and warnings as the first
-notebook found them, the notebook's environment), so an executed notebook is the same file whichever kernel ran
-it and whatever ran before (tested). A kernel that died or timed out is replaced before the next notebook.
+notebook) clears the namespace, the execution counter and ``from __future__`` flags, and calls
+:func:`analysis.report.notebook.begin_notebook`: figures closed; matplotlib settings, numpy's print and error
+settings, the warning filters, environment variables, working folder and ``sys.path`` as the first notebook
+found them; warnings already shown shown again; the notebook's own environment set. Not reset: pandas options,
+random states, logging handlers and what modules do once when first imported; a notebook that changes those
+must set them itself (the report's notebooks change none: each executed notebook is byte-identical to one run
+in a kernel of its own, tested on a study). A kernel that died or timed out is replaced before the next notebook.
 
 nbclient runs one notebook per client; a client given a kernel it did not start leaves that kernel running when
 the notebook ends, which is what lets one kernel serve several clients here.
@@ -15,6 +18,7 @@ the notebook ends, which is what lets one kernel serve several clients here.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import queue
@@ -54,6 +58,7 @@ def inject_parameters(nb: nbformat.NotebookNode, study: str) -> nbformat.Noteboo
 
 def _reset_code(env: dict[str, str]) -> str:
     return ("get_ipython().run_line_magic('reset', '-f')\n"
+            "get_ipython().compile.reset_compiler_flags()\n"
             "import analysis.report.notebook as _analysis_notebook\n"
             f"_analysis_notebook.begin_notebook({env!r})\n"
             "del _analysis_notebook\n"
@@ -76,9 +81,10 @@ class NotebookKernel:
         log_fh = self._stack.enter_context(storage.open_log(self._kernel_log))
         try:
             self._stack.enter_context(self._owner.setup_kernel(env=dict(os.environ), stderr=log_fh))
-        except (RuntimeError, TimeoutError) as exc:
+        except Exception as exc:  # noqa: BLE001 -- e.g. NoSuchKernel (a KeyError) as well as a start-up timeout
             self.__exit__(None, None, None)
-            raise AnalysisError(f"the Jupyter kernel did not start ({exc}); see {self._kernel_log}") from None
+            raise AnalysisError(f"the Jupyter kernel did not start ({type(exc).__name__}: {exc}); "
+                                f"see {self._kernel_log}") from None
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -140,7 +146,8 @@ class KernelLost(AnalysisError):
 
 def execute_notebook(source: Path, study: str, dest: Path, *, timeout: int = 600,
                      env: dict[str, str] | None = None, kernel_log: Path | None = None) -> None:
-    """Execute one notebook in a kernel of its own (see :class:`NotebookKernel`)."""
+    """Execute one notebook in a kernel of its own (see :class:`NotebookKernel`): what the report did before
+    kernels were shared, kept as the reference the tests compare a shared kernel's notebooks with."""
     with NotebookKernel(source.parent, kernel_log=kernel_log or dest.with_suffix(".kernel.log"),
                         timeout=timeout) as kernel:
         kernel.run(source, study, dest, env=env)
@@ -161,14 +168,19 @@ def run_in_kernels(items: list[Item], run: Callable[[NotebookKernel, Item], Resu
 
     def work(index: int) -> None:
         item = next_item()
-        while item is not None:
+        for start in itertools.count():
+            if item is None:
+                return
+            # Each kernel its own log: a replacement must not overwrite the log of the kernel that died.
+            kernel_log = log_dir / (f"_kernel_{index}.log" if start == 0 else f"_kernel_{index}_{start}.log")
             try:
-                kernel_context = NotebookKernel(cwd, kernel_log=log_dir / f"_kernel_{index}.log")
+                kernel_context = NotebookKernel(cwd, kernel_log=kernel_log)
                 kernel = kernel_context.__enter__()
-            except Exception as exc:  # noqa: BLE001 -- no kernel: this item fails, the next one tries again
-                results[item] = exc
-                item = next_item()
-                continue
+            except Exception as exc:  # noqa: BLE001 -- no kernel starts here: this worker's items fail with it
+                while item is not None:
+                    results[item] = exc
+                    item = next_item()
+                return
             try:
                 while item is not None:
                     try:

@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Callable
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from analysis.core import config, storage, tables
@@ -44,28 +45,36 @@ OPTIONAL_TABLES = {"label_shares", "label_contrasts", "label_candidates", "frame
 NOTEBOOK_ENV = "ANALYSIS_REPORT_NOTEBOOK"
 RUN_LOG_ENV = "ANALYSIS_REPORT_RUN_LOG"
 _published: list[str] = []
-_first_state: tuple[dict, list] | None = None  # matplotlib settings and warning filters the first notebook found
+# What the first notebook in this kernel found, restored for each later one (see begin_notebook).
+_first_state: dict | None = None
 
 
 def begin_notebook(env: dict[str, str]) -> None:
     """Give the next notebook in this kernel the state a new kernel would: called by the report stage, unseen,
     before every notebook it runs (:mod:`analysis.report.execute`), after clearing the namespace.
 
-    Figures are closed, matplotlib's settings and the warning filters are those the first notebook found (the
-    toolkit's style applied), warnings already shown will show again, figure positions count from one, and
-    ``env`` (the notebook's name and run log) is set."""
+    Figures are closed; matplotlib's settings, numpy's print and error settings, the warning filters, the
+    environment variables, the working folder and ``sys.path`` are those the first notebook found (the
+    toolkit's style applied); warnings already shown will show again; figure positions count from one; and
+    ``env`` (the notebook's name and run log) is set on top."""
     global _first_state
-    os.environ.update(env)
     plt.close("all")
     _published.clear()
     if _first_state is None:  # the backend is the kernel's (inline, interactive), not a setting of a notebook
-        rc = {key: value for key, value in plt.rcParams.items() if key not in ("backend", "interactive")}
-        _first_state = (rc, list(warnings.filters))
-    rc, filters = _first_state
-    dict.update(plt.rcParams, rc)  # as matplotlib's rc_context restores: no re-validation, no deprecation notices
+        _first_state = {"rc": {k: v for k, v in plt.rcParams.items() if k not in ("backend", "interactive")},
+                        "filters": list(warnings.filters), "environ": dict(os.environ), "cwd": os.getcwd(),
+                        "path": list(sys.path), "printoptions": np.get_printoptions(), "err": np.geterr()}
+    first = _first_state
+    dict.update(plt.rcParams, first["rc"])  # as matplotlib's rc_context restores: no re-validation or notices
     warnings.resetwarnings()  # also forgets which warnings were already shown, as in a new process
-    warnings.filters[:] = filters
+    warnings.filters[:] = first["filters"]
     getattr(warnings, "onceregistry", {}).clear()  # and those shown under the "once" action
+    os.environ.clear()
+    os.environ.update({**first["environ"], **env})
+    os.chdir(first["cwd"])
+    sys.path[:] = first["path"]
+    np.set_printoptions(**first["printoptions"])
+    np.seterr(**first["err"])
 
 
 def _note(kind: str, name: str) -> None:
@@ -181,10 +190,14 @@ def _show_in_notebook(plot: figures.Plot) -> None:
     Left open, the inline backend would lay the figure out and draw it again after the cell: a quarter of the
     report stage's notebook time (profiled), for an image the checks had just drawn at the same resolution."""
     shell = _kernel_shell()
-    if shell is None:
+    if shell is None or not hasattr(plot.figure.canvas, "buffer_rgba"):  # no kernel, or a canvas that cannot
+        return                                                           # give its pixels: the backend shows it
+    try:
+        png = base64.b64encode(figures.preview_png(plot.figure)).decode("ascii")
+        shell.display_pub.publish(data={"image/png": png, "text/plain": repr(plot.figure)}, metadata={})
+    except Exception as exc:  # noqa: BLE001 -- the files are written; only the notebook's preview is lost
+        log.warning("report: figure %s not shown in the notebook (%s)", plot.name, _failure(exc))
         return
-    png = base64.b64encode(figures.preview_png(plot.figure)).decode("ascii")
-    shell.display_pub.publish(data={"image/png": png, "text/plain": repr(plot.figure)}, metadata={})
     plt.close(plot.figure)
 
 

@@ -15,6 +15,8 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.core import code, config, lazy, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError, StudyConfigError
@@ -22,7 +24,6 @@ from analysis.core.study import Study, check_study_id, load_study
 from analysis.core.study_template import skeleton
 from analysis.run import dag, engine, uptodate
 
-pd = lazy.module("pandas")
 collect = lazy.module("analysis.collect.collect")
 datasets = lazy.module("analysis.collect.datasets")
 ingest = lazy.module("analysis.collect.ingest")

@@ -282,11 +282,16 @@ def test_the_arrow_reader_gives_the_line_by_line_table_on_the_china_subset():
     pd.testing.assert_frame_equal(datasets._allsides_arrow_frame(path), _line_by_line(path))
 
 
-def test_a_file_pyarrow_rejects_is_read_line_by_line_and_a_bad_line_is_named(tmp_path, monkeypatch):
+def test_a_file_pyarrow_rejects_is_read_line_by_line_and_a_bad_line_stops_it(tmp_path, monkeypatch):
     path = tmp_path / "articles.jsonl"
     path.write_text('{"ID": "a", "content_original": "fine"}\n{"ID": 7, "content_original": "an id that is a number"}\n')
     monkeypatch.setattr(datasets, "locate", lambda *a, **k: path)
     assert datasets.load_allsides()["source_id"].tolist() == ["a", 7]  # as the line-by-line reader always gave
+    path.write_text('{"ID": "a", "content_original": "fine"}\n{"content_original": "a record without its ID"}\n')
+    with pytest.raises(KeyError):  # as before: pyarrow would give a null ID and carry on
+        datasets.load_allsides()
+    path.write_text('{"ID": "a", "url": null}\n{"ID": "b"}\n')  # a column null throughout: the same dtypes too
+    pd.testing.assert_frame_equal(datasets.load_allsides(), _line_by_line(path))
     path.write_text('{"ID": "a", "content_original": "fine"}\n{"ID": "b", "content_original": \n')
     with pytest.raises(json.JSONDecodeError):
         datasets.load_allsides()

@@ -184,6 +184,21 @@ def test_code_hash_sees_every_subpackage_and_table_file(tmp_path, monkeypatch):
 def test_a_lazy_module_is_imported_when_first_used():
     code = ("import sys\nfrom analysis.core import lazy\nfigures = lazy.module('analysis.report.figures')\n"
             "print('matplotlib' in sys.modules)\nfigures.Plot\nprint('matplotlib' in sys.modules)\n"
-            "from analysis.report import figures as imported\nprint(imported is figures)")
+            "from analysis.report import figures as imported\nprint(imported.Plot is figures.Plot)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True", "True"]
+
+
+def test_a_lazy_module_first_read_from_several_threads_is_whole_in_each(tmp_path):
+    # A module that takes a while to import: with the standard library's LazyLoader on Python 3.11 a second
+    # thread read it half-built (AttributeError); a module whose code raises must raise at every use.
+    (tmp_path / "slow_module.py").write_text("import time\ntime.sleep(0.3)\nVALUE = 42\n")
+    (tmp_path / "broken_module.py").write_text("raise ImportError('broken on purpose')\n")
+    code = ("import sys, threading\nsys.path.insert(0, sys.argv[1])\nfrom analysis.core import lazy\n"
+            "slow = lazy.module('slow_module')\nseen = []\n"
+            "threads = [threading.Thread(target=lambda: seen.append(slow.VALUE)) for _ in range(4)]\n"
+            "[t.start() for t in threads]\n[t.join() for t in threads]\nprint(seen)\n"
+            "broken = lazy.module('broken_module')\n"
+            "for _ in range(2):\n    try:\n        broken.anything\n    except ImportError as exc:\n        print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[42, 42, 42, 42]", "broken on purpose", "broken on purpose"]

@@ -6,30 +6,33 @@ import re
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from analysis.core.errors import AnalysisError
 from analysis.report import execute
 
 # What one notebook could leave behind for the next: a variable, a matplotlib setting, an open figure, a warning
-# already shown (Python shows a "default" warning once per place), and its environment.
+# already shown (Python shows a "default" warning once per place: here a place in an imported module, whose
+# registry the namespace reset does not clear), environment variables, the working folder and sys.path.
 LEAVES_STATE = """\
-import os, warnings
+import os, sys, warnings
 import matplotlib.pyplot as plt
 from analysis.report import notebook
+import warns_once
 left_behind = 1
 plt.rcParams["font.size"] = 30
 plt.figure()
-def warn():
-    warnings.warn("shown in every notebook", UserWarning)
-warn()
+warns_once.warn()
+os.environ["LEFT_BEHIND"] = "yes"
+sys.path.insert(0, "/nowhere")
+os.chdir("/")
 os.environ["ANALYSIS_REPORT_NOTEBOOK"]"""
 
 CHECKS_STATE = """\
-import os, warnings
+import os, sys, warnings
 import matplotlib.pyplot as plt
 from analysis.report import notebook
-print("left_behind" in globals(), plt.rcParams["font.size"], len(plt.get_fignums()))
+print("left_behind" in globals(), plt.rcParams["font.size"], len(plt.get_fignums()), "LEFT_BEHIND" in os.environ,
+      "/nowhere" in sys.path, os.getcwd() == "/")
 os.environ["ANALYSIS_REPORT_NOTEBOOK"], os.environ.get("EXTRA")"""
 
 
@@ -49,6 +52,8 @@ def _outputs(path: Path) -> list:
 
 
 def test_each_notebook_in_a_shared_kernel_starts_as_in_a_new_kernel(tmp_path):
+    (tmp_path / "warns_once.py").write_text(
+        "import warnings\n\ndef warn():\n    warnings.warn('shown in every notebook', UserWarning)\n")
     first = _notebook(tmp_path, "first", LEAVES_STATE)
     second = _notebook(tmp_path, "second", CHECKS_STATE, LEAVES_STATE)
     with execute.NotebookKernel(tmp_path, kernel_log=tmp_path / "kernel.log", timeout=120) as kernel:
@@ -63,7 +68,7 @@ def test_each_notebook_in_a_shared_kernel_starts_as_in_a_new_kernel(tmp_path):
     assert any(o[0] == "stream" and "shown in every notebook" in o[2] for o in leaves)
     printed = next(o[2] for o in checks if o[0] == "stream")
     style_size = 8  # the toolkit's style, not the 30 the first notebook set
-    assert printed.split() == ["False", f"{style_size:.1f}", "0"]
+    assert printed.split() == ["False", f"{style_size:.1f}", "0", "False", "False", "False"]
     assert next(o[3]["text/plain"] for o in checks if o[0] == "execute_result") == "('second', 'x')"
 
 
@@ -85,7 +90,6 @@ def test_a_failing_cell_or_a_dead_kernel_costs_only_its_notebook(tmp_path):
 
 
 def test_a_notebook_shows_each_published_figure_once_from_the_checked_image(tmp_path, monkeypatch):
-    pytest.importorskip("ipykernel")
     source = _notebook(tmp_path, "publish", """\
 import matplotlib.pyplot as plt
 from analysis.report import figures, notebook
@@ -99,3 +103,18 @@ plot""")
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 1  # shown by publish; the closed figure is not drawn again by the inline backend
     assert outputs[-1].output_type == "execute_result" and "A line" in outputs[-1].data["text/markdown"]
+
+
+def test_when_no_kernel_starts_every_notebook_gets_the_error_once(tmp_path, monkeypatch):
+    starts = []
+
+    def no_kernel(self):
+        starts.append(self)
+        raise AnalysisError("the Jupyter kernel did not start (NoSuchKernel: python3)")
+
+    monkeypatch.setattr(execute.NotebookKernel, "__enter__", no_kernel)
+    items = [tmp_path / f"n{i}.ipynb" for i in range(5)]
+    results = execute.run_in_kernels(items, lambda kernel, item: "ran", workers=2, cwd=tmp_path, log_dir=tmp_path)
+    assert sorted(results) == sorted(items)
+    assert all(isinstance(r, AnalysisError) and "did not start" in str(r) for r in results.values())
+    assert 1 <= len(starts) <= 2  # at most one try per worker, not one per notebook (each may wait out a timeout)
