@@ -10,7 +10,7 @@ import pytest
 from conftest import SHARED_DATA
 
 from analysis.collect import datasets
-from analysis.text import characters, clean, duplicates
+from analysis.text import boilerplate, characters, clean, duplicates
 
 SEED = SHARED_DATA / "seed" / "reclaimthenet_2019-10_entity-list.txt"
 
@@ -114,7 +114,7 @@ BODY = {k: f"Body paragraph {k} about the entity list and the companies named in
         id="updated-story-shares-three-paragraphs"),
 ])
 def test_remove_boilerplate(rows, expected, reasons):
-    out, log = clean.remove_boilerplate(frame(rows))
+    out, log = boilerplate.remove_boilerplate(frame(rows))
     assert out["text"].tolist() == expected
     assert list(zip(log["doc_id"], log["reason"])) == reasons
     assert (log["step"] == "boilerplate").all() and (log["action"] == "removed paragraph").all()
@@ -125,13 +125,13 @@ def test_remove_boilerplate(rows, expected, reasons):
 
 def test_boilerplate_min_articles_and_story_counting():
     rows = [("1", "X", f"{BODY['a']}\n{FOOTER}"), ("2", "X", f"{BODY['b']}\n{FOOTER}")]
-    out, _ = clean.remove_boilerplate(frame(rows), min_articles=3)
+    out, _ = boilerplate.remove_boilerplate(frame(rows), min_articles=3)
     assert out["text"].str.contains("Example desk").all()
     same = [("1", "X", "\n\n".join(BODY.values())), ("2", "X", "\n\n".join(BODY.values()))]
-    out, log = clean.remove_boilerplate(frame(same), same_story_threshold=None)
+    out, log = boilerplate.remove_boilerplate(frame(same), same_story_threshold=None)
     assert (out["text"] == "").all() and len(log) == 16  # what story counting protects against
     with pytest.raises(ValueError, match="min_articles"):
-        clean.remove_boilerplate(frame(rows), min_articles=1)
+        boilerplate.remove_boilerplate(frame(rows), min_articles=1)
 
 
 # --- near duplicates -------------------------------------------------------
@@ -467,7 +467,7 @@ def test_every_furniture_rule_is_exercised_and_the_output_is_pinned():
 def test_the_folds_passed_on_from_boilerplate_removal_are_the_cleaned_texts_own():
     corpus = _furniture_corpus()
     corpus.loc[3, "text"] += "\nbad\rline"  # a line normalisation would cut: folded again, not passed on
-    out, _, matching = clean._remove_boilerplate(corpus, min_articles=2, min_chars=20, same_story_threshold=0.8,
+    out, _, matching = boilerplate.remove_boilerplate_rows(corpus, min_articles=2, min_chars=20, same_story_threshold=0.8,
                                                  cache=None)
     assert matching[3] is None and sum(m is not None for m in matching) >= 10
     assert all(m is None or m == characters.fold_for_matching(t) for m, t in zip(matching, out["text"]))
@@ -478,7 +478,7 @@ def test_the_folds_passed_on_from_boilerplate_removal_are_the_cleaned_texts_own(
 def test_split_is_the_regex_split_and_rebuild_keeps_the_other_bytes(text):
     import re
 
-    assert clean._split(text) == re.split(r"(\n+)", text)
+    assert boilerplate._split(text) == re.split(r"(\n+)", text)
     n = len([p for p in re.split(r"(\n+)", text)[::2] if p.strip()])
     for remove in ({0}, {n - 1}, set(range(n))) if n else ():
         parts, kept, index = re.split(r"(\n+)", text), [], -1
@@ -490,4 +490,4 @@ def test_split_is_the_regex_split_and_rebuild_keeps_the_other_bytes(text):
             if kept and k > 0:
                 kept.append(parts[k - 1])
             kept.append(parts[k])
-        assert clean._rebuild(text, remove) == re.sub(r"^\n+|\n+$", "", "".join(kept))
+        assert boilerplate._rebuild(text, remove) == re.sub(r"^\n+|\n+$", "", "".join(kept))
