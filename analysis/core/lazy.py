@@ -27,7 +27,6 @@ def exports(package: str, public: dict[str, str]) -> tuple[Callable[[str], objec
     return __getattr__, sorted(public)
 
 
-
 class _Deferred:
     """Stands for a module until an attribute is first read; then reads it from the imported module.
 

@@ -64,11 +64,12 @@ def save(plot: Plot, folder: Path) -> list[Path]:
 
 
 def preview_png(fig: plt.Figure) -> bytes:
-    """The figure as a PNG at its screen resolution (``figure.dpi``), from the canvas's last draw when it is current.
+    """The figure as a PNG at its screen resolution (``figure.dpi``), from the canvas's last draw when it is current
+    (an Agg canvas, as the inline backend's and the report's are).
 
     The figure checks draw every published figure at that resolution anyway, so a notebook can show that image
     instead of having the inline backend lay the figure out and draw it once more after the cell."""
-    if fig.stale or not hasattr(fig.canvas, "buffer_rgba"):
+    if fig.stale:
         fig.canvas.draw()
     buffer = BytesIO()
     plt.imsave(buffer, np.asarray(fig.canvas.buffer_rgba()), format="png", dpi=fig.dpi, metadata={"Software": None})
