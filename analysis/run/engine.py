@@ -207,8 +207,10 @@ class DaskEngine:
         if start_worker_server():
             settings["distributed.worker.multiprocessing-method"] = "forkserver"
         with dask.config.set(settings):
+            # Without a dashboard the scheduler still serves its HTTP routes, by default on port 8787; a free
+            # port instead, so a second cluster (another study, a parallel test) prints no port-in-use warning.
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None)
+                                         dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"})
         self._client = Client(self._cluster)
         self._warm_up()
 
