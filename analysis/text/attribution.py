@@ -77,8 +77,10 @@ CLAUSE_OPENERS = re.compile(r"^(?i:(?:As|But|And|Yet|So|Still|However|Meanwhile|
                           r"During)(?:\s+|$))+")
 _CLAUSE = re.compile(r"\b(?:and|but|that|which|while|as|because|although|though|when|where|after|before|since|"
                      r"if|whereas|than|who|so)\s+")
+# auxiliaries and adverbs between a subject and its verb ("has widely pushed back")
 _AUX_TAIL = re.compile(r"(?:\s+(?:has|have|had|was|were|is|are|also|previously|repeatedly|later|then|again|once|"
-                       r"would|will|had long|has long|recently|publicly|separately))+$")
+                       r"would|will|had long|has long|recently|publicly|separately|"
+                       r"(?:has|have|had|also)\s+[a-z]{3,}ly))+$")
 _AFTER_CUT = re.compile(r"(?:^|\s+)(?:in|on|during|to|last|this|earlier|later|yesterday|today|when|while|after|"
                         r"before|who|as|adding|noting|saying|at an?)\b")
 _SHORT_REST = re.compile(r"^\s*(?:(?:in|on|at|to|during|from|with|via|after|before|last|this|earlier|later)\b"
@@ -173,7 +175,10 @@ def np_before(before: str) -> tuple[str, str] | None:
     clause = _AUX_TAIL.sub("", clause.rstrip()).rstrip()
     appositive = ""
     parts = [p.strip() for p in clause.rstrip(",").split(",")]
-    if clause.endswith(",") and len(parts) >= 2:  # "Geng Shuang, a ministry spokesman, said"
+    if clause.endswith(",") and len(parts) >= 2 and re.match(r"(?:which|who)\b", parts[-1]):
+        # "China, which has been the most resistant ..., announced": the relative clause describes the subject
+        head, appositive = parts[-2], parts[-1]
+    elif clause.endswith(",") and len(parts) >= 2:  # "Geng Shuang, a ministry spokesman, said"
         # the subject is the first bare name among the parts ("Trump's rival, Joe Biden, said")
         names = [i for i, p in enumerate(parts) if re.fullmatch(rf"(?:{_NAME}\s*){{1,4}}", p) and CLAUSE_OPENERS.sub(
             "", p) and not re.search(r"^[RDI]-|(?:Republican|Democrat)$", p)]  # not "R-Fla." or "Ohio Democrat"
@@ -185,7 +190,8 @@ def np_before(before: str) -> tuple[str, str] | None:
     det = re.search(r"(?:^|\s)(?:the|a|an)\s", head)  # "Earlier this week the ministry" -> "the ministry"
     if det and not head[0].isupper():
         head = head[det.start():]
-    head = valid_np(head)
+    pronoun = head.split()[-1] if head.split() else ""
+    head = valid_np(head) or (pronoun if pronoun in _PRONOUNS else None)  # "More recently it pledged"
     return (head, appositive) if head else None
 
 

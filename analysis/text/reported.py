@@ -29,7 +29,14 @@ from analysis.text.speech_tags import (
 # The outlet's own glosses inside someone's reported words: an aside between dashes ("the company—founded
 # in 1987 by a former army engineer—is ..."), and a descriptor before a name ("the tech giant Huawei").
 _ASIDE = re.compile(r"(?:\s[—–]\s?|(?<=\w)[—–])[^—–\n.;:!?\"“”]{3,150}?(?:\s?[—–]\s|[—–](?=\w))"
-                    r"|\b(?:[A-Z][\w-]*\s+)?(?:[a-z-]+\s+){0,2}giants?\b(?=\s+[A-Z])")
+                    r"|\b(?:[A-Z][\w-]*\s+)?(?:[a-z-]+\s+){0,2}giants?\b(?=\s+[A-Z])"
+                    # a closing appositive after a dash ("... to national security — a process the administration
+                    # goes through before imposing tariffs.")
+                    r"|\s[—–]\s?an?\s+[a-z][^—–\n.;:!?\"“”]{3,150}?(?=\.(?:\s|$))")
+# A descriptor after a name inside the sentence ("no contact with Liu He, the Chinese vice premier and top trade
+# negotiator, since early May"): group 1
+_APPOSITIVE = re.compile(r"(?<=[a-z] )[A-Z][a-z]+(?:\s[A-Z][a-z]+)*"
+                         r"(,\s(?:the|a|an)\s+[A-Za-z][^,;:!?\"“”\n.]{3,80}?)(?=,)")
 
 
 def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
@@ -40,7 +47,8 @@ def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool
 def voiced_stretches(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
     """Reported and attributed stretches, sentence by sentence, outside the quoted ones."""
     regions = sorted((s, e) for s, e, *_ in quoted)
-    glosses = sorted(regions + [m.span() for m in _ASIDE.finditer(reader.masked)])
+    glosses = sorted(regions + [m.span() for m in _ASIDE.finditer(reader.masked)]
+                     + [m.span(1) for m in _APPOSITIVE.finditer(reader.masked)])
     out = []
     for start, end, voice, attr, pos in _stretches(reader, regions):
         speaker, cue, source_type, _ = reader.resolve(attr, pos)
@@ -150,6 +158,10 @@ def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> l
             going_on = re.match(r",\s*", stripped[pre[1]:]) and GOING_ON.match(stripped, pre[1] + 1)
             if going_on and pre[1] < end:
                 found.append((a + going_on.end(), a + end, "reported", pre[3], a + pre[4]))
+            elif pre[1] < end:  # "..., even as he has described the company as a threat": a second tag in a new clause
+                again = preposed(stripped, pre[1], end, inside)
+                if again is not None:
+                    found.append((a + again[0], a + again[1], again[2], again[3], a + again[4]))
         elif pre is None and end == len(stripped):
             found += [(a + s, a + e, v, attr, a + p) for s, e, v, attr, p in positions.held_views(stripped)
                       if not inside(s)]

@@ -64,6 +64,13 @@ _OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,6}?(?=that\b
 # "announced on Friday that", "expressed regret that"
 _THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s|"
                    r"^\s*(?=(?:it|they|he|she|we)\s+(?:would|will|had|has|was|is|planned|plans|intends)\b)")
+# A promise or an appeal reports its content in an infinitive ("vowed to impose", "urged Trump to consider the
+# effects of the tariffs", "announced plans to host talks"); a threat stays a stance (STANCE).
+_ADDRESSED = (r"(?:(?:the\s+)?[A-Z][\w.\u2024'’-]*(?:\s+[A-Z][\w.\u2024'’-]*)*|him|her|them|us|"
+              r"(?:the|its|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+")
+_TO_VERBS = (dict.fromkeys("vowed vows pledged pledges promised promises".split(), "")
+             | dict.fromkeys(("urged", "urges"), _ADDRESSED)
+             | dict.fromkeys(("announced", "announces"), r"(?:(?:his|her|its|their|a|the)\s+)?plans?\s+"))
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
 # "said on Saturday the United States wanted ...": a time phrase after the verb, not a preposition's object
@@ -81,6 +88,7 @@ _GROUP = re.compile(r"^\W*(?:(?:But|And|Yet),?\s+)?(Many|Some|Others|Several|Mos
 # speaker's (an object then "a"/"an" before a lowercase word; "called for"/"called on" stay demands)
 _CALLED = ("called", "calls", "calling")
 _NAMED_AS = re.compile(r"^(?=\s+(?!(?:for|on|off|in|up|out|back|it|him|her|them)\b)[^,;:.!?\"“”]{1,60}?\s+an?\s+[a-z])")
+_DESCRIBED_AS = re.compile(r"^(?=\s+[^,;:.!?\"“”]{1,60}?\s+as\s)")  # "described the company as a threat"
 _PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
                        r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
@@ -89,14 +97,15 @@ _WEEKDAY = rf"(?:{_DAY}|here|there)"
 _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
               r"(?:\s+(?:on|in|at|during|last|this|late|early|to|via|while|citing|after|before|when)\b"
               r"[^,;:!?\"“”]{0,60})?")
-_TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b))"  # sentence end, or a participle clause after it
+# sentence end, a participle clause after it, or a subordinate clause ("..., he said, because the higher tariffs ...")
+_TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b|(?:because|since|although|though|unless)\s))"
 POSTPOSED = re.compile(
     r"(?P<sep>,|\s[—–]|\s-)(?P<closing>[\"”’])?\s*"
     r"(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
     + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING + ["added", "adds"]) + r")"
     + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
     + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
-      r"(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
+      r"(?!that\b)(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
 WHICH = re.compile(r"\s*(?:which|who)\b")
 # A participle clause after a speech tag goes on in the speaker's words ("..., Ross said, calling the rule ...").
 GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|arguing|insisting|claiming|stressing|"
@@ -104,7 +113,7 @@ GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|ar
 _ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|to|from|with|through|over)\b"
                                 r"[^,;:“”\"]*?[.!?…]?[\"”’)\]]*\s*$")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
-_NEW_CLAUSE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|"
+_NEW_CLAUSE = re.compile(r";|,?\s+even\s+as\s|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|"
                          r",\s+but\s+(?=(?:for|in|to|among)\s[^,]{1,40},)")  # "..., but for many residents, ..."
 # Where a stance's position ends: a clause of time or cause ("threatened retaliation after Trump signed ..."),
 # a participle clause, a semicolon or a new clause with its own subject.
@@ -145,12 +154,14 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
             if head:
                 attr = (head.replace(att.MASK_DOT, "."), "", verb)
                 return m.end(), relative.end("content"), "reported", attr, m.start()
-        participle = None
+        participle = act = None
         before = sentence[:m.start()]
         if verb.endswith("s") and re.search(r"(?:\w['’]s|\ws['’])\s+$", before):
             continue  # "Washington's demands that": a noun after a possessive (see analysis.text.positions.held_views)
         if verb in STANCE and verb != "critical of" and re.search(r"\b(?:was|were|is|are|been|be|being)\s+$", before):
             continue  # "an attack blamed on Iran": a passive's subject takes no stance
+        if re.search(r"\b(?:in|under|by)\s+which\s+(?:it|they|both|\w+\s+\w+)\s+$", before):
+            continue  # "an agreement ... in which it promised to give": the terms of a document, not speech
         if _REFUSED.search(before) or _MANNER.match(sentence, m.end()):
             continue
         progressive = _PROGRESSIVE.search(before) if verb.endswith("ing") else None
@@ -203,6 +214,11 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
             rest = rest[_OBJECT.match(rest).end() + timed.end():]
         if verb in _NOUN_VERBS or verb in FINDING:
             that = _THAT.match(rest) or _TIMED.match(rest) or (_NAMED_AS.match(rest) if verb in _CALLED else None)
+            # a promise's infinitive or a description ends like a stance's object ("pledged to work with Xi,
+            # saying ...": the participle goes on in a stretch of its own)
+            act = None if that else (_DESCRIBED_AS.match(rest) if verb in ("described", "describes") else None) or (
+                re.match(rf"\s+(?:not\s+)?{_TO_VERBS[verb]}to\s+(?=[a-z])", rest) if verb in _TO_VERBS else None)
+            that = that or act
             if that is None:
                 continue
             rest = rest[that.end():]
@@ -217,7 +233,7 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
         attr = (subject[0].replace(att.MASK_DOT, "."), subject[1].replace(att.MASK_DOT, "."), verb)
         start = hi - len(rest)
         end = _clause_end(sentence, lo, m.start(), start, hi)
-        cut = _NEW_CLAUSE.search(sentence, start, end)
+        cut = (_CIRCUMSTANCE if act else _NEW_CLAUSE).search(sentence, start, end)
         return start, cut.start() if cut else end, VERBS[verb], attr, m.start()
     return None
 

@@ -1,6 +1,6 @@
 """Voice attribution against hand-labelled frame cues (``data/gold/voice``).
 
-The gold (see its README) gives, for 999 frame cues of the ``entity_list`` codebook in 81 AllSides
+The gold (see its README) gives, for 1,161 frame cues of the ``entity_list`` codebook in 94 AllSides
 articles, whose voice the cue is in (the outlet's own, quoted, reported or attributed speech), the
 speaker's source type, and whether the speaker uses the cue to reject the frame (scored against the
 codebook matcher's rebuttal flag). It stores offsets and

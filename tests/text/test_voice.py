@@ -297,3 +297,40 @@ def test_positions_posts_and_speech_without_a_said_tag(text, phrase, expected):
 ])
 def test_speech_without_said_tags_in_clauses_and_findings(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    # promises and appeals report their infinitive; a threat stays a stance
+    ("The president has vowed to impose a blanket tariff on everything bought from China.", "blanket tariff",
+     "reported"),
+    ("Retailers had urged the White House to consider the effects of the tariffs on shoppers.", "tariffs",
+     "reported"),
+    ("The secretary announced plans to host trade negotiations with his counterparts next month.",
+     "trade negotiations", "reported"),
+    ("The president has threatened to impose tariffs on cars from Europe this year.", "tariffs", "attributed"),
+    # the terms of an agreement are no one's speech
+    ("The city returned under a treaty in which it promised to keep the economic system for fifty years.",
+     "economic system", "outlet"),
+    # subjects behind a relative clause, an adverb or an opening adverbial
+    ("In May, even China, which had resisted for years, announced it was cutting tariffs on imported cars.",
+     "tariffs", "reported"),
+    ("The industry has widely pushed back against the use of tariffs to force changes in trade policy.", "tariffs",
+     "attributed"),
+    ("More recently it pledged to soon reduce tariffs on a range of consumer goods.", "tariffs", "reported"),
+    # "said that" after an appositive is no inverted tag; a tag in mid-sentence before "because"
+    ("Jane Doe, an analyst at Acme, a data firm, said that most imports from China come by sea.", "imports",
+     "reported"),
+    ("Most of the new tariffs will hit goods that come by sea, he said, because phones come by air.", "tariffs",
+     "reported"),
+    # "even as" opens the writer's contrast; a second tag in it still reports
+    ("The ministry said it must confront the rival even as higher tariffs hurt shoppers.", "tariffs", "outlet"),
+    ("He has kept his shares for years, even as he has described the firm as a threat to national security.",
+     "national security", "reported"),
+    # the writer's descriptors: a closing dash appositive, and one after a name
+    ("According to the paper, the bill would freeze the review — a process the agency goes through before imposing "
+     "tariffs.", "tariffs", "outlet"),
+    ("He said he had no contact with Liu He, the vice premier and top trade negotiator, since early May.",
+     "trade negotiator", "outlet"),
+])
+def test_promises_appeals_subjects_and_the_writers_descriptors(text, phrase, expected):
+    assert voice_of(text, phrase)[0] == expected
