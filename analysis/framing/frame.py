@@ -129,17 +129,21 @@ def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame
             "label_candidates": candidates}
 
 
+def distinctive(study: Study, *, articles: pd.DataFrame) -> pd.DataFrame:
+    """Distinctive terms per grouping of ``study.framing.terms_by`` (one-vs-rest, bootstrap stability)."""
+    try:
+        return pd.concat([terms.distinctive_terms(articles, by=g, mode="one_vs_rest", seed=study.seed,
+                                                  min_articles=study.compare.min_articles)
+                          for g in study.framing.terms_by], ignore_index=True)
+    except ValueError as exc:  # scikit-learn's vectorizer finds no term in 2+ articles of a tiny corpus
+        log.warning("frame: no distinctive terms for %d articles (%s)", len(articles), exc)
+        return tables.empty("distinctive_terms")
+
+
 def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Distinctive terms per grouping (one-vs-rest, bootstrap stability) and NMF topics with prevalence."""
     c = study.compare
-    try:
-        distinct = pd.concat([terms.distinctive_terms(articles, by=g, mode="one_vs_rest", seed=study.seed,
-                                                      min_articles=c.min_articles)
-                              for g in study.framing.terms_by], ignore_index=True)
-    except ValueError as exc:  # scikit-learn's vectorizer finds no term in 2+ articles of a tiny corpus
-        log.warning("frame: no distinctive terms for %d articles (%s)", len(articles), exc)
-        distinct = tables.empty("distinctive_terms")
-    out = {"distinctive_terms": distinct}
+    out = {"distinctive_terms": distinctive(study, articles=articles)}
     try:
         model = topics.TopicModel(n_topics=study.framing.topics, random_state=study.seed).fit(articles)
     except ValueError as exc:
