@@ -18,9 +18,10 @@ import pandas as pd
 from analysis.core import tables
 from analysis.core.study import Actor
 from analysis.provenance.quote_matching import match_quotes
-from analysis.text.attribution import WORD, read_articles
+from analysis.text.attribution import WORD
 from analysis.text.quote_marks import all_quote_spans
 from analysis.text.reported import reported_speech
+from analysis.text.speakers import read_articles
 
 
 def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[Actor] = (),

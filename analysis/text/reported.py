@@ -13,6 +13,7 @@ import re
 
 from analysis.text import attribution as att
 from analysis.text import positions
+from analysis.text.speakers import ArticleSpeakers
 from analysis.text.speech_tags import (
     ACCORDING_FIRST,
     AS_FIRST,
@@ -44,7 +45,7 @@ def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool
     return i >= 0 and regions[i][0] <= pos < regions[i][1]
 
 
-def voiced_stretches(reader: att.ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
+def voiced_stretches(reader: ArticleSpeakers, quoted: list[tuple]) -> list[tuple]:
     """Reported and attributed stretches, sentence by sentence, outside the quoted ones."""
     regions = sorted((s, e) for s, e, *_ in quoted)
     glosses = sorted(regions + [m.span() for m in _ASIDE.finditer(reader.masked)]
@@ -68,7 +69,7 @@ _NOT_A_SOURCE = re.compile(r"(?i)\b(?:index|indices|stocks?|shares|markets?|futu
 _POSITION_CUES = frozenset(STANCE + list(FINDING) + ["considered", "claim", "finding"])
 
 
-def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) -> list[tuple]:
+def reported_speech(reader: ArticleSpeakers, quoted: list[tuple[int, int]]) -> list[tuple]:
     """Reported and attributed stretches that hold no quotation, as (start, end, voice, speaker, source_type,
     cue), trimmed of spaces and a final full stop. ``quoted``: the (start, end) of the article's quotes.
 
@@ -92,7 +93,7 @@ def reported_speech(reader: att.ArticleSpeakers, quoted: list[tuple[int, int]]) 
     return rows
 
 
-def _stretches(reader: att.ArticleSpeakers, regions: list[tuple[int, int]]) -> list[tuple]:
+def _stretches(reader: ArticleSpeakers, regions: list[tuple[int, int]]) -> list[tuple]:
     """(start, end, voice, attribution, position of the tag) of each reported or attributed stretch."""
     starts = [r[0] for r in regions]
     found = []

@@ -45,6 +45,7 @@ from analysis.core.study import Actor
 from analysis.text import attribution as att
 from analysis.text import positions, reported
 from analysis.text.quote_marks import all_quote_spans
+from analysis.text.speakers import ArticleSpeakers, read_articles
 
 VOICES = ("outlet", "quoted", "reported", "attributed")
 SPAN_VOICES = ("quoted", "reported", "attributed", "scare_quote")
@@ -61,7 +62,7 @@ _TITLE_WORD = r"(?:[A-Z][\w'’&.-]*|of|and|the|for|on|in|to|a|an|at|by|with|[\d
 _TITLE = re.compile(rf"^[A-Z][\w'’&.-]*(?:\s+{_TITLE_WORD})+[.,]?$")
 
 
-def _quoted(text: str, reader: att.ArticleSpeakers, min_quote_words: int) -> tuple[list[tuple], list[tuple]]:
+def _quoted(text: str, reader: ArticleSpeakers, min_quote_words: int) -> tuple[list[tuple], list[tuple]]:
     """(quoted stretches, scare-quoted stretches) as (start, end, speaker, source_type, cue) tuples."""
     spans = [(o, c, o + 1, c, " ".join(text[o + 1:c].split()), conts) for o, c, conts in all_quote_spans(text)]
     quoted, scare = [], []
@@ -79,7 +80,7 @@ def _quoted(text: str, reader: att.ArticleSpeakers, min_quote_words: int) -> tup
     return quoted, scare
 
 
-def article_voices(reader: att.ArticleSpeakers, *,
+def article_voices(reader: ArticleSpeakers, *,
                    min_quote_words: int = 3) -> list[tuple[int, int, str, str, str, str]]:
     """(start, end, voice, speaker, source_type, cue) of every non-outlet stretch of one article, by start."""
     quoted, scare = _quoted(reader.text, reader, min_quote_words)
@@ -98,7 +99,7 @@ def voice_spans(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequ
     if min_quote_words < 1:
         raise ValueError(f"min_quote_words must be at least 1, got {min_quote_words}")
     rows = []
-    for doc, outlet, text, reader in att.read_articles(articles, sentences, actors=actors):
+    for doc, outlet, text, reader in read_articles(articles, sentences, actors=actors):
         doc_sents = reader.sents
         if not len(doc_sents):
             continue
