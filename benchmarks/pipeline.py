@@ -314,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="where the benchmark projects go (default: a temp dir)")
     parser.add_argument("--out", type=Path, default=REPO / "reports" / "benchmarks" / "pipeline.csv",
                         help="the CSV of measurements, rewritten after each size (default: %(default)s)")
+    parser.add_argument("--baseline-only", action="store_true",
+                        help="only the baseline, the toolkit in process and the floor at each size (articles ingested "
+                             "and cleaned first, untimed): no stage processes, no 4x, no engines")
     parser.add_argument("--repeats", type=int, default=None,
                         help="runs of the engine and baseline timings, best kept (default 3; 1 with --quick)")
     args = parser.parse_args(argv)
@@ -330,6 +333,19 @@ def main(argv: list[str] | None = None) -> int:
 
     def record(corpus, n, engine, stage, metric, value):
         rows.append((corpus, n, engine, stage, metric, float(value)))
+
+    if args.baseline_only:
+        for size in sizes:
+            root = work / f"n{size or 'all'}"
+            env = make_project(root, "bench", sample=size)
+            run_measured(["run", "bench", "--until", "clean"], env)
+            n = len(storage.read_table(config.study_paths("bench", root=root).table("articles"), columns=["doc_id"]))
+            baseline, toolkit, floor = baseline_and_floor(record, root, n, args.repeats)
+            print(f"bench: {n:,} articles: toolkit {toolkit:.2f} s in process vs the baseline {baseline:.2f} s "
+                  f"({baseline / toolkit:.2f}x), {toolkit / floor:.1f}x the floor", flush=True)
+            write_rows(rows, args.out)
+        print(f"bench: wrote {args.out}")
+        return 0
 
     # The whole pipeline at each size, then a no-change run, then baseline and floor on the same articles.
     largest = None
