@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.core import defaults, tables
 from analysis.stats.contrasts import expanded_confidence, group_rng
+from analysis.stats.graphs import components
 from analysis.text.source_types import SOURCE_TYPES
 
 
@@ -52,14 +53,7 @@ def match_quotes(quotes: pd.DataFrame, *, min_overlap: float = 0.8, min_words: i
         long_enough = len(toks) >= max(min_words, 1)
         node.append(keys.setdefault(tuple(toks), len(keys)) if long_enough else -1 - i)
     uniq = [list(k) for k in keys]
-    parent = list(range(len(uniq)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    edges: list[tuple[int, int]] = []
     grams = {n: [_grams(t, n) for t in uniq] for n in sorted({3 if len(t) >= 3 else 1 for t in uniq})}
     index: dict[int, dict[tuple[str, ...], list[int]]] = {n: {} for n in grams}
     for n, sets in grams.items():
@@ -75,12 +69,13 @@ def match_quotes(quotes: pd.DataFrame, *, min_overlap: float = 0.8, min_words: i
             # i plays the shorter side; equal lengths are checked once, from the lower index
             if len(uniq[j]) > len(toks) or (len(uniq[j]) == len(toks) and j > i):
                 if len(feats & grams[n][j]) >= need:
-                    parent[find(j)] = find(i)
+                    edges.append((i, j))
     ids: dict[int, str] = {}
     labels = []
     width = max(5, len(str(len(tokens))))
+    component = components(len(uniq), edges)
     for nd in node:
-        root = find(nd) if nd >= 0 else nd
+        root = int(component[nd]) if nd >= 0 else nd
         labels.append(ids.setdefault(root, f"q{len(ids):0{width}d}"))
     out = quotes.copy()
     out["quote_id"] = pd.Series(labels, index=quotes.index, dtype="str")

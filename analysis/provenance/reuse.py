@@ -30,6 +30,7 @@ from datasketch import MinHash, MinHashLSHEnsemble
 
 from analysis.core import tables
 from analysis.provenance.wire import article_wire
+from analysis.stats.graphs import components
 from analysis.text.quote_marks import quotation_regions
 
 _WORD = re.compile(r"\w+")
@@ -330,21 +331,12 @@ def reuse_clusters(pairs: pd.DataFrame, articles: pd.DataFrame, *, wire: pd.Data
     agency is the one most of its members credit.
     """
     syndicated = pairs.loc[pairs["relation"] == "copy"]
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(syndicated["doc_a"], syndicated["doc_b"]):
-        ra, rb = sorted((find(a), find(b)))
-        parent[rb] = ra
-    members: dict[str, list[str]] = defaultdict(list)
-    for doc in sorted(parent):
-        members[find(doc)].append(doc)
+    linked = sorted(set(syndicated["doc_a"]) | set(syndicated["doc_b"]))
+    node = {d: i for i, d in enumerate(linked)}
+    component = components(len(linked), [(node[a], node[b]) for a, b in zip(syndicated["doc_a"], syndicated["doc_b"])])
+    members: dict[int, list[str]] = defaultdict(list)
+    for doc, c in zip(linked, component.tolist()):
+        members[c].append(doc)
     info = articles.set_index(articles["doc_id"].astype(str))
     published = _ordering_dates(info)
     length = info["text"].str.len()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import progress
+from analysis.stats.graphs import components
 from analysis.text.characters import fold_paragraphs
 from analysis.text.clean_log import DETAIL_CHARS, log_frame, require_columns, text_column
 from analysis.text.duplicates import find_near_duplicates
@@ -268,25 +269,13 @@ def _story_groups(texts: list[str], ids: list[str], outlets: list[str], keys: li
 
     Used to count boilerplate support in stories, not rows.
     """
-    parent = list(range(len(texts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = sorted((find(i), find(j)))
-        parent[b] = a
-
+    edges: list[tuple[int, int]] = []
     # object columns: a string column would copy every text into Arrow and back
     frame = pd.DataFrame({"doc_id": pd.Series([f"{i}\x1f{d}" for i, d in enumerate(ids)], dtype=object),
                           "text": pd.Series(texts, dtype=object)})
     position = {d: i for i, d in enumerate(frame["doc_id"])}
     dupes = find_near_duplicates(frame, threshold=threshold, cache=cache, folded=folded)
-    for doc, canonical in zip(dupes["doc_id"], dupes["canonical_doc_id"]):
-        union(position[doc], position[canonical])
+    edges += [(position[doc], position[canonical]) for doc, canonical in zip(dupes["doc_id"], dupes["canonical_doc_id"])]
 
     # Each paragraph key's articles (with its length in each, the last copy's) where two or more hold it; a key's
     # first article and length are kept apart until a second appears, so no dict is made for the others.
@@ -312,5 +301,5 @@ def _story_groups(texts: list[str], ids: list[str], outlets: list[str], keys: li
     for (i, j), (n_paragraphs, n_chars) in sorted(shared.items()):
         shorter = min(len(texts[i]), len(texts[j]))
         if n_paragraphs >= STORY_MIN_SHARED and n_chars >= STORY_MIN_FRACTION * shorter:
-            union(i, j)
-    return [find(i) for i in range(len(texts))]
+            edges.append((i, j))
+    return components(len(texts), edges).tolist()

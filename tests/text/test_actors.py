@@ -94,11 +94,13 @@ def test_a_nested_quantifier_pattern_ends_quickly_and_a_runaway_one_names_the_ac
     assert len(sentence) == 30
     started = time.perf_counter()
     assert ActorMatcher(actors=(Actor("Words", "other", patterns=(r"(\w+\s?)+$",)),)).fit().find(sentence) == []
-    assert time.perf_counter() - started < 0.5  # the regex engine does not backtrack on it
+    # Bounds far below the times without the guard (43 s; the runaway pattern would run for days) and far above a
+    # busy machine's jitter: on a loaded CI runner the runaway case once took 4.4 s against a bound of 3 s.
+    assert time.perf_counter() - started < 5  # the regex engine does not backtrack on it
     runaway = ActorMatcher(actors=(Actor("Runaway", "other", patterns=(r"(\w|\w\w)+$",)),)).fit()
     started = time.perf_counter()
     with pytest.raises(PatternTimeoutError) as err:
         runaway.find("a" * 40 + "!")
-    assert time.perf_counter() - started < MATCH_TIMEOUT + 2
+    assert time.perf_counter() - started < MATCH_TIMEOUT + 20
     assert str(err.value).startswith(r"actor 'Runaway': pattern '(\\w|\\w\\w)+$' took over 1 s on a text of 41 ")
     assert "\n" not in str(err.value)
