@@ -98,6 +98,7 @@ def test_allsides_vectors_are_fitted_once_then_read_from_the_cache(monkeypatch, 
     assert len(fits) == 1
     np.testing.assert_array_equal(first.vectors_, second.vectors_)
     assert word_vectors.load_word_vectors(None) is None
+    assert word_vectors.source_files("allsides") == [articles] and word_vectors.source_files(None) == []
     with pytest.raises(ValueError, match="'allsides'"):
         word_vectors.load_word_vectors("glove")
 
@@ -105,5 +106,6 @@ def test_allsides_vectors_are_fitted_once_then_read_from_the_cache(monkeypatch, 
 def test_missing_allsides_names_the_dataset(monkeypatch, tmp_path):
     monkeypatch.setenv("ANALYSIS_DATA_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ANALYSIS_DATA_MIRRORS", str(tmp_path / "nowhere"))
-    with pytest.raises(DataNotFoundError, match="target_clause word vectors .* AllSides .*'allsides'"):
-        word_vectors.load_word_vectors("allsides")
+    for call in (lambda: word_vectors.load_word_vectors("allsides"), lambda: word_vectors.source_files("allsides")):
+        with pytest.raises(DataNotFoundError, match="target_clause word vectors .* AllSides .*'allsides'"):
+            call()
