@@ -240,8 +240,9 @@ def _clause_target_classifier(tmp_path, monkeypatch) -> Case:
     from analysis.sentiment.target_model import ClauseTargetClassifier
 
     X, y = mentions()
-    return Case(ClauseTargetClassifier(min_df=1), X=X, y=y, calls={"polarity": X},
-                invalid={"C": -1.0, "neutral_band": "wide"})
+    # no word vectors: the AllSides ones take a minute to fit (tests/sentiment/test_target_model.py covers them)
+    return Case(ClauseTargetClassifier(min_df=1, word_vectors=None), X=X, y=y, calls={"polarity": X},
+                invalid={"C": -1.0, "neutral_band": "wide", "word_vectors": "glove"})
 
 
 def _tiny_model(tmp_path) -> str:

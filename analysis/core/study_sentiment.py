@@ -15,7 +15,8 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Built-in instruments; dictionaries add their own names (see [[sentiment.dictionaries]]).
 SENTENCE_INSTRUMENTS = ("vader", "news_ridge")
 ACTOR_INSTRUMENTS = ("target_logreg", "sentence_vader")  # the default a study gets
-# target_clause (clause features, pair contrasts, calibrated neutral band) is opt-in: it takes longer to fit
+# target_clause (clause features, word vectors, pair contrasts, calibrated neutral band) is opt-in: it takes
+# longer to fit and needs the AllSides articles, from which it learns its word vectors
 KNOWN_ACTOR_INSTRUMENTS = ACTOR_INSTRUMENTS + ("target_clause",)
 
 

@@ -34,8 +34,9 @@ min_articles = 5     # groups with fewer articles get no interval or contrast
 # Sentence sentiment instruments (the first is the one the main figures use):
 # "vader" (lexicon and rules), "news_ridge" (supervised, trained on news), or a
 # dictionary defined below. Actor-directed sentiment: "target_logreg" (trained
-# on NewsMTSC), "target_clause" (also NewsMTSC; reads the target's own clause,
-# better at telling apart two targets of one sentence, slower to fit) and
+# on NewsMTSC), "target_clause" (also NewsMTSC, with word vectors learnt from the
+# AllSides articles, which it needs; reads the target's own clause, better at
+# telling apart two targets of one sentence, slower to fit) and
 # "sentence_vader" (the sentence's VADER score, the baseline).
 [sentiment]
 instruments = ["vader"]

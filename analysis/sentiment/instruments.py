@@ -23,7 +23,7 @@ from analysis.core import cache
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Dictionary, ModelInstrument, Study
-from analysis.sentiment import sentence_model, target_sentiment, transformer
+from analysis.sentiment import sentence_model, target_sentiment, transformer, word_vectors
 from analysis.sentiment.lexicon import DictionaryScorer
 from analysis.sentiment.scoring import VaderScorer, instrument_name
 from analysis.text.texts import as_texts
@@ -148,8 +148,10 @@ def actor_instruments(study: Study, paths: StudyPaths) -> list:
             fitted.append(_trained("target_logreg", target_sentiment.fit_default,
                                    [datasets.locate("newsmtsc", "train", download=False)]))
         elif name == "target_clause":
+            # its word vectors are learnt from AllSides: a changed articles file refits it
+            vectors = word_vectors.source_files(target_sentiment.ClauseTargetClassifier().word_vectors)
             fitted.append(_trained("target_clause", target_sentiment.fit_clause_default,
-                                   [datasets.locate("newsmtsc", "train", download=False)]))
+                                   [datasets.locate("newsmtsc", "train", download=False), *vectors]))
         else:
             fitted.append(target_sentiment.SentenceVaderBaseline().fit())
     return fitted

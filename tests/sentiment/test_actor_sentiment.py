@@ -61,7 +61,7 @@ def test_clause_model_scores_actor_mentions():
                                    for w in ("great", "awful", "here", "wonderful", "terrible", "there")]})
     train["start"], train["end"] = 9, 10
     labels = ["positive", "negative", "neutral"] * 6
-    model = ClauseTargetClassifier(min_df=1).fit(train, labels)
+    model = ClauseTargetClassifier(min_df=1, word_vectors=None).fit(train, labels)
     out = actor_sentiment.score_mentions(_mentions(), SENTENCES, instruments=[model])
     tables.validate(out, "actor_sentiment")
     spans = actor_sentiment.mention_spans(_mentions(), SENTENCES)

@@ -11,7 +11,7 @@ from conftest import SHARED_DATA
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from analysis.sentiment import target_sentiment
+from analysis.sentiment import target_model, target_sentiment
 from analysis.sentiment.target_model import (
     LABELS,
     ClauseFeatures,
@@ -19,11 +19,14 @@ from analysis.sentiment.target_model import (
     banded_labels,
     choose_neutral_band,
 )
+from analysis.sentiment.word_vectors import PpmiSvdVectors
 
 NEWSMTSC = SHARED_DATA / "newsmtsc"
 needs_newsmtsc = pytest.mark.skipif(not (NEWSMTSC / "train.jsonl").is_file()
                                     or not (NEWSMTSC / "devtest_rw.jsonl").is_file(),
                                     reason="shared NewsMTSC mirror not present")
+needs_allsides = pytest.mark.skipif(not (SHARED_DATA / "allsides" / "articles.jsonl.gz").is_file(),
+                                    reason="shared AllSides mirror (the word vectors' corpus) not present")
 
 NAMES = ["Zorblax", "Quintor", "Melvane", "Ostrich Corp", "Delvin", "Parmona"]
 GOOD = ["praised the deal", "welcomed the plan", "won the award", "helped the workers"]
@@ -45,6 +48,18 @@ def corpus(seed: int = 0, n: int = 60) -> tuple[pd.DataFrame, np.ndarray]:
     df = pd.DataFrame(rows, columns=["text", "start", "end", "label"])
     assert all(df.text.str.slice(0)[k][s:e] in NAMES for k, (s, e) in enumerate(zip(df.start, df.end, strict=True)))
     return df[["text", "start", "end"]], df["label"].to_numpy()
+
+
+@pytest.fixture(autouse=True)
+def tiny_vectors(request, monkeypatch):
+    """Word vectors from this file's own phrases stand in for the AllSides ones (a minute to fit), except in the
+    slow test, which measures the real model."""
+    if request.node.get_closest_marker("slow"):
+        return None
+    texts = corpus(seed=7, n=40)[0]["text"].tolist()
+    fitted = PpmiSvdVectors(n_components=3, min_count=1, window=2).fit(texts)
+    monkeypatch.setattr(target_model, "load_word_vectors", lambda source: None if source is None else fitted)
+    return fitted
 
 
 @pytest.mark.parametrize("estimator", [ClauseTargetClassifier(min_df=1), ClauseTargetClassifier(min_df=1, contrast=False,
@@ -129,15 +144,17 @@ def test_evaluation_fits_every_model_on_train_only(monkeypatch):
         assert r["macro_f1_ci_low"] <= r["macro_f1"] <= r["macro_f1_ci_high"]
 
 
-@pytest.mark.slow  # trains both models on the full NewsMTSC train set (several minutes on two cores)
+@pytest.mark.slow  # trains both models on the full NewsMTSC train set and the word vectors (minutes on two cores)
 @needs_newsmtsc
+@needs_allsides
 def test_newsmtsc_pair_figures(project):
     table = target_sentiment.evaluate_on_newsmtsc(instruments=("target_logreg", "target_clause"))
     v = table.set_index(["instrument", "metric"])["value"]
     # Measured on devtest_rw (1,146 targets, 1,067 sentences; 34 differently-labelled pairs):
-    # macro-F1 target_logreg 0.633 [0.604, 0.660], target_clause 0.664 [0.636, 0.692];
-    # pairs ordered by score 0.765 and 0.735 (25 of 34); neutral called negative 0.176 and 0.149.
-    assert v[("target_clause", "macro_f1")] == pytest.approx(0.664, abs=0.01)
+    # macro-F1 target_logreg 0.633 [0.604, 0.660], target_clause 0.684 [0.654, 0.713] (0.664 without
+    # the AllSides word vectors); pairs ordered by score 0.765 and 0.794 (27 of 34); neutral called
+    # negative 0.176 and 0.138.
+    assert v[("target_clause", "macro_f1")] == pytest.approx(0.684, abs=0.01)
     assert v[("target_clause", "pairs_ordered_by_score")] >= 0.70  # the issue's floor
     assert v[("target_clause", "neutral_called_negative")] < v[("target_logreg", "neutral_called_negative")]
     assert v[("target_clause", "macro_f1")] > v[("target_logreg", "macro_f1")]
@@ -158,6 +175,25 @@ def test_extra_blocks_are_position_words_and_character_ngrams_without_contrasts(
     # the clause's character n-grams carry the stem a word n-gram would miss
     j = list(names).index("char_clause__ cond")
     assert Z[:, j].nnz > 0
+
+
+def test_word_vectors_are_the_last_block_scaled_by_their_weight(tiny_vectors):
+    X, _ = corpus()
+    plain = ClauseFeatures(min_df=1).fit(X)
+    assert plain.vectors_ is None
+    with_vectors = ClauseFeatures(min_df=1, word_vectors="allsides", vector_weight=2.0).fit(X)
+    names = with_vectors.get_feature_names_out()
+    n_plain = len(plain.get_feature_names_out())
+    assert list(names[:n_plain]) == list(plain.get_feature_names_out())
+    assert list(names[n_plain:]) == [f"vectors_{v}__vec{k}" for v in ("clause", "window", "sentence") for k in range(3)]
+    Z = with_vectors.transform(X).toarray()
+    views = target_model.clause_views(X)
+    np.testing.assert_allclose(Z[:, n_plain:n_plain + 3], 2.0 * tiny_vectors.transform(views["clause"].tolist()),
+                               rtol=1e-6)
+    np.testing.assert_allclose(Z[:, -3:], 2.0 * tiny_vectors.transform(views["masked"].tolist()), rtol=1e-6)
+    assert ClauseTargetClassifier().word_vectors == "allsides"  # the default instrument uses them
+    model = ClauseTargetClassifier(min_df=1).fit(X, corpus()[1])
+    assert model.features_.vectors_ is tiny_vectors and "word_vectors=allsides" in model.version_
 
 
 def test_one_training_sentence_falls_back_to_uncalibrated_scores():
