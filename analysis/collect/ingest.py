@@ -342,8 +342,10 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
                     ", ".join(f"{o} ({lang})" for o, lang in non_english.itertuples(index=False)))
     given_original = articles["import_original_outlet"] if "import_original_outlet" in articles else \
         pd.Series(None, index=articles.index, dtype=object)
+    lookup = outlets.lookup_tables(registry)
     articles["original_outlet"] = [
-        g if isinstance(g, str) else original_outlet(publisher=o, text=x, canonical_url=c, registry=registry)
+        g if isinstance(g, str) else original_outlet(publisher=o, text=x, canonical_url=c, registry=registry,
+                                                     lookup=lookup)
         for g, o, x, c in zip(given_original, articles["outlet"], articles["text"], articles["canonical_url"])
     ]
     articles = articles.sort_values(["outlet", "published", "doc_id"], na_position="last")
