@@ -50,7 +50,7 @@ KNOWN = {"ActorMatcher", "PunktSentenceSplitter", "LabelMatcher", "FrameMatcher"
          "VaderLexiconValences",
          "MentionViews", "TargetSentimentClassifier", "SentenceVaderBaseline", "BiasClassifier", "ClauseFeatures",
          "ClauseTargetClassifier", "TransformerSentenceScorer", "TransformerTargetClassifier",
-         "NewsSentimentTargetClassifier"}
+         "NewsSentimentTargetClassifier", "MemoTfidfVectorizer", "MemoRows", "PpmiSvdVectors"}
 # sklearn.base's mixins, less those BaseEstimator itself inherits (its HTML repr)
 MIXINS = [obj for name, obj in vars(sklearn.base).items()
           if isinstance(obj, type) and name.endswith("Mixin") and obj not in BaseEstimator.__mro__]
@@ -286,7 +286,32 @@ def _vader_lexicon_valences(tmp_path, monkeypatch) -> Case:
     return Case(VaderLexiconValences(), X=SENTENCES)
 
 
+def _memo_tfidf_vectorizer(tmp_path, monkeypatch) -> Case:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.sentiment.feature_memo import FeatureMemo
+
+    return Case(FeatureMemo().vectorizer(TfidfVectorizer(min_df=1)), X=SENTENCES)
+
+
+def _memo_rows(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.feature_memo import FeatureMemo, MemoRows
+    from analysis.sentiment.vader_features import VaderDetail
+
+    return Case(MemoRows(VaderDetail(), memo=FeatureMemo()), X=SENTENCES)
+
+
+def _ppmi_svd_vectors(tmp_path, monkeypatch) -> Case:
+    from analysis.sentiment.word_vectors import PpmiSvdVectors
+
+    return Case(PpmiSvdVectors(n_components=2, vocab_size=50, n_contexts=20, min_count=1, window=2), X=SENTENCES,
+                invalid={"n_components": 10_000})
+
+
 FACTORIES: dict[str, Callable[..., Case]] = {
+    "MemoTfidfVectorizer": _memo_tfidf_vectorizer,
+    "MemoRows": _memo_rows,
+    "PpmiSvdVectors": _ppmi_svd_vectors,
     "ActorMatcher": _actor_matcher,
     "PunktSentenceSplitter": _punkt_sentence_splitter,
     "LabelMatcher": _label_matcher,
@@ -368,7 +393,13 @@ def test_mixins_come_before_base_estimator(case):
 def test_clone_round_trips_params(case):
     cloned = clone(case.estimator)
     assert cloned is not case.estimator and type(cloned) is type(case.estimator)
-    assert cloned.get_params() == case.estimator.get_params()
+    got, want = cloned.get_params(deep=False), case.estimator.get_params(deep=False)
+    assert got.keys() == want.keys()
+    for name, value in want.items():  # a wrapped estimator is cloned too: equal by type and parameters
+        if isinstance(value, BaseEstimator):
+            assert type(got[name]) is type(value) and got[name].get_params() == value.get_params(), name
+        else:
+            assert got[name] == value, name
 
 
 @each_estimator

@@ -104,7 +104,9 @@ class MemoTfidfVectorizer(TfidfVectorizer):
     """``TfidfVectorizer`` whose counting step reads a ``FeatureMemo`` (made by ``FeatureMemo.vectorizer``)."""
 
     def _count_vocab(self, raw_documents, fixed_vocab):
-        store: _CountStore = self._store
+        store: _CountStore | None = getattr(self, "_store", None)
+        if store is None:  # a clone, or one made directly: it counts as a plain TfidfVectorizer does
+            return super()._count_vocab(raw_documents, fixed_vocab)
         texts = list(raw_documents)
         ids, counts, indptr = store.counts(texts)
         if fixed_vocab:
