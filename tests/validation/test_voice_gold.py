@@ -49,7 +49,9 @@ def test_the_readme_figures_on_the_test_split(monkeypatch):
     gold, articles = voice_gold.load_voice_gold(split="test")
     rows = voice_gold.score(voice_gold.predict(gold, articles, actors=tuple(study.actors)), split="test")
     got = {(r[2], r[3]): (round(r[4], 3), r[5]) for r in rows}
-    # measured once on test after the fifth dev round's rules (0.846 / 0.860 before them too; 0.849 before the fourth)
+    # measured once on test after the fifth dev round's rules (0.846 / 0.860 before them too; 0.849 before the fourth);
+    # re-measured once (issue 20, after benchmarks/voice_corrector_cv.py found no statistical corrector that beats
+    # the rules in article-grouped CV on dev, so the rules stay the default): 241 of 285, 0.8456 / 0.8596
     assert got[("voice", "accuracy")] == (0.846, 285) and got[("voice", "own_vs_other_accuracy")] == (0.86, 285)
     readme = (config.PACKAGE_DIR.parent / "README.md").read_text()
     line = next(x for x in readme.splitlines() if x.startswith("| voice of a frame cue (4 classes) |"))
