@@ -53,6 +53,7 @@ from sklearn.utils.validation import check_is_fitted
 from analysis.collect.datasets import locate
 from analysis.collect.framing_datasets import load_babe, load_word_list, vader_lexicon
 from analysis.core import cache, defaults, tables
+from analysis.framing import ngram_counts
 from analysis.framing.loaded_language import (
     LISTS,
     MarkerScorer,
@@ -88,27 +89,44 @@ def evaluative_vocabulary(*, lexicons: tuple[str, ...] = ("vader", "recasens")) 
     return frozenset(words - {w for w in pruned_words() if w not in ENGLISH_STOP_WORDS})
 
 
-def mask_tokens(text: str, *, keep: frozenset[str] | None, shapes: bool = False) -> list[str]:
+def mask_tokens(text: str, *, keep: frozenset[str] | None, shapes: bool = False,
+                memo: dict[str, str] | None = None) -> list[str]:
     """Tokens with names (capitalised, not sentence- or quote-initial) as ``_name_``, numbers as ``_num_`` and,
     when ``keep`` is given, words none of whose :func:`inflections` is in it as ``_``; with ``shapes``, as
     ``_ly``, ``_est``, ``_ous``... when they end in an adverb or adjective suffix of :data:`SHAPES` (a
     part-of-speech cue without the word: "brazenly" and "monstrous" unseen in the lexicons stay adverb and
-    adjective, "abortion" stays ``_``)."""
+    adjective, "abortion" stays ``_``). ``memo``: a dict kept across calls with the same ``keep`` and
+    ``shapes``, so each distinct word is looked up once (a corpus repeats most of its words)."""
+    memo = {} if memo is None else memo
     out = []
     for m in WORD.finditer(text):
-        word, before = m.group(), text[:m.start()].rstrip()
+        word = m.group()
         if word[0].isdigit():
             out.append("_num_")
-        elif word[0].isupper() and before and before[-1] not in OPENERS and word != "I":
+        elif word[0].isupper() and word != "I" and _after_text(text, m.start()):
             out.append("_name_")
         else:
             low = word.lower().replace("\u2019", "'")
-            if keep is None or low in keep or any(f in keep for f in inflections(low)):
-                out.append(low)
-            else:
-                out.append(next((f"_{x}" for x in SHAPES if shapes and low.endswith(x) and len(low) > len(x) + 2),
-                                "_"))
+            masked = memo.get(low)
+            if masked is None:
+                masked = memo[low] = _masked_word(low, keep, shapes)
+            out.append(masked)
     return out
+
+
+def _after_text(text: str, start: int) -> bool:
+    # Whether the last non-space character before ``start`` exists and does not open a sentence or quote:
+    # a backward scan, not ``text[:start].rstrip()``, which copied the sentence for every capitalised word.
+    j = start - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    return j >= 0 and text[j] not in OPENERS
+
+
+def _masked_word(low: str, keep: frozenset[str] | None, shapes: bool) -> str:
+    if keep is None or low in keep or any(f in keep for f in inflections(low)):
+        return low
+    return next((f"_{x}" for x in SHAPES if shapes and low.endswith(x) and len(low) > len(x) + 2), "_")
 
 
 def marked_vocabulary(texts, marked_words, *, topics=None, min_count: int = 2, min_rate: float = 0.3,
@@ -187,15 +205,18 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
     def _masked(self, X) -> list[str]:
-        return [" ".join(mask_tokens(t, keep=self.keep_, shapes=self.shapes)) for t in as_texts(X).tolist()]
+        memo: dict[str, str] = {}
+        return [" ".join(mask_tokens(t, keep=self.keep_, shapes=self.shapes, memo=memo)) for t in as_texts(X).tolist()]
 
     def _features(self, masked: list[str], *, fit: bool = False):
-        word = self.vectorizer_.fit_transform(masked) if fit else self.vectorizer_.transform(masked)
+        # scoring goes through ngram_counts (the same matrices, each distinct word analysed once)
+        word = self.vectorizer_.fit_transform(masked) if fit else ngram_counts.transform(self.vectorizer_, masked)
         if self.char_vectorizer_ is None:
             return word
         # masked tokens all start with "_"; the kept words alone go to the character n-grams
         kept = [" ".join(t for t in m.split() if not t.startswith("_")) for m in masked]
-        char = self.char_vectorizer_.fit_transform(kept) if fit else self.char_vectorizer_.transform(kept)
+        char = (self.char_vectorizer_.fit_transform(kept) if fit else
+                ngram_counts.transform(self.char_vectorizer_, kept))
         return sparse.hstack([word, char]).tocsr()
 
     def fit(self, X, y, *, groups=None, marked_words=None, topics=None) -> BiasClassifier:

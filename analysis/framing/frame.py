@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from analysis.collect import datasets
@@ -57,18 +58,24 @@ def voices(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame) -> 
     return {"voice_spans": spans, "sentence_voice": voice.sentence_voice(spans, sentences)}
 
 
+def frame_matchers(study: Study, paths: StudyPaths) -> list[dictionary.FrameMatcher]:
+    return [dictionary.FrameMatcher(codebook=str(paths.codebook(name))).fit() for name in study.framing.codebooks]
+
+
 def measure_frames(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
-                   voice_spans: pd.DataFrame, sentence_voice: pd.DataFrame) -> dict[str, pd.DataFrame]:
+                   voice_spans: pd.DataFrame, sentence_voice: pd.DataFrame,
+                   frame_hits: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Dictionary frames per sentence, article and group, by voice, with keyword-in-context evidence.
 
     Profiles cover every measure of ``article_frames``: the frame's prominence in the outlet's own
     voice (``own_share``) and in the words of those it quotes (``others_share``), the share of
     articles it dominates, and its mere presence (``present``) and share of all sentences.
+    ``frame_hits``: the sentences' hits when already found (:func:`sentence_tables`).
     """
     c = study.compare
-    matchers = [dictionary.FrameMatcher(codebook=str(paths.codebook(name))).fit() for name in study.framing.codebooks]
-    hits = pd.concat([dictionary.frame_hits(sentences, matcher=m, voices=voice_spans) for m in matchers],
-                     ignore_index=True)
+    matchers = frame_matchers(study, paths)
+    hits = frame_hits if frame_hits is not None else pd.concat(
+        [dictionary.frame_hits(sentences, matcher=m, voices=voice_spans) for m in matchers], ignore_index=True)
     per_article = dictionary.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers,
                                             sentence_voices=sentence_voice)
     profiles = pd.concat([dictionary.frame_profiles(per_article, by=g, value=measure, n_boot=c.n_boot,
@@ -100,15 +107,21 @@ def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.Dat
     return {"frame_predictions": predictions, "frame_prediction_profiles": pd.concat(profiles, ignore_index=True)}
 
 
+def _referents(study: Study) -> list[labels.Referent]:
+    return [labels.Referent(r.name, {label: forms for label, forms in r.labels}) for r in study.referents]
+
+
 def word_choice(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
-                voice_spans: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                voice_spans: pd.DataFrame | None = None,
+                label_mentions: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Which label each outlet uses for each referent, with Wilson intervals, contrasts and candidates;
-    with ``voice_spans``, also in the outlet's own words apart from its sources' (``label_voices``)."""
+    with ``voice_spans``, also in the outlet's own words apart from its sources' (``label_voices``).
+    ``label_mentions``: the mentions when already found (:func:`sentence_tables`)."""
     if not study.referents:
         return {}
-    referents = [labels.Referent(r.name, {label: forms for label, forms in r.labels}) for r in study.referents]
-    matcher = labels.LabelMatcher(referents=referents).fit()
-    mentions = labels.label_mentions(sentences, matcher=matcher, voices=voice_spans)
+    referents = _referents(study)
+    mentions = label_mentions if label_mentions is not None else labels.label_mentions(
+        sentences, matcher=labels.LabelMatcher(referents=referents).fit(), voices=voice_spans)
     by = tuple(g for g in ("outlet", "leaning") if g in study.groups)
     shares = labels.labels_by_outlet(mentions, articles, referents=referents, confidence=study.compare.confidence,
                                      by=by)
@@ -159,15 +172,29 @@ def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFram
                   "topic_top_articles": topics.top_articles(per_article, articles)}
 
 
+def marker_scorer() -> loaded_language.MarkerScorer:
+    # pruned: names and topic nouns ("china", "government") are not loaded language (loaded_pruned.csv)
+    return loaded_language.MarkerScorer(prune=True).fit()
+
+
+def bias_model() -> bias_classifier.BiasClassifier:
+    # the supervised measure (validated on BABE, leave-one-outlet-out), fitted once per toolkit version
+    babe = datasets.locate("babe", "sg2", download=False)
+    return cache.cached_object("model_bias_classifier", cache.key(files=[babe], packages=("scikit-learn",)),
+                               bias_classifier.fit_default)
+
+
 def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
-            sentence_voice: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+            sentence_voice: pd.DataFrame | None = None, marker_rates: pd.DataFrame | None = None,
+            sentence_bias: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Hedges, factive and assertive verbs, report verbs and bias words per article and group, and with
     ``sentence_voice`` per voice (the outlet's own sentences apart from those in others' words); the bias
-    classifier's probability per sentence and its article means per group, by voice."""
+    classifier's probability per sentence and its article means per group, by voice. ``marker_rates`` and
+    ``sentence_bias``: the sentences' scores when already computed (:func:`sentence_tables`)."""
     c = study.compare
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
-    # pruned: names and topic nouns ("china", "government") are not loaded language (loaded_pruned.csv)
-    rates = loaded_language.marker_rates(sentences, scorer=loaded_language.MarkerScorer(prune=True).fit())
+    rates = marker_rates if marker_rates is not None else loaded_language.marker_rates(sentences,
+                                                                                       scorer=marker_scorer())
     per_article = loaded_language.article_marker_rates(rates, articles)
     by_group = pd.concat([loaded_language.markers_by_group(per_article, by=g, **opts) for g in _groups(study)],
                          ignore_index=True)
@@ -176,28 +203,81 @@ def markers(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
         out["markers_by_voice"] = pd.concat([loaded_language.markers_by_voice(rates, sentence_voice, articles, by=g,
                                                                               **opts) for g in _groups(study)],
                                             ignore_index=True)
-    # the supervised measure (validated on BABE, leave-one-outlet-out), fitted once per toolkit version
-    babe = datasets.locate("babe", "sg2", download=False)
-    model = cache.cached_object("model_bias_classifier", cache.key(files=[babe], packages=("scikit-learn",)),
-                                bias_classifier.fit_default)
-    scores = bias_classifier.sentence_bias(sentences, model=model, sentence_voice=sentence_voice)
+    scores = sentence_bias if sentence_bias is not None else bias_classifier.sentence_bias(
+        sentences, model=bias_model(), sentence_voice=sentence_voice)
     out["sentence_bias"] = scores
     out["bias_by_group"] = pd.concat([bias_classifier.bias_by_group(scores, articles, by=g, **opts)
                                       for g in _groups(study)], ignore_index=True)
     return out
 
 
-def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
-                   sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+# Articles per task of the per-sentence measures: small enough that two workers share a 3,000-article study
+# evenly, large enough that sending a chunk costs little next to measuring it (about 30 ms an article).
+CHUNK_ARTICLES = 250
+# The per-sentence tables, in the order sentence_tables returns them; frame hits come one list per codebook.
+SENTENCE_TABLES = ("voice_spans", "sentence_voice", "label_mentions", "marker_rates", "sentence_bias")
+
+
+def sentence_tables(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> dict:
+    """The measures each article's sentences get on their own (voices, frame cues, labels, markers, bias),
+    for one chunk of articles: the unit of parallel work, so any chunking gives the same rows in order."""
+    articles, sentences = chunk
+    study = shared["study"]
+    out = voices(study, articles=articles, sentences=sentences)
+    out["frame_hits"] = [dictionary.frame_hits(sentences, matcher=m, voices=out["voice_spans"])
+                         for m in shared["matchers"]]
+    if shared["label_matcher"] is not None:
+        out["label_mentions"] = labels.label_mentions(sentences, matcher=shared["label_matcher"],
+                                                      voices=out["voice_spans"])
+    out["marker_rates"] = loaded_language.marker_rates(sentences, scorer=shared["scorer"])
+    out["sentence_bias"] = bias_classifier.sentence_bias(sentences, model=shared["bias_model"],
+                                                         sentence_voice=out["sentence_voice"])
+    return out
+
+
+def _chunks(articles: pd.DataFrame, sentences: pd.DataFrame, size: int):
+    position = pd.Series(np.arange(len(articles)), index=articles["doc_id"].to_numpy())
+    chunk_of = position.reindex(sentences["doc_id"].to_numpy()).to_numpy() // size  # sentences go with their article
+    for k, first in enumerate(range(0, len(articles), size)):
+        yield articles.iloc[first:first + size], sentences.loc[chunk_of == k]
+
+
+def per_sentence(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+                 engine=None) -> dict[str, pd.DataFrame]:
+    """:func:`sentence_tables` over chunks of :data:`CHUNK_ARTICLES` articles on ``engine`` (in this process
+    without one), joined in article order."""
+    shared = {"study": study, "matchers": frame_matchers(study, paths), "scorer": marker_scorer(),
+              "bias_model": bias_model(),
+              "label_matcher": labels.LabelMatcher(referents=_referents(study)).fit() if study.referents else None}
+    chunks = list(_chunks(articles, sentences, CHUNK_ARTICLES))
+    parts = (engine.map(sentence_tables, chunks, shared=shared, desc="frame", unit="chunk") if engine is not None
+             else (sentence_tables(chunk, shared) for chunk in chunks))
+    collected: dict[str, list] = {}
+    for part in parts:
+        for name, table in part.items():
+            collected.setdefault(name, []).append(table)
+    out = {name: pd.concat(collected[name], ignore_index=True) for name in SENTENCE_TABLES if name in collected}
+    by_codebook = zip(*collected["frame_hits"]) if chunks else [[] for _ in shared["matchers"]]
+    out["frame_hits"] = pd.concat([pd.concat(list(hits), ignore_index=True) for hits in by_codebook],
+                                  ignore_index=True)
+    return out
+
+
+def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+                   engine=None) -> dict[str, pd.DataFrame]:
     """Every framing table of the study, by name, each checked against its schema."""
     kept = articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
     kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
-    out = voices(study, articles=kept, sentences=kept_sentences)
-    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences, **out))
+    found = per_sentence(study, paths, articles=kept, sentences=kept_sentences, engine=engine)
+    out = {"voice_spans": found["voice_spans"], "sentence_voice": found["sentence_voice"]}
+    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences, frame_hits=found["frame_hits"],
+                              **out))
     out.update(classify_frames(study, articles=kept))
-    out.update(word_choice(study, articles=kept, sentences=kept_sentences, voice_spans=out["voice_spans"]))
+    out.update(word_choice(study, articles=kept, sentences=kept_sentences, voice_spans=out["voice_spans"],
+                           label_mentions=found.get("label_mentions")))
     out.update(vocabulary(study, articles=kept))
-    out.update(markers(study, articles=kept, sentences=kept_sentences, sentence_voice=out["sentence_voice"]))
+    out.update(markers(study, articles=kept, sentences=kept_sentences, sentence_voice=out["sentence_voice"],
+                       marker_rates=found["marker_rates"], sentence_bias=found["sentence_bias"]))
     return {name: tables.validate(df, name) for name, df in out.items()}
 
 
@@ -205,14 +285,16 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame,
 TABLES = tuple(name for name, s in tables.SCHEMAS.items() if s.room == "framing")
 
 
-def run(study: Study, paths: StudyPaths) -> list:
-    """The frame stage: compute every framing table; a table this study does not produce is removed, not left stale."""
+def run(study: Study, paths: StudyPaths, *, engine=None) -> list:
+    """The frame stage: compute every framing table; a table this study does not produce is removed, not left stale.
+
+    ``engine`` spreads the per-sentence measures over processes or a Dask cluster (:func:`per_sentence`)."""
     articles = storage.read_table(paths.table("articles"))
     # The frame stage bootstraps over articles with [compare] n_boot too: refuse before the first resample.
     contrasts.check_resample_memory(n_boot=study.compare.n_boot, n_perm=study.compare.n_perm,
                                     n_articles=len(articles), study_file=paths.study_file)
     sentences = storage.read_table(paths.table("sentences"))
-    produced = framing_tables(study, paths, articles=articles, sentences=sentences)
+    produced = framing_tables(study, paths, articles=articles, sentences=sentences, engine=engine)
     for name in TABLES:
         if name in produced:
             storage.write_table(produced[name], paths.table(name))

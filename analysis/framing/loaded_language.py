@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -166,27 +167,62 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> np.ndarray:
         check_is_fitted(self, "indexes_")
-        texts = as_texts(X).tolist()  # None/NaN: empty
+        token_lists = [tokenize(t) for t in as_texts(X).tolist()]  # None/NaN: empty
+        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+        codes, uniques = pd.factorize(pd.Series(list(chain.from_iterable(token_lists)), dtype=object), sort=False)
+        sentence = np.repeat(np.arange(len(token_lists)), lengths)
+        # A token's classes do not depend on its neighbours unless a multi-word entry or a name spans it, so
+        # each distinct token is scored once, alone, and a sentence is the sum of its tokens; the sentences
+        # where a multi-word entry or a name does match are scored whole, as before.
+        alone = np.array([self._row([u]) for u in uniques]).reshape(len(uniques), len(MARKERS) + 2)
+        per_sentence = sparse.csr_matrix((np.ones(len(codes)), (sentence, codes)), shape=(len(token_lists), len(alone)))
+        out = np.asarray(per_sentence @ alone)  # sums of whole counts: exact in float64
+        for r in np.flatnonzero(self._spanning(codes.astype(np.int64), list(uniques), sentence, len(token_lists))):
+            out[r] = self._row(token_lists[r])
+        loaded = 1 + MARKERS.index("loaded")
+        out[:, -1] = np.divide(out[:, loaded], out[:, 0], out=np.zeros(len(out)), where=out[:, 0] > 0)
+        return out
+
+    def _row(self, tokens: list[str]) -> np.ndarray:
+        """n_tokens and each class's count of one token sequence (the last column, the score, left 0)."""
         col = {m: i for i, m in enumerate(MARKERS, start=1)}
-        out = np.zeros((len(texts), len(MARKERS) + 2))
-        for r, text in enumerate(texts):
-            tokens = tokenize(text)
-            out[r, 0] = len(tokens)
-            surface, forms = [(t,) for t in tokens], [self._forms(t) for t in tokens]
-            for i in _name_tokens(tokens):
-                surface[i] = forms[i] = ()
-            loaded: set[int] = set()
-            for name, index in self.indexes_.items():
-                spans = _match(surface if name in self.exact else forms, index)
-                out[r, col[name]] = len(spans)
-                if name == "report_verbs":
-                    for start, _end, entry in spans:
-                        out[r, col[_report_class(entry, tokens[start])]] += 1
-                elif name in ("bias_words", "babe_lexicon"):
-                    loaded.update(i for start, end, entry in spans if entry not in self.pruned_ and (
-                                  name == "babe_lexicon" or entry not in self.epistemic_) for i in range(start, end))
-            out[r, col["loaded"]] = len(loaded)
-        out[:, -1] = np.divide(out[:, col["loaded"]], out[:, 0], out=np.zeros(len(texts)), where=out[:, 0] > 0)
+        out = np.zeros(len(MARKERS) + 2)
+        out[0] = len(tokens)
+        surface, forms = [(t,) for t in tokens], [self._forms(t) for t in tokens]
+        for i in _name_tokens(tokens):
+            surface[i] = forms[i] = ()
+        loaded: set[int] = set()
+        for name, index in self.indexes_.items():
+            spans = _match(surface if name in self.exact else forms, index)
+            out[col[name]] = len(spans)
+            if name == "report_verbs":
+                for start, _end, entry in spans:
+                    out[col[_report_class(entry, tokens[start])]] += 1
+            elif name in ("bias_words", "babe_lexicon"):
+                loaded.update(i for start, end, entry in spans if entry not in self.pruned_ and (
+                              name == "babe_lexicon" or entry not in self.epistemic_) for i in range(start, end))
+        out[col["loaded"]] = len(loaded)
+        return out
+
+    def _spanning(self, codes: np.ndarray, uniques: list[str], sentence: np.ndarray, n: int) -> np.ndarray:
+        """Per sentence: whether a multi-word entry of some class, or a name, matches in it somewhere."""
+        sequences = [(name in self.exact, (key, *rest)) for name, index in self.indexes_.items()
+                     for key, items in index.items() for rest, _ in items if rest]
+        sequences += [(True, name) for name in NAMES]
+        needed = {(exact, w) for exact, seq in sequences for w in seq}
+        has = {k: np.zeros(len(uniques), dtype=bool) for k in needed}
+        for u, token in enumerate(uniques):  # which distinct tokens can stand for each word of an entry
+            for exact, forms in ((True, (token,)), (False, self._forms(token))):
+                for w in forms:
+                    if (exact, w) in has:
+                        has[exact, w][u] = True
+        out = np.zeros(n, dtype=bool)
+        for exact, seq in sequences:
+            at = np.flatnonzero(has[exact, seq[0]][codes])
+            at = at[at + len(seq) - 1 < len(codes)]
+            for j, w in enumerate(seq[1:], start=1):
+                at = at[has[exact, w][codes[at + j]] & (sentence[at + j] == sentence[at])]
+            out[sentence[at]] = True
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

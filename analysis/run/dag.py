@@ -135,7 +135,7 @@ STAGES: dict[str, Stage] = {
               lambda s: (s.actors, s.sentiment), parallel=True),
         Stage("frame", STAGE_HELP["frame"],
               _framing_inputs, _module_tables(frame), _call(frame, "run"),
-              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups, s.languages, s.actors)),
+              lambda s: (s.framing, s.referents, s.compare, s.seed, s.groups, s.languages, s.actors), parallel=True),
         Stage("compare", STAGE_HELP["compare"],
               _compare_inputs,
               _tables("sentiment_by_group", "sentiment_by_voice", "actor_sentiment_by_group", "sentiment_contrasts",

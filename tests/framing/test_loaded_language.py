@@ -30,6 +30,7 @@ from analysis.framing.loaded_language import (
     validate_on_babe,
 )
 from analysis.stats import contrasts
+from analysis.text.texts import tokenize
 
 needs_babe = pytest.mark.skipif(not (SHARED_DATA / "babe_mbic" / "final_labels_SG2.csv").is_file(),
                                 reason="shared BABE mirror not present")
@@ -283,3 +284,24 @@ def test_markers_by_voice_keeps_a_quoted_loaded_word_out_of_the_outlets_own_rate
     pd.testing.assert_frame_equal(tables.validate(out.reset_index()[tables.schema("markers_by_voice").names],
                                                   "markers_by_voice"),
                                   out.reset_index()[tables.schema("markers_by_voice").names])
+
+
+SPANNING = ["In my view the far right wing so called plan tends to fail.",  # overlapping multi-word entries
+            "He pointed out that it makes sense; we found out later.",  # inflected multi-word entries
+            "The United States said the Islamic State claimed it.",  # names blank their tokens
+            "They spoke of the united", "states of mind in general.",  # a name split over two sentences
+            "", "   ", "Same sex same-sex anti-terrorist anti semitism.", "claimed claims claiming said",
+            "To my knowledge, in most cases, from this perspective, on the whole: far right."]
+
+
+@pytest.mark.parametrize("options", [{}, {"prune": True}, {"match": "snowball"}, {"exact": ()}])
+def test_transform_equals_scoring_each_sentence_whole(options):
+    # transform scores distinct tokens once and re-scores whole only the sentences a multi-word entry or a
+    # name spans: every sentence must still get what scoring its tokens in order gives
+    sc = MarkerScorer(**options).fit()
+    texts = SPANNING + [" ".join(p) for p in itertools.permutations(["in", "my", "view", "far", "right"], 5)]
+    whole = np.array([sc._row(tokenize(t)) for t in texts])
+    got = sc.transform(texts)
+    assert np.array_equal(got[:, :-1], whole[:, :-1])
+    assert got[texts.index("In my view the far right wing so called plan tends to fail."), 1 + MARKERS.index("hedges")] == 2
+    assert sc.transform([]).shape == (0, len(MARKERS) + 2)

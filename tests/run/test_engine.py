@@ -398,3 +398,25 @@ def test_dask_results_are_released_on_the_workers_once_the_stage_has_them():
             assert taken + [r[0] for r in results] == list(range(8))
         finally:
             eng.close()
+
+
+def test_the_frame_stage_per_sentence_measures_are_the_same_in_chunks_on_two_workers(partitioned_study,
+                                                                                      monkeypatch):
+    from analysis.core import config
+    from analysis.framing import frame
+
+    _, paths = partitioned_study
+    paths.study_file.write_text(STUDY + '\n[[referents]]\nname = "the Chinese state"\n'
+                                'labels = { "Beijing" = "beijing", "Chinese government" = "chinese government" }\n',
+                                encoding="utf-8")
+    study = load_study(config.study_paths("parts"))
+    prepare.prepare_sentences(paths, engine=engine.LocalEngine(workers=1))
+    articles, sentences = storage.read_table(paths.table("articles")), storage.read_table(paths.table("sentences"))
+    whole = frame.per_sentence(study, paths, articles=articles, sentences=sentences)
+    monkeypatch.setattr(frame, "CHUNK_ARTICLES", 7)  # 90 articles in 13 chunks, spread over two processes
+    chunked = frame.per_sentence(study, paths, articles=articles, sentences=sentences,
+                                 engine=engine.LocalEngine(workers=2))
+    assert set(whole) == set(chunked) >= {"voice_spans", "frame_hits", "label_mentions", "marker_rates"}
+    assert len(whole["label_mentions"]) and len(whole["frame_hits"]) and whole["voice_spans"]["doc_id"].nunique() > 7
+    for name in whole:
+        pd.testing.assert_frame_equal(chunked[name], whole[name], check_exact=True)
