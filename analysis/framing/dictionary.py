@@ -317,10 +317,10 @@ def article_frames(hits: pd.DataFrame, *, sentences: pd.DataFrame, articles: pd.
                                               how="left")
     used["own"] = used["own"].fillna(True).astype(bool)
     keys = ["doc_id", "codebook", "frame"]
-    counts = used.groupby(keys).agg(
-        n_hit_sentences=("sent_id", "size"),
-        n_own_hit_sentences=("own_voice", lambda v: int((v & used.loc[v.index, "own"]).sum())),
-        n_others_hit_sentences=("other_voice", lambda v: int((v & ~used.loc[v.index, "own"]).sum())))
+    used["own_hit"] = used["own_voice"].astype(bool) & used["own"]
+    used["others_hit"] = used["other_voice"].astype(bool) & ~used["own"]
+    counts = used.groupby(keys).agg(n_hit_sentences=("sent_id", "size"), n_own_hit_sentences=("own_hit", "sum"),
+                                    n_others_hit_sentences=("others_hit", "sum"))
     rebuttals = hits.loc[hits["n_rebuttals"] > 0].groupby(keys).size().rename("n_rebuttal_sentences")
     out = grid.merge(counts.reset_index(), on=keys, how="left").merge(rebuttals.reset_index(), on=keys, how="left")
     for column in ("n_hit_sentences", "n_own_hit_sentences", "n_others_hit_sentences", "n_rebuttal_sentences"):

@@ -153,12 +153,13 @@ def distinctive(study: Study, *, articles: pd.DataFrame) -> pd.DataFrame:
         return tables.empty("distinctive_terms")
 
 
-def vocabulary(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Distinctive terms per grouping (one-vs-rest, bootstrap stability) and NMF topics with prevalence."""
+def vocabulary(study: Study, *, articles: pd.DataFrame, n_jobs: int | None = None) -> dict[str, pd.DataFrame]:
+    """Distinctive terms per grouping (one-vs-rest, bootstrap stability) and NMF topics with prevalence;
+    ``n_jobs`` processes fit the topic models of the choice of k (the same topics whatever the number)."""
     c = study.compare
     out = {"distinctive_terms": distinctive(study, articles=articles)}
     try:
-        model = topics.TopicModel(n_topics=study.framing.topics, random_state=study.seed).fit(articles)
+        model = topics.TopicModel(n_topics=study.framing.topics, random_state=study.seed, n_jobs=n_jobs).fit(articles)
     except ValueError as exc:
         # A corpus of a handful of articles has no topic structure to find; say so instead of failing the study.
         log.warning("frame: no topics for %d articles (%s); topic tables left empty", len(articles), exc)
@@ -275,7 +276,9 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, s
     out.update(classify_frames(study, articles=kept))
     out.update(word_choice(study, articles=kept, sentences=kept_sentences, voice_spans=out["voice_spans"],
                            label_mentions=found.get("label_mentions")))
-    out.update(vocabulary(study, articles=kept))
+    # the local engine's processes also fit the topic models; a Dask cluster's workers are not this machine's
+    out.update(vocabulary(study, articles=kept, n_jobs=getattr(engine, "workers", None)
+                          if getattr(engine, "name", "") == "local" else None))
     out.update(markers(study, articles=kept, sentences=kept_sentences, sentence_voice=out["sentence_voice"],
                        marker_rates=found["marker_rates"], sentence_bias=found["sentence_bias"]))
     return {name: tables.validate(df, name) for name, df in out.items()}
