@@ -14,6 +14,7 @@ carry no final period.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable
@@ -25,7 +26,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from tqdm.auto import tqdm
 
-from analysis.core import storage, tables
+from analysis.core import cache, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.text.punkt_fast import FastPunktSentenceTokenizer, train_parameters
@@ -122,6 +123,19 @@ def training_texts(articles_path: Path, *, max_chars: int = PUNKT_TRAINING_CHARS
     return texts
 
 
+def trained_splitter(texts: list[str]) -> PunktSentenceSplitter:
+    """A splitter trained on ``texts``: trained once per toolkit version and training text, then read from the
+    machine's cache (training takes about 1 s per million characters; a re-run of a study, or another study
+    of the same articles, trains on the same text)."""
+    digest = hashlib.sha256()
+    for text in texts:  # length-prefixed, so two lists of texts never hash alike by joining differently
+        digest.update(f"{len(text)}:".encode())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+    key = cache.key(settings={"training_texts": digest.hexdigest(), "extra": sorted(NEWS_ABBREVIATIONS)},
+                    packages=("nltk",))
+    return cache.cached_object("model_punkt", key, lambda: PunktSentenceSplitter().fit(texts))
+
+
 def readable(languages: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
     """Which articles the sentence measures read: a language of the study's, or too short to tell ('und')."""
     return languages.isin([*allowed, "und"])
@@ -141,7 +155,7 @@ def prepare_sentences(paths: StudyPaths, *, engine, languages: tuple[str, ...] =
     ``languages`` get no sentences (see :func:`readable`).
     """
     articles = paths.table("articles")
-    splitter = PunktSentenceSplitter().fit(training_texts(articles))
+    splitter = trained_splitter(training_texts(articles))
     shared = {"articles": articles, "splitter": splitter, "languages": tuple(languages)}
     with storage.PartitionWriter(paths.table("sentences"), empty=tables.empty("sentences")) as out:
         for sentences in engine.map(_split_partition, range(storage.row_groups(articles)), shared=shared,

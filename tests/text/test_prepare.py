@@ -73,3 +73,18 @@ def test_articles_in_a_language_the_study_does_not_read_get_no_sentences(tiny_st
     sentences = storage.read_table(tiny_study.table("sentences"))
     assert not set(sentences["doc_id"]) & chinese and len(set(sentences["doc_id"])) == 5
     assert "1 articles not in en (zh: 1) are kept but left out of the sentence measures" in caplog.text
+
+
+def test_the_trained_splitter_is_cached_by_its_training_text(tmp_path, monkeypatch):
+    from analysis.text.prepare import PunktSentenceSplitter, trained_splitter
+
+    monkeypatch.setenv("ANALYSIS_CACHE_HOME", str(tmp_path / "cache"))
+    texts = ["Mr. Smith went to Washington. He arrived at 5 p.m. on Tuesday.",
+             "The U.S. Commerce Dept. said so. Sen. Jones agreed with Gov. Lee."] * 20
+    probe = "Dr. Who met Mr. Smith in the U.S. yesterday. Then they left."
+    first = trained_splitter(texts)
+    assert [p.name for p in (tmp_path / "cache" / "model_punkt").iterdir()] != []
+    again = trained_splitter(texts)  # read back from the cache
+    assert again.spans(probe) == first.spans(probe) == PunktSentenceSplitter().fit(texts).spans(probe)
+    trained_splitter(texts[:-1])  # other training text: another entry, never the first one's model
+    assert len([p for p in (tmp_path / "cache" / "model_punkt").iterdir() if not p.name.endswith(".lock")]) == 2
