@@ -43,27 +43,27 @@ def source_contrasts(quotes: pd.DataFrame, articles: pd.DataFrame, *, by: tuple[
     counts = pd.crosstab(q["doc_id"], q["source_type"])
     total = counts.sum(axis=1).to_numpy(float)
     info = arts.set_index("doc_id").reindex(counts.index)
+    types = list(counts.columns)
+    shares = counts.to_numpy(float).T / total  # (source types, articles)
+    weights = np.broadcast_to(total, shares.shape)
     rows = []
     for var in by:
         labels = info[var].astype(str).to_numpy()
-        sizes = pd.Series(labels).value_counts()
-        names = sorted(str(g) for g in sizes[sizes >= min_articles].index)
-        pairs = [(g, contrasts.OTHERS) for g in names] if var == "outlet" else list(itertools.combinations(names, 2))
-        for a, b in pairs:
+        pairs = reuse_sensitivity._pairs(labels, by=var, min_articles=min_articles)
+        res = reuse_sensitivity.contrast_set(
+            shares, weights, labels, pairs, n_boot=n_boot, n_perm=n_perm, confidence=confidence,
+            pair_rng=lambda m, a, b: contrasts.group_rng(seed, var, a, b, types[m]),
+            shared_rng=lambda: contrasts.group_rng(seed, var, "shared", "source types"),
+            desc=f"quote source contrasts ({var})")
+        for k, (a, b) in enumerate(pairs):
             in_a, in_b = labels == a, (labels != a) if b == contrasts.OTHERS else labels == b
-            if in_b.sum() < min_articles:
-                continue
-            for source_type in counts.columns:
-                share = counts[source_type].to_numpy(float) / total
-                res = reuse_sensitivity.weighted_contrast(
-                    share[in_a], total[in_a], share[in_b], total[in_b], n_boot=n_boot, n_perm=n_perm,
-                    confidence=confidence, rng=contrasts.group_rng(seed, var, a, b, source_type))
+            for m, source_type in enumerate(types):
                 rows.append(dict(group_var=var, group_a=a, group_b=b, source_type=str(source_type),
                                  n_a=int(in_a.sum()), n_b=int(in_b.sum()), quotes_a=int(total[in_a].sum()),
                                  quotes_b=int(total[in_b].sum()),
                                  share_a=float(counts[source_type].to_numpy()[in_a].sum() / total[in_a].sum()),
                                  share_b=float(counts[source_type].to_numpy()[in_b].sum() / total[in_b].sum()),
-                                 **res))
+                                 **res[m][k]))
     return _table(rows, "quote_source_contrasts")
 
 

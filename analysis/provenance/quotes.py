@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.core import tables
+from analysis.core import progress, tables
 from analysis.core.study import Actor
 from analysis.provenance.quote_matching import match_quotes
 from analysis.text.attribution import WORD
@@ -58,7 +58,8 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
     if min_words < 1:
         raise ValueError(f"min_words must be at least 1, got {min_words}")
     rows = []
-    for doc, outlet, text, reader in read_articles(articles, sentences, actors=actors):
+    for doc, outlet, text, reader in progress.bar(read_articles(articles, sentences, actors=actors),
+                                                  total=len(articles), desc="quotes", unit="article"):
         spans = []
         for o, c, conts in all_quote_spans(text):
             s, e = o + 1, c

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSHEnsemble
 
-from analysis.core import tables
+from analysis.core import progress, tables
 from analysis.provenance.wire import article_wire
 from analysis.stats.graphs import components
 from analysis.text.quote_marks import quotation_regions
@@ -265,7 +265,7 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
     # Per article only compact arrays are kept (hashes, word offsets), never the words: on the
     # 37,554-article AllSides corpus the word lists alone would take gigabytes.
     positional, spans = [], []
-    for text in texts:
+    for text in progress.bar(texts, desc="reuse: shingles", unit="article"):
         words, offsets = word_spans(text)
         positional.append(shingle_hashes(words, settings.shingle).astype(np.uint32))
         spans.append(offsets.astype(np.int32))
@@ -282,7 +282,7 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
     min_shared = settings.min_copied_words - settings.shingle + 1
     by_length = _passage_candidates(sets, min_shared=min_shared, max_df=settings.max_shingle_articles)
     candidates |= by_length
-    for i, j in sorted(candidates):
+    for i, j in progress.bar(sorted(candidates), desc="reuse: candidate pairs", unit="pair"):
         shared = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
         c_ij, c_ji = shared / len(sets[i]), shared / len(sets[j])
         if max(c_ij, c_ji) < settings.min_containment and (i, j) not in by_length:
@@ -401,8 +401,9 @@ def sentence_reuse(sentences: pd.DataFrame, pairs: pd.DataFrame, passages: pd.Da
         spans[r.doc_a].append((r.doc_b, r.a_start, r.a_end))
         spans[r.doc_b].append((r.doc_a, r.b_start, r.b_end))
     rows = []
-    for doc, sent, outlet, start, end in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
-                                             sentences["start"], sentences["end"]):
+    for doc, sent, outlet, start, end in progress.bar(
+            zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"], sentences["start"], sentences["end"]),
+            total=len(sentences), desc="reuse: sentence marks", unit="sentence"):
         length = max(1, end - start)
         covered = np.zeros(length, dtype=bool)
         by_partner: dict[str, np.ndarray] = {}

@@ -75,3 +75,69 @@ def two_sided_p(null: np.ndarray, observed: float) -> float:
 def percentile_interval(resampled: np.ndarray, level: float) -> tuple[float, float]:
     tail = (1 - level) / 2 * 100
     return float(np.percentile(resampled, tail)), float(np.percentile(resampled, 100 - tail))
+
+
+# --- weighted means (articles carrying a value and a weight) ----------------------------------------------------
+# The same two designs for a difference of weighted means, sum(x w) / sum(w), over several measures of one set of
+# articles at once (``xw`` and ``w`` are (measures, articles)): the draws are shared by the measures, so a study
+# with many measures pays for the resamples once.
+
+def weighted_group_sums(xw: np.ndarray, w: np.ndarray, codes: np.ndarray, n_groups: int, *, n_boot: int,
+                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(measures, n_boot, n_groups) sums of ``xw`` and of ``w``, each group's articles resampled within the group."""
+    sum_xw = np.empty((xw.shape[0], n_boot, n_groups))
+    sum_w = np.empty_like(sum_xw)
+    for g in range(n_groups):
+        members = np.flatnonzero(codes == g)
+        row = 0
+        for rows in _chunks(n_boot, len(members) * xw.shape[0]):
+            draw = members[rng.integers(0, len(members), size=(rows, len(members)))]
+            sum_xw[:, row:row + rows, g] = xw[:, draw].sum(axis=2)
+            sum_w[:, row:row + rows, g] = w[:, draw].sum(axis=2)
+            row += rows
+    return sum_xw, sum_w
+
+
+def _first_of_random_orders(rows: int, n: int, m: int, rng: np.random.Generator) -> np.ndarray:
+    """(rows, m) the first ``m`` of ``rows`` random orders of ``n`` items, in order.
+
+    Random keys, the ``m`` smallest found by partition and only those sorted: the first m places of a uniform
+    random permutation, without paying to shuffle the other n - m.
+    """
+    keys = rng.random((rows, n))
+    first = np.argpartition(keys, m - 1, axis=1)[:, :m] if m < n else np.broadcast_to(np.arange(n), (rows, n))
+    return np.take_along_axis(first, np.argsort(np.take_along_axis(keys, first, axis=1), axis=1), axis=1)
+
+
+def weighted_permutation_null(xw: np.ndarray, w: np.ndarray, sizes: np.ndarray, *, n_perm: int,
+                              rng: np.random.Generator) -> np.ndarray:
+    """(measures, n_perm, len(sizes)) differences of weighted means, first n_k articles of a random order minus the
+    rest: every "group vs rest" null from one set of random orders, as :func:`permutation_null` for plain means."""
+    n = xw.shape[1]
+    sizes = np.asarray(sizes)
+    total_xw, total_w = xw.sum(axis=1)[:, None, None], w.sum(axis=1)[:, None, None]
+    out = np.empty((xw.shape[0], n_perm, len(sizes)))
+    row = 0
+    for rows in _chunks(n_perm, n * xw.shape[0]):
+        first = _first_of_random_orders(rows, n, int(sizes.max()), rng)
+        run_xw = np.cumsum(xw[:, first], axis=2)[:, :, sizes - 1]
+        run_w = np.cumsum(w[:, first], axis=2)[:, :, sizes - 1]
+        out[:, row:row + rows] = run_xw / run_w - (total_xw - run_xw) / (total_w - run_w)
+        row += rows
+    return out
+
+
+def weighted_subset_sums(xw: np.ndarray, w: np.ndarray, k: int, *, n_draws: int,
+                         rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(measures, n_draws) sums of ``xw`` and of ``w`` over random subsets of ``k`` articles (without replacement):
+    the smaller group of a permuted pair, whose complement is the other."""
+    n = xw.shape[1]
+    sum_xw, sum_w = np.empty((xw.shape[0], n_draws)), np.empty((xw.shape[0], n_draws))
+    row = 0
+    for rows in _chunks(n_draws, n * xw.shape[0]):
+        keys = rng.random((rows, n))
+        subset = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n else np.broadcast_to(np.arange(n), (rows, n))
+        sum_xw[:, row:row + rows] = xw[:, subset].sum(axis=2)
+        sum_w[:, row:row + rows] = w[:, subset].sum(axis=2)
+        row += rows
+    return sum_xw, sum_w

@@ -110,3 +110,40 @@ def test_a_finding_in_original_text_survives():
                                  n_boot=500, n_perm=500, seed=1)
     assert rs.survival(table)["verdict"].tolist() == ["survives"]
     assert table["diff"].nunique() == 1
+
+
+def test_large_contrasts_share_draws_and_agree_with_the_contrast_drawn_alone():
+    # Over LARGE_CONTRAST articles every pair, outlet against the rest or leaning against leaning, takes the shared
+    # draws; its interval and p must be the per-pair contrast's within Monte Carlo error.
+    rng = np.random.default_rng(7)
+    labels = np.repeat(["a", "b", "c"], [600, 1500, 1200])
+    x = np.vstack([rng.normal(np.select([labels == "a", labels == "b"], [0.15, 0.0], 0.05), 1),
+                   rng.binomial(1, 0.3, len(labels)).astype(float)])
+    w = np.vstack([rng.uniform(0.2, 1, len(labels)), np.ones(len(labels))])
+    pairs = [("a", contrasts.OTHERS), ("a", "b"), ("b", "c")]
+    assert len(labels) > contrasts.LARGE_CONTRAST
+    got = rs.contrast_set(x, w, labels, pairs, n_boot=2000, n_perm=4000, confidence=0.95,
+                          pair_rng=lambda m, a, b: pytest.fail("a large pair drew alone"),
+                          shared_rng=lambda: np.random.default_rng(8))
+    for m in range(2):
+        for k, (a, b) in enumerate(pairs):
+            in_a, in_b = labels == a, (labels != a) if b == contrasts.OTHERS else labels == b
+            alone = rs.weighted_contrast(x[m, in_a], w[m, in_a], x[m, in_b], w[m, in_b], n_boot=2000, n_perm=4000,
+                                         confidence=0.95, rng=np.random.default_rng(9))
+            assert got[m][k]["diff"] == alone["diff"]
+            width = alone["ci_high"] - alone["ci_low"]
+            assert got[m][k]["ci_low"] == pytest.approx(alone["ci_low"], abs=0.08 * width)
+            assert got[m][k]["ci_high"] == pytest.approx(alone["ci_high"], abs=0.08 * width)
+            assert got[m][k]["p_perm"] == pytest.approx(alone["p_perm"], abs=0.04)
+
+
+def test_small_contrasts_still_draw_alone_from_their_own_stream():
+    rng = np.random.default_rng(10)
+    labels = np.repeat(["a", "b"], [40, 60])
+    x, w = rng.normal(size=(1, 100)), rng.uniform(0.5, 1, (1, 100))
+    got = rs.contrast_set(x, w, labels, [("a", "b")], n_boot=500, n_perm=500, confidence=0.95,
+                          pair_rng=lambda m, a, b: np.random.default_rng(11),
+                          shared_rng=lambda: pytest.fail("a small pair took the shared draws"))
+    alone = rs.weighted_contrast(x[0, :40], w[0, :40], x[0, 40:], w[0, 40:], n_boot=500, n_perm=500,
+                                 confidence=0.95, rng=np.random.default_rng(11))
+    assert got[0][0] == alone

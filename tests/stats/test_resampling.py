@@ -102,3 +102,36 @@ def test_group_intervals_drawn_in_batches_are_the_same_numbers(monkeypatch):
     monkeypatch.setattr(resampling, "CHUNK_VALUES", 3000 * 7)  # 7 resamples per batch
     batched = contrasts.bootstrap_mean_ci(x, n_boot=500, confidence=0.95, rng=np.random.default_rng(1))
     assert batched == whole
+
+
+def test_weighted_permutation_null_has_the_exact_permutation_variance_with_unit_weights():
+    rng = np.random.default_rng(4)
+    x = rng.exponential(size=3000)
+    w = np.ones_like(x)
+    sizes = np.array([300, 2500])
+    null = resampling.weighted_permutation_null((x * w)[None], w[None], sizes, n_perm=3000, rng=rng)[0]
+    n = len(x)
+    for k, size in enumerate(sizes):  # difference of means of a random split: var = s2 n / (size (n - size))
+        expected = x.var(ddof=1) * n / (size * (n - size))
+        assert null[:, k].var() == pytest.approx(expected, rel=0.1)
+        assert abs(null[:, k].mean()) < 4 * np.sqrt(expected / 3000)
+
+
+def test_weighted_subset_sums_draw_each_article_k_over_n_of_the_time():
+    n, k = 500, 40
+    xw = np.eye(n)  # measure i sums article i's indicator: how often article i is drawn
+    sums, weights = resampling.weighted_subset_sums(xw, np.ones((n, n)), k, n_draws=4000,
+                                                    rng=np.random.default_rng(5))
+    assert (weights == k).all()  # without replacement: k distinct articles
+    assert sums.mean(axis=1) == pytest.approx(np.full(n, k / n), abs=4 * np.sqrt(k / n / 4000))
+
+
+def test_weighted_group_sums_resample_within_each_group():
+    codes = np.repeat([0, 1], [3, 5])
+    w = np.ones((1, 8))
+    xw = np.arange(8.0)[None]
+    sum_xw, sum_w = resampling.weighted_group_sums(xw, w, codes, 2, n_boot=500, rng=np.random.default_rng(6))
+    assert (sum_w[0] == [3, 5]).all()
+    assert sum_xw[0, :, 0].min() >= 0 and sum_xw[0, :, 0].max() <= 3 * 2  # group 0 holds values 0, 1, 2
+    assert sum_xw[0, :, 1].min() >= 5 * 3 and sum_xw[0, :, 1].max() <= 5 * 7
+    assert sum_xw[0, :, 0].mean() == pytest.approx(3.0, abs=0.15)
