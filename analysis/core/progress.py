@@ -10,6 +10,7 @@ waits :data:`DELAY` seconds before drawing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import time
@@ -55,3 +56,15 @@ def bar(items: Iterable[T], *, total: int | None = None, desc: str, unit: str = 
     if sys.stderr.isatty():
         return tqdm(items, total=total, desc=desc, unit=unit, delay=DELAY, leave=False, dynamic_ncols=True)
     return _lines(items, total, desc, unit, every)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """No progress inside: for a task that is one step of an outer bar (a chunk on an engine's process), whose
+    own loops would otherwise draw a bar per chunk."""
+    level = log.level
+    log.setLevel(max(logging.WARNING, log.getEffectiveLevel()))
+    try:
+        yield
+    finally:
+        log.setLevel(level)

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.core import cache, storage, tables
+from analysis.core import cache, progress, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.framing import (
@@ -31,6 +30,7 @@ from analysis.framing import (
 from analysis.stats import contrasts
 from analysis.text import voice
 from analysis.text.prepare import readable
+from analysis.text.texts import article_chunks
 
 GROUPS = ("outlet", "leaning", "outlet_type")
 TOPIC_TABLES = ("topic_terms", "topic_k_scores", "article_topics", "topic_prevalence", "topic_top_articles")
@@ -222,7 +222,11 @@ SENTENCE_TABLES = ("voice_spans", "sentence_voice", "label_mentions", "marker_ra
 def sentence_tables(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> dict:
     """The measures each article's sentences get on their own (voices, frame cues, labels, markers, bias),
     for one chunk of articles: the unit of parallel work, so any chunking gives the same rows in order."""
-    articles, sentences = chunk
+    with progress.quiet():  # the engine's bar counts the chunks
+        return _sentence_tables(*chunk, shared)
+
+
+def _sentence_tables(articles: pd.DataFrame, sentences: pd.DataFrame, shared: dict) -> dict:
     study = shared["study"]
     out = voices(study, articles=articles, sentences=sentences)
     out["frame_hits"] = [dictionary.frame_hits(sentences, matcher=m, voices=out["voice_spans"])
@@ -236,13 +240,6 @@ def sentence_tables(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> d
     return out
 
 
-def _chunks(articles: pd.DataFrame, sentences: pd.DataFrame, size: int):
-    position = pd.Series(np.arange(len(articles)), index=articles["doc_id"].to_numpy())
-    chunk_of = position.reindex(sentences["doc_id"].to_numpy()).to_numpy() // size  # sentences go with their article
-    for k, first in enumerate(range(0, len(articles), size)):
-        yield articles.iloc[first:first + size], sentences.loc[chunk_of == k]
-
-
 def per_sentence(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
                  engine=None) -> dict[str, pd.DataFrame]:
     """:func:`sentence_tables` over chunks of :data:`CHUNK_ARTICLES` articles on ``engine`` (in this process
@@ -250,7 +247,7 @@ def per_sentence(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sen
     shared = {"study": study, "matchers": frame_matchers(study, paths), "scorer": marker_scorer(),
               "bias_model": bias_model(),
               "label_matcher": labels.LabelMatcher(referents=_referents(study)).fit() if study.referents else None}
-    chunks = list(_chunks(articles, sentences, CHUNK_ARTICLES))
+    chunks = list(article_chunks(articles, sentences, CHUNK_ARTICLES))
     parts = (engine.map(sentence_tables, chunks, shared=shared, desc="frame", unit="chunk") if engine is not None
              else (sentence_tables(chunk, shared) for chunk in chunks))
     collected: dict[str, list] = {}

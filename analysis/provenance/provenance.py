@@ -18,10 +18,11 @@ import logging
 import numpy as np
 import pandas as pd
 
-from analysis.core import storage, tables
+from analysis.core import progress, storage, tables
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.provenance import facts, group_contrasts, quote_matching, quotes, reuse, reuse_sensitivity, wire
+from analysis.text.texts import article_chunks
 
 log = logging.getLogger("analysis")
 
@@ -61,9 +62,31 @@ def coverage_events(articles: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
     return out
 
 
+# Articles per quote-extraction task on the engine (each article is read on its own; the matching across
+# articles runs after, on all of them)
+CHUNK_ARTICLES = 250
+
+
+def _quote_chunk(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> pd.DataFrame:
+    with progress.quiet():  # the engine's bar counts the chunks
+        return quotes.article_quotes(*chunk, actors=shared["actors"])
+
+
+def study_quotes(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame, engine=None) -> pd.DataFrame:
+    """:func:`analysis.provenance.quotes.extract_quotes` with the per-article reading spread over ``engine``'s
+    processes in chunks of :data:`CHUNK_ARTICLES` articles (the same table whatever the chunks)."""
+    if engine is None:
+        return quotes.extract_quotes(articles, sentences, actors=study.actors)
+    chunks = list(article_chunks(articles, sentences, CHUNK_ARTICLES))
+    parts = list(engine.map(_quote_chunk, chunks, shared={"actors": study.actors}, desc="quotes", unit="chunk"))
+    found = pd.concat(parts, ignore_index=True) if parts else tables.empty("quotes")
+    return quote_matching.match_quotes(found)
+
+
 def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
-                      sentence_scores: pd.DataFrame, frame_hits: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """Every provenance table of ``study``, by name."""
+                      sentence_scores: pd.DataFrame, frame_hits: pd.DataFrame | None,
+                      engine=None) -> dict[str, pd.DataFrame]:
+    """Every provenance table of ``study``, by name; ``engine`` spreads the quote extraction."""
     p, c = study.provenance, study.compare
     settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication, seed=study.seed)
     pairs, passages = reuse.find_reuse(articles, settings=settings)
@@ -87,7 +110,7 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     out["term_sensitivity"] = pd.concat(term_tables, ignore_index=True) if term_tables else \
         tables.empty("term_sensitivity")
 
-    found = quotes.extract_quotes(articles, sentences, actors=study.actors)  # quote ids already matched
+    found = study_quotes(study, articles=articles, sentences=sentences, engine=engine)  # quote ids matched
     out["quotes"] = found
     out["quote_spread"] = quote_matching.quote_spread(found, articles=articles)
     # Who is quoted counts speech between quote marks only: reported speech is listed and matched to the
@@ -123,12 +146,12 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     return {name: _typed(df, name) for name, df in out.items()}
 
 
-def run(study: Study, paths: StudyPaths) -> None:
+def run(study: Study, paths: StudyPaths, *, engine=None) -> None:
     """The provenance stage: read the study's tables, write every provenance table."""
     hits = paths.table("frame_hits")
     produced = provenance_tables(study, articles=storage.read_table(paths.table("articles")),
                                  sentences=storage.read_table(paths.table("sentences")),
                                  sentence_scores=storage.read_table(paths.table("sentence_sentiment")),
-                                 frame_hits=storage.read_table(hits) if hits.exists() else None)
+                                 frame_hits=storage.read_table(hits) if hits.exists() else None, engine=engine)
     for name, table in produced.items():
         storage.write_table(table, paths.table(name))

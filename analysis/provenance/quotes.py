@@ -55,6 +55,13 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
     ``quote_id`` is filled by :func:`match_quotes` with its defaults; call it again to match with other
     settings.
     """
+    return match_quotes(article_quotes(articles, sentences, actors=actors, min_words=min_words, reported=reported))
+
+
+def article_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: Sequence[Actor] = (),
+                   min_words: int = 3, reported: bool = True) -> pd.DataFrame:
+    """:func:`extract_quotes` before matching (``quote_id`` empty): each article on its own, so any split of
+    the articles gives the same rows in order."""
     if min_words < 1:
         raise ValueError(f"min_words must be at least 1, got {min_words}")
     rows = []
@@ -83,4 +90,4 @@ def extract_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
                 sorted(found, key=lambda r: r[1])):
             rows.append((doc, outlet, seq, sent, s, e, body, len(WORD.findall(body)), partial, kind, speaker, cue,
                          actor, source_type, ""))
-    return match_quotes(tables.from_rows(rows, "quotes"))
+    return tables.from_rows(rows, "quotes")

@@ -146,7 +146,7 @@ STAGES: dict[str, Stage] = {
         Stage("provenance", STAGE_HELP["provenance"],
               _tables("articles", "sentences", "sentence_sentiment", "frame_hits"),
               _module_tables(provenance), _call(provenance, "run"),
-              lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by)),
+              lambda s: (s.provenance, s.actors, s.groups, s.compare, s.seed, s.framing.terms_by), parallel=True),
         Stage("validate", STAGE_HELP["validate"],
               _call(validate, "inputs"), _module_tables(validate),
               _call(validate, "run"), _call(validate, "settings"), cached=True),

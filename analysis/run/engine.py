@@ -54,7 +54,7 @@ def _call_dask(fn: Callable, item: Any, shared: dict[str, Any]) -> Any:
 # The modules whose functions run as partition tasks (pandas, scikit-learn, nltk and the stages' code come with
 # them). The engine names them rather than importing them: it sits above no room.
 TASK_MODULES = ("analysis.text.prepare", "analysis.sentiment.measure", "analysis.stats.contrasts",
-                "analysis.framing.frame")
+                "analysis.framing.frame", "analysis.provenance.provenance")
 
 
 def _import_toolkit() -> None:

@@ -9,7 +9,9 @@ several shapes (a list, a pandas Series, a DataFrame with a ``text`` column, a N
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 TOKEN = re.compile(r"\w+(?:'\w+)*")
@@ -49,3 +51,13 @@ def tokenize(text: str) -> list[str]:
     dictionary instruments match them."""
     # Curly apostrophes are folded so "don’t" in news text meets "don't" in a word list.
     return TOKEN.findall(text.lower().replace("\u2019", "'"))
+
+
+def article_chunks(articles: pd.DataFrame, sentences: pd.DataFrame, size: int
+                   ) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """``articles`` in runs of ``size`` rows, each with its own sentences (in their table order): the unit a
+    stage hands to its engine's processes when each article is measured on its own."""
+    position = pd.Series(np.arange(len(articles)), index=articles["doc_id"].to_numpy())
+    chunk_of = position.reindex(sentences["doc_id"].to_numpy()).to_numpy() // size  # NaN: no such article
+    for k, first in enumerate(range(0, len(articles), size)):
+        yield articles.iloc[first:first + size], sentences.loc[chunk_of == k]

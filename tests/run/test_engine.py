@@ -420,3 +420,17 @@ def test_the_frame_stage_per_sentence_measures_are_the_same_in_chunks_on_two_wor
     assert len(whole["label_mentions"]) and len(whole["frame_hits"]) and whole["voice_spans"]["doc_id"].nunique() > 7
     for name in whole:
         pd.testing.assert_frame_equal(chunked[name], whole[name], check_exact=True)
+
+
+def test_quotes_read_in_chunks_on_two_workers_equal_the_whole_reading(partitioned_study, monkeypatch):
+    from analysis.provenance import provenance, quotes
+
+    study, paths = partitioned_study
+    prepare.prepare_sentences(paths, engine=engine.LocalEngine(workers=1))
+    articles, sentences = storage.read_table(paths.table("articles")), storage.read_table(paths.table("sentences"))
+    whole = quotes.extract_quotes(articles, sentences, actors=study.actors)
+    monkeypatch.setattr(provenance, "CHUNK_ARTICLES", 7)
+    chunked = provenance.study_quotes(study, articles=articles, sentences=sentences,
+                                      engine=engine.LocalEngine(workers=2))
+    assert whole["doc_id"].nunique() > 7 and (whole["quote_id"] != "").all()
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
