@@ -92,6 +92,8 @@ _DESCRIBED_AS = re.compile(r"^(?=\s+[^,;:.!?\"“”]{1,60}?\s+as\s)")  # "descr
 _PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
                        r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
+# The comma and pronoun every _RELATIVE match holds: a quick test that spares most sentences its slow scan
+_RELATIVE_CUE = re.compile(r",\s+(?:which|who)\s")
 _QUOTED_AS = re.compile(r"\b(?:was|were|is|are|been)\s+quoted\b[^,;.]{0,60}?\bas\s+saying\b")
 _WEEKDAY = rf"(?:{_DAY}|here|there)"
 _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
@@ -143,8 +145,9 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
     """(content start, content end, voice, attribution, verb position) of the first "X said ..." in
     ``sentence[lo:hi]``. The content ends where a new clause with its own subject begins ("..., and China
     called it ...") or at a semicolon."""
-    quoted_as = _QUOTED_AS.search(sentence, lo, hi)
-    relative = _RELATIVE.search(sentence, lo, hi)
+    # each pattern is tried only where the words it needs occur: both scan slowly from every position
+    quoted_as = _QUOTED_AS.search(sentence, lo, hi) if sentence.find("quoted", lo, hi) >= 0 else None
+    relative = _RELATIVE.search(sentence, lo, hi) if _RELATIVE_CUE.search(sentence, lo, hi) else None
     for m in VERB.finditer(sentence, lo, hi):
         verb = m["v"]
         if inside(m.start()):
