@@ -35,7 +35,6 @@ from analysis.text.attribution import (
     OPENING_PARTICIPLE,
     PIECE_IN,
     PRONOUNS,
-    RIGHT,
     SENTENCE_END,
     SPEECH_ALTERNATION,
     SPEECH_CUE,
@@ -48,6 +47,7 @@ from analysis.text.attribution import (
     is_named,
     left_attribution,
     mask_abbreviations,
+    match_right,
     np_after,
     np_before,
     right_attribution,
@@ -235,7 +235,7 @@ def _is_partial(left: str, right: str, body: str, left_blank: bool, right_blank:
     """A fragment: words other than an attribution precede it, or continue its sentence after it."""
     lead = left.rstrip(" \"'‘")
     if left_blank:  # "'Gross interference' was the phrase used" still embeds the quote
-        return not right_blank and RIGHT.match(right) is None
+        return not right_blank and match_right(right) is None
     if lead.endswith(":") or (lead.endswith(",") and body[:1].isupper()):
         return False
     if re.search(rf"\b(?:{SPEECH_ALTERNATION})\b[^,]{{0,40}},$", lead):  # '"A," he said, "and B."' continues A
