@@ -75,7 +75,8 @@ class ActorMatcher(BaseEstimator):
         out, folded = [], _fold(text)
         for (actor, parts), excluded, keys in zip(self.patterns_, self.excluded_, self.alias_keys_):
             # an alias whose folded form the folded text lacks cannot match: most aliases, most texts
-            hits = [(m.start(), m.end(), m.group(), actor) for p, key in zip(parts, keys) if key is None or key in folded
+            hits = [(m.start(), m.end(), m.group(), actor)
+                    for p, key in zip(parts, keys) if key is None or key in folded
                     for m in (p.finditer(text) if isinstance(p, re.Pattern)
                               else patterns.finditer(p, text, owner=f"actor {actor.name!r}"))
                     if m.end() > m.start()]

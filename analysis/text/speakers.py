@@ -148,19 +148,18 @@ class ArticleSpeakers:
 
     def _role_type(self, name: str) -> str:
         surname = name.split()[-1]
-        mentions = [*re.finditer(rf"(?<![\w-]){re.escape(name)}\b", self.masked)] if name != surname else []
-        for m in mentions + [*re.finditer(rf"(?<![\w-]){re.escape(surname)}\b", self.masked)]:
-            start = max(self.masked.rfind(ch, 0, m.start()) for ch in ".;:!?\n“”\"(),—–")
-            words = re.split(r"\s-\s", self.masked[start + 1:m.start()])[-1].split()
+        mentions = _mentions(self.masked, name) if name != surname else []
+        for m_start, m_end in mentions + _mentions(self.masked, surname):
+            start = max(self.masked.rfind(ch, 0, m_start) for ch in ".;:!?\n“”\"(),—–")
+            words = re.split(r"\s-\s", self.masked[start + 1:m_start])[-1].split()
             if len(words) > 6 or any(w in SPEECH_FORMS for w in words):
                 continue
-            appositive = re.match(r",\s+((?:an?|the|[a-z])[^,.;\n]{3,90}|(?:[\w.’'-]+\s+){0,4}(?:of|at|for)\s"
-                                  r"[^,.;\n]{3,80})", self.masked[m.end():])
+            appositive = _ROLE_APPOSITIVE.match(self.masked, m_end)
             appositive = appositive[1] if appositive else ""
             if not words and start >= 0 and self.masked[start] == ",":  # "Hong Kong's chief executive, Carrie Lam,"
                 ahead = re.split(r"[.;:!?\n“”\"(),—–]|\s-\s", self.masked[:start])[-1].split()
                 appositive = " ".join(ahead[-6:]) if 0 < len(ahead) else appositive
-            phrase = " ".join([*words, m[0]])
+            phrase = " ".join([*words, self.masked[m_start:m_end]])
             kind, _ = self.typed(phrase.replace(MASK_DOT, "."), appositive.replace(MASK_DOT, "."), "")
             if kind not in ("other", "unknown"):
                 return kind
@@ -225,6 +224,27 @@ class ArticleSpeakers:
             rows.append((k, int(sents[s0, 0]) if len(sents) else -1, s, e, body,
                          _is_partial(left, right, body, left_blank, right_blank), speaker, cue, actor, source_type))
         return rows
+
+
+_ROLE_APPOSITIVE = re.compile(r",\s+((?:an?|the|[a-z])[^,.;\n]{3,90}|(?:[\w.’'-]+\s+){0,4}(?:of|at|for)\s"
+                              r"[^,.;\n]{3,80})")
+_WORD_OR_HYPHEN, _WORD_CHAR = re.compile(r"[\w-]"), re.compile(r"\w")
+
+
+def _mentions(text: str, name: str) -> list[tuple[int, int]]:
+    """Spans of ``re.finditer(rf"(?<![\\w-]){re.escape(name)}\\b", text)``, found with str.find: a pattern compiled
+    for each name cost more than the search."""
+    spans, at, n = [], 0, len(name)
+    while (i := text.find(name, at)) >= 0:
+        end = i + n
+        starts = i == 0 or _WORD_OR_HYPHEN.match(text, i - 1) is None
+        last_is_word = _WORD_CHAR.match(text, end - 1) is not None
+        if starts and last_is_word != (end < len(text) and _WORD_CHAR.match(text, end) is not None):  # \b
+            spans.append((i, end))
+            at = end
+        else:
+            at = i + 1
+    return spans
 
 
 def _blank(context: str) -> bool:
@@ -330,8 +350,9 @@ def _titled_name(title: str, before: str) -> tuple[int, str] | None:
 
 @functools.lru_cache(maxsize=4096)
 def _fuller_pattern(surname: str) -> re.Pattern[str]:
+    # "Vice Premier Liu He", "Derek Scissors, a scholar at"
     return re.compile(rf"((?:(?:{NAME_RX}|of|the)[ \t]+){{0,6}}){re.escape(surname)}(?:[ \t][A-Z][a-z]+)?\b"
-                      r"(,\s+(?:an?|the|[a-z])[^,.;\n]{3,90})?")  # "Vice Premier Liu He", "Derek Scissors, a scholar at"
+                      r"(,\s+(?:an?|the|[a-z])[^,.;\n]{3,90})?")
 
 
 # A line start no match of _fuller_pattern runs across: a newline enters a match only in the appositive's ",\s+",
@@ -341,7 +362,7 @@ _RUNS_ON = re.compile(r"\s|[a-z]")
 
 def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
     """The latest longer mention of ``surname`` in ``before``, with the appositive after it."""
-    pattern, n_words = _fuller_pattern(surname), len(surname.split())
+    n_words = len(surname.split())
     # Scanned line by line from the end: the pattern has no literal start, so scanning the whole article before every
     # bare name made this quadratic. A scan from a line start no match runs across finds the same matches there as a
     # scan from the text's start; lines without the surname cannot hold a match.
@@ -353,7 +374,8 @@ def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
             if lo == 0 or not _RUNS_ON.match(before, lo):
                 break
         if before.find(surname, lo, hi) >= 0:
-            fuller = [m for m in itertools.takewhile(lambda m: m.start() < hi, pattern.finditer(before, lo))
+            found = itertools.takewhile(lambda m: m.start() < hi, _fuller_pattern(surname).finditer(before, lo))
+            fuller = [m for m in found
                       if len(re.sub(r"^(?:A|An|The)\s", "", m[0].split(",")[0]).split()) > n_words]
             if fuller:
                 name = re.sub(r"^(?:(?:of|the)\s+)+", "", CLAUSE_OPENERS.sub("", fuller[-1][0].split(",")[0]))
