@@ -19,11 +19,11 @@ from analysis.text.speech_tags import (
     AS_FIRST,
     FINDING,
     GOING_ON,
-    POSTPOSED,
     STANCE,
     VERB,
     VERBS,
     WHICH,
+    postposed,
     preposed,
 )
 
@@ -113,7 +113,7 @@ def _stretches(reader: ArticleSpeakers, regions: list[tuple[int, int]]) -> list[
         sentence = reader.masked[a:b]
         stripped = sentence.rstrip()
         inside = lambda pos: _inside(regions, starts, a + pos)  # noqa: E731
-        tag = POSTPOSED.search(stripped)
+        tag = postposed(stripped)
         if tag and tag["closing"] and _stands_alone(stripped, tag.start("sep"), a, regions, starts):
             tag = None  # '"...," X said.': the quote is the content, and it is already quoted
         if tag and tag["np2"] is not None and _FINITE.search(tag["np2"].split(",")[0]):

@@ -41,6 +41,7 @@ from analysis.text.attribution import (
     SPEECH_FORMS,
     STATEMENT,
     VERB_CUE,
+    VERB_CUE_HEADS,
     Attribution,
     classify,
     clean_speaker,
@@ -48,6 +49,7 @@ from analysis.text.attribution import (
     left_attribution,
     mask_abbreviations,
     match_right,
+    may_hold,
     np_after,
     np_before,
     right_attribution,
@@ -97,7 +99,7 @@ class ArticleSpeakers:
             subject = LEADING_SUBJECT.match(opened)
             apposed = None if subject else LEADING_APPOSED.match(opened)
             found = [(m.start(), np_before(sentence[:m.start()])) for m in VERB_CUE.finditer(sentence)
-                     if not m["v"].endswith("ing")]
+                     if not m["v"].endswith("ing")] if may_hold(VERB_CUE_HEADS, sentence) else []
             subject = valid_np((subject or apposed)[1]) if (subject or apposed) and "'" not in (
                 subject or apposed)[1] else None
             if subject and (len(subject.split()) > 1 or self.typed(subject, "", "")[0] != "other"):
