@@ -42,6 +42,8 @@ _VIEWS = ((_HELD_BY, "considered", ("by",)), (_CLAIM, "claim", ("'", "’")), (_
 
 def embedded_posts(text: str) -> list[tuple[int, int, str]]:
     """(start, end, poster) of the text of each embedded post."""
+    if "(@" not in text:  # every signature holds one; the pattern is slow to fail at each line
+        return []
     return [(m.start("body"), m.end("body"), " ".join(m["name"].split())) for m in _POST.finditer(text)]
 
 

@@ -265,6 +265,7 @@ def _is_partial(left: str, right: str, body: str, left_blank: bool, right_blank:
     return not (re.search(rf"(?:\b(?:{SPEECH_ALTERNATION})\b|\bsaying)(?:\s+that)?$", lead) and body[:1].isupper())
 
 
+@functools.lru_cache(maxsize=65536)  # asked of every earlier speaker at each pronoun
 def _person_like(speaker: str, source_type: str) -> bool:
     """Whether "he"/"she" may refer to this speaker: not "the ...", a country, or a one-word firm or outlet."""
     one_word_org = len(speaker.split()) == 1 and source_type in ("company", "media", "ngo_advocacy")
