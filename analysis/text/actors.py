@@ -72,7 +72,7 @@ class ActorMatcher(BaseEstimator):
 
     def _hits(self, text: str) -> list[list[tuple[int, int, str, Actor]]]:
         """Each actor's mentions (zero-width pattern matches and matches inside ``not_within`` dropped)."""
-        out, folded = [], _fold(text)
+        out, folded = [], _fold(text) if self.patterns_ else ""
         for (actor, parts), excluded, keys in zip(self.patterns_, self.excluded_, self.alias_keys_):
             # an alias whose folded form the folded text lacks cannot match: most aliases, most texts
             hits = [(m.start(), m.end(), m.group(), actor)

@@ -294,6 +294,10 @@ def left_attribution(left: str, *, cues: re.Pattern[str] = _LEFT_CUE) -> Attribu
     return None
 
 
+_BASED = re.compile(r"\S+-based\b")
+_ALL_TYPES = frozenset(SOURCE_TYPES)
+
+
 def classify(phrase: str, appositive: str, cue: str, matcher: ActorMatcher,
               actors: dict[str, Actor]) -> tuple[str, str]:
     """(source_type, actor name) of a speaker, from the phrase and then its appositive.
@@ -303,23 +307,29 @@ def classify(phrase: str, appositive: str, cue: str, matcher: ActorMatcher,
     the actor's match is more specific and wins ("World Uyghur Congress" is not the actor "Congress").
     In an appositive the role ("an expert at ... in Beijing") comes before the places it names.
     """
+    anonymous = None  # searched once: the same text in both rounds
     for text, rules_first in ((phrase, False), (appositive, True)):
-        text = re.sub(r"\S+-based\b", "", text)  # "a Beijing-based think tank" is not Beijing speaking
+        text = _BASED.sub("", text)  # "a Beijing-based think tank" is not Beijing speaking
         hits = sorted(matcher.find(text) if text else [], key=lambda h: (h[4] - h[5], h[4]))
         actor = actors[hits[0][0]] if hits else None
         if actor is not None and actor.source_type:
             return actor.source_type, actor.name
-        if SOURCE_RULES[0][1].search(f"{phrase} {appositive}"):  # "an official, who spoke on condition of anonymity"
+        if anonymous is None:
+            anonymous = bool(SOURCE_RULES[0][1].search(f"{phrase} {appositive}"))
+        if anonymous:  # "an official, who spoke on condition of anonymity"
             return "anonymous", actor.name if actor else ""
-        ruled = next(((t, m) for t, rx in SOURCE_RULES if text and (m := rx.search(text))), None)
+        first = next(((k, m) for k, (_, rx) in enumerate(SOURCE_RULES) if text and (m := rx.search(text))), None)
+        ruled = (SOURCE_RULES[first[0]][0], first[1]) if first else None
         inside = actor is not None and ruled and ruled[1].start() <= hits[0][4] and hits[0][5] <= ruled[1].end() and (
             ruled[1].end() - ruled[1].start() > hits[0][5] - hits[0][4])
         if ruled and (rules_first or inside):
             return ruled[0], actor.name if actor is not None and rules_first else ""
         if actor is not None and actor.type == "company":
             return "company", actor.name
-        allowed = _GOV if actor is not None and actor.type == "government" else set(SOURCE_TYPES)
-        rule = next((t for t, rx in SOURCE_RULES if t in allowed and text and rx.search(text)), None)
+        allowed = _GOV if actor is not None and actor.type == "government" else _ALL_TYPES
+        # the first rule that fits: none before the first that matched match, and that one's match is known
+        rule = None if first is None else next((t for k, (t, rx) in enumerate(SOURCE_RULES[first[0]:], first[0])
+                                                if t in allowed and (k == first[0] or rx.search(text))), None)
         if rule or actor is not None:
             return rule or ("government_other" if actor.type == "government" else "other"), actor.name if actor else ""
     return ("media" if cue == "reported" else "other"), ""
