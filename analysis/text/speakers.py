@@ -64,6 +64,8 @@ _TEASER = re.compile(r"\b(?P<last>[A-Z][\w'â€™-]+)(?P<teaser>[ \t](?:[A-Z(][\w'â
 
 def blank_teasers(text: str) -> str:
     """``text`` with injected name teasers (see ``_TEASER``) replaced by spaces, offsets unchanged."""
+    if "MORE" not in text:  # in every teaser; the pattern is slow to fail at each capitalised word
+        return text
     return _TEASER.sub(lambda m: m["last"] + " " * len(m["teaser"]), text)
 
 
@@ -387,13 +389,28 @@ def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
     return None
 
 
+def _sentence_rows(sentences: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each article's (sent_id, start, end) rows sorted by start: one stable sort of the whole table, not one sort per
+    article (where two sentences of an article share a start, the per-article sort's order is kept)."""
+    codes, docs = pd.factorize(sentences["doc_id"])
+    rows = sentences[["sent_id", "start", "end"]].to_numpy(dtype=np.int64)
+    order = np.lexsort((rows[:, 1], codes))
+    order = order[codes[order] >= 0]  # no article without a doc_id, as groupby drops it
+    codes, rows = codes[order], rows[order]
+    same_doc = codes[1:] == codes[:-1]
+    if np.any(same_doc & (rows[1:, 1] == rows[:-1, 1])):
+        return {doc: g.sort_values("start")[["sent_id", "start", "end"]].to_numpy(dtype=np.int64)
+                for doc, g in sentences.groupby("doc_id", sort=False)}
+    cuts = np.flatnonzero(~same_doc) + 1
+    return {docs[codes[a]]: rows[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(codes)]) if b > a}
+
+
 def read_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *,
                   actors: Sequence[Actor] = ()) -> Iterator[tuple[str, str, str, ArticleSpeakers]]:
     """(doc_id, outlet, text, reader) for each article, the reader built on its sentences and the study's actors."""
     matcher = ActorMatcher(actors=tuple(actors)).fit()
     by_name = {a.name: a for a in actors}
-    sents = {doc: g.sort_values("start")[["sent_id", "start", "end"]].to_numpy(dtype=np.int64)
-             for doc, g in sentences.groupby("doc_id", sort=False)}
+    sents = _sentence_rows(sentences)
     types: dict[tuple[str, str, str], tuple[str, str]] = {}
     for doc, outlet, text in zip(articles["doc_id"], articles["outlet"], articles["text"].fillna("")):
         yield doc, outlet, text, ArticleSpeakers(text, sents.get(doc, np.empty((0, 3), dtype=np.int64)), matcher,
