@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 
@@ -21,7 +20,6 @@ from analysis.core.study import Actor
 from analysis.text.actors import ActorMatcher
 from analysis.text.attribution import (
     BYLINE,
-    CLAUSE_OPENERS,
     COUNTRY,
     GENERIC,
     GENERIC_TYPES,
@@ -56,6 +54,7 @@ from analysis.text.attribution import (
     speech_noun_owner,
     valid_np,
 )
+from analysis.text.name_search import fuller_name, mentions
 from analysis.text.source_types import SOURCE_TYPES
 
 _TEASER = re.compile(r"\b(?P<last>[A-Z][\w'’-]+)(?P<teaser>[ \t](?:[A-Z(][\w'’.()\u2024-]*[ \t]){0,3}(?P=last)"
@@ -152,8 +151,8 @@ class ArticleSpeakers:
 
     def _role_type(self, name: str) -> str:
         surname = name.split()[-1]
-        mentions = _mentions(self.masked, name) if name != surname else []
-        for m_start, m_end in mentions + _mentions(self.masked, surname):
+        full = mentions(self.masked, name) if name != surname else []
+        for m_start, m_end in full + mentions(self.masked, surname):
             start = max(self.masked.rfind(ch, 0, m_start) for ch in ".;:!?\n“”\"(),—–")
             words = re.split(r"\s-\s", self.masked[start + 1:m_start])[-1].split()
             if len(words) > 6 or any(w in SPEECH_FORMS for w in words):
@@ -232,25 +231,6 @@ class ArticleSpeakers:
 
 _ROLE_APPOSITIVE = re.compile(r",\s+((?:an?|the|[a-z])[^,.;\n]{3,90}|(?:[\w.’'-]+\s+){0,4}(?:of|at|for)\s"
                               r"[^,.;\n]{3,80})")
-_WORD_OR_HYPHEN, _WORD_CHAR = re.compile(r"[\w-]"), re.compile(r"\w")
-
-
-def _mentions(text: str, name: str) -> list[tuple[int, int]]:
-    """Spans of ``re.finditer(rf"(?<![\\w-]){re.escape(name)}\\b", text)``, found with str.find: a pattern compiled
-    for each name cost more than the search."""
-    spans, at, n = [], 0, len(name)
-    while (i := text.find(name, at)) >= 0:
-        end = i + n
-        starts = i == 0 or _WORD_OR_HYPHEN.match(text, i - 1) is None
-        last_is_word = _WORD_CHAR.match(text, end - 1) is not None
-        if starts and last_is_word != (end < len(text) and _WORD_CHAR.match(text, end) is not None):  # \b
-            spans.append((i, end))
-            at = end
-        else:
-            at = i + 1
-    return spans
-
-
 def _blank(context: str) -> bool:
     return not context.strip(" ,.;:!?…—–-\"'“”‘’")
 
@@ -335,7 +315,7 @@ def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, nam
             r"^(?:Mr|Ms|Mrs|Dr|Sen|Rep)\.? ", "", n[1]).split()) > len(words)], pos, set(SOURCE_TYPES))
         if found is not None:
             return found[1], cue, found[3], found[4]
-        fuller = _fuller_name(surname, before) if typed(phrase, appositive, cue)[0] == "other" \
+        fuller = fuller_name(surname, before) if typed(phrase, appositive, cue)[0] == "other" \
             else None  # a name the rules cannot place: its latest fuller mention, "Rep. Michael McCaul (R-Texas)"
         if fuller:
             return (fuller[0], cue, *typed(*fuller, cue))
@@ -351,42 +331,6 @@ def _titled_name(title: str, before: str) -> tuple[int, str] | None:
     pattern = rf"(?:\b[A-Z][a-z]+[ \t])?{title[0].upper()}{title[1:]}[ \t]+(?:{NAME_RX}[ \t]+){{0,2}}{NAME_RX}"
     found = [m for m in re.finditer(pattern, before) if is_named(m[0].split(None, 1)[-1])]
     return (found[-1].start(), found[-1][0]) if found else None
-
-
-@functools.lru_cache(maxsize=4096)
-def _fuller_pattern(surname: str) -> re.Pattern[str]:
-    # "Vice Premier Liu He", "Derek Scissors, a scholar at"
-    return re.compile(rf"((?:(?:{NAME_RX}|of|the)[ \t]+){{0,6}}){re.escape(surname)}(?:[ \t][A-Z][a-z]+)?\b"
-                      r"(,\s+(?:an?|the|[a-z])[^,.;\n]{3,90})?")
-
-
-# A line start no match of _fuller_pattern runs across: a newline enters a match only in the appositive's ",\s+",
-# which must go on with a space or a lowercase letter.
-_RUNS_ON = re.compile(r"\s|[a-z]")
-
-
-def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
-    """The latest longer mention of ``surname`` in ``before``, with the appositive after it."""
-    n_words = len(surname.split())
-    # Scanned line by line from the end: the pattern has no literal start, so scanning the whole article before every
-    # bare name made this quadratic. A scan from a line start no match runs across finds the same matches there as a
-    # scan from the text's start; lines without the surname cannot hold a match.
-    hi = len(before)
-    while hi > 0:
-        lo = hi
-        while lo > 0:
-            lo = before.rfind("\n", 0, lo - 1) + 1
-            if lo == 0 or not _RUNS_ON.match(before, lo):
-                break
-        if before.find(surname, lo, hi) >= 0:
-            found = itertools.takewhile(lambda m: m.start() < hi, _fuller_pattern(surname).finditer(before, lo))
-            fuller = [m for m in found
-                      if len(re.sub(r"^(?:A|An|The)\s", "", m[0].split(",")[0]).split()) > n_words]
-            if fuller:
-                name = re.sub(r"^(?:(?:of|the)\s+)+", "", CLAUSE_OPENERS.sub("", fuller[-1][0].split(",")[0]))
-                return name.replace(MASK_DOT, "."), (fuller[-1][2] or "").replace(MASK_DOT, ".")[1:]
-        hi = lo
-    return None
 
 
 def _sentence_rows(sentences: pd.DataFrame) -> dict[str, np.ndarray]:
