@@ -19,6 +19,23 @@ def _alias_pattern(alias: str) -> str:
     return rf"(?<!\w){escaped}(?!\w)"
 
 
+# Characters that re, ignoring case, takes for an ASCII letter though str.lower() does not turn them into it (found by
+# matching each printable ASCII character case-insensitively against all of Unicode; tests/text/test_actors.py checks
+# it), and the typographic apostrophe an alias also matches: folded with them, a text holds an ASCII alias's lowercase
+# form wherever the alias's pattern matches it.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u212a": "k", "\u017f": "s", "’": "'"})
+
+
+def _fold(text: str) -> str:
+    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+
+
+def _alias_key(alias: str) -> str | None:
+    """What a folded text must contain for the alias to match it; None where that is not known (non-ASCII alias)."""
+    key = _fold(alias)
+    return key if key.isascii() else None
+
+
 class ActorMatcher(BaseEstimator):
     """Finds actor mentions from aliases (whole words, any case) and regex patterns (as written).
 
@@ -34,8 +51,9 @@ class ActorMatcher(BaseEstimator):
         self.actors = actors
 
     def fit(self, X=None, y=None) -> ActorMatcher:
-        compiled, excluded = [], []
+        compiled, excluded, keys = [], [], []
         for actor in self.actors:
+            keys.append([_alias_key(a) for a in actor.aliases] + [None] * len(actor.patterns))
             # Aliases are escaped literals, safe with re; the study's own patterns run with a time limit.
             parts = [re.compile(_alias_pattern(a), re.IGNORECASE) for a in actor.aliases]
             parts += [patterns.compile_pattern(p) for p in actor.patterns]
@@ -44,6 +62,7 @@ class ActorMatcher(BaseEstimator):
                             if actor.not_within else None)
         self.patterns_ = compiled
         self.excluded_ = excluded
+        self.alias_keys_ = keys
         return self
 
     def spans(self, text: str) -> list[tuple[int, int, str, Actor]]:
@@ -53,9 +72,11 @@ class ActorMatcher(BaseEstimator):
 
     def _hits(self, text: str) -> list[list[tuple[int, int, str, Actor]]]:
         """Each actor's mentions (zero-width pattern matches and matches inside ``not_within`` dropped)."""
-        out = []
-        for (actor, parts), excluded in zip(self.patterns_, self.excluded_):
-            hits = [(m.start(), m.end(), m.group(), actor) for p in parts
+        out, folded = [], _fold(text) if self.patterns_ else ""
+        for (actor, parts), excluded, keys in zip(self.patterns_, self.excluded_, self.alias_keys_):
+            # an alias whose folded form the folded text lacks cannot match: most aliases, most texts
+            hits = [(m.start(), m.end(), m.group(), actor)
+                    for p, key in zip(parts, keys) if key is None or key in folded
                     for m in (p.finditer(text) if isinstance(p, re.Pattern)
                               else patterns.finditer(p, text, owner=f"actor {actor.name!r}"))
                     if m.end() > m.start()]

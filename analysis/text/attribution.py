@@ -14,6 +14,7 @@ because no library we can ship does quote attribution: the available ones
 from __future__ import annotations
 
 import re
+import sys
 
 from analysis.core.study import Actor
 from analysis.text.actors import ActorMatcher
@@ -48,13 +49,33 @@ def _cue_rx(forms: list[str], according: str = "") -> re.Pattern[str]:
 
 
 _LEFT_CUE, VERB_CUE = _cue_rx(list(SPEECH_FORMS), "|[Aa]ccording to"), _cue_rx(list(SPEECH_FORMS))
+VERB_CUE_HEADS = frozenset(form.split()[0] for form in SPEECH_FORMS)  # see may_hold
 SPEECH_CUE = _cue_rx([f for f in SPEECH_FORMS if f not in _FRAGMENT and f not in _FRAGMENT_ING])
 _INVERTED = "said|says|added|adds|wrote|writes|asked|noted|explained|continued|warned|argued|insisted"
 _NP = r"[^.;:!?“”\"]"  # characters a noun phrase may span (abbreviation dots are masked, see MASK_DOT)
-RIGHT = re.compile(rf"^[\s,.;!?…—–-]*(?:(?P<cue_a>{_INVERTED})\s+(?P<np_a>{_NP}+)"
-                    rf"|according to\s+(?P<np_b>{_NP}+)"
-                    rf"|(?P<np_c>{_NP}{{1,150}}?)\s+(?:(?:has|had|also|later|then|again)\s+)?(?P<cue_c>{SPEECH_ALTERNATION})\b"
-                    rf"(?P<rest>[^.;!?“”\"]*))")
+_RIGHT_LEAD = rf"^[\s,.;!?…—–-]*(?:(?P<cue_a>{_INVERTED})\s+(?P<np_a>{_NP}+)|according to\s+(?P<np_b>{_NP}+)|"
+RIGHT = re.compile(rf"{_RIGHT_LEAD}(?P<np_c>{_NP}{{1,150}}?)\s+(?:(?:has|had|also|later|then|again)\s+)?"
+                   rf"(?P<cue_c>{SPEECH_ALTERNATION})\b(?P<rest>[^.;!?“”\"]*))")
+# RIGHT's last alternative tries every speech verb after each space of 150 characters, and every shorter run of the
+# leading punctuation, before it fails. Where no word of the text starts a speech verb it cannot match, and RIGHT
+# then matches as this pattern does, whose last alternative (same groups) never matches.
+_RIGHT_NO_VERB = re.compile(rf"{_RIGHT_LEAD}(?P<np_c>(?!))(?P<cue_c>(?!))(?P<rest>(?!)))")
+_SPEECH_HEADS = frozenset(form.split()[0] for form in SPEECH_ALTERNATION.split("|"))
+_LOWER_RUN = re.compile(r"[a-z]+")  # a speech verb after a space is a whole run of lowercase letters (or its first)
+
+
+def may_hold(heads: frozenset[str], text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+    """Whether a run of lowercase letters in ``text[pos:endpos]`` is one of ``heads``. A pattern that matches a word of
+    ``heads`` standing alone (no letter just before or after it) matches nowhere else: this quick test spares it the
+    scan."""
+    return not heads.isdisjoint(_LOWER_RUN.findall(text, pos, endpos))
+
+
+def match_right(right: str) -> re.Match[str] | None:
+    """``RIGHT.match(right)``, without RIGHT's slow failures where no speech verb follows a space."""
+    return (RIGHT if may_hold(_SPEECH_HEADS, right) else _RIGHT_NO_VERB).match(right)
+
+
 _ACCORDING = re.compile(r"\baccording to\s+(?P<np>[^,.;:!?“”\"]+)")
 # Dots of abbreviations would end a noun phrase ("said Sen. Ben Cardin"): contexts are read with
 # them masked by a look-alike character that attribution strings turn back into dots.
@@ -210,7 +231,7 @@ def with_statement(found: tuple[str, str] | None, cue: str, region: str) -> Attr
 
 def right_attribution(right: str, *, short: bool = False) -> Attribution | None:
     """Attribution right after the closing mark; ``short``: a whole sentence that only attributes."""
-    m = RIGHT.match(right)
+    m = match_right(right)
     if m and short and not (m["np_c"] and "," not in m["np_c"] and _SHORT_REST.match(m["rest"])):
         return None
     if m and m["cue_a"]:
@@ -273,6 +294,10 @@ def left_attribution(left: str, *, cues: re.Pattern[str] = _LEFT_CUE) -> Attribu
     return None
 
 
+_BASED = re.compile(r"\S+-based\b")
+_ALL_TYPES = frozenset(SOURCE_TYPES)
+
+
 def classify(phrase: str, appositive: str, cue: str, matcher: ActorMatcher,
               actors: dict[str, Actor]) -> tuple[str, str]:
     """(source_type, actor name) of a speaker, from the phrase and then its appositive.
@@ -282,23 +307,29 @@ def classify(phrase: str, appositive: str, cue: str, matcher: ActorMatcher,
     the actor's match is more specific and wins ("World Uyghur Congress" is not the actor "Congress").
     In an appositive the role ("an expert at ... in Beijing") comes before the places it names.
     """
+    anonymous = None  # searched once: the same text in both rounds
     for text, rules_first in ((phrase, False), (appositive, True)):
-        text = re.sub(r"\S+-based\b", "", text)  # "a Beijing-based think tank" is not Beijing speaking
+        text = _BASED.sub("", text)  # "a Beijing-based think tank" is not Beijing speaking
         hits = sorted(matcher.find(text) if text else [], key=lambda h: (h[4] - h[5], h[4]))
         actor = actors[hits[0][0]] if hits else None
         if actor is not None and actor.source_type:
             return actor.source_type, actor.name
-        if SOURCE_RULES[0][1].search(f"{phrase} {appositive}"):  # "an official, who spoke on condition of anonymity"
+        if anonymous is None:
+            anonymous = bool(SOURCE_RULES[0][1].search(f"{phrase} {appositive}"))
+        if anonymous:  # "an official, who spoke on condition of anonymity"
             return "anonymous", actor.name if actor else ""
-        ruled = next(((t, m) for t, rx in SOURCE_RULES if text and (m := rx.search(text))), None)
+        first = next(((k, m) for k, (_, rx) in enumerate(SOURCE_RULES) if text and (m := rx.search(text))), None)
+        ruled = (SOURCE_RULES[first[0]][0], first[1]) if first else None
         inside = actor is not None and ruled and ruled[1].start() <= hits[0][4] and hits[0][5] <= ruled[1].end() and (
             ruled[1].end() - ruled[1].start() > hits[0][5] - hits[0][4])
         if ruled and (rules_first or inside):
             return ruled[0], actor.name if actor is not None and rules_first else ""
         if actor is not None and actor.type == "company":
             return "company", actor.name
-        allowed = _GOV if actor is not None and actor.type == "government" else set(SOURCE_TYPES)
-        rule = next((t for t, rx in SOURCE_RULES if t in allowed and text and rx.search(text)), None)
+        allowed = _GOV if actor is not None and actor.type == "government" else _ALL_TYPES
+        # the first rule that fits: none before the first that matched match, and that one's match is known
+        rule = None if first is None else next((t for k, (t, rx) in enumerate(SOURCE_RULES[first[0]:], first[0])
+                                                if t in allowed and (k == first[0] or rx.search(text))), None)
         if rule or actor is not None:
             return rule or ("government_other" if actor.type == "government" else "other"), actor.name if actor else ""
     return ("media" if cue == "reported" else "other"), ""

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+_DOUBLE_MARK = re.compile(r"[\"“”]")
+_LINE = re.compile(r"[^\n]+")
+
 
 def _role(text: str, p: int, *, inside: bool) -> str:
     """Whether the double-quote mark at ``p`` opens or closes, from its neighbours and its shape."""
@@ -34,9 +37,8 @@ def quote_spans(text: str) -> list[tuple[int, int, list[int]]]:
     """
     spans: list[tuple[int, int, list[int]]] = []
     current: tuple[int, list[int]] | None = None
-    for para in re.finditer(r"[^\n]+", text):
-        marks = [m.start() for m in re.finditer(r"[\"“”]", text[para.start():para.end()])]
-        marks = [para.start() + p for p in marks]
+    for para in _LINE.finditer(text):
+        marks = [m.start() for m in _DOUBLE_MARK.finditer(text, para.start(), para.end())]
         lead = para.start() + len(para.group()) - len(para.group().lstrip())
         if current is not None:
             if marks and marks[0] == lead and _role(text, lead, inside=False) == "open":
@@ -59,6 +61,9 @@ def quote_spans(text: str) -> list[tuple[int, int, list[int]]]:
 # Pairs of marks that open and close a quotation in other typographies (the opening one first).
 _OTHER_PAIRS = (("«", "»"), ("「", "」"), ("『", "』"), ("„", "“"))
 _DOUBLED_APOSTROPHES = re.compile(r"(?<![\w'])''(?=\S)(?P<body>.+?)(?<=\S)''(?![\w'])")
+# Each pair's pattern, tried only on lines that hold its opening mark.
+_PAIRED = [(opening, re.compile(re.escape(opening) + r"([^" + re.escape(opening + closing) + r"]+)"
+                                + re.escape(closing))) for opening, closing in _OTHER_PAIRS]
 
 
 # Single quote marks double as apostrophes ("China's", "'90s", "protesters' demands"), so a single-quoted
@@ -90,14 +95,14 @@ def quotation_regions(text: str) -> list[tuple[int, int]]:
     :func:`quote_spans` has it).
     """
     regions = [(o + 1, c) for o, c, _ in quote_spans(text)] + single_quote_spans(text)
-    for para in re.finditer(r"[^\n]+", text):
+    for para in _LINE.finditer(text):
         start, line = para.start(), para.group()
-        regions += [(start + m.start("body"), start + m.end("body")) for m in _DOUBLED_APOSTROPHES.finditer(line)]
-        for opening, closing in _OTHER_PAIRS:
-            for m in re.finditer(re.escape(opening) + r"([^" + re.escape(opening + closing) + r"]+)"
-                                 + re.escape(closing), line):
-                regions.append((start + m.start(1), start + m.end(1)))
-        marks = [m.start() for m in re.finditer(r"[\"“”]", line)]
+        if "''" in line:
+            regions += [(start + m.start("body"), start + m.end("body")) for m in _DOUBLED_APOSTROPHES.finditer(line)]
+        for opening, paired in _PAIRED:
+            if opening in line:
+                regions += [(start + m.start(1), start + m.end(1)) for m in paired.finditer(line)]
+        marks = [m.start() for m in _DOUBLE_MARK.finditer(line)]
         covered = [(o, c) for o, c in regions if start <= o <= start + len(line)]
         loose = [p for p in marks if not any(o - 1 <= start + p <= c for o, c in covered)]
         if loose and _role(text, start + loose[-1], inside=False) == "open":

@@ -9,8 +9,9 @@ latest fitting name earlier in the article; ``read_articles`` yields one reader 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,6 @@ from analysis.core.study import Actor
 from analysis.text.actors import ActorMatcher
 from analysis.text.attribution import (
     BYLINE,
-    CLAUSE_OPENERS,
     COUNTRY,
     GENERIC,
     GENERIC_TYPES,
@@ -33,25 +33,28 @@ from analysis.text.attribution import (
     OPENING_PARTICIPLE,
     PIECE_IN,
     PRONOUNS,
-    RIGHT,
     SENTENCE_END,
     SPEECH_ALTERNATION,
     SPEECH_CUE,
     SPEECH_FORMS,
     STATEMENT,
     VERB_CUE,
+    VERB_CUE_HEADS,
     Attribution,
     classify,
     clean_speaker,
     is_named,
     left_attribution,
     mask_abbreviations,
+    match_right,
+    may_hold,
     np_after,
     np_before,
     right_attribution,
     speech_noun_owner,
     valid_np,
 )
+from analysis.text.name_search import fuller_name, mentions
 from analysis.text.source_types import SOURCE_TYPES
 
 _TEASER = re.compile(r"\b(?P<last>[A-Z][\w'’-]+)(?P<teaser>[ \t](?:[A-Z(][\w'’.()\u2024-]*[ \t]){0,3}(?P=last)"
@@ -60,7 +63,13 @@ _TEASER = re.compile(r"\b(?P<last>[A-Z][\w'’-]+)(?P<teaser>[ \t](?:[A-Z(][\w'�
 
 def blank_teasers(text: str) -> str:
     """``text`` with injected name teasers (see ``_TEASER``) replaced by spaces, offsets unchanged."""
+    if "MORE" not in text:  # in every teaser; the pattern is slow to fail at each capitalised word
+        return text
     return _TEASER.sub(lambda m: m["last"] + " " * len(m["teaser"]), text)
+
+
+_BARE_NAME = re.compile(rf"(?:{NAME_RX}\s+){{0,3}}{NAME_RX}")
+_MEMO_SIZE = 200_000
 
 
 class ArticleSpeakers:
@@ -71,9 +80,14 @@ class ArticleSpeakers:
     "the company" resolve to: subjects of speech verbs and of sentences, in reading order.
     """
 
-    def __init__(self, text: str, sents: np.ndarray, matcher: ActorMatcher, actors: dict[str, Actor]):
+    def __init__(self, text: str, sents: np.ndarray, matcher: ActorMatcher, actors: dict[str, Actor],
+                 types: dict[tuple[str, str, str], tuple[str, str]] | None = None):
         self.text, self.masked, self.sents = text, blank_teasers(mask_abbreviations(text)), sents
         self.matcher, self.actors = matcher, actors
+        # classify() is a pure function of its phrases for one matcher and actor set, and the same speakers come
+        # back sentence after sentence and article after article: read_articles shares one memo among its readers
+        self._types = {} if types is None else types
+        self._roles: dict[str, str] = {}
         self.paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)] or [(0, len(text))]
         self._para_starts = [p[0] for p in self.paras]
         self.bounds = [(int(a), int(b)) for a, b in sents[:, 1:3]] if len(sents) else self.paras
@@ -86,10 +100,10 @@ class ArticleSpeakers:
             subject = LEADING_SUBJECT.match(opened)
             apposed = None if subject else LEADING_APPOSED.match(opened)
             found = [(m.start(), np_before(sentence[:m.start()])) for m in VERB_CUE.finditer(sentence)
-                     if not m["v"].endswith("ing")]
+                     if not m["v"].endswith("ing")] if may_hold(VERB_CUE_HEADS, sentence) else []
             subject = valid_np((subject or apposed)[1]) if (subject or apposed) and "'" not in (
                 subject or apposed)[1] else None
-            if subject and (len(subject.split()) > 1 or classify(subject, "", "", matcher, actors)[0] != "other"):
+            if subject and (len(subject.split()) > 1 or self.typed(subject, "", "")[0] != "other"):
                 found.insert(0, (0, (subject, apposed[0].split(",", 1)[1].rsplit(",", 1)[0].strip() if apposed
                                      else "")))  # "Trump got at a similar point": no cue, still a referent
             for offset, attr in found:
@@ -114,29 +128,42 @@ class ArticleSpeakers:
         Alliance for American Manufacturing".
         """
         speaker, cue, source_type, actor = _resolve(attr, inherited, self.masked[:pos], self.named, self.mentions,
-                                                    self.matcher, self.actors)
-        if source_type == "other" and inherited is None and re.fullmatch(rf"(?:{NAME_RX}\s+){{0,3}}{NAME_RX}", speaker):
+                                                    self.typed)
+        if source_type == "other" and inherited is None and _BARE_NAME.fullmatch(speaker):
             source_type = self.role_type(speaker) or source_type
         return speaker, cue, source_type, actor
 
+    def typed(self, phrase: str, appositive: str, cue: str) -> tuple[str, str]:
+        """:func:`~analysis.text.attribution.classify` with this reader's matcher and actors, memoised."""
+        key = (phrase, appositive, cue)
+        found = self._types.get(key)
+        if found is None:
+            if len(self._types) >= _MEMO_SIZE:  # bounded: a corpus has more distinct appositives than it repeats
+                self._types.clear()
+            found = self._types[key] = classify(phrase, appositive, cue, self.matcher, self.actors)
+        return found
+
     def role_type(self, name: str) -> str:
         """The first source type that a mention of ``name`` (or its last word) with its role phrase gets."""
+        if name not in self._roles:  # the same name is resolved many times in one article
+            self._roles[name] = self._role_type(name)
+        return self._roles[name]
+
+    def _role_type(self, name: str) -> str:
         surname = name.split()[-1]
-        mentions = [*re.finditer(rf"(?<![\w-]){re.escape(name)}\b", self.masked)] if name != surname else []
-        for m in mentions + [*re.finditer(rf"(?<![\w-]){re.escape(surname)}\b", self.masked)]:
-            start = max(self.masked.rfind(ch, 0, m.start()) for ch in ".;:!?\n“”\"(),—–")
-            words = re.split(r"\s-\s", self.masked[start + 1:m.start()])[-1].split()
+        full = mentions(self.masked, name) if name != surname else []
+        for m_start, m_end in full + mentions(self.masked, surname):
+            start = max(self.masked.rfind(ch, 0, m_start) for ch in ".;:!?\n“”\"(),—–")
+            words = re.split(r"\s-\s", self.masked[start + 1:m_start])[-1].split()
             if len(words) > 6 or any(w in SPEECH_FORMS for w in words):
                 continue
-            appositive = re.match(r",\s+((?:an?|the|[a-z])[^,.;\n]{3,90}|(?:[\w.’'-]+\s+){0,4}(?:of|at|for)\s"
-                                  r"[^,.;\n]{3,80})", self.masked[m.end():])
+            appositive = _ROLE_APPOSITIVE.match(self.masked, m_end)
             appositive = appositive[1] if appositive else ""
             if not words and start >= 0 and self.masked[start] == ",":  # "Hong Kong's chief executive, Carrie Lam,"
                 ahead = re.split(r"[.;:!?\n“”\"(),—–]|\s-\s", self.masked[:start])[-1].split()
                 appositive = " ".join(ahead[-6:]) if 0 < len(ahead) else appositive
-            phrase = " ".join([*words, m[0]])
-            kind, _ = classify(phrase.replace(MASK_DOT, "."), appositive.replace(MASK_DOT, "."), "", self.matcher,
-                                self.actors)
+            phrase = " ".join([*words, self.masked[m_start:m_end]])
+            kind, _ = self.typed(phrase.replace(MASK_DOT, "."), appositive.replace(MASK_DOT, "."), "")
             if kind not in ("other", "unknown"):
                 return kind
         return ""
@@ -202,6 +229,8 @@ class ArticleSpeakers:
         return rows
 
 
+_ROLE_APPOSITIVE = re.compile(r",\s+((?:an?|the|[a-z])[^,.;\n]{3,90}|(?:[\w.’'-]+\s+){0,4}(?:of|at|for)\s"
+                              r"[^,.;\n]{3,80})")
 def _blank(context: str) -> bool:
     return not context.strip(" ,.;:!?…—–-\"'“”‘’")
 
@@ -210,7 +239,7 @@ def _is_partial(left: str, right: str, body: str, left_blank: bool, right_blank:
     """A fragment: words other than an attribution precede it, or continue its sentence after it."""
     lead = left.rstrip(" \"'‘")
     if left_blank:  # "'Gross interference' was the phrase used" still embeds the quote
-        return not right_blank and RIGHT.match(right) is None
+        return not right_blank and match_right(right) is None
     if lead.endswith(":") or (lead.endswith(",") and body[:1].isupper()):
         return False
     if re.search(rf"\b(?:{SPEECH_ALTERNATION})\b[^,]{{0,40}},$", lead):  # '"A," he said, "and B."' continues A
@@ -218,6 +247,7 @@ def _is_partial(left: str, right: str, body: str, left_blank: bool, right_blank:
     return not (re.search(rf"(?:\b(?:{SPEECH_ALTERNATION})\b|\bsaying)(?:\s+that)?$", lead) and body[:1].isupper())
 
 
+@functools.lru_cache(maxsize=65536)  # asked of every earlier speaker at each pronoun
 def _person_like(speaker: str, source_type: str) -> bool:
     """Whether "he"/"she" may refer to this speaker: not "the ...", a country, or a one-word firm or outlet."""
     one_word_org = len(speaker.split()) == 1 and source_type in ("company", "media", "ngo_advocacy")
@@ -230,8 +260,9 @@ def _latest(candidates: list[tuple], pos: int, fits: set[str]) -> tuple | None:
 
 
 def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, named: list, mentions: list,
-             matcher: ActorMatcher, actors: dict[str, Actor]) -> tuple[str, str, str, str]:
-    """(speaker, cue, source_type, actor); pronouns and "the company" resolve to the latest fitting name."""
+             typed: Callable[[str, str, str], tuple[str, str]]) -> tuple[str, str, str, str]:
+    """(speaker, cue, source_type, actor); pronouns and "the company" resolve to the latest fitting name.
+    ``typed``: :func:`~analysis.text.attribution.classify` of (phrase, appositive, cue)."""
     if inherited is not None:
         return inherited[6], inherited[7], inherited[9], inherited[8]
     if attr is None:
@@ -259,21 +290,21 @@ def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, nam
         issuer = np_before(lead[ends[-1].end():] if ends else lead) if issued else None
         if issuer is not None:
             phrase, appositive = issuer[0].replace(MASK_DOT, "."), issuer[1].replace(MASK_DOT, ".")
-            return (phrase, "statement", *classify(phrase, appositive, "statement", matcher, actors))
+            return (phrase, "statement", *typed(phrase, appositive, "statement"))
     if phrase.lower() in PRONOUNS or generic:
         fits = GENERIC_TYPES.get(head, set(SOURCE_TYPES))
         people = [n for n in named if phrase.lower() not in ("he", "she") or _person_like(n[1], n[3])]
         if phrase.lower() == "it":  # an organisation: its latest mention as an actor counts too
-            people += [(p, surface, cue, *classify(surface, "", cue, matcher, actors)) for p, surface, kind in mentions
+            people += [(p, surface, cue, *typed(surface, "", cue)) for p, surface, kind in mentions
                        if p < pos and kind != "person"]
         found = _latest(people, pos, fits)
         titled = _titled_name(head, before) if found is None and head in _TITLES else None
         if titled is not None:  # "the president" after "President Trump signed ...", no speaker yet
             name = titled[1].replace(MASK_DOT, ".")
-            return (name, cue, *classify(name, "", cue, matcher, actors))
+            return (name, cue, *typed(name, "", cue))
         if found is None and (head in GENERIC_TYPES or phrase.lower() in ("he", "she")):
             person = phrase.lower() in ("he", "she")  # then the latest study actor of a fitting type
-            found = _latest([(p, surface, cue, *classify(surface, "", cue, matcher, actors))
+            found = _latest([(p, surface, cue, *typed(surface, "", cue))
                              for p, surface, kind in mentions if p < pos and person == (kind == "person")], pos, fits)
         if found is not None:
             return found[1], cue, found[3], found[4]
@@ -284,11 +315,11 @@ def _resolve(attr: Attribution | None, inherited: tuple | None, before: str, nam
             r"^(?:Mr|Ms|Mrs|Dr|Sen|Rep)\.? ", "", n[1]).split()) > len(words)], pos, set(SOURCE_TYPES))
         if found is not None:
             return found[1], cue, found[3], found[4]
-        fuller = _fuller_name(surname, before) if classify(phrase, appositive, cue, matcher, actors)[0] == "other" \
+        fuller = fuller_name(surname, before) if typed(phrase, appositive, cue)[0] == "other" \
             else None  # a name the rules cannot place: its latest fuller mention, "Rep. Michael McCaul (R-Texas)"
         if fuller:
-            return (fuller[0], cue, *classify(*fuller, cue, matcher, actors))
-    return (phrase, cue, *classify(phrase, appositive, cue, matcher, actors))
+            return (fuller[0], cue, *typed(*fuller, cue))
+    return (phrase, cue, *typed(phrase, appositive, cue))
 
 
 _TITLES = frozenset("president secretary minister senator ambassador chairman chairwoman premier".split())
@@ -302,16 +333,20 @@ def _titled_name(title: str, before: str) -> tuple[int, str] | None:
     return (found[-1].start(), found[-1][0]) if found else None
 
 
-def _fuller_name(surname: str, before: str) -> tuple[str, str] | None:
-    """The latest longer mention of ``surname`` in ``before``, with the appositive after it."""
-    pattern = (rf"((?:(?:{NAME_RX}|of|the)[ \t]+){{0,6}}){re.escape(surname)}(?:[ \t][A-Z][a-z]+)?\b"
-               r"(,\s+(?:an?|the|[a-z])[^,.;\n]{3,90})?")  # "Vice Premier Liu He", "Derek Scissors, a scholar at"
-    fuller = [m for m in re.finditer(pattern, before)
-              if len(re.sub(r"^(?:A|An|The)\s", "", m[0].split(",")[0]).split()) > len(surname.split())]
-    if not fuller:
-        return None
-    name = re.sub(r"^(?:(?:of|the)\s+)+", "", CLAUSE_OPENERS.sub("", fuller[-1][0].split(",")[0]))
-    return name.replace(MASK_DOT, "."), (fuller[-1][2] or "").replace(MASK_DOT, ".")[1:]
+def _sentence_rows(sentences: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each article's (sent_id, start, end) rows sorted by start: one stable sort of the whole table, not one sort per
+    article (where two sentences of an article share a start, the per-article sort's order is kept)."""
+    codes, docs = pd.factorize(sentences["doc_id"])
+    rows = sentences[["sent_id", "start", "end"]].to_numpy(dtype=np.int64)
+    order = np.lexsort((rows[:, 1], codes))
+    order = order[codes[order] >= 0]  # no article without a doc_id, as groupby drops it
+    codes, rows = codes[order], rows[order]
+    same_doc = codes[1:] == codes[:-1]
+    if np.any(same_doc & (rows[1:, 1] == rows[:-1, 1])):
+        return {doc: g.sort_values("start")[["sent_id", "start", "end"]].to_numpy(dtype=np.int64)
+                for doc, g in sentences.groupby("doc_id", sort=False)}
+    cuts = np.flatnonzero(~same_doc) + 1
+    return {docs[codes[a]]: rows[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(codes)]) if b > a}
 
 
 def read_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *,
@@ -319,8 +354,8 @@ def read_articles(articles: pd.DataFrame, sentences: pd.DataFrame, *,
     """(doc_id, outlet, text, reader) for each article, the reader built on its sentences and the study's actors."""
     matcher = ActorMatcher(actors=tuple(actors)).fit()
     by_name = {a.name: a for a in actors}
-    sents = {doc: g.sort_values("start")[["sent_id", "start", "end"]].to_numpy(dtype=np.int64)
-             for doc, g in sentences.groupby("doc_id", sort=False)}
+    sents = _sentence_rows(sentences)
+    types: dict[tuple[str, str, str], tuple[str, str]] = {}
     for doc, outlet, text in zip(articles["doc_id"], articles["outlet"], articles["text"].fillna("")):
         yield doc, outlet, text, ArticleSpeakers(text, sents.get(doc, np.empty((0, 3), dtype=np.int64)), matcher,
-                                                 by_name)
+                                                 by_name, types)

@@ -92,6 +92,8 @@ _DESCRIBED_AS = re.compile(r"^(?=\s+[^,;:.!?\"“”]{1,60}?\s+as\s)")  # "descr
 _PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
                        r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
+# The comma and pronoun every _RELATIVE match holds: a quick test that spares most sentences its slow scan
+_RELATIVE_CUE = re.compile(r",\s+(?:which|who)\s")
 _QUOTED_AS = re.compile(r"\b(?:was|were|is|are|been)\s+quoted\b[^,;.]{0,60}?\bas\s+saying\b")
 _WEEKDAY = rf"(?:{_DAY}|here|there)"
 _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
@@ -99,13 +101,24 @@ _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
               r"[^,;:!?\"“”]{0,60})?")
 # sentence end, a participle clause after it, or a subordinate clause ("..., he said, because the higher tariffs ...")
 _TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b|(?:because|since|although|though|unless)\s))"
+_INVERTED = "said says added adds wrote writes noted notes explained warned argued insisted told".split()
 POSTPOSED = re.compile(
     r"(?P<sep>,|\s[—–]|\s-)(?P<closing>[\"”’])?\s*"
     r"(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
     + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING + ["added", "adds"]) + r")"
     + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
-    + r"|(?P<v2>said|says|added|adds|wrote|writes|noted|notes|explained|warned|argued|insisted|told)\s+"
+    + r"|(?P<v2>" + "|".join(_INVERTED) + r")\s+"
       r"(?!that\b)(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
+# Words one of which stands alone in every POSTPOSED or VERB match (see analysis.text.attribution.may_hold).
+_POSTPOSED_HEADS = frozenset(_CLAUSE_VERBS + _ATTRIBUTING + ["added", "adds", "according"] + _INVERTED)
+_VERB_HEADS = frozenset(verb.split()[0] for verb in _STANCE_VERBS)
+
+
+def postposed(sentence: str) -> re.Match[str] | None:
+    """``POSTPOSED.search(sentence)``, skipping the scan where none of its verbs occurs."""
+    return POSTPOSED.search(sentence) if att.may_hold(_POSTPOSED_HEADS, sentence) else None
+
+
 WHICH = re.compile(r"\s*(?:which|who)\b")
 # A participle clause after a speech tag goes on in the speaker's words ("..., Ross said, calling the rule ...").
 GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|arguing|insisting|claiming|stressing|"
@@ -143,9 +156,10 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
     """(content start, content end, voice, attribution, verb position) of the first "X said ..." in
     ``sentence[lo:hi]``. The content ends where a new clause with its own subject begins ("..., and China
     called it ...") or at a semicolon."""
-    quoted_as = _QUOTED_AS.search(sentence, lo, hi)
-    relative = _RELATIVE.search(sentence, lo, hi)
-    for m in VERB.finditer(sentence, lo, hi):
+    # each pattern is tried only where the words it needs occur: both scan slowly from every position
+    quoted_as = _QUOTED_AS.search(sentence, lo, hi) if sentence.find("quoted", lo, hi) >= 0 else None
+    relative = _RELATIVE.search(sentence, lo, hi) if _RELATIVE_CUE.search(sentence, lo, hi) else None
+    for m in VERB.finditer(sentence, lo, hi) if att.may_hold(_VERB_HEADS, sentence, lo, hi) else ():
         verb = m["v"]
         if inside(m.start()):
             continue

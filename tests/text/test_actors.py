@@ -104,3 +104,26 @@ def test_a_nested_quantifier_pattern_ends_quickly_and_a_runaway_one_names_the_ac
     assert time.perf_counter() - started < MATCH_TIMEOUT + 20
     assert str(err.value).startswith(r"actor 'Runaway': pattern '(\\w|\\w\\w)+$' took over 1 s on a text of 41 ")
     assert "\n" not in str(err.value)
+
+
+def test_the_fold_table_holds_every_character_re_takes_for_an_ascii_one_ignoring_case():
+    # the alias pre-check in ActorMatcher relies on it: a character missing here would hide a match
+    import re
+    import string
+
+    from analysis.text.actors import _FOLD
+
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for a in string.printable:
+        for m in re.finditer(re.escape(a), everything, re.IGNORECASE):
+            if not m[0].isascii():
+                assert m[0].translate(_FOLD).lower() == a.lower(), (a, hex(ord(m[0])))
+
+
+@pytest.mark.parametrize("text", ["BEİJİNG said", "beıjıng and U.S.", "Commerce Department’s", "COMMERCE DEPARTMENT",
+                                  "Xi met the U.S. side", "ſenator"])
+def test_the_alias_pre_check_finds_what_the_patterns_alone_find(text):
+    matcher = ActorMatcher(actors=ACTORS + (Actor("Senators", "government", aliases=("senator", "People's")),)).fit()
+    every_part = [[(m.start(), m.end()) for p in parts for m in p.finditer(text)] for _, parts in matcher.patterns_]
+    assert [[h[:2] for h in hits] for hits in matcher._hits(text)] == every_part
+    assert any(every_part)
