@@ -120,6 +120,7 @@ def test_clicking_a_term_shows_its_sentences_per_outlet(page, study):
 
 def test_a_real_mouse_click_on_a_term_fills_the_panel(page):
     from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
 
     _choose(page, "terms-group_var", "outlet")
     point = page.execute_script("""
@@ -127,14 +128,22 @@ def test_a_real_mouse_click_on_a_term_fills_the_panel(page):
       const view = [...Bokeh.index.values ? Bokeh.index.values() : Object.values(Bokeh.index)]
         .find((v) => v.model === plot);
       const d = EXPLORER.model('terms_src').data;
-      const sx = view.frame.x_scale.compute(d.x[0]), sy = view.frame.y_scale.compute(d.y[0]);
+      // the point farthest from any other on screen, so the click cannot land on a neighbour's glyph
+      const px = d.x.map((x) => view.frame.x_scale.compute(x)), py = d.y.map((y) => view.frame.y_scale.compute(y));
+      const gap = (i) => Math.min(...px.map((x, j) => j === i ? Infinity : Math.hypot(x - px[i], py[j] - py[i])));
+      const i = px.map((_, k) => k).reduce((a, b) => gap(b) > gap(a) ? b : a, 0);
+      const sx = px[i], sy = py[i];
       const host = document.getElementById('terms-plot');
       host.scrollIntoView();
       const box = view.el.getBoundingClientRect(), at = host.getBoundingClientRect();
-      return [box.left - at.left + sx - at.width / 2, box.top - at.top + sy - at.height / 2, d.term[0]];""")
+      return [box.left - at.left + sx - at.width / 2, box.top - at.top + sy - at.height / 2, d.term[i]];""")
     dx, dy, term = point  # from the centre of the plot's element, where Selenium's offsets start
     host = page.find_element("css selector", "#terms-plot")
     ActionChains(page).move_to_element_with_offset(host, int(dx), int(dy)).click().perform()
+    # Bokeh handles the click in its own event loop: on a loaded machine (CI under xdist) the panel is filled a
+    # moment after perform() returns, so wait for it (failing after 20 s) rather than read it at once
+    heading = "return (document.querySelector('#terms-evidence h3') || {}).textContent || ''"
+    WebDriverWait(page, 20).until(lambda d: d.execute_script(heading).startswith(f"“{term}”"))
     assert page.find_element("css selector", "#terms-evidence h3").text.startswith(f"“{term}”")
 
 
