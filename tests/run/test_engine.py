@@ -434,3 +434,27 @@ def test_quotes_read_in_chunks_on_two_workers_equal_the_whole_reading(partitione
                                       engine=engine.LocalEngine(workers=2))
     assert whole["doc_id"].nunique() > 7 and (whole["quote_id"] != "").all()
     pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+
+
+def test_a_frame_chunk_that_fails_halfway_leaves_every_framing_table_as_it_was(partitioned_study, monkeypatch):
+    from analysis.framing import frame
+
+    study, paths = partitioned_study
+    prepare.prepare_sentences(paths, engine=engine.LocalEngine(workers=1))
+    frame.run(study, paths, engine=engine.LocalEngine(workers=1))
+    before = {p: p.read_bytes() for p in paths.table("frame_hits").parent.glob("*.parquet")}
+    assert paths.table("frame_hits") in before and paths.table("voice_spans") in before
+    calls = {"n": 0}
+    real = frame._sentence_tables
+
+    def dies_on_the_third(articles, sentences, shared):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("chunk died")
+        return real(articles, sentences, shared)
+
+    monkeypatch.setattr(frame, "_sentence_tables", dies_on_the_third)
+    monkeypatch.setattr(frame, "CHUNK_ARTICLES", 7)
+    with pytest.raises(RuntimeError, match="chunk died"):
+        frame.run(study, paths, engine=engine.LocalEngine(workers=1))
+    assert {p: p.read_bytes() for p in paths.table("frame_hits").parent.glob("*.parquet")} == before
