@@ -119,11 +119,12 @@ def test_clicking_a_term_shows_its_sentences_per_outlet(page, study):
 
 
 def test_a_real_mouse_click_on_a_term_fills_the_panel(page):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.support.ui import WebDriverWait
 
     _choose(page, "terms-group_var", "outlet")
-    point = page.execute_script("""
+    locate = """
       const plot = EXPLORER.model('terms_plot');
       const view = [...Bokeh.index.values ? Bokeh.index.values() : Object.values(Bokeh.index)]
         .find((v) => v.model === plot);
@@ -136,14 +137,20 @@ def test_a_real_mouse_click_on_a_term_fills_the_panel(page):
       const host = document.getElementById('terms-plot');
       host.scrollIntoView();
       const box = view.el.getBoundingClientRect(), at = host.getBoundingClientRect();
-      return [box.left - at.left + sx - at.width / 2, box.top - at.top + sy - at.height / 2, d.term[i]];""")
-    dx, dy, term = point  # from the centre of the plot's element, where Selenium's offsets start
-    host = page.find_element("css selector", "#terms-plot")
-    ActionChains(page).move_to_element_with_offset(host, int(dx), int(dy)).click().perform()
-    # Bokeh handles the click in its own event loop: on a loaded machine (CI under xdist) the panel is filled a
-    # moment after perform() returns, so wait for it (failing after 20 s) rather than read it at once
+      return [box.left - at.left + sx - at.width / 2, box.top - at.top + sy - at.height / 2, d.term[i]];"""
     heading = "return (document.querySelector('#terms-evidence h3') || {}).textContent || ''"
-    WebDriverWait(page, 20).until(lambda d: d.execute_script(heading).startswith(f"“{term}”"))
+    host = page.find_element("css selector", "#terms-plot")
+    # Bokeh may still be laying the plot out after the group change when a loaded machine (CI under xdist) runs
+    # this, so a point located too early is clicked where it no longer is: locate and click again, up to 5 times,
+    # each time waiting for the panel to name the clicked term
+    for _ in range(5):
+        dx, dy, term = page.execute_script(locate)  # from the centre of the plot's element, as Selenium offsets
+        ActionChains(page).move_to_element_with_offset(host, int(dx), int(dy)).click().perform()
+        try:
+            WebDriverWait(page, 4).until(lambda d: d.execute_script(heading).startswith(f"“{term}”"))
+            break
+        except TimeoutException:
+            continue
     assert page.find_element("css selector", "#terms-evidence h3").text.startswith(f"“{term}”")
 
 
