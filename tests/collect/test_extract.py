@@ -213,6 +213,59 @@ def test_detect_language_undetermined_for_short_text(text):
     assert detect_language(text) == ("und", 0.0)
 
 
+
+_EN = ("The Commerce Department said on Monday that it had added Hikvision, Dahua and six other Chinese technology "
+       "companies to a trade blacklist, citing their role in the repression of Uighurs and other mostly Muslim "
+       "minorities in the western region of Xinjiang. The move bars the companies from buying parts and components "
+       "from American firms without government approval, and it comes as officials from both countries prepare for "
+       "another round of negotiations over tariffs. A spokesman for the foreign ministry in Beijing told reporters "
+       "that the decision was an interference in the country's internal affairs. ")
+_ZH = "美国商务部周一将海康威视等八家中国公司列入实体清单，中方表示坚决反对，并称这是干涉中国内政。"
+_FR = ("Le département américain du Commerce a annoncé lundi avoir ajouté Hikvision, Dahua et six autres "
+       "entreprises technologiques chinoises à une liste noire commerciale, en invoquant leur rôle dans la "
+       "répression des Ouïghours et d'autres minorités majoritairement musulmanes dans la région du Xinjiang. ")
+
+
+@pytest.mark.parametrize("text, english", [
+    (_EN * 8, True),             # long and one language: decided on its opening and close
+    (_EN * 3 + _ZH * 60, False),  # English opening, Chinese body and close
+    (_ZH * 30 + _EN * 3, False),  # Chinese opening, English close
+], ids=["english", "english-opening", "english-close"])
+def test_detect_language_of_long_text_matches_reading_it_whole(text, english):
+    sampled, whole = detect_language(text)[0], detect_language(text, sample_chars=len(text))[0]
+    assert sampled == whole
+    assert (sampled == "en") == english
+
+
+def test_detect_language_of_a_text_whose_middle_alone_changes_language_follows_its_ends():
+    # The stated limit of the sample: read whole, this text is mostly French.
+    text = _EN * 2 + _FR * 40 + _EN * 2
+    assert detect_language(text, sample_chars=len(text))[0] == "fr"
+    assert detect_language(text)[0] == "en"
+
+
+class _CountingIdentifier:
+    def __init__(self, real):
+        self.real, self.lengths = real, []
+
+    def classify(self, text):
+        self.lengths.append(len(text))
+        return self.real.classify(text)
+
+
+def test_detect_language_reads_a_mixed_text_whole(monkeypatch):
+    from analysis.collect import extract
+
+    counting = _CountingIdentifier(extract._identifier())
+    monkeypatch.setattr(extract, "_identifier", lambda: counting)
+    extract.detect_language(_EN * 8)
+    assert counting.lengths == [1000, 1000]  # the opening and the close only
+    counting.lengths.clear()
+    mixed = _EN * 3 + _ZH * 60
+    extract.detect_language(mixed)
+    assert counting.lengths[-1] == len(mixed)  # the opening said English, the close did not: read whole
+
+
 # --- token_prf and the benchmark validation -----------------------------------------------------------------
 
 @pytest.mark.parametrize("predicted, gold, ngram, expected", [
