@@ -118,6 +118,25 @@ def _vectorize(texts: pd.Series, ngram_range: tuple[int, int]) -> sparse.csr_mat
     return normalize(sparse.csr_matrix(_tfidf(ngram_range).fit_transform(texts), dtype=np.float64))
 
 
+def _edges(X: sparse.csr_matrix, B: sparse.csr_matrix, doc_codes: np.ndarray, *, min_sim: float,
+           min_shared: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and cosines of the pairs of rows of ``X`` from different articles with cosine >= ``min_sim``
+    and at least ``min_shared`` shared terms (``B``: term presence), both directions."""
+    found = []
+    for lo in range(0, X.shape[0], _BLOCK_ROWS):  # row blocks keep the similarity product at block x n
+        block = (X[lo:lo + _BLOCK_ROWS] @ X.T).tocoo()
+        rows = block.row + lo
+        keep = (block.data >= min_sim) & (doc_codes[rows] != doc_codes[block.col])
+        r, c, s = rows[keep], block.col[keep], block.data[keep]
+        # Shared terms (B_i . B_j) only for the pairs close enough: a second block x n product cost as
+        # much as the similarities themselves.
+        enough = np.asarray(B[r].multiply(B[c]).sum(axis=1)).ravel() >= min_shared
+        found.append((r[enough], c[enough], s[enough]))
+    if not found:
+        return np.array([], int), np.array([], int), np.array([], float)
+    return tuple(np.concatenate(parts) for parts in zip(*found))
+
+
 def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float], *,
              min_shared: int = 3, max_block: int = MAX_BLOCK) -> list[np.ndarray]:
     """Average-linkage labels of the rows of ``X`` (L2-normalised) at each cosine-distance threshold."""
@@ -126,25 +145,27 @@ def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float]
         raise ValueError(f"threshold: must lie strictly between 0 and 1, got {list(thresholds)}")
     _, doc_codes = np.unique(docs, return_inverse=True)
     B = (X != 0).astype(np.float64)
-    edges = []
-    for lo in range(0, n, _BLOCK_ROWS):  # row blocks keep the similarity product at block x n
-        sim = X[lo:lo + _BLOCK_ROWS] @ X.T
-        block = sparse.csr_matrix(sim.multiply(B[lo:lo + _BLOCK_ROWS] @ B.T >= min_shared)).tocoo()
-        rows = block.row + lo
-        keep = (block.data >= 1 - t_max - 1e-12) & (doc_codes[rows] != doc_codes[block.col])
-        edges.append((rows[keep], block.col[keep]))
-    r = np.concatenate([e[0] for e in edges]) if edges else np.array([], int)
-    c = np.concatenate([e[1] for e in edges]) if edges else np.array([], int)
+    r, c, sim = _edges(X, B, doc_codes, min_sim=1 - t_max - 1e-12, min_shared=min_shared)
     graph = sparse.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)).tocsr()
     n_comp, comp = connected_components(graph, directed=False)
     sizes = np.bincount(comp, minlength=n_comp)
+    # A two-sentence component is its one edge: average linkage merges the pair iff its distance is within
+    # the cut, so no matrix is built (most components are pairs, and the scipy calls cost more than the
+    # clustering). The block product summed the same terms in the same order as X[idx] @ X[idx].T would,
+    # so the distance and the labels are those of the general path.
+    upper = r < c
+    pair_dist = np.full(n_comp, np.nan)
+    pair_dist[comp[r[upper]]] = np.clip(1 - sim[upper], 0, 1)
     # Singletons need no clustering: number them after the larger components, in row order.
     single = sizes[comp] == 1
     labels = [np.full(n, -1, dtype=np.int64) for _ in thresholds]
     next_label = 0
     members = np.split(np.argsort(comp, kind="stable"), np.cumsum(sizes)[:-1])
     for idx in (m for m in members if len(m) > 1):
-        if len(idx) <= max_block:
+        if len(idx) == 2:
+            d = pair_dist[comp[idx[0]]]
+            cuts = [np.array([1, 1 if d <= t else 2]) for t in thresholds]
+        elif len(idx) <= max_block:
             dist = 1 - (X[idx] @ X[idx].T).toarray()
             dist[doc_codes[idx][:, None] == doc_codes[idx][None, :]] = 1.0
             dist[(B[idx] @ B[idx].T).toarray() < min_shared] = 1.0
@@ -191,9 +212,12 @@ def group_facts(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: f
         return _typed(cand, _kinds("fact_sentences"))
     X = _vectorize(cand["text"], ngram_range)
     labels, offset = np.empty(len(cand), dtype=np.int64), 0
+    docs = cand["doc_id"].to_numpy()
     for _, idx in cand.groupby("event_id", sort=True).indices.items():
-        lab = _cluster(X[idx], cand["doc_id"].to_numpy()[idx], [threshold], min_shared=min_shared,
-                       max_block=max_block)[0]
+        if (docs[idx] == docs[idx[0]]).all():  # one article (an undated one, say): every sentence is a fact
+            lab = np.arange(len(idx))
+        else:
+            lab = _cluster(X[idx], docs[idx], [threshold], min_shared=min_shared, max_block=max_block)[0]
         labels[idx], offset = lab + offset, offset + int(lab.max()) + 1
     cand["label"] = labels
     # Medoid = the row with the largest sum of cosines to its fact, x_i . sum_j x_j, for all facts at once;
@@ -226,10 +250,15 @@ def facts_table(fact_sentences: pd.DataFrame, sentences: pd.DataFrame, articles:
              .sort_values(["published", "doc_id"], na_position="last").groupby("fact_id")["doc_id"].first())
     g = fs.groupby("fact_id")
 
-    # '; '-joined sorted distinct values per fact, from one sort rather than a Python call per fact
+    # '; '-joined sorted distinct values per fact, from one sort and one pass over plain arrays (a pandas
+    # groupby-agg with a Python function pays its per-group overhead on every one-article fact)
     def joined(column: pd.Series) -> pd.Series:
         v = pd.DataFrame({"fact_id": fs["fact_id"], "v": column}).dropna().drop_duplicates()
-        return v.sort_values(["fact_id", "v"]).groupby("fact_id")["v"].agg("; ".join)
+        v = v.sort_values(["fact_id", "v"])
+        ids, values = v["fact_id"].to_numpy(dtype=object), v["v"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+        ends = np.r_[starts[1:], len(ids)]
+        return pd.Series(["; ".join(values[a:b]) for a, b in zip(starts, ends)], index=ids[starts], dtype=object)
 
     out = pd.DataFrame({
         "event_id": g["event_id"].first(),
