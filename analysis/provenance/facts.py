@@ -106,16 +106,28 @@ def _tfidf(ngram_range: tuple[int, int]) -> TfidfVectorizer:
 
 def _candidates(sentences: pd.DataFrame, arts: pd.DataFrame, *, min_words: int, min_terms: int) -> pd.DataFrame:
     sents = sentences[["doc_id", "sent_id", "text"]].merge(arts[["doc_id", "outlet", "event_id"]], on="doc_id")
-    terms = _tfidf((1, 1)).build_analyzer()
-    n_words = sents["text"].map(lambda t: len(_WORD.findall(t)))
-    n_terms = sents["text"].map(lambda t: len(set(terms(t))))
-    keep = ((n_words >= min_words) & (n_terms >= min_terms) & ~sents["text"].str.match(_BOILERPLATE)
-            & ~sents["text"].str.contains(_NO_COMMENT))
-    return sents[keep].sort_values(["event_id", "doc_id", "sent_id"]).reset_index(drop=True)
+    analyzer = _tfidf((1, 1)).build_analyzer()
+    # One pass over plain strings, each test only on sentences that passed the ones before (pandas' map and
+    # str methods convert every Arrow string to a Python one first, once per test). A candidate keeps its
+    # terms, space-joined (a term is \w\w+, so never holds a space), for _vectorize to fit on without
+    # tokenizing every sentence a second time.
+    keep, terms = np.zeros(len(sents), dtype=bool), []
+    for i, t in enumerate(sents["text"].tolist()):
+        found = analyzer(t)
+        if (len(set(found)) >= min_terms and len(_WORD.findall(t)) >= min_words and not _BOILERPLATE.match(t)
+                and not _NO_COMMENT.search(t)):
+            keep[i] = True
+            terms.append(" ".join(found))
+    cand = sents[keep].assign(terms=pd.Series(terms, index=sents.index[keep], dtype="str"))
+    return cand.sort_values(["event_id", "doc_id", "sent_id"]).reset_index(drop=True)
 
 
-def _vectorize(texts: pd.Series, ngram_range: tuple[int, int]) -> sparse.csr_matrix:
-    return normalize(sparse.csr_matrix(_tfidf(ngram_range).fit_transform(texts), dtype=np.float64))
+def _vectorize(cand: pd.DataFrame, ngram_range: tuple[int, int]) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows of the candidates; unigrams are counted from their stored ``terms``."""
+    if ngram_range == (1, 1):  # the same analyzer's terms in the same order: the same matrix
+        vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+        return normalize(sparse.csr_matrix(vectorizer.fit_transform(cand["terms"]), dtype=np.float64))
+    return normalize(sparse.csr_matrix(_tfidf(ngram_range).fit_transform(cand["text"]), dtype=np.float64))
 
 
 def _edges(X: sparse.csr_matrix, B: sparse.csr_matrix, doc_codes: np.ndarray, *, min_sim: float,
@@ -210,7 +222,7 @@ def group_facts(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: f
     cand = _candidates(sentences, arts, min_words=min_words, min_terms=min_terms)
     if cand.empty:
         return _typed(cand, _kinds("fact_sentences"))
-    X = _vectorize(cand["text"], ngram_range)
+    X = _vectorize(cand, ngram_range)
     labels, offset = np.empty(len(cand), dtype=np.int64), 0
     docs = cand["doc_id"].to_numpy()
     for _, idx in cand.groupby("event_id", sort=True).indices.items():
@@ -422,7 +434,7 @@ def validate_on_events(clusters: pd.DataFrame, *, threshold: float | Sequence[fl
     cand = _candidates(split_sentences(arts), arts, min_words=min_words, min_terms=min_terms)
     cand["event"] = cand["doc_id"].map(clusters.set_index("doc_id")["event_id"].astype(str))
     n_events = int(clusters["event_id"].nunique())
-    labels = _cluster(_vectorize(cand["text"], ngram_range), cand["doc_id"].to_numpy(), thresholds,
+    labels = _cluster(_vectorize(cand, ngram_range), cand["doc_id"].to_numpy(), thresholds,
                       min_shared=min_shared)
     rows = []
     for t, lab in zip(thresholds, labels):
