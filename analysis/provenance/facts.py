@@ -132,14 +132,15 @@ def _vectorize(cand: pd.DataFrame, ngram_range: tuple[int, int]) -> sparse.csr_m
 
 def _edges(X: sparse.csr_matrix, B: sparse.csr_matrix, doc_codes: np.ndarray, *, min_sim: float,
            min_shared: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns and cosines of the pairs of rows of ``X`` from different articles with cosine >= ``min_sim``
-    and at least ``min_shared`` shared terms (``B``: term presence), both directions."""
+    """Rows, columns and cosines of the pairs of rows ``r < c`` of ``X`` from different articles with cosine
+    >= ``min_sim`` and at least ``min_shared`` shared terms (``B``: term presence)."""
     found = []
     for lo in range(0, X.shape[0], _BLOCK_ROWS):  # row blocks keep the similarity product at block x n
-        block = (X[lo:lo + _BLOCK_ROWS] @ X.T).tocoo()
-        rows = block.row + lo
-        keep = (block.data >= min_sim) & (doc_codes[rows] != doc_codes[block.col])
-        r, c, s = rows[keep], block.col[keep], block.data[keep]
+        # Only the rows from lo on: the pairs below the diagonal are the same pairs (half the product)
+        block = (X[lo:lo + _BLOCK_ROWS] @ X[lo:].T).tocoo()
+        rows, cols = block.row + lo, block.col + lo
+        keep = (block.data >= min_sim) & (rows < cols) & (doc_codes[rows] != doc_codes[cols])
+        r, c, s = rows[keep], cols[keep], block.data[keep]
         # Shared terms (B_i . B_j) only for the pairs close enough: a second block x n product cost as
         # much as the similarities themselves.
         enough = np.asarray(B[r].multiply(B[c]).sum(axis=1)).ravel() >= min_shared
@@ -158,16 +159,15 @@ def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float]
     _, doc_codes = np.unique(docs, return_inverse=True)
     B = (X != 0).astype(np.float64)
     r, c, sim = _edges(X, B, doc_codes, min_sim=1 - t_max - 1e-12, min_shared=min_shared)
-    graph = sparse.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)).tocsr()
+    graph = sparse.coo_matrix((np.ones(2 * len(r)), (np.r_[r, c], np.r_[c, r])), shape=(n, n)).tocsr()
     n_comp, comp = connected_components(graph, directed=False)
     sizes = np.bincount(comp, minlength=n_comp)
     # A two-sentence component is its one edge: average linkage merges the pair iff its distance is within
     # the cut, so no matrix is built (most components are pairs, and the scipy calls cost more than the
     # clustering). The block product summed the same terms in the same order as X[idx] @ X[idx].T would,
     # so the distance and the labels are those of the general path.
-    upper = r < c
     pair_dist = np.full(n_comp, np.nan)
-    pair_dist[comp[r[upper]]] = np.clip(1 - sim[upper], 0, 1)
+    pair_dist[comp[r]] = np.clip(1 - sim, 0, 1)
     # Singletons need no clustering: number them after the larger components, in row order.
     single = sizes[comp] == 1
     labels = [np.full(n, -1, dtype=np.int64) for _ in thresholds]
