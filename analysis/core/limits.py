@@ -99,6 +99,7 @@ STUDY_KEYS: dict[str, dict[str, Range]] = {
         "fact_threshold": Range(0.0, 1.0, low_open=True, high_open=True, why="a cosine distance"),
         "fact_min_articles": Range(1, 1_000_000, why="articles"),
         "event_gap_days": Range(0, 36_500, why="days; 0 is one event"),
+        "event_max_days": Range(0, 36_500, why="days from an event's first article; 0 is no bound"),
     },
     "validation": {
         "min_alpha": Range(-1.0, 1.0, why="Krippendorff's alpha"),

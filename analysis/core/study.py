@@ -119,6 +119,10 @@ class ProvenanceSettings:
     # without an article starts a new event, so an outlet is not said to omit a fact of a story it never
     # covered. 0 treats the whole study as one event (a single-event study).
     event_gap_days: int = 3
+    # An event also ends when an article comes more than this many days after the event's first article, so
+    # continuous coverage is cut into consecutive windows instead of chaining into one event that spans
+    # years. 0: no bound. Ignored when event_gap_days is 0.
+    event_max_days: int = 7
     # Wire agencies to recognise besides the built-in ones (analysis.provenance.wire.WIRE_AGENCIES), as
     # the text names them ("Kyodo", "Yonhap"); each is credited under the name given.
     wire_agencies: tuple[str, ...] = ()
@@ -258,10 +262,11 @@ def _parse_provenance(path: Path, table: Any) -> ProvenanceSettings:
         fact_threshold=r.get("fact_threshold", (float, int), default.fact_threshold),
         fact_min_articles=r.get("fact_min_articles", int, default.fact_min_articles),
         event_gap_days=r.get("event_gap_days", int, default.event_gap_days),
+        event_max_days=r.get("event_max_days", int, default.event_max_days),
         wire_agencies=r.strings("wire_agencies"),
     )
     r.finish(["min_containment", "syndication", "fact_threshold", "fact_min_articles", "event_gap_days",
-              "wire_agencies"])
+              "event_max_days", "wire_agencies"])
     if any(not a.strip() or len(a) > 60 for a in settings.wire_agencies):
         r.fail("key 'wire_agencies' must list agency names as the text spells them (1 to 60 characters)")
     return settings

@@ -91,6 +91,7 @@ topics = "auto"
 # fact_threshold = 0.72    # cosine distance for two sentences to state one fact
 # fact_min_articles = 2    # articles that must state a fact for the coverage matrix
 # event_gap_days = 3       # without event_id: a longer gap starts a new event (0: one event)
+# event_max_days = 7       # ... and so does an article more days than this after the event's first (0: no bound)
 # wire_agencies = ["Kyodo News"]   # wire names to recognise besides the built-in ones
 
 # Web collection politeness (used by `kind = "urls"` and `kind = "feed"` sources).

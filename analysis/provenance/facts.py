@@ -106,16 +106,48 @@ def _tfidf(ngram_range: tuple[int, int]) -> TfidfVectorizer:
 
 def _candidates(sentences: pd.DataFrame, arts: pd.DataFrame, *, min_words: int, min_terms: int) -> pd.DataFrame:
     sents = sentences[["doc_id", "sent_id", "text"]].merge(arts[["doc_id", "outlet", "event_id"]], on="doc_id")
-    terms = _tfidf((1, 1)).build_analyzer()
-    n_words = sents["text"].map(lambda t: len(_WORD.findall(t)))
-    n_terms = sents["text"].map(lambda t: len(set(terms(t))))
-    keep = ((n_words >= min_words) & (n_terms >= min_terms) & ~sents["text"].str.match(_BOILERPLATE)
-            & ~sents["text"].str.contains(_NO_COMMENT))
-    return sents[keep].sort_values(["event_id", "doc_id", "sent_id"]).reset_index(drop=True)
+    analyzer = _tfidf((1, 1)).build_analyzer()
+    # One pass over plain strings, each test only on sentences that passed the ones before (pandas' map and
+    # str methods convert every Arrow string to a Python one first, once per test). A candidate keeps its
+    # terms, space-joined (a term is \w\w+, so never holds a space), for _vectorize to fit on without
+    # tokenizing every sentence a second time.
+    keep, terms = np.zeros(len(sents), dtype=bool), []
+    for i, t in enumerate(sents["text"].tolist()):
+        found = analyzer(t)
+        if (len(set(found)) >= min_terms and len(_WORD.findall(t)) >= min_words and not _BOILERPLATE.match(t)
+                and not _NO_COMMENT.search(t)):
+            keep[i] = True
+            terms.append(" ".join(found))
+    cand = sents[keep].assign(terms=pd.Series(terms, index=sents.index[keep], dtype="str"))
+    return cand.sort_values(["event_id", "doc_id", "sent_id"]).reset_index(drop=True)
 
 
-def _vectorize(texts: pd.Series, ngram_range: tuple[int, int]) -> sparse.csr_matrix:
-    return normalize(sparse.csr_matrix(_tfidf(ngram_range).fit_transform(texts), dtype=np.float64))
+def _vectorize(cand: pd.DataFrame, ngram_range: tuple[int, int]) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF rows of the candidates; unigrams are counted from their stored ``terms``."""
+    if ngram_range == (1, 1):  # the same analyzer's terms in the same order: the same matrix
+        vectorizer = TfidfVectorizer(analyzer=str.split, sublinear_tf=True)
+        return normalize(sparse.csr_matrix(vectorizer.fit_transform(cand["terms"]), dtype=np.float64))
+    return normalize(sparse.csr_matrix(_tfidf(ngram_range).fit_transform(cand["text"]), dtype=np.float64))
+
+
+def _edges(X: sparse.csr_matrix, B: sparse.csr_matrix, doc_codes: np.ndarray, *, min_sim: float,
+           min_shared: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, columns and cosines of the pairs of rows ``r < c`` of ``X`` from different articles with cosine
+    >= ``min_sim`` and at least ``min_shared`` shared terms (``B``: term presence)."""
+    found = []
+    for lo in range(0, X.shape[0], _BLOCK_ROWS):  # row blocks keep the similarity product at block x n
+        # Only the rows from lo on: the pairs below the diagonal are the same pairs (half the product)
+        block = (X[lo:lo + _BLOCK_ROWS] @ X[lo:].T).tocoo()
+        rows, cols = block.row + lo, block.col + lo
+        keep = (block.data >= min_sim) & (rows < cols) & (doc_codes[rows] != doc_codes[cols])
+        r, c, s = rows[keep], cols[keep], block.data[keep]
+        # Shared terms (B_i . B_j) only for the pairs close enough: a second block x n product cost as
+        # much as the similarities themselves.
+        enough = np.asarray(B[r].multiply(B[c]).sum(axis=1)).ravel() >= min_shared
+        found.append((r[enough], c[enough], s[enough]))
+    if not found:
+        return np.array([], int), np.array([], int), np.array([], float)
+    return tuple(np.concatenate(parts) for parts in zip(*found))
 
 
 def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float], *,
@@ -126,25 +158,26 @@ def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float]
         raise ValueError(f"threshold: must lie strictly between 0 and 1, got {list(thresholds)}")
     _, doc_codes = np.unique(docs, return_inverse=True)
     B = (X != 0).astype(np.float64)
-    edges = []
-    for lo in range(0, n, _BLOCK_ROWS):  # row blocks keep the similarity product at block x n
-        sim = X[lo:lo + _BLOCK_ROWS] @ X.T
-        block = sparse.csr_matrix(sim.multiply(B[lo:lo + _BLOCK_ROWS] @ B.T >= min_shared)).tocoo()
-        rows = block.row + lo
-        keep = (block.data >= 1 - t_max - 1e-12) & (doc_codes[rows] != doc_codes[block.col])
-        edges.append((rows[keep], block.col[keep]))
-    r = np.concatenate([e[0] for e in edges]) if edges else np.array([], int)
-    c = np.concatenate([e[1] for e in edges]) if edges else np.array([], int)
-    graph = sparse.coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)).tocsr()
+    r, c, sim = _edges(X, B, doc_codes, min_sim=1 - t_max - 1e-12, min_shared=min_shared)
+    graph = sparse.coo_matrix((np.ones(2 * len(r)), (np.r_[r, c], np.r_[c, r])), shape=(n, n)).tocsr()
     n_comp, comp = connected_components(graph, directed=False)
     sizes = np.bincount(comp, minlength=n_comp)
+    # A two-sentence component is its one edge: average linkage merges the pair iff its distance is within
+    # the cut, so no matrix is built (most components are pairs, and the scipy calls cost more than the
+    # clustering). The block product summed the same terms in the same order as X[idx] @ X[idx].T would,
+    # so the distance and the labels are those of the general path.
+    pair_dist = np.full(n_comp, np.nan)
+    pair_dist[comp[r]] = np.clip(1 - sim, 0, 1)
     # Singletons need no clustering: number them after the larger components, in row order.
     single = sizes[comp] == 1
     labels = [np.full(n, -1, dtype=np.int64) for _ in thresholds]
     next_label = 0
     members = np.split(np.argsort(comp, kind="stable"), np.cumsum(sizes)[:-1])
     for idx in (m for m in members if len(m) > 1):
-        if len(idx) <= max_block:
+        if len(idx) == 2:
+            d = pair_dist[comp[idx[0]]]
+            cuts = [np.array([1, 1 if d <= t else 2]) for t in thresholds]
+        elif len(idx) <= max_block:
             dist = 1 - (X[idx] @ X[idx].T).toarray()
             dist[doc_codes[idx][:, None] == doc_codes[idx][None, :]] = 1.0
             dist[(B[idx] @ B[idx].T).toarray() < min_shared] = 1.0
@@ -189,11 +222,14 @@ def group_facts(sentences: pd.DataFrame, articles: pd.DataFrame, *, threshold: f
     cand = _candidates(sentences, arts, min_words=min_words, min_terms=min_terms)
     if cand.empty:
         return _typed(cand, _kinds("fact_sentences"))
-    X = _vectorize(cand["text"], ngram_range)
+    X = _vectorize(cand, ngram_range)
     labels, offset = np.empty(len(cand), dtype=np.int64), 0
+    docs = cand["doc_id"].to_numpy()
     for _, idx in cand.groupby("event_id", sort=True).indices.items():
-        lab = _cluster(X[idx], cand["doc_id"].to_numpy()[idx], [threshold], min_shared=min_shared,
-                       max_block=max_block)[0]
+        if (docs[idx] == docs[idx[0]]).all():  # one article (an undated one, say): every sentence is a fact
+            lab = np.arange(len(idx))
+        else:
+            lab = _cluster(X[idx], docs[idx], [threshold], min_shared=min_shared, max_block=max_block)[0]
         labels[idx], offset = lab + offset, offset + int(lab.max()) + 1
     cand["label"] = labels
     # Medoid = the row with the largest sum of cosines to its fact, x_i . sum_j x_j, for all facts at once;
@@ -226,10 +262,15 @@ def facts_table(fact_sentences: pd.DataFrame, sentences: pd.DataFrame, articles:
              .sort_values(["published", "doc_id"], na_position="last").groupby("fact_id")["doc_id"].first())
     g = fs.groupby("fact_id")
 
-    # '; '-joined sorted distinct values per fact, from one sort rather than a Python call per fact
+    # '; '-joined sorted distinct values per fact, from one sort and one pass over plain arrays (a pandas
+    # groupby-agg with a Python function pays its per-group overhead on every one-article fact)
     def joined(column: pd.Series) -> pd.Series:
         v = pd.DataFrame({"fact_id": fs["fact_id"], "v": column}).dropna().drop_duplicates()
-        return v.sort_values(["fact_id", "v"]).groupby("fact_id")["v"].agg("; ".join)
+        v = v.sort_values(["fact_id", "v"])
+        ids, values = v["fact_id"].to_numpy(dtype=object), v["v"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+        ends = np.r_[starts[1:], len(ids)]
+        return pd.Series(["; ".join(values[a:b]) for a, b in zip(starts, ends)], index=ids[starts], dtype=object)
 
     out = pd.DataFrame({
         "event_id": g["event_id"].first(),
@@ -393,7 +434,7 @@ def validate_on_events(clusters: pd.DataFrame, *, threshold: float | Sequence[fl
     cand = _candidates(split_sentences(arts), arts, min_words=min_words, min_terms=min_terms)
     cand["event"] = cand["doc_id"].map(clusters.set_index("doc_id")["event_id"].astype(str))
     n_events = int(clusters["event_id"].nunique())
-    labels = _cluster(_vectorize(cand["text"], ngram_range), cand["doc_id"].to_numpy(), thresholds,
+    labels = _cluster(_vectorize(cand, ngram_range), cand["doc_id"].to_numpy(), thresholds,
                       min_shared=min_shared)
     rows = []
     for t, lab in zip(thresholds, labels):

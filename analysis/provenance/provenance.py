@@ -35,14 +35,24 @@ def _typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return tables.validate(df, name)
 
 
-def coverage_events(articles: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
-    """``articles`` with ``event_id`` filled where the source gave none: bursts of coverage.
+def coverage_events(articles: pd.DataFrame, *, gap_days: int, max_days: int = 0) -> pd.DataFrame:
+    """``articles`` with ``event_id`` filled where the source gave none: bursts of coverage of bounded length.
 
-    Sorted by date, a gap of more than ``gap_days`` days without an article
-    starts a new event ("burst:<first day>"). An undated article is its own
-    event, so it is never said to omit a fact. ``gap_days=0`` puts every
-    article without an event_id into one event ("study").
+    Sorted by date, an article starts a new event ("burst:<its UTC day>")
+    when it comes more than ``gap_days`` days after the previous article, or
+    more than ``max_days`` days after the current event's first article
+    (``max_days=0``: no bound). The gap splits coverage at silences; the
+    bound cuts continuous coverage into consecutive windows, as time windows
+    do in topic detection and tracking, since a corpus covered every day
+    otherwise chains into one event and an outlet would be said to omit a
+    fact from an article two years earlier. Given ``event_id`` values are
+    kept (a source's own stories). An undated article is its own event, so
+    it is never said to omit a fact. ``gap_days=0`` puts every article
+    without an event_id into one event ("study"), whatever ``max_days``: it
+    declares a single-event study.
     """
+    if gap_days < 0 or max_days < 0:
+        raise ValueError(f"gap_days and max_days: must be >= 0 days, got gap_days={gap_days}, max_days={max_days}")
     out = articles.copy()
     given = out["event_id"].notna() & (out["event_id"].astype(str) != "") if "event_id" in out \
         else pd.Series(False, index=out.index)
@@ -54,12 +64,29 @@ def coverage_events(articles: pd.DataFrame, *, gap_days: int) -> pd.DataFrame:
         return out
     published = pd.to_datetime(todo["published"], utc=True)
     dated = published.dropna().sort_values(kind="stable")
-    new_burst = dated.diff() > pd.Timedelta(days=gap_days)
-    first_day = dated.where(new_burst | (np.arange(len(dated)) == 0)).ffill()
+    ns = dated.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view("int64")
+    starts = _burst_starts(ns, gap_days=gap_days, max_days=max_days)
+    first_day = dated.where(starts).ffill()
     out.loc[dated.index, "event_id"] = "burst:" + first_day.dt.strftime("%Y-%m-%d")
     undated = published.index[published.isna()]
     out.loc[undated, "event_id"] = "undated:" + out.loc[undated, "doc_id"].astype(str)
     return out
+
+
+def _burst_starts(ns: np.ndarray, *, gap_days: int, max_days: int) -> np.ndarray:
+    """For sorted times ``ns`` (nanoseconds), whether each starts an event (see :func:`coverage_events`)."""
+    day = 86_400 * 10**9
+    starts = np.zeros(len(ns), dtype=bool)
+    if not len(ns):
+        return starts
+    starts[0] = True
+    starts[1:] = np.diff(ns) > gap_days * day
+    if max_days:  # the bound depends on where the previous event began: one pass, O(n)
+        bound, first = max_days * day, ns[0]
+        for i in range(1, len(ns)):
+            if starts[i] or ns[i] - first > bound:
+                starts[i], first = True, ns[i]
+    return starts
 
 
 # Articles per quote-extraction task on the engine (each article is read on its own; the matching across
@@ -125,7 +152,7 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
              100 * (found["speaker"] != "").mean() if len(found) else 0)
 
     threshold = {} if p.fact_threshold is None else {"threshold": p.fact_threshold}
-    articles = coverage_events(articles, gap_days=p.event_gap_days)
+    articles = coverage_events(articles, gap_days=p.event_gap_days, max_days=p.event_max_days)
     grouped = facts.group_facts(sentences, articles, **threshold)
     fact_table = facts.facts_table(grouped, sentences, articles)
     coverage = pd.concat([facts.fact_coverage(grouped, articles, by=g, min_articles=p.fact_min_articles)

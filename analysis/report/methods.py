@@ -83,8 +83,10 @@ def framing_paragraph(study: Study, *, topic_k: pd.DataFrame) -> str:
 def provenance_paragraph(study: Study, *, default_fact_threshold: float) -> str:
     p = study.provenance
     threshold = p.fact_threshold if p.fact_threshold is not None else default_fact_threshold
+    bound = (f" and cut {p.event_max_days} days after their first article, so continuous coverage becomes "
+             "consecutive windows" if p.event_max_days else ", however long")
     events = ("events (an article's event_id where the source gives one, otherwise bursts of coverage split at "
-              f"gaps of more than {p.event_gap_days} days)" if p.event_gap_days else "one event, the whole study")
+              f"gaps of more than {p.event_gap_days} days{bound})" if p.event_gap_days else "one event, the whole study")
     return (f"Provenance. Two articles share text when at least {p.min_containment:.0%} of one's word 5-gram "
             f"shingles occur in the other (MinHash LSH Ensemble candidates, exact containment decides); at "
             f"{p.syndication:.0%} they are one syndicated story. Reuse-sensitive contrasts are recomputed with "

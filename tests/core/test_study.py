@@ -79,6 +79,10 @@ def test_dates_accept_toml_dates_and_strings():
     (MINIMAL + '[[referents]]\nname = "camps"\nlabels = { a = 3 }\n', "label 'a' must map to a regex or a list"),
     (MINIMAL + '[provenance]\nmin_containment = 1.5\n', "[provenance]: key 'min_containment' is 1.5; allowed: 0 < min_containment <= 1"),
     (MINIMAL + '[provenance]\nevent_gap_days = -1\n', "key 'event_gap_days' is -1; allowed: 0 <= event_gap_days <= 36500 (days; 0 is one event)"),
+    (MINIMAL + '[provenance]\nevent_max_days = -2\n',
+     "key 'event_max_days' is -2; allowed: 0 <= event_max_days <= 36500 (days from an event's first article; "
+     "0 is no bound)"),
+    (MINIMAL + '[provenance]\nevent_max_days = 2.5\n', "key 'event_max_days'"),
     (MINIMAL + '[provenance]\nfact_threshold = 1.2\n', "key 'fact_threshold' is 1.2; allowed: 0 < fact_threshold < 1 (a cosine distance)"),
     (MINIMAL + '[provenance]\nreuse = "drop"\n', "[provenance]: unknown key 'reuse'"),
     (MINIMAL + '[[actors]]\nname = "A"\ntype = "company"\naliases = ["a"]\nsource_type = "pundit"\n',

@@ -33,7 +33,7 @@ KEYS = {
     "collect": ["user_agent", "per_host_delay", "timeout", "max_bytes", "retries", "respect_robots"],
     "framing": ["codebooks", "classifier", "terms_by", "topics"],
     "provenance": ["min_containment", "syndication", "fact_threshold", "fact_min_articles", "event_gap_days",
-                   "wire_agencies"],
+                   "event_max_days", "wire_agencies"],
     "validation": ["min_alpha", "min_agreement"],
     "sentiment": ["instruments", "actor_instruments"],
 }

@@ -31,6 +31,57 @@ def test_coverage_events_split_bursts_and_keep_given_events():
                    "d": "undated:d", "e": "story:7"}
     one = provenance.coverage_events(articles.drop(columns="event_id"), gap_days=0)
     assert set(one["event_id"]) == {"study"}
+    assert set(provenance.coverage_events(articles.drop(columns="event_id"), gap_days=0, max_days=1)["event_id"]) \
+        == {"study"}
+
+
+def _daily(n_days, start="2020-01-01 09:00"):
+    days = pd.date_range(start, periods=n_days, freq="D", tz="UTC")
+    return pd.DataFrame({"doc_id": [f"d{i:02d}" for i in range(n_days)], "published": days, "event_id": None})
+
+
+def test_coverage_events_cut_continuous_coverage_into_windows():
+    # An article every day for 30 days: one event under the gap rule alone, windows of 8 days under a 7-day
+    # bound (day 7 is exactly 7 days after day 0, so still inside; day 8 is past it and starts the next).
+    articles = _daily(30)
+    assert provenance.coverage_events(articles, gap_days=3, max_days=0)["event_id"].nunique() == 1
+    got = provenance.coverage_events(articles, gap_days=3, max_days=7)
+    sizes = got.groupby("event_id", sort=True).size()
+    assert sizes.to_dict() == {"burst:2020-01-01": 8, "burst:2020-01-09": 8, "burst:2020-01-17": 8,
+                               "burst:2020-01-25": 6}
+    assert (got.groupby("event_id")["published"].agg(lambda p: p.max() - p.min()) <= pd.Timedelta(days=7)).all()
+
+
+def test_coverage_events_gap_and_bound_together():
+    # Days 0-4 daily, a 5-day silence, then days 10-20 daily: the gap splits first, then the bound (3 days)
+    # windows each burst from its own first article; input order does not matter.
+    days = [0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+    articles = pd.DataFrame({"doc_id": [f"d{d:02d}" for d in days], "event_id": None,
+                             "published": pd.Timestamp("2020-03-01", tz="UTC") + pd.to_timedelta(days, unit="D")})
+    got = provenance.coverage_events(articles.iloc[::-1], gap_days=3, max_days=3).set_index("doc_id")["event_id"]
+    firsts = {d: got[f"d{d:02d}"].removeprefix("burst:2020-03-") for d in days}
+    assert firsts == {0: "01", 1: "01", 2: "01", 3: "01", 4: "05", 10: "11", 11: "11", 12: "11", 13: "11",
+                      14: "15", 15: "15", 16: "15", 17: "15", 18: "19", 19: "19", 20: "19"}
+    # A longer bound than any burst changes nothing: the gap rule alone.
+    assert provenance.coverage_events(articles, gap_days=3, max_days=30)["event_id"].nunique() == 2
+
+
+def test_coverage_events_bound_keeps_given_and_undated_events():
+    articles = pd.concat([_daily(20), pd.DataFrame({"doc_id": ["u1", "u2", "g1", "g2"],
+                                                   "published": pd.to_datetime([None, None, "2020-01-02", "2022-05-01"],
+                                                                               utc=True),
+                                                   "event_id": [None, "", "story:1", "story:1"]})],
+                         ignore_index=True)
+    got = provenance.coverage_events(articles, gap_days=3, max_days=2).set_index("doc_id")["event_id"]
+    assert got[["g1", "g2"]].tolist() == ["story:1", "story:1"]  # a given event spans years: kept whole
+    assert got[["u1", "u2"]].tolist() == ["undated:u1", "undated:u2"]
+    assert got[[f"d{i:02d}" for i in range(20)]].nunique() == 7  # windows of 3 days: 3 x 6 + 2
+
+
+@pytest.mark.parametrize("kwargs", [dict(gap_days=-1), dict(gap_days=3, max_days=-7)])
+def test_coverage_events_reject_negative_days(kwargs):
+    with pytest.raises(ValueError, match="must be >= 0 days"):
+        provenance.coverage_events(_daily(3), **kwargs)
 
 
 @pytest.fixture(scope="module")
