@@ -2,12 +2,12 @@
 
 For every pair of articles that share text: the directional containment of
 word n-gram shingles, the aligned passages, and the likely source (the
-earlier article, when both are dated and the dates differ). Candidate pairs
-come from datasketch's MinHash LSH Ensemble (Zhu et al. 2016), an index
-built for containment rather than Jaccard: a 300-word rewrite inside a
-1,500-word report has a Jaccard of at most 0.2 however much of it was
-copied. The exact containment of the shingle sets then decides, so a pair
-near the threshold does not hinge on LSH luck.
+earlier article, when both are dated and the dates differ). Containment, not
+Jaccard: a 300-word rewrite inside a 1,500-word report has a Jaccard of at
+most 0.2 however much of it was copied. Candidate pairs are every pair whose
+shared shingles may reach the threshold (:mod:`analysis.provenance.shared_shingles`:
+counted exactly, no pair is missed); the exact containment of the shingle sets
+then decides.
 
 Outputs are tidy tables: ``reuse_pairs`` (one row per pair), ``reuse_passages``
 (aligned spans), ``reuse_clusters`` (syndicated copies of one story, named after the agency
@@ -17,23 +17,17 @@ much of each sentence is shared, for reuse-aware comparisons).
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from datasketch import MinHash, MinHashLSHEnsemble
 
 from analysis.core import progress, tables
+from analysis.provenance import shared_shingles
 from analysis.provenance.wire import article_wire
 from analysis.stats.graphs import components
 from analysis.text.quote_marks import quotation_regions
-
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -50,84 +44,10 @@ class ReuseSettings:
     # Shingles found in more articles than this are stock phrases and page furniture, not evidence of copying
     # (they still count in containment); the passage index skips them.
     max_shingle_articles: int = 10
+    # Unused since the candidates are exact (no MinHash); kept so that callers passing them still run.
     num_perm: int = 128
     num_part: int = 8
     seed: int = 1
-
-
-# --- shingles --------------------------------------------------------------
-
-def word_spans(text: str) -> tuple[list[str], np.ndarray]:
-    """Folded words of ``text`` and their (start, end) character offsets."""
-    matches = list(_WORD.finditer(text))
-    words = [m.group() for m in matches]
-    # NFKC only where it can matter: it is most of the cost, and ASCII words are already normal.
-    words = [(w if w.isascii() else unicodedata.normalize("NFKC", w)).casefold() for w in words]
-    spans = np.fromiter((x for m in matches for x in m.span()), dtype=np.int64, count=2 * len(matches))
-    return words, spans.reshape(-1, 2)
-
-
-def shingle_hashes(words: list[str], size: int) -> np.ndarray:
-    """One 32-bit hash per position: the words ``i .. i+size-1`` (crc32, stable across runs and processes)."""
-    if len(words) < size:
-        return np.asarray([zlib.crc32(" ".join(words).encode())] if words else [], dtype=np.uint64)
-    return np.fromiter((zlib.crc32(" ".join(words[i:i + size]).encode()) for i in range(len(words) - size + 1)),
-                       dtype=np.uint64, count=len(words) - size + 1)
-
-
-# --- candidate pairs -------------------------------------------------------
-
-# LSH proposes pairs from a threshold this much below min_containment, so
-# pairs just above it are not lost to banding; the exact containment decides.
-CANDIDATE_MARGIN = 0.05
-
-
-def _candidate_pairs(sets: list[np.ndarray], *, settings: ReuseSettings) -> Iterator[tuple[int, int]]:
-    """(i, j), i < j, for every pair the LSH Ensemble says may reach the containment threshold either way."""
-    usable = [i for i, s in enumerate(sets) if len(s)]
-    hashes = MinHash.bulk([sets[i] for i in usable], num_perm=settings.num_perm, seed=settings.seed,
-                          hashfunc=int)
-    index = MinHashLSHEnsemble(threshold=max(0.05, settings.min_containment - CANDIDATE_MARGIN),
-                               num_perm=settings.num_perm, num_part=min(settings.num_part, max(1, len(usable))))
-    index.index([(i, h, len(sets[i])) for i, h in zip(usable, hashes)])
-    seen: set[tuple[int, int]] = set()
-    for i, h in zip(usable, hashes):
-        for j in index.query(h, len(sets[i])):
-            pair = (min(i, j), max(i, j))
-            if i != j and pair not in seen:
-                seen.add(pair)
-                yield pair
-
-
-def _passage_candidates(sets: list[np.ndarray], *, min_shared: int, max_df: int) -> set[tuple[int, int]]:
-    """(i, j), i < j, for pairs sharing at least ``min_shared`` shingles that occur in at most ``max_df`` articles.
-
-    An exact inverted index, vectorised by posting-list length: the LSH index finds pairs by their share of
-    the article, this one by the absolute length of what they share.
-    """
-    lengths = [len(x) for x in sets]
-    if sum(lengths) == 0:
-        return set()
-    hashes = np.concatenate([x for x in sets if len(x)])
-    docs = np.repeat(np.arange(len(sets), dtype=np.int64), lengths)
-    order = np.argsort(hashes, kind="stable")
-    hashes, docs = hashes[order], docs[order]
-    starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
-    sizes = np.diff(np.r_[starts, len(hashes)])
-    keys = []
-    n = np.int64(len(sets))
-    for size in range(2, max_df + 1):
-        groups = starts[sizes == size]
-        if not len(groups):
-            continue
-        members = docs[groups[:, None] + np.arange(size)]  # (groups, size), doc ids ascending within a group
-        first, second = np.triu_indices(size, k=1)
-        keys.append((members[:, first] * n + members[:, second]).ravel())
-    if not keys:
-        return set()
-    pair_keys, counts = np.unique(np.concatenate(keys), return_counts=True)
-    pair_keys = pair_keys[counts >= min_shared]
-    return {(int(k // n), int(k % n)) for k in pair_keys}
 
 
 # --- passages --------------------------------------------------------------
@@ -264,12 +184,8 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
                  else np.full(len(ids), "day"))
     # Per article only compact arrays are kept (hashes, word offsets), never the words: on the
     # 37,554-article AllSides corpus the word lists alone would take gigabytes.
-    positional, spans = [], []
-    for text in progress.bar(texts, desc="reuse: shingles", unit="article"):
-        words, offsets = word_spans(text)
-        positional.append(shingle_hashes(words, settings.shingle).astype(np.uint32))
-        spans.append(offsets.astype(np.int32))
-    sets = [np.unique(h) for h in positional]
+    positional, spans = shared_shingles.article_shingles(texts, size=settings.shingle)
+    sets = [np.unique(h) for h in progress.bar(positional, desc="reuse: shingles", unit="article")]
     regions: dict[int, list[tuple[int, int]]] = {}
 
     def quotation_regions_of(k: int) -> list[tuple[int, int]]:  # only for articles in some pair
@@ -278,10 +194,11 @@ def find_reuse(articles: pd.DataFrame, *, settings: ReuseSettings = ReuseSetting
         return regions[k]
 
     pair_rows, passage_rows = [], []
-    candidates = set(_candidate_pairs(sets, settings=settings))
-    min_shared = settings.min_copied_words - settings.shingle + 1
-    by_length = _passage_candidates(sets, min_shared=min_shared, max_df=settings.max_shingle_articles)
+    counts = shared_shingles.shared_counts(sets, max_df=settings.max_shingle_articles)
+    candidates = shared_shingles.containment_candidates(counts, threshold=settings.min_containment)
+    by_length = shared_shingles.passage_candidates(counts, min_shared=settings.min_copied_words - settings.shingle + 1)
     candidates |= by_length
+    del counts
     for i, j in progress.bar(sorted(candidates), desc="reuse: candidate pairs", unit="pair"):
         shared = len(np.intersect1d(sets[i], sets[j], assume_unique=True))
         c_ij, c_ji = shared / len(sets[i]), shared / len(sets[j])

@@ -88,13 +88,13 @@ def provenance_paragraph(study: Study, *, default_fact_threshold: float) -> str:
     events = ("events (an article's event_id where the source gives one, otherwise bursts of coverage split at "
               f"gaps of more than {p.event_gap_days} days{bound})" if p.event_gap_days else "one event, the whole study")
     return (f"Provenance. Two articles share text when at least {p.min_containment:.0%} of one's word 5-gram "
-            f"shingles occur in the other (MinHash LSH Ensemble candidates, exact containment decides); at "
-            f"{p.syndication:.0%} they are one syndicated story. Reuse-sensitive contrasts are recomputed with "
-            f"reused sentences kept, down-weighted and removed. Quotes are attributed by speech-verb rules and "
-            f"typed by the study's actors and a rule table. Sentences are grouped into facts within {events}, by "
-            f"average-linkage clustering of TF-IDF vectors cut at cosine distance {threshold:.2f}; a fact stated by "
-            f"at least {p.fact_min_articles} articles enters the coverage matrix, and an outlet omits it when it "
-            f"covered the event without stating it.")
+            f"shingles occur in the other (candidates: every pair whose shared shingles may reach it, counted "
+            f"exactly; exact containment decides); at {p.syndication:.0%} they are one syndicated story. "
+            f"Reuse-sensitive contrasts are recomputed with reused sentences kept, down-weighted and removed. "
+            f"Quotes are attributed by speech-verb rules and typed by the study's actors and a rule table. "
+            f"Sentences are grouped into facts within {events}, by average-linkage clustering of TF-IDF vectors "
+            f"cut at cosine distance {threshold:.2f}; a fact stated by at least {p.fact_min_articles} articles "
+            f"enters the coverage matrix, and an outlet omits it when it covered the event without stating it.")
 
 
 def methods_paragraphs(study: Study, *, by_group: pd.DataFrame, topic_k: pd.DataFrame,

@@ -130,7 +130,7 @@ def reuse_network(pairs: pd.DataFrame, articles: pd.DataFrame, *, min_containmen
                f"{_n(info['outlet'].nunique(), 'outlet')}) share passages; {n_quoted} of them share only "
                f"quotations (dotted: a statement or quote both carried, not copying) and {n_syn} are syndicated "
                f"copies (orange, max containment >= 0.5). Containment = share of one article's word 5-gram "
-               f"shingles found in the other (MinHash LSH Ensemble candidates, exact containment >= "
+               f"shingles found in the other (candidates: every pair sharing enough shingles, exact containment >= "
                f"{min_containment:.2f} and a shared passage of >= 10 words, or an unquoted shared passage of >= 20 "
                f"words); line width grows with containment; arrows run from the earlier article to the later "
                f"({n_dir} pairs dated apart to the day), plain lines where the dates do not decide. Dots coloured "

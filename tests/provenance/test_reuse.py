@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.core import tables
-from analysis.provenance import reuse, wire
+from analysis.provenance import reuse, shared_shingles, wire
 from analysis.text import prepare
 
 # An invented wire story: twelve sentences about an invented designation.
@@ -74,8 +74,8 @@ def test_rewrite_with_shuffled_sentences_and_paraphrase_is_found_with_the_right_
     assert pair["shared_passages"] == len(passages) >= 5
     # Each passage points at the same words in both texts.
     for p in passages.itertuples():
-        a_words = reuse.word_spans(original[p.a_start:p.a_end])[0]
-        b_words = reuse.word_spans(rewrite[p.b_start:p.b_end])[0]
+        a_words = shared_shingles.word_spans(original[p.a_start:p.a_end])[0]
+        b_words = shared_shingles.word_spans(rewrite[p.b_start:p.b_end])[0]
         assert a_words[:3] == b_words[:3] or a_words[-3:] == b_words[-3:]
 
 

@@ -200,7 +200,7 @@ def test_report_shows_provenance_with_n_and_method(default_study_run):
         assert f'<figure id="{figure}">' in index, figure
     for section in ("reuse_clusters", "travelled_quotes", "fact_matching_validity"):
         assert f'<section id="{section}">' in index, section
-    assert "MinHash LSH Ensemble" in index and "bootstrap over events" in index
+    assert "exact containment decides" in index and "bootstrap over events" in index
     for name in ("reuse_pairs", "reuse_clusters", "quotes", "quote_spread", "sources_by_outlet", "fact_coverage"):
         assert (paths.tables / f"{name}.csv").exists(), name
     quotes = pd.read_csv(paths.tables / "quotes.csv")
