@@ -36,9 +36,10 @@ from analysis.core import progress  # noqa: E402
 from analysis.provenance import reuse, shared_shingles  # noqa: E402
 
 CANDIDATE_MARGIN = 0.05  # the old LSH threshold was this much below min_containment
+OLD_NUM_PERM, OLD_NUM_PART = 128, 8  # the old LSH Ensemble's settings (ReuseSettings no longer has them)
 
 
-def old_style(settings: reuse.ReuseSettings, record: dict) -> SimpleNamespace:
+def old_style(seed: int, record: dict) -> SimpleNamespace:
     """The functions find_reuse takes from ``shared_shingles``, done the old way (``record`` gets the sets and
     the LSH candidates)."""
 
@@ -57,9 +58,9 @@ def old_style(settings: reuse.ReuseSettings, record: dict) -> SimpleNamespace:
     def containment_candidates(counts, *, threshold):
         sets = record["sets"]
         usable = [i for i, s in enumerate(sets) if len(s)]
-        hashes = MinHash.bulk([sets[i] for i in usable], num_perm=settings.num_perm, seed=settings.seed, hashfunc=int)
-        index = MinHashLSHEnsemble(threshold=max(0.05, threshold - CANDIDATE_MARGIN), num_perm=settings.num_perm,
-                                   num_part=min(settings.num_part, max(1, len(usable))))
+        hashes = MinHash.bulk([sets[i] for i in usable], num_perm=OLD_NUM_PERM, seed=seed, hashfunc=int)
+        index = MinHashLSHEnsemble(threshold=max(0.05, threshold - CANDIDATE_MARGIN), num_perm=OLD_NUM_PERM,
+                                   num_part=min(OLD_NUM_PART, max(1, len(usable))))
         index.index([(i, h, len(sets[i])) for i, h in zip(usable, hashes)])
         found = {(min(i, j), max(i, j)) for i, h in zip(usable, hashes) for j in index.query(h, len(sets[i]))
                  if i != j}
@@ -106,11 +107,11 @@ def main() -> None:
     articles = pd.read_parquet(args.articles)
     articles = articles[[c for c in ("doc_id", "outlet", "text", "published", "date_precision") if c in articles]]
     articles = articles.iloc[:args.n] if args.n else articles
-    settings = reuse.ReuseSettings(min_containment=args.min_containment, seed=args.seed)
+    settings = reuse.ReuseSettings(min_containment=args.min_containment)
 
     record: dict = {}
     real = reuse.shared_shingles
-    reuse.shared_shingles = old_style(settings, record)
+    reuse.shared_shingles = old_style(args.seed, record)
     try:
         old_wall, old_cpu, *old = timed(articles, settings)
     finally:

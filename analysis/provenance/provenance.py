@@ -115,7 +115,7 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
                       engine=None) -> dict[str, pd.DataFrame]:
     """Every provenance table of ``study``, by name; ``engine`` spreads the quote extraction."""
     p, c = study.provenance, study.compare
-    settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication, seed=study.seed)
+    settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication)
     pairs, passages = reuse.find_reuse(articles, settings=settings)
     credits = wire.article_wire(articles, agencies=p.wire_agencies)
     marks = reuse.sentence_reuse(sentences, pairs, passages, articles)

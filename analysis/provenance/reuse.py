@@ -44,10 +44,6 @@ class ReuseSettings:
     # Shingles found in more articles than this are stock phrases and page furniture, not evidence of copying
     # (they still count in containment); the passage index skips them.
     max_shingle_articles: int = 10
-    # Unused since the candidates are exact (no MinHash); kept so that callers passing them still run.
-    num_perm: int = 128
-    num_part: int = 8
-    seed: int = 1
 
 
 # --- passages --------------------------------------------------------------
