@@ -89,25 +89,32 @@ def _burst_starts(ns: np.ndarray, *, gap_days: int, max_days: int) -> np.ndarray
     return starts
 
 
-# Articles per quote-extraction task on the engine (each article is read on its own; the matching across
-# articles runs after, on all of them)
+# Articles per task on the engine: each article's quotes and wire credit are read on their own (the matching of
+# quotes across articles runs after, on all of them).
 CHUNK_ARTICLES = 250
 
 
-def _quote_chunk(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> pd.DataFrame:
+def _article_chunk(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     with progress.quiet():  # the engine's bar counts the chunks
-        return quotes.article_quotes(*chunk, actors=shared["actors"])
+        return (quotes.article_quotes(*chunk, actors=shared["actors"]),
+                wire.article_wire(chunk[0], agencies=shared["agencies"]))
 
 
-def study_quotes(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame, engine=None) -> pd.DataFrame:
-    """:func:`analysis.provenance.quotes.extract_quotes` with the per-article reading spread over ``engine``'s
-    processes in chunks of :data:`CHUNK_ARTICLES` articles (the same table whatever the chunks)."""
+def per_article(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
+                engine=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(quotes, article_wire): :func:`analysis.provenance.quotes.extract_quotes` and
+    :func:`analysis.provenance.wire.article_wire`, with the per-article reading spread over ``engine``'s processes
+    in chunks of :data:`CHUNK_ARTICLES` articles (the same tables whatever the chunks)."""
+    agencies = study.provenance.wire_agencies
     if engine is None:
-        return quotes.extract_quotes(articles, sentences, actors=study.actors)
+        return (quotes.extract_quotes(articles, sentences, actors=study.actors),
+                wire.article_wire(articles, agencies=agencies))
     chunks = list(article_chunks(articles, sentences, CHUNK_ARTICLES))
-    parts = list(engine.map(_quote_chunk, chunks, shared={"actors": study.actors}, desc="quotes", unit="chunk"))
-    found = pd.concat(parts, ignore_index=True) if parts else tables.empty("quotes")
-    return quote_matching.match_quotes(found)
+    parts = list(engine.map(_article_chunk, chunks, shared={"actors": study.actors, "agencies": agencies},
+                            desc="quotes and wire credits", unit="chunk"))
+    found = pd.concat([q for q, _ in parts], ignore_index=True) if parts else tables.empty("quotes")
+    credits = pd.concat([w for _, w in parts], ignore_index=True) if parts else tables.empty("article_wire")
+    return quote_matching.match_quotes(found), credits
 
 
 def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
@@ -116,8 +123,8 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     """Every provenance table of ``study``, by name; ``engine`` spreads the quote extraction."""
     p, c = study.provenance, study.compare
     settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication)
+    found, credits = per_article(study, articles=articles, sentences=sentences, engine=engine)  # quote ids matched
     pairs, passages = reuse.find_reuse(articles, settings=settings)
-    credits = wire.article_wire(articles, agencies=p.wire_agencies)
     marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
     out = {"reuse_pairs": pairs, "reuse_passages": passages, "article_wire": credits, "sentence_reuse": marks,
            "reuse_clusters": reuse.reuse_clusters(pairs, articles, wire=credits)}
@@ -137,7 +144,6 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
     out["term_sensitivity"] = pd.concat(term_tables, ignore_index=True) if term_tables else \
         tables.empty("term_sensitivity")
 
-    found = study_quotes(study, articles=articles, sentences=sentences, engine=engine)  # quote ids matched
     out["quotes"] = found
     out["quote_spread"] = quote_matching.quote_spread(found, articles=articles)
     # Who is quoted counts speech between quote marks only: reported speech is listed and matched to the

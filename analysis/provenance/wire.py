@@ -9,6 +9,7 @@ studied on the dev split of ``data/gold/provenance`` and scored on its test spli
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,94 +134,145 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
     agency = f"(?P<agency>{alternatives})"
     agency_cs = f"(?P<agency>(?-i:{alternatives}))"
     flags = re.IGNORECASE | re.MULTILINE
+    # (basis, pattern, check, side): ``side`` is "both" where the agency always stands between non-word
+    # characters in a match, for the search that screens texts (below).
     patterns = (
         # "WASHINGTON (Reuters) -", "BEIJING, Oct 8 (Xinhua) --", "(AP) —" at the start of any line; a place
         # may carry its own parenthesis: "From Ramallah (Palestinian Territories) (AFP) —"
         ("dateline", re.compile(r"^(?:[^\n()]|\([^\n()]{1,40}\)){0,80}?\(\s*" + agency + r"\s*\)\s*(?:[-—–]|:)",
-                                flags), None),
+                                flags), None, "both"),
         # "AFP, BEIJING", "Reuters, Washington:" opening a line
         ("dateline", re.compile(r"^[ \t]*" + agency_cs + r"\s*,\s*(?-i:[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})"
-                                r"\s*(?:$|[-—–:]|,\s*(?:" + _DATELINE_MONTH + r"))", re.MULTILINE), None),
-        ("credit line", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|Writing) by", re.IGNORECASE), None),
+                                r"\s*(?:$|[-—–:]|,\s*(?:" + _DATELINE_MONTH + r"))", re.MULTILINE), None, ""),
+        ("credit line", re.compile(r"Reporting by [^\n]{3,200}?(?:Editing|Writing) by", re.IGNORECASE), None, ""),
         # a copyright line, not a photo's "... May 29, 2019. © 2019 Kyodo via AP Images"
         ("credit line", re.compile(r"(?:^[ \t]*\(?|(?=(?:Copyright|©)[^\n]{0,60}All rights reserved))(?:Copyright|©)"
                                    r"\s*(?:\(c\)\s*)?\d{4}\s+(?:The\s+)?" + agency + r"(?!\s*(?:/|via\b|photo))",
-                                   flags), None),
+                                   flags), None, "left"),
         # a line that is only the agency: a byline "By PTI", a sign-off "With Reuters", "(END) Dow Jones Newswires"
         ("credit line", re.compile(r"^[ \t]*(?:\(END\)\s*)?[-—–]?\s*(?:By\s+|With\s+)?(?:The\s+)?" + agency
-                                   + r"(?:\s+(?:staff|reporters?))?\s*[.]?\s*$", flags), None),
+                                   + r"(?:\s+(?:staff|reporters?))?\s*[.]?\s*$", flags), None, "both"),
         ("credit line", re.compile(r"\b(?:This|The)\s+(?:story|article|report)\s+(?:was|is)\s+(?:reported|written|"
-                                   r"produced|provided)\s+by\s+(?:The\s+)?" + agency + r"\b", re.IGNORECASE), None),
+                                   r"produced|provided)\s+by\s+(?:The\s+)?" + agency + r"\b", re.IGNORECASE), None,
+         "both"),
         # a paragraph signed off with the agency: "... the ministry said. — AFP", "... on Tuesday. (Reuters)"
         ("credit line", re.compile(r"[.!?\"”’]\s*(?:[-—–]+\s*(?:The\s+)?|\(\s*)" + agency_cs + r"\s*\)?[ \t]*$",
-                                   re.MULTILINE), _long_line),
+                                   re.MULTILINE), _long_line, ""),
         # "The Associated Press contributed to this report", or a line ending "Reuters contributed reporting"
         # ("Bloomberg contributed so much last year to charity" goes on)
         ("contribution line", re.compile(r"(?:The\s+)?" + agency + r"\s+contributed(?:\s+reporting)?(?:\s+(?:to|for)\s+"
-                                         r"this\s+(?:report|story|article)|(?=\s*\.?[ \t]*$))", flags), None),
+                                         r"this\s+(?:report|story|article)|(?=\s*\.?[ \t]*$))", flags), None, "right"),
         # "This report contains material from Reuters.", "This article compiled from Associated Press content."
         ("contribution line", re.compile(r"(?i:\b(?:contains|includes|uses)\s+(?:material|information|reporting|"
                                          r"content)\s+from|\bcompiled\s+from)\s+(?:[Tt]he\s+)?" + agency_cs
-                                         + _NOT_REPORTING), None),
+                                         + _NOT_REPORTING), None, ""),
         # "(Material from Reuters and the Associated Press was used in this story.)"
         ("contribution line", re.compile(r"(?i:\b(?:material|information|reporting)\s+from)\s+(?:[Tt]he\s+)?"
                                          + agency_cs
                                          + r"(?:\s+and\s+(?:[Tt]he\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})?\s+"
-                                         r"(?i:(?:was|were|has\s+been|have\s+been)\s+used)\b"), None),
+                                         r"(?i:(?:was|were|has\s+been|have\s+been)\s+used)\b"), None, ""),
         # "Contributing: Jane Doe, USA TODAY; The Associated Press"
         ("contribution line", re.compile(r"^[ \t]*Contributing:[^\n]{0,300}?(?:^|[:;,]\s*|\s)(?:The\s+)?"
-                                         + agency_cs + r"\s*[.;,]?[ \t]*$", re.MULTILINE), None),
+                                         + agency_cs + r"\s*[.;,]?[ \t]*$", re.MULTILINE), None, ""),
         # "Associated Press writers X and Y contributed", "AP Diplomatic Writer Matthew Lee contributed"
         ("contribution line", re.compile(r"\b" + agency_cs + r"(?:\s+[A-Z][a-z]+){0,2}\s+(?i:writers?|reporters?|"
                                          r"correspondents?|journalists?|researchers?)\s+[^\n]{1,200}?\s+contributed\b"),
-         None),
+         None, ""),
         # The article reports what the agency reported: "according to Reuters", "told The Associated Press",
         # "In an interview Wednesday with Reuters", "according to China's state news agency, Xinhua".
         # Case-sensitive, so "ap" and "ani" stay words; "according to Bloomberg data" cites a data service.
         ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + _QUALIFIERS + agency_cs + _NOT_REPORTING),
-         _not_an_image),
+         _not_an_image, ""),
         # "told Bloomberg's Jennifer Jacobs", "told Reuters' reporter"
         ("citation", re.compile(_TELLING + r"(?:[Tt]he\s+)?" + agency_cs + r"['’]s?\s+(?:(?:reporters?|"
                                 r"correspondents?|journalists?|interviewer|editor)\b|[A-Z][a-z]+\s+[A-Z][a-z]+)"),
-         _not_a_person),
+         _not_a_person, ""),
         ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+(?i:news\s+(?:agency|service)))?\s+(?:reported|reports|"
-                                r"has reported|first reported|quoted)\b"), None),
+                                r"has reported|first reported|quoted)\b"), None, ""),
         # "the state-run Xinhua news agency said", "Japan's Kyodo News agency said": with the agency noun, "said"
         # is the agency reporting
         ("citation", re.compile(r"\b" + agency_cs + r"\s+(?i:news\s+(?:agency|service))\s+(?:said|says|cited)\b"),
-         None),
+         None, ""),
         # "Reuters noted that", "the AP wrote", "Reuters adds some color:", unless the name is a person's
         # ("Bloomberg said he wouldn't run" where the text names Michael Bloomberg)
         ("citation", re.compile(r"(?<![/-])\b" + agency_cs + r"\s+(?:has\s+|had\s+)?(?:" + _REPORTING_VERBS + r")\b"),
-         _speaks_as_agency),
+         _speaks_as_agency, ""),
         # inverted after a clause or a quote: "..., reports the AP.", "That's not true, reported the Associated Press",
         # "..., said North Korea's official news agency, KCNA"; not a speaker's employer ("says Bloomberg senior editor
         # Michael Regan", "said Reuters White House correspondent Jeff Mason"): the agency ends the clause
         ("citation", re.compile(r"(?:[,;]|[.!?,]?[\"”’])\s+(?:reported|reports|" + _REPORTING_VERBS + r")\s+"
                                 r"(?:[Tt]he\s+)?" + _QUALIFIERS + agency_cs + r"(?=\s*[.,;:!?)\"”]|\s*$|"
                                 r"\s+(?:in|on|at|last|this|earlier|late|early|after|citing)\b)"),
-         _not_a_person),
+         _not_a_person, ""),
         # wire copy quoted at length: "(via AP):", "From the AP:", "The two major takeaways, via the Associated Press,"
         # and not a caption's "The Dallas Morning News via AP, Pool"
         ("citation", re.compile(r"(?:^|[.!?:]\s+|\(\s*|,\s+)(?:[Vv]ia|From)\s+(?:[Tt]he\s+)?" + agency_cs
-                                + r"\s*\)?\s*[:,](?!\s*(?:Pool|File)\b)", re.MULTILINE), None),
+                                + r"\s*\)?\s*[:,](?!\s*(?:Pool|File)\b)", re.MULTILINE), None, ""),
         # "The Chinese news agency Xinhua, in its summary of the visit, quoted Kim as saying"
         ("citation", re.compile(r"\b" + agency_cs + r"(?:\s+news\s+(?:agency|service))?,\s+[^.\n,]{1,100},\s+"
-                                r"(?:reported|reports|quoted|cited)\b"), None),
+                                r"(?:reported|reports|quoted|cited)\b"), None, ""),
         ("citation", re.compile(r"\b(?:an?|the)\s+" + agency_cs + r"\s+(?:report|story|investigation|analysis|"
-                                r"tally)\b"), None),
+                                r"tally)\b"), None, ""),
         # a source named after an item: "... with a rule change (Reuters)."
-        ("citation", re.compile(r"\(\s*(?:[Tt]he\s+)?" + agency_cs + r"\s*\)[.;]"), _source_tag),
+        ("citation", re.compile(r"\(\s*(?:[Tt]he\s+)?" + agency_cs + r"\s*\)[.;]"), _source_tag, ""),
     )
     byline = re.compile(r"^(?:by\s+)?(?:the\s+)?" + agency + r"(?:\s+news)?$", re.IGNORECASE)
-    any_case, exact_case = re.compile(alternatives, re.IGNORECASE), re.compile(alternatives)
+    exact_case = re.compile(alternatives)
+    # Case-insensitive, a bare form is found inside most texts ("ap" in "happen", "ani" in "animal"), and a
+    # bounded regex alternation is slower than the rules it would screen. So texts are screened by their words:
+    # where a rule's agency stands after (or before) a non-word character, the form's first (last) word is a
+    # whole word of the text, or starts (ends) one; its inner words are whole words whatever the rule.
+    screens = {side: _FormWords(forms, side) for side in ("both", "left", "right")}
+    screens[""] = re.compile(alternatives, re.IGNORECASE)
     contributed = re.compile("contributed", flags)
-    needs = tuple(((any_case,) if "(?P<agency>" + alternatives in p.pattern else
+    needs = tuple(((screens[side],) if "(?P<agency>" + alternatives in p.pattern else
                    (exact_case,) if agency_cs in p.pattern else ())
                   + ((contributed,) if "contributed" in p.pattern and p.flags & re.IGNORECASE else ())
-                  for _, p, _ in patterns)
-    return _WireRules(patterns, byline, canonical, needs, len("The") + max(map(len, forms)))
+                  for _, p, _, side in patterns)
+    return _WireRules(tuple(rule[:3] for rule in patterns), byline, canonical, needs,
+                      len("The") + max(map(len, forms)))
 
+
+_WORDS = re.compile(r"\w+")
+_LAST_TEXT: list = [None, None]  # one text meets several rules in turn: its words are read once
+
+
+def _text_words(text: str) -> tuple[frozenset, list[str], list[str]]:
+    """The case-folded words of ``text``: as a set, sorted, and reversed then sorted (for prefix and suffix look-ups)."""
+    if _LAST_TEXT[0] is not text:
+        words = {w.casefold() for w in _WORDS.findall(text)}
+        _LAST_TEXT[:] = [text, (frozenset(words), sorted(words), sorted(w[::-1] for w in words))]
+    return _LAST_TEXT[1]
+
+
+def _starts_one(prefix: str, ordered: list[str]) -> bool:
+    i = bisect.bisect_left(ordered, prefix)
+    return i < len(ordered) and ordered[i].startswith(prefix)
+
+
+class _FormWords:
+    """``search(text)``: a necessary condition for a case-insensitive match of some form in ``text`` where the
+    form stands after a non-word character (``side`` "left"), before one ("right"), or both ("both")."""
+
+    def __init__(self, forms, side: str) -> None:
+        self.forms = [tuple(w.casefold() for w in _WORDS.findall(f)) for f in forms]
+        self.left, self.right = side in ("both", "left"), side in ("both", "right")
+
+    def search(self, text: str) -> bool:
+        whole, ordered, reversed_ = _text_words(text)
+        for form in self.forms:
+            if not form or not all(w in whole for w in form[1:-1]):
+                continue
+            first, last = form[0], form[-1]
+            if len(form) == 1:  # its one word is whole, starts a word or ends one
+                if (first in whole if self.left and self.right else _starts_one(first, ordered) if self.left
+                        else _starts_one(first[::-1], reversed_)):
+                    return True
+                continue
+            if ((first in whole if self.left else _starts_one(first[::-1], reversed_))
+                    and (last in whole if self.right else _starts_one(last, ordered))):
+                return True
+        return False
 
 _DEFAULT_RULES = wire_rules()
 

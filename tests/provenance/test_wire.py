@@ -126,3 +126,34 @@ def test_round_two_credit_forms(text, expected):
 ])
 def test_round_two_look_alikes_are_not_credits(text):
     assert wire.credited_agency(text)[:2] == ("", "")
+
+
+# --- the word screens ------------------------------------------------------------------------------------------
+
+_CONTEXTS = ["WASHINGTON ({a}) - The ministry said.", "x({a})y", "Copyright 2019 {a}. All rights reserved.",
+             "©2019 {a}x", "\nBy {a}\n", "This story was reported by {a}.", "{a} contributed to this report.",
+             "x{a} contributed.", "The {a}Wire contributed.", "Capital ({a}Z) -", "mid{a}dle", "{a}"]
+_SPELLINGS = ["Reuters", "REUTERS", "reuters", "AP", "ap", "Agence France-Presse", "AGENCE FRANCE-PRESSE",
+              "Korean Central News Agency", "Ka.P.", "Dow Jones Newswires"]
+
+
+@pytest.mark.parametrize("extra", [(), ("Ka.P.", ".X Wire")])
+def test_every_rule_that_matches_passes_its_screen(extra):
+    # The screens skip a rule's regex on texts where it cannot match: they must never skip one where it does.
+    rules = wire.wire_rules(extra)
+    texts = [c.format(a=s) for c in _CONTEXTS for s in _SPELLINGS + list(extra)]
+    checked = 0
+    for (_, pattern, _), needs in zip(rules.patterns, rules.needs):
+        for text in texts:
+            if pattern.search(text):
+                checked += 1
+                assert all(need.search(text) for need in needs), (pattern.pattern[:60], text)
+    assert checked > 40
+
+
+def test_the_word_screens_skip_texts_that_hold_a_form_only_inside_words():
+    both, left = wire._FormWords(["AP", "Reuters"], "both"), wire._FormWords(["AP", "Reuters"], "left")
+    right = wire._FormWords(["AP", "Reuters"], "right")
+    assert not both.search("It will happen in April, after the snap election.")
+    assert left.search("April") and not left.search("happen") and right.search("snap") and not right.search("apex")
+    assert both.search("(ap)") and both.search("said REUTERS.")

@@ -422,18 +422,22 @@ def test_the_frame_stage_per_sentence_measures_are_the_same_in_chunks_on_two_wor
         pd.testing.assert_frame_equal(chunked[name], whole[name], check_exact=True)
 
 
-def test_quotes_read_in_chunks_on_two_workers_equal_the_whole_reading(partitioned_study, monkeypatch):
-    from analysis.provenance import provenance, quotes
+def test_quotes_and_wire_credits_read_in_chunks_on_two_workers_equal_the_whole_reading(partitioned_study,
+                                                                                       monkeypatch):
+    from analysis.provenance import provenance, quotes, wire
 
     study, paths = partitioned_study
     prepare.prepare_sentences(paths, engine=engine.LocalEngine(workers=1))
     articles, sentences = storage.read_table(paths.table("articles")), storage.read_table(paths.table("sentences"))
     whole = quotes.extract_quotes(articles, sentences, actors=study.actors)
+    whole_wire = wire.article_wire(articles, agencies=study.provenance.wire_agencies)
     monkeypatch.setattr(provenance, "CHUNK_ARTICLES", 7)
-    chunked = provenance.study_quotes(study, articles=articles, sentences=sentences,
-                                      engine=engine.LocalEngine(workers=2))
+    chunked, chunked_wire = provenance.per_article(study, articles=articles, sentences=sentences,
+                                                   engine=engine.LocalEngine(workers=2))
     assert whole["doc_id"].nunique() > 7 and (whole["quote_id"] != "").all()
+    assert whole_wire.loc[whole_wire["wire_agency"] != "", "doc_id"].nunique() > 7  # credits in several chunks
     pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+    pd.testing.assert_frame_equal(chunked_wire, whole_wire, check_exact=True)
 
 
 def test_a_frame_chunk_that_fails_halfway_leaves_every_framing_table_as_it_was(partitioned_study, monkeypatch):
