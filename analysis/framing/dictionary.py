@@ -70,6 +70,45 @@ def indicator_regex(indicator: str) -> str:
     return _GAP.join(words)
 
 
+# Each frame's cue alternation is tried at every position of every sentence (most of the frame stage's matching
+# time on a large corpus), and most sentences hold no cue. A cue starts at a word start, so its first word is a
+# word of the sentence, or (with a "*" wildcard) starts one: a set look-up screens the sentence first. Only
+# sentences whose words are all ASCII are screened, where IGNORECASE is ASCII lower-casing ("i" also matches
+# a dotless "ı"); a frame with a cue whose first word is not plain ASCII is always searched.
+_WORD = re.compile(r"\w+")
+
+
+class _CueScreen:
+    """``frames(text)``: the frames whose cues may match ``text`` (a set of their indices), or None when it cannot
+    tell (words that are not ASCII). A frame with a cue whose first word is not plain ASCII always may."""
+
+    def __init__(self, indicators_by_frame: Sequence[Sequence[str]]) -> None:
+        self.always, self.exact, self.prefixes = set(), {}, {}
+        for j, indicators in enumerate(indicators_by_frame):
+            for cue in indicators:
+                first = cue.split()[0] if cue.split() else ""
+                run = _WORD.match(first)
+                if not run or not first.isascii():
+                    self.always.add(j)
+                    continue
+                wildcard = run.end() == len(first) - 1 and first.endswith("*")  # "econom*": any word it starts
+                (self.prefixes if wildcard else self.exact).setdefault(run.group().lower(), set()).add(j)
+        self.lengths = sorted({len(p) for p in self.prefixes})
+
+    def frames(self, text: str) -> set[int] | None:
+        words = _WORD.findall(text)
+        if not all(w.isascii() for w in words):
+            return None
+        found = set(self.always)
+        for w in {w.lower() for w in words}:
+            found.update(self.exact.get(w, ()))
+            for k in self.lengths:
+                if k > len(w):
+                    break
+                found.update(self.prefixes.get(w[:k], ()))
+        return found
+
+
 def _tokens(text: str) -> tuple[list[int], list[bool]]:
     """Each token's end offset, and whether it is a negator."""
     found = list(_TOKEN.finditer(text))
@@ -137,6 +176,7 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
         self.compiled_ = compiled
+        self.cue_screen_ = _CueScreen([frame.indicators for frame in cb.frames])
         self.rebuttal_before_ = _phrases(REBUTTAL_BEFORE + cb.rebuttal_cues)
         self.rebuttal_after_ = _phrases(REBUTTAL_AFTER)
         return self
@@ -173,7 +213,10 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "compiled_")
         tokens = None
         found: dict[str, list[tuple[int, int, str]]] = {}
-        for frame, regexes in self.compiled_:
+        may_hold = self.cue_screen_.frames(text)
+        for j, (frame, regexes) in enumerate(self.compiled_):
+            if may_hold is not None and j not in may_hold and frame.indicators:
+                regexes = regexes[1:]  # its cue alternation cannot match: only its patterns are searched
             spans = sorted((m.start(), -m.end(), m.group()) for r in regexes for m in r.finditer(text)
                            if m.end() > m.start())
             kept, reach = [], -1

@@ -337,3 +337,39 @@ def test_every_frame_fires_and_none_everywhere_on_related_coverage(related_sente
     assert (rates <= 0.6).all(), rates[rates > 0.6]
     ev = frame_evidence(hits, related_sentences)
     assert all(s[a:b] == x for s, a, b, x in zip(ev["sentence"], ev["start"], ev["end"], ev["matched"]))
+
+
+# --- the cue screen ------------------------------------------------------------------------------------------
+
+def _cue_examples(cue: str) -> list[str]:
+    """Sentences holding ``cue`` the way text spells it: cased, hyphenated, wildcards filled in, curly apostrophes."""
+    plain = " ".join(w[:-1] + "al" if w.endswith("*") else w for w in cue.split())
+    return [f"Officials said {plain} mattered.", f"{plain.upper()}: a headline", f"The {plain.title()}-led push",
+            f"({plain.replace(' ', '-')})", f"{plain.replace(chr(39), chr(8217))} again", f"x{plain}", f"{plain}y"]
+
+
+@pytest.mark.parametrize("codebook", ["generic_news_frames", "policy_frames", "entity_list"])
+def test_the_cue_screen_never_skips_a_frame_whose_cue_matches(codebook):
+    from analysis.framing.dictionary import FrameMatcher
+
+    screened = FrameMatcher(codebook=codebook).fit()
+    unscreened = FrameMatcher(codebook=codebook).fit()
+    unscreened.cue_screen_.frames = lambda text: None  # every frame searched, as before the screen
+    texts = [t for frame in screened.codebook_.frames for cue in frame.indicators for t in _cue_examples(cue)]
+    texts += ["ımmıgratıon and ſecurity", "An uneventful sentence about nothing in particular."]
+    hits = 0
+    for text in texts:
+        expected = unscreened._matches(text)
+        assert screened._matches(text) == expected, text
+        hits += bool(expected)
+    assert hits > len(texts) // 2  # the examples do hold cues, so the screen was tested on matches
+
+
+def test_the_cue_screen_skips_frames_with_no_cue_word():
+    from analysis.framing.dictionary import _CueScreen
+
+    screen = _CueScreen([["human rights", "abus*"], ["tariff*", "trade war"], ["ımmigration"]])
+    assert screen.frames("Tariffs rose on Monday.") == {1, 2}  # a non-ASCII first word: its frame always may
+    assert screen.frames("Abuses were reported.") == {0, 2}
+    assert screen.frames("Nothing here.") == {2}
+    assert screen.frames("İstanbul talks on human rights") is None  # not ASCII: no screening
