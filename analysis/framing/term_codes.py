@@ -30,12 +30,17 @@ from analysis.framing import terms
 _SEPARATORS = "ǂǁǀǃꙮᐁᐃᐅᐊ"
 
 
-def separator(columns: Iterable[pd.Series]) -> str:
-    """A one-character word that occurs in none of the texts of ``columns`` (to mark where a piece ends)."""
-    for c in _SEPARATORS:
-        if not any(col.astype(str).str.contains(c, regex=False).any() for col in columns):
-            return c
-    raise ValueError(f"every candidate separator {_SEPARATORS!r} occurs in the texts")
+def separator(texts: Iterable[str]) -> str:
+    """A one-character word that occurs in none of ``texts`` (to mark where one piece of a document ends)."""
+    free = list(_SEPARATORS)
+    for text in texts:
+        if isinstance(text, str):
+            free = [c for c in free if c not in text]
+            if not free:
+                break
+    if not free:
+        raise ValueError(f"every candidate separator {_SEPARATORS!r} occurs in the texts")
+    return free[0]
 
 
 class Tokens:
@@ -107,35 +112,69 @@ class Tokens:
 
 
 def unique_pairs(docs: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(doc, code, count) of each distinct (doc, code): the sparse counts of one batch of documents, unordered."""
+    """(doc, code, count) of each distinct (doc, code) of one batch of documents, in document order."""
     if not len(codes):
         return np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int32)
     local, uniq = pd.factorize(codes)  # hashing, not sorting: a batch holds about a million n-grams
     first, span = int(docs.min()), int(docs.max() - docs.min()) + 1
     pair, pairs = pd.factorize(local.astype(np.int64) * span + (docs - first))
     counts = np.bincount(pair, minlength=len(pairs))
-    return (pairs % span + first).astype(np.int32), uniq[pairs // span], counts.astype(np.int32)
+    doc = pairs % span
+    # a batch's documents fit in 16 bits, and numpy sorts 16-bit integers stably by radix
+    order = np.argsort(doc.astype(np.int16) if span < 2 ** 15 else doc, kind="stable")
+    counts = counts[order]  # held until the whole corpus is read: 2 bytes where they fit
+    return (doc[order] + first).astype(np.int32), uniq[pairs[order] // span], \
+        counts.astype(np.uint16 if counts.max() < 2 ** 16 else np.int64)
 
 
-def count_matrix(tokens: Tokens, docs: np.ndarray, codes: np.ndarray, counts: np.ndarray, *, n_docs: int,
-                 min_df: int = 1) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """(documents x terms counts, vocabulary) from distinct (doc, code, count) triples, terms in >= ``min_df`` docs.
+def pairs_per_doc(docs: np.ndarray, codes: np.ndarray, counts: np.ndarray, *, first: int, n: int,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`unique_pairs`' output with the document of each pair stored as pairs per document (``n`` documents
+    from ``first``): 4 bytes less per pair while the batches wait for :func:`count_matrix`."""
+    return np.bincount(docs - first, minlength=n).astype(np.int32), codes, counts
 
-    As CountVectorizer: the vocabulary is sorted and the matrix is int64 with sorted indices.
-    """
-    inverse, uniq = pd.factorize(codes)  # (doc, code) pairs are distinct, so a code's count of pairs is its df
-    df = np.bincount(inverse, minlength=len(uniq))
-    kept = np.flatnonzero(df >= min_df)
-    vocab = tokens.decode(uniq[kept])
-    order = np.argsort(vocab, kind="stable")
-    column = np.full(len(uniq), -1, dtype=np.int64)
-    column[kept[order]] = np.arange(len(kept))
-    col = column[inverse]
-    mask = col >= 0
-    X = sparse.csr_matrix((counts[mask], (docs[mask], col[mask])), shape=(n_docs, len(kept)), dtype=np.int64)
-    X.sum_duplicates()
+
+def frequent_codes(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]], *, min_df: int) -> np.ndarray:
+    """The codes (sorted) of the n-grams in >= ``min_df`` documents of ``batches`` (from :func:`pairs_per_doc`)."""
+    codes = np.concatenate([b[1] for b in batches]) if batches else np.empty(0, np.int64)
+    codes.sort()  # in place: a sort, not a hash table of every n-gram (most are used once)
+    new = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.empty(0, bool)
+    first = np.flatnonzero(new)
+    df = np.diff(np.r_[first, len(codes)])  # (doc, code) pairs are distinct: a code's pairs are its documents
+    return codes[first[df >= min_df]]
+
+
+def vocabulary(tokens: Tokens, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the n-gram strings of sorted ``codes`` in CountVectorizer's order, each code's place in that order)."""
+    names = tokens.decode(codes)
+    order = np.argsort(names, kind="stable")
+    place = np.empty(len(codes), dtype=np.int64)
+    place[order] = np.arange(len(codes))
+    return names[order], place
+
+
+def count_matrix(batches: list[tuple[np.ndarray, np.ndarray, np.ndarray]], codes: np.ndarray, place: np.ndarray, *,
+                 n_docs: int) -> sparse.csr_matrix:
+    """Documents x terms counts of the batches of :func:`pairs_per_doc` (consecutive, ``n_docs`` documents in
+    all; the list is emptied as it is read) for the terms of sorted ``codes``, the term of ``codes[i]`` in column
+    ``place[i]``. As CountVectorizer's: int64 with sorted indices."""
+    indptr, indices, data = [np.zeros(1, np.int64)], [], []
+    while batches:
+        per_doc, batch_codes, counts = batches.pop(0)
+        at = np.minimum(np.searchsorted(codes, batch_codes), max(len(codes) - 1, 0))
+        hit = codes[at] == batch_codes if len(codes) else np.zeros(len(batch_codes), bool)
+        doc = np.repeat(np.arange(len(per_doc)), per_doc)
+        indptr.append(np.bincount(doc[hit], minlength=len(per_doc)))
+        indices.append(place[at[hit]].astype(np.int32))
+        data.append(counts[hit].astype(np.int64))
+    ptr = np.cumsum(np.concatenate(indptr))
+    if len(ptr) != n_docs + 1:
+        raise ValueError(f"the batches cover {len(ptr) - 1} documents, not n_docs={n_docs}")
+    X = sparse.csr_matrix((np.concatenate(data) if data else np.empty(0, np.int64),
+                           np.concatenate(indices) if indices else np.empty(0, np.int32), ptr),
+                          shape=(n_docs, len(codes)))
     X.sort_indices()
-    return X, vocab[order]
+    return X
 
 
 def count_texts(texts: Iterable[str], *, ngram_range: tuple[int, int] = (1, 3),
@@ -153,4 +192,7 @@ def count_texts(texts: Iterable[str], *, ngram_range: tuple[int, int] = (1, 3),
         docs.append(np.full(len(t), n - 1, dtype=np.int64))
     ids = tok.encode(stream)
     d, c = tok.codes(ids, np.concatenate(docs) if docs else np.empty(0, np.int64))
-    return count_matrix(tok, *unique_pairs(d, c), n_docs=n, min_df=min_df)
+    batches = [pairs_per_doc(*unique_pairs(d, c), first=0, n=n)]
+    codes = frequent_codes(batches, min_df=min_df)
+    vocab, place = vocabulary(tok, codes)
+    return count_matrix(batches, codes, place, n_docs=n), vocab

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
@@ -48,11 +47,11 @@ def test_random_texts_equal_countvectorizer():
 
 
 def test_separator_is_a_character_no_text_uses():
-    assert term_codes.separator([pd.Series(["plain text"])]) == "ǂ"
-    assert term_codes.separator([pd.Series(["a ǂ b"]), pd.Series(["ǁ"])]) == "ǀ"
+    assert term_codes.separator(["plain text"]) == "ǂ"
+    assert term_codes.separator(["a ǂ b", "ǁ", None]) == "ǀ"
     assert terms.tokenize(f"end. {term_codes.separator([])} start") == ["end", None, "ǂ", "start"]
     with pytest.raises(ValueError, match="separator"):
-        term_codes.separator([pd.Series([term_codes._SEPARATORS])])
+        term_codes.separator(["x", term_codes._SEPARATORS])
 
 
 def test_bad_ngram_range_names_the_argument():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -151,29 +154,13 @@ def test_small_contrasts_still_draw_alone_from_their_own_stream():
 
 # --- terms under each reading ------------------------------------------------------------------------------------
 
-def _three_passes(articles, sentences, sentence_reuse, *, by, top=20, n_boot=200, seed=0, min_articles=5):
-    """term_sensitivity as it was: distinctive_terms over the texts of each reading, three full passes."""
-    from analysis.framing import terms
-    base = dict(by=by, n_boot=n_boot, seed=seed, min_articles=min_articles, drop_duplicates=False)
-    keep = terms.distinctive_terms(articles, top=top, **base)
-    found = keep.loc[keep["stable"], ["group_var", "group_a", "group_b", "term", "rank"]]
-    own = rs.article_values(sentences[["doc_id", "sent_id"]].assign(value=1.0),
-                            rs.sentence_weights(sentence_reuse, mode="downweight"))
-    kept_ids = sentence_reuse.loc[~sentence_reuse["is_copy"], ["doc_id", "sent_id"]]
-    own_text = (sentences.merge(kept_ids, on=["doc_id", "sent_id"]).sort_values(["doc_id", "sent_id"])
-                .groupby("doc_id")["text"].agg(" ".join))
-    readings = {"keep": (articles, None),
-                "downweight": (articles.merge(own[["doc_id", "weight"]], on="doc_id"), "weight"),
-                "remove": (articles.drop(columns="text").merge(own_text.rename("text"), left_on="doc_id",
-                                                                right_index=True), None)}
-    rows = []
-    for mode, (frame, weight) in readings.items():
-        table = keep if mode == "keep" else terms.distinctive_terms(frame, top=None, weight=weight, **base)
-        scored = found.merge(table[["group_a", "term", "z", "stable"]], on=["group_a", "term"], how="left")
-        rows.append(scored.assign(mode=mode).rename(columns={"rank": "rank_keep"}))
-    out = pd.concat(rows, ignore_index=True)
-    out["stable"] = out["stable"].fillna(False).astype(bool)
-    return rs._typed(out, "term_sensitivity")
+def _three_passes(*args, **kwargs):
+    """term_sensitivity as it was (three passes of distinctive_terms), kept with the benchmark that times it."""
+    path = Path(__file__).parents[2] / "benchmarks" / "term_sensitivity_speed.py"
+    spec = importlib.util.spec_from_file_location("term_sensitivity_speed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.three_passes(*args, **kwargs)
 
 
 def _term_study(seed: int = 3):
