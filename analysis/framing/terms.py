@@ -270,7 +270,9 @@ def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop
     X = X.astype(np.float64)
     base = _prior_shape(X, labels, vocab, background, ngram_range=ngram_range, drop_duplicates=drop_duplicates)
     if weight is not None:  # reuse-aware counts: an article counts for the share of its text that is its own
-        X = sparse.csr_matrix(X.multiply(rows[weight].to_numpy(dtype=float)[:, None]))
+        # X.multiply(w[:, None]) in place: the same products, without its COO copy of the matrix
+        X.data *= np.repeat(rows[weight].to_numpy(dtype=float), np.diff(X.indptr))
+        X.sort_indices()  # as the COO -> CSR conversion left it
     return _Corpus(X, vocab, labels, rows["outlet"].astype(str).to_numpy(), base)
 
 

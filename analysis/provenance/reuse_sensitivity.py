@@ -95,13 +95,23 @@ def weighted_contrast(x_a: np.ndarray, w_a: np.ndarray, x_b: np.ndarray, w_b: np
     diff = float(_wmean(x_a, w_a) - _wmean(x_b, w_b))
     level = contrasts.expanded_confidence(confidence, min(len(x_a), len(x_b)))
     ia, ib = rng.integers(0, len(x_a), (n_boot, len(x_a))), rng.integers(0, len(x_b), (n_boot, len(x_b)))
-    boot = _wmean(x_a[ia], w_a[ia]) - _wmean(x_b[ib], w_b[ib])
-    low, high = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
     x, w = np.r_[x_a, x_b], np.r_[w_a, w_b]
+    mean_at = _resampled_mean(x, w)
+    boot = mean_at(ia) - mean_at(ib + len(x_a))
+    low, high = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
     perms = rng.permuted(np.tile(np.arange(len(x)), (n_perm, 1)), axis=1)
-    pa, pb = perms[:, :len(x_a)], perms[:, len(x_a):]
-    null = _wmean(x[pa], w[pa]) - _wmean(x[pb], w[pb])
+    null = mean_at(perms[:, :len(x_a)]) - mean_at(perms[:, len(x_a):])
     return dict(diff=diff, ci_low=float(low), ci_high=float(high), p_perm=_p_two_sided(null, diff))
+
+
+def _resampled_mean(x: np.ndarray, w: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """``idx -> _wmean(x[idx], w[idx])`` to the last bit, with one gather instead of two and no product per draw:
+    (x * w)[idx] is x[idx] * w[idx] element by element, and with every weight 1 (``keep``) the weights sum to the
+    row length exactly."""
+    xw = x * w
+    if np.all(w == 1.0):
+        return lambda idx: xw[idx].sum(axis=-1) / float(idx.shape[-1])
+    return lambda idx: xw[idx].sum(axis=-1) / w[idx].sum(axis=-1)
 
 
 def contrast_set(x: np.ndarray, w: np.ndarray, labels: np.ndarray, pairs: list[tuple[str, str]], *, n_boot: int,

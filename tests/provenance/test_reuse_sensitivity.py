@@ -207,3 +207,12 @@ def test_term_sensitivity_without_a_stable_term_is_an_empty_typed_table():
     articles, sentences, marks = _term_study()
     got = rs.term_sensitivity(articles, sentences, marks, by="leaning", min_articles=5, n_boot=1, top=0)
     assert got.empty and list(got.columns) == tables.schema("term_sensitivity").names
+
+
+@pytest.mark.parametrize("unit", [True, False])
+def test_resampled_means_equal_weighted_means_of_the_resample_to_the_last_bit(unit):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=50)
+    w = np.ones(50) if unit else rng.uniform(0.1, 1, size=50)
+    idx = rng.integers(0, 50, (200, 37))
+    assert np.array_equal(rs._resampled_mean(x, w)(idx), rs._wmean(x[idx], w[idx]))
