@@ -204,7 +204,10 @@ TermCounts = tuple[sparse.csr_matrix, np.ndarray, np.ndarray]  # (article x term
 def _rows_of(counts: TermCounts, doc_ids: np.ndarray) -> sparse.csr_matrix:
     """The rows of ``counts`` for ``doc_ids``, in that order."""
     X, _, rows = counts
-    position = pd.Series(np.arange(len(rows)), index=pd.Index(np.asarray(rows).astype(str)))
+    rows = np.asarray(rows).astype(str)
+    if len(rows) == len(doc_ids) and np.array_equal(rows, doc_ids):
+        return sparse.csr_matrix(X)  # all of them, in order: no copy (the callers copy before they change it)
+    position = pd.Series(np.arange(len(rows)), index=pd.Index(rows))
     if not position.index.is_unique:
         raise ValueError("counts: its doc_ids must be unique")
     missing = ~pd.Index(doc_ids).isin(position.index)
@@ -406,7 +409,10 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
         raise ValueError(f"n_boot={n_boot}, prior_scale={prior_scale}: need n_boot >= 1 and prior_scale > 0")
     corpus = _prepare(articles, by, background, ngram_range=ngram_range, min_df=min_df, min_outlets=min_outlets,
                       drop_duplicates=drop_duplicates, weight=weight, counts=counts)
-    wanted = None if only is None else np.isin(corpus.vocab, np.asarray(list(only), dtype=object))
+    wanted = None if only is None else pd.Index(corpus.vocab).isin(list(only))  # hashing, not sorting strings
+    # Ties in z go to the earlier term. The vocabulary is sorted (CountVectorizer's order) wherever it comes from,
+    # and then a stable sort on z alone is the same order as lexsort with the terms, without comparing strings.
+    in_order = bool(np.all(corpus.vocab[1:] > corpus.vocab[:-1]))
     frames = []
     for first, second in _pairs(corpus.labels, mode, reference, min_articles):
         in_a, in_b = _rows(corpus, first, second)
@@ -415,7 +421,8 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
                                      np.asarray(X_b.sum(axis=0)).ravel(), prior_scale)
         # Reported: a over b, and b over a (z negated) unless b is "all others".
         directions = [(first, second, 1.0)] + ([(second, first, -1.0)] if second != contrasts.OTHERS else [])
-        keep = {sign: np.lexsort((corpus.vocab, -sign * z))[:top] for _, _, sign in directions}
+        keep = {sign: (np.argsort(-sign * z, kind="stable") if in_order else np.lexsort((corpus.vocab, -sign * z)))[:top]
+                for _, _, sign in directions}
         rank = {sign: np.arange(1, len(k) + 1) for sign, k in keep.items()}
         if wanted is not None:
             rank = {sign: r[wanted[keep[sign]]] for sign, r in rank.items()}
