@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -88,6 +89,22 @@ def tokenize(text: str) -> list[str | None]:
     return [abbr or word or None for abbr, word, _ in TOKEN_PATTERN.findall(text)]
 
 
+# TOKEN_PATTERN without its groups: findall returns each match whole, with no Python step per token.
+_MATCHES = re.compile(re.sub(r"\(\?P<\w+>", "(?:", TOKEN_PATTERN.pattern), re.VERBOSE)
+BREAK_CHARS = frozenset('.!?;:,()[]{}"“”—–\n')  # a match that starts with one of these is a clause break
+
+
+def token_matches(text: str) -> list[str]:
+    """:func:`tokenize`'s tokens with each clause break as its own characters instead of None.
+
+    For counting many texts (:mod:`analysis.framing.term_codes`): a match is a break exactly when its first
+    character is in :data:`BREAK_CHARS` (words and abbreviations start with a letter or digit).
+    """
+    if not isinstance(text, str):
+        return []
+    return _MATCHES.findall(_CLITIC.sub("", _BARE.sub(lambda m: _BARE_ABBREVIATIONS[m.group()], text)).lower())
+
+
 class NgramAnalyzer:
     """Lower-cased word n-grams within clauses; drops n-grams that start or end with a stop word or a number.
 
@@ -141,7 +158,7 @@ def _kept(articles: pd.DataFrame, drop_duplicates: bool) -> pd.DataFrame:
 
 def term_counts(articles: pd.DataFrame, *, ngram_range: tuple[int, int] = (1, 3), min_df: int = 2,
                 min_outlets: int = 2, by: str | None = None, stop_words: frozenset[str] | None = ENGLISH_STOP_WORDS,
-                max_features: int | None = None, drop_duplicates: bool = True,
+                max_features: int | None = None, drop_duplicates: bool = True, counts: TermCounts | None = None,
                 ) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
     """Article x term counts: (sparse matrix, vocabulary, doc_ids of its rows).
 
@@ -156,12 +173,21 @@ def term_counts(articles: pd.DataFrame, *, ngram_range: tuple[int, int] = (1, 3)
     while a one-outlet group (``by="outlet"``) keeps every term its outlet
     uses in ``min_df`` articles. ``max_features`` then keeps the most
     frequent terms (ties by term).
+
+    ``counts`` (X, vocab, doc_ids): this analyzer's counts of the articles' texts, computed before (the text is
+    then not read). Its rows are taken by doc_id and its terms pass the same floors; a term may be missing from
+    it only if it is in fewer than ``min_df`` of the articles. The result is the same.
     """
-    _require(articles, ("doc_id", "text") + (("outlet",) if min_outlets > 1 else ()) + ((by,) if by else ()))
+    _require(articles, ("doc_id",) + (("text",) if counts is None else ()) + (("outlet",) if min_outlets > 1 else ())
+             + ((by,) if by else ()))
     kept = _kept(articles, drop_duplicates)
-    vec = CountVectorizer(analyzer=NgramAnalyzer(ngram_range=ngram_range, stop_words=stop_words), min_df=min_df)
-    X, vocab = vec.fit_transform(kept["text"]).tocsr(), vec.get_feature_names_out()
-    keep = np.ones(len(vocab), dtype=bool)
+    if counts is None:
+        vec = CountVectorizer(analyzer=NgramAnalyzer(ngram_range=ngram_range, stop_words=stop_words), min_df=min_df)
+        X, vocab = vec.fit_transform(kept["text"]).tocsr(), vec.get_feature_names_out()
+        keep = np.ones(len(vocab), dtype=bool)
+    else:
+        X, vocab = _rows_of(counts, kept["doc_id"].astype(str).to_numpy()), np.asarray(counts[1])
+        keep = np.asarray((X > 0).sum(axis=0)).ravel() >= min_df  # CountVectorizer's min_df
     if min_outlets > 1:
         keep &= _outlet_floor(X > 0, kept["outlet"].astype(str).to_numpy(),
                               kept[by].astype(str).to_numpy() if by else np.zeros(len(kept)), min_outlets)
@@ -170,6 +196,24 @@ def term_counts(articles: pd.DataFrame, *, ngram_range: tuple[int, int] = (1, 3)
         order = np.lexsort((vocab, -totals))  # most frequent first, ties alphabetical
         keep &= np.isin(np.arange(len(vocab)), order[keep[order]][:max_features])
     return X[:, keep], vocab[keep], kept["doc_id"].astype(str).to_numpy()
+
+
+TermCounts = tuple[sparse.csr_matrix, np.ndarray, np.ndarray]  # (article x term counts, vocabulary, doc_ids of rows)
+
+
+def _rows_of(counts: TermCounts, doc_ids: np.ndarray) -> sparse.csr_matrix:
+    """The rows of ``counts`` for ``doc_ids``, in that order."""
+    X, _, rows = counts
+    rows = np.asarray(rows).astype(str)
+    if len(rows) == len(doc_ids) and np.array_equal(rows, doc_ids):
+        return sparse.csr_matrix(X)  # all of them, in order: no copy (the callers copy before they change it)
+    position = pd.Series(np.arange(len(rows)), index=pd.Index(rows))
+    if not position.index.is_unique:
+        raise ValueError("counts: its doc_ids must be unique")
+    missing = ~pd.Index(doc_ids).isin(position.index)
+    if missing.any():
+        raise ValueError(f"counts: no row for {int(missing.sum())} articles, e.g. {doc_ids[missing][:3].tolist()}")
+    return sparse.csr_matrix(X)[position.loc[doc_ids].to_numpy()]
 
 
 def _log_odds(y_a, y_b, n_a, n_b, a_w, a_0, variance: str):
@@ -215,13 +259,13 @@ class _Corpus:
 
 
 def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop_duplicates,
-             weight: str | None = None) -> _Corpus:
+             weight: str | None = None, counts: TermCounts | None = None) -> _Corpus:
     if by not in BY:
         raise ValueError(f"by={by!r}; allowed: {', '.join(map(repr, BY))}")
-    _require(articles, ("doc_id", "text", "outlet", by))
+    _require(articles, ("doc_id",) + (("text",) if counts is None else ()) + ("outlet", by))
     articles = articles.loc[articles[by].notna()]
     X, vocab, _ = term_counts(articles, ngram_range=ngram_range, min_df=min_df, min_outlets=min_outlets, by=by,
-                              drop_duplicates=drop_duplicates)
+                              drop_duplicates=drop_duplicates, counts=counts)
     if not len(vocab):
         raise ValueError(f"no term is in >= {min_df} articles of >= {min_outlets} outlets; lower min_df or min_outlets")
     rows = _kept(articles, drop_duplicates)
@@ -229,7 +273,9 @@ def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop
     X = X.astype(np.float64)
     base = _prior_shape(X, labels, vocab, background, ngram_range=ngram_range, drop_duplicates=drop_duplicates)
     if weight is not None:  # reuse-aware counts: an article counts for the share of its text that is its own
-        X = sparse.csr_matrix(X.multiply(rows[weight].to_numpy(dtype=float)[:, None]))
+        # X.multiply(w[:, None]) in place: the same products, without its COO copy of the matrix
+        X.data *= np.repeat(rows[weight].to_numpy(dtype=float), np.diff(X.indptr))
+        X.sort_indices()  # as the COO -> CSR conversion left it
     return _Corpus(X, vocab, labels, rows["outlet"].astype(str).to_numpy(), base)
 
 
@@ -322,7 +368,8 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
                       n_boot: int = 200,
                       seed: int = defaults.SEED, top: int | None = 50, ngram_range: tuple[int, int] = (1, 3),
                       min_df: int = 2, min_outlets: int = 2, min_articles: int = defaults.MIN_ARTICLES,
-                      drop_duplicates: bool = True, weight: str | None = None) -> pd.DataFrame:
+                      drop_duplicates: bool = True, weight: str | None = None, counts: TermCounts | None = None,
+                      only: Collection[str] | None = None) -> pd.DataFrame:
     """The ``top`` terms (None: all) of each group against the rest, a reference group or each other group.
 
     One row per (group_var, group_a, group_b, term), ranked by z (``rank``
@@ -353,11 +400,19 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
     than half: a term used once in each of two articles is not flagged).
     ``weight`` names a column of ``articles`` that scales each article's
     counts (the reuse-aware comparisons in :mod:`analysis.provenance.reuse_sensitivity`).
+    ``counts``: the articles' term counts computed before (see :func:`term_counts`). ``only``: report only
+    these of the ``top`` terms, each with its rank among all; a term's scores do not depend on which others
+    are reported (the bootstrap draws the same article weights whatever the terms), so they are the rows
+    of the full table, without resampling every other term.
     """
     if n_boot < 1 or prior_scale <= 0:
         raise ValueError(f"n_boot={n_boot}, prior_scale={prior_scale}: need n_boot >= 1 and prior_scale > 0")
     corpus = _prepare(articles, by, background, ngram_range=ngram_range, min_df=min_df, min_outlets=min_outlets,
-                      drop_duplicates=drop_duplicates, weight=weight)
+                      drop_duplicates=drop_duplicates, weight=weight, counts=counts)
+    wanted = None if only is None else pd.Index(corpus.vocab).isin(list(only))  # hashing, not sorting strings
+    # Ties in z go to the earlier term. The vocabulary is sorted (CountVectorizer's order) wherever it comes from,
+    # and then a stable sort on z alone is the same order as lexsort with the terms, without comparing strings.
+    in_order = bool(np.all(corpus.vocab[1:] > corpus.vocab[:-1]))
     frames = []
     for first, second in _pairs(corpus.labels, mode, reference, min_articles):
         in_a, in_b = _rows(corpus, first, second)
@@ -366,8 +421,15 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
                                      np.asarray(X_b.sum(axis=0)).ravel(), prior_scale)
         # Reported: a over b, and b over a (z negated) unless b is "all others".
         directions = [(first, second, 1.0)] + ([(second, first, -1.0)] if second != contrasts.OTHERS else [])
-        keep = {sign: np.lexsort((corpus.vocab, -sign * z))[:top] for _, _, sign in directions}
+        keep = {sign: (np.argsort(-sign * z, kind="stable") if in_order else np.lexsort((corpus.vocab, -sign * z)))[:top]
+                for _, _, sign in directions}
+        rank = {sign: np.arange(1, len(k) + 1) for sign, k in keep.items()}
+        if wanted is not None:
+            rank = {sign: r[wanted[keep[sign]]] for sign, r in rank.items()}
+            keep = {sign: k[wanted[k]] for sign, k in keep.items()}
         cols = np.unique(np.concatenate(list(keep.values())))
+        if not len(cols):
+            continue
         z_boot = _boot_z(contrasts.group_rng(seed, by, first, second), X_a, X_b, cols, a_w, a_0, n_boot)
         sides = {first: _side(X_a[:, cols], corpus.outlets[in_a]), second: _side(X_b[:, cols], corpus.outlets[in_b])}
         for ga, gb, sign in directions:
@@ -380,7 +442,7 @@ def distinctive_terms(articles: pd.DataFrame, *, by: GroupVar = "leaning",
                 n_other=sb["n"][pos], docs_a=sa["docs"][pos], docs_b=sb["docs"][pos], outlets_a=sa["outlets"][pos],
                 delta=sign * delta[keep[sign]], z=zd, z_boot_low=low, z_boot_high=high, stable_share=share,
                 stable=share >= STABLE_SHARE, top_article_share=sa["top_share"][pos],
-                single_article=sa["top_share"][pos] > SINGLE_ARTICLE_SHARE, rank=np.arange(1, len(pos) + 1))))
+                single_article=sa["top_share"][pos] > SINGLE_ARTICLE_SHARE, rank=rank[sign])))
     kinds = {c.name: c.kind for c in tables.schema("distinctive_terms").columns}
     return _typed(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(kinds)), kinds)
 

@@ -87,15 +87,21 @@ def weighted_group_sums(xw: np.ndarray, w: np.ndarray, codes: np.ndarray, n_grou
     """(measures, n_boot, n_groups) sums of ``xw`` and of ``w``, each group's articles resampled within the group."""
     sum_xw = np.empty((xw.shape[0], n_boot, n_groups))
     sum_w = np.empty_like(sum_xw)
+    unit = _unit(w)
     for g in range(n_groups):
         members = np.flatnonzero(codes == g)
         row = 0
         for rows in _chunks(n_boot, len(members) * xw.shape[0]):
             draw = members[rng.integers(0, len(members), size=(rows, len(members)))]
             sum_xw[:, row:row + rows, g] = xw[:, draw].sum(axis=2)
-            sum_w[:, row:row + rows, g] = w[:, draw].sum(axis=2)
+            sum_w[:, row:row + rows, g] = float(len(members)) if unit else w[:, draw].sum(axis=2)
             row += rows
     return sum_xw, sum_w
+
+
+def _unit(w: np.ndarray) -> bool:
+    """Every weight is 1: a sum of n of them is n exactly, so the weights need no gathering."""
+    return bool(np.all(w == 1.0))
 
 
 def _first_of_random_orders(rows: int, n: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -133,11 +139,12 @@ def weighted_subset_sums(xw: np.ndarray, w: np.ndarray, k: int, *, n_draws: int,
     the smaller group of a permuted pair, whose complement is the other."""
     n = xw.shape[1]
     sum_xw, sum_w = np.empty((xw.shape[0], n_draws)), np.empty((xw.shape[0], n_draws))
+    unit = _unit(w)
     row = 0
     for rows in _chunks(n_draws, n * xw.shape[0]):
         keys = rng.random((rows, n))
         subset = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n else np.broadcast_to(np.arange(n), (rows, n))
         sum_xw[:, row:row + rows] = xw[:, subset].sum(axis=2)
-        sum_w[:, row:row + rows] = w[:, subset].sum(axis=2)
+        sum_w[:, row:row + rows] = float(subset.shape[1]) if unit else w[:, subset].sum(axis=2)
         row += rows
     return sum_xw, sum_w

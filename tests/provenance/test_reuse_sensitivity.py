@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -147,3 +150,69 @@ def test_small_contrasts_still_draw_alone_from_their_own_stream():
     alone = rs.weighted_contrast(x[0, :40], w[0, :40], x[0, 40:], w[0, 40:], n_boot=500, n_perm=500,
                                  confidence=0.95, rng=np.random.default_rng(11))
     assert got[0][0] == alone
+
+
+# --- terms under each reading ------------------------------------------------------------------------------------
+
+def _three_passes(*args, **kwargs):
+    """term_sensitivity as it was (three passes of distinctive_terms), kept with the benchmark that times it."""
+    path = Path(__file__).parents[2] / "benchmarks" / "term_sensitivity_speed.py"
+    spec = importlib.util.spec_from_file_location("term_sensitivity_speed", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.three_passes(*args, **kwargs)
+
+
+def _term_study(seed: int = 3):
+    """Two leanings of 12 articles from 3 outlets each, paragraphs split by newlines; wire copy repeats one phrase.
+
+    Every left article has copies except the first (none) and the second (every sentence a copy)."""
+    rng = np.random.default_rng(seed)
+    words = ["officials", "said", "the", "plan", "would", "be", "reviewed", "committee", "hearing", "budget",
+             "vote", "senate", "report", "week", "delay", "tariff", "court", "ruling"]
+    phrases = {"left": ["climate justice", "workers rights"], "right": ["border security", "tax relief"]}
+    arts, sents, marks = [], [], []
+    for leaning in ("left", "right"):
+        for i in range(12):
+            doc, text = f"{leaning}{i}", ""
+            for j in range(6):
+                body = " ".join(rng.choice(words, size=rng.integers(4, 12)))
+                if j % 2 == 0:
+                    body += " " + phrases[leaning][j % 4 // 2]
+                if j == 5:
+                    body = "wire service said tariff court ruling stands"
+                sentence = body.capitalize() + ("." if j % 3 else "")  # some headlines without a full stop
+                text += ("\n\n" if j % 3 == 0 and j else " " if j else "")
+                sents.append(dict(doc_id=doc, sent_id=j, start=len(text), end=len(text) + len(sentence),
+                                  text=sentence))
+                copy = leaning == "left" and i > 0 and (i == 1 or j in (1, 5))
+                marks.append(dict(doc_id=doc, sent_id=j, n_copies=int(copy) * 3, is_copy=copy))
+                text += sentence
+            arts.append(dict(doc_id=doc, outlet=f"{leaning} outlet {i % 3}", leaning=leaning, outlet_type="digital",
+                             text=text, is_duplicate=False))
+    return pd.DataFrame(arts), pd.DataFrame(sents), pd.DataFrame(marks)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_term_readings_from_one_matrix_equal_three_separate_passes(seed):
+    articles, sentences, marks = _term_study(seed)
+    expected = _three_passes(articles, sentences, marks, by="leaning", min_articles=5, seed=seed)
+    got = rs.term_sensitivity(articles, sentences, marks, by="leaning", min_articles=5, seed=seed)
+    assert len(got) and set(got["mode"]) == set(rs.MODES)
+    assert got.loc[got["mode"] == "keep", "stable"].all()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_term_sensitivity_without_a_stable_term_is_an_empty_typed_table():
+    articles, sentences, marks = _term_study()
+    got = rs.term_sensitivity(articles, sentences, marks, by="leaning", min_articles=5, n_boot=1, top=0)
+    assert got.empty and list(got.columns) == tables.schema("term_sensitivity").names
+
+
+@pytest.mark.parametrize("unit", [True, False])
+def test_resampled_means_equal_weighted_means_of_the_resample_to_the_last_bit(unit):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=50)
+    w = np.ones(50) if unit else rng.uniform(0.1, 1, size=50)
+    idx = rng.integers(0, 50, (200, 37))
+    assert np.array_equal(rs._resampled_mean(x, w)(idx), rs._wmean(x[idx], w[idx]))

@@ -135,3 +135,19 @@ def test_weighted_group_sums_resample_within_each_group():
     assert sum_xw[0, :, 0].min() >= 0 and sum_xw[0, :, 0].max() <= 3 * 2  # group 0 holds values 0, 1, 2
     assert sum_xw[0, :, 1].min() >= 5 * 3 and sum_xw[0, :, 1].max() <= 5 * 7
     assert sum_xw[0, :, 0].mean() == pytest.approx(3.0, abs=0.15)
+
+
+def test_unit_weights_are_counted_not_gathered_with_the_same_sums(monkeypatch):
+    values = np.random.default_rng(0).normal(size=(2, 300))
+    w = np.ones_like(values)
+    codes = np.repeat(np.arange(3), 100)
+
+    def both():
+        return (resampling.weighted_group_sums(values, w, codes, 3, n_boot=50, rng=np.random.default_rng(1)),
+                resampling.weighted_subset_sums(values, w, 40, n_draws=50, rng=np.random.default_rng(2)))
+
+    counted = both()
+    monkeypatch.setattr(resampling, "_unit", lambda w: False)
+    gathered = both()
+    for got, expected in zip(counted, gathered):
+        assert all(np.array_equal(g, e) for g, e in zip(got, expected))
