@@ -99,18 +99,42 @@ def _n(x: int, word: str) -> str:
     return f"{x:,} {word}{'' if x == 1 else 's'}"
 
 
+# A figure with a row per outlet stays readable up to about this many outlets; a corpus of hundreds (AllSides has
+# 421) would draw a page metres long. Above it, figures show the outlets with the most articles and say so.
+MAX_OUTLET_ROWS = 40
+# Above this many points, dense point layers are rasterized inside SVG and PDF files (1.67 million vector dots
+# made a 182 MB SVG); axes, text and boxes stay vectors.
+MAX_VECTOR_POINTS = 20_000
+
+
+def largest_outlets(n_articles: pd.Series, *, limit: int = MAX_OUTLET_ROWS) -> tuple[list, str]:
+    """The outlets (index of ``n_articles``) a per-outlet figure shows, and the caption sentence saying which.
+
+    Every outlet up to ``limit``; above it, the ``limit`` with the most articles (ties by name)."""
+    if len(n_articles) <= limit:
+        return list(n_articles.index), ""
+    ranked = n_articles.rename("n").rename_axis("outlet").reset_index()
+    ranked = ranked.sort_values(["n", "outlet"], ascending=[False, True], kind="stable")
+    kept = ranked["outlet"].head(limit).tolist()
+    shown = int(ranked["n"].head(limit).sum())
+    return kept, (f" Shown: the {limit} outlets with the most articles ({_n(shown, 'article')}) of "
+                  f"{len(n_articles):,}; every outlet is in the table.")
+
+
 def articles_by_outlet(by_period: pd.DataFrame) -> Plot:
     counts = (by_period.groupby(["outlet", "leaning"], sort=False)["n_articles"].sum()
               .reset_index().sort_values(["n_articles", "outlet"], ascending=[True, False]))
+    n, k = int(counts["n_articles"].sum()), len(counts)
+    kept, shown = largest_outlets(counts.groupby("outlet", sort=False)["n_articles"].sum())
+    counts = counts.loc[counts["outlet"].isin(kept)]
     fig, ax = plt.subplots(figsize=(SINGLE_COLUMN_IN, 0.16 * len(counts) + 0.9))
     colours = outlet_colours(counts["outlet"], counts["leaning"])
     ax.barh(counts["outlet"], counts["n_articles"], color=counts["outlet"].map(colours))
     ax.set_xlabel("Articles")
     ax.xaxis.get_major_locator().set_params(integer=True)
     _leaning_legend(ax, counts["leaning"])
-    n, k = int(counts["n_articles"].sum()), len(counts)
     caption = (f"Articles per outlet ({_n(n, 'article')} from {_n(k, 'outlet')}), coloured by outlet leaning "
-               f"(AllSides rating where available). Unit: article.")
+               f"(AllSides rating where available). Unit: article.{shown}")
     return Plot("articles_by_outlet", fig, caption, table="articles_by_period")
 
 
@@ -164,6 +188,9 @@ def sentiment_by_outlet(by_group: pd.DataFrame, *, seed: int, instruments: tuple
     t = t.loc[t["instrument"].isin(instruments)]
     # Outlets ordered by the first instrument's mean, the same order in every panel.
     first = t.loc[t["instrument"] == instruments[0]].sort_values(["mean", "group"])
+    n_all, n_sentences, n_outlets = int(first["n_articles"].sum()), int(first["n_sentences"].sum()), len(first)
+    kept, shown = largest_outlets(first.set_index("group")["n_articles"])
+    first, t = first.loc[first["group"].isin(kept)], t.loc[t["group"].isin(kept)]
     order = {g: i for i, g in enumerate(first["group"])}
     n_articles = first.set_index("group")["n_articles"]
     fig, axes = plt.subplots(1, len(instruments), figsize=(column_width(len(instruments)),
@@ -182,13 +209,13 @@ def sentiment_by_outlet(by_group: pd.DataFrame, *, seed: int, instruments: tuple
     axes[0][0].set_yticks(list(order.values()), [f"{g} (n={n_articles[g]})" for g in order])
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend(handles, labels, frameon=False, loc="outside lower center", ncols=2)
-    caption = (f"Mean article-level sentiment by outlet ({_n(int(first['n_articles'].sum()), 'article')}, "
-               f"{_n(int(first['n_sentences'].sum()), 'sentence')}, {_n(len(order), 'outlet')}), one panel per "
+    caption = (f"Mean article-level sentiment by outlet ({_n(n_all, 'article')}, "
+               f"{_n(n_sentences, 'sentence')}, {_n(n_outlets, 'outlet')}), one panel per "
                f"instrument ({', '.join(instrument_label(i) for i in instruments)}). Each article's score is the "
                f"mean of its sentence scores; points are means over articles. {_ci_caption(t, seed)} Hollow "
                f"markers: outlets with too few articles for an interval. Outlets are ordered by the first "
                f"instrument; each panel has its own scale (instruments are not on a common metric); validity of "
-               f"each instrument is in the validation figures.")
+               f"each instrument is in the validation figures.{shown}")
     return Plot("sentiment_by_outlet", fig, caption, table="sentiment_by_outlet")
 
 
@@ -197,6 +224,8 @@ def sentence_score_distribution(sentence_scores: pd.DataFrame, *, instrument: st
     sc = sentence_scores.loc[sentence_scores["instrument"] == instrument]
     n_art = sc.groupby("outlet")["doc_id"].nunique()
     keep = n_art[n_art >= min_articles].index
+    n_sentences, n_articles_kept, n_outlets = int(sc["outlet"].isin(keep).sum()), int(n_art[keep].sum()), len(keep)
+    keep, shown = largest_outlets(n_art[keep])
     sc = sc.loc[sc["outlet"].isin(keep)]
     order = sc.groupby("outlet")["score"].median().sort_values().index.tolist()
     labels = {o: f"{o} (n={n_art[o]})" for o in order}
@@ -207,16 +236,17 @@ def sentence_score_distribution(sentence_scores: pd.DataFrame, *, instrument: st
     # Own jitter from a fixed seed: seaborn's stripplot draws from the global NumPy state.
     row = plot_df["outlet"].map({o: i for i, o in enumerate(order)}).to_numpy()
     jitter = np.random.default_rng(0).uniform(-0.25, 0.25, len(row))
-    ax.scatter(plot_df["score"], row + jitter, s=0.6, color="#0072B2", alpha=0.35, linewidths=0, zorder=3)
+    ax.scatter(plot_df["score"], row + jitter, s=0.6, color="#0072B2", alpha=0.35, linewidths=0, zorder=3,
+               rasterized=len(row) > MAX_VECTOR_POINTS)
     ax.axvline(0, color="#BBBBBB", lw=0.8, zorder=0)
     ax.set_xlabel(f"Sentence score: {instrument_label(instrument)}")
     ax.set_ylabel("")
-    caption = (f"Distribution of sentence scores by outlet ({_n(len(sc), 'sentence')} from "
-               f"{_n(int(n_art[keep].sum()), 'article')}, {_n(len(order), 'outlet')} with at least "
+    caption = (f"Distribution of sentence scores by outlet ({_n(n_sentences, 'sentence')} from "
+               f"{_n(n_articles_kept, 'article')}, {_n(n_outlets, 'outlet')} with at least "
                f"{_n(min_articles, 'article')}; n in labels counts articles). Instrument: "
                f"{instrument_label(instrument)}. Boxes: median and quartiles over sentences, whiskers 5th-95th "
                f"percentile; dots: individual sentences (jittered). Descriptive only: sentences of one article "
-               f"are not independent, so inference uses article means.")
+               f"are not independent, so inference uses article means.{shown}")
     return Plot("sentence_score_distribution", fig, caption, table="sentence_sentiment")
 
 

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import LogFormatter
 
 from analysis.core import defaults
-from analysis.report.figures import Plot, _hatch_cells, _n, _split_table, empty_plot, paired_intervals
+from analysis.report.figures import Plot, _hatch_cells, _n, _split_table, empty_plot, largest_outlets, paired_intervals
 from analysis.report.style import DOUBLE_COLUMN_IN, LEANING_COLOURS, LEANING_ORDER, instrument_palette
 
 SPECTRUM = [g for g in LEANING_ORDER if g != "unrated"]
@@ -72,6 +72,10 @@ def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, b
     if t.empty:
         return empty_plot(f"frames_{codebook}_by_{by}", f"No group has {min_articles} articles with a {measure} value.",
                           f"Frames by {by.replace('_', ' ')}, codebook {codebook}: nothing to show.")
+    n_groups, n_total, shown = t["group"].nunique(), int(t.groupby("group")["n_articles"].first().sum()), ""
+    if by == "outlet":
+        kept, shown = largest_outlets(t.groupby("group")["n_articles"].first())
+        t = t.loc[t["group"].isin(kept)]
     order = _leanings(t) if by == "leaning" else \
         t.groupby("group")["n_articles"].first().sort_values(ascending=False).index.tolist()
     frames_ = list(dict.fromkeys(t["frame"]))
@@ -86,11 +90,11 @@ def frame_profile_heatmap(profiles: pd.DataFrame, *, codebook: str, seed: int, b
     _annotated_heatmap(ax, means, annot, vmax=min(1.0, max(0.05, float(np.nanmax(means.to_numpy())) * 1.1)) if
                        measure == "own_share" else 1, label=label)
     caption = (f"Frames by {by.replace('_', ' ')}, codebook {codebook}: {method} (negations within 3 words excluded), "
-               f"{_n(int(n.sum()), 'article')} in {_n(len(order), 'group')} with at least {min_articles} articles; "
+               f"{_n(n_total, 'article')} in {_n(n_groups, 'group')} with at least {min_articles} articles; "
                f"duplicates left out. Cells: {measure} [{_interval_method(t)}, seed {seed}]. Unit: article. Mere "
                f"presence and the other measures are in frame_profiles.csv, the matching sentences in "
                f"frame_evidence.csv; the codebook's and the voice rules' validity against human coders are in the "
-               f"validation figures.")
+               f"validation figures.{shown}")
     suffix = "" if measure == "own_share" else f"_{measure}"
     return Plot(f"frames_{codebook}_by_{by}{suffix}", fig, caption, table=_split_table("frames", by))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.report import figures
@@ -16,3 +17,66 @@ def test_the_target_sentiment_caption_gives_the_interval_when_the_table_has_one(
     assert "target_clause: macro-F1 0.645 [0.618, 0.675]" in caption and "no interval" not in caption
     without = figures.target_sentiment_validity(metrics.loc[~metrics["metric"].str.contains("ci_")]).caption
     assert "no interval" in without
+
+
+# --- figures with a row per outlet, on a corpus of many outlets ----------------------------------------------
+
+def _outlets(k: int) -> list[str]:
+    return [f"Outlet {i:03d}" for i in range(k)]
+
+
+def _ytick_labels(plot) -> list[str]:
+    return [t.get_text() for t in plot.figure.axes[0].get_yticklabels()]
+
+
+def test_articles_by_outlet_shows_the_outlets_with_most_articles_and_says_so():
+    by_period = pd.DataFrame({"outlet": _outlets(60), "leaning": "center", "period": "2019Q4",
+                              "n_articles": range(1, 61)})
+    plot = figures.articles_by_outlet(by_period)
+    labels = _ytick_labels(plot)
+    assert len(labels) == figures.MAX_OUTLET_ROWS and "Outlet 059" in labels and "Outlet 019" not in labels
+    assert "1,830 articles from 60 outlets" in plot.caption  # the whole corpus
+    assert "the 40 outlets with the most articles (1,620 articles) of 60; every outlet is in the table" in plot.caption
+    few = figures.articles_by_outlet(by_period.head(30))
+    assert len(_ytick_labels(few)) == 30 and "Shown:" not in few.caption
+
+
+def test_sentiment_by_outlet_keeps_the_largest_outlets_in_every_panel():
+    rows = [{"group_var": "outlet", "group": o, "instrument": i, "mean": 0.01 * k, "ci_low": 0.01 * k - 0.1,
+             "ci_high": 0.01 * k + 0.1, "ci_method": "percentile bootstrap over articles (2000 resamples)",
+             "n_articles": 100 - k, "n_sentences": 10 * (100 - k)}
+            for k, o in enumerate(_outlets(50)) for i in ("vader", "news_ridge")]
+    plot = figures.sentiment_by_outlet(pd.DataFrame(rows), seed=1)
+    labels = _ytick_labels(plot)
+    assert len(labels) == 40 and "Outlet 000 (n=100)" in labels and not any("Outlet 049" in x for x in labels)
+    assert "50 outlets" in plot.caption and "the 40 outlets with the most articles" in plot.caption
+    assert all(len(ax.collections) >= 1 for ax in plot.figure.axes[:2])
+
+
+def test_sentence_score_distribution_rasterizes_dense_dots_only_in_large_corpora():
+    rng = np.random.default_rng(0)
+
+    def scores(n_sentences: int, n_outlets: int) -> pd.DataFrame:
+        outlets = np.array(_outlets(n_outlets))[rng.integers(0, n_outlets, n_sentences)]
+        return pd.DataFrame({"instrument": "vader", "outlet": outlets, "score": rng.uniform(-1, 1, n_sentences),
+                             "doc_id": [f"{o}-{i % 7}" for i, o in enumerate(outlets)]})
+
+    big = figures.sentence_score_distribution(scores(figures.MAX_VECTOR_POINTS + 5_000, 45), instrument="vader")
+    small = figures.sentence_score_distribution(scores(2_000, 10), instrument="vader")
+    dots = [c for c in big.figure.axes[0].collections if c.get_rasterized()]
+    assert len(dots) == 1 and not any(c.get_rasterized() for c in small.figure.axes[0].collections)
+    assert len(_ytick_labels(big)) == 40 and "of 45; every outlet is in the table" in big.caption
+    assert f"{figures.MAX_VECTOR_POINTS + 5_000:,} sentences" in big.caption
+
+
+def test_frames_by_outlet_heatmap_shows_the_largest_outlets():
+    from analysis.report import framing_figures
+
+    rows = [{"codebook": "generic_news_frames", "measure": "own_share", "group_var": "outlet", "group": o,
+             "frame": f, "mean": 0.1, "ci_low": 0.05, "ci_high": 0.2, "ci_method": "percentile bootstrap",
+             "n_articles": 200 - k} for k, o in enumerate(_outlets(45)) for f in ("conflict", "economic")]
+    plot = framing_figures.frame_profile_heatmap(pd.DataFrame(rows), codebook="generic_news_frames", seed=1,
+                                                 by="outlet", min_articles=5)
+    labels = _ytick_labels(plot)
+    assert len(labels) == 40 and labels[0] == "Outlet 000 (n=200)" and not any("Outlet 044" in x for x in labels)
+    assert "in 45 groups" in plot.caption and "the 40 outlets with the most articles" in plot.caption
