@@ -357,3 +357,38 @@ def test_one_outlet_group_keeps_its_terms():
     # A many-outlet group still needs two of its outlets: one outlet's words are house style.
     by_outlet_count = set(terms.term_counts(_corpus({"left0": "Narwhal.", "left3": "Narwhal."}), by="leaning")[1])
     assert "narwhal" not in by_outlet_count
+
+
+# --- the frame stage's counts, read once for every grouping ---------------------------------------------------
+
+def test_the_frame_stage_counts_once_and_gets_the_same_terms_for_every_grouping():
+    from types import SimpleNamespace
+
+    from analysis.framing import frame
+
+    articles = _corpus({"left0": "A syndicated copy.", "right1": "Another line."})
+    articles.loc[articles["doc_id"] == "right2", "is_duplicate"] = True  # a duplicate is left out, as before
+    articles["outlet_type"] = np.where(articles["leaning"] == "left", "wire", "digital")
+    articles.loc[articles["doc_id"] == "center3", "outlet_type"] = None  # a grouping with a missing value
+    study = SimpleNamespace(seed=7, compare=SimpleNamespace(min_articles=3),
+                            framing=SimpleNamespace(terms_by=("leaning", "outlet_type")))
+    expected = pd.concat([terms.distinctive_terms(articles, by=g, mode="one_vs_rest", seed=7, min_articles=3)
+                          for g in study.framing.terms_by], ignore_index=True)
+    got = frame.distinctive(study, articles=articles)
+    assert len(expected) > 10 and set(expected["group_var"]) == {"leaning", "outlet_type"}
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_the_frame_stage_says_when_a_tiny_corpus_has_no_term_in_two_articles(caplog):
+    from types import SimpleNamespace
+
+    from analysis.framing import frame
+
+    articles = pd.DataFrame({"doc_id": ["a", "b"], "outlet": ["x", "y"], "leaning": ["left", "right"],
+                             "text": ["Hikvision was listed.", "Tariffs rose sharply."], "is_duplicate": False})
+    study = SimpleNamespace(seed=1, compare=SimpleNamespace(min_articles=1),
+                            framing=SimpleNamespace(terms_by=("leaning",)))
+    with caplog.at_level("WARNING", logger="analysis"):
+        out = frame.distinctive(study, articles=articles)
+    assert out.empty and list(out.columns) == list(tables.empty("distinctive_terms").columns)
+    assert "no distinctive terms for 2 articles" in caplog.text
