@@ -149,7 +149,7 @@ def article_term_counts(articles: pd.DataFrame) -> terms.TermCounts:
     for every grouping, with integer n-grams (:mod:`analysis.framing.term_codes`: the same matrix and
     vocabulary as its CountVectorizer, which built a Python string per n-gram, about a minute a pass on the
     full AllSides corpus)."""
-    kept = articles.loc[~articles["is_duplicate"].astype(bool)] if "is_duplicate" in articles else articles
+    kept = terms.kept_articles(articles, drop_duplicates=True)
     X, vocab = term_codes.count_texts(kept["text"], ngram_range=(1, 3), min_df=2)
     if not len(vocab):  # as CountVectorizer says it, for the caller's one handler of a tiny corpus
         raise ValueError("After pruning, no terms remain: no term is in 2 or more articles")

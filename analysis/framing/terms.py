@@ -149,7 +149,9 @@ def _outlet_floor(present, outlets: np.ndarray, groups: np.ndarray, min_outlets:
     return ok
 
 
-def _kept(articles: pd.DataFrame, drop_duplicates: bool) -> pd.DataFrame:
+def kept_articles(articles: pd.DataFrame, drop_duplicates: bool) -> pd.DataFrame:
+    """The articles whose terms are counted: all, or (``drop_duplicates``) those the clean stage did not mark
+    as duplicates."""
     # A syndicated copy (is_duplicate, from clean.py) would count its story's words twice.
     if drop_duplicates and "is_duplicate" in articles:
         return articles.loc[~articles["is_duplicate"].astype(bool)]
@@ -180,7 +182,7 @@ def term_counts(articles: pd.DataFrame, *, ngram_range: tuple[int, int] = (1, 3)
     """
     _require(articles, ("doc_id",) + (("text",) if counts is None else ()) + (("outlet",) if min_outlets > 1 else ())
              + ((by,) if by else ()))
-    kept = _kept(articles, drop_duplicates)
+    kept = kept_articles(articles, drop_duplicates)
     if counts is None:
         vec = CountVectorizer(analyzer=NgramAnalyzer(ngram_range=ngram_range, stop_words=stop_words), min_df=min_df)
         X, vocab = vec.fit_transform(kept["text"]).tocsr(), vec.get_feature_names_out()
@@ -268,7 +270,7 @@ def _prepare(articles, by, background, *, ngram_range, min_df, min_outlets, drop
                               drop_duplicates=drop_duplicates, counts=counts)
     if not len(vocab):
         raise ValueError(f"no term is in >= {min_df} articles of >= {min_outlets} outlets; lower min_df or min_outlets")
-    rows = _kept(articles, drop_duplicates)
+    rows = kept_articles(articles, drop_duplicates)
     labels = rows[by].astype(str).to_numpy()
     X = X.astype(np.float64)
     base = _prior_shape(X, labels, vocab, background, ngram_range=ngram_range, drop_duplicates=drop_duplicates)
@@ -302,7 +304,7 @@ def _prior_shape(X, labels: np.ndarray, vocab: np.ndarray, background, *, ngram_
     else:
         _require(background, ("text",), name="background")
         bg = CountVectorizer(analyzer=NgramAnalyzer(ngram_range=ngram_range), vocabulary=list(vocab))
-        base = np.asarray(bg.transform(_kept(background, drop_duplicates)["text"]).sum(axis=0), dtype=float).ravel() + 1
+        base = np.asarray(bg.transform(kept_articles(background, drop_duplicates)["text"]).sum(axis=0), dtype=float).ravel() + 1
     return base / base.sum()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -234,15 +235,18 @@ def wire_rules(extra: tuple[str, ...] = ()) -> _WireRules:
 
 
 _WORDS = re.compile(r"\w+")
-_LAST_TEXT: list = [None, None]  # one text meets several rules in turn: its words are read once
+# One text meets several rules in turn, so its words are read once; per thread, so that threads reading
+# different texts at once never see each other's words.
+_LAST_TEXT = threading.local()
 
 
 def _text_words(text: str) -> tuple[frozenset, list[str], list[str]]:
     """The case-folded words of ``text``: as a set, sorted, and reversed then sorted (for prefix and suffix look-ups)."""
-    if _LAST_TEXT[0] is not text:
+    if getattr(_LAST_TEXT, "text", None) is not text:
         words = {w.casefold() for w in _WORDS.findall(text)}
-        _LAST_TEXT[:] = [text, (frozenset(words), sorted(words), sorted(w[::-1] for w in words))]
-    return _LAST_TEXT[1]
+        _LAST_TEXT.words = (frozenset(words), sorted(words), sorted(w[::-1] for w in words))
+        _LAST_TEXT.text = text
+    return _LAST_TEXT.words
 
 
 def _starts_one(prefix: str, ordered: list[str]) -> bool:

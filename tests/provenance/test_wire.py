@@ -157,3 +157,14 @@ def test_the_word_screens_skip_texts_that_hold_a_form_only_inside_words():
     assert not both.search("It will happen in April, after the snap election.")
     assert left.search("April") and not left.search("happen") and right.search("snap") and not right.search("apex")
     assert both.search("(ap)") and both.search("said REUTERS.")
+
+
+def test_threads_reading_texts_at_once_each_screen_their_own_text():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"Story {i}.\n\nBEIJING (Reuters) - The ministry said." if i % 2 else f"Story {i} happened in April."
+             for i in range(400)]
+    expected = [wire.credited_agency(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(wire.credited_agency, texts))
+    assert got == expected and sum(bool(g[0]) for g in got) == 200
