@@ -48,6 +48,22 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         dtype = out[column].dtype
         if isinstance(dtype, pd.CategoricalDtype):
             out[column] = out[column].astype(object)
-        if dtype == object or isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
+        if isinstance(dtype, pd.StringDtype):
+            out[column] = _neutralise_strings(out[column])
+        elif dtype == object or isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
             out[column] = out[column].map(neutralise, na_action="ignore")
+    return out
+
+
+_TRIGGER_START = r"^'*[=+\-@\t\r]"  # TRIGGERS after any quotes, in syntax both re and pyarrow's RE2 read
+
+
+def _neutralise_strings(column: pd.Series) -> pd.Series:
+    """:func:`neutralise` of a string column, run only on the cells that start like a formula (found by one
+    vectorised match: a million-cell text column holds a handful)."""
+    suspect = column.str.contains(_TRIGGER_START, regex=True, na=False).to_numpy(dtype=bool)
+    if not suspect.any():
+        return column
+    out = column.copy()
+    out[suspect] = column[suspect].map(neutralise)
     return out

@@ -52,7 +52,7 @@ class Tokens:
             raise ValueError(f"ngram_range={ngram_range}: need 1 <= low <= high")
         self.ngram_range = ngram_range
         self.stop_words = frozenset() if stop_words is None else frozenset(stop_words)
-        self.base = int(2 ** (63 / high))  # B ** high must fit in int64
+        self.base = min(int(2 ** (63 / high)), 2 ** 62)  # B ** high must fit in int64 (2 ** 63 does not)
         self.ids: dict[str, int] = {}
         self.words: list[str] = []
         self.edge: list[bool] = []  # NgramAnalyzer's rule for the first and last token of an n-gram
@@ -78,9 +78,20 @@ class Tokens:
                              f"no longer fit in 64 bits")
         return lut[local]
 
+    def lookup(self, tokens: Sequence[str]) -> np.ndarray:
+        """Ids of ``tokens`` as :meth:`encode` gives them, without adding any: a token not yet known gets one shared
+        id (``len(self.words)``) that never starts or ends an n-gram, so only n-grams of known tokens are formed.
+        For finding given terms in a large corpus without growing the vocabulary by every word it holds."""
+        local, uniques = pd.factorize(np.asarray(tokens, dtype=object) if len(tokens) else np.empty(0, object))
+        unknown = len(self.words)
+        lut = np.array([-1 if t[0] in terms.BREAK_CHARS else self.ids.get(t, unknown) for t in uniques] + [-1],
+                       dtype=np.int64)
+        return lut[local]
+
     def codes(self, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(doc, n-gram code) of every n-gram in the stream ``ids`` (-1: a break), never across two ``docs``."""
-        edge = np.r_[np.asarray(self.edge, dtype=bool), False]  # id -1 (a break) is never an edge
+        # id -1 (a break) and the unknown id of lookup() are never an edge
+        edge = np.r_[np.asarray(self.edge, dtype=bool), False, False]
         ok = edge[ids]
         breaks = np.r_[0, np.cumsum(ids < 0)]  # breaks before position i: breaks[i]
         low, high = self.ngram_range

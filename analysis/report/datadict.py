@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import __version__
@@ -37,7 +38,15 @@ def csv_ready(df: pd.DataFrame, name: str) -> pd.DataFrame:
     columns = [c for c in list_columns(name) if c in df.columns]
     if not columns:
         return df
-    return df.assign(**{c: df[c].map(_as_json_array) for c in columns})
+    return df.assign(**{c: _json_arrays(df[c]) for c in columns})
+
+
+def _json_arrays(cells: pd.Series) -> np.ndarray:
+    """:func:`_as_json_array` of each cell, computed once per distinct cell (lists of outlets and leanings repeat:
+    a million-row fact table holds a few thousand)."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    arrays = np.array([_as_json_array(u) for u in uniques] + ["[]"], dtype=object)  # code -1 (missing): the last
+    return arrays[codes]
 
 
 def _field(column: tables.Column) -> dict:

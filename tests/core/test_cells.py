@@ -40,3 +40,15 @@ def test_a_frame_keeps_its_numbers_and_missing_values():
     assert df["text"].iloc[0] == "=1+1"  # the input is not changed
     assert out.to_csv(index=False).splitlines()[1] == "'=1+1,-0.5,-1,True,'@a"
     assert neutralise_frame(df.rename(columns={"n": "=n"})).columns.tolist() == ["text", "score", "'=n", "flag", "kind"]
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", object])
+def test_a_string_column_is_neutralised_as_each_cell_would_be(dtype):
+    texts = ATTACKS + ["plain text", "'Tis the season", "'", "", "-5", "+3.25", "3 - 2", "a=b", "'=already quoted",
+                       "''@x", "'-5+1", None, "\n=not at the start", " =space first"]
+    column = pd.Series(texts, dtype=dtype)
+    out = neutralise_frame(pd.DataFrame({"text": column}))["text"]
+    expected = [neutralise(t) if isinstance(t, str) else t for t in texts]
+    assert [None if pd.isna(v) else v for v in out] == expected
+    if dtype is not object:  # a string column stays the same kind of string column
+        assert out.dtype == column.dtype

@@ -56,6 +56,45 @@ def test_term_hits_are_the_sentences_whose_ngrams_include_the_term():
         assert text[r.start:r.end].lower().replace(".", "") in {"us", "beijing", "trade"}
 
 
+def _hits_by_the_analyzer(sentences: pd.DataFrame, terms: list[str]) -> pd.DataFrame:
+    """The definition term_hits computes on integer n-grams: each sentence's n-grams as strings."""
+    from analysis.framing.terms import NgramAnalyzer
+    analyzer = NgramAnalyzer(ngram_range=(1, max(len(t.split(" ")) for t in terms)), stop_words=frozenset())
+    rows = []
+    for doc_id, sent_id, outlet, text in sentences[["doc_id", "sent_id", "outlet", "text"]].itertuples(index=False):
+        for term in sorted(set(terms).intersection(analyzer(text))):
+            m = explorer_data.term_regex(term).search(text)
+            rows.append((term, doc_id, sent_id, outlet, m.start() if m else -1, m.end() if m else -1))
+    return pd.DataFrame(rows, columns=["term", "doc_id", "sent_id", "outlet", "start", "end"])
+
+
+def test_term_hits_equal_the_analyzers_reading_on_phrases_breaks_and_spellings():
+    texts = ["The U.S. trade war hit China's exports.", "US officials said the trade, war talk ended.",
+             "President Donald Trump said so; the president donald trump line repeats.",
+             "Trade war? War trade.", "Nothing here at all.", "China-Taiwan ties and China's Taiwan policy.",
+             "a trade war, a TRADE WAR and a trade-war", ""]
+    sentences = pd.DataFrame({"doc_id": [f"d{i // 3}" for i in range(len(texts))],
+                              "sent_id": [i % 3 for i in range(len(texts))],
+                              "outlet": ["A", "B"] * (len(texts) // 2), "text": texts})
+    terms = ["trade war", "u.s.", "president donald trump", "china taiwan", "china-taiwan", "war", "unseen word",
+             "trade-war", "china"]
+    got = explorer_data.term_hits(sentences, terms)
+    expected = _hits_by_the_analyzer(sentences, terms)
+    assert len(got) > 10  # the case must hold hits of one-, two- and three-word terms
+    assert set(got["term"]) >= {"trade war", "u.s.", "president donald trump", "china taiwan", "china-taiwan"}
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    # "trade, war" crosses a clause break: no "trade war" in the second sentence
+    assert not ((got["term"] == "trade war") & (got["doc_id"] == "d0") & (got["sent_id"] == 1)).any()
+
+
+def test_term_hits_in_batches_equal_one_pass(monkeypatch):
+    t = tiny_tables()
+    terms = list(t["distinctive_terms"]["term"].unique())
+    whole = explorer_data.term_hits(t["sentences"], terms)
+    monkeypatch.setattr(explorer_data, "HIT_BATCH", 2)
+    pd.testing.assert_frame_equal(explorer_data.term_hits(t["sentences"], terms), whole)
+
+
 def test_sample_per_cell_is_seeded_capped_and_keeps_table_order():
     df = pd.DataFrame({"cell": ["a"] * 10 + ["b"] * 3, "v": range(13)})
     one = explorer_data.sample_per_cell(df, ["cell"], cap=4, seed=1)
