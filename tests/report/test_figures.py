@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis.report import figures
 
@@ -80,3 +81,31 @@ def test_frames_by_outlet_heatmap_shows_the_largest_outlets():
     labels = _ytick_labels(plot)
     assert len(labels) == 40 and labels[0] == "Outlet 000 (n=200)" and not any("Outlet 044" in x for x in labels)
     assert "in 45 groups" in plot.caption and "the 40 outlets with the most articles" in plot.caption
+
+
+def test_reuse_network_draws_the_strongest_pairs_when_there_are_many_and_says_so():
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import ConnectionPatch
+
+    from analysis.report import provenance_figures
+
+    n = 12
+    articles = pd.DataFrame({"doc_id": [f"d{i}" for i in range(n)], "outlet": [f"Outlet {i % 3}" for i in range(n)],
+                             "leaning": ["center"] * n,
+                             "published": pd.date_range("2019-10-07", periods=n, freq="h", tz="UTC")})
+    pairs = pd.DataFrame([(f"d{i}", f"d{j}") for i in range(n) for j in range(i + 1, n)], columns=["doc_a", "doc_b"])
+    pairs["containment_a_in_b"] = np.linspace(0.2, 0.9, len(pairs))
+    pairs["containment_b_in_a"] = 0.2
+    pairs = pairs.assign(direction="a->b", syndicated=False, relation="copy")
+
+    def edges(plot):
+        return [a for a in plot.figure.artists if isinstance(a, ConnectionPatch)]
+
+    capped = provenance_figures.reuse_network(pairs, articles, min_containment=0.15, max_edges=10)
+    assert len(edges(capped)) == 10
+    assert f"the 10 pairs with the highest containment of the {len(pairs)}" in capped.caption
+    widths = sorted(e.get_linewidth() for e in edges(capped))
+    assert widths[0] == pytest.approx(0.5 + 2.5 * pairs["containment_a_in_b"].nlargest(10).min())
+    whole = provenance_figures.reuse_network(pairs, articles, min_containment=0.15)
+    assert len(edges(whole)) == len(pairs) and "highest containment" not in whole.caption
+    plt.close("all")
