@@ -57,8 +57,18 @@ def columns(df: pd.DataFrame, *, coded: Iterable[str] = ()) -> dict:
             lookup = {v: i for i, v in enumerate(levels)}
             out[name] = {"levels": levels, "codes": [lookup[v] for v in values]}
         else:
-            out[name] = [_value(v) for v in series.tolist()]
+            out[name] = _values(series)
     return out
+
+
+def _values(series: pd.Series) -> list:
+    """``[_value(v) for v in series]``, with numpy's number columns converted without a type test per cell."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return series.to_numpy().tolist()  # Python ints and bools, as _value gives them
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return [None if v != v else round(v, 4) for v in series.to_numpy(dtype=float).tolist()]  # v != v: NaN
+    return [_value(v) for v in series.tolist()]
 
 
 def sample_per_cell(df: pd.DataFrame, cell: list[str], *, cap: int | None, seed: int) -> pd.DataFrame:
@@ -93,11 +103,21 @@ def article_records(articles: pd.DataFrame, *, groups: list[str]) -> dict:
     return columns(out.reset_index(drop=True), coded=groups)
 
 
+class SentenceIndex:
+    """The study's sentences sorted by (doc_id, sent_id), with each key's row: built once for every payload
+    :func:`fit_budget` tries (a MultiIndex look-up per key cost seconds per try on 1.7 million sentences)."""
+
+    def __init__(self, sentences: pd.DataFrame):
+        self.table = sentences.set_index(["doc_id", "sent_id"]).sort_index()
+        self.row = {k: i for i, k in enumerate(self.table.index)}
+
+
 class SentencePool:
     """The embedded sentences: each (doc_id, sent_id) once, in article order, referred to by its position."""
 
-    def __init__(self, sentences: pd.DataFrame):
-        self._all = sentences.set_index(["doc_id", "sent_id"]).sort_index()
+    def __init__(self, sentences: pd.DataFrame | SentenceIndex):
+        index = sentences if isinstance(sentences, SentenceIndex) else SentenceIndex(sentences)
+        self._all, self._row = index.table, index.row
         self._keys: set[tuple[str, int]] = set()
 
     def add(self, df: pd.DataFrame, *, doc: str = "doc_id", sent: str = "sent_id") -> None:
@@ -105,12 +125,11 @@ class SentencePool:
 
     def add_articles(self, doc_ids: Iterable[str]) -> None:
         wanted = set(doc_ids)
-        index = self._all.index
-        self._keys.update(k for k in index if k[0] in wanted)
+        self._keys.update(k for k in self._row if k[0] in wanted)
 
     def freeze(self, doc_index: dict[str, int]) -> tuple[dict, dict[tuple[str, int], int]]:
-        keys = sorted(k for k in self._keys if k in self._all.index and k[0] in doc_index)
-        rows = self._all.loc[keys] if keys else self._all.iloc[:0]
+        keys = sorted(k for k in self._keys if k in self._row and k[0] in doc_index)
+        rows = self._all.iloc[[self._row[k] for k in keys]]
         position = {k: i for i, k in enumerate(keys)}
         data = {"doc": [doc_index[k[0]] for k in keys], "sid": [int(k[1]) for k in keys],
                 "start": [int(v) for v in rows["start"]], "text": [str(v) for v in rows["text"]]}
@@ -220,10 +239,12 @@ PAIR_COLUMNS = ["containment_a_in_b", "containment_b_in_a", "jaccard", "shared_p
                 "direction", "relation", "syndicated", "same_outlet"]
 
 
-def prepared(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def prepared(t: dict[str, pd.DataFrame]) -> dict:
     """The costly, budget-independent steps (term search over every sentence, the frame-voice join), done once."""
     out = dict(t)
     out["term_hits"] = term_hits(t["sentences"], t["distinctive_terms"]["term"].unique())
+    out["sentence_index"] = SentenceIndex(t["sentences"])
+    out["article_records"] = article_records(t["articles"], groups=_groups(t["articles"]))
     out["frame_rows"] = frame_evidence_rows(t["frame_evidence"], t.get("frame_hits", pd.DataFrame()))
     quotes = t["quotes"]
     # A quote's occurrences travel together (a quote shows every outlet that ran it); its cell is its first outlet.
@@ -251,15 +272,19 @@ def _passage_text(texts: pd.Series, doc_ids: pd.Series, starts: pd.Series, ends:
     return [str(texts.get(d, ""))[int(a):int(b)] for d, a, b in zip(doc_ids, starts, ends)]
 
 
+def _groups(articles: pd.DataFrame) -> list[str]:
+    return [g for g in GROUP_VARS if g in articles.columns]
+
+
 def assemble(t: dict[str, pd.DataFrame], *, study: str, title: str, seed: int, cap: int | None,
              full_text: bool) -> dict:
     """The explorer's payload from :func:`prepared` tables: every cell at most ``cap`` rows (None: all), and the
     full text of every article with ``full_text`` (otherwise only the sentences evidence rows point at)."""
     articles = t["articles"]
-    groups = [g for g in GROUP_VARS if g in articles.columns]
-    arts = article_records(articles, groups=groups)
+    groups = _groups(articles)
+    arts = t["article_records"] if "article_records" in t else article_records(articles, groups=groups)
     doc_index = {d: i for i, d in enumerate(arts["doc_id"])}
-    pool = SentencePool(t["sentences"])
+    pool = SentencePool(t.get("sentence_index", t["sentences"]))
 
     hits = sample_per_cell(t["term_hits"], ["term", "outlet"], cap=cap, seed=seed)
     frames = sample_per_cell(t["frame_rows"], ["codebook", "frame", "outlet"], cap=cap, seed=seed)

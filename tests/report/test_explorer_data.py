@@ -29,6 +29,16 @@ def test_columns_code_repeated_strings_and_write_missing_as_null():
     assert out["when"] == ["2019-10-08", None, "2020-01-01"]
 
 
+@pytest.mark.parametrize("values", [
+    [0.1 + 0.2, float("nan"), -0.0, 1e-9, 12345.678949999, 2.00005, -3.14159265],
+    pd.array([0.1, None, 2.675], dtype="float32"), [1, -2, 3], [True, False, True], pd.array([1, None], dtype="Int64"),
+    ["a", None, "b"], pd.to_datetime(["2019-10-08", None]),
+])
+def test_column_values_are_converted_as_each_cell_would_be(values):
+    series = pd.Series(values)
+    assert explorer_data._values(series) == [explorer_data._value(v) for v in series.tolist()]
+
+
 @pytest.mark.parametrize(("term", "text", "found"), [
     ("u.s.", "The US said no.", "US"),
     ("u.s.", "The U.S. Commerce Department", "U.S."),
