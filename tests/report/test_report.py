@@ -12,7 +12,7 @@ from conftest import REPO
 
 import analysis.framing.frame  # noqa: F401  (registers the framing tables, so the README check sees them)
 from analysis.core import storage, tables
-from analysis.report import figures
+from analysis.report import figures, report
 
 # The report's numbered notebooks and your_study, the one a student copies (which the report does not run).
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -132,3 +132,48 @@ def test_latex_export_is_booktabs_with_caption_label_and_escaped_text():
                  "left\\_\\&\\_co", "0.050", "\\begin{tabular}{lllrrrrrrrr}"):
         assert part in tex, part
     assert "p\\_perm" not in tex  # only the columns chosen for the paper
+
+
+def test_tables_are_exported_while_the_notebooks_run_and_a_notebook_error_waits_for_them(monkeypatch):
+    import threading
+    import time
+
+    started, notebooks_started, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def export(study, paths):  # each side waits for the other to start: run one after the other, they fail
+        started.set()
+        assert notebooks_started.wait(10), "the notebooks did not start while the tables were exported"
+        time.sleep(0.2)
+        finished.set()
+        return [], []
+
+    def notebooks(study, paths, *, workers=None):
+        notebooks_started.set()
+        assert started.wait(10), "the table exports did not start while the notebooks ran"
+        raise RuntimeError("cell 3 of 02_sentiment failed")
+
+    monkeypatch.setattr(report, "_tables_and_explorer", export)
+    monkeypatch.setattr(report, "execute_notebooks", notebooks)
+    with pytest.raises(RuntimeError, match="cell 3 of 02_sentiment"):
+        report.run(None, None)
+    assert finished.is_set()  # the exports were written in full before the error reached the user
+
+
+def test_an_export_error_is_raised_once_the_notebooks_have_finished(monkeypatch):
+    import time
+
+    ran = []
+
+    def export(study, paths):
+        raise OSError("No space left on device: reports/x/tables/quotes.csv")
+
+    def notebooks(study, paths, *, workers=None):
+        time.sleep(0.1)
+        ran.append("notebooks")
+        return []
+
+    monkeypatch.setattr(report, "_tables_and_explorer", export)
+    monkeypatch.setattr(report, "execute_notebooks", notebooks)
+    with pytest.raises(OSError, match="quotes.csv"):
+        report.run(None, None)
+    assert ran == ["notebooks"]
