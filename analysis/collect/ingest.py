@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from analysis.collect import datasets, outlets, provenance_datasets, web
 from analysis.collect.article_files import OPTIONAL, OUTLET_COLUMNS, REQUIRED, read_article_file
 from analysis.collect.dates import date_precision, to_utc
-from analysis.collect.extract import decode_text, detect_language, repair_mojibake
+from analysis.collect.extract import decode_text, detect_languages, repair_mojibake
 from analysis.collect.outlets import load_registry, original_outlet, resolve_outlets
 from analysis.collect.rows import MAX_ARTICLE_CHARS, ROW_COLUMNS, Problem, join_flags, limit_text
 from analysis.core import patterns, storage, tables
@@ -268,8 +268,10 @@ def collect_rows(study: Study, paths: StudyPaths) -> pd.DataFrame:
     return rows
 
 
-def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
+def build_articles(study: Study, paths: StudyPaths, *, engine=None) -> pd.DataFrame:
     """The ``articles`` table: every source, window-filtered, outlet-resolved, de-duplicated.
+
+    ``engine`` identifies the languages of a large import on several processes (:func:`detect_languages`).
 
     Every row left out is counted by reason in the log; a study with no
     articles left is an error that says why.
@@ -334,8 +336,12 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
                     (f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""), ", ".join(outlets.REGISTRY_COLUMNS))
     given_language = articles["import_language"] if "import_language" in articles else \
         pd.Series(None, index=articles.index, dtype=object)
-    articles["language"] = [lang if isinstance(lang, str) else detect_language(f"{t}\n{x}")[0]
-                            for lang, t, x in zip(given_language, articles["title"], articles["text"])]
+    language = [lang if isinstance(lang, str) else None for lang in given_language]
+    todo = [i for i, lang in enumerate(language) if lang is None]
+    titles, texts = articles["title"].tolist(), articles["text"].tolist()
+    for i, lang in zip(todo, detect_languages([f"{titles[i]}\n{texts[i]}" for i in todo], engine=engine)):
+        language[i] = lang
+    articles["language"] = language
     non_english = articles.loc[articles["language"] != "en", ["outlet", "language"]]
     if len(non_english):
         log.warning("ingest: %d articles are not in English (flagged, kept): %s", len(non_english),
@@ -358,9 +364,9 @@ def build_articles(study: Study, paths: StudyPaths) -> pd.DataFrame:
                            "articles_raw")
 
 
-def run(study: Study, paths: StudyPaths) -> None:
+def run(study: Study, paths: StudyPaths, *, engine=None) -> None:
     """The ingest stage: every source of the study into ``articles_raw`` (and the collection status of web sources)."""
-    articles = build_articles(study, paths)
+    articles = build_articles(study, paths, engine=engine)
     if any(s.kind in web.URL_KINDS for s in study.sources):
         extracted = set(articles.loc[articles["source"] == "web", "source_id"])
         storage.write_csv(web.collection_status(study, paths, extracted=extracted),

@@ -122,7 +122,7 @@ STAGES: dict[str, Stage] = {
               applies=_call(collect, "applies"), network=True),
         Stage("ingest", STAGE_HELP["ingest"],
               _ingest_inputs, _tables("articles_raw"), _call(ingest, "run"),
-              lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets, s.columns)),
+              lambda s: (s.sources, s.start, s.end, s.keep_undated, s.outlets, s.columns), parallel=True),
         Stage("clean", STAGE_HELP["clean"],
               _tables("articles_raw"), _tables("articles", "cleaning_log"), _call(clean, "run"), lambda s: None),
         Stage("prepare", STAGE_HELP["prepare"],

@@ -462,3 +462,16 @@ def test_a_frame_chunk_that_fails_halfway_leaves_every_framing_table_as_it_was(p
     with pytest.raises(RuntimeError, match="chunk died"):
         frame.run(study, paths, engine=engine.LocalEngine(workers=1))
     assert {p: p.read_bytes() for p in paths.table("frame_hits").parent.glob("*.parquet")} == before
+
+
+def test_languages_identified_in_chunks_on_two_processes_equal_one_pass(monkeypatch):
+    from analysis.collect import extract
+
+    texts = ["The Commerce Department added eight companies to the Entity List on Monday.",
+             "美国商务部将28个中国实体列入出口管制实体清单。", "Le ministère chinois du commerce a protesté.", "", "ok",
+             "Das Handelsministerium setzte acht Unternehmen auf die Liste."] * 5
+    monkeypatch.setattr(extract, "PARALLEL_LANGUAGE_TEXTS", 4)
+    monkeypatch.setattr(extract, "LANGUAGE_CHUNK", 7)
+    alone = extract.detect_languages(texts)
+    assert {"en", "fr", "de", "und"} <= set(alone) and len(set(alone)) >= 5
+    assert extract.detect_languages(texts, engine=engine.LocalEngine(workers=2)) == alone
