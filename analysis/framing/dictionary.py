@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -82,6 +83,10 @@ class _CueScreen:
     """``frames(text)``: the frames whose cues may match ``text`` (a set of their indices), or None when it cannot
     tell (words that are not ASCII). A frame with a cue whose first word is not plain ASCII always may."""
 
+    # distinct words whose frames are remembered (the screen looked each word up anew in every sentence, about a
+    # third of the matching time); a news vocabulary stays well below
+    MEMO_LIMIT = 500_000
+
     def __init__(self, indicators_by_frame: Sequence[Sequence[str]]) -> None:
         self.always, self.exact, self.prefixes = set(), {}, {}
         for j, indicators in enumerate(indicators_by_frame):
@@ -94,19 +99,62 @@ class _CueScreen:
                 wildcard = run.end() == len(first) - 1 and first.endswith("*")  # "econom*": any word it starts
                 (self.prefixes if wildcard else self.exact).setdefault(run.group().lower(), set()).add(j)
         self.lengths = sorted({len(p) for p in self.prefixes})
+        self._memo: dict[str, frozenset[int]] = {}
+
+    def __getstate__(self) -> dict:  # a copy sent to another process starts with an empty memo
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _memo={})
 
     def frames(self, text: str) -> set[int] | None:
-        words = _WORD.findall(text)
-        if not all(w.isascii() for w in words):
+        starts = self.starts(text)
+        return None if starts is None else self.always | set(starts)
+
+    def starts(self, text: str) -> dict[int, list[int]] | None:
+        """Where in ``text`` each frame's cues may start: the starts of the words that are a first word of one
+        of its cues (or that such a word ending in ``*`` begins), by frame index, frames with none left out;
+        None when it cannot tell. A cue match can start nowhere else (a cue starts a word, see ``_START``), so
+        trying the cue alternation at these positions alone finds what a scan of the whole text finds."""
+        words = set(_WORD.findall(text))
+        if not text.isascii() and not all(w.isascii() for w in words):
             return None
-        found = set(self.always)
-        for w in {w.lower() for w in words}:
-            found.update(self.exact.get(w, ()))
-            for k in self.lengths:
-                if k > len(w):
-                    break
-                found.update(self.prefixes.get(w[:k], ()))
-        return found
+        memo, hits = self._memo, {}
+        for w in words:
+            hit = memo.get(w)
+            if hit is None:
+                if len(memo) > self.MEMO_LIMIT:
+                    memo.clear()
+                hit = memo[w] = self._word_frames(w.lower())
+            if hit:
+                hits[w] = hit
+        out: dict[int, list[int]] = {}
+        if hits:  # most sentences hold no cue word: their words are not walked twice
+            for m in _WORD.finditer(text):
+                for j in hits.get(m.group(), ()):
+                    out.setdefault(j, []).append(m.start())
+        return out
+
+    def _word_frames(self, w: str) -> frozenset[int]:
+        """The frames with a cue whose first word is ``w`` (lower case) or a prefix of it ending in ``*``."""
+        found = set(self.exact.get(w, ()))
+        for k in self.lengths:
+            if k > len(w):
+                break
+            found.update(self.prefixes.get(w[:k], ()))
+        return frozenset(found)
+
+
+def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """What ``regex.finditer(text)`` finds when a match, never empty, can begin only at ``starts`` (ascending):
+    each tried there, from the end of the last one found, as the scan goes on (a lookbehind still sees the text
+    before a start)."""
+    found, reach = [], 0
+    for p in starts:
+        if p >= reach and (m := regex.match(text, p)) is not None:
+            found.append(m)
+            reach = m.end()
+    return found
 
 
 def _tokens(text: str) -> tuple[list[int], list[bool]]:
@@ -188,6 +236,11 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         "denies that the Uighurs have been mistreated" rejects "mistreated" however far it stands.
         """
         check_is_fitted(self, "compiled_")
+        return self._is_rebuttal(text, start, end)
+
+    # The checked public methods call these once per text; check_is_fitted per sentence and cue was a tenth of
+    # frame_hits' time.
+    def _is_rebuttal(self, text: str, start: int, end: int) -> bool:
         before, after = _window(text, start, end, REBUTTAL_WINDOW)
         clause, _ = _window(text, start, end, 4 * REBUTTAL_WINDOW)
         dismissal = self.rebuttal_after_.search(after)
@@ -199,7 +252,11 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
 
     def find_all(self, text: str) -> list[tuple[str, str, int, int, bool]]:
         """(frame id, matched text, start, end, rebuttal) of every match that survives negation and excludes."""
-        return [(frame, surface, start, end, self.is_rebuttal(text, start, end))
+        check_is_fitted(self, "compiled_")
+        return self._find_all(text)
+
+    def _find_all(self, text: str) -> list[tuple[str, str, int, int, bool]]:
+        return [(frame, surface, start, end, self._is_rebuttal(text, start, end))
                 for frame, surface, start, end in self._matches(text)]
 
     def find(self, text: str) -> list[tuple[str, str, int, int]]:
@@ -210,15 +267,16 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         return [hit[:4] for hit in self.find_all(text) if not hit[4]]
 
     def _matches(self, text: str) -> list[tuple[str, str, int, int]]:
-        check_is_fitted(self, "compiled_")
         tokens = None
         found: dict[str, list[tuple[int, int, str]]] = {}
-        may_hold = self.cue_screen_.frames(text)
+        starts, always = self.cue_screen_.starts(text), self.cue_screen_.always
         for j, (frame, regexes) in enumerate(self.compiled_):
-            if may_hold is not None and j not in may_hold and frame.indicators:
-                regexes = regexes[1:]  # its cue alternation cannot match: only its patterns are searched
-            spans = sorted((m.start(), -m.end(), m.group()) for r in regexes for m in r.finditer(text)
-                           if m.end() > m.start())
+            if starts is None or not frame.indicators or j in always:
+                matches = (m for r in regexes for m in r.finditer(text))
+            else:  # the cue alternation tried where a cue may start (none: not at all), then the patterns
+                matches = chain(_matches_at(regexes[0], text, starts.get(j, ())),
+                                (m for r in regexes[1:] for m in r.finditer(text)))
+            spans = sorted((m.start(), -m.end(), m.group()) for m in matches if m.end() > m.start())
             kept, reach = [], -1
             for start, neg_end, surface in spans:
                 if start >= reach:  # a stretch of text two cues both match counts once
@@ -289,11 +347,11 @@ def frame_hits(sentences: pd.DataFrame, *, matcher: FrameMatcher, voices: pd.Dat
     check_is_fitted(matcher, "compiled_")
     name = matcher.codebook_.name
     found = []
-    starts = sentences["start"] if voices is not None else [0] * len(sentences)
-    for doc, sent, outlet, text, offset in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
-                                               sentences["text"], starts):
+    starts = sentences["start"].tolist() if voices is not None else [0] * len(sentences)
+    columns = (sentences[c].tolist() for c in ("doc_id", "sent_id", "outlet", "text"))  # lists: quicker to walk
+    for doc, sent, outlet, text, offset in zip(*columns, starts):
         found += [(doc, sent, outlet, frame, surface, start, end, rebuttal, int(offset) + start)
-                  for frame, surface, start, end, rebuttal in matcher.find_all(text)]
+                  for frame, surface, start, end, rebuttal in matcher._find_all(text)]
     if voices is None or not found:
         said = pd.DataFrame({"voice": ["outlet"] * len(found), "speaker_type": [""] * len(found)})
     else:
