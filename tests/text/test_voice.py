@@ -334,3 +334,23 @@ def test_speech_without_said_tags_in_clauses_and_findings(text, phrase, expected
 ])
 def test_promises_appeals_subjects_and_the_writers_descriptors(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
+
+
+VIEWS = ["Tencent is considered by many experts to be a surveillance arm of the party.",
+         "Hard-liners resist Washington's demands that China make changes to its laws.",
+         "He was asked about U.S. firms' complaints that clearance was slow since the start of the trade war.",
+         "He doubted the finding by the intelligence agencies that Moscow meddled in the vote.",
+         "It is widely seen by analysts as a bargaining chip.", "China’s claims against the firm were dropped.",
+         "The assessment of the agency that it failed stands.", "Nothing by anyone's count that matters here.",
+         "Beijing's long-standing complaint that Washington interferes is old.", "It was regarded by\tmost as done."]
+
+
+def test_held_views_search_their_patterns_only_where_a_part_of_them_occurs(monkeypatch):
+    import re
+
+    from analysis.text import positions
+
+    screened = [positions.held_views(s) for s in VIEWS]
+    assert sum(map(bool, screened)) >= 6  # the sentences do hold views
+    monkeypatch.setattr(positions, "_VIEWS", [(rx, cue, re.compile("")) for rx, cue, _ in positions._VIEWS])
+    assert [positions.held_views(s) for s in VIEWS] == screened  # every pattern searched in every sentence
