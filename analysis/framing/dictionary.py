@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -185,14 +184,15 @@ def _phrases(phrases) -> re.Pattern[str]:
     return re.compile(rf"{_START}(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
-def _window(text: str, start: int, end: int, words: int) -> tuple[str, str]:
-    """Up to ``words`` words of ``text`` before ``start`` and after ``end``, within the sentence's clause."""
+def _windows(text: str, start: int, end: int, sizes: Sequence[int]) -> list[tuple[str, str]]:
+    """For each number of words in ``sizes``, up to that many words of ``text`` before ``start`` and after ``end``,
+    within the sentence's clause (split and its words found once for all sizes)."""
     before = re.split(r"[;:!?]|\.\s", text[:start])[-1]
     after = re.split(r"[;:!?]|\.\s", text[end:])[0]
     head = [m.start() for m in _TOKEN.finditer(before)]
     tail = [m.end() for m in _TOKEN.finditer(after)]
-    return (before[head[-words]:] if len(head) >= words else before), (after[:tail[words - 1]] if len(tail) >= words
-                                                                      else after)
+    return [((before[head[-words]:] if len(head) >= words else before),
+             (after[:tail[words - 1]] if len(tail) >= words else after)) for words in sizes]
 
 
 class FrameMatcher(TransformerMixin, BaseEstimator):
@@ -241,8 +241,7 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
     # The checked public methods call these once per text; check_is_fitted per sentence and cue was a tenth of
     # frame_hits' time.
     def _is_rebuttal(self, text: str, start: int, end: int) -> bool:
-        before, after = _window(text, start, end, REBUTTAL_WINDOW)
-        clause, _ = _window(text, start, end, 4 * REBUTTAL_WINDOW)
+        (before, after), (clause, _) = _windows(text, start, end, (REBUTTAL_WINDOW, 4 * REBUTTAL_WINDOW))
         dismissal = self.rebuttal_after_.search(after)
         if dismissal and _SPEECH.search(after[:dismissal.start()]):  # "rights groups said the denials were lies"
             dismissal = None
@@ -272,10 +271,15 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         starts, always = self.cue_screen_.starts(text), self.cue_screen_.always
         for j, (frame, regexes) in enumerate(self.compiled_):
             if starts is None or not frame.indicators or j in always:
-                matches = (m for r in regexes for m in r.finditer(text))
+                matches = [m for r in regexes for m in r.finditer(text)]
             else:  # the cue alternation tried where a cue may start (none: not at all), then the patterns
-                matches = chain(_matches_at(regexes[0], text, starts.get(j, ())),
-                                (m for r in regexes[1:] for m in r.finditer(text)))
+                at = starts.get(j)
+                if at is None and len(regexes) == 1:
+                    continue  # no cue word and no pattern: nothing to find (most frames of most sentences)
+                matches = (_matches_at(regexes[0], text, at) if at else []) + [m for r in regexes[1:]
+                                                                               for m in r.finditer(text)]
+            if not matches:
+                continue
             spans = sorted((m.start(), -m.end(), m.group()) for m in matches if m.end() > m.start())
             kept, reach = [], -1
             for start, neg_end, surface in spans:
