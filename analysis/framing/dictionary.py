@@ -98,13 +98,14 @@ class _CueScreen:
                 wildcard = run.end() == len(first) - 1 and first.endswith("*")  # "econom*": any word it starts
                 (self.prefixes if wildcard else self.exact).setdefault(run.group().lower(), set()).add(j)
         self.lengths = sorted({len(p) for p in self.prefixes})
-        self._memo: dict[str, frozenset[int]] = {}
+        self._memo: dict[str, frozenset[int]] = {}  # words that start a cue: their frames
+        self._misses: set[str] = set()  # words that start none
 
-    def __getstate__(self) -> dict:  # a copy sent to another process starts with an empty memo
-        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+    def __getstate__(self) -> dict:  # a copy sent to another process starts with empty memos
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_misses")}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, _memo={})
+        self.__dict__.update(state, _memo={}, _misses=set())
 
     def frames(self, text: str) -> set[int] | None:
         starts = self.starts(text)
@@ -118,15 +119,19 @@ class _CueScreen:
         words = set(_WORD.findall(text))
         if not text.isascii() and not all(w.isascii() for w in words):
             return None
-        memo, hits = self._memo, {}
-        for w in words:
+        memo, misses, hits = self._memo, self._misses, {}
+        if len(memo) + len(misses) > self.MEMO_LIMIT:
+            memo.clear()
+            misses.clear()
+        for w in words - misses:  # most words start no cue: a set difference passes over them
             hit = memo.get(w)
             if hit is None:
-                if len(memo) > self.MEMO_LIMIT:
-                    memo.clear()
-                hit = memo[w] = self._word_frames(w.lower())
-            if hit:
-                hits[w] = hit
+                hit = self._word_frames(w.lower())
+                if not hit:
+                    misses.add(w)
+                    continue
+                memo[w] = hit
+            hits[w] = hit
         out: dict[int, list[int]] = {}
         if hits:  # most sentences hold no cue word: their words are not walked twice
             for m in _WORD.finditer(text):
@@ -142,6 +147,52 @@ class _CueScreen:
                 break
             found.update(self.prefixes.get(w[:k], ()))
         return frozenset(found)
+
+
+# A codebook pattern is searched in every sentence; most patterns open with words ("\\b(?:government|officials)
+# (?:should|must)") that most sentences lack. The standard library's own regex parser reads them off; where it is
+# missing (another Python) every pattern is searched everywhere.
+try:
+    from re import _constants as _sre
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover
+    _sre_parser = None
+
+
+def pattern_starts(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case ASCII strings one of which every match of ``pattern`` (compiled with IGNORECASE) starts with,
+    or None when they cannot be read off: a pattern that opens with anything but literal characters, or
+    alternatives that all do, past zero-width assertions (``\\b``, lookarounds). On ASCII text (where IGNORECASE is
+    ASCII lower-casing) a pattern none of whose strings is in the lower-cased text cannot match it."""
+    if _sre_parser is None:
+        return None
+    try:
+        return _starts(list(_sre_parser.parse(pattern, re.IGNORECASE)))
+    except Exception:  # noqa: BLE001 - a private parser: any surprise means "cannot tell", never an error
+        return None
+
+
+def _starts(items: list) -> tuple[str, ...] | None:
+    i = 0
+    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is _sre.LITERAL:
+        run = ""
+        while i < len(items) and items[i][0] is _sre.LITERAL and items[i][1] < 128:
+            run += chr(items[i][1])
+            i += 1
+        # alternatives after the run ("most|many" is parsed as "m" and "ost|any") lengthen it
+        more = _starts(items[i:]) if run and i < len(items) and items[i][0] is _sre.BRANCH else None
+        return tuple(run.lower() + w for w in more) if more else (run.lower(),) if run else None
+    if op is _sre.BRANCH:
+        found = [_starts(list(branch)) for branch in av[1]]
+        return None if any(f is None for f in found) else tuple(w for f in found for w in f)
+    if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags of its own
+        return _starts(list(av[3]))
+    return None
 
 
 def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
@@ -221,6 +272,9 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
                 cues = "|".join(indicator_regex(c) for c in sorted(frame.indicators, key=len, reverse=True))
                 regexes.insert(0, re.compile(rf"{_START}(?:{cues})(?!\w)", re.IGNORECASE))
             compiled.append((frame, regexes))
+        # aligned with each frame's regexes: what every match of a pattern starts with (None for a cue alternation)
+        self.pattern_starts_ = [([None] if frame.indicators else []) + [pattern_starts(p) for p in frame.patterns]
+                                for frame in cb.frames]
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
         self.compiled_ = compiled
@@ -269,15 +323,17 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         tokens = None
         found: dict[str, list[tuple[int, int, str]]] = {}
         starts, always = self.cue_screen_.starts(text), self.cue_screen_.always
+        low = text.lower() if text.isascii() else None  # where the patterns' first words are looked for
         for j, (frame, regexes) in enumerate(self.compiled_):
             if starts is None or not frame.indicators or j in always:
-                matches = [m for r in regexes for m in r.finditer(text)]
+                matches, first = [], 0
             else:  # the cue alternation tried where a cue may start (none: not at all), then the patterns
                 at = starts.get(j)
                 if at is None and len(regexes) == 1:
                     continue  # no cue word and no pattern: nothing to find (most frames of most sentences)
-                matches = (_matches_at(regexes[0], text, at) if at else []) + [m for r in regexes[1:]
-                                                                               for m in r.finditer(text)]
+                matches, first = (_matches_at(regexes[0], text, at) if at else []), 1
+            matches += [m for r, words in zip(regexes[first:], self.pattern_starts_[j][first:])
+                        if words is None or low is None or any(w in low for w in words) for m in r.finditer(text)]
             if not matches:
                 continue
             spans = sorted((m.start(), -m.end(), m.group()) for m in matches if m.end() > m.start())
