@@ -354,3 +354,25 @@ def test_held_views_search_their_patterns_only_where_a_part_of_them_occurs(monke
     assert sum(map(bool, screened)) >= 6  # the sentences do hold views
     monkeypatch.setattr(positions, "_VIEWS", [(rx, cue, re.compile("")) for rx, cue, _ in positions._VIEWS])
     assert [positions.held_views(s) for s in VIEWS] == screened  # every pattern searched in every sentence
+
+
+GLOSSED = ["the company—founded in 1987 by a former army engineer—is the largest", "a deal — a process the "
+           "administration goes through before imposing tariffs.", "no contact with Liu He, the Chinese vice premier "
+           "and top trade negotiator, since May", "—leading dash—and a word—dash—", "Huawei, the giant, said",
+           "talks with Xi Jinping, a leader of note, and with Trump, the president, too", " — — ——  –a–"]
+
+
+def test_the_glosses_are_found_as_by_the_lookbehind_first_patterns():
+    # the dash and the capital moved before their lookbehinds (a faster scan): the matches must not change
+    import re
+
+    from analysis.text import reported
+
+    aside = (r"(?:\s[—–]\s?|(?<=\w)[—–])[^—–\n.;:!?\"“”]{3,150}?(?:\s?[—–]\s|[—–](?=\w))|" + reported._GIANT + "|"
+             + reported._DASH_CLOSING)
+    appositive = re.compile(r"(?<=[a-z] )[A-Z][a-z]+(?:\s[A-Z][a-z]+)*" + reported._APPOSITIVE.pattern.split(
+        "(?:\\s[A-Z][a-z]+)*", 1)[1])
+    for text in GLOSSED + [" ".join(GLOSSED)]:
+        expected = [m.span() for m in re.finditer(aside, text)] + [m.span(1) for m in appositive.finditer(text)]
+        assert reported._glosses(text) == expected, text
+    assert reported._glosses(" ".join(GLOSSED))  # the texts do hold glosses
