@@ -376,3 +376,18 @@ def test_the_glosses_are_found_as_by_the_lookbehind_first_patterns():
         expected = [m.span() for m in re.finditer(aside, text)] + [m.span(1) for m in appositive.finditer(text)]
         assert reported._glosses(text) == expected, text
     assert reported._glosses(" ".join(GLOSSED))  # the texts do hold glosses
+
+
+def test_spans_by_article_are_the_groupby_groups_in_table_order():
+    import numpy as np
+
+    spans = pd.DataFrame({"doc_id": ["b", "a", "b", None, "c", "a"], "start": [5, 1, 2, 0, 9, 3],
+                          "end": [6, 2, 4, 1, 10, 7], "voice": ["quoted", "reported", "scare_quote", "quoted",
+                                                                 "attributed", "quoted"],
+                          "speaker": ["X", "", "", "Y", "Z", "W"], "speaker_type": ["other"] * 6})
+    for part in (spans, spans.iloc[:0], spans.iloc[::-1]):
+        expected = {doc: tuple(g[c].to_numpy() for c in ("start", "end", "voice", "speaker", "speaker_type"))
+                    for doc, g in part.groupby("doc_id", sort=False)}
+        got = voice._by_doc(part)
+        assert list(got) == list(expected)
+        assert all(np.array_equal(x, y) and x.dtype == y.dtype for d in got for x, y in zip(got[d], expected[d]))
