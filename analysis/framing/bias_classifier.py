@@ -96,13 +96,20 @@ def mask_tokens(text: str, *, keep: frozenset[str] | None, shapes: bool = False,
     ``_ly``, ``_est``, ``_ous``... when they end in an adverb or adjective suffix of :data:`SHAPES` (a
     part-of-speech cue without the word: "brazenly" and "monstrous" unseen in the lexicons stay adverb and
     adjective, "abortion" stays ``_``). ``memo``: a dict kept across calls with the same ``keep`` and
-    ``shapes``, so each distinct word is looked up once (a corpus repeats most of its words)."""
+    ``shapes``, so each distinct word is looked up once (a corpus repeats most of its words); it also keeps the
+    words met as written, under the key ``_AS_WRITTEN``."""
     memo = {} if memo is None else memo
+    # A word that is not capitalised masks the same wherever it stands: it is looked up as written, without
+    # lower-casing it again (the memo's keys are lower-case words, so such keys never meet them).
+    as_written = memo.setdefault(_AS_WRITTEN, {})
     out = []
     for m in WORD.finditer(text):
         word = m.group()
-        if word[0].isdigit():
-            out.append("_num_")
+        masked = as_written.get(word)
+        if masked is not None:
+            out.append(masked)
+        elif word[0].isdigit():
+            out.append(as_written.setdefault(word, "_num_"))
         elif word[0].isupper() and word != "I" and _after_text(text, m.start()):
             out.append("_name_")
         else:
@@ -110,8 +117,13 @@ def mask_tokens(text: str, *, keep: frozenset[str] | None, shapes: bool = False,
             masked = memo.get(low)
             if masked is None:
                 masked = memo[low] = _masked_word(low, keep, shapes)
+            if not word[0].isupper() or word == "I":
+                as_written[word] = masked
             out.append(masked)
     return out
+
+
+_AS_WRITTEN = ("as written",)  # the key of mask_tokens' memo of words as written: no word is a tuple
 
 
 def _after_text(text: str, start: int) -> bool:
@@ -208,16 +220,51 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
         memo: dict[str, str] = {}
         return [" ".join(mask_tokens(t, keep=self.keep_, shapes=self.shapes, memo=memo)) for t in as_texts(X).tolist()]
 
-    def _features(self, masked: list[str], *, fit: bool = False):
-        # scoring goes through ngram_counts (the same matrices, each distinct word analysed once)
-        word = self.vectorizer_.fit_transform(masked) if fit else ngram_counts.transform(self.vectorizer_, masked)
+    def _features(self, masked: list[str]):
+        """The training matrix: the fitted vectorizers' own transform of the masked sentences."""
+        word = self.vectorizer_.fit_transform(masked)
         if self.char_vectorizer_ is None:
             return word
         # masked tokens all start with "_"; the kept words alone go to the character n-grams
         kept = [" ".join(t for t in m.split() if not t.startswith("_")) for m in masked]
-        char = (self.char_vectorizer_.fit_transform(kept) if fit else
-                ngram_counts.transform(self.char_vectorizer_, kept))
-        return sparse.hstack([word, char]).tocsr()
+        return sparse.hstack([word, self.char_vectorizer_.fit_transform(kept)]).tocsr()
+
+    # Words remembered across calls (masks, character n-gram columns): a worker scoring chunk after chunk met most
+    # of each chunk's words before; a news vocabulary stays well below the limit.
+    MEMO_LIMIT = 500_000
+
+    def _memos(self) -> dict[str, dict]:
+        memos = self.__dict__.get("_memos_by_kind")
+        if memos is None or sum(map(len, memos.values())) > self.MEMO_LIMIT:
+            memos = self.__dict__["_memos_by_kind"] = {"mask": {}, "char": {}}
+        return memos
+
+    def __getstate__(self) -> dict:  # a copy sent to another process (or to the cache) starts without memos
+        return {k: v for k, v in super().__getstate__().items() if k != "_memos_by_kind"}
+
+    def _scored_features(self, X):
+        """What :meth:`_features` would give new sentences through the vectorizers' ``transform``, counted with
+        :mod:`analysis.framing.ngram_counts` (the same matrices, each distinct word analysed once): the masked
+        tokens are numbered once for the word and the character n-grams, never joined into text and split again."""
+        memos = self._memos()
+        tokens = [mask_tokens(t, keep=self.keep_, shapes=self.shapes, memo=memos["mask"]) for t in as_texts(X).tolist()]
+        codes, uniques, docs = ngram_counts.coded(tokens)
+        word = ngram_counts.weighted(self.vectorizer_, ngram_counts.coded_word_counts(self.vectorizer_, codes, uniques,
+                                                                                      docs, len(tokens)))
+        if self.char_vectorizer_ is None:
+            return word
+        # masked tokens all start with "_"; the kept words alone go to the character n-grams, lower-cased as
+        # char_wb_counts lower-cases their text
+        kept = np.flatnonzero([not u.startswith("_") for u in uniques])
+        renumbered = np.full(len(uniques), -1, dtype=np.int64)
+        renumbered[kept] = np.arange(len(kept))
+        kept_codes = renumbered[codes] if len(codes) else codes
+        at = kept_codes >= 0
+        lower = self.char_vectorizer_.lowercase
+        words = [uniques[i].lower() if lower else uniques[i] for i in kept]
+        char = ngram_counts.coded_char_wb_counts(self.char_vectorizer_, kept_codes[at], words, docs[at], len(tokens),
+                                                 memo=memos["char"])
+        return sparse.hstack([word, ngram_counts.weighted(self.char_vectorizer_, char)]).tocsr()
 
     def fit(self, X, y, *, groups=None, marked_words=None, topics=None) -> BiasClassifier:
         """``groups`` (e.g. each sentence's outlet): weights that make each group's biased and non-biased
@@ -245,7 +292,8 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
         self.char_vectorizer_ = (None if self.char_ngram_range is None else
                                  TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
                                                  min_df=self.min_df + 1, sublinear_tf=True))
-        Xt = self._features(self._masked(X), fit=True)
+        self.__dict__.pop("_memos_by_kind", None)  # a refit keeps nothing of the last fit's words
+        Xt = self._features(self._masked(X))
         folds = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(LogisticRegression(C=self.C, max_iter=2000), method="sigmoid",
                                              cv=folds).fit(Xt, y, sample_weight=balancing_weights(y, groups))
@@ -253,7 +301,7 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
-        return self.model_.predict_proba(self._features(self._masked(X)))
+        return self.model_.predict_proba(self._scored_features(X))
 
     def predict(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")

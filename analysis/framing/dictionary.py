@@ -82,6 +82,10 @@ class _CueScreen:
     """``frames(text)``: the frames whose cues may match ``text`` (a set of their indices), or None when it cannot
     tell (words that are not ASCII). A frame with a cue whose first word is not plain ASCII always may."""
 
+    # distinct words whose frames are remembered (the screen looked each word up anew in every sentence, about a
+    # third of the matching time); a news vocabulary stays well below
+    MEMO_LIMIT = 500_000
+
     def __init__(self, indicators_by_frame: Sequence[Sequence[str]]) -> None:
         self.always, self.exact, self.prefixes = set(), {}, {}
         for j, indicators in enumerate(indicators_by_frame):
@@ -94,19 +98,113 @@ class _CueScreen:
                 wildcard = run.end() == len(first) - 1 and first.endswith("*")  # "econom*": any word it starts
                 (self.prefixes if wildcard else self.exact).setdefault(run.group().lower(), set()).add(j)
         self.lengths = sorted({len(p) for p in self.prefixes})
+        self._memo: dict[str, frozenset[int]] = {}  # words that start a cue: their frames
+        self._misses: set[str] = set()  # words that start none
+
+    def __getstate__(self) -> dict:  # a copy sent to another process starts with empty memos
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_misses")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _memo={}, _misses=set())
 
     def frames(self, text: str) -> set[int] | None:
-        words = _WORD.findall(text)
-        if not all(w.isascii() for w in words):
+        starts = self.starts(text)
+        return None if starts is None else self.always | set(starts)
+
+    def starts(self, text: str) -> dict[int, list[int]] | None:
+        """Where in ``text`` each frame's cues may start: the starts of the words that are a first word of one
+        of its cues (or that such a word ending in ``*`` begins), by frame index, frames with none left out;
+        None when it cannot tell. A cue match can start nowhere else (a cue starts a word, see ``_START``), so
+        trying the cue alternation at these positions alone finds what a scan of the whole text finds."""
+        words = set(_WORD.findall(text))
+        if not text.isascii() and not all(w.isascii() for w in words):
             return None
-        found = set(self.always)
-        for w in {w.lower() for w in words}:
-            found.update(self.exact.get(w, ()))
-            for k in self.lengths:
-                if k > len(w):
-                    break
-                found.update(self.prefixes.get(w[:k], ()))
-        return found
+        memo, misses, hits = self._memo, self._misses, {}
+        if len(memo) + len(misses) > self.MEMO_LIMIT:
+            memo.clear()
+            misses.clear()
+        for w in words - misses:  # most words start no cue: a set difference passes over them
+            hit = memo.get(w)
+            if hit is None:
+                hit = self._word_frames(w.lower())
+                if not hit:
+                    misses.add(w)
+                    continue
+                memo[w] = hit
+            hits[w] = hit
+        out: dict[int, list[int]] = {}
+        if hits:  # most sentences hold no cue word: their words are not walked twice
+            for m in _WORD.finditer(text):
+                for j in hits.get(m.group(), ()):
+                    out.setdefault(j, []).append(m.start())
+        return out
+
+    def _word_frames(self, w: str) -> frozenset[int]:
+        """The frames with a cue whose first word is ``w`` (lower case) or a prefix of it ending in ``*``."""
+        found = set(self.exact.get(w, ()))
+        for k in self.lengths:
+            if k > len(w):
+                break
+            found.update(self.prefixes.get(w[:k], ()))
+        return frozenset(found)
+
+
+# A codebook pattern is searched in every sentence; most patterns open with words ("\\b(?:government|officials)
+# (?:should|must)") that most sentences lack. The standard library's own regex parser reads them off; where it is
+# missing (another Python) every pattern is searched everywhere.
+try:
+    from re import _constants as _sre
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover
+    _sre_parser = None
+
+
+def pattern_starts(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case ASCII strings one of which every match of ``pattern`` (compiled with IGNORECASE) starts with,
+    or None when they cannot be read off: a pattern that opens with anything but literal characters, or
+    alternatives that all do, past zero-width assertions (``\\b``, lookarounds). On ASCII text (where IGNORECASE is
+    ASCII lower-casing) a pattern none of whose strings is in the lower-cased text cannot match it."""
+    if _sre_parser is None:
+        return None
+    try:
+        return _starts(list(_sre_parser.parse(pattern, re.IGNORECASE)))
+    except Exception:  # noqa: BLE001 - a private parser: any surprise means "cannot tell", never an error
+        return None
+
+
+def _starts(items: list) -> tuple[str, ...] | None:
+    i = 0
+    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is _sre.LITERAL:
+        run = ""
+        while i < len(items) and items[i][0] is _sre.LITERAL and items[i][1] < 128:
+            run += chr(items[i][1])
+            i += 1
+        # alternatives after the run ("most|many" is parsed as "m" and "ost|any") lengthen it
+        more = _starts(items[i:]) if run and i < len(items) and items[i][0] is _sre.BRANCH else None
+        return tuple(run.lower() + w for w in more) if more else (run.lower(),) if run else None
+    if op is _sre.BRANCH:
+        found = [_starts(list(branch)) for branch in av[1]]
+        return None if any(f is None for f in found) else tuple(w for f in found for w in f)
+    if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags of its own
+        return _starts(list(av[3]))
+    return None
+
+
+def _matches_at(regex: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    """What ``regex.finditer(text)`` finds when a match, never empty, can begin only at ``starts`` (ascending):
+    each tried there, from the end of the last one found, as the scan goes on (a lookbehind still sees the text
+    before a start)."""
+    found, reach = [], 0
+    for p in starts:
+        if p >= reach and (m := regex.match(text, p)) is not None:
+            found.append(m)
+            reach = m.end()
+    return found
 
 
 def _tokens(text: str) -> tuple[list[int], list[bool]]:
@@ -137,14 +235,15 @@ def _phrases(phrases) -> re.Pattern[str]:
     return re.compile(rf"{_START}(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
-def _window(text: str, start: int, end: int, words: int) -> tuple[str, str]:
-    """Up to ``words`` words of ``text`` before ``start`` and after ``end``, within the sentence's clause."""
+def _windows(text: str, start: int, end: int, sizes: Sequence[int]) -> list[tuple[str, str]]:
+    """For each number of words in ``sizes``, up to that many words of ``text`` before ``start`` and after ``end``,
+    within the sentence's clause (split and its words found once for all sizes)."""
     before = re.split(r"[;:!?]|\.\s", text[:start])[-1]
     after = re.split(r"[;:!?]|\.\s", text[end:])[0]
     head = [m.start() for m in _TOKEN.finditer(before)]
     tail = [m.end() for m in _TOKEN.finditer(after)]
-    return (before[head[-words]:] if len(head) >= words else before), (after[:tail[words - 1]] if len(tail) >= words
-                                                                      else after)
+    return [((before[head[-words]:] if len(head) >= words else before),
+             (after[:tail[words - 1]] if len(tail) >= words else after)) for words in sizes]
 
 
 class FrameMatcher(TransformerMixin, BaseEstimator):
@@ -173,6 +272,9 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
                 cues = "|".join(indicator_regex(c) for c in sorted(frame.indicators, key=len, reverse=True))
                 regexes.insert(0, re.compile(rf"{_START}(?:{cues})(?!\w)", re.IGNORECASE))
             compiled.append((frame, regexes))
+        # aligned with each frame's regexes: what every match of a pattern starts with (None for a cue alternation)
+        self.pattern_starts_ = [([None] if frame.indicators else []) + [pattern_starts(p) for p in frame.patterns]
+                                for frame in cb.frames]
         self.codebook_ = cb
         self.frame_ids_ = cb.frame_ids
         self.compiled_ = compiled
@@ -188,8 +290,12 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         "denies that the Uighurs have been mistreated" rejects "mistreated" however far it stands.
         """
         check_is_fitted(self, "compiled_")
-        before, after = _window(text, start, end, REBUTTAL_WINDOW)
-        clause, _ = _window(text, start, end, 4 * REBUTTAL_WINDOW)
+        return self._is_rebuttal(text, start, end)
+
+    # The checked public methods call these once per text; check_is_fitted per sentence and cue was a tenth of
+    # frame_hits' time.
+    def _is_rebuttal(self, text: str, start: int, end: int) -> bool:
+        (before, after), (clause, _) = _windows(text, start, end, (REBUTTAL_WINDOW, 4 * REBUTTAL_WINDOW))
         dismissal = self.rebuttal_after_.search(after)
         if dismissal and _SPEECH.search(after[:dismissal.start()]):  # "rights groups said the denials were lies"
             dismissal = None
@@ -199,7 +305,11 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
 
     def find_all(self, text: str) -> list[tuple[str, str, int, int, bool]]:
         """(frame id, matched text, start, end, rebuttal) of every match that survives negation and excludes."""
-        return [(frame, surface, start, end, self.is_rebuttal(text, start, end))
+        check_is_fitted(self, "compiled_")
+        return self._find_all(text)
+
+    def _find_all(self, text: str) -> list[tuple[str, str, int, int, bool]]:
+        return [(frame, surface, start, end, self._is_rebuttal(text, start, end))
                 for frame, surface, start, end in self._matches(text)]
 
     def find(self, text: str) -> list[tuple[str, str, int, int]]:
@@ -210,15 +320,23 @@ class FrameMatcher(TransformerMixin, BaseEstimator):
         return [hit[:4] for hit in self.find_all(text) if not hit[4]]
 
     def _matches(self, text: str) -> list[tuple[str, str, int, int]]:
-        check_is_fitted(self, "compiled_")
         tokens = None
         found: dict[str, list[tuple[int, int, str]]] = {}
-        may_hold = self.cue_screen_.frames(text)
+        starts, always = self.cue_screen_.starts(text), self.cue_screen_.always
+        low = text.lower() if text.isascii() else None  # where the patterns' first words are looked for
         for j, (frame, regexes) in enumerate(self.compiled_):
-            if may_hold is not None and j not in may_hold and frame.indicators:
-                regexes = regexes[1:]  # its cue alternation cannot match: only its patterns are searched
-            spans = sorted((m.start(), -m.end(), m.group()) for r in regexes for m in r.finditer(text)
-                           if m.end() > m.start())
+            if starts is None or not frame.indicators or j in always:
+                matches, first = [], 0
+            else:  # the cue alternation tried where a cue may start (none: not at all), then the patterns
+                at = starts.get(j)
+                if at is None and len(regexes) == 1:
+                    continue  # no cue word and no pattern: nothing to find (most frames of most sentences)
+                matches, first = (_matches_at(regexes[0], text, at) if at else []), 1
+            matches += [m for r, words in zip(regexes[first:], self.pattern_starts_[j][first:])
+                        if words is None or low is None or any(w in low for w in words) for m in r.finditer(text)]
+            if not matches:
+                continue
+            spans = sorted((m.start(), -m.end(), m.group()) for m in matches if m.end() > m.start())
             kept, reach = [], -1
             for start, neg_end, surface in spans:
                 if start >= reach:  # a stretch of text two cues both match counts once
@@ -289,11 +407,11 @@ def frame_hits(sentences: pd.DataFrame, *, matcher: FrameMatcher, voices: pd.Dat
     check_is_fitted(matcher, "compiled_")
     name = matcher.codebook_.name
     found = []
-    starts = sentences["start"] if voices is not None else [0] * len(sentences)
-    for doc, sent, outlet, text, offset in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
-                                               sentences["text"], starts):
+    starts = sentences["start"].tolist() if voices is not None else [0] * len(sentences)
+    columns = (sentences[c].tolist() for c in ("doc_id", "sent_id", "outlet", "text"))  # lists: quicker to walk
+    for doc, sent, outlet, text, offset in zip(*columns, starts):
         found += [(doc, sent, outlet, frame, surface, start, end, rebuttal, int(offset) + start)
-                  for frame, surface, start, end, rebuttal in matcher.find_all(text)]
+                  for frame, surface, start, end, rebuttal in matcher._find_all(text)]
     if voices is None or not found:
         said = pd.DataFrame({"voice": ["outlet"] * len(found), "speaker_type": [""] * len(found)})
     else:

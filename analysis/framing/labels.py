@@ -57,6 +57,29 @@ def _form_pattern(form: str) -> str:
     return rf"(?<!\w)(?:{form})(?!\w)"
 
 
+# Nearly every sentence names no referent, yet each label form was searched in each (a regex per form and
+# sentence: most of the label time). One search of all forms at once says whether any matches: it does exactly
+# when one of them does, for forms that stand alone in an alternation (no groups a backreference could count,
+# no inline flags that would reach the others).
+_STANDS_ALONE = re.compile(r"\(\?(?!:)")
+
+
+def _screen(forms: list[str], compiled: list) -> object | None:
+    """The ``compiled`` patterns of all label ``forms`` as one alternation, or None when a form cannot join it."""
+    if not forms or any(p.groups for p in compiled) or any(_STANDS_ALONE.search(f) for f in forms):
+        return None
+    return patterns.compile_pattern("|".join(f"(?:{p.pattern})" for p in compiled), ignore_case=True)
+
+
+def _may_mention(screen, text: str) -> bool:
+    if screen is None:
+        return True
+    try:
+        return screen.search(text, timeout=patterns.MATCH_TIMEOUT) is not None
+    except TimeoutError:  # let the forms' own search say which one backtracks without end
+        return True
+
+
 class LabelMatcher(BaseEstimator):
     """Finds label mentions: each label's forms as case-insensitive whole-word regexes.
 
@@ -81,8 +104,10 @@ class LabelMatcher(BaseEstimator):
                         parts.append((label, patterns.compile_pattern(_form_pattern(form), ignore_case=True)))
                     except patterns.error as exc:
                         raise ValueError(f"referent {ref.name!r} label {label!r}: bad form {form!r}: {exc}") from None
-            compiled.append((ref.name, parts))
+            compiled.append((ref.name, [(label, p, f"referent {ref.name!r} label {label!r}") for label, p in parts]))
         self.patterns_ = compiled
+        self.screen_ = _screen([form for ref in self.referents for forms in ref.labels.values() for form in forms],
+                               [p for _, parts in compiled for _, p, _ in parts])
         return self
 
     def find(self, text: str) -> list[tuple[str, str, str, int, int]]:
@@ -94,11 +119,16 @@ class LabelMatcher(BaseEstimator):
         share a span: each is counted in its own referent.
         """
         check_is_fitted(self, "patterns_")
+        return self._find(text)
+
+    def _find(self, text: str) -> list[tuple[str, str, str, int, int]]:
+        if not _may_mention(self.screen_, text):
+            return []
         found = []
         for name, parts in self.patterns_:
             hits = sorted(((m.start() - m.end(), m.start(), i, label, m.group(), m.end())
-                           for i, (label, p) in enumerate(parts)
-                           for m in patterns.finditer(p, text, owner=f"referent {name!r} label {label!r}")
+                           for i, (label, p, owner) in enumerate(parts)
+                           for m in patterns.finditer(p, text, owner=owner)
                            if m.end() > m.start()))
             taken: list[tuple[int, int]] = []
             for _, start, _, label, surface, end in hits:
@@ -119,7 +149,7 @@ def label_mentions(sentences: pd.DataFrame, *, matcher: LabelMatcher,
     rows = [(doc, sent, outlet, *hit, offset + hit[3])
             for doc, sent, outlet, text, offset in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],
                                                        sentences["text"], starts)
-            for hit in matcher.find(text)]
+            for hit in matcher._find(text)]
     if voices is not None and rows:
         found = voice_at(voices, [r[0] for r in rows], [r[-1] for r in rows])
         kinds = list(zip(found["voice"], found["speaker_type"]))

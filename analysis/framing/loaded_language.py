@@ -135,6 +135,7 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
         stem = SnowballStemmer("english").stem
         self._stem = (lambda w: stem(IRREGULAR.get(w, w))) if self.match == "snowball" else None
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._memos: dict[str, dict] = {}  # see _memo: what a refit must not carry over
         digest = hashlib.sha256()
         self.indexes_, self.n_entries_ = {}, {}
         for name, (dataset, file) in LISTS.items():
@@ -174,13 +175,32 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
         # A token's classes do not depend on its neighbours unless a multi-word entry or a name spans it, so
         # each distinct token is scored once, alone, and a sentence is the sum of its tokens; the sentences
         # where a multi-word entry or a name does match are scored whole, as before.
-        alone = np.array([self._row([u]) for u in uniques]).reshape(len(uniques), len(MARKERS) + 2)
+        alone = np.array(self._alone(uniques)).reshape(len(uniques), len(MARKERS) + 2)
         per_sentence = sparse.csr_matrix((np.ones(len(codes)), (sentence, codes)), shape=(len(token_lists), len(alone)))
         out = np.asarray(per_sentence @ alone)  # sums of whole counts: exact in float64
         for r in np.flatnonzero(self._spanning(codes.astype(np.int64), list(uniques), sentence, len(token_lists))):
             out[r] = self._row(token_lists[r])
         loaded = 1 + MARKERS.index("loaded")
         out[:, -1] = np.divide(out[:, loaded], out[:, 0], out=np.zeros(len(out)), where=out[:, 0] > 0)
+        return out
+
+    def _memo(self, kind: str) -> dict:
+        """A dict of ``kind`` kept across calls (cleared past ``CACHE_LIMIT`` words): each chunk of a study scored
+        on one worker meets mostly the words of the chunks before it."""
+        memos = self.__dict__.setdefault("_memos", {})
+        memo = memos.setdefault(kind, {})
+        if len(memo) > CACHE_LIMIT:
+            memo.clear()
+        return memo
+
+    def _alone(self, uniques: list[str]) -> list[np.ndarray]:
+        """:meth:`_row` of each token alone, remembered."""
+        rows, out = self._memo("rows"), []
+        for u in uniques:
+            row = rows.get(u)
+            if row is None:
+                row = rows[u] = self._row([u])
+            out.append(row)
         return out
 
     def _row(self, tokens: list[str]) -> np.ndarray:
@@ -211,11 +231,14 @@ class MarkerScorer(TransformerMixin, BaseEstimator):
         sequences += [(True, name) for name in NAMES]
         needed = {(exact, w) for exact, seq in sequences for w in seq}
         has = {k: np.zeros(len(uniques), dtype=bool) for k in needed}
+        stands_for = self._memo("stands_for")  # the same entries' words each call: remembered per token
         for u, token in enumerate(uniques):  # which distinct tokens can stand for each word of an entry
-            for exact, forms in ((True, (token,)), (False, self._forms(token))):
-                for w in forms:
-                    if (exact, w) in has:
-                        has[exact, w][u] = True
+            keys = stands_for.get(token)
+            if keys is None:
+                keys = stands_for[token] = [(exact, w) for exact, forms in ((True, (token,)), (False, self._forms(token)))
+                                            for w in forms if (exact, w) in needed]
+            for key in keys:
+                has[key][u] = True
         out = np.zeros(n, dtype=bool)
         for exact, seq in sequences:
             at = np.flatnonzero(has[exact, seq[0]][codes])

@@ -129,6 +129,32 @@ def test_swapping_names_does_not_change_the_score(model):
     assert np.allclose(model.predict_proba(["It cost 5 dollars."]), model.predict_proba(["It cost 700 dollars."]))
 
 
+EDGE = ["", "Smith", "2019 and 3,500", "THE MOB Viciously ATTACKED Smith.", "Ludicrously ludicrously, I said it.",
+        "naïve Café résumé DISGRACE", "don’t and don't: shamelessly"]
+
+
+def test_scoring_counts_equal_the_vectorizers_transform(model):
+    from scipy import sparse
+
+    texts = corpus()[0] + corpus("Obama")[0] + EDGE
+    masked = model._masked(texts)
+    kept = [" ".join(t for t in m.split() if not t.startswith("_")) for m in masked]
+    expected = sparse.hstack([model.vectorizer_.transform(masked), model.char_vectorizer_.transform(kept)]).tocsr()
+    for _ in range(2):  # with the memos empty, then filled by the first call
+        got = model._scored_features(texts)
+        assert got.shape == expected.shape and np.array_equal(got.indptr, expected.indptr)
+        assert np.array_equal(got.indices, expected.indices) and np.array_equal(got.data, expected.data)
+    assert "_memos_by_kind" not in clone(model).__dict__ and "_memos_by_kind" not in model.__getstate__()
+
+
+def test_masking_with_a_memo_is_masking_without(model):
+    memo: dict = {}
+    for text in corpus()[0] + EDGE + ["Smith said. smith said", "Said Smith; said smith", "I met I. M. Pei"]:
+        for _ in range(2):
+            assert mask_tokens(text, keep=model.keep_, shapes=True, memo=memo) == mask_tokens(text, keep=model.keep_,
+                                                                                                shapes=True)
+
+
 def test_estimator_contract(model):
     texts, y = corpus()
     proba = model.predict_proba(texts)

@@ -354,9 +354,16 @@ def test_the_cue_screen_never_skips_a_frame_whose_cue_matches(codebook):
 
     screened = FrameMatcher(codebook=codebook).fit()
     unscreened = FrameMatcher(codebook=codebook).fit()
-    unscreened.cue_screen_.frames = lambda text: None  # every frame searched, as before the screen
+    unscreened.cue_screen_.starts = lambda text: None  # every frame searched whole, as before the screen
+    unscreened.pattern_starts_ = [[None] * len(starts) for starts in screened.pattern_starts_]  # every pattern too
     texts = [t for frame in screened.codebook_.frames for cue in frame.indicators for t in _cue_examples(cue)]
+    texts += [t for frame in screened.codebook_.frames for ex in frame.examples for t in (ex, ex.upper(), ex.lower())]
     texts += ["ımmıgratıon and ſecurity", "An uneventful sentence about nothing in particular."]
+    # several cues of a frame in one sentence, repeated, overlapping and run together: the cue alternation is
+    # tried only where a cue word starts, so each match must still be the one the whole scan finds
+    for frame in screened.codebook_.frames:
+        plain = [_cue_examples(cue)[0][len("Officials said "):-len(" mattered.")] for cue in frame.indicators]
+        texts += [" ".join(plain), "-".join(plain[::-1]), " and ".join(p + " " + p for p in plain[:6])]
     hits = 0
     for text in texts:
         expected = unscreened._matches(text)
@@ -373,3 +380,37 @@ def test_the_cue_screen_skips_frames_with_no_cue_word():
     assert screen.frames("Abuses were reported.") == {0, 2}
     assert screen.frames("Nothing here.") == {2}
     assert screen.frames("İstanbul talks on human rights") is None  # not ASCII: no screening
+    # where each frame's cues may start: at its cue words, and not inside a word ("untariffed")
+    assert screen.starts("Tariffs and abuse, untariffed trade: human rights") == {0: [12, 37], 1: [0, 30]}
+    assert screen.starts("Nothing here.") == {}
+
+
+@pytest.mark.parametrize("pattern, starts", [
+    (r"\b(?:government|officials) (?:should|must)", ("government", "officials")),
+    (r"\bHold\w* \w+", ("hold",)), (r"\bholds?", ("hold",)), (r"(?<!-)defen[cs]e", ("defen",)),
+    (r"\b(?:most|many) people", ("most", "many")), (r"\bfoo|bar", ("foo", "bar")), (r"(Foo)bar", ("foo",)),
+    (r"[$€]\s?\d", None), (r"\b\d+\s?%", None), (r"(?:ab|cd)?x", None), (r"(?-i:Foo)bar", None), (r"éa", None),
+    (r"a|", None), (r"", None), (r"(?=x)", None),
+])
+def test_the_words_every_match_of_a_pattern_starts_with(pattern, starts):
+    import re
+
+    from analysis.framing.dictionary import pattern_starts
+
+    assert pattern_starts(pattern) == starts
+    rx = re.compile(pattern, re.IGNORECASE)
+    for text in ("Government officials Should act", "HOLDS them", "the defence", "MOST people", "a foobar x", "€5"):
+        if starts is not None and rx.search(text):
+            assert any(w in text.lower() for w in starts), text
+
+
+def test_matching_at_the_cue_starts_finds_what_the_scan_finds():
+    import re
+
+    from analysis.framing.dictionary import _matches_at
+
+    rx = re.compile(r"(?<!\w)(?:trade war|trade|war)(?!\w)", re.IGNORECASE)
+    text = "Trade war, trade-war and war trade warfare"
+    starts = [m.start() for m in re.finditer(r"\w+", text)]
+    assert [m.span() for m in _matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+    assert _matches_at(rx, text, []) == []

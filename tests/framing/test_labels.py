@@ -99,6 +99,29 @@ def test_overlaps_resolved_longest_first_within_referent_and_kept_across_referen
     assert _matcher(r3).find("camps") == [("r3", "a", "camps", 0, 5)]
 
 
+SCREENED = ["Added to the U.S. trade blacklist on Monday.", "The blacklistings and Entity Listed firms.",
+            "held in reeducation camps and Re-Education Camp 3", "Detention camps in Xinjiang", "camps", "",
+            "A sentence about the weather.", "so-called vocational education and training centres", "ENTITY LIST"]
+
+
+@pytest.mark.parametrize("referents", [(CAMPS,), (ENTITY_LIST,), (CAMPS, ENTITY_LIST, Referent("r2", {"place": (
+    "xinjiang",)}))])
+def test_the_one_search_of_all_forms_changes_no_mention(referents):
+    screened = _matcher(*referents)
+    unscreened = _matcher(*referents)
+    unscreened.screen_ = None  # every form searched in every sentence
+    assert screened.screen_ is not None
+    for text in SCREENED + [t.upper() for t in SCREENED]:
+        assert screened.find(text) == unscreened.find(text)
+    assert not labels._may_mention(screened.screen_, "A sentence about the weather.")
+
+
+def test_forms_with_groups_or_inline_flags_are_searched_alone():
+    for form in (r"(camp)s? \1", "(?i)camps", "(?x) camps", "(?P<a>camps)"):
+        assert _matcher(Referent("r", {"x": (form,)})).screen_ is None
+    assert _matcher(Referent("r", {"x": ("camps(?:ites)?",), "y": ("(?:re-)?education",)})).screen_ is not None
+
+
 def test_matcher_estimator_contract_and_errors():
     m = LabelMatcher(referents=(CAMPS,))
     with pytest.raises(NotFittedError):

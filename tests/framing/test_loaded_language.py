@@ -303,5 +303,9 @@ def test_transform_equals_scoring_each_sentence_whole(options):
     whole = np.array([sc._row(tokenize(t)) for t in texts])
     got = sc.transform(texts)
     assert np.array_equal(got[:, :-1], whole[:, :-1])
+    # the tokens' scores are remembered across calls: a second call, in another order, still gives the same rows
+    assert np.array_equal(sc.transform(texts[::-1])[::-1], got)
+    assert sc._memos["rows"] and sc.fit()._memos == {}  # a refit starts afresh
+    assert np.array_equal(sc.transform(texts), got)
     assert got[texts.index("In my view the far right wing so called plan tends to fail."), 1 + MARKERS.index("hedges")] == 2
     assert sc.transform([]).shape == (0, len(MARKERS) + 2)

@@ -334,3 +334,60 @@ def test_speech_without_said_tags_in_clauses_and_findings(text, phrase, expected
 ])
 def test_promises_appeals_subjects_and_the_writers_descriptors(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
+
+
+VIEWS = ["Tencent is considered by many experts to be a surveillance arm of the party.",
+         "Hard-liners resist Washington's demands that China make changes to its laws.",
+         "He was asked about U.S. firms' complaints that clearance was slow since the start of the trade war.",
+         "He doubted the finding by the intelligence agencies that Moscow meddled in the vote.",
+         "It is widely seen by analysts as a bargaining chip.", "China’s claims against the firm were dropped.",
+         "The assessment of the agency that it failed stands.", "Nothing by anyone's count that matters here.",
+         "Beijing's long-standing complaint that Washington interferes is old.", "It was regarded by\tmost as done."]
+
+
+def test_held_views_search_their_patterns_only_where_a_part_of_them_occurs(monkeypatch):
+    import re
+
+    from analysis.text import positions
+
+    screened = [positions.held_views(s) for s in VIEWS]
+    assert sum(map(bool, screened)) >= 6  # the sentences do hold views
+    monkeypatch.setattr(positions, "_VIEWS", [(rx, cue, re.compile("")) for rx, cue, _ in positions._VIEWS])
+    assert [positions.held_views(s) for s in VIEWS] == screened  # every pattern searched in every sentence
+
+
+GLOSSED = ["the company—founded in 1987 by a former army engineer—is the largest", "a deal — a process the "
+           "administration goes through before imposing tariffs.", "no contact with Liu He, the Chinese vice premier "
+           "and top trade negotiator, since May", "—leading dash—and a word—dash—", "Huawei, the giant, said",
+           "talks with Xi Jinping, a leader of note, and with Trump, the president, too", " — — ——  –a–"]
+
+
+def test_the_glosses_are_found_as_by_the_lookbehind_first_patterns():
+    # the dash and the capital moved before their lookbehinds (a faster scan): the matches must not change
+    import re
+
+    from analysis.text import reported
+
+    aside = (r"(?:\s[—–]\s?|(?<=\w)[—–])[^—–\n.;:!?\"“”]{3,150}?(?:\s?[—–]\s|[—–](?=\w))|" + reported._GIANT + "|"
+             + reported._DASH_CLOSING)
+    appositive = re.compile(r"(?<=[a-z] )[A-Z][a-z]+(?:\s[A-Z][a-z]+)*" + reported._APPOSITIVE.pattern.split(
+        "(?:\\s[A-Z][a-z]+)*", 1)[1])
+    for text in GLOSSED + [" ".join(GLOSSED)]:
+        expected = [m.span() for m in re.finditer(aside, text)] + [m.span(1) for m in appositive.finditer(text)]
+        assert reported._glosses(text) == expected, text
+    assert reported._glosses(" ".join(GLOSSED))  # the texts do hold glosses
+
+
+def test_spans_by_article_are_the_groupby_groups_in_table_order():
+    import numpy as np
+
+    spans = pd.DataFrame({"doc_id": ["b", "a", "b", None, "c", "a"], "start": [5, 1, 2, 0, 9, 3],
+                          "end": [6, 2, 4, 1, 10, 7], "voice": ["quoted", "reported", "scare_quote", "quoted",
+                                                                 "attributed", "quoted"],
+                          "speaker": ["X", "", "", "Y", "Z", "W"], "speaker_type": ["other"] * 6})
+    for part in (spans, spans.iloc[:0], spans.iloc[::-1]):
+        expected = {doc: tuple(g[c].to_numpy() for c in ("start", "end", "voice", "speaker", "speaker_type"))
+                    for doc, g in part.groupby("doc_id", sort=False)}
+        got = voice._by_doc(part)
+        assert list(got) == list(expected)
+        assert all(np.array_equal(x, y) and x.dtype == y.dtype for d in got for x, y in zip(got[d], expected[d]))
