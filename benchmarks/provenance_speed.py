@@ -51,6 +51,7 @@ PARTS = ((quotes, "article_quotes"), (wire, "article_wire"), (quotes, "match_quo
 
 def _timed(seconds: dict, module, name: str) -> None:
     inner = getattr(module, name)
+    key = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
 
     @functools.wraps(inner)
     def wrapper(*args, **kwargs):
@@ -58,7 +59,7 @@ def _timed(seconds: dict, module, name: str) -> None:
         try:
             return inner(*args, **kwargs)
         finally:
-            seconds[name] += time.process_time() - start
+            seconds[key] += time.process_time() - start
     setattr(module, name, wrapper)
 
 
@@ -104,9 +105,9 @@ def main() -> None:
             frame_hits=storage.read_table(hits) if hits.exists() else None)
     total = time.process_time() - start
     print(f"{len(articles)} articles, {len(sentences)} sentences: {total:.1f} CPU s in all")
-    for _, name in PARTS:
-        if name in seconds:
-            print(f"  {name:<20} {seconds[name]:8.1f} CPU s")
+    for key in dict.fromkeys(f"{m.__name__.rsplit('.', 1)[-1]}.{name}" for m, name in PARTS):
+        if key in seconds:
+            print(f"  {key:<38} {seconds[key]:8.1f} CPU s")
     if args.save:
         args.save.mkdir(parents=True, exist_ok=True)
         for name, table in produced.items():

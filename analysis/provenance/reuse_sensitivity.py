@@ -99,7 +99,9 @@ def weighted_contrast(x_a: np.ndarray, w_a: np.ndarray, x_b: np.ndarray, w_b: np
     mean_at = _resampled_mean(x, w)
     boot = mean_at(ia) - mean_at(ib + len(x_a))
     low, high = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
-    perms = rng.permuted(np.tile(np.arange(len(x)), (n_perm, 1)), axis=1)
+    # permuted copies its input: a broadcast row, not a tiled array, saves building n_perm rows only to copy them
+    # (the same shuffles, one row after another)
+    perms = rng.permuted(np.broadcast_to(np.arange(len(x)), (n_perm, len(x))), axis=1)
     null = mean_at(perms[:, :len(x_a)]) - mean_at(perms[:, len(x_a):])
     return dict(diff=diff, ci_low=float(low), ci_high=float(high), p_perm=_p_two_sided(null, diff))
 
