@@ -44,6 +44,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.core import defaults, tables
+from analysis.provenance import fact_products
 from analysis.stats.contrasts import expanded_confidence, group_rng
 from analysis.text.prepare import split_sentences
 
@@ -173,14 +174,16 @@ def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float]
     labels = [np.full(n, -1, dtype=np.int64) for _ in thresholds]
     next_label = 0
     members = np.split(np.argsort(comp, kind="stable"), np.cumsum(sizes)[:-1])
+    products = fact_products.within_products(X, B, [m for m in members if 2 < len(m) <= max_block])
     for idx in (m for m in members if len(m) > 1):
         if len(idx) == 2:
             d = pair_dist[comp[idx[0]]]
             cuts = [np.array([1, 1 if d <= t else 2]) for t in thresholds]
         elif len(idx) <= max_block:
-            dist = 1 - (X[idx] @ X[idx].T).toarray()
+            similar, shared = next(products)  # X[idx] @ X[idx].T and B[idx] @ B[idx].T, batched
+            dist = 1 - similar
             dist[doc_codes[idx][:, None] == doc_codes[idx][None, :]] = 1.0
-            dist[(B[idx] @ B[idx].T).toarray() < min_shared] = 1.0
+            dist[shared < min_shared] = 1.0
             np.fill_diagonal(dist, 0.0)
             tree = linkage(squareform(np.clip(dist, 0, 1), checks=False), method="average")
             cuts = [fcluster(tree, t, criterion="distance") for t in thresholds]
