@@ -28,6 +28,7 @@ who reported what and who did not. Decisions a reader should know:
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -113,10 +114,13 @@ def _candidates(sentences: pd.DataFrame, arts: pd.DataFrame, *, min_words: int, 
     # terms, space-joined (a term is \w\w+, so never holds a space), for _vectorize to fit on without
     # tokenizing every sentence a second time.
     keep, terms = np.zeros(len(sents), dtype=bool), []
+    # The word count stops at min_words, and the no-comment formula is looked for only where "comment" is (its
+    # case-insensitive match lowercases to it): the same tests, a fifth of the time on long sentences.
+    enough = max(min_words, 0)
     for i, t in enumerate(sents["text"].tolist()):
         found = analyzer(t)
-        if (len(set(found)) >= min_terms and len(_WORD.findall(t)) >= min_words and not _BOILERPLATE.match(t)
-                and not _NO_COMMENT.search(t)):
+        if (len(set(found)) >= min_terms and sum(1 for _ in itertools.islice(_WORD.finditer(t), enough)) >= min_words
+                and not _BOILERPLATE.match(t) and not ("comment" in t.lower() and _NO_COMMENT.search(t))):
             keep[i] = True
             terms.append(" ".join(found))
     cand = sents[keep].assign(terms=pd.Series(terms, index=sents.index[keep], dtype="str"))
