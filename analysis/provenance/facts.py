@@ -28,6 +28,7 @@ who reported what and who did not. Decisions a reader should know:
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -44,6 +45,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.core import defaults, tables
+from analysis.provenance import fact_products
 from analysis.stats.contrasts import expanded_confidence, group_rng
 from analysis.text.prepare import split_sentences
 
@@ -112,10 +114,13 @@ def _candidates(sentences: pd.DataFrame, arts: pd.DataFrame, *, min_words: int, 
     # terms, space-joined (a term is \w\w+, so never holds a space), for _vectorize to fit on without
     # tokenizing every sentence a second time.
     keep, terms = np.zeros(len(sents), dtype=bool), []
+    # The word count stops at min_words, and the no-comment formula is looked for only where "comment" is (its
+    # case-insensitive match lowercases to it): the same tests, a fifth of the time on long sentences.
+    enough = max(min_words, 0)
     for i, t in enumerate(sents["text"].tolist()):
         found = analyzer(t)
-        if (len(set(found)) >= min_terms and len(_WORD.findall(t)) >= min_words and not _BOILERPLATE.match(t)
-                and not _NO_COMMENT.search(t)):
+        if (len(set(found)) >= min_terms and sum(1 for _ in itertools.islice(_WORD.finditer(t), enough)) >= min_words
+                and not _BOILERPLATE.match(t) and not ("comment" in t.lower() and _NO_COMMENT.search(t))):
             keep[i] = True
             terms.append(" ".join(found))
     cand = sents[keep].assign(terms=pd.Series(terms, index=sents.index[keep], dtype="str"))
@@ -173,14 +178,16 @@ def _cluster(X: sparse.csr_matrix, docs: np.ndarray, thresholds: Sequence[float]
     labels = [np.full(n, -1, dtype=np.int64) for _ in thresholds]
     next_label = 0
     members = np.split(np.argsort(comp, kind="stable"), np.cumsum(sizes)[:-1])
+    products = fact_products.within_products(X, B, [m for m in members if 2 < len(m) <= max_block])
     for idx in (m for m in members if len(m) > 1):
         if len(idx) == 2:
             d = pair_dist[comp[idx[0]]]
             cuts = [np.array([1, 1 if d <= t else 2]) for t in thresholds]
         elif len(idx) <= max_block:
-            dist = 1 - (X[idx] @ X[idx].T).toarray()
+            similar, shared = next(products)  # X[idx] @ X[idx].T and B[idx] @ B[idx].T, batched
+            dist = 1 - similar
             dist[doc_codes[idx][:, None] == doc_codes[idx][None, :]] = 1.0
-            dist[(B[idx] @ B[idx].T).toarray() < min_shared] = 1.0
+            dist[shared < min_shared] = 1.0
             np.fill_diagonal(dist, 0.0)
             tree = linkage(squareform(np.clip(dist, 0, 1), checks=False), method="average")
             cuts = [fcluster(tree, t, criterion="distance") for t in thresholds]

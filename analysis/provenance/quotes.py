@@ -67,8 +67,8 @@ def article_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
     rows = []
     for doc, outlet, text, reader in progress.bar(read_articles(articles, sentences, actors=actors),
                                                   total=len(articles), desc="quotes", unit="article"):
-        spans = []
-        for o, c, conts in all_quote_spans(text):
+        spans, quoted = [], all_quote_spans(text)
+        for o, c, conts in quoted:
             s, e = o + 1, c
             while s < e and text[s].isspace():
                 s += 1
@@ -80,7 +80,7 @@ def article_quotes(articles: pd.DataFrame, sentences: pd.DataFrame, *, actors: S
         found = [(r[1], r[2], r[3], r[4], r[5], "partial" if r[5] else "direct", *r[6:]) for r in reader.quotes(spans)]
         if reported:
             sent_starts = reader.sents[:, 1] if len(reader.sents) else None
-            marked = [(o + 1, c) for o, c, _ in all_quote_spans(text)]  # short ones too: "it 'immediately' hit back"
+            marked = [(o + 1, c) for o, c, _ in quoted]  # short ones too: "it 'immediately' hit back"
             for s, e, _, speaker, source_type, cue in reported_speech(reader, marked):
                 sent = int(reader.sents[max(int(np.searchsorted(sent_starts, s, "right")) - 1, 0), 0]) \
                     if sent_starts is not None else -1

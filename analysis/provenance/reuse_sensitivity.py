@@ -57,15 +57,31 @@ def sentence_weights(sentence_reuse: pd.DataFrame, *, mode: Mode) -> pd.Series:
     return pd.Series(values, index=index, name="weight")
 
 
+def weight_positions(sentence_values: pd.DataFrame, weights: pd.Series) -> np.ndarray | None:
+    """Where each row of ``sentence_values`` finds its weight in ``weights`` (-1: it has none), for
+    :func:`article_values`' ``at``; None where ``weights`` repeats a sentence (the join then repeats rows). Every mode's
+    weights share one index, so a measure is matched to it once, not once per mode."""
+    if not weights.index.is_unique:
+        return None
+    return weights.index.get_indexer(pd.MultiIndex.from_frame(sentence_values[["doc_id", "sent_id"]]))
+
+
 def article_values(sentence_values: pd.DataFrame, weights: pd.Series, *, how: Literal["mean", "any"] = "mean",
-                   ) -> pd.DataFrame:
+                   at: np.ndarray | None = None) -> pd.DataFrame:
     """Per article: the weighted ``value`` of its sentences and its own share (``weight``).
 
     ``sentence_values`` has doc_id, sent_id, value for every sentence of the
     article. ``how="any"``: 1 if any sentence that still counts has value 1.
-    Articles whose every sentence has weight 0 are left out.
+    Articles whose every sentence has weight 0 are left out. ``at``: the rows' places in ``weights``
+    (:func:`weight_positions`), the same weights as joining on (doc_id, sent_id).
     """
-    df = sentence_values.join(weights.rename("weight"), on=["doc_id", "sent_id"]).fillna({"weight": 1.0})
+    if at is None:
+        df = sentence_values.join(weights.rename("weight"), on=["doc_id", "sent_id"])
+    else:
+        found, hit = np.full(len(at), np.nan), at >= 0
+        found[hit] = weights.to_numpy(dtype=float)[at[hit]]
+        df = sentence_values.assign(weight=found)
+    df = df.fillna({"weight": 1.0})
     df["wv"] = df["weight"] * df["value"]
     df["counts"] = (df["weight"] > 0) & (df["value"] > 0)
     g = df.groupby("doc_id", sort=True)
@@ -99,7 +115,9 @@ def weighted_contrast(x_a: np.ndarray, w_a: np.ndarray, x_b: np.ndarray, w_b: np
     mean_at = _resampled_mean(x, w)
     boot = mean_at(ia) - mean_at(ib + len(x_a))
     low, high = np.percentile(boot, [50 * (1 - level), 50 * (1 + level)])
-    perms = rng.permuted(np.tile(np.arange(len(x)), (n_perm, 1)), axis=1)
+    # permuted copies its input: a broadcast row, not a tiled array, saves building n_perm rows only to copy them
+    # (the same shuffles, one row after another)
+    perms = rng.permuted(np.broadcast_to(np.arange(len(x)), (n_perm, len(x))), axis=1)
     null = mean_at(perms[:, :len(x_a)]) - mean_at(perms[:, len(x_a):])
     return dict(diff=diff, ci_low=float(low), ci_high=float(high), p_perm=_p_two_sided(null, diff))
 
@@ -216,9 +234,10 @@ def reuse_sensitivity(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_
     info = articles.set_index(articles["doc_id"].astype(str))
     opts = dict(n_boot=n_boot, n_perm=n_perm, confidence=confidence)
     rows = []
+    places = [weight_positions(table, sentence_weights(sentence_reuse, mode="keep")) for _, table, _ in measures]
     for mode in modes:
         weights = sentence_weights(sentence_reuse, mode=mode)
-        values = [article_values(table, weights, how=how) for _, table, how in measures]
+        values = [article_values(table, weights, how=how, at=at) for (_, table, how), at in zip(measures, places)]
         # Measures over the same articles share their resamples (contrast_set).
         same: dict[str, list[int]] = {}
         for i, v in enumerate(values):

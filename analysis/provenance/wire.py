@@ -292,7 +292,8 @@ def credited_agency(text: str, *, author: str | None = None, outlet: str = "",
     ``outlet``: the publishing outlet; an agency citing itself ("Read more on Bloomberg" in Bloomberg's own
     story) is not a citation of another's reporting.
     """
-    found = _text_credit(text, ("dateline", "credit line"), rules)
+    screened: dict = {}  # the rules share their screening searches: each is run once a text
+    found = _text_credit(text, ("dateline", "credit line"), rules, screened=screened)
     if found:
         return found
     for part in re.split(r"[,;]|\band\b", author or ""):
@@ -300,8 +301,8 @@ def credited_agency(text: str, *, author: str | None = None, outlet: str = "",
         if m:
             return rules.canonical[m["agency"].casefold()], "byline", " ".join(author.split())[:80]
     own = rules.canonical.get(outlet.strip().casefold(), outlet.strip())
-    return (_text_credit(text, ("contribution line",), rules)
-            or _text_credit(text, ("citation",), rules, skip=own) or ("", "", ""))
+    return (_text_credit(text, ("contribution line",), rules, screened=screened)
+            or _text_credit(text, ("citation",), rules, skip=own, screened=screened) or ("", "", ""))
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -324,10 +325,19 @@ def _anchored_matches(text: str, pattern: re.Pattern, anchor: re.Pattern, before
         tried = a.start() + 1
 
 
-def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules,
-                 skip: str = "") -> tuple[str, str, str] | tuple[()]:
+def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules, skip: str = "",
+                 screened: dict | None = None) -> tuple[str, str, str] | tuple[()]:
+    """The first credit of one of ``bases`` in ``text``; ``screened``: what each screening search found in
+    ``text`` so far (filled here), since most rules share one (the case-sensitive agency names)."""
+    screened = {} if screened is None else screened
+
+    def passes(need) -> bool:
+        if need not in screened:
+            screened[need] = bool(need.search(text))  # a match, or _FormWords' True
+        return screened[need]
+
     for (basis, pattern, check), needs in zip(rules.patterns, rules.needs or [()] * len(rules.patterns)):
-        if basis not in bases or not all(need.search(text) for need in needs):
+        if basis not in bases or not all(passes(need) for need in needs):
             continue
         anchored = check is None and len(needs) == 2  # the contribution line: its first match is all it needs
         for m in (_anchored_matches(text, pattern, needs[1], rules.before) if anchored else pattern.finditer(text)):

@@ -87,14 +87,14 @@ def weighted_group_sums(xw: np.ndarray, w: np.ndarray, codes: np.ndarray, n_grou
     """(measures, n_boot, n_groups) sums of ``xw`` and of ``w``, each group's articles resampled within the group."""
     sum_xw = np.empty((xw.shape[0], n_boot, n_groups))
     sum_w = np.empty_like(sum_xw)
-    unit = _unit(w)
+    unit, shared = _unit(w), _same_rows(w)
     for g in range(n_groups):
         members = np.flatnonzero(codes == g)
         row = 0
         for rows in _chunks(n_boot, len(members) * xw.shape[0]):
             draw = members[rng.integers(0, len(members), size=(rows, len(members)))]
-            sum_xw[:, row:row + rows, g] = xw[:, draw].sum(axis=2)
-            sum_w[:, row:row + rows, g] = float(len(members)) if unit else w[:, draw].sum(axis=2)
+            sum_xw[:, row:row + rows, g] = gathered_sums(xw, draw)
+            sum_w[:, row:row + rows, g] = float(len(members)) if unit else gathered_sums(w, draw, same_rows=shared)
             row += rows
     return sum_xw, sum_w
 
@@ -102,6 +102,42 @@ def weighted_group_sums(xw: np.ndarray, w: np.ndarray, codes: np.ndarray, n_grou
 def _unit(w: np.ndarray) -> bool:
     """Every weight is 1: a sum of n of them is n exactly, so the weights need no gathering."""
     return bool(np.all(w == 1.0))
+
+
+def _same_rows(w: np.ndarray) -> bool:
+    """Every measure has the same weights (an article's weight is its own, whatever is measured): one row's sums
+    serve them all."""
+    return bool(np.all(w == w[:1]))
+
+
+def gathered_sums(values: np.ndarray, idx: np.ndarray, *, same_rows: bool = False) -> np.ndarray:
+    """``values[:, idx].sum(axis=2)`` for (measures, n) ``values`` and (rows, k) indices, to the last bit, about three
+    times faster; ``same_rows``: every row of ``values`` is the same, so one is summed (for all).
+
+    numpy lays the gathered (measures, rows, k) array out with the measures innermost, so with two or more measures
+    each row of ``idx`` is summed left to right, one addition after another (with one measure, or one index per
+    row, the k values lie side by side and are summed pairwise: those cases keep numpy's own call). The fast path
+    gathers each measure through the transposed indices, (k, rows), and sums down the first axis: the same additions
+    in the same order, on contiguous vectors, without the cache misses of the interleaved layout.
+    """
+    if values.shape[0] < 2 or idx.shape[0] < 2 or idx.shape[1] < 2:
+        return values[:, idx].sum(axis=2)
+    cols = np.ascontiguousarray(idx.T)
+    if same_rows:
+        return np.broadcast_to(values[0][cols].sum(axis=0), (values.shape[0], idx.shape[0]))
+    return np.stack([v[cols].sum(axis=0) for v in values])
+
+
+def _gathered_running_sums(values: np.ndarray, idx: np.ndarray, at: np.ndarray, *,
+                           same_rows: bool = False) -> np.ndarray:
+    """``np.cumsum(values[:, idx], axis=2)[:, :, at]``, to the last bit: a running sum adds in order whatever the
+    layout, so each measure is gathered through the transposed indices and summed down the first axis (contiguous
+    vectors); ``same_rows`` as in :func:`gathered_sums`."""
+    cols = np.ascontiguousarray(idx.T)
+    if same_rows:
+        one = np.cumsum(values[0][cols], axis=0)[at].T
+        return np.broadcast_to(one, (values.shape[0], *one.shape))
+    return np.stack([np.cumsum(v[cols], axis=0)[at].T for v in values])
 
 
 def _first_of_random_orders(rows: int, n: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -123,11 +159,12 @@ def weighted_permutation_null(xw: np.ndarray, w: np.ndarray, sizes: np.ndarray, 
     sizes = np.asarray(sizes)
     total_xw, total_w = xw.sum(axis=1)[:, None, None], w.sum(axis=1)[:, None, None]
     out = np.empty((xw.shape[0], n_perm, len(sizes)))
+    shared = _same_rows(w)
     row = 0
     for rows in _chunks(n_perm, n * xw.shape[0]):
         first = _first_of_random_orders(rows, n, int(sizes.max()), rng)
-        run_xw = np.cumsum(xw[:, first], axis=2)[:, :, sizes - 1]
-        run_w = np.cumsum(w[:, first], axis=2)[:, :, sizes - 1]
+        run_xw = _gathered_running_sums(xw, first, sizes - 1)
+        run_w = _gathered_running_sums(w, first, sizes - 1, same_rows=shared)
         out[:, row:row + rows] = run_xw / run_w - (total_xw - run_xw) / (total_w - run_w)
         row += rows
     return out
@@ -139,12 +176,12 @@ def weighted_subset_sums(xw: np.ndarray, w: np.ndarray, k: int, *, n_draws: int,
     the smaller group of a permuted pair, whose complement is the other."""
     n = xw.shape[1]
     sum_xw, sum_w = np.empty((xw.shape[0], n_draws)), np.empty((xw.shape[0], n_draws))
-    unit = _unit(w)
+    unit, shared = _unit(w), _same_rows(w)
     row = 0
     for rows in _chunks(n_draws, n * xw.shape[0]):
         keys = rng.random((rows, n))
         subset = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n else np.broadcast_to(np.arange(n), (rows, n))
-        sum_xw[:, row:row + rows] = xw[:, subset].sum(axis=2)
-        sum_w[:, row:row + rows] = float(subset.shape[1]) if unit else w[:, subset].sum(axis=2)
+        sum_xw[:, row:row + rows] = gathered_sums(xw, subset)
+        sum_w[:, row:row + rows] = float(subset.shape[1]) if unit else gathered_sums(w, subset, same_rows=shared)
         row += rows
     return sum_xw, sum_w

@@ -341,9 +341,26 @@ def clean_speaker(phrase: str) -> str:
     return phrase[0].lower() + phrase[1:] if first.lower() in _DETERMINERS | PRONOUNS else phrase
 
 
+# Every match of _ABBREV holds a dot, at most this many characters after the match's start ("D-Calif.": 7).
+_ABBREV_REACH = 7
+
+
 def mask_abbreviations(text: str) -> str:
-    """``text`` with abbreviation dots ("Sen.", "U.S.") replaced by a look-alike, offsets unchanged."""
-    return _ABBREV.sub(lambda m: m[0].replace(".", MASK_DOT), text)
+    """``text`` with abbreviation dots ("Sen.", "U.S.") replaced by a look-alike, offsets unchanged.
+
+    ``_ABBREV.sub`` tried its alternation at every character (a millisecond an article); a match's first dot is the
+    first dot after its start, at most ``_ABBREV_REACH`` characters on, so trying the places up to that far before
+    each dot, in order, finds the same matches, leftmost first, without overlaps."""
+    pieces, pos, done = [], 0, 0
+    while (dot := text.find(".", pos)) >= 0:
+        for start in range(max(pos, dot - _ABBREV_REACH), dot + 1):
+            if m := _ABBREV.match(text, start):
+                pieces += [text[done:start], m[0].replace(".", MASK_DOT)]
+                done = pos = m.end()
+                break
+        else:
+            pos = dot + 1
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 # A news site's hover teaser injected after a politician's name: the full name glued to the first

@@ -79,7 +79,12 @@ def single_quote_spans(text: str) -> list[tuple[int, int]]:
 
     Spans inside a double-quoted span are nested quotes of that quote and are not listed.
     """
-    doubles = [(o, c) for o, c, _ in quote_spans(text)]
+    return _single_quote_spans(text, quote_spans(text))
+
+
+# The functions below take the text's quote_spans from their caller: all_quote_spans needs them three times.
+def _single_quote_spans(text: str, double_spans: list[tuple[int, int, list[int]]]) -> list[tuple[int, int]]:
+    doubles = [(o, c) for o, c, _ in double_spans]
     spans = []
     for m in _SINGLE.finditer(text):
         if not any(o < m.start() < c for o, c in doubles):
@@ -94,7 +99,11 @@ def quotation_regions(text: str) -> list[tuple[int, int]]:
     region to the paragraph's end, unless the quote goes on in the next paragraph (then
     :func:`quote_spans` has it).
     """
-    regions = [(o + 1, c) for o, c, _ in quote_spans(text)] + single_quote_spans(text)
+    return _quotation_regions(text, quote_spans(text))
+
+
+def _quotation_regions(text: str, double_spans: list[tuple[int, int, list[int]]]) -> list[tuple[int, int]]:
+    regions = [(o + 1, c) for o, c, _ in double_spans] + _single_quote_spans(text, double_spans)
     for para in _LINE.finditer(text):
         start, line = para.start(), para.group()
         if "''" in line:
@@ -125,6 +134,6 @@ def all_quote_spans(text: str) -> list[tuple[int, int, list[int]]]:
     """
     doubles = quote_spans(text)
     covered = [(o, c) for o, c, _ in doubles]
-    others = [(s - 1, min(e, len(text) - 1), []) for s, e in quotation_regions(text)
+    others = [(s - 1, min(e, len(text) - 1), []) for s, e in _quotation_regions(text, doubles)
               if not any(o <= s and e <= c + 1 for o, c in covered)]
     return sorted(doubles + others, key=lambda span: span[0])

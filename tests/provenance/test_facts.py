@@ -168,7 +168,9 @@ def test_duplicates_excluded():
 def test_short_and_boilerplate_sentences_are_not_candidates():
     spec = {"a": ("A", "left", ["By Jane Example and John Sample, Staff Writers", "Read more.",
                                 "The ministry did not immediately respond to a request for comment on Monday.",
-                                "The port authority confirmed a new terminal will open in early June."])}
+                                "The port authority confirmed a new terminal will open in early June.",
+                                "Port officials DECLINED to COMMENT on the terminal plans this week.",
+                                "Terminal opens early June, confirmed."])}  # five words
     articles, sentences = _corpus(spec)
     assert list(facts.group_facts(sentences, articles)["sent_id"]) == [3]
 

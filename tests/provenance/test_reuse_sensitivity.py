@@ -48,6 +48,23 @@ def test_article_values_are_weighted_means_and_own_shares():
     assert rs.article_values(values, weights)["doc_id"].tolist() == ["b"]
 
 
+@pytest.mark.parametrize("how", ["mean", "any"])
+def test_article_values_from_weight_positions_are_the_joined_ones(how):
+    values = pd.DataFrame({"doc_id": ["b", "a", "a", "c", "b"], "sent_id": [1, 0, 1, 0, 0],
+                           "value": [0.3, 1.0, 0.0, 1.0, 0.7]}, index=[10, 11, 12, 13, 14])
+    marks = pd.DataFrame({"doc_id": ["a", "a", "b", "b"], "sent_id": [1, 0, 0, 1], "n_copies": [1, 0, 3, 0],
+                          "is_copy": [True, False, True, False]})  # "c" has no mark: weight 1
+    for mode in rs.MODES:
+        weights = rs.sentence_weights(marks, mode=mode)
+        at = rs.weight_positions(values, weights)
+        pd.testing.assert_frame_equal(rs.article_values(values, weights, how=how, at=at),
+                                      rs.article_values(values, weights, how=how), check_exact=True)
+    assert rs.weight_positions(values, rs.sentence_weights(pd.concat([marks, marks]), mode="keep")) is None
+    empty = rs.sentence_weights(marks.iloc[:0], mode="keep")
+    pd.testing.assert_frame_equal(rs.article_values(values, empty, at=rs.weight_positions(values, empty)),
+                                  rs.article_values(values, empty), check_exact=True)
+
+
 def test_with_equal_weights_the_contrast_matches_the_unweighted_one_and_scipy():
     rng = np.random.default_rng(3)
     a, b = rng.normal(0.3, 1, 25), rng.normal(0, 1, 30)

@@ -151,3 +151,40 @@ def test_unit_weights_are_counted_not_gathered_with_the_same_sums(monkeypatch):
     gathered = both()
     for got, expected in zip(counted, gathered):
         assert all(np.array_equal(g, e) for g, e in zip(got, expected))
+
+
+@pytest.mark.parametrize("measures", [1, 2, 5])
+@pytest.mark.parametrize("rows, k", [(1, 50), (7, 1), (7, 2), (33, 300)])
+def test_gathered_sums_are_numpys_gather_and_sum_to_the_last_bit(measures, rows, k):
+    rng = np.random.default_rng(measures * 100 + rows)
+    values = rng.normal(size=(measures, 400)) * 10.0 ** rng.integers(-8, 8, size=(measures, 400))  # rounding shows
+    idx = rng.integers(0, 400, size=(rows, k))
+    assert np.array_equal(resampling.gathered_sums(values, idx), values[:, idx].sum(axis=2))
+    same = np.broadcast_to(values[0], values.shape)  # the weights: one row shared by every measure
+    assert np.array_equal(resampling.gathered_sums(same, idx, same_rows=True), same[:, idx].sum(axis=2))
+    at = np.array([0, k - 1, k // 2])
+    assert np.array_equal(resampling._gathered_running_sums(values, idx, at),
+                          np.cumsum(values[:, idx], axis=2)[:, :, at])
+    assert np.array_equal(resampling._gathered_running_sums(same, idx, at, same_rows=True),
+                          np.cumsum(same[:, idx], axis=2)[:, :, at])
+
+
+def test_the_fast_sums_change_no_weighted_draw(monkeypatch):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3, 900))
+    w = np.broadcast_to(rng.uniform(0.1, 1, size=900), x.shape)  # weights differ by article, not by measure
+    codes = rng.integers(0, 4, size=900)
+
+    def draws():
+        return (resampling.weighted_group_sums(x * w, w, codes, 4, n_boot=60, rng=np.random.default_rng(1)),
+                resampling.weighted_subset_sums(x * w, w, 200, n_draws=60, rng=np.random.default_rng(2)),
+                resampling.weighted_permutation_null(x * w, w, np.array([100, 450]), n_perm=60,
+                                                     rng=np.random.default_rng(3)))
+
+    fast = draws()
+    monkeypatch.setattr(resampling, "gathered_sums", lambda v, idx, same_rows=False: v[:, idx].sum(axis=2))
+    monkeypatch.setattr(resampling, "_gathered_running_sums",
+                        lambda v, idx, at, same_rows=False: np.cumsum(v[:, idx], axis=2)[:, :, at])
+    slow = draws()
+    for got, expected in zip([*fast[0], *fast[1], fast[2]], [*slow[0], *slow[1], slow[2]]):
+        assert np.array_equal(got, expected)
