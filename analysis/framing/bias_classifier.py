@@ -234,9 +234,12 @@ class BiasClassifier(ClassifierMixin, BaseEstimator):
     MEMO_LIMIT = 500_000
 
     def _memos(self) -> dict[str, dict]:
+        # A word's mask also depends on ``shapes``: memos made under another setting (set_params without a refit)
+        # are dropped, not reused; fit() drops them all.
         memos = self.__dict__.get("_memos_by_kind")
-        if memos is None or sum(map(len, memos.values())) > self.MEMO_LIMIT:
-            memos = self.__dict__["_memos_by_kind"] = {"mask": {}, "char": {}}
+        if memos is None or memos["shapes"] != [self.shapes] or len(memos["mask"]) + len(memos["char"]) > \
+                self.MEMO_LIMIT:
+            memos = self.__dict__["_memos_by_kind"] = {"shapes": [self.shapes], "mask": {}, "char": {}}
         return memos
 
     def __getstate__(self) -> dict:  # a copy sent to another process (or to the cache) starts without memos

@@ -60,8 +60,9 @@ def _form_pattern(form: str) -> str:
 # Nearly every sentence names no referent, yet each label form was searched in each (a regex per form and
 # sentence: most of the label time). One search of all forms at once says whether any matches: it does exactly
 # when one of them does, for forms that stand alone in an alternation (no groups a backreference could count,
-# no inline flags that would reach the others).
-_STANDS_ALONE = re.compile(r"\(\?(?!:)")
+# no inline flags that would reach the others, no backtracking verbs such as "(*SKIP)(*FAIL)", which in an
+# alternation also skip the other forms' matches).
+_STANDS_ALONE = re.compile(r"\(\?(?!:)|\(\*")
 
 
 def _screen(forms: list[str], compiled: list) -> object | None:
@@ -145,6 +146,7 @@ def label_mentions(sentences: pd.DataFrame, *, matcher: LabelMatcher,
     ``voices``: the ``voice_spans`` table; each match then says whose words it is in ("concentration
     camps" in a quoted activist is not the outlet's label). Needs the sentences' ``start`` offsets.
     """
+    check_is_fitted(matcher, "patterns_")  # once here: _find, run per sentence, skips the check
     starts = sentences["start"] if voices is not None else pd.Series(0, index=sentences.index)
     rows = [(doc, sent, outlet, *hit, offset + hit[3])
             for doc, sent, outlet, text, offset in zip(sentences["doc_id"], sentences["sent_id"], sentences["outlet"],

@@ -43,7 +43,8 @@ def csv_ready(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 def _json_arrays(cells: pd.Series) -> np.ndarray:
     """:func:`_as_json_array` of each cell, computed once per distinct cell (lists of outlets and leanings repeat:
-    a million-row fact table holds a few thousand)."""
+    a million-row fact table holds a few thousand). Every missing cell (None, NaN, pd.NA) is ``[]``; the cell
+    by cell conversion wrote pd.NA as ``["<NA>"]``."""
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     arrays = np.array([_as_json_array(u) for u in uniques] + ["[]"], dtype=object)  # code -1 (missing): the last
     return arrays[codes]

@@ -162,7 +162,8 @@ def term_hits(sentences: pd.DataFrame, terms: Iterable[str]) -> pd.DataFrame:
     The n-grams are integers (:mod:`analysis.framing.term_codes`), formed with numpy over batches of sentences,
     and only the wanted terms' tokens have ids: on the 37,554 AllSides articles (1.7 million sentences, half of
     them holding a term) building every n-gram as a string took about a minute of the report stage."""
-    wanted = sorted(set(terms))
+    # a term with an empty word ("trade  war") is no n-gram the tokenizer forms: it has no sentence
+    wanted = sorted(t for t in set(terms) if isinstance(t, str) and t and "" not in t.split(" "))
     if not wanted or sentences.empty:
         return pd.DataFrame({"term": [], "doc_id": [], "sent_id": [], "outlet": [], "start": [], "end": []})
     words = [t.split(" ") for t in wanted]

@@ -440,7 +440,13 @@ def run(study: Study, paths: StudyPaths, *, engine=None) -> list[Path]:
     # raised once the other has finished, so nothing is left half-written.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-tables") as side:
         tables_and_page = side.submit(_tables_and_explorer, study, paths)
-        records = execute_notebooks(study, paths, workers=getattr(engine, "workers", None))
+        try:
+            records = execute_notebooks(study, paths, workers=getattr(engine, "workers", None))
+        except BaseException:
+            # the notebooks' error is the one raised; the exports' own, if any, is not lost behind it
+            if (failed := tables_and_page.exception()) is not None:
+                log.error("report: the table exports and the explorer failed too: %s", failed)
+            raise
         tables_written, explored = tables_and_page.result()
     published = {name for record in records for name in record["published"]}
     for stale in storage.list_files(paths.figures):

@@ -147,6 +147,20 @@ def test_scoring_counts_equal_the_vectorizers_transform(model):
     assert "_memos_by_kind" not in clone(model).__dict__ and "_memos_by_kind" not in model.__getstate__()
 
 
+def test_masks_remembered_under_one_shapes_setting_are_not_reused_under_another(model):
+    import copy
+
+    texts = corpus()[0] + EDGE
+    changed = copy.deepcopy(model)  # a fitted copy (without memos: they are not part of its state)
+    changed._scored_features(texts)  # memos filled under the fitted setting
+    changed.set_params(shapes=not model.shapes)  # then the setting changes without a refit
+    fresh = copy.deepcopy(model).set_params(shapes=not model.shapes)
+    assert "_memos_by_kind" not in fresh.__dict__
+    expected, before = fresh._scored_features(texts), model._scored_features(texts)
+    assert (expected != before).nnz  # the setting changes some features, so stale memos would show
+    assert (changed._scored_features(texts) != expected).nnz == 0
+
+
 def test_masking_with_a_memo_is_masking_without(model):
     memo: dict = {}
     for text in corpus()[0] + EDGE + ["Smith said. smith said", "Said Smith; said smith", "I met I. M. Pei"]:

@@ -117,9 +117,22 @@ def test_the_one_search_of_all_forms_changes_no_mention(referents):
 
 
 def test_forms_with_groups_or_inline_flags_are_searched_alone():
-    for form in (r"(camp)s? \1", "(?i)camps", "(?x) camps", "(?P<a>camps)"):
+    for form in (r"(camp)s? \1", "(?i)camps", "(?x) camps", "(?P<a>camps)", r"re-education(*SKIP)(*FAIL)|camps"):
         assert _matcher(Referent("r", {"x": (form,)})).screen_ is None
     assert _matcher(Referent("r", {"x": ("camps(?:ites)?",), "y": ("(?:re-)?education",)})).screen_ is not None
+
+
+def test_a_backtracking_verb_in_one_form_skips_no_other_forms_mention():
+    # "(*SKIP)(*FAIL)" in an alternation would also skip the other forms' matches at the positions it passes over
+    matcher = _matcher(Referent("r1", {"a": (r"a\s+b(*SKIP)(*FAIL)",)}), Referent("r2", {"bee": ("b",)}))
+    assert matcher.screen_ is None
+    assert matcher.find("a b") == [("r2", "bee", "b", 2, 3)]
+
+
+def test_label_mentions_of_an_unfitted_matcher_is_the_not_fitted_error():
+    _, sentences = _tiny()
+    with pytest.raises(NotFittedError):
+        labels.label_mentions(sentences, matcher=LabelMatcher(referents=(CAMPS,)))
 
 
 def test_matcher_estimator_contract_and_errors():

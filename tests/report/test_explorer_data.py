@@ -210,3 +210,9 @@ def test_a_study_without_actors_gets_an_empty_actor_evidence_table_not_an_error(
     evidence = payload["actor_evidence"]
     assert {"s", "actor", "instrument", "label", "score"} <= set(evidence)
     assert all(len(v if isinstance(v, list) else v["codes"]) == 0 for v in evidence.values())
+
+
+def test_terms_no_tokenizer_forms_find_no_sentence_and_raise_nothing():
+    t = tiny_tables()
+    hits = explorer_data.term_hits(t["sentences"], ["trade  war", " trade", "", "beijing"])
+    assert set(hits["term"]) == {"beijing"}

@@ -177,3 +177,17 @@ def test_an_export_error_is_raised_once_the_notebooks_have_finished(monkeypatch)
     with pytest.raises(OSError, match="quotes.csv"):
         report.run(None, None)
     assert ran == ["notebooks"]
+
+
+def test_when_notebooks_and_exports_both_fail_the_notebooks_error_is_raised_and_the_other_logged(monkeypatch, caplog):
+    def export(study, paths):
+        raise OSError("No space left on device: reports/x/tables/quotes.csv")
+
+    def notebooks(study, paths, *, workers=None):
+        raise RuntimeError("cell 3 of 02_sentiment failed")
+
+    monkeypatch.setattr(report, "_tables_and_explorer", export)
+    monkeypatch.setattr(report, "execute_notebooks", notebooks)
+    with caplog.at_level("ERROR", logger="analysis"), pytest.raises(RuntimeError, match="cell 3"):
+        report.run(None, None)
+    assert "quotes.csv" in caplog.text
