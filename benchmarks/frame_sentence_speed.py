@@ -29,12 +29,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
+from stage_inputs import cpu_timed, frame_input
 
-from analysis.core import config, storage
+from analysis.core import config
 from analysis.core.study import load_study
 from analysis.framing import bias_classifier, dictionary, frame, labels, loaded_language
 from analysis.text import voice
-from analysis.text.prepare import readable
 
 # The functions sentence_tables calls through their modules, by the measure they belong to.
 MEASURES = {"voices": (voice, ("voice_spans", "sentence_voice")), "frame cues": (dictionary, ("frame_hits",)),
@@ -42,15 +42,8 @@ MEASURES = {"voices": (voice, ("voice_spans", "sentence_voice")), "frame cues": 
             "bias": (bias_classifier, ("sentence_bias",))}
 
 
-def _timed(spent: dict, measure: str, func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            spent[measure] += time.process_time() - start
-    return wrapper
+def _add(spent: dict, measure: str, seconds: float) -> None:
+    spent[measure] += seconds
 
 
 def main() -> None:
@@ -68,17 +61,12 @@ def main() -> None:
         other = load_study(config.study_paths(args.settings_from, args.settings_root))
         study = dataclasses.replace(study, actors=other.actors, referents=other.referents,
                                     framing=dataclasses.replace(study.framing, codebooks=other.framing.codebooks))
-    articles = storage.read_table(paths.table("articles"))
-    sentences = storage.read_table(paths.table("sentences"))
-    kept = articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
-    if args.n:
-        kept = kept.iloc[:args.n]
-    kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
+    kept, kept_sentences = frame_input(study, paths, n=args.n)
     frame.bias_model()  # fitted once and cached, as on any run after the first: not part of the time
     spent: dict[str, float] = defaultdict(float)
     for measure, (module, names) in MEASURES.items():
         for name in names:
-            setattr(module, name, _timed(spent, measure, getattr(module, name)))
+            setattr(module, name, cpu_timed(getattr(module, name), functools.partial(_add, spent, measure)))
     start = time.process_time()
     found = frame.per_sentence(study, paths, articles=kept, sentences=kept_sentences)
     seconds = time.process_time() - start

@@ -19,12 +19,12 @@ and equality; no article text.
 from __future__ import annotations
 
 import argparse
-import functools
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
+from stage_inputs import cpu_timed
 
 from analysis.core import config, storage
 from analysis.core.study import load_study
@@ -50,17 +50,11 @@ PARTS = ((quotes, "article_quotes"), (wire, "article_wire"), (quotes, "match_quo
 
 
 def _timed(seconds: dict, module, name: str) -> None:
-    inner = getattr(module, name)
     key = f"{module.__name__.rsplit('.', 1)[-1]}.{name}"
 
-    @functools.wraps(inner)
-    def wrapper(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return inner(*args, **kwargs)
-        finally:
-            seconds[key] += time.process_time() - start
-    setattr(module, name, wrapper)
+    def add(spent: float) -> None:
+        seconds[key] += spent
+    setattr(module, name, cpu_timed(getattr(module, name), add))
 
 
 def _contrasts(study, paths, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from stage_inputs import frame_input
 
-from analysis.core import config, storage
+from analysis.core import config
 from analysis.core.study import load_study
 from analysis.text import voice
-from analysis.text.prepare import readable
 
 
 def main() -> None:
@@ -39,12 +39,7 @@ def main() -> None:
     paths = config.study_paths(args.study)
     study = load_study(paths)
     actors = load_study(config.study_paths(args.actors_from, args.actors_root)).actors if args.actors_from else study.actors
-    articles = storage.read_table(paths.table("articles"))
-    sentences = storage.read_table(paths.table("sentences"))
-    kept = articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
-    if args.n:
-        kept = kept.iloc[:args.n]
-    kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
+    kept, kept_sentences = frame_input(study, paths, n=args.n)
     start = time.process_time()
     spans = voice.voice_spans(kept, kept_sentences, actors=tuple(actors))
     by_sentence = voice.sentence_voice(spans, kept_sentences)

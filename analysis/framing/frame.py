@@ -276,10 +276,15 @@ def per_sentence(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sen
     return out
 
 
+def measured_articles(study: Study, articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles this stage measures: not duplicates (module docstring), in one of the study's languages."""
+    return articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
+
+
 def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
                    engine=None) -> dict[str, pd.DataFrame]:
     """Every framing table of the study, by name, each checked against its schema."""
-    kept = articles.loc[~articles["is_duplicate"] & readable(articles["language"], study.languages)]
+    kept = measured_articles(study, articles)
     kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
     found = per_sentence(study, paths, articles=kept, sentences=kept_sentences, engine=engine)
     out = {"voice_spans": found["voice_spans"], "sentence_voice": found["sentence_voice"]}
