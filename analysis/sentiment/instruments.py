@@ -23,7 +23,7 @@ from analysis.core import cache
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Dictionary, ModelInstrument, Study
-from analysis.sentiment import sentence_model, target_sentiment, transformer, word_vectors
+from analysis.sentiment import fine_tune, sentence_model, target_sentiment, transformer, word_vectors
 from analysis.sentiment.lexicon import DictionaryScorer
 from analysis.sentiment.scoring import VaderScorer, instrument_name
 from analysis.text.texts import as_texts
@@ -71,6 +71,8 @@ def training_files(study: Study, paths: StudyPaths) -> list[Path]:
             except models.ModelNotFoundError:
                 continue
             files += models.weight_files(folder)
+            if spec.fine_tune == "newsmtsc":
+                files.append(datasets.locate("newsmtsc", "train", download=False))
     return files
 
 
@@ -83,8 +85,14 @@ def model_instrument(spec: ModelInstrument, paths: StudyPaths, *, download: bool
     """A fitted transformer instrument; a Hub model missing from the data home is fetched first."""
     if spec.kind == "newsmtsc":
         return transformer.NewsSentimentTargetClassifier(batch_size=spec.batch_size).fit()
-    folder = str(model_folder(spec, paths, download=download))
-    common = dict(model=folder, name=spec.name, labels=spec.labels or None, batch_size=spec.batch_size,
+    folder = model_folder(spec, paths, download=download)
+    if spec.fine_tune == "newsmtsc":
+        folder = fine_tune.fine_tuned_model(
+            folder, train_file=datasets.locate("newsmtsc", "train", download=False),
+            load_train=lambda: datasets.load_newsmtsc("train"), base_files=models.weight_files(folder),
+            settings=fine_tune.FineTuneSettings(epochs=spec.epochs, max_length=spec.max_length,
+                                                target_input=spec.target_input))
+    common = dict(model=str(folder), name=spec.name, labels=spec.labels or None, batch_size=spec.batch_size,
                   max_length=spec.max_length)
     if spec.kind == "sentence":
         return transformer.TransformerSentenceScorer(**common).fit()
