@@ -37,9 +37,18 @@ def cache_home() -> Path:
     return Path(env) if env else config.data_home() / "cache"
 
 
-def key(*, settings: Any = None, files: Iterable[Path] = (), packages: Iterable[str] = ()) -> str:
-    """A key for what these settings and files give under the current code (and these packages' versions)."""
-    h = hashlib.sha256(code.code_hash().encode())
+def key(*, settings: Any = None, files: Iterable[Path] = (), packages: Iterable[str] = (),
+        modules: Iterable[Path] | None = None) -> str:
+    """A key for what these settings and files give under the current code (and these packages' versions).
+
+    ``modules``: the source files the result depends on, instead of the whole package (for an entry that takes
+    many minutes to compute, such as a fine-tuned model, which an edit elsewhere must not invalidate)."""
+    h = hashlib.sha256()
+    if modules is None:
+        h.update(code.code_hash().encode())
+    else:
+        for path in modules:
+            h.update(Path(path).name.encode() + storage.sha256_file(path).encode())
     h.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for dist in packages:
         h.update(f"{dist}=={metadata.version(dist)}".encode())

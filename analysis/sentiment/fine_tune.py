@@ -27,8 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.collect import datasets
 from analysis.collect.models import fingerprint
 from analysis.core import cache, progress, storage
+from analysis.sentiment import transformer
 from analysis.sentiment.transformer import LABELS, TransformerTargetClassifier, _torch_and_transformers
 
 log = logging.getLogger("analysis")
@@ -139,10 +141,14 @@ def fine_tuned_model(base: Path, *, train_file: Path, load_train, settings: Fine
                      base_files: list[Path] = ()) -> Path:
     """The folder of ``base`` fine-tuned on ``load_train()``: from the machine cache, or trained into it first.
 
-    The key covers the base model's weight files, the training file, ``settings`` and the toolkit's code, so a
-    new encoder, new data or new settings train a new model, and nothing else does."""
+    The key covers the base model's weight files, the training file, ``settings``, the torch and transformers
+    versions and the source of the modules that shape the weights, so a new encoder, new data, new settings or
+    a change to the training code train a new model, and nothing else does."""
     settings.check()
-    key = cache.key(settings=asdict(settings), files=[*base_files, train_file], packages=("torch", "transformers"))
+    # keyed on the code that shapes the weights (this loop, the instrument's inputs, the NewsMTSC reader), not the
+    # whole package: twenty minutes of training must not be redone for an edit to a figure
+    key = cache.key(settings=asdict(settings), files=[*base_files, train_file], packages=("torch", "transformers"),
+                    modules=[Path(__file__), Path(transformer.__file__), Path(datasets.__file__)])
     return cache.cached_folder("fine_tuned_target", key,
                                lambda folder: fine_tune_target(load_train(), base=base, output=folder,
                                                                settings=settings))

@@ -50,6 +50,16 @@ def test_key_changes_with_file_content_settings_and_code(own_cache, tmp_path, mo
     assert cache.key(settings={"seed": 1}, files=[gold]) != base
 
 
+def test_a_key_on_named_modules_follows_those_modules_and_no_other_code(own_cache, tmp_path, monkeypatch):
+    module = tmp_path / "trainer.py"
+    module.write_text("STEPS = 1\n")
+    base = cache.key(settings={"seed": 1}, modules=[module])
+    monkeypatch.setattr(code, "code_hash", lambda: "an edit elsewhere in the package")
+    assert cache.key(settings={"seed": 1}, modules=[module]) == base
+    module.write_text("STEPS = 2\n")
+    assert cache.key(settings={"seed": 1}, modules=[module]) != base
+
+
 def test_a_crash_while_computing_leaves_no_entry(own_cache):
     def crash():
         raise RuntimeError("killed")
