@@ -327,8 +327,10 @@ def _anchored_matches(text: str, pattern: re.Pattern, anchor: re.Pattern, before
 
 def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules, skip: str = "",
                  screened: dict | None = None) -> tuple[str, str, str] | tuple[()]:
-    """The first credit of one of ``bases`` in ``text``; ``screened``: what each screening search found in
-    ``text`` so far (filled here), since most rules share one (the case-sensitive agency names)."""
+    """The credit of one of ``bases`` that comes first in ``text`` (the earliest match of any of their rules, not
+    the first rule that matches somewhere: a dateline opening the story outranks a sign-off further down);
+    ``screened``: what each screening search found in ``text`` so far (filled here), since most rules share one
+    (the case-sensitive agency names)."""
     screened = {} if screened is None else screened
 
     def passes(need) -> bool:
@@ -336,17 +338,21 @@ def _text_credit(text: str, bases: tuple[str, ...], rules: _WireRules, skip: str
             screened[need] = bool(need.search(text))  # a match, or _FormWords' True
         return screened[need]
 
+    best: tuple = ()
     for (basis, pattern, check), needs in zip(rules.patterns, rules.needs or [()] * len(rules.patterns)):
         if basis not in bases or not all(passes(need) for need in needs):
             continue
         anchored = check is None and len(needs) == 2  # the contribution line: its first match is all it needs
         for m in (_anchored_matches(text, pattern, needs[1], rules.before) if anchored else pattern.finditer(text)):
+            if best and m.start() >= best[0]:
+                break  # this rule's matches come in order: none can start before the best found so far
             agency = m.groupdict().get("agency") or "Reuters"  # "Reporting by ...; Editing by" is Reuters' style
             name = rules.canonical[agency.casefold()]
             if (skip and name == skip) or (check is not None and not check(text, m)):
                 continue
-            return name, basis, " ".join(m.group().split())[:80]
-    return ()
+            best = (m.start(), (name, basis, " ".join(m.group().split())[:80]))
+            break
+    return best[1] if best else ()
 
 
 def article_wire(articles: pd.DataFrame, *, agencies: tuple[str, ...] = ()) -> pd.DataFrame:

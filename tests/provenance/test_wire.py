@@ -46,6 +46,21 @@ def test_credit_forms(text, expected):
     assert wire.credited_agency(text)[:2] == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a later rule's match that stands first in the text wins: the dateline opening the story, not a teaser
+    ("AFP, BEIJING — China vowed to retaliate against the blacklist.\n\nRelated: WASHINGTON (Reuters) - The US "
+     "added firms to a list.", "AFP"),
+    ("Xinhua, BEIJING, Oct. 8 — The ministry spoke.\n\nMore: (AP) — Other news.", "Xinhua"),
+    # and the other way round: the rule listed first still wins where it stands first
+    ("WASHINGTON (Reuters) - The US added firms to a list.\n\nAFP, BEIJING — China vowed to retaliate.", "Reuters"),
+    # a sign-off at the end of a paragraph comes after the dateline above it
+    ("NEW YORK (AP) — Markets fell on Tuesday.\nStocks slid as trade talks stalled, the ministry said. — AFP",
+     "AP"),
+])
+def test_the_credit_that_stands_first_in_the_text_is_the_articles(text, expected):
+    assert wire.credited_agency(text)[0] == expected
+
+
 @pytest.mark.parametrize("text", [
     # photo and video credits
     "A man in a mask in Beijing, October 18, 2013. © 2013 Reuters\n\nMany people lost their jobs.",
