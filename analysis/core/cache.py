@@ -113,16 +113,23 @@ def cached_object(kind: str, entry_key: str, compute: Callable[[], Any]) -> Any:
         return obj
 
 
-def cached_folder(kind: str, entry_key: str, build: Callable[[Path], Any]) -> Path:
+def cached_folder(kind: str, entry_key: str, build: Callable[[Path], Any], *, marker: str) -> Path:
     """A folder of files (a fine-tuned model's weights): the cached one, or one that ``build(path)`` creates.
 
     ``build`` must create ``path`` whole or not at all (write into :func:`analysis.core.storage.atomic_folder`),
-    so a crash leaves no half entry; one process builds while the others wait on the lock, then read it."""
+    so a crash leaves no half entry; one process builds while the others wait on the lock, then read it. An
+    entry counts only when it holds file ``marker`` (the last thing ``build`` writes); a folder without it (left
+    by hand, or by an older toolkit) is removed and built again."""
     folder = _entry(kind, entry_key)
-    if folder.is_dir():
+    if (folder / marker).is_file():
         log.info("%s: read from the cache (%s)", kind, folder)
         return folder
     with storage.exclusive(folder.with_name(folder.name + ".lock")):
-        if not folder.is_dir():
+        if not (folder / marker).is_file():
+            storage.remove_tree(folder)
+            for staging in storage.find_staging(folder):  # what a killed build of this entry left behind
+                storage.remove_tree(staging)
             build(folder)
+            if not (folder / marker).is_file():
+                raise RuntimeError(f"{kind}: building cache entry {folder} left no {marker}")
         return folder

@@ -377,6 +377,12 @@ def list_files(folder: Path, pattern: str = "*") -> list[Path]:
     return sorted(p for p in folder.glob(pattern) if p.is_file() and not p.name.startswith("."))
 
 
+def find_staging(path: Path) -> list[Path]:
+    """The temporary folders :func:`atomic_folder` made for ``path`` and left when a process died before renaming."""
+    path = Path(path)
+    return sorted(p for p in path.parent.glob(f".{path.name}.*.tmp") if p.is_dir()) if path.parent.is_dir() else []
+
+
 def find_files(folder: Path, name: str) -> list[Path]:
     """Files called ``name`` anywhere under ``folder``, sorted."""
     folder = Path(folder)

@@ -86,6 +86,7 @@ def _parse_dictionary(path: Path, i: int, table: Any) -> Dictionary:
 
 def _parse_model(path: Path, i: int, table: Any) -> ModelInstrument:
     r = Reader(path, f"sentiment.models[{i}]", table)
+    epochs_given = isinstance(table, dict) and "epochs" in table
     kind = r.get("kind", str, allowed=get_args(ModelKind))
     m = ModelInstrument(name=r.get("name", str), kind=kind, model=r.get("model", str, None),
                         revision=r.get("revision", str, None), labels=r.strings("labels"),
@@ -96,6 +97,10 @@ def _parse_model(path: Path, i: int, table: Any) -> ModelInstrument:
               "epochs"])
     if m.fine_tune is not None and kind != "target":
         r.fail("'fine_tune' trains a target model: it needs kind = \"target\"")
+    if epochs_given and m.fine_tune is None:
+        r.fail("'epochs' is read only when fine-tuning: add fine_tune = \"newsmtsc\", or remove it")
+    if m.revision is not None and (m.model or "").startswith("python:"):
+        r.fail("'revision' picks a Hub model's version; a model carried by a Python package has the package's")
     if (m.model is None) != (kind == "newsmtsc"):
         r.fail("'model' (a Hub id owner/name or a saved-model folder) is required for kind 'sentence' and 'target', "
                "and not used by kind 'newsmtsc' (the NewsSentiment package brings its own)")

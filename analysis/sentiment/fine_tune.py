@@ -28,10 +28,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.collect.models import fingerprint
+from analysis.collect.models import fingerprint, weight_files
 from analysis.core import cache, progress, storage
 from analysis.sentiment import transformer
-from analysis.sentiment.transformer import LABELS, TransformerTargetClassifier, _torch_and_transformers
+from analysis.sentiment.transformer import (
+    LABELS,
+    TARGET_INPUTS,
+    TransformerTargetClassifier,
+    _torch_and_transformers,
+    usable_length,
+)
 
 log = logging.getLogger("analysis")
 RECORD = "fine_tune.json"  # what was trained, how, and its training loss per epoch, beside the weights
@@ -52,8 +58,12 @@ class FineTuneSettings:
     target_input: str = "pair"
 
     def check(self) -> None:
-        if not (isinstance(self.epochs, int) and 1 <= self.epochs <= 20):
-            raise ValueError(f"epochs must be an integer from 1 to 20, got {self.epochs!r}")
+        if not (isinstance(self.epochs, int) and self.epochs >= 1):
+            raise ValueError(f"epochs must be a positive integer, got {self.epochs!r}")
+        if self.target_input not in TARGET_INPUTS:
+            raise ValueError(f"target_input must be one of {', '.join(TARGET_INPUTS)}, got {self.target_input!r}")
+        if not 0 <= self.warmup < 1:
+            raise ValueError(f"warmup must be a share of the steps in [0, 1), got {self.warmup!r}")
         if not (isinstance(self.batch_size, int) and self.batch_size >= 1):
             raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
         if not 0 < self.learning_rate < 1:
@@ -85,7 +95,12 @@ def fine_tune_target(train: pd.DataFrame, *, base: Path, output: Path,
     if train.empty:
         raise ValueError("train holds no targets")
     torch, transformers = _torch_and_transformers()
-    torch.manual_seed(settings.seed)
+    with torch.random.fork_rng(devices=[]):  # seeded here without resetting the caller's own random state
+        torch.manual_seed(settings.seed)
+        return _train(torch, transformers, train, base=base, output=output, settings=settings)
+
+
+def _train(torch, transformers, train: pd.DataFrame, *, base: Path, output: Path, settings: FineTuneSettings) -> dict:
     transformers.utils.logging.disable_progress_bar()  # a bar per weight file floods logs; the epochs report
     level = transformers.utils.logging.get_verbosity()
     transformers.utils.logging.set_verbosity_error()  # "newly initialized classifier": expected, said below
@@ -96,6 +111,8 @@ def fine_tune_target(train: pd.DataFrame, *, base: Path, output: Path,
             label2id={label: i for i, label in enumerate(LABELS)}, ignore_mismatched_sizes=True)
     finally:
         transformers.utils.logging.set_verbosity(level)
+    # the length scoring will use too (the model's position table and the tokenizer's own limit cap it)
+    max_length = usable_length(network.config, tokenizer, settings.max_length)
     reader = TransformerTargetClassifier(model=str(base), target_input=settings.target_input)
     first, second = reader._inputs(train)
     y = torch.tensor([LABELS.index(label) for label in train["label"]])
@@ -115,7 +132,7 @@ def fine_tune_target(train: pd.DataFrame, *, base: Path, output: Path,
         for start in progress.bar(batches, desc=f"fine-tune epoch {epoch + 1}/{settings.epochs}", unit="batch"):
             rows = order[start:start + settings.batch_size]
             encoded = tokenizer([first[i] for i in rows], [second[i] for i in rows] if second else None,
-                                padding=True, truncation=True, max_length=settings.max_length, return_tensors="pt")
+                                padding=True, truncation=True, max_length=max_length, return_tensors="pt")
             loss = network(**encoded, labels=y[rows]).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
@@ -137,9 +154,11 @@ def fine_tune_target(train: pd.DataFrame, *, base: Path, output: Path,
     return record
 
 
-def fine_tuned_model(base: Path, *, train_file: Path, load_train, settings: FineTuneSettings = FineTuneSettings(),
-                     base_files: list[Path] = ()) -> Path:
+def fine_tuned_model(base: Path, *, train_file: Path, load_train, settings: FineTuneSettings = FineTuneSettings()
+                     ) -> Path:
     """The folder of ``base`` fine-tuned on ``load_train()``: from the machine cache, or trained into it first.
+
+    ``load_train`` must read ``train_file`` (the key knows the file's content, not what the function does).
 
     The key covers the base model's weight files, the training file, ``settings``, the torch and transformers
     versions and the source of the modules that shape the weights, so a new encoder, new data, new settings or
@@ -147,8 +166,9 @@ def fine_tuned_model(base: Path, *, train_file: Path, load_train, settings: Fine
     settings.check()
     # keyed on the code that shapes the weights (this loop, the instrument's inputs, the NewsMTSC reader), not the
     # whole package: twenty minutes of training must not be redone for an edit to a figure
-    key = cache.key(settings=asdict(settings), files=[*base_files, train_file], packages=("torch", "transformers"),
+    key = cache.key(settings=asdict(settings), files=[*weight_files(base), train_file],
+                    packages=("torch", "transformers"),
                     modules=[Path(__file__), Path(transformer.__file__), Path(datasets.__file__)])
     return cache.cached_folder("fine_tuned_target", key,
                                lambda folder: fine_tune_target(load_train(), base=base, output=folder,
-                                                               settings=settings))
+                                                               settings=settings), marker=RECORD)

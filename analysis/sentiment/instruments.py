@@ -89,7 +89,7 @@ def model_instrument(spec: ModelInstrument, paths: StudyPaths, *, download: bool
     if spec.fine_tune == "newsmtsc":
         folder = fine_tune.fine_tuned_model(
             folder, train_file=datasets.locate("newsmtsc", "train", download=False),
-            load_train=lambda: datasets.load_newsmtsc("train"), base_files=models.weight_files(folder),
+            load_train=lambda: datasets.load_newsmtsc("train"),
             settings=fine_tune.FineTuneSettings(epochs=spec.epochs, max_length=spec.max_length,
                                                 target_input=spec.target_input))
     common = dict(model=str(folder), name=spec.name, labels=spec.labels or None, batch_size=spec.batch_size,

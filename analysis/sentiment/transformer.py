@@ -80,6 +80,17 @@ def class_values(class_names: list[str], labels: tuple[str, ...] | None = None) 
     return np.array(values)
 
 
+def usable_length(config, tokenizer, max_length: int) -> int:
+    """``max_length`` capped where the model can read it: longer inputs than the position table crash the model.
+
+    RoBERTa-style models start positions after the padding index (514 entries for 512 tokens), so two are kept in
+    reserve; a tokenizer's own limit counts too (tokenizers without one report about 1e30)."""
+    limits = [max_length, getattr(config, "max_position_embeddings", max_length + 2) - 2]
+    if tokenizer.model_max_length < 1_000_000:
+        limits.append(tokenizer.model_max_length)
+    return int(min(limits))
+
+
 class _HubModel:
     """Loading, batching and the class-to-polarity map shared by the sentence and target instruments (a mixin:
     each instrument is its own estimator)."""
@@ -109,13 +120,7 @@ class _HubModel:
         if config.num_labels < 2:
             raise StudyConfigError(f"model {folder} has a single output (a regression head); a sentiment instrument "
                                    "needs a classifier with one output per class")
-        # Longer inputs than the position table crash the model. RoBERTa-style models start positions after the
-        # padding index (514 entries for 512 tokens), so two are kept in reserve; a tokenizer's own limit counts too
-        # (tokenizers without one report about 1e30).
-        limits = [self.max_length, getattr(config, "max_position_embeddings", self.max_length + 2) - 2]
-        if self.tokenizer_.model_max_length < 1_000_000:
-            limits.append(self.tokenizer_.model_max_length)
-        self.max_length_ = int(min(limits))
+        self.max_length_ = usable_length(config, self.tokenizer_, self.max_length)
         self.classes_ = np.array([config.id2label[i] for i in range(config.num_labels)], dtype=object)
         self.class_values_ = class_values(list(self.classes_), self.labels)
         self.version_ = (f"{self.name} model {fingerprint(folder)} values {self.class_values_.tolist()} "

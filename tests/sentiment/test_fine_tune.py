@@ -96,9 +96,38 @@ def test_a_fine_tuned_model_is_trained_once_per_key_and_a_crash_leaves_no_entry(
     assert (first / "config.json").is_file() and (first / RECORD).is_file()
     more_epochs = fine_tuned_model(base, train_file=train_file, load_train=load,
                                    settings=FineTuneSettings(epochs=3, learning_rate=2e-2, batch_size=6))
+    other_base = fine_tuned_model(save_tiny_model(tmp_path / "other_base", seed=1), train_file=train_file,
+                                  load_train=load, settings=settings)
     train_file.write_text("a new version of the training data\n", encoding="utf-8")
     new_data = fine_tuned_model(base, train_file=train_file, load_train=load, settings=settings)
-    assert len({first, more_epochs, new_data}) == 3 and len(loads) == 3
+    assert len({first, more_epochs, other_base, new_data}) == 4 and len(loads) == 4
+
+
+def test_a_cache_entry_without_its_record_and_a_killed_builds_staging_folder_are_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_HOME", str(tmp_path / "cache"))
+    base = save_tiny_model(tmp_path / "base")
+    train_file = tmp_path / "train.jsonl"
+    train_file.write_text("data\n", encoding="utf-8")
+    settings = FineTuneSettings(epochs=1, learning_rate=2e-2, batch_size=6)
+    folder = fine_tuned_model(base, train_file=train_file, load_train=lambda: _targets(1), settings=settings)
+    (folder / RECORD).unlink()  # an entry a crash or a hand left incomplete
+    staging = folder.parent / f".{folder.name}.abc123.tmp"  # what atomic_folder leaves when killed mid-save
+    staging.mkdir()
+    (staging / "model.safetensors").write_bytes(b"half")
+    unrelated = folder.parent / ".another-entry.abc123.tmp"
+    unrelated.mkdir()
+    again = fine_tuned_model(base, train_file=train_file, load_train=lambda: _targets(1), settings=settings)
+    assert again == folder and (folder / RECORD).is_file() and (folder / "config.json").is_file()
+    assert not staging.exists() and unrelated.exists()
+
+
+def test_training_reads_no_more_tokens_than_the_model_can(tmp_path):
+    base = save_tiny_model(tmp_path / "base")  # 64 positions
+    long = pd.DataFrame({"text": [" ".join(["the police is good"] * 40)], "start": [4], "end": [10],
+                         "label": ["positive"]})
+    record = fine_tune_target(long, base=base, output=tmp_path / "tuned",
+                              settings=FineTuneSettings(epochs=1, max_length=4096))
+    assert record["targets"] == 1
 
 
 def test_a_model_carried_by_an_installed_python_package_is_located_without_importing_it(tmp_path, monkeypatch):
@@ -117,12 +146,21 @@ def test_a_model_carried_by_an_installed_python_package_is_located_without_impor
         models.locate("python:not_installed_anywhere", root=tmp_path)
     with pytest.raises(models.ModelNotFoundError, match="holds no saved model"):
         models.locate("python:no_model_here", root=tmp_path)
+    with pytest.raises(models.ModelNotFoundError, match="a module, not a package"):
+        models.locate("python:textwrap", root=tmp_path)
+    for spec in ("python:carried_tiny_model.weights", "python:../site/carried_tiny_model"):
+        with pytest.raises(models.ModelNotFoundError, match="without dots"):
+            models.locate(spec, root=tmp_path)
+    with pytest.raises(models.ModelNotFoundError, match="revision"):
+        models.locate("python:carried_tiny_model", root=tmp_path, revision="main")
 
 
 @pytest.mark.parametrize("extra, message", [
     ('kind = "sentence"\nfine_tune = "newsmtsc"\n', "needs kind"),
     ('kind = "target"\nfine_tune = "sst2"\n', "allowed: newsmtsc"),
     ('kind = "target"\nfine_tune = "newsmtsc"\nepochs = 0\n', "epochs"),
+    ('kind = "target"\nepochs = 5\n', "read only when fine-tuning"),
+    ('kind = "target"\nrevision = "main"\n', "revision"),
 ])
 def test_a_bad_fine_tune_setting_in_the_study_file_is_a_clear_error(tmp_path, extra, message):
     import tomllib
