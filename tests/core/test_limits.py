@@ -36,6 +36,9 @@ KEYS = [(table, key) for table, keys in limits.STUDY_KEYS.items() for key in key
 def _study(table: str, key: str, value: str) -> str:
     if table == "sources" and key == "skip_lines":  # a files source, not a dataset one
         return HEAD + f'[[sources]]\nkind = "files"\npath = "x"\noutlet = "X"\n{key} = {value}\n'
+    if table == "sentiment.models" and key == "epochs":  # read only when a target model is fine-tuned
+        return SNIPPETS[table].replace('kind = "sentence"', 'kind = "target"\nfine_tune = "newsmtsc"').format(
+            line=f"{key} = {value}")
     return SNIPPETS[table].format(line=f"{key} = {value}")
 
 
