@@ -34,3 +34,13 @@ def save_tiny_model(folder: Path, *, id2label=NAMED, seed: int = 0, permutation=
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
+
+
+TINY_SENTIMENT = '[sentiment]\nactor_instruments = ["sentence_vader"]\n'
+
+
+def set_sentiment(paths, section: str) -> None:
+    """Replace the tiny study's ``[sentiment]`` section (conftest's TINY_STUDY) with ``section`` in its study.toml."""
+    text = paths.study_file.read_text(encoding="utf-8")
+    assert TINY_SENTIMENT in text, "the tiny study's [sentiment] section changed; update TINY_SENTIMENT"
+    paths.study_file.write_text(text.replace(TINY_SENTIMENT, section), encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")  # the transformers extra; requirements-test.txt installs it
 transformers = pytest.importorskip("transformers")
 
-from tiny_transformer import save_tiny_model  # noqa: E402
+from tiny_transformer import save_tiny_model, set_sentiment  # noqa: E402
 
 from analysis.collect import models  # noqa: E402
 from analysis.sentiment.fine_tune import RECORD, FineTuneSettings, fine_tune_target, fine_tuned_model  # noqa: E402
@@ -193,13 +193,10 @@ def test_an_encoder_a_study_names_in_a_package_is_fine_tuned_on_newsmtsc_once(ti
     (package / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     paths = tiny_study
-    text = paths.study_file.read_text(encoding="utf-8").replace(
-        '[sentiment]\nactor_instruments = ["sentence_vader"]\n',
-        '[sentiment]\nactor_instruments = ["sentence_vader", "tuned"]\n'
-        '[[sentiment.models]]\nname = "tuned"\nkind = "target"\nmodel = "python:tiny_encoder_package"\n'
-        'fine_tune = "newsmtsc"\nepochs = 1\nmax_length = 32\nbatch_size = 256\n')
-    assert "tiny_encoder_package" in text
-    paths.study_file.write_text(text, encoding="utf-8")
+    set_sentiment(paths, '[sentiment]\nactor_instruments = ["sentence_vader", "tuned"]\n'
+                         '[[sentiment.models]]\nname = "tuned"\nkind = "target"\n'
+                         'model = "python:tiny_encoder_package"\n'
+                         'fine_tune = "newsmtsc"\nepochs = 1\nmax_length = 32\nbatch_size = 256\n')
     study = load_study(paths)
     tuned = instruments.actor_instruments(study, paths)[1]
     folder = Path(tuned.model)

@@ -14,7 +14,7 @@ import pytest
 torch = pytest.importorskip("torch")  # the transformers extra; requirements-test.txt installs it
 transformers = pytest.importorskip("transformers")
 
-from tiny_transformer import save_tiny_model  # noqa: E402
+from tiny_transformer import save_tiny_model, set_sentiment  # noqa: E402
 
 from analysis.collect import models  # noqa: E402
 from analysis.core.errors import DownloadError, MissingExtraError, StudyConfigError  # noqa: E402
@@ -186,13 +186,11 @@ def test_a_study_scores_sentences_and_actors_with_models_named_in_its_study_file
     paths = tiny_study
     # a saved-model folder named in study.toml lies inside the project (the file boundary, issue 25.2)
     shutil.copytree(tiny_model, paths.root / "data" / "models" / "tiny")
-    text = paths.study_file.read_text(encoding="utf-8").replace(
-        '[sentiment]\nactor_instruments = ["sentence_vader"]\n',
-        '[sentiment]\ninstruments = ["vader", "tiny"]\nactor_instruments = ["sentence_vader", "tiny_target"]\n'
-        '[[sentiment.models]]\nname = "tiny"\nkind = "sentence"\nmodel = "data/models/tiny"\nbatch_size = 3\n'
-        '[[sentiment.models]]\nname = "tiny_target"\nkind = "target"\nmodel = "data/models/tiny"\n')
-    assert "tiny_target" in text
-    paths.study_file.write_text(text, encoding="utf-8")
+    set_sentiment(paths, '[sentiment]\ninstruments = ["vader", "tiny"]\n'
+                         'actor_instruments = ["sentence_vader", "tiny_target"]\n'
+                         '[[sentiment.models]]\nname = "tiny"\nkind = "sentence"\nmodel = "data/models/tiny"\n'
+                         'batch_size = 3\n'
+                         '[[sentiment.models]]\nname = "tiny_target"\nkind = "target"\nmodel = "data/models/tiny"\n')
     study = load_study(paths)
     for stage in ("ingest", "clean", "prepare", "measure"):
         dag.run_stage(stage, study, paths)
