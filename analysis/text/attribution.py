@@ -95,7 +95,7 @@ _CLAUSE = re.compile(r"\b(?:and|but|that|which|while|as|because|although|though|
                      r"if|whereas|than|who|so)\s+")
 # auxiliaries and adverbs between a subject and its verb ("has widely pushed back")
 _AUX_TAIL = re.compile(r"(?:\s+(?:has|have|had|was|were|is|are|also|previously|repeatedly|later|then|again|once|"
-                       r"would|will|had long|has long|recently|publicly|separately|"
+                       r"would|will|had long|has long|have long|long|recently|publicly|separately|"
                        r"(?:has|have|had|also)\s+[a-z]{3,}ly))+$")
 _AFTER_CUT = re.compile(r"(?:^|\s+)(?:in|on|during|to|last|this|earlier|later|yesterday|today|when|while|after|"
                         r"before|who|as|adding|noting|saying|at an?)\b")
@@ -108,16 +108,24 @@ PRONOUNS = frozenset("he she they it".split())
 _CONJUNCTIONS = frozenset("that and or but as which who than so if when while this these those".split())
 _ADJ_ED = frozenset("unnamed retired unidentified elected concerned alleged detained exiled jailed named based "
                     "related interned armed unsigned".split())
+_PROMO = re.compile(r"(?i)(?:sign up|subscribe|click|tap|follow us|read more|download)\b")
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                       "june july august september october november december".split())
 # Words that name a time ("Monday", "this morning", "last week"), as one any-case alternation.
 _TIME_WORDS = rf"(?i:{'|'.join(_CALENDAR)}|morning|afternoon|evening|night|week|weekend|month|year)"
 # "He this morning tweeted": a time phrase between a subject and its verb is not part of the subject
 _WHEN = re.compile(rf"\s+(?:in|on|since|last|this|by|early|late)\s+{_TIME_WORDS}\b.*$")
+# Groups that speak without a name: news cites them as often as named people ("economists argue",
+# "opponents of the bill believe"); kinds of people and documents, never things or places.
 _LOWER_SPEAKERS = re.compile(r"^(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts|critics|activists|lawmakers|"
                              r"sources|people|researchers|advocates|diplomats|authorities|observers|residents|"
                              r"campaigners|executives|scholars|protesters|legislators|senators|statements|reports|"
-                             r"media)\b")
+                             r"media|economists|opponents|proponents|supporters|detractors|skeptics|sceptics|"
+                             r"commentators|strategists|lawyers|scientists|historians|politicians|leaders|ministers|"
+                             r"investors|traders|economists|academics|regulators|prosecutors|spokespeople|"
+                             r"spokesmen|spokeswomen|groups|organizations|organisations|unions|hawks|doves|"
+                             r"conservatives|liberals|progressives|environmentalists|farmers|manufacturers|detainees|victims|"
+                             r"witnesses|survivors)\b")
 STATEMENT = re.compile(r"^(?:an?|the|its|his|her)\s+(?:\w+\s+)?(?:statement|letter)\s+(?:from|by|issued by|"
                         r"released by)\s+(?P<x>.+)$|^(?P<y>.+?)['’]s?\s+(?:\w+\s+)?statement$", re.IGNORECASE)
 # "an English-language article in the China Daily", "an editorial by the Global Times": the paper speaks.
@@ -170,16 +178,21 @@ def valid_np(head: str) -> str | None:
     head = CLAUSE_OPENERS.sub("", _AUX_TAIL.sub("", _WHEN.sub("", head.strip(" ,"))).strip())
     words = head.split()
     lower = [w for w in words if w[:1].islower()]
+    if _PROMO.match(head):  # "Sign up for Morning Trade A speed read ...": a newsletter box, no speaker
+        return None
+    # an -ed word after a determiner is an adjective ("opponents of the proposed law"), elsewhere a clause's verb
+    attributive = {i for i in range(1, len(words)) if words[i - 1].lower() in _DETERMINERS | {"this", "these"}}
     if (words and words[0].lower().rstrip("'’s") in _CALENDAR) or any(
-            w in SPEECH_FORMS or (w.endswith("ed") and w not in _ADJ_ED) or (w.endswith("ly") and len(w) > 4)
-            for w in lower) or (len(words) > 1 and words[-1] in PRONOUNS | _CONJUNCTIONS):
+            w in SPEECH_FORMS or (w.endswith("ed") and w not in _ADJ_ED and i not in attributive)
+            or (w.endswith("ly") and len(w) > 4)
+            for i, w in enumerate(words) if w[:1].islower()) or (len(words) > 1 and words[-1] in PRONOUNS | _CONJUNCTIONS):
         return None
     if (not 1 <= len(words) <= 10 or not re.search(r"[A-Za-z]", head) or any(w in _VERBISH for w in words)
             or words[-1].lower() in _DETERMINERS | {"of", "to", "for", "with", "in", "on", "at", "by", "from"}):
         return None
     # a lowercase title before a name: "economist Ann Marsh", "foreign ministry spokesperson Geng Shuang"
-    title = len(words) > 1 and words[-1][0].isupper() and all(w.replace("-", "").isalpha() and w not in _NOT_NAMES
-                                                              for w in lower)
+    title = len(words) > 1 and words[-1][0].isupper() and all(
+        w.replace("-", "").isalpha() and w not in _NOT_NAMES | _DETERMINERS for w in lower)
     if words[0][0].isupper() or words[0].lower() in _DETERMINERS | PRONOUNS or _LOWER_SPEAKERS.match(head) or title:
         return head
     return None
@@ -207,7 +220,11 @@ def np_before(before: str) -> tuple[str, str] | None:
     if det and not head[0].isupper():
         head = head[det.start():]
     pronoun = head.split()[-1] if head.split() else ""
-    head = valid_np(head) or (pronoun if pronoun in PRONOUNS else None)  # "More recently it pledged"
+    # "Rights groups and former detainees say": a coordinated subject whose last part alone names no speaker
+    pair = re.search(r"(?:^|[^,;]*?\s)(?P<pair>[^,;]+?\s+and\s+[^,;]+?)\s*$", clause) if " and " in clause else None
+    whole = valid_np(pair["pair"]) if pair and valid_np(head) is None and valid_np(
+        pair["pair"].split(" and ")[0]) else None
+    head = valid_np(head) or whole or (pronoun if pronoun in PRONOUNS else None)  # "More recently it pledged"
     return (head, appositive) if head else None
 
 

@@ -23,19 +23,42 @@ _CLAUSE_VERBS = ("said says say told tells warned warns wrote writes stated stat
                  "complains tweeted tweets posted reported reports revealed reveals disclosed cautioned cautions "
                  "suggested suggests predicted predicts accused accuses accusing denied denies deny denying "
                  "notified notifies emphasized emphasizes emphasised emphasises "
-                 "reiterated reiterates").split()
-_NOUN_VERBS = ("added adds announced announces announcing vowed vows pledged pledges promised promises urged urges called calls demanded "
+                 "reiterated reiterates"
+                 # the plural subject's forms ("rights groups accuse", "economists warn"); not those that are
+                 # common nouns after a name ("Chinese state media", "a Reuters report", "the NBA's post")
+                 " warn explain assert acknowledge confirm complain reveal disclose caution predict accuse "
+                 "emphasize emphasise reiterate").split()
+_NOUN_VERBS = [*("added adds announced announces announcing vowed vows pledged pledges promised promises urged urges called calls demanded "
                "demands rejected rejects dismissed dismisses slammed slams blasted blasts condemned condemns "
                "described describes requested requests threatened threatens criticized criticizes criticised "
-               "expressed expresses").split()
+               "expressed expresses signaled signals signalled hinted hints "
+               # these take an object as often as a clause ("admitted himself into hospital", "recalled the
+               # bombing", "bragged Wednesday about"): speech only before "that"
+               "admitted admits conceded concedes recalled recalls remarked boasted boasts bragged brags lamented "
+               "laments proclaimed proclaims testified testifies assured assures").split(),
+               "called on", "calls on", "calling on", "call on", "made clear", "made it clear", "makes clear",
+               "makes it clear"]
+# The plural subject's forms of the verbs above, which are also infinitives ("asked Warren to explain", "will
+# announce Thursday") and imperatives ("Don't complain"): they report speech only as a finite verb.
+_PLURAL_FORMS = frozenset(("warn explain assert acknowledge confirm complain reveal disclose caution predict accuse "
+                           "emphasize emphasise reiterate announce vow pledge urge reject dismiss condemn describe "
+                           "criticize criticise express admit concede recall boast brag lament proclaim testify "
+                           "assure").split() + ["call on"])
+_NOUN_VERBS += [verb for verb in _PLURAL_FORMS if verb not in _CLAUSE_VERBS]
+_NOT_FINITE = re.compile(r"(?i)(?:\bto|\b(?:will|would|must|can|could|should|may|might|shall)(?:\s+not)?|n['’]t|\bnot)"
+                         r"(?:\s+\w+ly)?\s+$|^\W*$")
 # "Citizen Lab found that ...": a finding is attributed, and only a "that" clause makes "found" one.
-FINDING = ("found", "finds")
+# "Rights groups have long held that ...": a position held, only with "that" straight after the verb.
+FINDING = ("found", "finds", "held", "holds")
 _ATTRIBUTING = ("argued argues argue contended contends contend maintained maintains maintain alleged alleges "
                 "believes believe considers consider show shows showed concluded concludes").split()
 # A stance taken by an act, whose object is the position ("Trump has threatened billions more in tariffs",
 # "China pushed back at the perception that ...", "thanked Trump for signing the law"): attributed.
 STANCE = ("threatened threatens threatening condemned condemns condemning defended defends defending thanked "
-           "thanks praised praises").split() + [
+           "thanks praised praises blamed blames criticized criticizes criticised criticises denounced denounces "
+           "welcomed welcomes opposed opposes hailed hails applauded applauds decried decries deplored deplores "
+           # a plural subject's forms; the bare infinitive ("the right to criticize Beijing") is left out
+           "condemn").split() + [
     "pushed back", "pushes back", "pushing back", "push back", "laid the blame", "lays the blame", "put the blame",
     "puts the blame", "critical of"]
 # A demand or warning aimed at something ("have called for a response", "warned against ... influence"):
@@ -54,9 +77,13 @@ VERB = re.compile(r"(?<![-\w])(?P<v>" + "|".join(sorted(map(re.escape, _STANCE_V
 # and "that threatens to depress growth" is no party's stance.
 _NOT_A_SPEAKER = re.compile(r"(?i)\b(?:law|act|bill|legislation|resolution|measure|rule|amendment|order)\b|"
                             r"^(?:that|this|these|those|it)$")
+# Figures state no position: "the revised numbers showed" is the outlet's report of data
+_DATA = re.compile(r"(?i)\b(?:numbers|figures|data|statistics)\b")
 # "has been warning against": a progressive form is finite, its subject precedes the auxiliary
 _PROGRESSIVE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s+been\s+$|\b(?:is|are|was|were)\s+$")
-_ADDRESSEE = re.compile(r"^\s*(?:reporters|journalists|lawmakers|the media|the press|(?:the\s+)?[A-Z][\w.\u2024-]*"
+_ADDRESSEE = re.compile(r"^\s*(?:(?:an?|the)\s+(?:[a-z]+\s+){0,2}(?:briefing|news conference|press conference|"
+                        r"conference|hearing|meeting|forum|summit|audience|crowd|rally|interviewer)|"
+                        r"reporters|journalists|lawmakers|the media|the press|(?:the\s+)?[A-Z][\w.\u2024-]*"
                         r"(?:\s+[A-Z][\w.\u2024-]*)*|him|her|them|us|me)\b")
 # "said in an earnings call on Tuesday that": where and when, up to "that", belong to the tag
 _OBJECT = re.compile(r"^\s*(?:(?:on|in|at|last|this)\s+(?:\w+\s+){0,6}?(?=that\b)|"
@@ -67,9 +94,9 @@ _THAT = re.compile(r"^\s*(?:[^,.;:!?\"“”]{0,40}?\s)?(?:that|:)\s|"
 # A promise or an appeal reports its content in an infinitive ("vowed to impose", "urged Trump to consider the
 # effects of the tariffs", "announced plans to host talks"); a threat stays a stance (STANCE).
 _ADDRESSED = (r"(?:(?:the\s+)?[A-Z][\w.\u2024'’-]*(?:\s+[A-Z][\w.\u2024'’-]*)*|him|her|them|us|"
-              r"(?:the|its|their)\s+[a-z]+(?:\s+[a-z]+)?)\s+")
+              r"(?:the|its|their)\s+[a-z]+(?:\s+[a-z]+)?|(?:[a-z-]+\s+)?[a-z]+s)\s+")  # "urged allies to"
 _TO_VERBS = (dict.fromkeys("vowed vows pledged pledges promised promises".split(), "")
-             | dict.fromkeys(("urged", "urges"), _ADDRESSED)
+             | dict.fromkeys(("urged", "urges", "called on", "calls on", "calling on", "call on"), _ADDRESSED)
              | dict.fromkeys(("announced", "announces"), r"(?:(?:his|her|its|their|a|the)\s+)?plans?\s+"))
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
@@ -88,6 +115,9 @@ _GROUP = re.compile(r"^\W*(?:(?:But|And|Yet),?\s+)?(Many|Some|Others|Several|Mos
 # speaker's (an object then "a"/"an" before a lowercase word; "called for"/"called on" stay demands)
 _CALLED = ("called", "calls", "calling")
 _NAMED_AS = re.compile(r"^(?=\s+(?!(?:for|on|off|in|up|out|back|it|him|her|them)\b)[^,;:.!?\"“”]{1,60}?\s+an?\s+[a-z])")
+# "described the company as a threat", "rejected the accusations as groundless": the speaker's characterisation
+_AS_VERBS = ("described", "describes", "describe", "rejected", "rejects", "reject", "dismissed", "dismisses",
+             "dismiss")
 _DESCRIBED_AS = re.compile(r"^(?=\s+[^,;:.!?\"“”]{1,60}?\s+as\s)")  # "described the company as a threat"
 _PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
@@ -131,6 +161,7 @@ _NEW_CLAUSE = re.compile(r";|,?\s+even\s+as\s|,\s+(?:and|but|while|whereas)\s+(?
 # Where a stance's position ends: a clause of time or cause ("threatened retaliation after Trump signed ..."),
 # a participle clause, a semicolon or a new clause with its own subject.
 _CIRCUMSTANCE = re.compile(r";|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|,\s+[a-z]+ing\b|"
+                           r"\s(?:and|but)\s+(?:also\s+|then\s+)?(?=(?:said|says|added|urged|called|told|warned)\b)|"
                            r"\s(?:after|before|when|while|since|amid|following)\s")
 _COORDINATED = re.compile(r"^(?:and|but)\s+(?:the\s+)?[A-Z]")
 # "As Barron's writes, the issues are many": an opening "As X writes," tags the rest of the sentence
@@ -148,8 +179,10 @@ _SUBORDINATE = re.compile(r"^\W*(?:While|Although|Though|Even though|Even as|Whe
 # speech), and the writer's gloss after a dash ("James said — speaking of Morey's tweet, not of ...")
 _MANNER = re.compile(r"\s*(?:by\s+(?!(?:telling|saying|asking|urging|calling|demanding|warning|accusing|insisting|"
                      r"arguing|noting|announcing|vowing|pledging|declaring|stating)\b)|[—–]\s*|-\s+)[a-z]+ing\b")
-ACCORDING_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However|Meanwhile|Also),?\s+)?according to\s+"
-                              r"(?P<np>[^,;:!?\"“”]{1,120}?),\s*", re.IGNORECASE)
+# An opening "According to X," or a stated view ("In Beijing's view,", "In the opinion of the court,")
+ACCORDING_FIRST = re.compile(r"^\W*(?:(?:But|And|Yet|However|Meanwhile|Also),?\s+)?(?:according to\s+|in\s+(?=the\s+"
+                             r"(?:view|opinion)\s+of\s|[^,;:]{1,60}['’]s?\s+(?:view|opinion),)(?:the\s+(?:view|opinion)\s+"
+                             r"of\s+)?)(?P<np>[^,;:!?\"“”]{1,120}?)(?:['’]s?\s+(?:view|opinion))?,\s*", re.IGNORECASE)
 
 
 def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tuple, int] | None:
@@ -170,14 +203,26 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
                 return m.end(), relative.end("content"), "reported", attr, m.start()
         participle = act = None
         before = sentence[:m.start()]
-        if verb.endswith("s") and re.search(r"(?:\w['’]s|\ws['’])\s+$", before):
+        if re.search(r"(?<![\w'’])(?!(?i:he|she|it|that|who|there|what|here)['’])(?i:\w+['’]s|\w+s['’])\s+$", before):
             continue  # "Washington's demands that": a noun after a possessive (see analysis.text.positions.held_views)
-        if verb in STANCE and verb != "critical of" and re.search(r"\b(?:was|were|is|are|been|be|being)\s+$", before):
-            continue  # "an attack blamed on Iran": a passive's subject takes no stance
+        if verb in STANCE and verb != "critical of" and (
+                re.search(r"\b(?:was|were|is|are|been|be|being)\s+$", before)
+                or (verb.endswith("ed") and re.match(rf"\s+(?:{_DAY}\s+)?(?:on|for|by|as|over)\b", sentence[m.end():]))
+                or (verb == "opposed" and re.match(r"\s+to\b", sentence[m.end():]))):
+            continue  # "was criticized for", "an attack blamed on Iran": a passive's subject takes no stance
         if re.search(r"\b(?:in|under|by)\s+which\s+(?:it|they|both|\w+\s+\w+)\s+$", before):
             continue  # "an agreement ... in which it promised to give": the terms of a document, not speech
         if _REFUSED.search(before) or _MANNER.match(sentence, m.end()):
             continue
+        if (verb in _PLURAL_FORMS or verb == "condemn") and _NOT_FINITE.search(before):
+            continue
+        if verb in ("welcomed", "welcomes") and re.match(r"\s+[A-Z][^,.;]{0,40}?\s+to\s+(?:the\s+)?[A-Z]",
+                                                         sentence[m.end():]):
+            continue  # "welcomed Mr. Xi to the White House": a greeting
+        if verb.endswith("ed") and re.search(r"(?<!\bit\s)(?<!\bIt\s)\b(?:was|were|is|are|been|be|being)(?:\s+\w+ly)?\s+$",
+                                             before):
+            continue  # "the deal was announced by ...", "Huawei has been accused of": the subject did not speak
+            # ("it was argued that ..." still reports someone's speech)
         progressive = _PROGRESSIVE.search(before) if verb.endswith("ing") else None
         if progressive:  # "officials have been warning against ...": finite, its subject before "have been"
             subject = att.np_before(before[:progressive.start()])
@@ -204,10 +249,13 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
                 lead = att.LEADING_SUBJECT.match(sentence) or _LEADING_NOUNS.match(sentence)
                 head = att.valid_np(lead[1]) if lead else None
                 subject = (head, "") if head else None
-        if subject is None:
+        if subject is None or _DATA.search(subject[0]):
             continue
         rest = sentence[m.end():hi]
-        aimed = re.match(rf"\s*{_DEMANDING[verb]}\b", rest) if verb in _DEMANDING else None
+        if verb.endswith(" on") and _TIMED.match(rest):  # "called on Monday for ...": "on" opens a time phrase
+            verb, rest = verb[:-3], sentence[m.end() - 3:hi]
+        # "called on Monday for the tariffs to end": a time phrase may stand before the preposition
+        aimed = re.match(rf"\s*(?:(?:on\s+)?{_DAY}\s+)?{_DEMANDING[verb]}\b", rest) if verb in _DEMANDING else None
         # "Washington and Beijing have threatened tariffs": two parties describe the conflict, not a stance
         paired = verb in STANCE and re.search(rf"(?<!,)\s(?:and|or)\s+{re.escape(subject[0])}\b", before)
         if (verb in STANCE or aimed) and not _NOT_A_SPEAKER.search(subject[0]) and not paired:
@@ -221,24 +269,30 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
                 _STANCE_VERBS[verb], attr, m.start()
         if verb in STANCE or aimed or verb in _ONLY_DEMANDING:
             continue  # "pressed him on the fact that": no demand without its preposition
-        if verb in ("told", "tells") and _ADDRESSEE.match(rest):
+        if verb == "states" and not re.match(r"\s*(?:that|:)\s", rest):
+            continue  # "voters in battleground states start early": "states" says something only before "that"
+        if verb in ("told", "tells", "assured", "assures", "reminded", "reminds", "informed", "informs") and \
+                _ADDRESSEE.match(rest):
             rest = rest[_ADDRESSEE.match(rest).end():]
         timed = _TIME_FIRST.match(rest[_OBJECT.match(rest).end():])
         if timed:  # "said on Saturday the United States wanted ..."
             rest = rest[_OBJECT.match(rest).end() + timed.end():]
         if verb in _NOUN_VERBS or verb in FINDING:
-            that = _THAT.match(rest) or _TIMED.match(rest) or (_NAMED_AS.match(rest) if verb in _CALLED else None)
+            that = (re.match(r"\s*that\s", rest) if verb in ("held", "holds") else
+                    _THAT.match(rest) or _TIMED.match(rest) or (_NAMED_AS.match(rest) if verb in _CALLED else None))
             # a promise's infinitive or a description ends like a stance's object ("pledged to work with Xi,
             # saying ...": the participle goes on in a stretch of its own)
-            act = None if that else (_DESCRIBED_AS.match(rest) if verb in ("described", "describes") else None) or (
+            act = None if that else (_DESCRIBED_AS.match(rest) if verb in _AS_VERBS else None) or (
                 re.match(rf"\s+(?:not\s+)?{_TO_VERBS[verb]}to\s+(?=[a-z])", rest) if verb in _TO_VERBS else None)
             that = that or act
             if that is None:
                 continue
             rest = rest[that.end():]
+            if _PREPOSITION.match(rest):  # "bragged Wednesday about the test": a topic, not a clause
+                continue
         elif (not timed and _PREPOSITION.match(rest[_OBJECT.match(rest).end():])
               and not re.search(r"(?:that|:)\s*$", _OBJECT.match(rest).group())
-              and verb not in ("accused", "accuses", "accusing")):
+              and verb not in ("accused", "accuses", "accusing", "accuse")):
             continue  # "warned of countermeasures", but not "told Fox on Friday, calling ..." or "said that about 90%"
         rest = rest[_OBJECT.match(rest).end():]
         # '"...," he said, and China ...'; '"...," she said in the audio.' (only where and how she said it)

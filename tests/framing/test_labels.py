@@ -359,7 +359,7 @@ def test_allsides_xinjiang_labels(project):
 
 def test_a_label_in_a_quote_is_the_speakers_not_the_outlets():
     text = ("Activists call them “concentration camps where a million people are held,” Ms. Li said. "
-            "Officials describe the re-education camps as schools.")
+            "Reporters visited the re-education camps last year.")
     articles = pd.DataFrame({"doc_id": ["d"], "outlet": ["A"], "leaning": ["left"], "text": [text]})
     from analysis.text import voice
     from analysis.text.prepare import split_sentences

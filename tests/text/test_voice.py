@@ -243,7 +243,9 @@ def test_stances_demands_postposed_tags_names_and_glosses(text, phrase, expected
      "national security", ("reported", "Beijing")),
     # the outlet's own words stay its own
     ("The committee called the new tariffs on Monday.", "tariffs", ("outlet", "")),
-    ("He called on Congress to pass the tariffs bill soon.", "tariffs", ("outlet", "")),
+    # an appeal reports its infinitive, as "urged Congress to" does (before the fourteenth round: outlet)
+    ("He called on Congress to pass the tariffs bill soon.", "tariffs", ("reported", "He")),
+    ("The committee called on Monday for the tariffs to end.", "tariffs", ("reported", "The committee")),
     ("Kudlow made the acknowledgement after Wallace pressed him on the fact that China exports goods.", "exports",
      ("outlet", "")),
     ("“Both sides will pay,” Larry Kudlow, one of Trump’s top economic advisers, told Fox News on Sunday.",
@@ -334,6 +336,55 @@ def test_speech_without_said_tags_in_clauses_and_findings(text, phrase, expected
 ])
 def test_promises_appeals_subjects_and_the_writers_descriptors(text, phrase, expected):
     assert voice_of(text, phrase)[0] == expected
+
+
+@pytest.mark.parametrize("text, phrase, expected", [
+    # unnamed groups speak ("economists argue"), and an -ed word after a determiner is an adjective
+    ("Sanctions may hurt Hong Kong more than Beijing, economists argue.", "Hong Kong", ("attributed", "economists")),
+    ("Opponents of the proposed law believe it will silence free speech.", "free speech",
+     ("attributed", "Opponents of the proposed law")),
+    ("Amnesty and former inmates say the camps are prisons.", "prisons", ("reported", "Amnesty and former inmates")),
+    # a plural subject's verb forms report speech, but not as an infinitive or an imperative
+    ("Rights groups accuse Beijing of detaining a million Uighurs.", "Uighurs", ("reported", "Rights groups")),
+    ("Critics warn that the tariffs will hurt farmers.", "farmers", ("reported", "Critics")),
+    ("She asked Warren to explain the tariffs plan to voters.", "tariffs", ("outlet", "")),
+    ("Don't complain about the tariffs, or you will be called names.", "tariffs", ("outlet", "")),
+    ("Analysts will confirm the tariffs figures next week.", "tariffs", ("outlet", "")),
+    # a passive's subject did not speak; an impersonal "it was argued" still reports someone's words
+    ("The tariffs deal was announced Friday by the White House.", "tariffs", ("outlet", "")),
+    ("Huawei has been accused of stealing trade secrets from its rivals.", "trade secrets", ("outlet", "")),
+    # speech verbs that take an object as often as a clause report only before "that"
+    ("The company admitted that it had sold cameras to the police.", "police", ("reported", "The company")),
+    ("He admitted himself into the hospital near the tariffs office.", "tariffs", ("outlet", "")),
+    ("Trump boasted that the tariffs were bringing in billions.", "billions", ("reported", "Trump")),
+    ("North Korea bragged Wednesday about the success of its missile test.", "missile", ("outlet", "")),
+    ("Beijing has signaled that it is willing to resume trade talks.", "trade talks", ("reported", "Beijing")),
+    ("The president has made clear that he will not lift the tariffs.", "tariffs", ("reported", "The president")),
+    ("Geng Shuang told a regular briefing that the US should stop meddling.", "meddling",
+     ("reported", "Geng Shuang")),
+    ("Geng Shuang told a regular briefing that the US should stop meddling.", "briefing", ("outlet", "")),
+    ("Mnuchin assured lawmakers that a trade deal was close.", "trade deal", ("reported", "Mnuchin")),
+    # stances taken by acts are attributed; greetings, passives and a reduced passive are not
+    ("The ministry blamed Washington for the escalation of the trade war.", "trade war",
+     ("attributed", "The ministry")),
+    ("China welcomed the decision to delay the tariffs.", "tariffs", ("attributed", "China")),
+    ("The president welcomed Mr. Xi to the White House for tariffs talks.", "tariffs", ("outlet", "")),
+    ("Trump's announcement -- welcomed Monday by Beijing -- eased fears over tariffs.", "tariffs", ("outlet", "")),
+    ("The camps, an attack blamed on Iran by the US, raised fears over tariffs.", "tariffs", ("outlet", "")),
+    ("Democrats opposed to the tariffs spoke at the rally.", "tariffs", ("outlet", "")),
+    # a stance ends where the same subject goes on to speak
+    ("Hikvision opposes the decision and said the sanctions were unfair.", "sanctions", ("reported", "Hikvision")),
+    # a stated view or a held position; data state none, and "states" speaks only before "that"
+    ("In Beijing's view, the sanctions are interference in its affairs.", "interference", ("attributed", "Beijing")),
+    ("Human rights groups have long held that the camps are prisons.", "prisons",
+     ("attributed", "Human rights groups")),
+    ("The revised numbers showed that tariffs hurt growth.", "growth", ("outlet", "")),
+    ("Voters in battleground states worry about tariffs.", "tariffs", ("outlet", "")),
+    ("A newsletter: Sign up for Morning Trade A speed read on tariffs news.", "tariffs", ("outlet", "")),
+])
+def test_group_speakers_plural_verbs_passives_stances_and_views(text, phrase, expected):
+    found = voice_of(text, phrase)
+    assert (found[0], found[1].lower()) == (expected[0], expected[1].lower())
 
 
 VIEWS = ["Tencent is considered by many experts to be a surveillance arm of the party.",
