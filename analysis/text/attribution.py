@@ -117,7 +117,8 @@ _TIME_WORDS = rf"(?i:{'|'.join(_CALENDAR)}|morning|afternoon|evening|night|week|
 _WHEN = re.compile(rf"\s+(?:in|on|since|last|this|by|early|late)\s+{_TIME_WORDS}\b.*$")
 # Groups that speak without a name: news cites them as often as named people ("economists argue",
 # "opponents of the bill believe"); kinds of people and documents, never things or places.
-_LOWER_SPEAKERS = re.compile(r"^(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts|critics|activists|lawmakers|"
+_LOWER_SPEAKERS = re.compile(r"^(?:(?:more than|fewer than|at least|about|nearly|almost|over|dozens of|hundreds of|"
+                             r"thousands of)\s+)?(?:\d[\d,]*\s+)?(?:[a-z-]+\s+){0,3}(?:officials|experts|analysts|critics|activists|lawmakers|"
                              r"sources|people|researchers|advocates|diplomats|authorities|observers|residents|"
                              r"campaigners|executives|scholars|protesters|legislators|senators|statements|reports|"
                              r"media|economists|opponents|proponents|supporters|detractors|skeptics|sceptics|"

@@ -33,6 +33,12 @@ _CLAIM = re.compile(rf"(?P<np>(?:{_NAME}\s+){{0,3}}(?:{_NAME}|[a-z]+))['’]s?\s
 # meddled", "the assessment of the agency that ..."
 _FINDING_BY = re.compile(r"\b(?:finding|conclusion|assessment|determination|judgment|judgement)s?\s+(?:by|of)\s+"
                          r"(?P<np>[^,;:!?\"“”—–]{2,80}?)\s+that\s+")
+# A claim or a worry whose holder is a modifier ("reflects government concerns that ...", "follows U.S. claims that
+# ...", "amid Chinese fears that ..."); an unowned "amid fears that" stays the outlet's.
+HOLDER_MODIFIERS = (r"(?:U[.\u2024]S[.\u2024]|US|American|Chinese|Western|European|Beijing|Washington|Republican|Democratic|"
+                    r"government|administration|official|congressional|industry|business)")
+_HELD_BY_MODIFIER = re.compile(rf"\b(?P<np>{HOLDER_MODIFIERS})\s+(?:concerns|fears|worries|suspicions|claims|allegations|"
+                               r"accusations|complaints|demands|warnings|assertions)\s+that\s+")
 # Where the held view ends: a dash, a semicolon or a new clause with its own subject.
 _VIEW_END = re.compile(r"[;—–]|\s-\s|,\s+(?:and|but|while|whereas)\s")
 
@@ -44,7 +50,9 @@ _VIEWS = ((_HELD_BY, "considered", re.compile(r"(?:considered|regarded|seen|view
                                        r"accusations?|arguments?|assertions?|insistence|contention|charges?)\s+"
                                        r"(?:that|against)\s")),
           (_FINDING_BY, "finding", re.compile(r"(?:finding|conclusion|assessment|determination|judgment|judgement)"
-                                              r"s?\s+(?:by|of)\s")))
+                                              r"s?\s+(?:by|of)\s")),
+          (_HELD_BY_MODIFIER, "claim", re.compile(r"(?:concerns|fears|worries|suspicions|claims|allegations|"
+                                                  r"accusations|complaints|demands|warnings|assertions)\s+that\s")))
 
 
 def embedded_posts(text: str) -> list[tuple[int, int, str]]:
@@ -62,7 +70,7 @@ def held_views(sentence: str) -> list[tuple[int, int, str, tuple[str, str, str],
         if not part.search(sentence):
             continue
         for m in rx.finditer(sentence):
-            head = att.valid_np(m["np"])
+            head = m["np"] if rx is _HELD_BY_MODIFIER else att.valid_np(m["np"])
             if head is None or (cue == "claim" and not att.WORD.findall(head)):
                 continue
             end = _VIEW_END.search(sentence, m.end())

@@ -12,7 +12,7 @@ import bisect
 import re
 
 from analysis.text import attribution as att
-from analysis.text import positions
+from analysis.text import positions, speech_layouts
 from analysis.text.speakers import ArticleSpeakers
 from analysis.text.speech_tags import (
     ACCORDING_FIRST,
@@ -31,7 +31,8 @@ from analysis.text.speech_tags import (
 # in 1987 by a former army engineer—is ..."), and a descriptor before a name ("the tech giant Huawei").
 # (the dash before its lookbehind, "[—–](?<=\w[—–])" rather than "(?<=\w)[—–]": the same matches, and a scan that
 # skips to a space or a dash instead of trying every position)
-_DASH_ASIDE = r"(?:\s[—–]\s?|[—–](?<=\w[—–]))[^—–\n.;:!?\"“”]{3,150}?(?:\s?[—–]\s|[—–](?=\w))"
+_DASH_ASIDE = (r"(?:\s[—–]\s?|[—–](?<=\w[—–]))[^—–\n.;:!?\"“”]{3,150}?(?:\s?[—–]\s|[—–](?=\w))"
+               r"|\s-\s[^-—–\n.;:!?\"“”]{3,150}?\s-\s")  # spaced hyphens as dashes ("June 16 - the day after ... - and")
 _GIANT = r"\b(?:[A-Z][\w-]*\s+)?(?:[a-z-]+\s+){0,2}giants?\b(?=\s+[A-Z])"
 # a closing appositive after a dash ("... to national security — a process the administration goes through before
 # imposing tariffs.")
@@ -51,7 +52,7 @@ _APPOSITIVE_CUE = re.compile(r",\s(?:the|a|an)\s")  # in every _APPOSITIVE match
 
 def _glosses(masked: str) -> list[tuple[int, int]]:
     """Spans of the outlet's asides and appositives in an article's masked text."""
-    aside = _ASIDES["—" in masked or "–" in masked, "giant" in masked]
+    aside = _ASIDES["—" in masked or "–" in masked or " - " in masked, "giant" in masked]
     return ([m.span() for m in aside.finditer(masked)] if aside is not None else []) + (
         [m.span(1) for m in _APPOSITIVE.finditer(masked)] if _APPOSITIVE_CUE.search(masked) else [])
 
@@ -113,7 +114,7 @@ def _stretches(reader: ArticleSpeakers, regions: list[tuple[int, int]]) -> list[
     starts = [r[0] for r in regions]
     found = []
     for a, b in reader.bounds:
-        sentence = reader.masked[a:b]
+        sentence = speech_layouts.headline_probe(reader.masked[a:b])  # "Activists Say ...": a verb, lowercased
         stripped = sentence.rstrip()
         inside = lambda pos: _inside(regions, starts, a + pos)  # noqa: E731
         tag = postposed(stripped)
@@ -152,7 +153,7 @@ def _stretches(reader: ArticleSpeakers, regions: list[tuple[int, int]]) -> list[
                     found.append((a + lead, a + sep, voice, attr, a + sep))
                 going_on = GOING_ON.match(stripped, tag.end())  # '"...," Ross said, calling the rule "tailored"'
                 if going_on:
-                    found.append((a + going_on.end(), a + len(stripped), "reported", attr, a + sep))
+                    found.append((a + going_on.end(), a + len(stripped), voice, attr, a + sep))
                 if tag.end() >= len(stripped) or going_on:
                     continue
                 end, first = sep, None
@@ -167,7 +168,11 @@ def _stretches(reader: ArticleSpeakers, regions: list[tuple[int, int]]) -> list[
             attr = (head.replace(att.MASK_DOT, "."), "", as_tag["v"])
             found.append((a + as_tag.end(), a + len(stripped), VERBS.get(as_tag["v"], "reported"), attr, a))
             continue
-        pre = preposed(stripped, 0, len(stripped), inside)
+        # "Criticizing China's surveillance state, Pence held up ...": the opening clause is the subject's
+        opening = speech_layouts.opening_participle(stripped) if end == len(stripped) else None
+        if opening is not None and not inside(opening[0]):
+            found.append((a + opening[0], a + opening[1], opening[2], opening[3], a + opening[4]))
+        pre = preposed(stripped, opening[1] if opening else 0, len(stripped), inside)
         if pre is not None and (end == len(stripped) or pre[0] > end):
             found.append((a + pre[0], a + pre[1], pre[2], pre[3], a + pre[4]))
             # "The government called for calm, saying it had stopped work on the bill": the same speaker goes on
@@ -178,10 +183,31 @@ def _stretches(reader: ArticleSpeakers, regions: list[tuple[int, int]]) -> list[
                 again = preposed(stripped, pre[1], end, inside)
                 if again is not None:
                     found.append((a + again[0], a + again[1], again[2], again[3], a + again[4]))
-        elif pre is None and end == len(stripped):
-            found += [(a + s, a + e, v, attr, a + p) for s, e, v, attr, p in positions.held_views(stripped)
-                      if not inside(s)]
-    return found
+        elif pre is None and end == len(stripped) and opening is None:
+            found += [(a + s, a + e, v, attr, a + p) for s, e, v, attr, p in (
+                positions.held_views(stripped) or speech_layouts.as_claimed(stripped)) if not inside(s)]
+    return found + _listed(reader, found, inside_any=lambda pos: _inside(regions, starts, pos))
+
+
+def _listed(reader: ArticleSpeakers, found: list[tuple], *, inside_any) -> list[tuple]:
+    """Stretches for the lines a colon tag introduces ("The groups said in their letter that the NPCSC should:"
+    and the items after it), where no stretch of their own was found."""
+    if ":" not in reader.masked:
+        return []
+    sentence_starts = [a for a, _ in reader.bounds]
+    covered = {bisect.bisect_right(sentence_starts, s) - 1 for s, *_ in found}
+    out = []
+    for i, (a, b) in enumerate(reader.bounds):
+        tag = speech_layouts.colon_tag(reader.masked[a:b]) if reader.masked[a:b].rstrip().endswith(":") else None
+        if tag is None:
+            continue
+        voice, attr, pos = tag
+        for j in speech_layouts.listed_after(reader.masked, reader.bounds, i):
+            s, e = reader.bounds[j]
+            body = reader.masked[s:e].rstrip()
+            if j not in covered and body and not inside_any(s):
+                out.append((s, s + len(body), voice, attr, a + pos))
+    return out
 
 
 _FINITE = re.compile(r"\b(?:is|was|are|were|will|would|has|have|had|could|can|should|may|might)\b")

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 from analysis.text import attribution as att
+from analysis.text.positions import HOLDER_MODIFIERS
 
 # Speech acts (reported) and stated positions (attributed). Verbs of the first kind take a clause
 # ("said the move was ..."); those of the second take a noun ("announced tariffs", "vowed action", "added
 # Hikvision to the list") and report speech only when "that" follows (after a tag, "..., he added." reports);
 # "accused"/"denied" report whatever follows them.
 _CLAUSE_VERBS = ("said says say told tells warned warns wrote writes stated states noted notes "
-                 "explained explains insisted insists insist claimed claims claim declared declares stressed stresses asserted "
+                 "explained explains insisted insists insist claimed claims claim stressed stresses asserted "
                  "asserts acknowledged acknowledges confirmed confirms responded replied countered complained "
                  "complains tweeted tweets posted reported reports revealed reveals disclosed cautioned cautions "
                  "suggested suggests predicted predicts accused accuses accusing denied denies deny denying "
@@ -31,7 +32,7 @@ _CLAUSE_VERBS = ("said says say told tells warned warns wrote writes stated stat
 _NOUN_VERBS = [*("added adds announced announces announcing vowed vows pledged pledges promised promises urged urges called calls demanded "
                "demands rejected rejects dismissed dismisses slammed slams blasted blasts condemned condemns "
                "described describes requested requests threatened threatens criticized criticizes criticised "
-               "expressed expresses signaled signals signalled hinted hints "
+               "expressed expresses hinted hints indicated indicates declared declares "
                # these take an object as often as a clause ("admitted himself into hospital", "recalled the
                # bombing", "bragged Wednesday about"): speech only before "that"
                "admitted admits conceded concedes recalled recalls remarked boasted boasts bragged brags lamented "
@@ -50,8 +51,12 @@ _NOT_FINITE = re.compile(r"(?i)(?:\bto|\b(?:will|would|must|can|could|should|may
 # "Citizen Lab found that ...": a finding is attributed, and only a "that" clause makes "found" one.
 # "Rights groups have long held that ...": a position held, only with "that" straight after the verb.
 FINDING = ("found", "finds", "held", "holds")
+# Verbs that report only with "that" straight after them: "held talks", "indicated he would" (an inference as often)
+_THAT_ONLY = frozenset(("held", "holds", "indicated", "indicates"))
 _ATTRIBUTING = ("argued argues argue contended contends contend maintained maintains maintain alleged alleges "
-                "believes believe considers consider show shows showed concluded concludes").split()
+                "believes believe considers consider show shows showed concluded concludes "
+                # a position signalled, not stated ("state media signaled a lack of interest in talks")
+                "signaled signalled signals").split()
 # A stance taken by an act, whose object is the position ("Trump has threatened billions more in tariffs",
 # "China pushed back at the perception that ...", "thanked Trump for signing the law"): attributed.
 STANCE = ("threatened threatens threatening condemned condemns condemning defended defends defending thanked "
@@ -79,6 +84,8 @@ _NOT_A_SPEAKER = re.compile(r"(?i)\b(?:law|act|bill|legislation|resolution|measu
                             r"^(?:that|this|these|those|it)$")
 # Figures state no position: "the revised numbers showed" is the outlet's report of data
 _DATA = re.compile(r"(?i)\b(?:numbers|figures|data|statistics)\b")
+# What "indicates that" without being a speaker: "China's statement indicates that ...", "the results indicated that"
+_NOT_INDICATOR = re.compile(r"(?i)\b(?:statement|report|study|survey|results?|move|decision|evidence|signs?)\b")
 # "has been warning against": a progressive form is finite, its subject precedes the auxiliary
 _PROGRESSIVE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s+been\s+$|\b(?:is|are|was|were)\s+$")
 _ADDRESSEE = re.compile(r"^\s*(?:(?:an?|the)\s+(?:[a-z]+\s+){0,2}(?:briefing|news conference|press conference|"
@@ -97,7 +104,8 @@ _ADDRESSED = (r"(?:(?:the\s+)?[A-Z][\w.\u2024'’-]*(?:\s+[A-Z][\w.\u2024'’-]*
               r"(?:the|its|their)\s+[a-z]+(?:\s+[a-z]+)?|(?:[a-z-]+\s+)?[a-z]+s)\s+")  # "urged allies to"
 _TO_VERBS = (dict.fromkeys("vowed vows pledged pledges promised promises".split(), "")
              | dict.fromkeys(("urged", "urges", "called on", "calls on", "calling on", "call on"), _ADDRESSED)
-             | dict.fromkeys(("announced", "announces"), r"(?:(?:his|her|its|their|a|the)\s+)?plans?\s+"))
+             | dict.fromkeys(("announced", "announces", "declared", "declares"),
+                             r"(?:(?:his|her|its|their|a|the)\s+)?plans?\s+"))
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight)"
 _TIMED = re.compile(rf"^\s*{_DAY}\b\s+(?!that\b)")  # "announced Wednesday the government will ..."
 # "said on Saturday the United States wanted ...": a time phrase after the verb, not a preposition's object
@@ -107,6 +115,7 @@ _SHARED_SUBJECT = re.compile(r"(?:,?\s+(?:and|but)(?:\s+(?:also|later|then))?|\s
 # "China's commerce ministry expressed regret ..., and said": a subject with common nouns before its verb.
 _LEADING_NOUNS = re.compile(r"\s*((?:the\s+)?[A-Z][\w.'’\u2024-]*(?:\s+[a-zA-Z][\w.'’\u2024-]*){0,5}?)\s+"
                             r"(?:has\s+|have\s+|had\s+)?(?!(?:un)?(?:named|based|elected|related)\b)[a-z]+ed\b")
+_PARENTHETICAL = re.compile(r"(?<=\w),\s+(?:via|in|on|at|through|from|by|speaking|writing)\s[^,;:]{1,40},")
 _COPULA = re.compile(r"\s+(?:(?:has|have|had)\s+been|is|are|was|were)(?:\s+[a-z]+ly)?\s+$")
 _OPENING_TIME = re.compile(rf"^\W*(?:(?:On|Last|This|Early|Late|Earlier|Later)\s+)?(?:{_DAY}|week|weekend|month|year)\b,?\s+",
                            re.IGNORECASE)
@@ -119,9 +128,10 @@ _NAMED_AS = re.compile(r"^(?=\s+(?!(?:for|on|off|in|up|out|back|it|him|her|them)
 _AS_VERBS = ("described", "describes", "describe", "rejected", "rejects", "reject", "dismissed", "dismisses",
              "dismiss")
 _DESCRIBED_AS = re.compile(r"^(?=\s+[^,;:.!?\"“”]{1,60}?\s+as\s)")  # "described the company as a threat"
-_PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to|from)\b")  # "warns of countermeasures"
+_PREPOSITION = re.compile(r"^\s*(?:of|about|against|on|at|over|for|with|to(?!\s+(?:be|have)\b)|from)\b")  # "warns of countermeasures"
 _RELATIVE = re.compile(r"(?P<np>[^,;:!?\"“”]{2,80}),\s+(?:which|who)\s+(?:(?:has|have|had|also|repeatedly|long|"
-                       r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS) + r")\b(?P<content>[^,;]+)")
+                       r"has long|consistently)\s+)*(?P<v>" + "|".join(_CLAUSE_VERBS + _ATTRIBUTING + [
+                           v for v in STANCE if " " not in v and not v.endswith("ing")]) + r")\b(?P<content>[^,;]+)")
 # The comma and pronoun every _RELATIVE match holds: a quick test that spares most sentences its slow scan
 _RELATIVE_CUE = re.compile(r",\s+(?:which|who)\s")
 _QUOTED_AS = re.compile(r"\b(?:was|were|is|are|been)\s+quoted\b[^,;.]{0,60}?\bas\s+saying\b")
@@ -130,13 +140,20 @@ _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
               r"(?:\s+(?:on|in|at|during|last|this|late|early|to|via|while|citing|after|before|when)\b"
               r"[^,;:!?\"“”]{0,60})?")
 # sentence end, a participle clause after it, or a subordinate clause ("..., he said, because the higher tariffs ...")
-_TAG_END = r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b|(?:because|since|although|though|unless)\s))"
+_TAG_END = (r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b|(?:because|since|although|though|unless)\s)"
+            # "... said today in a letter to Li Zhanshu, chairman of the Standing Committee (NPCSC)."
+            # (the role of the listener or speaker, not the rest of a clause: "..., he said, the mice died.")
+            r"|,\s+(?:the\s+|an?\s+)?(?:[a-z-]+\s+){0,2}(?:chairman|chairwoman|chair|head|director|president|chief|"
+            r"spokesman|spokeswoman|spokesperson|minister|secretary|leader|founder|editor|professor|official|"
+            r"ambassador|governor|mayor|member|analyst|economist|researcher|adviser|advisor)\b[^,;:!?\"“”]{0,100}?"
+            r"(?:\s*\([^()]{1,40}\))?\s*[.!?…]?[\"”’)\]]*\s*$)")
 _INVERTED = "said says added adds wrote writes noted notes explained warned argued insisted told".split()
 POSTPOSED = re.compile(
     r"(?P<sep>,|\s[—–]|\s-)(?P<closing>[\"”’])?\s*"
     r"(?:(?P<np>[^,;:!?\"“”]{1,80}?)\s+(?:(?:has|had|also|later)\s+)?(?P<v>"
     + "|".join(v for v in _CLAUSE_VERBS + _ATTRIBUTING + ["added", "adds"]) + r")"
-    + r"(?:\s+(?:reporters|journalists|[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?" + _TIME_TAIL
+    + r"(?:\s+(?:reporters|journalists|(?:the\s+)?[A-Z][\w.\u2024'’-]*(?:\s+(?:[A-Z][\w.\u2024'’-]*|of|the))*))?"
+    + _TIME_TAIL
     + r"|(?P<v2>" + "|".join(_INVERTED) + r")\s+"
       r"(?!that\b)(?P<np2>[^;:!?\"“”]{1,160}?)|according to\s+(?P<np3>[^;:!?]{1,160}?))" + _TAG_END)
 # Words one of which stands alone in every POSTPOSED or VERB match (see analysis.text.attribution.may_hold).
@@ -152,8 +169,10 @@ def postposed(sentence: str) -> re.Match[str] | None:
 WHICH = re.compile(r"\s*(?:which|who)\b")
 # A participle clause after a speech tag goes on in the speaker's words ("..., Ross said, calling the rule ...").
 GOING_ON = re.compile(r"\s*(?:saying|adding|noting|calling|describing|warning|arguing|insisting|claiming|stressing|"
-                       r"accusing|urging|vowing|dismissing|denouncing|labell?ing|branding)\b")
-_ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|to|from|with|through|over)\b"
+                       r"accusing|urging|vowing|dismissing|denouncing|labell?ing|branding|citing|blaming|criticizing|"
+                       r"criticising|condemning)\b")
+_ONLY_CIRCUMSTANCE = re.compile(r"^\s*(?:in|on|at|during|after|before|via|while|to(?!\s+(?:be|have)\b)|from|with|"
+                                r"through|over)\b"
                                 r"[^,;:“”\"]*?[.!?…]?[\"”’)\]]*\s*$")
 # Where reported content ends: a new clause with its own subject, or a semicolon.
 _NEW_CLAUSE = re.compile(r";|,?\s+even\s+as\s|,\s+(?:and|but|while|whereas)\s+(?=(?:the\s+)?[A-Z])|"
@@ -200,9 +219,11 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
             head = att.valid_np(att.CLAUSE_OPENERS.sub("", relative["np"].split(",")[-1].strip()))
             if head:
                 attr = (head.replace(att.MASK_DOT, "."), "", verb)
-                return m.end(), relative.end("content"), "reported", attr, m.start()
+                return m.end(), relative.end("content"), _STANCE_VERBS[verb], attr, m.start()
         participle = act = None
         before = sentence[:m.start()]
+        if verb in ("claims", "demands") and re.search(rf"\b[a-z]+\s+{HOLDER_MODIFIERS}\s+$", before):
+            continue  # "The move follows U.S. claims that": a noun after its holder (positions.held_views)
         if re.search(r"(?<![\w'’])(?!(?i:he|she|it|that|who|there|what|here)['’])(?i:\w+['’]s|\w+s['’])\s+$", before):
             continue  # "Washington's demands that": a noun after a possessive (see analysis.text.positions.held_views)
         if verb in STANCE and verb != "critical of" and (
@@ -214,6 +235,10 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
             continue  # "an agreement ... in which it promised to give": the terms of a document, not speech
         if _REFUSED.search(before) or _MANNER.match(sentence, m.end()):
             continue
+        if re.match(r"\s+to\s+(?:be|have)\b", sentence[m.end():]) and verb in ("said", "reported", "believed"):
+            continue  # "The craft, said to be about the size of a washing machine": a passive, no speaker
+        if re.search(r"\w+\W+\w+[^,;]*,\s+as\s+[^,;]{1,60}$", before) and re.match(r"\s*(?:[,.;—–]|$)", sentence[m.end():]):
+            continue  # "..., as authorities claim, ...": the claim is the phrase before (speech_layouts.as_claimed)
         if (verb in _PLURAL_FORMS or verb == "condemn") and _NOT_FINITE.search(before):
             continue
         if verb in ("welcomed", "welcomes") and re.match(r"\s+[A-Z][^,.;]{0,40}?\s+to\s+(?:the\s+)?[A-Z]",
@@ -246,10 +271,12 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
             if subject is None and _GROUP.match(before):  # "Many have called for ...": an unnamed group
                 subject = (_GROUP.match(before)[1], "")
             if subject is None and _SHARED_SUBJECT.search(sentence[:m.start()]):
-                lead = att.LEADING_SUBJECT.match(sentence) or _LEADING_NOUNS.match(sentence)
+                # "Trump, via Twitter, held out ... but warned": the subject past a parenthetical
+                lead = (att.LEADING_SUBJECT.match(sentence) or _LEADING_NOUNS.match(sentence)
+                        or att.LEADING_SUBJECT.match(_PARENTHETICAL.sub("", sentence, count=1)))
                 head = att.valid_np(lead[1]) if lead else None
                 subject = (head, "") if head else None
-        if subject is None or _DATA.search(subject[0]):
+        if subject is None or _DATA.search(subject[0]) or (verb in _THAT_ONLY and _NOT_INDICATOR.search(subject[0])):
             continue
         rest = sentence[m.end():hi]
         if verb.endswith(" on") and _TIMED.match(rest):  # "called on Monday for ...": "on" opens a time phrase
@@ -278,7 +305,7 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
         if timed:  # "said on Saturday the United States wanted ..."
             rest = rest[_OBJECT.match(rest).end() + timed.end():]
         if verb in _NOUN_VERBS or verb in FINDING:
-            that = (re.match(r"\s*that\s", rest) if verb in ("held", "holds") else
+            that = (re.match(r"\s*(?:later\s+)?that\s", rest) if verb in _THAT_ONLY else
                     _THAT.match(rest) or _TIMED.match(rest) or (_NAMED_AS.match(rest) if verb in _CALLED else None))
             # a promise's infinitive or a description ends like a stance's object ("pledged to work with Xi,
             # saying ...": the participle goes on in a stretch of its own)

@@ -9,8 +9,9 @@ hashes only; a sentence whose hash differs from the AllSides text stops the run.
 :func:`voice_validity` runs :func:`analysis.text.voice.voice_spans` over the whole articles, looks up the
 voice at each gold cue, and reports accuracy in the long format of ``framing_validation``. The
 ``all_outlet`` baseline is what the toolkit did before voices existed: every cue counted as the outlet's.
-Rules were developed on ``dev``; ``test`` is what the README reports, as a whole and by annotation round
-(split ``test_round1``, ``test_round6``, ...), since the sixth round grew it by a fresh random draw.
+Rules were developed on ``dev``; ``test`` is what the README reports: since the sixth round, a fresh random draw
+(the first five rounds' test was retired into ``dev``). Were ``test`` to hold rows of several annotation rounds,
+each round is also scored apart (split ``test_round<N>``).
 """
 
 from __future__ import annotations
