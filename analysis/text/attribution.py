@@ -108,6 +108,7 @@ PRONOUNS = frozenset("he she they it".split())
 _CONJUNCTIONS = frozenset("that and or but as which who than so if when while this these those".split())
 _ADJ_ED = frozenset("unnamed retired unidentified elected concerned alleged detained exiled jailed named based "
                     "related interned armed unsigned".split())
+_BEFORE_ADJECTIVE = _DETERMINERS | {"this", "these"}
 _PROMO = re.compile(r"(?i)(?:sign up|subscribe|click|tap|follow us|read more|download)\b")
 _CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
                       "june july august september october november december".split())
@@ -182,7 +183,7 @@ def valid_np(head: str) -> str | None:
     if _PROMO.match(head):  # "Sign up for Morning Trade A speed read ...": a newsletter box, no speaker
         return None
     # an -ed word after a determiner is an adjective ("opponents of the proposed law"), elsewhere a clause's verb
-    attributive = {i for i in range(1, len(words)) if words[i - 1].lower() in _DETERMINERS | {"this", "these"}}
+    attributive = {i for i in range(1, len(words)) if words[i - 1].lower() in _BEFORE_ADJECTIVE}
     if (words and words[0].lower().rstrip("'’s") in _CALENDAR) or any(
             w in SPEECH_FORMS or (w.endswith("ed") and w not in _ADJ_ED and i not in attributive)
             or (w.endswith("ly") and len(w) > 4)
@@ -221,11 +222,13 @@ def np_before(before: str) -> tuple[str, str] | None:
     if det and not head[0].isupper():
         head = head[det.start():]
     pronoun = head.split()[-1] if head.split() else ""
-    # "Rights groups and former detainees say": a coordinated subject whose last part alone names no speaker
-    pair = re.search(r"(?:^|[^,;]*?\s)(?P<pair>[^,;]+?\s+and\s+[^,;]+?)\s*$", clause) if " and " in clause else None
-    whole = valid_np(pair["pair"]) if pair and valid_np(head) is None and valid_np(
-        pair["pair"].split(" and ")[0]) else None
-    head = valid_np(head) or whole or (pronoun if pronoun in PRONOUNS else None)  # "More recently it pledged"
+    found = valid_np(head)
+    if found is None and " and " in clause:
+        # "Rights groups and former detainees say": a coordinated subject whose last part alone names no speaker
+        pair = " ".join(re.split(r"[,;]", clause)[-1].split())
+        if " and " in pair and valid_np(pair.split(" and ")[0]):
+            found = valid_np(pair)
+    head = found or (pronoun if pronoun in PRONOUNS else None)  # "More recently it pledged"
     return (head, appositive) if head else None
 
 

@@ -84,6 +84,13 @@ _NOT_A_SPEAKER = re.compile(r"(?i)\b(?:law|act|bill|legislation|resolution|measu
                             r"^(?:that|this|these|those|it)$")
 # Figures state no position: "the revised numbers showed" is the outlet's report of data
 _DATA = re.compile(r"(?i)\b(?:numbers|figures|data|statistics)\b")
+# What stands right before a verb that is no speech act (each searched in the words just before it):
+_HOLDER_BEFORE = re.compile(rf"\b[a-z]+\s+{HOLDER_MODIFIERS}\s+$")  # "follows U.S. claims that": a noun
+_POSSESSIVE_BEFORE = re.compile(r"(?<![\w'’])(?!(?i:he|she|it|that|who|there|what|here)['’])(?i:\w+['’]s|\w+s['’])\s+$")
+_COPULA_BEFORE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+$")
+_TERMS_BEFORE = re.compile(r"\b(?:in|under|by)\s+which\s+(?:it|they|both|\w+\s+\w+)\s+$")
+_AS_BEFORE = re.compile(r"\w+\W+\w+[^,;]*,\s+as\s+[^,;]{1,60}$")
+_PASSIVE_BEFORE = re.compile(r"(?<!\bit\s)(?<!\bIt\s)\b(?:was|were|is|are|been|be|being)(?:\s+\w+ly)?\s+$")
 # What "indicates that" without being a speaker: "China's statement indicates that ...", "the results indicated that"
 _NOT_INDICATOR = re.compile(r"(?i)\b(?:statement|report|study|survey|results?|move|decision|evidence|signs?)\b")
 # "has been warning against": a progressive form is finite, its subject precedes the auxiliary
@@ -222,30 +229,30 @@ def preposed(sentence: str, lo: int, hi: int, inside) -> tuple[int, int, str, tu
                 return m.end(), relative.end("content"), _STANCE_VERBS[verb], attr, m.start()
         participle = act = None
         before = sentence[:m.start()]
-        if verb in ("claims", "demands") and re.search(rf"\b[a-z]+\s+{HOLDER_MODIFIERS}\s+$", before):
+        tail = before[-80:]  # the patterns below end at the verb: read the words before it, not the whole sentence
+        if verb in ("claims", "demands") and _HOLDER_BEFORE.search(tail):
             continue  # "The move follows U.S. claims that": a noun after its holder (positions.held_views)
-        if re.search(r"(?<![\w'’])(?!(?i:he|she|it|that|who|there|what|here)['’])(?i:\w+['’]s|\w+s['’])\s+$", before):
+        if _POSSESSIVE_BEFORE.search(tail):
             continue  # "Washington's demands that": a noun after a possessive (see analysis.text.positions.held_views)
         if verb in STANCE and verb != "critical of" and (
-                re.search(r"\b(?:was|were|is|are|been|be|being)\s+$", before)
+                _COPULA_BEFORE.search(tail)
                 or (verb.endswith("ed") and re.match(rf"\s+(?:{_DAY}\s+)?(?:on|for|by|as|over)\b", sentence[m.end():]))
                 or (verb == "opposed" and re.match(r"\s+to\b", sentence[m.end():]))):
             continue  # "was criticized for", "an attack blamed on Iran": a passive's subject takes no stance
-        if re.search(r"\b(?:in|under|by)\s+which\s+(?:it|they|both|\w+\s+\w+)\s+$", before):
+        if _TERMS_BEFORE.search(tail):
             continue  # "an agreement ... in which it promised to give": the terms of a document, not speech
         if _REFUSED.search(before) or _MANNER.match(sentence, m.end()):
             continue
         if re.match(r"\s+to\s+(?:be|have)\b", sentence[m.end():]) and verb in ("said", "reported", "believed"):
             continue  # "The craft, said to be about the size of a washing machine": a passive, no speaker
-        if re.search(r"\w+\W+\w+[^,;]*,\s+as\s+[^,;]{1,60}$", before) and re.match(r"\s*(?:[,.;—–]|$)", sentence[m.end():]):
+        if ", as " in tail and _AS_BEFORE.search(before[-160:]) and re.match(r"\s*(?:[,.;—–]|$)", sentence[m.end():]):
             continue  # "..., as authorities claim, ...": the claim is the phrase before (speech_layouts.as_claimed)
-        if (verb in _PLURAL_FORMS or verb == "condemn") and _NOT_FINITE.search(before):
+        if (verb in _PLURAL_FORMS or verb == "condemn") and _NOT_FINITE.search(tail):
             continue
         if verb in ("welcomed", "welcomes") and re.match(r"\s+[A-Z][^,.;]{0,40}?\s+to\s+(?:the\s+)?[A-Z]",
                                                          sentence[m.end():]):
             continue  # "welcomed Mr. Xi to the White House": a greeting
-        if verb.endswith("ed") and re.search(r"(?<!\bit\s)(?<!\bIt\s)\b(?:was|were|is|are|been|be|being)(?:\s+\w+ly)?\s+$",
-                                             before):
+        if verb.endswith("ed") and _PASSIVE_BEFORE.search(tail):
             continue  # "the deal was announced by ...", "Huawei has been accused of": the subject did not speak
             # ("it was argued that ..." still reports someone's speech)
         progressive = _PROGRESSIVE.search(before) if verb.endswith("ing") else None
