@@ -37,7 +37,9 @@ _FINDING_BY = re.compile(r"\b(?:finding|conclusion|assessment|determination|judg
 # ...", "amid Chinese fears that ..."); an unowned "amid fears that" stays the outlet's.
 HOLDER_MODIFIERS = (r"(?:U[.\u2024]S[.\u2024]|US|American|Chinese|Western|European|Beijing|Washington|Republican|Democratic|"
                     r"government|administration|official|congressional|industry|business)")
-_HELD_BY_MODIFIER = re.compile(rf"\b(?P<np>{HOLDER_MODIFIERS})\s+(?:concerns|fears|worries|suspicions|claims|allegations|"
+# (not after a determiner: "the government claims that" is a verb, left to the speech tags)
+_HELD_BY_MODIFIER = re.compile(rf"(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)(?<!\bthis\s)(?<!\ban\s)(?<!\ba\s)"
+                               rf"\b(?P<np>{HOLDER_MODIFIERS})\s+(?:concerns|fears|worries|suspicions|claims|allegations|"
                                r"accusations|complaints|demands|warnings|assertions)\s+that\s+")
 # Where the held view ends: a dash, a semicolon or a new clause with its own subject.
 _VIEW_END = re.compile(r"[;—–]|\s-\s|,\s+(?:and|but|while|whereas)\s")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from analysis.text import attribution as att
-from analysis.text.speech_tags import VERB, VERBS
+from analysis.text.speech_tags import _POSSESSIVE_BEFORE, VERB, VERBS
 
 # Capitalised verbs of a title-case headline, written lowercase so the tag patterns read them (same length, so
 # offsets hold). "States", "Post" and "Reports" are left alone: in a headline they are nouns as often as verbs.
@@ -89,6 +89,8 @@ def colon_tag(sentence: str) -> tuple[str, tuple[str, str, str], int] | None:
     if not sentence.rstrip().endswith(":"):
         return None
     for m in VERB.finditer(sentence):
+        if _POSSESSIVE_BEFORE.search(sentence[max(0, m.start() - 80):m.start()]):
+            continue  # "China's demands include:": a noun after a possessive
         voice = VERBS.get(m["v"])
         subject = att.np_before(sentence[:m.start()]) if voice else None
         if subject is not None:
@@ -99,11 +101,23 @@ def colon_tag(sentence: str) -> tuple[str, tuple[str, str, str], int] | None:
 _MAX_LIST_LINES = 8
 
 
+# Page furniture, never a list item: inserted in the story ("Story continues below advertisement": skipped) or
+# closing it ("Related coverage", "Share this article", "Copyright ...": the list has ended)
+_INSERTED = re.compile(r"(?i)^\W*(?:advertisement|story continues|continue reading|photo|image|video)\b")
+_CLOSING = re.compile(r"(?i)^\W*(?:read more|related|more on|share|sign up|subscribe|click|follow us|copyright|"
+                      r"all rights reserved)\b")
+
+
+def _ends(piece: str) -> bool:
+    return piece.rstrip("\"”’')]").endswith((".", "!", "?", "…"))
+
+
 def listed_after(text: str, bounds: list[tuple[int, int]], i: int) -> list[int]:
     """Indices of the sentences after sentence ``i`` (a colon tag that ends its line) that carry its speech: the
     lines that follow, while they read as items (no closing full stop, or starting lowercase), at most eight
-    paragraphs; the first line after the colon always. Stops at a line that is a colon tag of its own; lines of
-    fewer than three words (page furniture, "Advertisement") are skipped."""
+    paragraphs; the first line after the colon always. Stops at a line that ends in a colon of its own, at page
+    furniture that closes a story, and at a capitalised paragraph that ends in a full stop after items that did not (the article's
+    prose resumes); lines of fewer than three words and inserted furniture ("Advertisement") are skipped."""
     if text[bounds[i][1]:].lstrip(" \t")[:1] not in ("\n", ""):
         return []  # 'Trump said: "He paused ..."': the content follows on the same line, and a tag covers it
     out, lines, ended = [], 0, False
@@ -115,11 +129,12 @@ def listed_after(text: str, bounds: list[tuple[int, int]], i: int) -> list[int]:
         if line != last_line:  # a new paragraph
             lines += 1
             starts_lower = piece[:1].islower()
-            if lines > _MAX_LIST_LINES or (lines > 1 and ended and not starts_lower) or colon_tag(piece):
+            prose = lines > 1 and not starts_lower and (ended or _ends(piece))
+            if lines > _MAX_LIST_LINES or prose or piece.rstrip().endswith(":") or _CLOSING.match(piece):
                 break
             last_line = line
-        if len(att.WORD.findall(piece)) < 3:
+        if len(att.WORD.findall(piece)) < 3 or _INSERTED.match(piece):
             continue
-        ended = piece.rstrip("\"”’')]").endswith((".", "!", "?", "…"))
+        ended = _ends(piece)
         out.append(j)
     return out

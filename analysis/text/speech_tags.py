@@ -55,8 +55,9 @@ FINDING = ("found", "finds", "held", "holds")
 _THAT_ONLY = frozenset(("held", "holds", "indicated", "indicates"))
 _ATTRIBUTING = ("argued argues argue contended contends contend maintained maintains maintain alleged alleges "
                 "believes believe considers consider show shows showed concluded concludes "
-                # a position signalled, not stated ("state media signaled a lack of interest in talks")
-                "signaled signalled signals").split()
+                # a position signalled, not stated ("state media signaled a lack of interest in talks"); not
+                # "signals", a noun as often ("Economic signals suggest a slowdown")
+                "signaled signalled").split()
 # A stance taken by an act, whose object is the position ("Trump has threatened billions more in tariffs",
 # "China pushed back at the perception that ...", "thanked Trump for signing the law"): attributed.
 STANCE = ("threatened threatens threatening condemned condemns condemning defended defends defending thanked "
@@ -85,7 +86,8 @@ _NOT_A_SPEAKER = re.compile(r"(?i)\b(?:law|act|bill|legislation|resolution|measu
 # Figures state no position: "the revised numbers showed" is the outlet's report of data
 _DATA = re.compile(r"(?i)\b(?:numbers|figures|data|statistics)\b")
 # What stands right before a verb that is no speech act (each searched in the words just before it):
-_HOLDER_BEFORE = re.compile(rf"\b[a-z]+\s+{HOLDER_MODIFIERS}\s+$")  # "follows U.S. claims that": a noun
+# "follows U.S. claims that": a noun; "the government claims that" (a determiner before it) is the verb
+_HOLDER_BEFORE = re.compile(rf"\b(?!(?:the|a|an|this|that|its|their|his|her|our)\s)[a-z]+\s+{HOLDER_MODIFIERS}\s+$")
 _POSSESSIVE_BEFORE = re.compile(r"(?<![\w'’])(?!(?i:he|she|it|that|who|there|what|here)['’])(?i:\w+['’]s|\w+s['’])\s+$")
 _COPULA_BEFORE = re.compile(r"\b(?:was|were|is|are|been|be|being)\s+$")
 _TERMS_BEFORE = re.compile(r"\b(?:in|under|by)\s+which\s+(?:it|they|both|\w+\s+\w+)\s+$")
@@ -150,7 +152,12 @@ _TIME_TAIL = (rf"(?:\s+(?:(?:on|last|this|late|early)\s+)?{_WEEKDAY}\b)?"
 _TAG_END = (r"(?:\s*[.!?…]?[\"”’)\]]*\s*$|,\s+(?=[a-z]+ing\b|(?:because|since|although|though|unless)\s)"
             # "... said today in a letter to Li Zhanshu, chairman of the Standing Committee (NPCSC)."
             # (the role of the listener or speaker, not the rest of a clause: "..., he said, the mice died.")
-            r"|,\s+(?:the\s+|an?\s+)?(?:[a-z-]+\s+){0,2}(?:chairman|chairwoman|chair|head|director|president|chief|"
+            # (no finite verb in it: "..., Smith said, the chairman of the Fed raised rates." goes on in Smith's words;
+            # a relative clause may hold one: "..., a member who fled in 2019.")
+            r"|,\s+(?!(?:(?!\b(?:who|which|that)\b)[^,;:!?\"“”])*?(?:\b(?:is|are|was|were|has|have|had|will|would|"
+            r"can|could|should|may|might|must|did|does|do)\b|(?<!\bthe)(?<!\ban)(?<!\ba)(?<!\bits)(?<!\bhis)(?<!\bher)"
+            r"(?<!\btheir)\s[a-z]{2,}ed\b))"
+            r"(?:the\s+|an?\s+)?(?:[a-z-]+\s+){0,2}(?:chairman|chairwoman|chair|head|director|president|chief|"
             r"spokesman|spokeswoman|spokesperson|minister|secretary|leader|founder|editor|professor|official|"
             r"ambassador|governor|mayor|member|analyst|economist|researcher|adviser|advisor)\b[^,;:!?\"“”]{0,100}?"
             r"(?:\s*\([^()]{1,40}\))?\s*[.!?…]?[\"”’)\]]*\s*$)")

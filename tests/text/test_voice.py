@@ -447,6 +447,29 @@ def test_colon_lists_headlines_participles_and_other_speech_without_a_tag_before
     assert (found[0], found[1].lower()) == (expected[0], expected[1].lower())
 
 
+@pytest.mark.parametrize("text, phrase, expected", [
+    # a list after a colon tag ends where the article's prose resumes or its furniture begins
+    ("The groups said in their letter that the government should:\n\nabandon plans for the security law\n\n"
+     "release the detained activists\n\nHuman Rights Watch has documented abuses in Xinjiang for years.", "Xinjiang",
+     ("outlet", "")),
+    ("The statement said:\n\nThe tariffs are a violation of WTO rules\n\nRelated coverage\n\n"
+     "China hits back at US tariffs on soybeans", "soybeans", ("outlet", "")),
+    ("Trump said on Twitter:\n\nStory continues below advertisement\n\nthe tariffs will stay until China agrees",
+     "China agrees", ("reported", "Trump")),
+    ("China's demands include:\n\nan end to the tariffs on its steel", "steel", ("outlet", "")),
+    # a determiner before a holder's modifier makes "claims" the verb, not a held claim
+    ("But the government claims that the camps are vocational schools.", "vocational", ("reported", "the government")),
+    # a role after a mid-sentence tag that goes on with a verb is the speaker's next clause, not an appositive
+    ("The economy slowed, Smith said, the chairman of the Fed raised tariffs anyway.", "tariffs",
+     ("reported", "Smith")),
+    # "signals" is a noun as often as a verb
+    ("Economic signals suggest a slowdown in the trade war.", "trade war", ("outlet", "")),
+])
+def test_colon_lists_end_and_nouns_and_mid_sentence_tags_stay_apart(text, phrase, expected):
+    found = voice_of(text, phrase)
+    assert (found[0], found[1].lower()) == (expected[0], expected[1].lower())
+
+
 VIEWS = ["Tencent is considered by many experts to be a surveillance arm of the party.",
          "Hard-liners resist Washington's demands that China make changes to its laws.",
          "He was asked about U.S. firms' complaints that clearance was slow since the start of the trade war.",
