@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from analysis.text import attribution as att
-from analysis.text.speech_tags import _POSSESSIVE_BEFORE, VERB, VERBS
+from analysis.text.speech_tags import POSSESSIVE_BEFORE, VERB, VERBS
 
 # Capitalised verbs of a title-case headline, written lowercase so the tag patterns read them (same length, so
 # offsets hold). "States", "Post" and "Reports" are left alone: in a headline they are nouns as often as verbs.
@@ -29,6 +29,9 @@ _HEADLINE_VERBS = frozenset(("say says warn warns urge urges vow vows accuse acc
                              "blasts call calls criticize criticizes condemn condemns threaten threatens reject "
                              "rejects dismiss dismisses insist insists tell tells pledge pledges demand "
                              "demands").split())
+# Conjunctions of a title-case headline, lowercased with its verbs: "Trade War Fears Grow As China Says No To
+# Talks" then reads China as the one who speaks
+_HEADLINE_LINKS = frozenset("As And But After Amid While When Why How Despite Before Since If That Which".split())
 _CAPITAL_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _LONG_WORD = re.compile(r"\b[A-Za-z]{4,}\b")
 
@@ -40,8 +43,8 @@ def headline_probe(sentence: str) -> str:
     long_words = _LONG_WORD.findall(sentence)
     if len(long_words) < 4 or sum(w[0].isupper() for w in long_words) < 0.75 * len(long_words):
         return sentence
-    return _CAPITAL_WORD.sub(lambda m: m.group().lower() if m.group().lower() in _HEADLINE_VERBS and m.start() > 0
-                             else m.group(), sentence)
+    return _CAPITAL_WORD.sub(lambda m: m.group().lower() if m.start() > 0 and (
+        m.group().lower() in _HEADLINE_VERBS or m.group() in _HEADLINE_LINKS) else m.group(), sentence)
 
 
 # An opening participle of a speech act or a stance, its content up to the comma before the subject.
@@ -76,6 +79,8 @@ def as_claimed(sentence: str) -> list[tuple[int, int, str, tuple[str, str, str],
     """(content start, content end, ``attributed``, attribution, position) of each "…, as X claims"."""
     out = []
     for m in _AS_CLAIMED.finditer(sentence) if ", as " in sentence else ():
+        # ("were not a national security measure, as Trump claimed, but a tax": the outlet denies what he claimed,
+        # and the frame's words are still his)
         head = att.valid_np(m["np"])
         if head is not None:
             start = m.start("content") + len(m["content"]) - len(m["content"].lstrip())
@@ -89,7 +94,7 @@ def colon_tag(sentence: str) -> tuple[str, tuple[str, str, str], int] | None:
     if not sentence.rstrip().endswith(":"):
         return None
     for m in VERB.finditer(sentence):
-        if _POSSESSIVE_BEFORE.search(sentence[max(0, m.start() - 80):m.start()]):
+        if POSSESSIVE_BEFORE.search(sentence[max(0, m.start() - 80):m.start()]):
             continue  # "China's demands include:": a noun after a possessive
         voice = VERBS.get(m["v"])
         subject = att.np_before(sentence[:m.start()]) if voice else None

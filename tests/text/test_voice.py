@@ -441,6 +441,10 @@ def test_group_speakers_plural_verbs_passives_stances_and_views(text, phrase, ex
      "again in August.", "extradition", ("outlet", "")),
     ("Trump, via Twitter, held out hope for a truce but warned tariffs would return if talks failed.", "tariffs",
      ("reported", "Trump")),
+    # plural forms that take things as subjects report only before "that"; a headline's conjunction ends its subject
+    ("Rising costs explain the drop in exports since the tariffs.", "tariffs", ("outlet", "")),
+    ("Economists explain that the tariffs hurt farmers.", "farmers", ("reported", "Economists")),
+    ("Trade War Fears Grow As China Says No To Tariffs Talks", "Tariffs", ("reported", "China")),
 ])
 def test_colon_lists_headlines_participles_and_other_speech_without_a_tag_before_it(text, phrase, expected):
     found = voice_of(text, phrase)
