@@ -10,8 +10,7 @@ hashes only; a sentence whose hash differs from the AllSides text stops the run.
 voice at each gold cue, and reports accuracy in the long format of ``framing_validation``. The
 ``all_outlet`` baseline is what the toolkit did before voices existed: every cue counted as the outlet's.
 Rules were developed on ``dev``; ``test`` is what the README reports: since the sixth round, a fresh random draw
-(the first five rounds' test was retired into ``dev``). Were ``test`` to hold rows of several annotation rounds,
-each round is also scored apart (split ``test_round<N>``).
+(the first five rounds' test was retired into ``dev``; the gold's ``round`` column says which round a row is from).
 """
 
 from __future__ import annotations
@@ -125,9 +124,5 @@ def voice_validity(*, actors: tuple[Actor, ...] = ()) -> pd.DataFrame:
     for split in ("dev", "test"):
         gold = every.loc[every["split"] == split].reset_index(drop=True)
         used = articles.loc[articles["doc_id"].isin(gold["allsides_id"])].reset_index(drop=True)
-        predicted = predict(gold, used, actors=actors)
-        rows += score(predicted, split=split)
-        rounds = sorted(set(predicted["round"]), key=int) if split == "test" else []
-        for r in rounds if len(rounds) > 1 else ():  # a grown test split: each draw apart as well
-            rows += score(predicted.loc[predicted["round"] == r], split=f"test_round{r}")
+        rows += score(predict(gold, used, actors=actors), split=split)
     return pd.DataFrame(rows, columns=["dataset", "split", "instrument", "metric", "value", "n"])
