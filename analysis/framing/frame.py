@@ -21,6 +21,7 @@ from analysis.framing import (
     bias_classifier,
     dictionary,
     frame_classifier,
+    frame_tables,
     labels,
     loaded_language,
     substitutes,
@@ -77,15 +78,15 @@ def measure_frames(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, s
     matchers = frame_matchers(study, paths)
     hits = frame_hits if frame_hits is not None else pd.concat(
         [dictionary.frame_hits(sentences, matcher=m, voices=voice_spans) for m in matchers], ignore_index=True)
-    per_article = dictionary.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers,
+    per_article = frame_tables.article_frames(hits, sentences=sentences, articles=articles, matchers=matchers,
                                             sentence_voices=sentence_voice)
-    profiles = pd.concat([dictionary.frame_profiles(per_article, by=g, value=measure, n_boot=c.n_boot,
+    profiles = pd.concat([frame_tables.frame_profiles(per_article, by=g, value=measure, n_boot=c.n_boot,
                                                     confidence=c.confidence, min_articles=c.min_articles,
                                                     seed=study.seed)
-                          for measure in dictionary.PROFILE_MEASURES for g in _groups(study)], ignore_index=True)
-    by_voice = pd.concat([dictionary.frame_voices(hits, articles, by=g) for g in _groups(study)], ignore_index=True)
+                          for measure in frame_tables.PROFILE_MEASURES for g in _groups(study)], ignore_index=True)
+    by_voice = pd.concat([frame_tables.frame_voices(hits, articles, by=g) for g in _groups(study)], ignore_index=True)
     return {"frame_hits": hits, "article_frames": per_article, "frame_profiles": profiles, "frame_voices": by_voice,
-            "frame_evidence": dictionary.frame_evidence(hits.loc[~hits["rebuttal"]], sentences)}
+            "frame_evidence": frame_tables.frame_evidence(hits.loc[~hits["rebuttal"]], sentences)}
 
 
 def classify_frames(study: Study, *, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:

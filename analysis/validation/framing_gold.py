@@ -25,7 +25,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_sco
 
 from analysis.collect.framing_datasets import load_narrative_frames
 from analysis.core import defaults
-from analysis.framing import bias_classifier, dictionary, frame_classifier, loaded_language
+from analysis.framing import bias_classifier, dictionary, frame_classifier, frame_tables, loaded_language
 from analysis.framing.codebook import CODEBOOK_TO_NARRATIVE
 from analysis.text import prepare
 from analysis.validation import voice_gold
@@ -40,7 +40,7 @@ def codebook_validity(*, codebook: str = "generic_news_frames") -> pd.DataFrame:
     sentences = prepare.split_sentences(articles)
     matcher = dictionary.FrameMatcher(codebook=codebook).fit()
     hits = dictionary.frame_hits(sentences, matcher=matcher)
-    per_article = dictionary.article_frames(hits, sentences=sentences, articles=articles, matchers=[matcher])
+    per_article = frame_tables.article_frames(hits, sentences=sentences, articles=articles, matchers=[matcher])
     rows, f1s = [], []
     for frame, label in CODEBOOK_TO_NARRATIVE.items():
         sub = per_article.loc[per_article["frame"] == frame].set_index("doc_id").reindex(corpus["doc_id"])

@@ -15,13 +15,8 @@ from sklearn.exceptions import NotFittedError
 from analysis.core import config, tables
 from analysis.core.errors import AnalysisError
 from analysis.framing.codebook import CodebookError, codebook_path, load_codebook, parse_codebook, shipped_codebooks
-from analysis.framing.dictionary import (
-    FrameMatcher,
-    article_frames,
-    frame_evidence,
-    frame_hits,
-    frame_profiles,
-)
+from analysis.framing.dictionary import FrameMatcher, frame_hits
+from analysis.framing.frame_tables import article_frames, frame_evidence, frame_profiles
 from analysis.stats import contrasts
 
 TINY = """\

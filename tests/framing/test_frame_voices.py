@@ -9,10 +9,9 @@ import pytest
 
 from analysis.core import tables
 from analysis.framing.codebook import parse_codebook
-from analysis.framing.dictionary import (
-    FrameMatcher,
+from analysis.framing.dictionary import FrameMatcher, frame_hits
+from analysis.framing.frame_tables import (
     article_frames,
-    frame_hits,
     frame_profiles,
     frame_voices,
 )
