@@ -10,11 +10,12 @@ by three outlets would otherwise count three times toward its frames and terms.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 
 from analysis.collect import datasets
-from analysis.core import cache, progress, storage, tables
+from analysis.core import cache, progress, storage, tables, tasks
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.framing import (
@@ -169,24 +170,23 @@ def distinctive(study: Study, *, articles: pd.DataFrame) -> pd.DataFrame:
         return tables.empty("distinctive_terms")
 
 
-def vocabulary(study: Study, *, articles: pd.DataFrame, n_jobs: int | None = None) -> dict[str, pd.DataFrame]:
-    """Distinctive terms per grouping (one-vs-rest, bootstrap stability) and NMF topics with prevalence;
-    ``n_jobs`` processes fit the topic models of the choice of k (the same topics whatever the number)."""
+def topic_tables(study: Study, *, articles: pd.DataFrame, n_jobs: int | None = None) -> dict[str, pd.DataFrame]:
+    """NMF topics (:class:`analysis.framing.topics.TopicModel`, k by stability) with their prevalence per group;
+    empty tables, with a warning, for a corpus too small to have topics."""
     c = study.compare
-    out = {"distinctive_terms": distinctive(study, articles=articles)}
     try:
         model = topics.TopicModel(n_topics=study.framing.topics, random_state=study.seed, n_jobs=n_jobs).fit(articles)
     except ValueError as exc:
         # A corpus of a handful of articles has no topic structure to find; say so instead of failing the study.
         log.warning("frame: no topics for %d articles (%s); topic tables left empty", len(articles), exc)
-        return out | {name: tables.empty(name) for name in TOPIC_TABLES}
+        return {name: tables.empty(name) for name in TOPIC_TABLES}
     per_article = topics.article_topics(model, articles)
     prevalence = pd.concat([topics.topic_prevalence(per_article, by=g, n_boot=c.n_boot, confidence=c.confidence,
                                                     min_articles=c.min_articles, seed=study.seed)
                             for g in _groups(study)], ignore_index=True)
-    return out | {"topic_terms": topics.topic_terms(model), "topic_k_scores": model.k_scores_,
-                  "article_topics": per_article, "topic_prevalence": prevalence,
-                  "topic_top_articles": topics.top_articles(per_article, articles)}
+    return {"topic_terms": topics.topic_terms(model), "topic_k_scores": model.k_scores_,
+            "article_topics": per_article, "topic_prevalence": prevalence,
+            "topic_top_articles": topics.top_articles(per_article, articles)}
 
 
 def marker_scorer() -> loaded_language.MarkerScorer:
@@ -257,24 +257,36 @@ def _sentence_tables(articles: pd.DataFrame, sentences: pd.DataFrame, shared: di
 
 
 def per_sentence(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, sentences: pd.DataFrame,
-                 engine=None) -> dict[str, pd.DataFrame]:
-    """:func:`sentence_tables` over chunks of :data:`CHUNK_ARTICLES` articles on ``engine`` (in this process
-    without one), joined in article order."""
+                 engine=None, parts: dict[str, tasks.Part] | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """(:func:`sentence_tables` over chunks of :data:`CHUNK_ARTICLES` articles on ``engine``, joined in article
+    order; the whole-corpus ``parts``' results): without an engine all run in this process, on a local engine the
+    parts run beside the chunks (:func:`analysis.core.tasks.map_with_parts`)."""
     shared = {"study": study, "matchers": frame_matchers(study, paths), "scorer": marker_scorer(),
               "bias_model": bias_model(),
               "label_matcher": labels.LabelMatcher(referents=_referents(study)).fit() if study.referents else None}
     chunks = list(article_chunks(articles, sentences, CHUNK_ARTICLES))
-    parts = (engine.map(sentence_tables, chunks, shared=shared, desc="frame", unit="chunk") if engine is not None
-             else (sentence_tables(chunk, shared) for chunk in chunks))
+    parts_read, done = tasks.map_with_parts(engine, sentence_tables, chunks, shared=shared, parts=parts or {},
+                                            desc="frame")
     collected: dict[str, list] = {}
-    for part in parts:
+    for part in parts_read:
         for name, table in part.items():
             collected.setdefault(name, []).append(table)
     out = {name: pd.concat(collected[name], ignore_index=True) for name in SENTENCE_TABLES if name in collected}
     by_codebook = zip(*collected["frame_hits"]) if chunks else [[] for _ in shared["matchers"]]
     out["frame_hits"] = pd.concat([pd.concat(list(hits), ignore_index=True) for hits in by_codebook],
                                   ignore_index=True)
-    return out
+    return out, done
+
+
+def _distinctive_table(*, study: Study, articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {"distinctive_terms": distinctive(study, articles=articles)}
+
+
+def _summaries(*, measure: Callable[..., dict], **kwargs) -> dict[str, pd.DataFrame | None]:
+    """``measure(**kwargs)``, with None for each table it was given back unchanged (a worker process need not
+    send the sentence tables back)."""
+    given = {id(v) for v in kwargs.values() if isinstance(v, pd.DataFrame)}
+    return {name: None if id(df) in given else df for name, df in measure(**kwargs).items()}
 
 
 def measured_articles(study: Study, articles: pd.DataFrame) -> pd.DataFrame:
@@ -287,18 +299,30 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, s
     """Every framing table of the study, by name, each checked against its schema."""
     kept = measured_articles(study, articles)
     kept_sentences = sentences.loc[sentences["doc_id"].isin(set(kept["doc_id"]))]
-    found = per_sentence(study, paths, articles=kept, sentences=kept_sentences, engine=engine)
+    # The parts that read whole articles and need no sentence measure run beside the sentence chunks; the topic
+    # models' choice of k then runs in one process (n_jobs=None), as nested process pools in a worker ran ten
+    # times slower.
+    parts = {"topics": (topic_tables, dict(study=study, articles=kept)),
+             "distinctive": (_distinctive_table, dict(study=study, articles=kept)),
+             "classifier": (classify_frames, dict(study=study, articles=kept))}
+    found, done = per_sentence(study, paths, articles=kept, sentences=kept_sentences, engine=engine, parts=parts)
     out = {"voice_spans": found["voice_spans"], "sentence_voice": found["sentence_voice"]}
-    out.update(measure_frames(study, paths, articles=kept, sentences=kept_sentences, frame_hits=found["frame_hits"],
-                              **out))
-    out.update(classify_frames(study, articles=kept))
-    out.update(word_choice(study, articles=kept, sentences=kept_sentences, voice_spans=out["voice_spans"],
-                           label_mentions=found.get("label_mentions")))
-    # the local engine's processes also fit the topic models; a Dask cluster's workers are not this machine's
-    out.update(vocabulary(study, articles=kept, n_jobs=getattr(engine, "workers", None)
-                          if getattr(engine, "name", "") == "local" else None))
-    out.update(markers(study, articles=kept, sentences=kept_sentences, sentence_voice=out["sentence_voice"],
-                       marker_rates=found["marker_rates"], sentence_bias=found["sentence_bias"]))
+    given = {name: found[name] for name in ("frame_hits", "label_mentions", "marker_rates", "sentence_bias")
+             if name in found}
+    # Frames, word choice and markers from article to group (bootstrap intervals, contrasts, candidates) need
+    # the sentence tables and not one another: side by side on a local engine's processes.
+    summaries = tasks.run_parts(engine, {
+        "frames": (_summaries, dict(measure=measure_frames, study=study, paths=paths, articles=kept,
+                                    sentences=kept_sentences, frame_hits=given["frame_hits"], **out)),
+        "labels": (_summaries, dict(measure=word_choice, study=study, articles=kept, sentences=kept_sentences,
+                                    voice_spans=out["voice_spans"], label_mentions=given.get("label_mentions"))),
+        "markers": (_summaries, dict(measure=markers, study=study, articles=kept, sentences=kept_sentences,
+                                     sentence_voice=out["sentence_voice"], marker_rates=given["marker_rates"],
+                                     sentence_bias=given["sentence_bias"])),
+    }, desc="frame summaries")
+    for name in ("frames", "classifier", "labels", "distinctive", "topics", "markers"):
+        found_here = summaries[name] if name in summaries else done[name]
+        out.update({table: given[table] if df is None else df for table, df in found_here.items()})
     return {name: tables.validate(df, name) for name, df in out.items()}
 
 

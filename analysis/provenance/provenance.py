@@ -18,7 +18,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from analysis.core import progress, storage, tables
+from analysis.core import progress, storage, tables, tasks
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.provenance import facts, group_contrasts, quote_matching, quotes, reuse, reuse_sensitivity, wire
@@ -100,34 +100,79 @@ def _article_chunk(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> tu
                 wire.article_wire(chunk[0], agencies=shared["agencies"]))
 
 
-def per_article(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
-                engine=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(quotes, article_wire): :func:`analysis.provenance.quotes.extract_quotes` and
-    :func:`analysis.provenance.wire.article_wire`, with the per-article reading spread over ``engine``'s processes
-    in chunks of :data:`CHUNK_ARTICLES` articles (the same tables whatever the chunks)."""
-    agencies = study.provenance.wire_agencies
-    if engine is None:
-        return (quotes.extract_quotes(articles, sentences, actors=study.actors),
-                wire.article_wire(articles, agencies=agencies))
+def per_article(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame, engine=None,
+                parts: dict[str, tasks.Part] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(quotes, article_wire, the parts' results): :func:`analysis.provenance.quotes.extract_quotes` and
+    :func:`analysis.provenance.wire.article_wire`, with the per-article reading spread over ``engine``'s
+    processes in chunks of :data:`CHUNK_ARTICLES` articles (the same tables whatever the chunks), and the
+    whole-corpus ``parts`` beside them (:func:`analysis.core.tasks.map_with_parts`)."""
     chunks = list(article_chunks(articles, sentences, CHUNK_ARTICLES))
-    parts = list(engine.map(_article_chunk, chunks, shared={"actors": study.actors, "agencies": agencies},
-                            desc="quotes and wire credits", unit="chunk"))
-    found = pd.concat([q for q, _ in parts], ignore_index=True) if parts else tables.empty("quotes")
-    credits = pd.concat([w for _, w in parts], ignore_index=True) if parts else tables.empty("article_wire")
-    return quote_matching.match_quotes(found), credits
+    shared = {"actors": study.actors, "agencies": study.provenance.wire_agencies}
+    parts_read, done = tasks.map_with_parts(engine, _article_chunk, chunks, shared=shared, parts=parts or {},
+                                            desc="quotes and wire credits")
+    found = pd.concat([q for q, _ in parts_read], ignore_index=True) if parts_read else tables.empty("quotes")
+    credits = pd.concat([w for _, w in parts_read], ignore_index=True) if parts_read else tables.empty("article_wire")
+    return quote_matching.match_quotes(found), credits, done
+
+
+def reuse_part(*, study: Study, articles: pd.DataFrame, sentences: pd.DataFrame, sentence_scores: pd.DataFrame,
+               frame_hits: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Text reuse (pairs, passages, per-sentence marks) and every comparison read with reused text kept,
+    down-weighted and removed: nothing here needs the quotes."""
+    p, c = study.provenance, study.compare
+    settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication)
+    pairs, passages = reuse.find_reuse(articles, settings=settings)
+    marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
+    opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
+    sensitivity = reuse_sensitivity.reuse_sensitivity(
+        articles, sentences, marks, sentence_scores=sentence_scores, frame_hits=frame_hits,
+        groups=study.groups, n_perm=c.n_perm, **opts)
+    term_tables = [reuse_sensitivity.term_sensitivity(articles, sentences, marks, by=g, seed=study.seed,
+                                                      min_articles=c.min_articles)
+                   for g in study.framing.terms_by]
+    return {"reuse_pairs": pairs, "reuse_passages": passages, "sentence_reuse": marks,
+            "reuse_sensitivity": sensitivity,
+            "term_sensitivity": pd.concat(term_tables, ignore_index=True) if term_tables else
+            tables.empty("term_sensitivity")}
+
+
+def facts_part(*, study: Study, articles: pd.DataFrame, sentences: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Facts (sentences stated alike by several articles of one event), each group's coverage of them, and
+    what each group left out, with intervals and contrasts."""
+    p, c = study.provenance, study.compare
+    threshold = {} if p.fact_threshold is None else {"threshold": p.fact_threshold}
+    articles = coverage_events(articles, gap_days=p.event_gap_days, max_days=p.event_max_days)
+    grouped = facts.group_facts(sentences, articles, **threshold)
+    fact_table = facts.facts_table(grouped, sentences, articles)
+    coverage = pd.concat([facts.fact_coverage(grouped, articles, by=g, min_articles=p.fact_min_articles)
+                          for g in study.groups], ignore_index=True)
+    by_leaning = coverage.loc[coverage["group_var"] == "leaning"]
+    one_sided = facts.one_sided_facts(
+        by_leaning if len(by_leaning) else facts.fact_coverage(grouped, articles, by="leaning",
+                                                               min_articles=p.fact_min_articles),
+        facts=fact_table)
+    omission = facts.omission_summary(coverage, n_boot=c.n_boot, seed=study.seed, confidence=c.confidence)
+    contrasts = pd.concat(
+        [group_contrasts.omission_contrasts(coverage, by=g, n_boot=c.n_boot, n_perm=c.n_perm,
+                                            confidence=c.confidence, seed=study.seed)
+         for g in study.groups if g != "outlet"] or [tables.empty("omission_contrasts")], ignore_index=True)
+    return {"fact_sentences": grouped, "facts": fact_table, "fact_coverage": coverage, "one_sided_facts": one_sided,
+            "fact_omission": omission, "omission_contrasts": contrasts}
 
 
 def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame,
                       sentence_scores: pd.DataFrame, frame_hits: pd.DataFrame | None,
                       engine=None) -> dict[str, pd.DataFrame]:
-    """Every provenance table of ``study``, by name; ``engine`` spreads the quote extraction."""
-    p, c = study.provenance, study.compare
-    settings = reuse.ReuseSettings(min_containment=p.min_containment, syndication=p.syndication)
-    found, credits = per_article(study, articles=articles, sentences=sentences, engine=engine)  # quote ids matched
-    pairs, passages = reuse.find_reuse(articles, settings=settings)
-    marks = reuse.sentence_reuse(sentences, pairs, passages, articles)
-    out = {"reuse_pairs": pairs, "reuse_passages": passages, "article_wire": credits, "sentence_reuse": marks,
-           "reuse_clusters": reuse.reuse_clusters(pairs, articles, wire=credits)}
+    """Every provenance table of ``study``, by name; ``engine`` runs the per-article reading of quotes and wire
+    credits in chunks and, on a local engine, text reuse and fact coverage beside them."""
+    c = study.compare
+    parts = {"reuse": (reuse_part, dict(study=study, articles=articles, sentences=sentences,
+                                        sentence_scores=sentence_scores, frame_hits=frame_hits)),
+             "facts": (facts_part, dict(study=study, articles=articles, sentences=sentences))}
+    found, credits, done = per_article(study, articles=articles, sentences=sentences, engine=engine, parts=parts)
+    out = {**done["reuse"], "article_wire": credits}
+    pairs, marks = out["reuse_pairs"], out["sentence_reuse"]
+    out["reuse_clusters"] = reuse.reuse_clusters(pairs, articles, wire=credits)
     copies = pairs["relation"] == "copy"
     log.info("provenance: %d reuse pairs: %d copies (%d syndicated, %d with a direction), %d shared quotations "
              "(not counted as copying); %d sentences marked as copies", len(pairs), int(copies.sum()),
@@ -135,47 +180,29 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
              int((~copies).sum()), int(marks["is_copy"].sum()))
 
     opts = dict(n_boot=c.n_boot, confidence=c.confidence, min_articles=c.min_articles, seed=study.seed)
-    out["reuse_sensitivity"] = reuse_sensitivity.reuse_sensitivity(
-        articles, sentences, marks, sentence_scores=sentence_scores, frame_hits=frame_hits, groups=study.groups,
-        n_perm=c.n_perm, **opts)
-    term_tables = [reuse_sensitivity.term_sensitivity(articles, sentences, marks, by=g, seed=study.seed,
-                                                      min_articles=c.min_articles)
-                   for g in study.framing.terms_by]
-    out["term_sensitivity"] = pd.concat(term_tables, ignore_index=True) if term_tables else \
-        tables.empty("term_sensitivity")
-
     out["quotes"] = found
-    out["quote_spread"] = quote_matching.quote_spread(found, articles=articles)
     # Who is quoted counts speech between quote marks only: reported speech is listed and matched to the
     # quotes it paraphrases, but its detection is less precise (reports/validation/provenance.csv).
     marked = found.loc[found["kind"] != "reported"]
-    out["quote_sources"] = pd.concat(
-        [quote_matching.source_shares(marked, articles, by=g, **opts) for g in study.groups], ignore_index=True)
-    out["quote_source_contrasts"] = group_contrasts.source_contrasts(marked, articles, by=study.groups,
-                                                                     n_perm=c.n_perm, **opts)
+    # each a pass over all quotes with its own resamples: side by side on a local engine
+    summaries = tasks.run_parts(engine, {
+        "quote_spread": (quote_matching.quote_spread, dict(quotes=found, articles=articles)),
+        **{f"quote_sources {g}": (quote_matching.source_shares, dict(quotes=marked, articles=articles, by=g, **opts))
+           for g in study.groups},
+        "quote_source_contrasts": (group_contrasts.source_contrasts, dict(quotes=marked, articles=articles,
+                                                                          by=study.groups, n_perm=c.n_perm, **opts)),
+    }, desc="quote summaries")
+    out["quote_spread"] = summaries["quote_spread"]
+    out["quote_sources"] = pd.concat([summaries[f"quote_sources {g}"] for g in study.groups], ignore_index=True)
+    out["quote_source_contrasts"] = summaries["quote_source_contrasts"]
     log.info("provenance: %d quotes and %d reports of speech (%d distinct), %.0f%% with a speaker", len(marked),
              len(found) - len(marked), found["quote_id"].nunique(),
              100 * (found["speaker"] != "").mean() if len(found) else 0)
 
-    threshold = {} if p.fact_threshold is None else {"threshold": p.fact_threshold}
-    articles = coverage_events(articles, gap_days=p.event_gap_days, max_days=p.event_max_days)
-    grouped = facts.group_facts(sentences, articles, **threshold)
-    fact_table = facts.facts_table(grouped, sentences, articles)
-    coverage = pd.concat([facts.fact_coverage(grouped, articles, by=g, min_articles=p.fact_min_articles)
-                          for g in study.groups], ignore_index=True)
-    out.update(fact_sentences=grouped, facts=fact_table, fact_coverage=coverage)
-    by_leaning = coverage.loc[coverage["group_var"] == "leaning"]
-    out["one_sided_facts"] = facts.one_sided_facts(
-        by_leaning if len(by_leaning) else facts.fact_coverage(grouped, articles, by="leaning",
-                                                               min_articles=p.fact_min_articles), facts=fact_table)
-    out["fact_omission"] = facts.omission_summary(coverage, n_boot=c.n_boot, seed=study.seed,
-                                                  confidence=c.confidence)
-    out["omission_contrasts"] = pd.concat(
-        [group_contrasts.omission_contrasts(coverage, by=g, n_boot=c.n_boot, n_perm=c.n_perm,
-                                                 confidence=c.confidence, seed=study.seed)
-         for g in study.groups if g != "outlet"] or [tables.empty("omission_contrasts")], ignore_index=True)
+    out.update(done["facts"])
+    coverage = out["fact_coverage"]
     log.info("provenance: %d facts stated by >= %d articles, in %d events", coverage["fact_id"].nunique(),
-             p.fact_min_articles, coverage["event_id"].nunique())
+             study.provenance.fact_min_articles, coverage["event_id"].nunique())
     return {name: _typed(df, name) for name, df in out.items()}
 
 

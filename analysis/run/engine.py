@@ -27,7 +27,7 @@ import importlib.util
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from typing import Any, Literal
 
 from analysis.core import progress
@@ -112,6 +112,17 @@ def wants_local_cluster(argv: list[str]) -> bool:
     return asks and not any(a == "--scheduler" or a.startswith("--scheduler=") for a in argv)
 
 
+def _in_order(futures: list[Future], finished: Iterable[Future]) -> Iterator[Any]:
+    """The results of ``futures`` in their order, each as soon as it and those before it are done; ``finished``
+    yields the futures as they finish (and drives the progress bar)."""
+    first = 0
+    for _ in finished:
+        while first < len(futures) and futures[first].done():
+            result, futures[first] = futures[first].result(), None  # released once handed on
+            first += 1
+            yield result
+
+
 class LocalEngine:
     """Processes on this machine (``workers`` default: every core); one worker runs in this process."""
 
@@ -123,16 +134,16 @@ class LocalEngine:
     def map(self, fn: Callable[[Any, dict], Any], items: Iterable[Any], *, shared: dict[str, Any],
             desc: str = "partitions", unit: str = "partition") -> Iterator[Any]:
         items = list(items)
-        yield from progress.bar(self._results(fn, items, shared), total=len(items), desc=desc, unit=unit)
-
-    def _results(self, fn: Callable[[Any, dict], Any], items: list[Any], shared: dict[str, Any]) -> Iterator[Any]:
-        if self.workers == 1 or len(items) <= 1:
-            for item in items:  # no process start-up for a corpus of one partition
-                yield fn(item, shared)
+        if self.workers == 1 or len(items) <= 1:  # no process start-up for a corpus of one partition
+            yield from progress.bar((fn(item, shared) for item in items), total=len(items), desc=desc, unit=unit)
             return
         with ProcessPoolExecutor(max_workers=min(self.workers, len(items)), initializer=_install,
                                  initargs=(shared,)) as pool:
-            yield from pool.map(_call_local, [fn] * len(items), items)
+            futures = [pool.submit(_call_local, fn, item) for item in items]
+            # The bar counts tasks as they finish, the results come in order: a long first task (a stage's
+            # whole-corpus part) would otherwise hold the bar at zero while the tasks after it finish.
+            done = progress.bar(as_completed(futures), total=len(futures), desc=desc, unit=unit)
+            yield from _in_order(futures, done)
 
     def close(self) -> None:
         pass

@@ -117,6 +117,33 @@ def test_every_engine_and_worker_count_writes_the_same_tables(partitioned_study,
         pd.testing.assert_frame_equal(one[name], on_dask[name], check_exact=True)
 
 
+@pytest.mark.slow  # the frame and provenance stages twice, on real articles
+def test_frame_and_provenance_write_the_same_tables_with_their_parts_beside_the_chunks(partitioned_study,
+                                                                                      monkeypatch):
+    # On two workers the whole-corpus parts (topics, the frame classifier, text reuse, fact coverage) and the
+    # summaries from article to group run in the engine's processes beside the chunks; on one, in this process.
+    from analysis.framing import frame
+    from analysis.provenance import provenance
+
+    study, paths = partitioned_study
+    _run(study, paths, engine.LocalEngine(workers=1))
+    monkeypatch.setattr(frame, "CHUNK_ARTICLES", 20)
+    monkeypatch.setattr(provenance, "CHUNK_ARTICLES", 20)
+
+    def stages(eng) -> dict[str, pd.DataFrame]:
+        with engine.use(eng, close=False):
+            for name in ("frame", "provenance"):
+                dag.run_stage(name, study, paths, force=True)
+        return {name: storage.read_table(paths.table(name)) for name in (*frame.TABLES, *provenance.TABLES)
+                if paths.table(name).exists()}
+
+    one, two = stages(engine.LocalEngine(workers=1)), stages(engine.LocalEngine(workers=2))
+    assert one.keys() == two.keys() and {"topic_terms", "reuse_pairs", "facts", "quote_sources"} <= one.keys()
+    assert len(one["quotes"]) > 0 and len(one["frame_profiles"]) > 0
+    for name in one:
+        pd.testing.assert_frame_equal(one[name], two[name], check_exact=True, obj=name)
+
+
 def test_partitioned_tables_equal_the_whole_table_reference(partitioned_study):
     study, paths = partitioned_study
     got = _run(study, paths, engine.LocalEngine(workers=2))
@@ -412,10 +439,10 @@ def test_the_frame_stage_per_sentence_measures_are_the_same_in_chunks_on_two_wor
     study = load_study(config.study_paths("parts"))
     prepare.prepare_sentences(paths, engine=engine.LocalEngine(workers=1))
     articles, sentences = storage.read_table(paths.table("articles")), storage.read_table(paths.table("sentences"))
-    whole = frame.per_sentence(study, paths, articles=articles, sentences=sentences)
+    whole, _ = frame.per_sentence(study, paths, articles=articles, sentences=sentences)
     monkeypatch.setattr(frame, "CHUNK_ARTICLES", 7)  # 90 articles in 13 chunks, spread over two processes
-    chunked = frame.per_sentence(study, paths, articles=articles, sentences=sentences,
-                                 engine=engine.LocalEngine(workers=2))
+    chunked, _ = frame.per_sentence(study, paths, articles=articles, sentences=sentences,
+                                    engine=engine.LocalEngine(workers=2))
     assert set(whole) == set(chunked) >= {"voice_spans", "frame_hits", "label_mentions", "marker_rates"}
     assert len(whole["label_mentions"]) and len(whole["frame_hits"]) and whole["voice_spans"]["doc_id"].nunique() > 7
     for name in whole:
@@ -432,8 +459,8 @@ def test_quotes_and_wire_credits_read_in_chunks_on_two_workers_equal_the_whole_r
     whole = quotes.extract_quotes(articles, sentences, actors=study.actors)
     whole_wire = wire.article_wire(articles, agencies=study.provenance.wire_agencies)
     monkeypatch.setattr(provenance, "CHUNK_ARTICLES", 7)
-    chunked, chunked_wire = provenance.per_article(study, articles=articles, sentences=sentences,
-                                                   engine=engine.LocalEngine(workers=2))
+    chunked, chunked_wire, _ = provenance.per_article(study, articles=articles, sentences=sentences,
+                                                      engine=engine.LocalEngine(workers=2))
     assert whole["doc_id"].nunique() > 7 and (whole["quote_id"] != "").all()
     assert whole_wire.loc[whole_wire["wire_agency"] != "", "doc_id"].nunique() > 7  # credits in several chunks
     pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
