@@ -346,3 +346,26 @@ def test_standalone_report_is_one_file_that_renders_alone(default_study_run, tmp
     assert html_text.count("data:image/png;base64,") == html_text.count("<figure") >= 20
     rendered = render(moved)
     assert rendered.images and not rendered.broken_images and rendered.console_errors == []
+
+
+def test_table_exports_from_their_own_process_are_the_same_files(default_study_copy, monkeypatch):
+    # Large studies export their CSV tables from a spawned process beside the explorer; the files must be those
+    # the report's own thread writes.
+    from analysis.core import storage
+    from analysis.core.study import load_study
+    from analysis.report import report
+
+    paths = default_study_copy
+    study = load_study(paths)
+
+    def exported() -> dict[str, str]:
+        return {f.name: storage.sha256_file(f) for f in storage.list_files(paths.tables, "*.csv")}
+
+    monkeypatch.setattr(report, "SEPARATE_EXPORTS_SENTENCES", 10**12)
+    in_thread, page = report._tables_and_explorer(study, paths)
+    here = exported()
+    storage.remove_tree(paths.tables)
+    monkeypatch.setattr(report, "SEPARATE_EXPORTS_SENTENCES", 1)
+    beside, page_beside = report._tables_and_explorer(study, paths)
+    assert sorted(beside) == sorted(in_thread) and page_beside == page
+    assert exported() == here and len(here) > 20
