@@ -101,18 +101,22 @@ def _article_chunk(chunk: tuple[pd.DataFrame, pd.DataFrame], shared: dict) -> tu
 
 
 def per_article(study: Study, *, articles: pd.DataFrame, sentences: pd.DataFrame, engine=None,
-                parts: dict[str, tasks.Part] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+                parts: dict[str, tasks.Part] | None = None, beside_matching: dict[str, tasks.Part] | None = None,
+                ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """(quotes, article_wire, the parts' results): :func:`analysis.provenance.quotes.extract_quotes` and
     :func:`analysis.provenance.wire.article_wire`, with the per-article reading spread over ``engine``'s
-    processes in chunks of :data:`CHUNK_ARTICLES` articles (the same tables whatever the chunks), and the
-    whole-corpus ``parts`` beside them (:func:`analysis.core.tasks.map_with_parts`)."""
+    processes in chunks of :data:`CHUNK_ARTICLES` articles (the same tables whatever the chunks), the
+    whole-corpus ``parts`` beside them and the ``beside_matching`` parts beside the matching of quotes across
+    articles (:func:`analysis.core.tasks.map_with_parts`)."""
     chunks = list(article_chunks(articles, sentences, CHUNK_ARTICLES))
     shared = {"actors": study.actors, "agencies": study.provenance.wire_agencies}
     parts_read, done = tasks.map_with_parts(engine, _article_chunk, chunks, shared=shared, parts=parts or {},
                                             desc="quotes and wire credits")
     found = pd.concat([q for q, _ in parts_read], ignore_index=True) if parts_read else tables.empty("quotes")
     credits = pd.concat([w for _, w in parts_read], ignore_index=True) if parts_read else tables.empty("article_wire")
-    return quote_matching.match_quotes(found), credits, done
+    matched = tasks.run_parts(engine, {"quotes": (quote_matching.match_quotes, dict(quotes=found)),
+                                       **(beside_matching or {})}, desc="quote matching")
+    return matched.pop("quotes"), credits, done | matched
 
 
 def reuse_part(*, study: Study, articles: pd.DataFrame, sentences: pd.DataFrame, sentence_scores: pd.DataFrame,
@@ -164,12 +168,15 @@ def provenance_tables(study: Study, *, articles: pd.DataFrame, sentences: pd.Dat
                       sentence_scores: pd.DataFrame, frame_hits: pd.DataFrame | None,
                       engine=None) -> dict[str, pd.DataFrame]:
     """Every provenance table of ``study``, by name; ``engine`` runs the per-article reading of quotes and wire
-    credits in chunks and, on a local engine, text reuse and fact coverage beside them."""
+    credits in chunks and, on a local engine, text reuse beside them and fact coverage beside quote matching."""
     c = study.compare
-    parts = {"reuse": (reuse_part, dict(study=study, articles=articles, sentences=sentences,
-                                        sentence_scores=sentence_scores, frame_hits=frame_hits)),
-             "facts": (facts_part, dict(study=study, articles=articles, sentences=sentences))}
-    found, credits, done = per_article(study, articles=articles, sentences=sentences, engine=engine, parts=parts)
+    # Text reuse (the longest part) beside the quote chunks; fact coverage beside the matching of quotes, which
+    # needs every chunk and would otherwise leave a core idle.
+    reuse_read = {"reuse": (reuse_part, dict(study=study, articles=articles, sentences=sentences,
+                                             sentence_scores=sentence_scores, frame_hits=frame_hits))}
+    facts_read = {"facts": (facts_part, dict(study=study, articles=articles, sentences=sentences))}
+    found, credits, done = per_article(study, articles=articles, sentences=sentences, engine=engine,
+                                       parts=reuse_read, beside_matching=facts_read)
     out = {**done["reuse"], "article_wire": credits}
     pairs, marks = out["reuse_pairs"], out["sentence_reuse"]
     out["reuse_clusters"] = reuse.reuse_clusters(pairs, articles, wire=credits)
