@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -54,3 +55,25 @@ def test_a_failing_part_raises_its_own_error(workers):
     with pytest.raises(ValueError, match="part 'broken'"):
         tasks.map_with_parts(engine.LocalEngine(workers=workers), _square, [1, 2], shared={"offset": 0},
                              parts={**PARTS, "broken": (_fails, {})}, desc="test")
+
+
+def _fails_first_then_slow(item, shared):
+    if item == 0:
+        raise ValueError("chunk 0 failed")
+    time.sleep(0.2)
+    (shared["ran"] / str(item)).touch()
+    return item
+
+
+def test_a_failing_task_cancels_the_tasks_not_yet_started(tmp_path):
+    # 29 tasks of 0.2 s behind one that fails at once: the error comes without the pool running them all first
+    with pytest.raises(ValueError, match="chunk 0 failed"):
+        list(engine.LocalEngine(workers=2).map(_fails_first_then_slow, range(30), shared={"ran": tmp_path}))
+    assert len(list(tmp_path.iterdir())) < 15
+
+
+def test_a_consumer_that_stops_early_cancels_the_tasks_not_yet_started(tmp_path):
+    results = engine.LocalEngine(workers=2).map(_fails_first_then_slow, range(1, 31), shared={"ran": tmp_path})
+    assert next(results) == 1
+    results.close()
+    assert len(list(tmp_path.iterdir())) < 15
