@@ -143,7 +143,14 @@ class LocalEngine:
             # The bar counts tasks as they finish, the results come in order: a long first task (a stage's
             # whole-corpus part) would otherwise hold the bar at zero while the tasks after it finish.
             done = progress.bar(as_completed(futures), total=len(futures), desc=desc, unit=unit)
-            yield from _in_order(futures, done)
+            try:
+                yield from _in_order(futures, done)
+            finally:
+                # As pool.map did: on a failed task or a consumer that stops, the tasks not yet started are
+                # dropped; the pool's shutdown would otherwise run every one of them before the error comes.
+                for future in futures:
+                    if future is not None:
+                        future.cancel()
 
     def close(self) -> None:
         pass
