@@ -11,6 +11,7 @@ part is a module-level function of keyword arguments, so the results are the sam
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,18 +43,23 @@ def map_with_parts(engine, fn: Callable[[Any, dict], Any], chunks: list, *, shar
 
     On a local engine with more than one worker the parts are tasks of the same map, first; with no engine
     the chunks run here, and on any other engine (a Dask cluster, whose workers would need the whole corpus
-    sent to them) the chunks run there; in both the parts then run in this process. The shared objects
-    reach a local engine's processes by fork, not by pickling, where the platform forks.
+    sent to them) the chunks run there; in both the parts then run in this process. So they do where the local
+    engine's processes are not forked (macOS and Windows spawn them): the parts' inputs, often the whole corpus,
+    would be pickled into every process, where a fork hands them over as they are.
     """
     if engine is None:
         return [fn(chunk, shared) for chunk in chunks], {name: f(**kw) for name, (f, kw) in parts.items()}
-    if getattr(engine, "name", "") != "local" or getattr(engine, "workers", 1) < 2 or not parts:
+    if getattr(engine, "name", "") != "local" or getattr(engine, "workers", 1) < 2 or not parts or not _forks():
         results = list(engine.map(fn, chunks, shared=shared, desc=desc, unit="chunk"))
         return results, {name: f(**kw) for name, (f, kw) in parts.items()}
     items = [_PartName(name) for name in parts] + list(chunks)
     together = {**shared, "_parts": dict(parts), "_chunk_fn": fn}
     done = list(engine.map(_task, items, shared=together, desc=desc, unit="task"))
     return done[len(parts):], dict(zip(parts, done[:len(parts)]))
+
+
+def _forks() -> bool:
+    return multiprocessing.get_start_method() == "fork"
 
 
 def run_parts(engine, parts: Mapping[str, Part], *, desc: str) -> dict[str, Any]:

@@ -282,11 +282,11 @@ def _distinctive_table(*, study: Study, articles: pd.DataFrame) -> dict[str, pd.
     return {"distinctive_terms": distinctive(study, articles=articles)}
 
 
-def _summaries(*, measure: Callable[..., dict], **kwargs) -> dict[str, pd.DataFrame | None]:
-    """``measure(**kwargs)``, with None for each table it was given back unchanged (a worker process need not
-    send the sentence tables back)."""
-    given = {id(v) for v in kwargs.values() if isinstance(v, pd.DataFrame)}
-    return {name: None if id(df) in given else df for name, df in measure(**kwargs).items()}
+def _summaries(*, measure: Callable[..., dict], **kwargs) -> dict[str, pd.DataFrame | str]:
+    """``measure(**kwargs)``, with the keyword's name in place of each table it was given and returned as it was
+    (a worker process need not send the sentence tables back)."""
+    given = {id(v): name for name, v in kwargs.items() if isinstance(v, pd.DataFrame)}
+    return {table: given.get(id(df), df) for table, df in measure(**kwargs).items()}
 
 
 def measured_articles(study: Study, articles: pd.DataFrame) -> pd.DataFrame:
@@ -311,7 +311,7 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, s
              if name in found}
     # Frames, word choice and markers from article to group (bootstrap intervals, contrasts, candidates) need
     # the sentence tables and not one another: side by side on a local engine's processes.
-    summaries = tasks.run_parts(engine, {
+    summary_parts = {
         "frames": (_summaries, dict(measure=measure_frames, study=study, paths=paths, articles=kept,
                                     sentences=kept_sentences, frame_hits=given["frame_hits"], **out)),
         "labels": (_summaries, dict(measure=word_choice, study=study, articles=kept, sentences=kept_sentences,
@@ -319,10 +319,14 @@ def framing_tables(study: Study, paths: StudyPaths, *, articles: pd.DataFrame, s
         "markers": (_summaries, dict(measure=markers, study=study, articles=kept, sentences=kept_sentences,
                                      sentence_voice=out["sentence_voice"], marker_rates=given["marker_rates"],
                                      sentence_bias=given["sentence_bias"])),
-    }, desc="frame summaries")
+    }
+    summaries = tasks.run_parts(engine, summary_parts, desc="frame summaries")
     for name in ("frames", "classifier", "labels", "distinctive", "topics", "markers"):
-        found_here = summaries[name] if name in summaries else done[name]
-        out.update({table: given[table] if df is None else df for table, df in found_here.items()})
+        if name in summaries:  # a table given back as it was comes as the name of the keyword it was given by
+            kwargs = summary_parts[name][1]
+            out.update({table: kwargs[df] if isinstance(df, str) else df for table, df in summaries[name].items()})
+        else:
+            out.update(done[name])
     return {name: tables.validate(df, name) for name, df in out.items()}
 
 

@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -432,7 +433,8 @@ SEPARATE_EXPORTS_SENTENCES = 200_000
 def _tables_and_explorer(study: Study, paths: StudyPaths) -> tuple[list[Path], list[Path]]:
     """The CSV exports and the explorer page (none without Bokeh: a stale page is removed, with a warning)."""
     sentences = paths.table("sentences")
-    if sentences.exists() and storage.table_rows(sentences) >= SEPARATE_EXPORTS_SENTENCES:
+    if (sentences.exists() and storage.table_rows(sentences) >= SEPARATE_EXPORTS_SENTENCES
+            and spawn_is_safe(sys.modules.get("__main__"))):
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as side:
             exporting = side.submit(export_tables, paths)
             try:
@@ -441,6 +443,20 @@ def _tables_and_explorer(study: Study, paths: StudyPaths) -> tuple[list[Path], l
                 tables_written = exporting.result()  # raised here after the page, so neither is left half-done
         return tables_written, explored
     return export_tables(paths), _explorer(study, paths)
+
+
+def spawn_is_safe(main) -> bool:
+    """Whether a spawned process can start without running ``main`` (the ``__main__`` module) again.
+
+    A spawned process imports the parent's main module once more, as ``__mp_main__``, unless it is a package's
+    ``__main__`` (``python -m analysis``, ``python -m pytest``) or has no file (an interactive session): a script
+    whose top level is not under ``if __name__ == "__main__":`` would run a second time inside the export
+    process. That cannot be told from outside, so a script (or a ``-m`` module) keeps the exports in the thread.
+    """
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None:
+        return name == "__main__" or name.endswith(".__main__")
+    return getattr(main, "__file__", None) is None
 
 
 def _explorer(study: Study, paths: StudyPaths) -> list[Path]:

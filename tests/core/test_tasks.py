@@ -77,3 +77,11 @@ def test_a_consumer_that_stops_early_cancels_the_tasks_not_yet_started(tmp_path)
     assert next(results) == 1
     results.close()
     assert len(list(tmp_path.iterdir())) < 15
+
+
+def test_where_processes_are_not_forked_the_parts_run_here(monkeypatch):
+    # spawned processes would each get the parts' inputs (the corpus) pickled: the parts stay in this process
+    monkeypatch.setattr(tasks, "_forks", lambda: False)
+    chunks, parts = tasks.map_with_parts(engine.LocalEngine(workers=2), _square, [1, 2, 3], shared={"offset": 0},
+                                         parts=PARTS, desc="test")
+    assert chunks == [1, 4, 9] and all(pid == os.getpid() for *_, pid in parts.values())

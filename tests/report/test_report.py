@@ -191,3 +191,20 @@ def test_when_notebooks_and_exports_both_fail_the_notebooks_error_is_raised_and_
     with caplog.at_level("ERROR", logger="analysis"), pytest.raises(RuntimeError, match="cell 3"):
         report.run(None, None)
     assert "quotes.csv" in caplog.text
+
+
+@pytest.mark.parametrize("spec, file, safe", [
+    ("analysis.__main__", "/x/analysis/__main__.py", True),  # python -m analysis
+    ("__main__", None, True),
+    (None, None, True),  # an interactive session
+    (None, "/home/me/my_study.py", False),  # a script: its top level may be unguarded
+    ("my_module", "/home/me/my_module.py", False),  # python -m my_module: imported again as __mp_main__
+])
+def test_exports_are_spawned_only_where_the_main_module_is_not_run_again(spec, file, safe):
+    import types
+
+    main = types.ModuleType("__main__")
+    main.__spec__ = types.SimpleNamespace(name=spec) if spec else None
+    if file:
+        main.__file__ = file
+    assert report.spawn_is_safe(main) is safe

@@ -122,10 +122,15 @@ def test_frame_and_provenance_write_the_same_tables_with_their_parts_beside_the_
                                                                                       monkeypatch):
     # On two workers the whole-corpus parts (topics, the frame classifier, text reuse, fact coverage) and the
     # summaries from article to group run in the engine's processes beside the chunks; on one, in this process.
+    from analysis.core import config
     from analysis.framing import frame
     from analysis.provenance import provenance
 
-    study, paths = partitioned_study
+    _, paths = partitioned_study
+    paths.study_file.write_text(STUDY + '\n[[referents]]\nname = "the Chinese state"\n'
+                                'labels = { "Beijing" = "beijing", "Chinese government" = "chinese government" }\n',
+                                encoding="utf-8")  # so the word-choice summaries are compared too
+    study = load_study(config.study_paths("parts"))
     _run(study, paths, engine.LocalEngine(workers=1))
     monkeypatch.setattr(frame, "CHUNK_ARTICLES", 20)
     monkeypatch.setattr(provenance, "CHUNK_ARTICLES", 20)
@@ -139,7 +144,7 @@ def test_frame_and_provenance_write_the_same_tables_with_their_parts_beside_the_
 
     one, two = stages(engine.LocalEngine(workers=1)), stages(engine.LocalEngine(workers=2))
     assert one.keys() == two.keys() and {"topic_terms", "reuse_pairs", "facts", "quote_sources"} <= one.keys()
-    assert len(one["quotes"]) > 0 and len(one["frame_profiles"]) > 0
+    assert len(one["quotes"]) > 0 and len(one["frame_profiles"]) > 0 and len(one["label_shares"]) > 0
     for name in one:
         pd.testing.assert_frame_equal(one[name], two[name], check_exact=True, obj=name)
 
