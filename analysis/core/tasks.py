@@ -22,7 +22,7 @@ Part = tuple[Callable[..., Any], dict[str, Any]]
 
 def _task(item: Any, shared: dict) -> Any:
     if isinstance(item, _PartName):
-        fn, kwargs = shared["_parts"][item.name]
+        fn, kwargs = shared["_parts"][str(item)]
         with progress.quiet():  # the engine's bar counts this part as one task
             return fn(**kwargs)
     return shared["_chunk_fn"](item, shared)
@@ -30,10 +30,6 @@ def _task(item: Any, shared: dict) -> Any:
 
 class _PartName(str):
     """A part's name among the chunk items, so no chunk can be mistaken for it."""
-
-    @property
-    def name(self) -> str:
-        return str(self)
 
 
 def map_with_parts(engine, fn: Callable[[Any, dict], Any], chunks: list, *, shared: dict[str, Any],
