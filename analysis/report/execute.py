@@ -7,8 +7,8 @@ and runs its notebooks in turn. Before each notebook, code run silently (no exec
 notebook) clears the namespace, the execution counter and ``from __future__`` flags, and calls
 :func:`analysis.report.notebook.begin_notebook`: figures closed; matplotlib settings, numpy's print and error
 settings, the warning filters, environment variables, working folder and ``sys.path`` as the first notebook
-found them; warnings already shown shown again; the notebook's own environment set. Not reset: pandas options,
-random states, logging handlers and what modules do once when first imported; a notebook that changes those
+found them; pandas options at pandas' defaults; warnings already shown shown again; the notebook's own
+environment set. Not reset: random states, logging handlers and what modules do once when first imported; a notebook that changes those
 must set them itself (the report's notebooks change none: each executed notebook is byte-identical to one run
 in a kernel of its own, tested on a study). A kernel that died or timed out is replaced before the next notebook.
 

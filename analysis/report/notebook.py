@@ -55,8 +55,8 @@ def begin_notebook(env: dict[str, str]) -> None:
 
     Figures are closed; matplotlib's settings, numpy's print and error settings, the warning filters, the
     environment variables, the working folder and ``sys.path`` are those the first notebook found (the
-    toolkit's style applied); warnings already shown will show again; figure positions count from one; and
-    ``env`` (the notebook's name and run log) is set on top."""
+    toolkit's style applied); pandas options are pandas' defaults; warnings already shown will show again; figure
+    positions count from one; and ``env`` (the notebook's name and run log) is set on top."""
     global _first_state
     plt.close("all")
     _published.clear()
@@ -75,6 +75,9 @@ def begin_notebook(env: dict[str, str]) -> None:
     sys.path[:] = first["path"]
     np.set_printoptions(**first["printoptions"])
     np.seterr(**first["err"])
+    with warnings.catch_warnings():  # pandas warns, setting them, that a few of its options are deprecated
+        warnings.simplefilter("ignore")
+        pd.reset_option("all")  # its defaults, as in a new kernel: the toolkit sets no pandas option
 
 
 def _note(kind: str, name: str) -> None:

@@ -12,14 +12,18 @@ from analysis.report import execute
 
 # What one notebook could leave behind for the next: a variable, a matplotlib setting, an open figure, a warning
 # already shown (Python shows a "default" warning once per place: here a place in an imported module, whose
-# registry the namespace reset does not clear), environment variables, the working folder and sys.path.
+# registry the namespace reset does not clear), environment variables, the working folder, sys.path and pandas
+# options.
 LEAVES_STATE = """\
 import os, sys, warnings
 import matplotlib.pyplot as plt
+import pandas as pd
 from analysis.report import notebook
 import warns_once
 left_behind = 1
 plt.rcParams["font.size"] = 30
+pd.set_option("display.max_rows", 3)
+pd.set_option("display.float_format", "{:.1f}".format)
 plt.figure()
 warns_once.warn()
 os.environ["LEFT_BEHIND"] = "yes"
@@ -30,9 +34,11 @@ os.environ["ANALYSIS_REPORT_NOTEBOOK"]"""
 CHECKS_STATE = """\
 import os, sys, warnings
 import matplotlib.pyplot as plt
+import pandas as pd
 from analysis.report import notebook
 print("left_behind" in globals(), plt.rcParams["font.size"], len(plt.get_fignums()), "LEFT_BEHIND" in os.environ,
-      "/nowhere" in sys.path, os.getcwd() == "/")
+      "/nowhere" in sys.path, os.getcwd() == "/", pd.get_option("display.max_rows"),
+      pd.get_option("display.float_format"))
 os.environ["ANALYSIS_REPORT_NOTEBOOK"], os.environ.get("EXTRA")"""
 
 
@@ -68,7 +74,7 @@ def test_each_notebook_in_a_shared_kernel_starts_as_in_a_new_kernel(tmp_path):
     assert any(o[0] == "stream" and "shown in every notebook" in o[2] for o in leaves)
     printed = next(o[2] for o in checks if o[0] == "stream")
     style_size = 8  # the toolkit's style, not the 30 the first notebook set
-    assert printed.split() == ["False", f"{style_size:.1f}", "0", "False", "False", "False"]
+    assert printed.split() == ["False", f"{style_size:.1f}", "0", "False", "False", "False", "60", "None"]
     assert next(o[3]["text/plain"] for o in checks if o[0] == "execute_result") == "('second', 'x')"
 
 
