@@ -19,6 +19,7 @@ a human coder would assign; read the evidence before trusting a profile.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -152,12 +153,28 @@ def pattern_starts(pattern: str) -> tuple[str, ...] | None:
     or None when they cannot be read off: a pattern that opens with anything but literal characters, or
     alternatives that all do, past zero-width assertions (``\\b``, lookarounds). On ASCII text (where IGNORECASE is
     ASCII lower-casing) a pattern none of whose strings is in the lower-cased text cannot match it."""
-    if _sre_parser is None:
+    if _sre_parser is None or not _parser_reads_as_expected():
         return None
     try:
         return _starts(list(_sre_parser.parse(pattern, re.IGNORECASE)))
     except Exception:  # noqa: BLE001 - a private parser: any surprise means "cannot tell", never an error
         return None
+
+
+# What the private parser must give for the screening to be trusted: checked once, when first needed. Another
+# Python whose parser reads these differently (without raising) turns the screening off rather than let it skip a
+# sentence a pattern matches.
+_PARSER_CHECKS = {r"\b(?:government|officials) (?:should|must)": ("government", "officials"),
+                  "most|many": ("most", "many"), r"(?<!not )\bTrade war": ("trade war",),
+                  r"\w+ly": None, "(?:a|b)?c": None}
+
+
+@functools.lru_cache(maxsize=1)
+def _parser_reads_as_expected() -> bool:
+    try:
+        return all(_starts(list(_sre_parser.parse(p, re.IGNORECASE))) == want for p, want in _PARSER_CHECKS.items())
+    except Exception:  # noqa: BLE001 - a private parser: any surprise means "cannot tell"
+        return False
 
 
 def _starts(items: list) -> tuple[str, ...] | None:

@@ -409,3 +409,19 @@ def test_matching_at_the_cue_starts_finds_what_the_scan_finds():
     starts = [m.start() for m in re.finditer(r"\w+", text)]
     assert [m.span() for m in _matches_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
     assert _matches_at(rx, text, []) == []
+
+
+def test_a_parser_that_reads_patterns_differently_turns_the_screening_off(monkeypatch):
+    # the screening reads patterns with Python's private regex parser: one that parses the known patterns into
+    # something else (another Python) must not make it skip sentences
+    from analysis.framing import dictionary
+
+    real = dictionary._sre_parser.parse
+    monkeypatch.setattr(dictionary._sre_parser, "parse", lambda pattern, flags=0: real("other|words", flags))
+    dictionary._parser_reads_as_expected.cache_clear()
+    try:
+        assert dictionary.pattern_starts(r"\b(?:government|officials) (?:should|must)") is None
+    finally:
+        monkeypatch.undo()
+        dictionary._parser_reads_as_expected.cache_clear()
+    assert dictionary.pattern_starts(r"\b(?:government|officials) (?:should|must)") == ("government", "officials")
