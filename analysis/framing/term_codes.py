@@ -1,8 +1,8 @@
-"""Exact :class:`analysis.framing.terms.NgramAnalyzer` counts of many documents, with the n-grams as integers.
+"""Exact :class:`analysis.framing.term_tokens.NgramAnalyzer` counts of many documents, with the n-grams as integers.
 
 ``CountVectorizer(analyzer=NgramAnalyzer(...))`` builds every n-gram as a Python string and looks it up in a
 dict: on the 37,554 AllSides articles one pass costs about a minute, most of it on phrases used once. Here each
-text is tokenized once with :func:`analysis.framing.terms.tokenize`, tokens become integer ids, and an n-gram
+text is tokenized once with :func:`analysis.framing.term_tokens.tokenize`, tokens become integer ids, and an n-gram
 is the integer ``((id1 + 1) * B + (id2 + 1)) * B + (id3 + 1)`` (0 where the n-gram is shorter), formed with
 numpy over a whole stream of tokens; only the terms that pass ``min_df`` are ever written out as strings. The
 counts and the vocabulary (sorted, as CountVectorizer sorts it) are the same as CountVectorizer's
@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.framing import terms
+from analysis.framing import term_tokens
 
 # Characters that tokenize() reads as one word (letters without case) and that are candidates for the piece
 # separator: the first one no text contains is used, so no token of a text can be taken for a separator.
@@ -58,20 +58,20 @@ class Tokens:
         self.edge: list[bool] = []  # NgramAnalyzer's rule for the first and last token of an n-gram
 
     def encode(self, tokens: Sequence[str | None]) -> np.ndarray:
-        """Ids of ``tokens`` (-1 for a clause break: None, or a match of :func:`analysis.framing.terms.token_matches`
-        that starts with a break character)."""
+        """Ids of ``tokens`` (-1 for a clause break: None, or a match of
+        :func:`analysis.framing.term_tokens.token_matches` that starts with a break character)."""
         local, uniques = pd.factorize(np.asarray(tokens, dtype=object) if len(tokens) else np.empty(0, object))
         lut = np.empty(len(uniques) + 1, dtype=np.int64)
         lut[-1] = -1
         for i, t in enumerate(uniques):
-            if t[0] in terms.BREAK_CHARS:
+            if t[0] in term_tokens.BREAK_CHARS:
                 lut[i] = -1
                 continue
             j = self.ids.get(t)
             if j is None:
                 j = self.ids[t] = len(self.words)
                 self.words.append(t)
-                self.edge.append(len(t) > 1 and t not in self.stop_words and t.strip(terms._NOT_LETTERS) != "")
+                self.edge.append(len(t) > 1 and t not in self.stop_words and t.strip(term_tokens._NOT_LETTERS) != "")
             lut[i] = j
         if len(self.words) >= self.base - 1:
             raise ValueError(f"{len(self.words)} distinct tokens: n-grams of up to {self.ngram_range[1]} "
@@ -84,7 +84,7 @@ class Tokens:
         For finding given terms in a large corpus without growing the vocabulary by every word it holds."""
         local, uniques = pd.factorize(np.asarray(tokens, dtype=object) if len(tokens) else np.empty(0, object))
         unknown = len(self.words)
-        lut = np.array([-1 if t[0] in terms.BREAK_CHARS else self.ids.get(t, unknown) for t in uniques] + [-1],
+        lut = np.array([-1 if t[0] in term_tokens.BREAK_CHARS else self.ids.get(t, unknown) for t in uniques] + [-1],
                        dtype=np.int64)
         return lut[local]
 
@@ -201,7 +201,7 @@ def count_texts(texts: Iterable[str], *, ngram_range: tuple[int, int] = (1, 3),
     docs = []
     n = 0
     for n, text in enumerate(texts, start=1):
-        t = terms.token_matches(text) + ["."]  # a break between documents
+        t = term_tokens.token_matches(text) + ["."]  # a break between documents
         stream += t
         docs.append(np.full(len(t), n - 1, dtype=np.int64))
     ids = tok.encode(stream)

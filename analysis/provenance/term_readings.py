@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from analysis.framing import term_codes, terms
+from analysis.framing import term_codes, term_tokens
 from analysis.framing.terms import TermCounts
 
 CHUNK_ARTICLES = 1000  # articles tokenized per batch: bounds the Python token lists (~1.5 million tokens)
@@ -117,7 +117,7 @@ def reading_counts(articles: pd.DataFrame, sentences: pd.DataFrame, sentence_reu
     for first, batch in _batches(texts, s, unclean, text_at):
         stream, piece_row, in_keep, in_remove = [], [], [], []
         for k, (pieces, keep, remove) in enumerate(batch):
-            stream += terms.token_matches(f" {sep} ".join(pieces) + f" {sep}")  # each piece ends with the separator
+            stream += term_tokens.token_matches(f" {sep} ".join(pieces) + f" {sep}")  # each piece ends with the separator
             piece_row += [first + k] * len(pieces)
             in_keep += keep
             in_remove += remove

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.framing import term_codes
-from analysis.framing.terms import token_matches
+from analysis.framing.term_tokens import token_matches
 
 GROUP_VARS = ("outlet", "leaning", "outlet_type", "country")
 DEFAULT_BUDGET = 8_000_000  # bytes of JSON: leaves room for Bokeh's 1.3 MB under the 10 MB page budget
