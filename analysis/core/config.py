@@ -191,5 +191,6 @@ class StudyPaths:
         return self.check_inside(self.resolve(outlets), what=f"{self.study_file}: [study] key 'outlets' = {outlets!r}")
 
 
-def study_paths(study: str, root: Path | None = None, *, allow_outside: bool = False) -> StudyPaths:
-    return StudyPaths(study=study, root=root or project_root(), allow_outside=allow_outside)
+def study_paths(study: str, root: str | os.PathLike | None = None, *, allow_outside: bool = False) -> StudyPaths:
+    # a folder given as a string works as a Path does (StudyPaths joins paths with "/")
+    return StudyPaths(study=study, root=Path(root) if root else project_root(), allow_outside=allow_outside)

@@ -139,3 +139,10 @@ def test_a_saved_model_folder_outside_or_linking_out_is_refused(project, tmp_pat
     (inside / "model.safetensors").symlink_to(model / "model.safetensors")
     with pytest.raises(StudyConfigError, match=r"key 'model' = 'data/models/inside': .*model\.safetensors links to"):
         instruments.training_files(load_study(paths), paths)
+
+
+def test_a_project_folder_given_as_a_string_works_as_a_path(tmp_path):
+    # study_paths("s", root="/my/project") failed with "unsupported operand type(s) for /: 'str' and 'str'"
+    as_string = config.study_paths("s", root=str(tmp_path))
+    assert as_string.table("articles") == config.study_paths("s", root=tmp_path).table("articles")
+    assert as_string.study_file == tmp_path / "data" / "studies" / "s" / "study.toml"

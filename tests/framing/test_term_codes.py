@@ -46,6 +46,23 @@ def test_random_texts_equal_countvectorizer():
     assert vocab.tolist() == expected_vocab.tolist() and (X != expected_X).nnz == 0
 
 
+@pytest.mark.parametrize("batch_docs", [1, 2, 3, 1000])
+def test_counts_read_in_batches_equal_one_pass(monkeypatch, batch_docs):
+    # batches of texts (a first batch with an empty text, words first seen in later batches, a last batch shorter
+    # than the others) give the ids, codes and counts one pass gives: CountVectorizer's
+    monkeypatch.setattr(term_codes, "BATCH_DOCS", batch_docs)
+    rng = np.random.default_rng(1)
+    words = ["trade", "talks", "U.S.", "the", "of", "china's", "2020", "x", "said", ".", "\n", "US", "well-known"]
+    texts = TEXTS + [" ".join(rng.choice(words, size=rng.integers(0, 30))) for _ in range(20)]
+    for min_df in (1, 2):
+        expected_X, expected_vocab = _sklearn(texts, min_df=min_df)
+        X, vocab = term_codes.count_texts(iter(texts), min_df=min_df)  # any iterable, read once
+        assert vocab.tolist() == expected_vocab.tolist() and (X != expected_X).nnz == 0
+        assert X.shape == (len(texts), len(vocab)) and X.has_sorted_indices
+    empty_X, empty_vocab = term_codes.count_texts([], min_df=1)
+    assert empty_X.shape == (0, 0) and len(empty_vocab) == 0
+
+
 def test_separator_is_a_character_no_text_uses():
     assert term_codes.separator(["plain text"]) == "ǂ"
     assert term_codes.separator(["a ǂ b", "ǁ", None]) == "ǀ"
