@@ -139,6 +139,33 @@ def test_payload_refers_every_evidence_row_to_its_own_sentence():
     assert all(len(v) == len(sentences) for v in payload["scores"]["values"])
 
 
+def test_encoded_size_is_the_size_of_the_whole_document():
+    payload = {"a": [HOSTILE_SENTENCE, "<b>\u2028\u2029", 1.5, None], "é": {"levels": ["x"], "codes": [0]}, "n": 3}
+    assert explorer_data.encoded_size(payload) == len(explorer_data.dumps(payload).encode("utf-8"))
+    assert explorer_data.encoded_size({}) == 2 and explorer_data.encoded_size({"k": []}) == len('{"k":[]}')
+
+
+def test_the_budget_search_picks_the_fullest_option_that_fits(monkeypatch):
+    t = tiny_tables()
+    ready = explorer_data.prepared(t)
+    options = [(None, True), *((c, False) for c in explorer_data.SAMPLE_CAPS)]
+    sizes = [explorer_data.encoded_size(explorer_data.assemble(ready, study="tiny", title="t", seed=7, cap=c,
+                                                               full_text=f)) for c, f in options]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    built = []
+    real = explorer_data.assemble
+    monkeypatch.setattr(explorer_data, "assemble", lambda *a, **k: built.append(k["cap"]) or real(*a, **k))
+    for budget in sorted(set(sizes)) + [sizes[-1] - 1, sizes[0] + 1]:
+        built.clear()
+        got = explorer_data.fit_budget(t, study="tiny", title="t", seed=7, budget=budget)
+        fitting = [k for k, size in enumerate(sizes) if size <= budget]
+        want = options[fitting[0]] if fitting else options[-1]
+        assert (got["meta"]["cap"], got["meta"]["full_text"]) == want
+        assert explorer_data.encoded_size(got) == sizes[options.index(want)]
+        if not fitting:  # nothing fits: only the smallest option is built
+            assert built == [explorer_data.SAMPLE_CAPS[-1]]
+
+
 def test_urls_other_than_http_are_dropped():
     articles = _rows(explorer_data.article_records(tiny_tables()["articles"], groups=["outlet"]))
     assert set(articles["url"]) == {"", "https://example.org/d1", "https://example.org/d2", "https://example.org/d3",
