@@ -42,7 +42,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     Column names are cells too (the header row): one that is data, such as an outlet's name, is neutralised alike.
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # each changed column is replaced, not written into (copy-on-write): no copy of the rest
     out.columns = [neutralise(c) for c in out.columns]
     for column in out.columns:
         dtype = out[column].dtype

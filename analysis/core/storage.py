@@ -325,8 +325,42 @@ def read_csv(path: Path, **options: Any) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> bool:
-    """CSV for readers of the report: fixed float format and line endings."""
-    return write_if_changed(path, df.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode())
+    """CSV for readers of the report: fixed float format and line endings. Returns False, leaving the file
+    untouched, when the bytes are unchanged.
+
+    pandas writes a file a chunk of rows at a time, where to a string it held the whole CSV and then its bytes
+    (a million-row table's export was the largest part of the report stage's memory); the new file is compared
+    with the old one block by block before it replaces it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        df.to_csv(tmp_path, index=False, lineterminator="\n", float_format="%.6g", encoding="utf-8")
+        if path.exists() and same_bytes(tmp_path, path):
+            return False
+        with open(tmp_path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp_path, 0o666 & ~_UMASK)
+        os.replace(tmp_path, path)
+        return True
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def same_bytes(a: Path, b: Path, *, chunk: int = 1 << 20) -> bool:
+    """Whether two files hold the same bytes, read a block at a time."""
+    if os.path.getsize(a) != os.path.getsize(b):
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            block = fa.read(chunk)
+            if block != fb.read(chunk):
+                return False
+            if not block:
+                return True
 
 
 def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:

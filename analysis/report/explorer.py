@@ -33,7 +33,12 @@ EXPLORER_TABLES = ("articles", "sentences", "distinctive_terms", "frame_profiles
                    "sentiment_by_group", "actor_sentiment_by_group", "sentiment_evidence", "sentence_sentiment",
                    "actor_sentiment", "quotes", "reuse_pairs", "reuse_passages", "label_mentions")
 OPTIONAL = {"frame_hits", "label_mentions"}
-_ARTICLE_COLUMNS = ["doc_id", "outlet", "title", "url", "published", "text", "leaning", "outlet_type", "country"]
+# The columns the page uses, where a table has more: the others were a fifth of what the explorer read.
+COLUMNS = {"articles": ["doc_id", "outlet", "title", "url", "published", "text", "leaning", "outlet_type", "country"],
+           "sentences": ["doc_id", "sent_id", "outlet", "start", "text"],
+           "sentence_sentiment": ["doc_id", "sent_id", "instrument", "score"],
+           "frame_evidence": ["doc_id", "sent_id", "outlet", "codebook", "frame", "matched", "start", "end"],
+           "frame_hits": ["doc_id", "sent_id", "codebook", "frame", "voice"]}
 
 
 DEFAULT_BUDGET = explorer_data.DEFAULT_BUDGET
@@ -46,8 +51,8 @@ def read_tables(paths: StudyPaths) -> dict[str, pd.DataFrame]:
         if name in OPTIONAL and not path.exists():
             out[name] = tables.empty(name)
             continue
-        columns = _ARTICLE_COLUMNS if name == "articles" else None
-        out[name] = storage.read_table(path, columns=columns, hint=f"run `python -m analysis run {paths.study}` first")
+        out[name] = storage.read_table(path, columns=COLUMNS.get(name),
+                                       hint=f"run `python -m analysis run {paths.study}` first")
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core import cells, storage
+from analysis.core import cells, memory, storage
 from analysis.core.config import StudyPaths
 from analysis.core.study import Study
 from analysis.provenance import facts
@@ -47,6 +47,7 @@ def export_tables(paths: StudyPaths) -> list[Path]:
         out = paths.tables / f"{stem}.csv"
         storage.write_csv(cells.neutralise_frame(datadict.csv_ready(df, table)), out)
         resources.append(datadict.resource(out, table=table))
+        memory.release_unused()  # one table at a time: the next one need not add to what this one left
         return out
 
     written = []
@@ -133,34 +134,41 @@ def _fact_matrix_csv(paths: StudyPaths) -> Path:
     """``fact_coverage.csv``: one row per fact, its text, and one column per outlet (share of its articles
     on the event that state the fact; empty where the outlet did not cover the event)."""
 
-    coverage = storage.read_table(paths.table("fact_coverage"))
+    # only the columns the matrix shows: the whole million-row table was this export's memory peak
+    coverage = storage.read_table(paths.table("fact_coverage"), columns=["fact_id", "group_var", "group", "share"])
     matrix = facts.coverage_matrix(coverage.loc[coverage["group_var"] == "outlet"])
-    text = storage.read_table(paths.table("facts")).set_index("fact_id")[["event_id", "fact_text"]]
+    del coverage
+    text = storage.read_table(paths.table("facts"), columns=["fact_id", "event_id", "fact_text"]).set_index("fact_id")
     wide = text.join(matrix, how="inner").reindex(matrix.index).reset_index(names="fact_id")
     storage.write_csv(cells.neutralise_frame(wide), paths.tables / "fact_coverage.csv")
     return paths.tables / "fact_coverage.csv"
 
 
-# From this many sentences the CSV exports get a process of their own beside the explorer: on the full AllSides
-# corpus (1.77 million sentences) they write 1.1 GB of CSV in about 44 s and the explorer takes about 46 s, and one
-# after the other in one thread they were the stage's longest path while a core stood idle. The process is
-# spawned, not forked: this one runs the kernels' client threads, which a fork would copy mid-flight. Below the
-# threshold a new interpreter's imports (about 2 s) would cost more than they save.
+# From this many sentences the CSV exports and the explorer are a lane of their own beside the notebooks' kernels,
+# which then take one worker fewer (:func:`takes_a_worker`): on the full AllSides corpus (1.77 million sentences)
+# the exports write 1.1 GB of CSV in about 44 s and the explorer takes about 46 s. Run beside each other and beside
+# two kernels, four processes shared two cores, none faster for it, and their memory added up (2,593 MiB on a
+# 12,000-article study, the explorer and the exports process at about 1 GB and 0.8 GB of it). The exports run in
+# a process of their own, whose memory goes back to the system when it ends, spawned, not forked: this one runs the
+# kernels' client threads, which a fork would copy mid-flight. Below the threshold a new interpreter's imports
+# (about 2 s) would cost more than they save.
 SEPARATE_EXPORTS_SENTENCES = 200_000
 
 
-def tables_and_explorer(study: Study, paths: StudyPaths) -> tuple[list[Path], list[Path]]:
-    """The CSV exports and the explorer page (none without Bokeh: a stale page is removed, with a warning)."""
+def takes_a_worker(paths: StudyPaths) -> bool:
+    """Whether the exports and the explorer run as a lane of their own (a large study, see above)."""
     sentences = paths.table("sentences")
-    if (sentences.exists() and storage.table_rows(sentences) >= SEPARATE_EXPORTS_SENTENCES
-            and spawn_is_safe(sys.modules.get("__main__"))):
+    return (sentences.exists() and storage.table_rows(sentences) >= SEPARATE_EXPORTS_SENTENCES
+            and spawn_is_safe(sys.modules.get("__main__")))
+
+
+def tables_and_explorer(study: Study, paths: StudyPaths) -> tuple[list[Path], list[Path]]:
+    """The CSV exports and the explorer page (none without Bokeh: a stale page is removed, with a warning), one
+    after the other."""
+    if takes_a_worker(paths):
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as side:
-            exporting = side.submit(export_tables, paths)
-            try:
-                explored = _explorer(study, paths)
-            finally:
-                tables_written = exporting.result()  # raised here after the page, so neither is left half-done
-        return tables_written, explored
+            tables_written = side.submit(export_tables, paths).result()
+        return tables_written, _explorer(study, paths)
     return export_tables(paths), _explorer(study, paths)
 
 
@@ -180,7 +188,9 @@ def spawn_is_safe(main) -> bool:
 
 def _explorer(study: Study, paths: StudyPaths) -> list[Path]:
     if explorer.available():
-        return [explorer.write(study, paths)]
+        page = explorer.write(study, paths)
+        memory.release_unused()  # the explorer's tables are freed; the notebooks' kernels still run beside this
+        return [page]
     storage.remove_file(paths.reports / explorer.EXPLORER)  # never leave a stale page beside a new report
     log.warning("report: explorer.html not written: %s", explorer.INSTALL_HINT)
     return []

@@ -12,6 +12,7 @@ or the toolkit's code changed.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.core import config, storage, tables
+from analysis.core import config, memory, storage, tables
 from analysis.core.study import Study, load_study
 from analysis.report import figure_checks, figures
 
@@ -78,6 +79,9 @@ def begin_notebook(env: dict[str, str]) -> None:
     with warnings.catch_warnings():  # pandas warns, setting them, that a few of its options are deprecated
         warnings.simplefilter("ignore")
         pd.reset_option("all")  # its defaults, as in a new kernel: the toolkit sets no pandas option
+    # the previous notebook's tables, freed by the namespace's reset, go back to the system as a new kernel's would
+    gc.collect()
+    memory.release_unused()
 
 
 def _note(kind: str, name: str) -> None:

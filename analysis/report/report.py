@@ -314,8 +314,11 @@ def run(study: Study, paths: StudyPaths, *, engine=None) -> list[Path]:
     # raised once the other has finished, so nothing is left half-written.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-tables") as side:
         tables_and_page = side.submit(exports.tables_and_explorer, study, paths)
+        workers = getattr(engine, "workers", None) or os.cpu_count() or 1
+        if exports.takes_a_worker(paths):  # the exports and the explorer are a lane of their own
+            workers = max(1, workers - 1)
         try:
-            records = execute_notebooks(study, paths, workers=getattr(engine, "workers", None))
+            records = execute_notebooks(study, paths, workers=workers)
         except BaseException:
             # the notebooks' error is the one raised; the exports' own, if any, is not lost behind it
             if (failed := tables_and_page.exception()) is not None:

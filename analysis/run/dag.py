@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from analysis.core import code, lazy, storage
+from analysis.core import code, lazy, memory, storage
 from analysis.core.config import StudyPaths
 from analysis.core.errors import AnalysisError
 from analysis.core.study import Study
@@ -203,6 +203,7 @@ def run_stage(name: str, study: Study, paths: StudyPaths, *, force: bool = False
         options.update(network or {})
     started = time.perf_counter()
     produced = stage.run(study, paths, **options) or stage.outputs(study, paths)
+    memory.release_unused()  # the stage's tables are freed: `run` goes on to the next stage in this process
     log.info("%s: ran in %.1f s", name, time.perf_counter() - started)
     outputs = storage.digests(paths.root, sorted(set(produced)))
     storage.write_json(_record_path(stage, paths), {"stage": name, "fingerprint": fp, "outputs": outputs})

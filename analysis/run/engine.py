@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from typing import Any, Literal
 
-from analysis.core import progress
+from analysis.core import memory, progress
 from analysis.core.errors import AnalysisError
 
 log = logging.getLogger("analysis")
@@ -44,7 +44,11 @@ def _install(shared: dict[str, Any]) -> None:
 
 
 def _call_local(fn: Callable, item: Any) -> Any:
-    return fn(item, _SHARED)
+    result = fn(item, _SHARED)
+    # what the task freed, before its result is sent: a worker that has finished while another still runs holds
+    # no more than it needs (on a 12,000-article study an idle provenance worker kept 439 MiB of freed memory)
+    memory.release_unused()
+    return result
 
 
 def _call_dask(fn: Callable, item: Any, shared: dict[str, Any]) -> Any:

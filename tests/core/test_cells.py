@@ -37,7 +37,8 @@ def test_a_frame_keeps_its_numbers_and_missing_values():
     pd.testing.assert_series_equal(out["score"], df["score"])
     pd.testing.assert_series_equal(out["n"], df["n"])
     assert out["kind"].tolist() == ["'@a", "b", "'@a"]
-    assert df["text"].iloc[0] == "=1+1"  # the input is not changed
+    assert df["text"].iloc[0] == "=1+1" and df["kind"].tolist() == ["@a", "b", "@a"]  # the input is not changed
+    assert df.columns.tolist() == ["text", "score", "n", "flag", "kind"]
     assert out.to_csv(index=False).splitlines()[1] == "'=1+1,-0.5,-1,True,'@a"
     assert neutralise_frame(df.rename(columns={"n": "=n"})).columns.tolist() == ["text", "score", "'=n", "flag", "kind"]
 

@@ -80,6 +80,25 @@ def test_paraphrased_fact_merges_and_omission_shows(planted):
     assert (wide.loc[wide.index[0]] > 0).sum() == 3
 
 
+def test_coverage_matrix_is_the_pivot_sorted_by_how_often_each_fact_and_group_carry():
+    rng = np.random.default_rng(3)
+    n = 4000
+    cov = pd.DataFrame({"fact_id": [f"f{i:03d}" for i in rng.integers(0, 300, n)],
+                        "group": [f"g{i}" for i in rng.integers(0, 11, n)],
+                        "share": rng.choice([0.0, 0.25, 1.0, np.nan], n), "group_var": "outlet"})
+    cov = cov.drop_duplicates(["fact_id", "group"])
+    wide = facts.coverage_matrix(cov)
+    pivot = cov.pivot(index="fact_id", columns="group", values="share")
+    n_fact, n_group = (pivot > 0).sum(axis=1), (pivot > 0).sum(axis=0)
+    rows = sorted(pivot.index, key=lambda f: (-n_fact[f], f))
+    cols = sorted(pivot.columns, key=lambda g: (-n_group[g], g))
+    expected = pivot.loc[rows, cols].astype("float64")
+    expected.columns.name = None
+    pd.testing.assert_frame_equal(wide, expected)
+    with pytest.raises(ValueError, match="more than one row"):
+        facts.coverage_matrix(pd.concat([cov, cov.iloc[:1]]))
+
+
 def test_one_sided_fact_is_right(planted):
     articles, sentences, fs = planted
     table = facts.facts_table(fs, sentences, articles)

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 
 import analysis.framing.frame  # noqa: F401  (registers the framing tables, so the README check sees them)
-from analysis.core import storage, tables
+from analysis.core import config, storage, tables
 from analysis.report import exports, figures, report
 
 # The report's numbered notebooks and your_study, the one a student copies (which the report does not run).
@@ -133,7 +133,7 @@ def test_latex_export_is_booktabs_with_caption_label_and_escaped_text():
     assert "p\\_perm" not in tex  # only the columns chosen for the paper
 
 
-def test_tables_are_exported_while_the_notebooks_run_and_a_notebook_error_waits_for_them(monkeypatch):
+def test_tables_are_exported_while_the_notebooks_run_and_a_notebook_error_waits_for_them(monkeypatch, tmp_path):
     import threading
     import time
 
@@ -154,11 +154,33 @@ def test_tables_are_exported_while_the_notebooks_run_and_a_notebook_error_waits_
     monkeypatch.setattr(exports, "tables_and_explorer", export)
     monkeypatch.setattr(report, "execute_notebooks", notebooks)
     with pytest.raises(RuntimeError, match="cell 3 of 02_sentiment"):
-        report.run(None, None)
+        report.run(None, config.study_paths("x", tmp_path))
     assert finished.is_set()  # the exports were written in full before the error reached the user
 
 
-def test_an_export_error_is_raised_once_the_notebooks_have_finished(monkeypatch):
+@pytest.mark.parametrize("threshold, kernels", [(10**12, 2), (1, 1)])
+def test_a_large_study_gives_its_exports_and_explorer_one_of_the_workers(monkeypatch, tmp_path, threshold, kernels):
+    paths = config.study_paths("x", tmp_path)
+    storage.write_table(pd.DataFrame({"doc_id": ["d1", "d2"], "sent_id": [0, 0]}), paths.table("sentences"))
+    monkeypatch.setattr(exports, "SEPARATE_EXPORTS_SENTENCES", threshold)
+    asked = []
+
+    def notebooks(study, paths, *, workers=None):
+        asked.append(workers)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(exports, "tables_and_explorer", lambda study, paths: ([], []))
+    monkeypatch.setattr(report, "execute_notebooks", notebooks)
+
+    class TwoWorkers:
+        workers = 2
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        report.run(None, paths, engine=TwoWorkers())
+    assert asked == [kernels]
+
+
+def test_an_export_error_is_raised_once_the_notebooks_have_finished(monkeypatch, tmp_path):
     import time
 
     ran = []
@@ -174,11 +196,12 @@ def test_an_export_error_is_raised_once_the_notebooks_have_finished(monkeypatch)
     monkeypatch.setattr(exports, "tables_and_explorer", export)
     monkeypatch.setattr(report, "execute_notebooks", notebooks)
     with pytest.raises(OSError, match="quotes.csv"):
-        report.run(None, None)
+        report.run(None, config.study_paths("x", tmp_path))
     assert ran == ["notebooks"]
 
 
-def test_when_notebooks_and_exports_both_fail_the_notebooks_error_is_raised_and_the_other_logged(monkeypatch, caplog):
+def test_when_notebooks_and_exports_both_fail_the_notebooks_error_is_raised_and_the_other_logged(monkeypatch, caplog,
+                                                                                                     tmp_path):
     def export(study, paths):
         raise OSError("No space left on device: reports/x/tables/quotes.csv")
 
@@ -188,7 +211,7 @@ def test_when_notebooks_and_exports_both_fail_the_notebooks_error_is_raised_and_
     monkeypatch.setattr(exports, "tables_and_explorer", export)
     monkeypatch.setattr(report, "execute_notebooks", notebooks)
     with caplog.at_level("ERROR", logger="analysis"), pytest.raises(RuntimeError, match="cell 3"):
-        report.run(None, None)
+        report.run(None, config.study_paths("x", tmp_path))
     assert "quotes.csv" in caplog.text
 
 
