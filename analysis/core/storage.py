@@ -333,21 +333,18 @@ def write_csv(df: pd.DataFrame, path: Path) -> bool:
     with the old one block by block before it replaces it.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
     try:
-        df.to_csv(tmp_path, index=False, lineterminator="\n", float_format="%.6g", encoding="utf-8")
-        if path.exists() and same_bytes(tmp_path, path):
-            return False
-        with open(tmp_path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp_path, 0o666 & ~_UMASK)
-        os.replace(tmp_path, path)
-        return True
-    finally:
-        tmp_path.unlink(missing_ok=True)
+        with atomic_path(path) as tmp:
+            df.to_csv(tmp, index=False, lineterminator="\n", float_format="%.6g", encoding="utf-8")
+            if path.exists() and same_bytes(tmp, path):
+                raise _Unchanged  # the temporary file is removed, the old one left as it was
+    except _Unchanged:
+        return False
+    return True
+
+
+class _Unchanged(Exception):
+    """Leaves :func:`atomic_path` without moving its file into place."""
 
 
 def same_bytes(a: Path, b: Path, *, chunk: int = 1 << 20) -> bool:
