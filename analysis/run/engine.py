@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from analysis.core import memory, progress
 from analysis.core.errors import AnalysisError
+from analysis.run import packing
 
 log = logging.getLogger("analysis")
 EngineName = Literal["local", "dask"]
@@ -44,7 +45,7 @@ def _install(shared: dict[str, Any]) -> None:
 
 
 def _call_local(fn: Callable, item: Any) -> Any:
-    result = fn(item, _SHARED)
+    result = packing.pack(fn(item, _SHARED))
     # what the task freed, before its result is sent: a worker that has finished while another still runs holds
     # no more than it needs (on a 12,000-article study an idle provenance worker kept 439 MiB of freed memory)
     memory.release_unused()
@@ -122,7 +123,7 @@ def _in_order(futures: list[Future], finished: Iterable[Future]) -> Iterator[Any
     first = 0
     for _ in finished:
         while first < len(futures) and futures[first].done():
-            result, futures[first] = futures[first].result(), None  # released once handed on
+            result, futures[first] = packing.unpack(futures[first].result()), None  # released once handed on
             first += 1
             yield result
 

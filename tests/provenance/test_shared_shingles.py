@@ -76,6 +76,26 @@ def test_containment_candidates_hold_every_pair_that_reaches_the_threshold(seed,
     assert all(i < j for i, j in got)
 
 
+@pytest.mark.parametrize("at_once", [1, 7, 100])
+def test_pair_counts_are_the_same_counted_a_slice_at_a_time(monkeypatch, at_once):
+    sets = _corpus(1)
+    sets += [s.copy() for s in sets[:30]]  # copies: every shingle of theirs in two or more articles
+    whole = shared_shingles.shared_counts(sets, max_df=10)
+    n = len(sets)
+    pairs = {}
+    for i in range(n):
+        for j in range(i + 1, n):  # brute force over the shingles found in at most max_df articles
+            df_ok = [h for h in np.intersect1d(sets[i], sets[j]) if sum(h in s for s in sets) <= 10]
+            if df_ok:
+                pairs[i * n + j] = len(df_ok)
+    assert dict(zip(whole.key.tolist(), whole.shared.tolist())) == pairs
+    monkeypatch.setattr(shared_shingles, "KEYS_AT_ONCE", at_once)
+    sliced = shared_shingles.shared_counts(sets, max_df=10)
+    np.testing.assert_array_equal(sliced.key, whole.key)
+    np.testing.assert_array_equal(sliced.shared, whole.shared)
+    assert sliced.shared.dtype == whole.shared.dtype and sliced.key.dtype == whole.key.dtype
+
+
 def test_a_pair_sharing_only_stock_shingles_is_a_candidate():
     """Twelve articles carry the same 50-shingle block (found in more than max_df articles), one article is only
     that block: every pair with it shares nothing rare and is contained in full."""
