@@ -4,9 +4,9 @@
 process, so for a moment each side holds the tables twice. A stage's tables are large and repetitive: the fact
 tables of a 12,000-article study are 242 MB pickled, which put the provenance stage's worker at 1,473 MiB while it
 sent them. Here the result is pickled with protocol 5, whose out-of-band buffers are views of the arrays rather
-than copies, and each buffer is compressed with Zstandard (pyarrow's codec: the same 242 MB become 25 MB in
+than copies, and each large buffer is compressed with Zstandard (pyarrow's codec: the same 242 MB become 25 MB in
 0.65 s); the stage's process decompresses each buffer into writable memory that the unpickled arrays then use
-as it is. A result without large buffers (a count, a few rows) goes as it is.
+as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from analysis.core import lazy
 
 # imported on first use: the command line imports the engine without the scientific stack
 pyarrow = lazy.module("pyarrow")
-# Buffers below this size are sent as they are: compressing a few rows costs more than it saves.
+# Buffers below this size are sent as they are (copied): compressing a few rows costs more than it saves.
 MIN_PACKED_BYTES = 1 << 20
 
 
@@ -29,14 +29,13 @@ class Packed:
     buffers: list[tuple[bytes, int, bool]]  # each buffer: (its bytes, compressed or not; its size; compressed)
 
 
-def pack(result: Any) -> Any:
-    """``result``, or a :class:`Packed` copy of it when it holds at least :data:`MIN_PACKED_BYTES` of buffers."""
+def pack(result: Any) -> Packed:
+    """``result`` pickled, its buffers of :data:`MIN_PACKED_BYTES` or more compressed (a result that is pickled
+    here is not pickled again: the executor then sends byte strings)."""
     views: list[pickle.PickleBuffer] = []
     stream = pickle.dumps(result, protocol=5, buffer_callback=views.append)
     raws = [view.raw() for view in views]
-    if sum(raw.nbytes for raw in raws) < MIN_PACKED_BYTES:
-        return result
-    codec = pyarrow.Codec("zstd", compression_level=1)
+    codec = pyarrow.Codec("zstd", compression_level=1) if any(r.nbytes >= MIN_PACKED_BYTES for r in raws) else None
     return Packed(stream, [(codec.compress(raw, asbytes=True), raw.nbytes, True) if raw.nbytes >= MIN_PACKED_BYTES
                            else (bytes(raw), raw.nbytes, False) for raw in raws])
 

@@ -38,9 +38,12 @@ def test_a_large_result_is_packed_smaller_and_unpacked_equal_and_writable():
     assert back["table"].loc[0, "score"] == 2.0
 
 
-def test_a_small_result_goes_as_it_is():
+def test_a_small_result_is_sent_uncompressed_and_anything_not_packed_passes_through():
     result = {"n": 3, "rows": pd.DataFrame({"x": [1, 2]})}
-    assert packing.pack(result) is result
+    packed = packing.pack(result)
+    assert not any(compressed for _, _, compressed in packed.buffers)
+    back = packing.unpack(packed)
+    assert back["n"] == 3 and back["rows"].equals(result["rows"])
     assert packing.unpack(result) is result
 
 
