@@ -307,7 +307,8 @@ def execute_notebooks(study: Study, paths: StudyPaths, *, workers: int | None = 
 def run(study: Study, paths: StudyPaths, *, engine=None) -> list[Path]:
     """The report stage: run the notebooks, export tables, remove stale figures, write the index and manifest.
 
-    ``engine`` only lends its worker count: that many notebook kernels run at once."""
+    ``engine`` only lends its worker count: that many notebook kernels run at once, one fewer for a study whose
+    CSV exports and explorer are a lane of their own (:func:`analysis.report.exports.takes_a_worker`)."""
     # The CSV exports and the explorer read the stage's tables and no figure, and the notebooks write figures
     # and no table: so this process writes them while the kernels (processes of their own) draw. One after the
     # other they were about two fifths of the stage on the full AllSides corpus. An error in either side is
