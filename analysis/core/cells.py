@@ -38,7 +38,9 @@ def restore(value):
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` whose string cells are :func:`neutralise`-d; numeric, boolean and date columns untouched.
+    """``df`` with its string cells :func:`neutralise`-d, as a new frame; numeric, boolean and date columns untouched
+    (and, as columns it does not change, shared with ``df`` rather than copied: without pandas' copy-on-write, the
+    default from pandas 3, writing into one would show in the other).
 
     Column names are cells too (the header row): one that is data, such as an outlet's name, is neutralised alike.
     """

@@ -223,8 +223,8 @@ def interval_table(df: pd.DataFrame, keep: list[str]) -> dict:
 def encoded_size(payload: dict) -> int:
     """``len(dumps(payload).encode())``, a section at a time: the whole document at once held several copies of a
     string of up to a hundred megabytes (the JSON, its escaped copies, its bytes) on a 12,000-article study."""
-    if not isinstance(payload, dict) or not payload:
-        return len(dumps(payload).encode("utf-8"))
+    if not isinstance(payload, dict) or not payload or not all(isinstance(key, str) for key in payload):
+        return len(dumps(payload).encode("utf-8"))  # json writes other keys as strings of its own
     # '{' + '"key":value' joined by ',' + '}', as json.dumps writes a dict with these separators; the escapes of
     # dumps replace single characters, so they give the same text section by section
     return 2 + len(payload) - 1 + sum(len(dumps(key).encode("utf-8")) + 1 + len(dumps(value).encode("utf-8"))

@@ -1,12 +1,13 @@
-"""A local engine task's result, packed for its way back to the stage's process: compressed, without a full copy.
+"""A local engine task's result, packed for its way back to the stage's process: compressed, its arrays not copied into one pickle.
 
 ``ProcessPoolExecutor`` pickles a result into one byte string in the worker and unpickles it in the stage's
 process, so for a moment each side holds the tables twice. A stage's tables are large and repetitive: the fact
 tables of a 12,000-article study are 242 MB pickled, which put the provenance stage's worker at 1,473 MiB while it
 sent them. Here the result is pickled with protocol 5, whose out-of-band buffers are views of the arrays rather
 than copies, and each large buffer is compressed with Zstandard (pyarrow's codec: the same 242 MB become 25 MB in
-0.65 s); the stage's process decompresses each buffer into writable memory that the unpickled arrays then use
-as it is.
+0.65 s); the stage's process decompresses each buffer (one at a time, briefly twice: the decompressed bytes and
+their writable copy) into memory that the unpickled arrays then use as it is. An array that was read-only comes
+back read-only.
 """
 
 from __future__ import annotations

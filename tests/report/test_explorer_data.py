@@ -143,6 +143,8 @@ def test_encoded_size_is_the_size_of_the_whole_document():
     payload = {"a": [HOSTILE_SENTENCE, "<b>\u2028\u2029", 1.5, None], "é": {"levels": ["x"], "codes": [0]}, "n": 3}
     assert explorer_data.encoded_size(payload) == len(explorer_data.dumps(payload).encode("utf-8"))
     assert explorer_data.encoded_size({}) == 2 and explorer_data.encoded_size({"k": []}) == len('{"k":[]}')
+    for odd in ({1: "a"}, {None: 1, "b": [2]}, {True: 0}):  # keys json turns into strings of its own
+        assert explorer_data.encoded_size(odd) == len(explorer_data.dumps(odd).encode("utf-8"))
 
 
 def test_the_budget_search_picks_the_fullest_option_that_fits(monkeypatch):
