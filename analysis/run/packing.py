@@ -1,4 +1,5 @@
-"""A local engine task's result, packed for its way back to the stage's process: compressed, its arrays not copied into one pickle.
+"""A local engine task's result, packed for its way back to the stage's process: compressed, its arrays not copied
+into one pickle.
 
 ``ProcessPoolExecutor`` pickles a result into one byte string in the worker and unpickles it in the stage's
 process, so for a moment each side holds the tables twice. A stage's tables are large and repetitive: the fact
